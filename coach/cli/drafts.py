@@ -1,0 +1,3 @@
+"""`coach drafts` commands (registered on the app when imported)."""
+
+from coach.cli import app  # noqa: F401

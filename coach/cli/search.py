@@ -1,0 +1,68 @@
+"""`coach search` and `coach ingest`: the playbook knowledge base from the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+
+from coach.cli import app
+from coach.errors import CoachError
+
+
+def rich_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
+    from rich.progress import track
+
+    return track(items, total=total, description=label, console=_console(stderr=True))
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What you want to know, in your own words.")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="How many passages.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array, best first.")] = False,
+    mode: Annotated[str, typer.Option(help="hybrid, vector or bm25.")] = "hybrid",
+) -> None:
+    """Search the escalation playbook."""
+    if not query.strip():
+        raise CoachError("the query is empty; say what you want to know, e.g. coach search 'customer wants my manager'")
+    if mode not in ("hybrid", "vector", "bm25"):
+        raise CoachError(f"unknown mode {mode!r}; use hybrid, vector or bm25")
+    from coach.retrieval import get_retriever
+
+    hits = get_retriever().search(query, k=k, mode=mode)  # type: ignore[arg-type]
+    if as_json:
+        json.dump([h.as_json() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = _console()
+    if not hits:
+        console.print("No playbook passage matches that query.")
+        return
+    for i, hit in enumerate(hits, 1):
+        console.print(f"[bold]{i}. {hit.section}[/bold]  [dim]{hit.source} · {hit.kind} · score {hit.score:.3f}[/dim]")
+        snippet = hit.text if len(hit.text) <= 400 else hit.text[:400].rsplit(" ", 1)[0] + " …"
+        console.print(snippet, markup=False)
+        console.print()
+
+
+@app.command()
+def ingest(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and embed every page again.")] = False,
+) -> None:
+    """Build or update the knowledge index from the knowledge directory."""
+    from coach.retrieval import build_index
+    from coach.settings import get_settings
+
+    settings = get_settings()
+    _, report = build_index(settings, rebuild=rebuild, progress=rich_progress)
+    _console().print(f"Knowledge index ({settings.knowledge_dir}): {report.summary()}")

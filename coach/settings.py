@@ -1,0 +1,84 @@
+"""Settings, looked up in one order: explicit argument, then environment (and `.env`), then default.
+
+Every variable is listed with its default in `.env.example`.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("escalation-coach", appauthor=False))
+
+
+def _repo_dir(name: str) -> Path:
+    """`knowledge/`, `prompts/` and `evals/` live at the repo root (an editable install or a checkout);
+    the current directory is the fallback for an installed package run from a project folder."""
+    candidate = REPO_ROOT / name
+    return candidate if candidate.is_dir() else Path.cwd() / name
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir, alias="COACH_DATA_DIR")
+    knowledge_dir: Path = Field(default_factory=lambda: _repo_dir("knowledge"), alias="COACH_KNOWLEDGE_DIR")
+    prompts_dir: Path = Field(default_factory=lambda: _repo_dir("prompts"), alias="COACH_PROMPTS_DIR")
+    evals_dir: Path = Field(default_factory=lambda: _repo_dir("evals"), alias="COACH_EVALS_DIR")
+    chroma_url: str | None = Field(default=None, alias="COACH_CHROMA_URL")
+
+    # Models. No key and no base URL means the offline engine.
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    model: str = Field(default="gpt-4o-mini", alias="COACH_MODEL")
+    engine: Literal["auto", "offline", "openai"] = Field(default="auto", alias="COACH_ENGINE")
+    embeddings: Literal["local", "openai"] = Field(default="local", alias="COACH_EMBEDDINGS")
+    openai_embedding_model: str = Field(
+        default="text-embedding-3-small", alias="COACH_OPENAI_EMBEDDING_MODEL"
+    )
+    max_output_tokens: int = Field(default=800, alias="COACH_MAX_OUTPUT_TOKENS")
+    context_window: int = Field(default=16000, alias="COACH_CONTEXT_WINDOW")
+    request_timeout: float = Field(default=60.0, alias="COACH_REQUEST_TIMEOUT")
+    max_retries: int = Field(default=2, alias="COACH_MAX_RETRIES")
+    redact_pii: bool = Field(default=True, alias="COACH_REDACT_PII")
+
+    # The web app.
+    host: str = Field(default="127.0.0.1", alias="COACH_HOST")
+    port: int = Field(default=7860, alias="COACH_PORT")
+    auth: str | None = Field(default=None, alias="COACH_AUTH")
+
+    @property
+    def active_engine(self) -> Literal["offline", "openai"]:
+        if self.engine != "auto":
+            return self.engine
+        return "openai" if (self.openai_api_key or self.openai_base_url) else "offline"
+
+    @property
+    def mode_label(self) -> str:
+        """What the UI and CLI show so a rep always knows which engine answers."""
+        if self.active_engine == "offline":
+            return "offline (rules + local embeddings; set OPENAI_API_KEY or OPENAI_BASE_URL to use a model)"
+        where = self.openai_base_url or "api.openai.com"
+        return f"model {self.model} at {where} (unset OPENAI_API_KEY/OPENAI_BASE_URL for offline)"
+
+    @cached_property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build settings; keyword overrides (CLI flags) win over the environment."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]

@@ -1,0 +1,101 @@
+"""The triage domain: a signal with its evidence, and the assessment both engines return."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import BaseModel, Field
+
+SignalType = Literal[
+    "cancellation_threat",
+    "manager_request",
+    "leadership_decision",
+    "deal_at_risk",
+    "relationship_breakdown",
+    "technical_beyond_control",
+    "scope_timeline_dispute",
+    "legal_or_public_threat",
+    "venting",
+    "routine_issue",
+]
+SIGNAL_TYPES: tuple[str, ...] = get_args(SignalType)
+Decision = Literal["escalate", "handle"]
+Urgency = Literal["low", "medium", "high", "critical"]
+URGENCIES: tuple[str, ...] = get_args(Urgency)
+Scenario = Literal[
+    "Customer Threatening to Cancel",
+    "Technical Issues Beyond Your Control",
+    "Scope or Timeline Disputes",
+    "Relationship Breakdown",
+]
+
+
+class Signal(BaseModel):
+    """One reason to care, backed by a verbatim quote from the customer's newest message."""
+
+    type: SignalType
+    evidence: str = Field(description="a verbatim quote from the customer's email")
+    score: float = Field(default=1.0, description="detector confidence, 0 to 1")
+    source: str = Field(default="lexicon", description="lexicon, semantic or model")
+
+
+class Reason(BaseModel):
+    """A decision step: the playbook rule applied and the signal that triggered it."""
+
+    rule: str
+    section: str
+    signal: str | None = None
+
+    def __str__(self) -> str:
+        why = f" ({self.signal})" if self.signal else ""
+        return f"{self.section}: {self.rule}{why}"
+
+
+class Citation(BaseModel):
+    source: str
+    section: str
+
+
+class TriageResult(BaseModel):
+    decision: Decision
+    urgency: Urgency
+    signals: list[Signal]
+    scenario: Scenario | None
+    customer_wants: str
+    next_steps: list[str]
+    checklist_questions: list[str]
+    citations: list[Citation]
+    reply_draft: str
+    engine: str
+    reasons: list[Reason]
+    language: str = "en"
+    language_note: str | None = None
+    history_signals: list[Signal] = Field(
+        default_factory=list,
+        description="signals found only in quoted history: context, never part of the decision",
+    )
+    notes: list[str] = Field(default_factory=list)
+    dropped_evidence: int = 0
+
+    def signal_types(self) -> list[str]:
+        return sorted({s.type for s in self.signals})
+
+
+# --- what a model may propose (the code decides everything else) ----------------------------
+
+
+class ProposedSignal(BaseModel):
+    type: SignalType = Field(description="one of the ten signal types")
+    evidence: str = Field(
+        description="an exact, verbatim quote (a sentence or clause) copied from the NEWEST message"
+    )
+
+
+class TriageProposal(BaseModel):
+    """Signals found in the customer's newest message, each with a verbatim quote, and what the
+    customer wants. Quote exactly; never paraphrase."""
+
+    signals: list[ProposedSignal] = Field(default_factory=list)
+    customer_wants: str = Field(
+        default="", description="what the customer wants, in one plain sentence"
+    )
