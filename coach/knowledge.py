@@ -26,9 +26,19 @@ Kind = Literal["checklist", "criteria", "step", "template", "scenario", "gotcha"
 KINDS: tuple[Kind, ...] = (
     "checklist", "criteria", "step", "template", "scenario", "gotcha", "context", "links"
 )  # fmt: skip
+KIND_DESCRIPTIONS: dict[str, str] = {
+    "checklist": "Checklist: questions to answer and things to check before you act.",
+    "criteria": "Criteria: when to do it and when not to; deciding whether to escalate.",
+    "step": "A step of the process: what to do and in which order.",
+    "template": "Template: example wording, what to say or write.",
+    "scenario": "Scenario: a common situation and how to handle it.",
+    "gotcha": "Gotchas: common mistakes and pitfalls to avoid.",
+    "context": "Context: what this is about, its purpose and why.",
+    "links": "Links: related pages, documents and further reading.",
+}
 SUFFIXES = {".md", ".markdown", ".txt"}
 # Bump when chunking changes so that the next ingest re-embeds every file.
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 # Passages longer than this are split further (by paragraphs, then sentences).
 MAX_PASSAGE_TOKENS = 350
 
@@ -53,8 +63,13 @@ class Passage(BaseModel):
         return self.section.rsplit(" > ", 1)[-1]
 
     def embedding_text(self) -> str:
-        """What gets embedded and indexed: the trail gives a short passage its context."""
-        return f"{self.section}\n{self.text}"
+        """What gets embedded and indexed: the trail and kind give a short passage its context."""
+        return f"{self.section}. {KIND_DESCRIPTIONS[self.kind]}\n{self.text}"
+
+    def line_views(self) -> list[str]:
+        """Each bullet or sentence on its own, so a short question can match one line of a list."""
+        lines = (ln.strip().lstrip("-*0123456789.[]xX ").strip().strip('"') for ln in self.text.split("\n"))
+        return [f"{self.section}: {ln}" for ln in lines if len(ln) > 8]
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import httpx2
 import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.exceptions import (
@@ -29,10 +30,10 @@ from langchain_core.exceptions import (
     OutputParserException,
 )
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
-from pydantic import SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -64,6 +65,7 @@ MODEL_FAILURES: tuple[type[BaseException], ...] = (
     ModelError,
     openai.APIError,
     httpx.HTTPError,
+    httpx2.HTTPError,
     ConnectionError,
     TimeoutError,
     OutputParserException,
@@ -137,7 +139,7 @@ class _RetryMixin:
 
     async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
         parent = super()._agenerate  # type: ignore[misc]
-        return await AsyncRetrying(**self._retry_options())(parent, *args, **kwargs)  # type: ignore[no-any-return]
+        return await AsyncRetrying(**self._retry_options())(parent, *args, **kwargs)
 
     def _stream(
         self,
@@ -176,20 +178,22 @@ class _RetryMixin:
             except StopAsyncIteration:
                 return None, chunks
 
-        first, rest = await AsyncRetrying(**self._retry_options())(open_stream)
+        opened: tuple[ChatGenerationChunk | None, AsyncIterator[ChatGenerationChunk]]
+        opened = await AsyncRetrying(**self._retry_options())(open_stream)
+        first, rest = opened
         if first is not None:
             yield first
             async for chunk in rest:
                 yield chunk
 
 
-class CoachChatOpenAI(_RetryMixin, ChatOpenAI):  # type: ignore[misc]
+class CoachChatOpenAI(_RetryMixin, ChatOpenAI):
     retry_attempts: int = 2
     retry_initial_wait: float = 0.5
     retry_max_wait: float = 8.0
 
 
-class CoachAzureChatOpenAI(_RetryMixin, AzureChatOpenAI):  # type: ignore[misc]
+class CoachAzureChatOpenAI(_RetryMixin, AzureChatOpenAI):
     retry_attempts: int = 2
     retry_initial_wait: float = 0.5
     retry_max_wait: float = 8.0
@@ -329,7 +333,7 @@ def failure_reason(exc: BaseException) -> str:
         return f"server error {exc.status_code}"
     if isinstance(exc, OutputParserException | ValidationError):
         return "the answer could not be read"
-    if isinstance(exc, httpx.HTTPError):
+    if isinstance(exc, httpx.HTTPError | httpx2.HTTPError):
         return "network error"
     return type(exc).__name__
 
@@ -382,10 +386,47 @@ def stream_with_fallback(
     *,
     failures: tuple[type[BaseException], ...] = MODEL_FAILURES,
 ) -> Iterator[T | FallbackNotice]:
-    """Stream the model path; on failure (even mid-stream) yield a notice, then the offline output."""
+    """Stream the model path; on failure (even mid-stream) yield a notice, then offline output."""
     try:
         yield from primary()
     except failures as exc:
         logger.warning("model stream failed (%s); using the offline engine", failure_reason(exc))
         yield FallbackNotice(fallback_notice(exc), exc)
         yield from fallback()
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def invoke_structured(
+    messages: Sequence[BaseMessage],
+    schema: type[S],
+    settings: Settings | None = None,
+    *,
+    repair_attempts: int = 1,
+) -> S:
+    """Ask the model for a `schema` object through a forced tool call, repairing a bad answer once.
+
+    A forced tool call is the structured method that OpenAI, Azure, vLLM, LM Studio and llama.cpp
+    all honour. It runs without streaming: llama.cpp's server repeats the tool name in every
+    streamed chunk, which corrupts the call. Raises `OutputParserException` when the answer still
+    cannot be read (a `MODEL_FAILURES` member, so `call_with_fallback` goes offline).
+    """
+    model = build_chat_model(settings, streaming=False)
+    runnable = model.with_structured_output(schema, method="function_calling", include_raw=True)
+    history = list(messages)
+    problem = "no answer"
+    for _ in range(repair_attempts + 1):
+        out: dict[str, Any] = runnable.invoke(history)  # type: ignore[assignment]
+        if isinstance(out["parsed"], schema):
+            return out["parsed"]
+        raw = out["raw"]
+        problem = str(out["parsing_error"] or f"the answer did not call {schema.__name__}")
+        sent = raw.tool_calls[0]["args"] if getattr(raw, "tool_calls", None) else raw.text
+        history.append(
+            HumanMessage(
+                f"Your last answer could not be read ({problem[:300]}). It was: {str(sent)[:500]}\n"
+                f"Answer again by calling {schema.__name__} with arguments that match its schema."
+            )
+        )
+    raise OutputParserException(f"the model's answer did not fit {schema.__name__}: {problem}")

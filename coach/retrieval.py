@@ -75,7 +75,10 @@ class HybridRetriever:
     def __init__(self, store: KnowledgeStore) -> None:
         import bm25s
 
+        from coach.glossary import Glossary
+
         self.store = store
+        self.glossary = Glossary.load(store.settings.knowledge_dir)
         self.passages: list[Passage] = store.passages()
         self._by_id = {p.id: p for p in self.passages}
         self._stemmer = _tokenizer()
@@ -94,6 +97,7 @@ class HybridRetriever:
         if not query or not self.passages:
             return []
         want = max(k, CANDIDATES)
+        query = self.glossary.expand(query[:MAX_QUERY_CHARS])
         vector = self._vector(query, want) if mode != "bm25" else []
         lexical = self._lexical(query, want) if mode != "vector" else []
         if mode == "vector":
@@ -112,7 +116,7 @@ class HybridRetriever:
         import bm25s
 
         tokens = bm25s.tokenize(
-            query[:MAX_QUERY_CHARS], stopwords="en", stemmer=self._stemmer, show_progress=False
+            query, stopwords="en", stemmer=self._stemmer, show_progress=False
         )
         if not tokens.vocab:
             return []

@@ -144,59 +144,86 @@ class KnowledgeStore:
             self.collection.delete(ids=ids)
 
     def _add(self, passages: list[Passage], file_hash: str) -> None:
+        """Each passage is stored whole and, for matching only, as one record per line."""
         if not passages:
             return
-        vectors = self.embeddings.embed_documents([p.embedding_text() for p in passages])
-        for start in range(0, len(passages), 500):
-            batch = passages[start : start + 500]
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for p in passages:
+            base = {"source": p.source, "file_hash": file_hash, "passage_id": p.id}
+            ids.append(p.id)
+            texts.append(p.embedding_text())
+            metas.append(
+                {
+                    **base,
+                    "view": "passage",
+                    "section": p.section,
+                    "kind": p.kind,
+                    "tokens": p.tokens,
+                    "text": p.text,
+                    "links": json.dumps([link.model_dump() for link in p.links]),
+                }
+            )
+            for i, line in enumerate(p.line_views()):
+                ids.append(f"{p.id}:{i}")
+                texts.append(line)
+                metas.append({**base, "view": "line"})
+        vectors = self.embeddings.embed_documents(texts)
+        for start in range(0, len(ids), 500):
+            end = start + 500
             self.collection.upsert(
-                ids=[p.id for p in batch],
-                embeddings=vectors[start : start + 500],  # type: ignore[arg-type]
-                documents=[p.text for p in batch],
-                metadatas=[
-                    {
-                        "source": p.source,
-                        "section": p.section,
-                        "kind": p.kind,
-                        "tokens": p.tokens,
-                        "file_hash": file_hash,
-                        "links": json.dumps([link.model_dump() for link in p.links]),
-                    }
-                    for p in batch
-                ],
+                ids=ids[start:end],
+                embeddings=vectors[start:end],  # type: ignore[arg-type]
+                documents=texts[start:end],
+                metadatas=metas[start:end],  # type: ignore[arg-type]
             )
 
     # -- reading ----------------------------------------------------------------------------
 
     def passages(self) -> list[Passage]:
-        got = self.collection.get(include=["documents", "metadatas"])
-        out = [
-            _passage(pid, doc, meta)
-            for pid, doc, meta in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
-            )
-        ]
+        got = self.collection.get(where={"view": "passage"}, include=["metadatas"])
+        out = [_passage(pid, meta) for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)]
         return sorted(out, key=lambda p: (p.source, p.id))
 
     def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        """Passage ids with cosine similarity, best first."""
+        """Passage ids, best first, scored from the passage's own vector and its best line.
+
+        A question often matches one line of a list better than the whole list; averaging the
+        two keeps a passage that matches as a whole from losing to a single stray line.
+        """
         count = self.collection.count()
         if count == 0:
             return []
         res = self.collection.query(
-            query_embeddings=[vector], n_results=min(k, count), include=["distances"]
+            query_embeddings=[vector],  # type: ignore[arg-type]
+            n_results=min(max(k * 8, 100), count),
+            include=["distances", "metadatas"],
         )
-        dists = (res["distances"] or [[]])[0]
-        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], dists, strict=True)]
+        whole: dict[str, float] = {}
+        best_line: dict[str, float] = {}
+        for meta, dist in zip(
+            (res["metadatas"] or [[]])[0], (res["distances"] or [[]])[0], strict=True
+        ):
+            pid, sim = str(meta["passage_id"]), 1.0 - float(dist)
+            if meta.get("view") == "passage":
+                whole[pid] = sim
+            else:
+                best_line[pid] = max(sim, best_line.get(pid, -1.0))
+        scores = {}
+        for pid in whole.keys() | best_line.keys():
+            own = whole.get(pid, best_line.get(pid, 0.0))
+            scores[pid] = 0.5 * own + 0.5 * max(own, best_line.get(pid, own))
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:k]
 
 
-def _passage(pid: str, doc: str | None, meta: Any) -> Passage:
+def _passage(pid: str, meta: Any) -> Passage:
     return Passage(
         id=pid,
         source=str(meta["source"]),
         section=str(meta["section"]),
         kind=meta["kind"],
-        text=doc or "",
+        text=str(meta.get("text") or ""),
         tokens=int(meta["tokens"]),
         links=[Link(**x) for x in json.loads(str(meta.get("links") or "[]"))],
     )

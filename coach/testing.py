@@ -1,4 +1,4 @@
-"""A scripted tool-calling chat model for tests, swapped in through `coach.models.override_chat_model`.
+"""A scripted tool-calling chat model for tests, swapped in by `coach.models.override_chat_model`.
 
 Each test writes its turns inline: a tool call, then an answer. The double runs through the real
 agent graph: `bind_tools` returns the model itself, `_stream` yields the tool calls in a chunk (so
@@ -13,14 +13,18 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import httpx2
 import openai
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolCall
+from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, PrivateAttr
@@ -53,7 +57,7 @@ def tool_calls(*calls: tuple[str, dict[str, Any]], content: str = "") -> AIMessa
 
 def unavailable(message: str = "Connection refused") -> openai.APIConnectionError:
     """The error the OpenAI client raises when the server is down; script it to test fallback."""
-    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
     return openai.APIConnectionError(message=message, request=request)
 
 
@@ -68,7 +72,7 @@ class ScriptedChatModel(BaseChatModel):
     _tool_choices: list[Any] = PrivateAttr(default_factory=list)
 
     def __init__(self, responses: Sequence[Response], **kwargs: Any) -> None:
-        super().__init__(responses=list(responses), **kwargs)
+        super().__init__(responses=list(responses), **kwargs)  # type: ignore[call-arg]
 
     @property
     def _llm_type(self) -> str:
@@ -93,7 +97,7 @@ class ScriptedChatModel(BaseChatModel):
         return len(self.responses) - self._position
 
     def sent_text(self) -> str:
-        """Everything sent to the model, as one string, for checks like "no PII left the machine"."""
+        """Everything sent to the model as one string, for checks like "no PII left the machine"."""
         parts: list[str] = []
         for request in self._requests:
             for message in request:
@@ -149,10 +153,10 @@ class ScriptedChatModel(BaseChatModel):
         if message.tool_calls or not pieces:
             # One chunk carries every tool call; stock fakes drop them here.
             chunk_calls = [
-                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+                tool_call_chunk(name=c["name"], args=json.dumps(c["args"]), id=c["id"], index=i)
                 for i, c in enumerate(message.tool_calls)
             ]
-            last = AIMessageChunk(content="", id=message.id, tool_call_chunks=chunk_calls)  # type: ignore[arg-type]
+            last = AIMessageChunk(content="", id=message.id, tool_call_chunks=chunk_calls)
             yield ChatGenerationChunk(message=last)
 
     def bind_tools(
@@ -166,7 +170,7 @@ class ScriptedChatModel(BaseChatModel):
         self._tool_choices.append(tool_choice)
         return self
 
-    def with_structured_output(  # type: ignore[override]
+    def with_structured_output(
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable[LanguageModelInput, Any]:
         """Parse the first tool call named after `schema` (or a JSON answer) into the schema."""
@@ -206,3 +210,110 @@ def _parse_structured(raw: AIMessage, schema: Any) -> Any:
     if isinstance(schema, type) and issubclass(schema, BaseModel):
         return schema.model_validate(args)
     return args
+
+
+@dataclass
+class FakeReply:
+    """One scripted HTTP answer of `FakeOpenAIServer`: a status, a text, an optional delay."""
+
+    status: int = 200
+    content: str = "ok"
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeOpenAIServer:
+    """A loopback HTTP server speaking just enough of the chat completions API to test the
+    transport: retries on 429/5xx, timeouts, streaming. Replies are scripted in order."""
+
+    def __init__(self, replies: Sequence[FakeReply | int]) -> None:
+        self.replies = [r if isinstance(r, FakeReply) else FakeReply(status=r) for r in replies]
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeOpenAIServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_reply(self, body: dict[str, Any]) -> FakeReply:
+        with self._lock:
+            self.requests.append(body)
+            if len(self.requests) > len(self.replies):
+                return FakeReply(status=400, content="the fake server's script ran out")
+            return self.replies[len(self.requests) - 1]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                reply = server._next_reply(body)
+                time.sleep(reply.delay)
+                if reply.status != 200:
+                    error = {"error": {"message": reply.content, "type": "server_error"}}
+                    self._send(reply.status, "application/json", json.dumps(error), reply)
+                elif body.get("stream"):
+                    self._send(200, "text/event-stream", _sse(reply.content), reply)
+                else:
+                    self._send(200, "application/json", json.dumps(_completion(reply)), reply)
+
+            def _send(self, status: int, kind: str, text: str, reply: FakeReply) -> None:
+                data = text.encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in reply.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+        return Handler
+
+
+def _completion(reply: FakeReply) -> dict[str, Any]:
+    message = {"role": "assistant", "content": reply.content}
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def _sse(content: str) -> str:
+    def event(delta: dict[str, Any], finish: str | None = None) -> str:
+        chunk = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "fake",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(chunk)}\n\n"
+
+    words = [w for w in re.split(r"(\s+)", content) if w]
+    events = [event({"role": "assistant", "content": ""})]
+    events += [event({"content": w}) for w in words]
+    events.append(event({}, "stop"))
+    return "".join(events) + "data: [DONE]\n\n"

@@ -19,6 +19,7 @@ app = typer.Typer(
 
 # Each module registers its commands on `app` when imported.
 from coach.cli import drafts as _drafts  # noqa: E402,F401
+from coach.cli import evals as _evals  # noqa: E402,F401
 from coach.cli import search as _search  # noqa: E402,F401
 from coach.cli import triage as _triage  # noqa: E402,F401
 

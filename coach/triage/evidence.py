@@ -1,0 +1,71 @@
+"""Every quote shown to a rep is verbatim in the email; anything else is dropped and logged."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from coach.triage.models import Signal
+
+log = logging.getLogger(__name__)
+_STRIP = " \t\n\"'“”‘’«»…"
+
+
+def locate(quote: str, text: str) -> str | None:
+    """The exact span of `text` that `quote` stands for, or None.
+
+    Models often re-flow whitespace or wrap a quote in quotation marks; the span returned is taken
+    from `text` itself, so it is always verbatim."""
+    quote = quote.strip(_STRIP).removesuffix("...").strip(_STRIP)
+    if len(quote) < 3:
+        return None
+    if quote in text:
+        return quote
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, text)
+    return m.group(0) if m else None
+
+
+@dataclass
+class Checked:
+    current: list[Signal] = field(default_factory=list)
+    history: list[Signal] = field(default_factory=list)
+    dropped: int = 0
+
+
+def verify(
+    signals: list[Signal],
+    newest_blocks: list[str],
+    full_text: str,
+    injected: list[str] | None = None,
+) -> Checked:
+    """Keep signals whose evidence is in the newest message; quotes found only in the quoted
+    history become context; quotes not in the email, or taken from text addressed to a machine
+    (an injection), are dropped."""
+    out = Checked()
+    injected = injected or []
+    for signal in signals:
+        span = next((s for b in newest_blocks if (s := locate(signal.evidence, b))), None)
+        if span is not None:
+            if any(span in inj or inj in span for inj in injected):
+                log.warning("dropped a %s signal quoted from injected text", signal.type)
+                out.dropped += 1
+                continue
+            out.current.append(signal.model_copy(update={"evidence": span}))
+            continue
+        span = locate(signal.evidence, full_text)
+        if span is not None:
+            out.history.append(signal.model_copy(update={"evidence": span}))
+            continue
+        # Never log the quote itself: it may hold customer data.
+        log.warning(
+            "dropped a %s signal: its %d-character quote is not in the email",
+            signal.type,
+            len(signal.evidence),
+        )
+        out.dropped += 1
+    return out

@@ -1,0 +1,410 @@
+"""Turn what a rep pastes (plain text, HTML, an .eml file) into the customer's newest message.
+
+The newest message is what the triage reads; quoted history (`>` lines, "On ... wrote:" blocks,
+forwarded headers), signatures, "Sent from my iPhone" lines and legal disclaimers are split off.
+Every piece keeps the exact characters of the decoded text, so an evidence quote taken from the
+newest message is verbatim in `ParsedEmail.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from coach.errors import CoachError
+
+Format = Literal["auto", "text", "html", "eml"]
+MAX_CHARS = 30_000  # longer input is cut (with a note): a real email is far shorter
+MAX_SENTENCE_CHARS = 320
+
+
+@dataclass
+class ParsedEmail:
+    format: str
+    text: str  # the decoded plain text every quote is checked against
+    newest_blocks: list[str]  # verbatim runs of lines from the newest message
+    history: str = ""
+    signature: str = ""
+    disclaimer: str = ""
+    subject: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def newest(self) -> str:
+        return "\n\n".join(self.newest_blocks)
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+def decode(data: bytes | str) -> str:
+    """Bytes to text: UTF-8 (with BOM), else cp1252; binary data is refused with one sentence."""
+    if isinstance(data, str):
+        text = data
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        sample = data[:4096]
+        if b"\x00" in sample or _control_share(sample.decode("latin-1")) > 0.1:
+            raise CoachError(
+                "the input looks like binary data, not an email; "
+                "paste the email text or pass a .txt, .html or .eml file"
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.1:
+        raise CoachError(
+            "the input looks like binary data, not an email; "
+            "paste the email text or pass a .txt, .html or .eml file"
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return bad / len(text)
+
+
+_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]")
+_EML_KEYS = {"date", "mime-version", "content-type", "message-id", "received", "return-path"}
+
+
+def detect_format(text: str, filename: str | None = None) -> Literal["text", "html", "eml"]:
+    name = (filename or "").lower()
+    if name.endswith((".eml", ".msg.txt")):
+        return "eml"
+    if name.endswith((".html", ".htm")):
+        return "html"
+    head = text.lstrip()[:5000]
+    header_block = head.split("\n\n", 1)[0].split("\n")
+    keys = {ln.split(":", 1)[0].lower() for ln in header_block if _HEADER.match(ln)}
+    if len(header_block) >= 3 and "from" in keys and keys & _EML_KEYS:
+        return "eml"
+    if re.search(r"<(html|body|div|p|br|table|span|blockquote)\b[^>]*>", head, re.IGNORECASE):
+        return "html"
+    return "text"
+
+
+# --- HTML and .eml ---------------------------------------------------------------------------
+
+_HIDDEN = re.compile(
+    r"<(\w+)\b[^>]*style\s*=\s*[\"'][^\"']*(display\s*:\s*none|visibility\s*:\s*hidden|"
+    r"font-size\s*:\s*0(px)?\s*[;\"'])[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_MD_ESCAPE = re.compile(r"\\([-.+*#_`\[\]()!>|])")
+
+
+def html_to_text(html: str, notes: list[str] | None = None) -> str:
+    """HTML email to plain text with html2text; blockquotes become `>` lines, hidden text is cut."""
+    import html2text
+
+    cleaned, hidden = _HIDDEN.subn("", html)
+    if hidden and notes is not None:
+        notes.append(f"Ignored {hidden} hidden HTML element(s) a reader would not see.")
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    converter.ignore_links = True
+    converter.ignore_emphasis = True
+    converter.ignore_tables = True
+    converter.unicode_snob = True
+    text = converter.handle(cleaned)
+    text = _MD_ESCAPE.sub(r"\1", text)
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def eml_to_text(raw: str, notes: list[str]) -> tuple[str, str]:
+    """An RFC 822 message to (subject, body text); attachments are listed in a note, not read."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.parser import Parser
+
+    try:
+        message = Parser(policy=policy.default).parsestr(raw)
+    except Exception as exc:  # the parser is lenient; this is a last resort
+        raise CoachError(f"could not read the .eml file ({type(exc).__name__})") from None
+    assert isinstance(message, EmailMessage)
+    subject = str(message.get("subject", "") or "").strip()
+    attachments = [part.get_filename() or part.get_content_type() for part in _attachments(message)]
+    if attachments:
+        notes.append(
+            f"Ignored {len(attachments)} attachment(s): {', '.join(attachments[:5])}; "
+            "only the message text is triaged."
+        )
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        raise CoachError(
+            "the .eml file has no text or HTML body to triage; paste the message text instead"
+        )
+    content = _part_text(body)
+    if body.get_content_type() == "text/html":
+        content = html_to_text(content, notes)
+    return subject, content.replace("\r\n", "\n")
+
+
+def _attachments(message: object) -> list:  # type: ignore[type-arg]
+    try:
+        return list(message.iter_attachments())  # type: ignore[attr-defined]
+    except Exception:
+        return []
+
+
+def _part_text(part: object) -> str:
+    try:
+        return str(part.get_content())  # type: ignore[attr-defined]
+    except (LookupError, UnicodeError, KeyError):
+        payload = part.get_payload(decode=True) or b""  # type: ignore[attr-defined]
+        return payload.decode("utf-8", errors="replace")
+
+
+# --- threads, signatures, disclaimers --------------------------------------------------------
+
+_ATTRIBUTION = re.compile(
+    r"^\s*(On|Am|Le|El|Il|Op|Em)\b.{0,240}?\b(wrote|schrieb|a écrit|escribió|ha scritto|"
+    r"schreef|escreveu)\s*:\s*$",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(
+    r"^\s*(-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|"
+    r"Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|"
+    r"Mensaje reenviado)\s*-{2,}|_{10,}|-{10,})\s*$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"^\s*\**(From|Von|De|Da)\s*:\**\s*\S", re.IGNORECASE)
+_SENT = re.compile(
+    r"^\s*\**(Sent|Date|Gesendet|Datum|Envoyé|Date|Enviado|Fecha|Inviato)\s*:", re.IGNORECASE
+)
+_SUBJECT = re.compile(r"^\s*\**(Subject|Betreff|Objet|Asunto|Oggetto)\s*:", re.IGNORECASE)
+_MOBILE = re.compile(
+    r"^\s*(Sent from my \w+|Sent from (Mail|Outlook|Yahoo Mail)|Get Outlook for \w+|"
+    r"Sent via \w+|Von meinem \w+ gesendet|Gesendet von meinem \w+|Envoyé de mon \w+|"
+    r"Enviado desde mi \w+)\b.*$",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"^\s*\**(CONFIDENTIAL|CONFIDENTIALITY|DISCLAIMER|PRIVILEGED|This (e-?mail|message|"
+    r"communication)( and any (files|attachments))? (is|are|may contain|contains)|If you are not "
+    r"the intended recipient|The information (contained )?in this (e-?mail|message)|"
+    r"Diese (E-Mail|Nachricht) (enthält|ist)|Ce (message|courriel|e-mail) (et|est|contient)|"
+    r"Este (mensaje|correo)( electrónico)? (y|es|contiene|puede))",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"^\s*(best|best regards|kind regards|warm regards|regards|many thanks|thanks|thank you|"
+    r"thanks again|thanks in advance|cheers|sincerely|yours sincerely|yours truly|respectfully|"
+    r"all the best|talk soon|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|"
+    r"beste grüße|liebe grüße|grüße|gruß|cordialement|bien cordialement|bien à vous|"
+    r"salutations|merci|atentamente|saludos|un saludo|saludos cordiales|cordiales saludos|"
+    r"gracias)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_quote(line: str) -> bool:
+    return line.lstrip().startswith(">")
+
+
+def _attribution_span(lines: list[str], i: int) -> int:
+    """Lines taken by an "On ... wrote:" attribution starting at i (0 if none); Gmail wraps it."""
+    if _ATTRIBUTION.match(lines[i]):
+        return 1
+    if i + 1 < len(lines) and _ATTRIBUTION.match(lines[i] + " " + lines[i + 1]):
+        return 2 if re.match(r"^\s*(On|Am|Le|El|Il|Op|Em)\b", lines[i]) else 0
+    return 0
+
+
+def _is_header_block(lines: list[str], i: int) -> bool:
+    if not _FROM.match(lines[i]):
+        return False
+    window = lines[i + 1 : i + 6]
+    return any(_SENT.match(ln) for ln in window) and any(_SUBJECT.match(ln) for ln in window)
+
+
+def _next_nonblank(lines: list[str], i: int) -> str:
+    for ln in lines[i:]:
+        if ln.strip():
+            return ln
+    return ""
+
+
+def split_thread(text: str) -> tuple[list[int], list[int]]:
+    """Indices of the newest message's lines and of the quoted history's lines."""
+    lines = text.split("\n")
+    newest: list[int] = []
+    history: list[int] = []
+    i = 0
+    rest_is_history = False
+    while i < len(lines):
+        line = lines[i]
+        if rest_is_history or _is_quote(line):
+            history.append(i)
+            i += 1
+            continue
+        span = _attribution_span(lines, i)
+        if span:
+            history.extend(range(i, i + span))
+            # Bottom-posting: the attribution introduces a `>` block and new text may follow it.
+            if not _is_quote(_next_nonblank(lines, i + span)):
+                rest_is_history = True
+            i += span
+            continue
+        if _SEPARATOR.match(line) or _is_header_block(lines, i):
+            rest_is_history = True
+            continue
+        newest.append(i)
+        i += 1
+    return newest, history
+
+
+def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """Split the newest message's line indices into (body, signature, disclaimer)."""
+    body = [i for i in idx if not _MOBILE.match(lines[i])]
+    disclaimer_at = next(
+        (k for k, i in enumerate(body) if k > 0 and _DISCLAIMER.match(lines[i])), None
+    )
+    disclaimer: list[int] = []
+    if disclaimer_at is not None:
+        body, disclaimer = body[:disclaimer_at], body[disclaimer_at:]
+    signature_at: int | None = None
+    for k, i in enumerate(body):
+        if lines[i].strip() in {"--", "-- ", "—"} and k > 0:
+            signature_at = k
+            break
+    if signature_at is None:
+        nonblank = [k for k, i in enumerate(body) if lines[i].strip()]
+        for pos, k in enumerate(nonblank):
+            if pos == 0 or not _SIGN_OFF.match(lines[body[k]]):
+                continue
+            after = [body[j] for j in nonblank[pos + 1 :]]
+            if len(after) <= 6 and all(len(lines[j].strip()) <= 60 for j in after):
+                signature_at = k
+                break
+    signature: list[int] = []
+    if signature_at is not None:
+        body, signature = body[:signature_at], body[signature_at:]
+    return body, signature, disclaimer
+
+
+def _blocks(lines: list[str], idx: list[int]) -> list[str]:
+    """Contiguous runs of lines, joined verbatim, split at blank lines and at removed lines."""
+    blocks: list[str] = []
+    run: list[int] = []
+
+    def flush() -> None:
+        text = "\n".join(lines[j] for j in run).strip()
+        if text:
+            blocks.append(text)
+        run.clear()
+
+    prev: int | None = None
+    for i in idx:
+        if not lines[i].strip() or (prev is not None and i != prev + 1):
+            flush()
+        if lines[i].strip():
+            run.append(i)
+        prev = i
+    flush()
+    return blocks
+
+
+def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) -> ParsedEmail:
+    """Decode, convert and split an email; raises CoachError on input with no text to triage."""
+    text = decode(data)
+    notes: list[str] = []
+    kind = detect_format(text, filename) if fmt == "auto" else fmt
+    subject = ""
+    if kind == "eml":
+        subject, text = eml_to_text(text, notes)
+    elif kind == "html":
+        text = html_to_text(text, notes)
+    if len(text) > MAX_CHARS:
+        notes.append(
+            f"The input has {len(text):,} characters; only the first {MAX_CHARS:,} were triaged."
+        )
+        text = text[:MAX_CHARS]
+    if subject:
+        text = f"Subject: {subject}\n\n{text}"
+    if not text.strip():
+        raise CoachError("the email is empty; paste the customer's message or pass a file")
+    lines = text.split("\n")
+    newest_idx, history_idx = split_thread(text)
+    body, signature, disclaimer = _strip_tail(lines, newest_idx)
+    blocks = _blocks(lines, body)
+    if subject and blocks and blocks[0] == f"Subject: {subject}" and _is_reply_subject(subject):
+        blocks = blocks[1:]  # "Re: ..." repeats the old thread's topic, not the customer's words
+    if not blocks and history_idx:
+        notes.append("The message has no new text above the quoted history; the history was read.")
+        blocks = _blocks(lines, history_idx)
+    if not blocks:
+        raise CoachError("the email has no message text to triage (only a signature or quotes)")
+    return ParsedEmail(
+        format=kind,
+        text=text,
+        newest_blocks=blocks,
+        history="\n".join(lines[i] for i in history_idx).strip(),
+        signature="\n".join(lines[i] for i in signature).strip(),
+        disclaimer="\n".join(lines[i] for i in disclaimer).strip(),
+        subject=subject,
+        notes=notes,
+    )
+
+
+def _is_reply_subject(subject: str) -> bool:
+    return bool(re.match(r"^\s*(re|aw|fw|fwd|wg|tr|rv)\s*:", subject, re.IGNORECASE))
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*([-*•·]|\d+[.)])\s+")
+_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s+\S)")
+
+
+def sentences(block: str) -> list[str]:
+    """Verbatim sentences of a block. A line break ends a sentence unless the line was hard-wrapped
+    (long, and not ending in punctuation)."""
+    cuts: set[int] = set()
+    pos = 0
+    lines = block.split("\n")
+    for k, line in enumerate(lines[:-1]):
+        pos += len(line) + 1
+        stripped = line.rstrip()
+        wrapped = len(stripped) >= 45 and not re.search(r"[.!?:;,…)]$", stripped)
+        if not wrapped or _BULLET.match(lines[k + 1]):
+            cuts.add(pos)
+    for m in _END.finditer(block):
+        nxt = block[m.end() :].lstrip()[:1]
+        if nxt and not nxt.islower():
+            cuts.add(m.end())
+    out: list[str] = []
+    start = 0
+    for cut in [*sorted(cuts), len(block)]:
+        piece = block[start:cut].strip()
+        start = cut
+        out.extend(_cap(piece))
+    return [s for s in out if s]
+
+
+def _cap(piece: str) -> list[str]:
+    """Very long "sentences" (no punctuation) are cut at commas or spaces."""
+    if len(piece) <= MAX_SENTENCE_CHARS:
+        return [piece] if piece else []
+    parts: list[str] = []
+    while len(piece) > MAX_SENTENCE_CHARS:
+        window = piece[:MAX_SENTENCE_CHARS]
+        cut = max(window.rfind(", "), window.rfind("; "))
+        if cut < MAX_SENTENCE_CHARS // 3:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = MAX_SENTENCE_CHARS
+        parts.append(piece[: cut + 1].strip())
+        piece = piece[cut + 1 :].strip()
+    if piece:
+        parts.append(piece)
+    return parts

@@ -1,0 +1,343 @@
+"""The model seam: the scripted double in a real agent graph, the factory, retries, fallback."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import openai
+import pytest
+from langchain.agents import create_agent
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.tools import tool
+from pydantic import BaseModel, SecretStr
+
+from coach.budget import (
+    count_message_tokens,
+    fit_passages,
+    price_for,
+    trim_messages_to_budget,
+    usage_report,
+)
+from coach.models import (
+    CoachChatOpenAI,
+    FallbackNotice,
+    NoModelConfiguredError,
+    build_chat_model,
+    call_with_fallback,
+    describe_model,
+    override_chat_model,
+    stream_with_fallback,
+)
+from coach.settings import Settings
+from coach.testing import (
+    FakeOpenAIServer,
+    FakeReply,
+    ScriptedChatModel,
+    ScriptExhaustedError,
+    tool_call,
+    unavailable,
+)
+from coach.tokens import count_tokens
+
+
+class Verdict(BaseModel):
+    recommendation: str
+    reasons: list[str]
+
+
+@tool
+def search_playbook(query: str) -> str:
+    """Search the escalation playbook."""
+    return f"passage about {query}"
+
+
+def _agent(model: BaseChatModel) -> Any:
+    return create_agent(model, tools=[search_playbook], system_prompt="You coach reps.")
+
+
+def _settings(**values: Any) -> Settings:
+    return Settings(**values)
+
+
+# The scripted double ------------------------------------------------------------------------
+
+
+def test_scripted_model_runs_the_agent_loop_and_records_requests() -> None:
+    model = ScriptedChatModel([tool_call("search_playbook", query="too early"), "Wait a day."])
+    result = _agent(model).invoke({"messages": [HumanMessage("Customer is angry")]})
+
+    tool_messages = [m for m in result["messages"] if isinstance(m, ToolMessage)]
+    assert [m.content for m in tool_messages] == ["passage about too early"]
+    assert result["messages"][-1].content == "Wait a day."
+    assert len(model.requests) == 2
+    assert isinstance(model.requests[0][0], SystemMessage)
+    assert isinstance(model.requests[1][-1], ToolMessage)
+    assert [t.name for t in model.tools[0]] == ["search_playbook"]
+    assert "Customer is angry" in model.sent_text()
+
+
+def test_scripted_model_streams_tool_calls_in_messages_mode() -> None:
+    model = ScriptedChatModel([tool_call("search_playbook", query="blame"), "Own it, no blame."])
+    chunks = [
+        chunk
+        for chunk, _meta in _agent(model).stream(
+            {"messages": [HumanMessage("hi")]}, stream_mode="messages"
+        )
+    ]
+    calls = [c for c in chunks if isinstance(c, AIMessageChunk) and c.tool_call_chunks]
+    assert calls and calls[0].tool_call_chunks[0]["name"] == "search_playbook"
+    text = "".join(c.text for c in chunks if isinstance(c, AIMessageChunk))
+    assert text == "Own it, no blame."
+    assert sum(1 for c in chunks if isinstance(c, AIMessageChunk) and c.text) >= 3
+
+
+def test_script_running_out_fails_loudly_instead_of_looping() -> None:
+    model = ScriptedChatModel([tool_call("search_playbook", query="a")])
+    with pytest.raises(ScriptExhaustedError, match="ran out after 1 responses"):
+        _agent(model).invoke({"messages": [HumanMessage("hi")]})
+    assert len(model.requests) == 2
+
+
+def test_structured_output_from_tool_call_or_json() -> None:
+    model = ScriptedChatModel(
+        [
+            tool_call("Verdict", recommendation="escalate_now", reasons=["cancellation threat"]),
+            '{"recommendation": "not_yet", "reasons": []}',
+            "not json at all",
+        ]
+    )
+    structured = model.with_structured_output(Verdict)
+    assert structured.invoke("x") == Verdict(
+        recommendation="escalate_now", reasons=["cancellation threat"]
+    )
+    assert structured.invoke("y").recommendation == "not_yet"
+    with pytest.raises(ValueError, match="no 'Verdict' tool call"):
+        structured.invoke("z")
+    assert model.tool_choices[-1] == "Verdict"
+
+
+def test_structured_output_include_raw_reports_parsing_errors() -> None:
+    model = ScriptedChatModel([tool_call("Verdict", recommendation="x")])
+    out = model.with_structured_output(Verdict, include_raw=True).invoke("q")
+    assert out["parsed"] is None and out["parsing_error"] is not None
+    assert out["raw"].tool_calls[0]["name"] == "Verdict"
+
+
+def test_scripted_exception_is_raised() -> None:
+    model = ScriptedChatModel([unavailable()])
+    with pytest.raises(openai.APIConnectionError):
+        model.invoke("hello")
+
+
+# The factory ----------------------------------------------------------------------------------
+
+
+def test_override_is_the_seam_and_nests() -> None:
+    outer, inner = ScriptedChatModel(["a"]), ScriptedChatModel(["b"])
+    settings = _settings(OPENAI_API_KEY="sk-test")
+    with override_chat_model(outer):
+        assert build_chat_model(settings) is outer
+        with override_chat_model(inner):
+            assert build_chat_model(settings) is inner
+        assert build_chat_model(settings) is outer
+    assert isinstance(build_chat_model(settings), CoachChatOpenAI)
+
+
+def test_offline_settings_need_the_offline_factory() -> None:
+    settings = _settings()
+    with pytest.raises(NoModelConfiguredError, match="OPENAI_API_KEY or OPENAI_BASE_URL"):
+        build_chat_model(settings)
+    offline = ScriptedChatModel(["offline answer"])
+    assert build_chat_model(settings, offline=lambda s: offline) is offline
+    with pytest.raises(NoModelConfiguredError, match="COACH_ENGINE=openai"):
+        build_chat_model(_settings(COACH_ENGINE="openai"))
+
+
+def test_local_server_gets_a_placeholder_key_and_bounded_output() -> None:
+    settings = _settings(
+        OPENAI_BASE_URL="http://127.0.0.1:8080/v1", COACH_MODEL="smollm2", COACH_MAX_RETRIES=3
+    )
+    model = build_chat_model(settings, max_output_tokens=16)
+    assert isinstance(model, CoachChatOpenAI)
+    assert isinstance(model.openai_api_key, SecretStr)
+    assert model.openai_api_key.get_secret_value() == "not-needed"
+    payload = model._get_request_payload([HumanMessage("hi")])
+    assert payload["max_completion_tokens"] == 16
+    assert payload["extra_body"] == {"max_tokens": 16}
+    assert (model.max_retries, model.retry_attempts) == (0, 3)
+    assert model.tiktoken_model_name == "gpt-4o"
+    assert model.get_num_tokens_from_messages([HumanMessage("hello there")]) > 2
+
+
+def test_openai_gets_only_max_completion_tokens() -> None:
+    model = build_chat_model(_settings(OPENAI_API_KEY="sk-test", COACH_MODEL="gpt-4o-mini"))
+    payload = model._get_request_payload([HumanMessage("hi")])  # type: ignore[attr-defined]
+    assert payload["max_completion_tokens"] == 800
+    assert "extra_body" not in payload
+    assert model.tiktoken_model_name is None  # type: ignore[attr-defined]
+
+
+def test_describe_model_names_the_mode_without_secrets() -> None:
+    offline = describe_model(_settings())
+    assert offline.startswith("offline engine") and "OPENAI_BASE_URL" in offline
+    line = describe_model(
+        _settings(
+            OPENAI_API_KEY="sk-very-secret",
+            OPENAI_BASE_URL="https://bob:hunter2@llm.example.com/v1?token=abc",
+            COACH_MODEL="qwen2.5",
+        )
+    )
+    assert "qwen2.5" in line and "https://llm.example.com/v1" in line
+    for secret in ("sk-very-secret", "hunter2", "bob", "token=abc"):
+        assert secret not in line
+
+
+# Retries, timeouts and fallback against a loopback HTTP server --------------------------------
+
+
+def _model_for(server: FakeOpenAIServer, **values: Any) -> BaseChatModel:
+    settings = _settings(OPENAI_BASE_URL=server.base_url, COACH_MODEL="m", **values)
+    return build_chat_model(settings, streaming=False)
+
+
+def test_retries_server_errors_with_backoff_then_succeeds() -> None:
+    replies: list[FakeReply | int] = [
+        503,
+        FakeReply(429, headers={"Retry-After": "0"}),
+        FakeReply(content="done"),
+    ]
+    with FakeOpenAIServer(replies) as server:
+        start = time.perf_counter()
+        answer = _model_for(server).invoke("hi")
+        elapsed = time.perf_counter() - start
+    assert answer.content == "done"
+    assert len(server.requests) == 3
+    assert elapsed >= 0.5  # two backoff pauses, starting at 0.5 s (with jitter)
+
+
+def test_streaming_retries_before_the_first_token() -> None:
+    with FakeOpenAIServer([502, FakeReply(content="one two three")]) as server:
+        settings = _settings(OPENAI_BASE_URL=server.base_url, COACH_MODEL="m")
+        chunks = list(build_chat_model(settings).stream("hi"))
+    assert "".join(c.text for c in chunks) == "one two three"
+    assert len(server.requests) == 2 and server.requests[1]["stream"] is True
+
+
+def test_gives_up_after_max_retries_and_falls_back_with_a_notice() -> None:
+    with FakeOpenAIServer([500, 500, 500, 500]) as server:
+        model = _model_for(server, COACH_MAX_RETRIES=1)
+        outcome = call_with_fallback(lambda: model.invoke("my words").text, lambda: "offline")
+    assert len(server.requests) == 2
+    assert outcome.value == "offline" and outcome.fell_back
+    assert outcome.notice is not None and "server error 500" in outcome.notice
+
+
+def test_timeout_falls_back_quickly() -> None:
+    with FakeOpenAIServer([FakeReply(delay=3.0)]) as server:
+        model = _model_for(server, COACH_REQUEST_TIMEOUT=0.3, COACH_MAX_RETRIES=0)
+        start = time.perf_counter()
+        outcome = call_with_fallback(lambda: model.invoke("x").text, lambda: "offline")
+        elapsed = time.perf_counter() - start
+    assert outcome.notice is not None and "timed out" in outcome.notice
+    assert elapsed < 2.0
+
+
+def test_fallback_does_not_hide_programming_errors() -> None:
+    def broken() -> str:
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        call_with_fallback(broken, lambda: "offline")
+    assert call_with_fallback(lambda: "model", lambda: "offline").notice is None
+
+
+def test_stream_falls_back_mid_stream_with_a_notice() -> None:
+    def primary() -> Any:
+        yield "Hello"
+        raise unavailable()
+
+    items = list(stream_with_fallback(primary, lambda: iter(["offline", "answer"])))
+    assert items[0] == "Hello" and items[-2:] == ["offline", "answer"]
+    notice = items[1]
+    assert isinstance(notice, FallbackNotice) and "server unreachable" in notice.text
+
+
+def test_agent_turn_falls_back_when_the_scripted_model_fails() -> None:
+    model = ScriptedChatModel([unavailable(), unavailable()])
+    offline = ScriptedChatModel(["Offline: brief your manager first."])
+    question = {"messages": [HumanMessage("Acme threatens to cancel")]}
+    outcome = call_with_fallback(
+        lambda: _agent(model).invoke(question), lambda: _agent(offline).invoke(question)
+    )
+    assert outcome.fell_back and outcome.value["messages"][-1].text.startswith("Offline")
+    assert offline.requests[0][-1].text == "Acme threatens to cancel"
+
+
+# Token budget ---------------------------------------------------------------------------------
+
+
+def _long_conversation(turns: int) -> list[BaseMessage]:
+    messages: list[BaseMessage] = [SystemMessage("You are a calm escalation lead.")]
+    for i in range(turns):
+        messages.append(HumanMessage(f"Turn {i}: the customer at Acme is still waiting. " * 3))
+        if i % 5 == 0:
+            call = tool_call("search_playbook", query=f"turn {i}")
+            messages.append(call)
+            messages.append(ToolMessage("passage " * 40, tool_call_id=call.tool_calls[0]["id"]))
+        messages.append(AIMessage(f"Answer {i}: brief your manager with the facts. " * 3))
+    return messages
+
+
+def test_trims_a_200_turn_conversation_to_the_budget() -> None:
+    messages = _long_conversation(200)
+    assert count_message_tokens(messages) > 15_000
+    kept = trim_messages_to_budget(messages, context_window=4000, reserve_for_answer=800)
+
+    assert count_message_tokens(kept) <= 3200
+    assert kept[0] == messages[0]
+    assert isinstance(kept[1], HumanMessage)
+    assert kept[-1] == messages[-1]
+    assert kept == [messages[0], *messages[len(messages) - len(kept) + 1 :]]
+    call_ids = {c["id"] for m in kept for c in getattr(m, "tool_calls", [])}
+    result_ids = {m.tool_call_id for m in kept if isinstance(m, ToolMessage)}
+    assert result_ids == call_ids and call_ids  # every kept call keeps its results, and back
+
+
+def test_trimming_cuts_an_oversized_last_turn_instead_of_dropping_it() -> None:
+    messages = [SystemMessage("system"), HumanMessage("word " * 5000)]
+    kept = trim_messages_to_budget(messages, context_window=1000, reserve_for_answer=200)
+    assert [type(m) for m in kept] == [SystemMessage, HumanMessage]
+    assert 700 <= count_message_tokens(kept) <= 800
+    with pytest.raises(ValueError, match="no room"):
+        trim_messages_to_budget(messages, context_window=100, reserve_for_answer=100)
+
+
+def test_fit_passages_keeps_rank_order_within_budget() -> None:
+    short, long = "Brief the manager. " * 5, "Long context. " * 400
+    kept = fit_passages([short, long, short + "again"], budget=100)
+    assert kept == [short, short + "again"]
+    assert sum(count_tokens(t) for t in kept) <= 100
+    only = fit_passages([long], budget=50)
+    assert len(only) == 1 and count_tokens(only[0]) == 50 and long.startswith(only[0])
+
+
+def test_usage_report_estimates_cost_for_known_models_only() -> None:
+    messages = [SystemMessage("s"), HumanMessage("How do I escalate?")]
+    known = usage_report(messages, "Brief your manager first.", "gpt-4o-mini-2024-07-18")
+    assert known["tokens_in"] == count_message_tokens(messages)
+    assert known["tokens_out"] == count_tokens("Brief your manager first.")
+    expected = (known["tokens_in"] * 0.15 + known["tokens_out"] * 0.60) / 1_000_000
+    assert known["est_cost_usd"] == pytest.approx(expected)
+    assert price_for("gpt-4o") == (2.50, 10.00) and price_for("gpt-4o-mini") == (0.15, 0.60)
+    assert usage_report("hi", "there", "smollm2")["est_cost_usd"] is None
+    reported = usage_report("hi", "x", "gpt-4.1", reported={"input_tokens": 7, "output_tokens": 9})
+    assert (reported["tokens_in"], reported["tokens_out"]) == (7, 9)
