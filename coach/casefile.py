@@ -129,7 +129,9 @@ class CaseFile(BaseModel):
     @classmethod
     def from_data(cls, data: Any, source: str = "case file") -> CaseFile:
         if not isinstance(data, dict):
-            raise CoachError(f"{source} must be a JSON object with fields such as customer, problem")
+            raise CoachError(
+                f"{source} must be a JSON object with fields such as customer, problem"
+            )
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -39,7 +39,13 @@ TEMPLATES = {
     "call-prep": "drafts/call_prep.md.j2",
     "follow-up": "drafts/follow_up.md.j2",
 }
-BRIEF_SECTIONS = ("Situation", "What I've tried", "What I need", "Proposed next steps", "Business impact")
+BRIEF_SECTIONS = (
+    "Situation",
+    "What I've tried",
+    "What I need",
+    "Proposed next steps",
+    "Business impact",
+)
 LEADER_PLACEHOLDER = "[leader name, title]"
 SIGNAL_WORDS = {
     "cancellation_threat": "Threatening to cancel or walk away",
@@ -86,13 +92,15 @@ class DraftWriter(Protocol):
 # --- Keeping blame and unauthorised promises out --------------------------------------------
 
 _REPORTED_PROMISE = re.compile(
-    r"\b(?:promised|told\s+(?:them|him|her|the\s+customer|the\s+client)|assured|"
+    r"^\W*(?:offer|give|promise|guarantee|provide|apply|issue|waive|refund|credit|comp)\b|"
+    r"\b(?:promised|told\s+(?:the\s+)?\w+|assured|"
     r"said\s+(?:we|I)(?:'d|'ll|\s+would|\s+will|\s+could)|offered|committed\s+to|agreed\s+to|"
     r"guaranteed)\b",
     re.IGNORECASE,
 )
 _PIECE_BREAK = re.compile(
-    r"(,\s+|;\s+|\s+[-–—]\s+|\s+(?:because|since|so|but|and|as|after|which|while)\s+)", re.IGNORECASE
+    r"(,\s+|;\s+|\s+[-–—]\s+|\s+(?:because|since|so|but|and|as|after|which|while)\s+)",
+    re.IGNORECASE,
 )
 _LEADING_JOIN = re.compile(r"^(?:and|but|so|because|since|as|which|while)\s+", re.IGNORECASE)
 
@@ -102,8 +110,11 @@ def _unsafe(text: str, authorised: list[str], reported: bool) -> bool:
         return True
     if not (reported and _REPORTED_PROMISE.search(text)):
         return False
+    talks = guardrails.COMMUNICATION.search(text)
     for rx in (guardrails.MONEY, guardrails.DATE, guardrails.NEVER_AGAIN, guardrails.GUARANTEE):
         m = rx.search(text)
+        if m and rx is guardrails.DATE and talks:
+            continue  # "told them I'd update them by Friday" is a communication commitment
         if m and not guardrails.authorised_covers(text, m.group(0), authorised):
             return True
     return False
@@ -143,10 +154,20 @@ _OWNER = re.compile(
     r"\(owner:\s*(?P<a>[^)]+)\)|\bowner:\s*(?P<b>[^;,.]+)|"
     r"^(?P<c>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:\s*\([^)]*\))?\s+(?:to|will)\s+"
 )
-_LOWER_START = {"the", "a", "an", "our", "your", "this", "these", "ongoing", "repeated", "recurring",
-                "multiple", "several", "frequent", "continued", "persistent"}
-_THIRD_PERSON = {"they", "their", "they're", "customer", "customer's", "client", "client's", "he",
-                 "she", "his", "her", "contact"}
+_THIRD_PERSON = {
+    "they",
+    "their",
+    "they're",
+    "customer",
+    "customer's",
+    "client",
+    "client's",
+    "he",
+    "she",
+    "his",
+    "her",
+    "contact",
+}
 
 
 def _owner(step: str, case: CaseFile) -> str:
@@ -159,17 +180,23 @@ def _owner(step: str, case: CaseFile) -> str:
 
 
 def _leader(case: CaseFile) -> str:
+    """The leader by the name and title given; what is missing is a marked placeholder."""
     if case.leader_name and case.leader_title:
-        return f"{case.leader_name}, {case.leader_title},"
+        return f"{case.leader_name}, {case.leader_title}"
     if case.leader_name:
         return f"{case.leader_name} ([title])"
     if case.leader_title:
-        return f"[leader name], {case.leader_title},"
+        return f"[leader name], {case.leader_title}"
     return LEADER_PLACEHOLDER
 
 
+def _contact_name(contact: str) -> str:
+    name, _address = parseaddr(contact)
+    return name or contact
+
+
 def _greeting(contact: str) -> str:
-    name, address = parseaddr(contact)
+    name, _address = parseaddr(contact)
     if not name and "@" not in contact:
         name = re.split(r"\s*[(,<]|\s+-\s+", contact)[0]
     first = name.split()[0] if name.split() else ""
@@ -184,8 +211,6 @@ def _problem_phrase(problem: str) -> str:
     word = phrase.split()[0] if phrase.split() else ""
     if word.lower() in _THIRD_PERSON or len(phrase) > 300:
         return ""
-    if word.lower() in _LOWER_START and word[:1].isupper() and word[1:].islower():
-        phrase = phrase[0].lower() + phrase[1:]
     return phrase
 
 
@@ -204,14 +229,13 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         return [c for c in (clean(i, reported) for i in items) if c]
 
     problem = clean(case.problem, reported=True)
-    steps = clean_list(case.proposed_next_steps)
+    steps = clean_list(case.proposed_next_steps, reported=True)
     state = readiness(case)
     owners = [o for o in dict.fromkeys(_owner(s, case) for s in steps) if o != "owner to be named"]
-    if auth and case.leader_name and case.leader_name not in owners:
-        owners.insert(0, case.leader_name)
     facts: dict[str, Any] = {
         "customer": clean(case.customer),
         "contact": case.contact,
+        "contact_name": _contact_name(case.contact),
         "greeting": _greeting(case.contact),
         "problem": problem,
         "problem_phrase": _problem_phrase(problem),
@@ -240,14 +264,22 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
     return facts
 
 
+_DATE_ASK = re.compile(
+    r"\b(?:fix|delivery|ship|release|go-live)\s+date|\bdeadline|\btimeline|\bETA\b", re.IGNORECASE
+)
+
+
 def _unauthorised_wants(wants: str, authorised: list[str]) -> str:
     """The customer's asks for money, dates or guarantees that no authorised commitment covers."""
     hits: list[str] = []
-    for rx in (guardrails.MONEY, guardrails.DATE, guardrails.GUARANTEE):
-        for m in rx.finditer(wants):
-            if not guardrails.authorised_covers(m.group(0), m.group(0), authorised):
-                hits.append(m.group(0))
-    return ", ".join(dict.fromkeys(hits))
+    for piece in re.split(r"[,;]\s*|\s+and\s+|\s+plus\s+", wants):
+        piece = piece.strip(" .")
+        for rx in (guardrails.MONEY, guardrails.DATE, guardrails.GUARANTEE, _DATE_ASK):
+            m = rx.search(piece)
+            if m and not guardrails.authorised_covers(piece, m.group(0), authorised):
+                hits.append(piece)
+                break
+    return "; ".join(dict.fromkeys(hits))
 
 
 # --- The offline writer --------------------------------------------------------------------
@@ -268,7 +300,9 @@ class OfflineWriter:
         text = _tidy(render(TEMPLATES[kind], self.settings, **facts))
         if kind == "customer":
             subject = render("drafts/customer_subject.txt.j2", self.settings, **facts).strip()
-            return finish(kind, case, f"**Subject:** {subject}\n\n{text}", subject=subject, body=text)
+            return finish(
+                kind, case, f"**Subject:** {subject}\n\n{text}", subject=subject, body=text
+            )
         return finish(kind, case, text)
 
 
@@ -322,12 +356,12 @@ class AllowedText:
     def __init__(self, case: CaseFile, fixed: str) -> None:
         text = case.fact_text() + "\n" + fixed
         self.lower = text.lower()
-        self.words = {w.lower().strip("'’") for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)}
+        self.words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
         self.numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
 
     def has_word(self, word: str) -> bool:
         word = re.sub(r"['’]s$", "", word.lower())
-        return word in self.words or all(p in self.words for p in re.split(r"[-'’]", word) if p)
+        return all(p in self.words for p in re.findall(r"[a-z]+", word))
 
 
 def invented_facts(text: str, case: CaseFile, settings: Settings | None = None) -> list[str]:
@@ -343,7 +377,9 @@ def invented_facts(text: str, case: CaseFile, settings: Settings | None = None) 
             found.append(m.group(0))
     for m in _CAPITALISED.finditer(text):
         word = m.group(0)
-        if word.lower() in _SKIP_WORDS or _SENTENCE_START.search(text[max(0, m.start() - 12) : m.start()]):
+        if word.lower() in _SKIP_WORDS or _SENTENCE_START.search(
+            text[max(0, m.start() - 12) : m.start()]
+        ):
             continue
         if not allowed.has_word(word):
             found.append(word)
@@ -399,14 +435,22 @@ class LLMWriter:
 
         model = build_chat_model(self.settings, streaming=False)
         facts = draft_facts(case)
-        payload = {k: v for k, v in facts.items() if k not in {"readiness", "warnings", "checklist"}}
+        payload = {
+            k: v for k, v in facts.items() if k not in {"readiness", "warnings", "checklist"}
+        }
         payload["warnings"] = [w.model_dump() for w in facts["warnings"]]
         messages: list[BaseMessage] = [
-            SystemMessage(render("drafts/llm_system.md.j2", self.settings, kind=kind,
-                                 purpose=_PURPOSE[kind])),
-            HumanMessage(render("drafts/llm_user.md.j2", self.settings,
-                                facts_json=json.dumps(payload, indent=2, default=str),
-                                reference=reference.checked_text)),
+            SystemMessage(
+                render("drafts/llm_system.md.j2", self.settings, kind=kind, purpose=_PURPOSE[kind])
+            ),
+            HumanMessage(
+                render(
+                    "drafts/llm_user.md.j2",
+                    self.settings,
+                    facts_json=json.dumps(payload, indent=2, default=str),
+                    reference=reference.checked_text,
+                )
+            ),
         ]
         problems: list[str] = []
         for _attempt in range(2):
@@ -416,11 +460,19 @@ class LLMWriter:
             if not problems:
                 if kind == "customer":
                     markdown = f"**Subject:** {reference.subject}\n\n{text}"
-                    return finish(kind, case, markdown, subject=reference.subject, body=text,
-                                  engine=self.engine), ""
+                    return finish(
+                        kind,
+                        case,
+                        markdown,
+                        subject=reference.subject,
+                        body=text,
+                        engine=self.engine,
+                    ), ""
                 return finish(kind, case, text, engine=self.engine), ""
-            messages += [answer, HumanMessage(render("drafts/llm_retry.md.j2", self.settings,
-                                                     problems=problems))]
+            messages += [
+                answer,
+                HumanMessage(render("drafts/llm_retry.md.j2", self.settings, problems=problems)),
+            ]
         return reference, "; ".join(problems)
 
     def problems(self, kind: DraftKind, case: CaseFile, text: str) -> list[str]:
@@ -432,7 +484,7 @@ class LLMWriter:
         if invented:
             found.append("it mentions facts that are not in the case: " + ", ".join(invented))
         for f in guardrails.check(text, GUARDRAIL_KIND[kind], case.authorised_commitments):
-            found.append(f"{f.code}: \"{f.quote}\": {f.message}")
+            found.append(f'{f.code}: "{f.quote}": {f.message}')
         if kind == "brief":
             missing = [s for s in BRIEF_SECTIONS if s.lower() not in text.lower()]
             if missing:
@@ -443,9 +495,9 @@ class LLMWriter:
 def get_writer(settings: Settings | None = None, engine: str | None = None) -> DraftWriter:
     """The writer for the engine asked for, else the settings' active engine."""
     settings = settings or get_settings()
-    from coach.models import _overrides, wants_model
+    from coach.models import wants_model
 
-    chosen = engine or ("openai" if (_overrides or wants_model(settings)) else "offline")
+    chosen = engine or ("openai" if wants_model(settings) else "offline")
     return LLMWriter(settings) if chosen == "openai" else OfflineWriter(settings)
 
 

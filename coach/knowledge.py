@@ -96,7 +96,7 @@ def _undo_mac_roman(match: re.Match[str]) -> str:
 
 def repair_text(text: str) -> str:
     """Repair mis-decoded text (mojibake) and normalise line endings."""
-    text = ftfy.fix_text(text, normalization="NFC")
+    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
     text = _MAC_ROMAN_RUN.sub(_undo_mac_roman, text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

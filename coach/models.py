@@ -398,6 +398,23 @@ def stream_with_fallback(
 S = TypeVar("S", bound=BaseModel)
 
 
+def _structured_problem(out: dict[str, Any], name: str) -> tuple[str, str]:
+    """Why a structured answer could not be read, and what the model sent."""
+    raw = out["raw"]
+    invalid = getattr(raw, "invalid_tool_calls", None) or []
+    calls = getattr(raw, "tool_calls", None) or []
+    if out["parsing_error"] is not None:
+        problem = str(out["parsing_error"]).split("\n")[0]
+    elif invalid:
+        problem = f"the {name} arguments were not valid JSON"
+    else:
+        problem = f"the answer did not call {name}"
+    if getattr(raw, "response_metadata", {}).get("finish_reason") == "length":
+        problem += "; it was cut off at the output limit, so keep the values short"
+    sent = calls[0]["args"] if calls else (invalid[0].get("args") if invalid else raw.text)
+    return problem, str(sent)
+
+
 def invoke_structured(
     messages: Sequence[BaseMessage],
     schema: type[S],
@@ -420,12 +437,10 @@ def invoke_structured(
         out: dict[str, Any] = runnable.invoke(history)  # type: ignore[assignment]
         if isinstance(out["parsed"], schema):
             return out["parsed"]
-        raw = out["raw"]
-        problem = str(out["parsing_error"] or f"the answer did not call {schema.__name__}")
-        sent = raw.tool_calls[0]["args"] if getattr(raw, "tool_calls", None) else raw.text
+        problem, sent = _structured_problem(out, schema.__name__)
         history.append(
             HumanMessage(
-                f"Your last answer could not be read ({problem[:300]}). It was: {str(sent)[:500]}\n"
+                f"Your last answer could not be read ({problem[:300]}). It was: {sent[:500]}\n"
                 f"Answer again by calling {schema.__name__} with arguments that match its schema."
             )
         )

@@ -24,7 +24,9 @@ WarningCode = Literal[
     "too_early",
     "too_late",
 ]
-URGENT_SIGNALS = frozenset({"cancellation_threat", "legal_or_public_threat", "technical_beyond_control"})
+URGENT_SIGNALS = frozenset(
+    {"cancellation_threat", "legal_or_public_threat", "technical_beyond_control"}
+)
 # Warnings that mean "not yet". Briefing the manager is the first step of escalating, and a late
 # escalation should happen now, so those two change what to do first, not whether to go.
 BLOCKING: tuple[str, ...] = (
@@ -79,7 +81,7 @@ _RULES: dict[str, tuple[str, str]] = {
     ),
     "manager_not_briefed": (
         "Gotchas",
-        "Your manager has not been briefed (\"Not briefing your manager - they need context\"). "
+        'Your manager has not been briefed ("Not briefing your manager - they need context"). '
         "Brief them first: this brief is how.",
     ),
     "too_early": (
@@ -101,7 +103,7 @@ _FIRST_STEPS: dict[str, str] = {
     "not_communicated": "Tell the customer, transparently, where things stand.",
     "no_clear_ask": "Decide what you need from leadership (a decision, approval, or their time).",
     "no_plan": "Write down a proposed path forward: the next steps you would take.",
-    "manager_not_briefed": "Brief your manager with this brief before anything goes to the customer.",
+    "manager_not_briefed": "Brief your manager with this brief before you contact the customer.",
     "too_late": "Escalate today: the customer may already be checking out.",
 }
 
@@ -126,7 +128,7 @@ def has_tried(case: CaseFile) -> bool:
 
 
 def has_not_tried(case: CaseFile) -> bool:
-    """For "not tried" and "too early": the checklist says no, or is silent and nothing is listed."""
+    """For "not tried" and "too early": the checklist says no, or is silent with nothing listed."""
     tried = case.checklist.tried_yourself
     return tried is False or (tried is None and not case.tried)
 
@@ -196,7 +198,9 @@ def readiness(case: CaseFile) -> Readiness:
         verdict = "Not ready to escalate yet. Do this first: " + steps[0]
         return Readiness(ready=False, verdict=verdict, first_steps=steps, warnings=warnings)
     verdict = "Ready: escalate now, starting with this brief to your manager."
-    steps = ["Send this brief to your manager and agree the approach before you contact the customer."]
+    steps = [
+        "Send this brief to your manager and agree the approach before you contact the customer."
+    ]
     if "too_late" in codes:
         verdict = "Ready: escalate now, starting with this brief. Don't wait: it is already late."
         steps.append(_FIRST_STEPS["too_late"])

@@ -8,6 +8,7 @@ from typing import Any
 import openai
 import pytest
 from langchain.agents import create_agent
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
@@ -34,6 +35,7 @@ from coach.models import (
     build_chat_model,
     call_with_fallback,
     describe_model,
+    invoke_structured,
     override_chat_model,
     stream_with_fallback,
 )
@@ -341,3 +343,36 @@ def test_usage_report_estimates_cost_for_known_models_only() -> None:
     assert usage_report("hi", "there", "smollm2")["est_cost_usd"] is None
     reported = usage_report("hi", "x", "gpt-4.1", reported={"input_tokens": 7, "output_tokens": 9})
     assert (reported["tokens_in"], reported["tokens_out"]) == (7, 9)
+
+
+# Structured output with one repair ------------------------------------------------------------
+
+
+def test_invoke_structured_repairs_a_bad_answer_once() -> None:
+    model = ScriptedChatModel(
+        [
+            tool_call("Verdict", recommendation="escalate_now"),  # reasons missing
+            tool_call("Verdict", recommendation="escalate_now", reasons=["cancellation threat"]),
+        ]
+    )
+    with override_chat_model(model):
+        verdict = invoke_structured([HumanMessage("Acme will cancel")], Verdict, _settings())
+    assert verdict.reasons == ["cancellation threat"]
+    repair = model.requests[1][-1]
+    assert isinstance(repair, HumanMessage)
+    assert "could not be read" in repair.text and "reasons" in repair.text
+    assert model.tool_choices == ["Verdict"]
+
+
+def test_invoke_structured_reports_plainly_after_the_repair_fails() -> None:
+    model = ScriptedChatModel(["I think you should escalate.", "Still prose."])
+    with override_chat_model(model), pytest.raises(OutputParserException, match="Verdict"):
+        invoke_structured([HumanMessage("Acme will cancel")], Verdict, _settings())
+    assert len(model.requests) == 2
+    with override_chat_model(ScriptedChatModel(["prose", "more prose"])):
+        outcome = call_with_fallback(
+            lambda: invoke_structured([HumanMessage("x")], Verdict, _settings()),
+            lambda: Verdict(recommendation="not_yet", reasons=["offline"]),
+        )
+    assert outcome.value.reasons == ["offline"]
+    assert outcome.notice is not None and "could not be read" in outcome.notice

@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on `app` when imported.
+from coach.cli import chat as _chat  # noqa: E402,F401
 from coach.cli import drafts as _drafts  # noqa: E402,F401
 from coach.cli import evals as _evals  # noqa: E402,F401
 from coach.cli import search as _search  # noqa: E402,F401

@@ -1,3 +1,155 @@
-"""`coach drafts` commands (registered on the app when imported)."""
+"""`coach brief`, `coach draft` and `coach check`: the escalation's writing, from a case file."""
 
-from coach.cli import app  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coach.cli import app
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.drafts import Draft, DraftWriter
+
+DRAFT_CHOICES = ("customer", "call-prep", "follow-up")
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="offline or openai; default: the configured engine."),
+]
+
+
+def _writer(engine: str | None) -> DraftWriter:
+    from coach.drafts import get_writer
+    from coach.settings import get_settings
+
+    if engine not in (None, "offline", "openai"):
+        raise CoachError(f"unknown engine {engine!r}; use offline or openai")
+    return get_writer(get_settings(), engine)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from coach.export import write_markdown
+
+    write_markdown(text, out)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def _notice(draft: Draft) -> None:
+    if draft.notice:
+        print(f"note: {draft.notice}", file=sys.stderr)
+
+
+@app.command()
+def brief(
+    case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"markdown": ..., "warnings": [...]}.')
+    ] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    engine: EngineOption = None,
+) -> None:
+    """The brief to your manager (Step 3), with readiness warnings from the checklist."""
+    from coach.casefile import CaseFile
+
+    case = CaseFile.load(case_path)
+    draft = _writer(engine).write("brief", case)
+    _notice(draft)
+    if as_json:
+        payload = {
+            "markdown": draft.markdown,
+            "warnings": [w.model_dump() for w in draft.warnings],
+        }
+        _emit(json.dumps(payload, ensure_ascii=False, indent=2), out)
+    else:
+        _emit(draft.markdown, out)
+
+
+@app.command()
+def draft(
+    kind: Annotated[str, typer.Argument(metavar="customer|call-prep|follow-up")],
+    case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the markdown here.")] = None,
+    eml: Annotated[
+        Path | None, typer.Option("--eml", help="Customer message only: write an unsent .eml.")
+    ] = None,
+    engine: EngineOption = None,
+) -> None:
+    """The customer message (Step 4), the call prep (Step 5) or the follow-through plan (Step 6)."""
+    if kind not in DRAFT_CHOICES:
+        raise CoachError(f"unknown draft {kind!r}; choose customer, call-prep or follow-up")
+    if eml is not None and kind != "customer":
+        raise CoachError("--eml is for the customer message; use --out for the other drafts")
+    from coach.casefile import CaseFile
+
+    case = CaseFile.load(case_path)
+    result = _writer(engine).write(kind, case)  # type: ignore[arg-type]
+    _notice(result)
+    if eml is not None:
+        from coach.export import write_eml
+
+        write_eml(result, eml, case.contact)
+        print(f"wrote {eml}", file=sys.stderr)
+    if eml is None or out is not None:
+        _emit(result.markdown, out)
+
+
+@app.command()
+def check(
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="A text file, or - for stdin.")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="customer, manager or any (which rules apply).")
+    ] = "any",
+    authorised: Annotated[
+        list[str] | None,
+        typer.Option("--authorised", help="A commitment you may make (repeatable)."),
+    ] = None,
+    case_path: Annotated[
+        Path | None,
+        typer.Option("--case", help="Take the authorised commitments from this case file."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check text for blame, over-promising, a missing acknowledgement or a missing ask.
+
+    Exit code 0 when clean, 1 when there are findings, 2 on bad input."""
+    from coach import guardrails
+
+    if kind not in ("customer", "manager", "any"):
+        raise CoachError(f"unknown kind {kind!r}; use customer, manager or any")
+    text = _read_text(source)
+    allowed = list(authorised or [])
+    if case_path is not None:
+        from coach.casefile import CaseFile
+
+        allowed += CaseFile.load(case_path).authorised_commitments
+    findings = guardrails.check(text, kind, allowed)  # type: ignore[arg-type]
+    if as_json:
+        print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=2))
+    elif not findings:
+        print("clean: no blame, over-promising, missing acknowledgement or missing ask found")
+    else:
+        for f in findings:
+            print(f'{f.code}: "{f.quote}"\n  why: {f.message}\n  playbook: {f.gotcha}')
+    if findings:
+        raise typer.Exit(1)
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
+    if path.stat().st_size > 2_000_000:
+        raise CoachError(f"{source} is larger than 2 MB; check one message at a time")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CoachError(f"{source} is not UTF-8 text") from None

@@ -1,3 +1,218 @@
 """`coach triage` commands (registered on the app when imported)."""
 
-from coach.cli import app  # noqa: F401
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from coach.cli import app
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.triage.models import TriageResult
+
+BATCH_CHUNK = 64  # texts embedded together in one call
+
+
+@app.command("triage")
+def triage_command(
+    file: Annotated[
+        str | None,
+        typer.Argument(
+            help="A customer email: plain text, HTML or .eml. Use - (or pipe) to read stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Triage every row of a .csv or .jsonl file (needs --column) and write JSONL.",
+            show_default=False,
+        ),
+    ] = None,
+    column: Annotated[
+        str | None, typer.Option("--column", help="The column holding the email text.")
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Where --batch writes its JSONL: a path, or - for stdout. "
+            "Default: INPUT.triage.jsonl next to the input file.",
+            show_default=False,
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="offline or openai; default: openai when a model is configured, else offline.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Triage a customer email: escalate or handle, how urgent, the evidence, what to do next and
+    a reply to send. Every quote shown is verbatim from the email."""
+    if engine not in (None, "offline", "openai"):
+        raise CoachError(f"--engine must be offline or openai, not {engine!r}")
+    if batch is not None:
+        if file is not None:
+            raise CoachError("give either an email FILE or --batch, not both")
+        _run_batch(batch, column, out, engine)
+        return
+    data, filename = _read_input(file)
+    from coach.settings import get_settings
+    from coach.triage.engine import get_engine
+
+    result = get_engine(get_settings(), engine).triage(data, filename=filename)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        _render(result, data, filename)
+
+
+def _read_input(file: str | None) -> tuple[bytes, str | None]:
+    if file is None or file == "-":
+        if file is None and sys.stdin.isatty():
+            raise CoachError("give an email FILE, - to read stdin, or --batch FILE --column NAME")
+        return sys.stdin.buffer.read(), None
+    path = Path(file)
+    if not path.is_file():
+        raise CoachError(f"{file} is not a file; give an email file, or - to read stdin")
+    try:
+        return path.read_bytes(), path.name
+    except OSError as exc:
+        raise CoachError(f"could not read {file}: {exc.strerror}") from None
+
+
+# --- human output ----------------------------------------------------------------------------
+
+_COLOURS = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "green"}
+
+
+def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from coach.triage.parse import parse
+
+    console = Console()
+    decision = "ESCALATE" if result.decision == "escalate" else "HANDLE IT YOURSELF"
+    head = Text.assemble(
+        (decision, "bold"), "  urgency: ", (result.urgency, _COLOURS[result.urgency]),
+        f"  engine: {result.engine}",
+    )  # fmt: skip
+    console.print(head)
+    if result.scenario:
+        console.print(f"Scenario: {result.scenario}")
+    if result.language_note:
+        console.print(Text(result.language_note, style="italic"))
+    console.print(Text("\nWhy", style="bold"))
+    for reason in result.reasons:
+        console.print(f"  - {reason.section}: \"{reason.rule}\"" + (f" ({reason.signal})" if reason.signal else ""))
+    if result.signals:
+        console.print(Text("\nEvidence (highlighted in the newest message)", style="bold"))
+        newest = parse(data, filename=filename).newest
+        text = Text(newest[:4000])
+        for signal in result.signals:
+            start = newest.find(signal.evidence)
+            if 0 <= start < 4000:
+                text.stylize("bold black on yellow", start, start + len(signal.evidence))
+            console.print(Text.assemble("  - ", (signal.type, "bold"), f": \"{signal.evidence}\""))
+        console.print(Text("\n") + text)
+    console.print(Text("\nThe customer wants", style="bold"))
+    console.print(f"  {result.customer_wants}")
+    _section(console, "Next steps", result.next_steps)
+    _section(console, "Answer before escalating", result.checklist_questions)
+    _section(console, "Playbook", [f"{c.source} > {c.section}" for c in result.citations])
+    console.print(Text("\nReply draft", style="bold"))
+    console.print(result.reply_draft, markup=False, highlight=False)
+    if result.notes:
+        _section(console, "Notes", result.notes)
+
+
+def _section(console: Any, title: str, items: list[str]) -> None:
+    from rich.text import Text
+
+    console.print(Text(f"\n{title}", style="bold"))
+    for item in items:
+        console.print(f"  - {item}", markup=False, highlight=False)
+
+
+# --- batch -----------------------------------------------------------------------------------
+
+
+def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
+    """(row id, text) pairs from a CSV or JSONL file; a missing column names the ones there are."""
+    import csv
+    import json
+
+    if not path.is_file():
+        raise CoachError(f"{path} is not a file; give a .csv or .jsonl file to --batch")
+    rows: list[dict[str, Any]] = []
+    if path.suffix.lower() == ".jsonl":
+        for lineno, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:
+                    raise CoachError(f"{path}:{lineno}: not valid JSON") from None
+    elif path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    else:
+        raise CoachError(f"--batch reads .csv or .jsonl files, not {path.suffix or 'this file'}")
+    if not rows:
+        raise CoachError(f"{path} has no rows")
+    if column not in rows[0]:
+        raise CoachError(f"{path} has no column {column!r}; columns: {', '.join(map(str, rows[0]))}")
+    return [(str(r.get("id", i)), str(r.get(column) or "")) for i, r in enumerate(rows, 1)]
+
+
+def _run_batch(path: Path, column: str | None, out: str | None, engine: str | None) -> None:
+    import json
+    import time
+
+    from tqdm import tqdm
+
+    from coach.settings import get_settings
+    from coach.triage.engine import get_engine
+
+    if not column:
+        raise CoachError("--batch needs --column NAME (the column with the email text)")
+    rows = read_rows(path, column)
+    target = path.with_name(path.stem + ".triage.jsonl") if out is None else out
+    triager = get_engine(get_settings(), engine)
+    handle = sys.stdout if target == "-" else Path(target).open("w", encoding="utf-8")
+    counts = {"escalate": 0, "handle": 0, "skipped": 0}
+    started = time.perf_counter()
+    try:
+        with tqdm(total=len(rows), desc="triage", unit="text", file=sys.stderr) as bar:
+            for start in range(0, len(rows), BATCH_CHUNK):
+                chunk = rows[start : start + BATCH_CHUNK]
+                results = triager.triage_many([text for _, text in chunk])
+                for (row_id, _), result in zip(chunk, results, strict=True):
+                    if isinstance(result, CoachError):
+                        counts["skipped"] += 1
+                        record: dict[str, Any] = {"id": row_id, "error": str(result)}
+                    else:
+                        counts[result.decision] += 1
+                        record = {"id": row_id, **result.model_dump(mode="json")}
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                bar.update(len(chunk))
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    seconds = time.perf_counter() - started
+    where = "stdout" if target == "-" else str(target)
+    print(
+        f"triaged {len(rows)} texts in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):.0f}/s): "
+        f"{counts['escalate']} escalate, {counts['handle']} handle, {counts['skipped']} skipped "
+        f"(no text); wrote {where}",
+        file=sys.stderr,
+    )

@@ -197,12 +197,14 @@ _DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(
-    r"^\s*(best|best regards|kind regards|warm regards|regards|many thanks|thanks|thank you|"
-    r"thanks again|thanks in advance|cheers|sincerely|yours sincerely|yours truly|respectfully|"
-    r"all the best|talk soon|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|"
-    r"beste grüße|liebe grüße|grüße|gruß|cordialement|bien cordialement|bien à vous|"
-    r"salutations|merci|atentamente|saludos|un saludo|saludos cordiales|cordiales saludos|"
-    r"gracias)\s*[,.!]?\s*$",
+    r"^\s*(best|best regards|kind regards|warm regards|regards|best wishes|warmly|warm wishes|"
+    r"take care|kr|br|(many )?thanks( so much| again| a lot| in advance)?|thank you( so much| again|"
+    r" in advance)?|cheers|sincerely|yours sincerely|yours truly|respectfully|all the best|"
+    r"talk soon|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|"
+    r"liebe grüße|grüße|gruß|(vielen )?dank( im voraus| schön)?|cordialement|bien cordialement|"
+    r"bien à vous|salutations|merci( d'avance| beaucoup| par avance| d’avance)?|atentamente|"
+    r"saludos|un saludo|un cordial saludo|saludos cordiales|cordiales saludos|"
+    r"(muchas )?gracias( de antemano| por adelantado)?)\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
 

@@ -32,7 +32,7 @@ def draft_reply(
     text = render(
         "triage/reply.md.j2",
         settings,
-        name=name,
+        customer_name=name,
         decision=decision,
         signals=signals,
         scenario=scenario,

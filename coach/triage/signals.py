@@ -32,6 +32,13 @@ MIN_SEMANTIC_WORDS = 3
 _NOT_VENTING = {"cancellation_threat", "legal_or_public_threat", "manager_request", "leadership_decision"}
 
 
+ESCALATING = {
+    "cancellation_threat", "manager_request", "leadership_decision", "deal_at_risk",
+    "relationship_breakdown", "technical_beyond_control", "scope_timeline_dispute",
+    "legal_or_public_threat",
+}  # fmt: skip
+
+
 @dataclass
 class Sentence:
     text: str
@@ -47,7 +54,10 @@ _INJECTION = re.compile(
     r"context|policies)\b"
     r"|\b(system prompt|system message|developer message|you are now|act as an?|new instructions|"
     r"developer mode|jailbreak|prompt injection)\b"
-    r"|^\W*(system|assistant|ai|bot|admin|instruction|instructions)\s*[:>\]]"
+    r"|^\W*((ai|llm|virtual|automated|triage|email)\s+)?(system|assistant|ai|bot|model|classifier|"
+    r"admin|instruction|instructions)\s*[:>\]]"
+    r"|\b(mark|classify|flag|label|tag|rate|score)\w*\s+(it\s+|this\s+)?as\s+(an?\s+)?(critical|urgent|"
+    r"escalat\w*|high|p0|p1|sev\w*)\b"
     r"|\[(system|inst|admin)\]|<\|?(system|im_start)|###\s*instruction"
     r"|\b(dear|hey|hi|attention|note (to|for))\s+(the\s+)?(ai|assistant|model|bot|chatbot|classifier|"
     r"triage (tool|system|bot|model)|llm|gpt|reviewer|system)\b"
@@ -58,6 +68,18 @@ _INJECTION = re.compile(
     r"high|urgent|low|escalat\w*|handle|p0|p1|priority|sev\w*)\b"
     r"|\b(respond|reply|answer|output|print|return|write)\b.{0,30}\b(only\s+)?(with|in)\b.{0,20}"
     r"\b(json|the following|exactly)\b"
+    r"|\b(as an ai|language model|if you are an? (ai|llm|assistant|language model|automated|bot|model)|"
+    r"automated (system|triage|classifier|tool|assistant|reader)|when (you )?(summari[sz]|process|read|"
+    r"triag|classif|analy[sz])\w*\s+this|pretend (that|the|you)|roleplay|role-play)\b"
+    r"|\b(tell|inform|advise|instruct)\s+the\s+(rep|agent|account (manager|executive)|csm|user|reader)\s+"
+    r"(to|that)\b"
+    r"|\bthe (correct|right|expected|required) (classification|answer|output|urgency|decision|label|"
+    r"priority) (is|=)"
+    r"|\b(urgency|priority|decision|classification|label|severity)\s*[:=]\s*(critical|high|urgent|"
+    r"escalate|p0|p1)\b"
+    r"|\bthis (email|message|ticket) (is|should be|must be|has to be) (classified|marked|flagged|treated|"
+    r"labell?ed|escalated)\b"
+    r"|\"(decision|urgency|signals|type|evidence|classification|priority)\"\s*:"
     r"|\b(ignorier\w*|vergiss)\b.{0,40}\banweisungen\b"
     r"|\b(ignore[rz]?|oublie[rz]?)\b.{0,40}\b(instructions|consignes)\b"
     r"|\b(ignora|ignore|olvida)\b.{0,40}\b(instrucciones)\b)",
@@ -88,6 +110,70 @@ def split_sentences(parsed: ParsedEmail) -> list[Sentence]:
                     s.injected = True
         out.extend(items)
     return out
+
+
+# --- resolution and routine fallbacks -------------------------------------------------------
+
+_RESOLVED = re.compile(
+    r"\b(resolved|fixed|sorted( out)?|solved|working (again|now|fine)|works (again|now|fine)|"
+    r"back (up|online|to normal)|restored|all good( now)?|no longer (an issue|a problem|happening)|"
+    r"went away|figured it out|never ?mind|disregard my (last|previous|earlier) (email|message|note)|"
+    r"behoben|gelöst|geloest|funktioniert wieder|résolu|resolu|réglé|regle|fonctionne à nouveau|"
+    r"resuelto|solucionado|arreglado|funciona de nuevo)\b",
+    re.IGNORECASE,
+)
+_STILL = re.compile(
+    r"\b(still|again|supposedly|supposed to|claimed|you said|apparently|yet|not (actually|really)|"
+    r"until|unless|once|when|if|before|needs? to be|must be|should be|gets?|getting|not|never|"
+    r"isn't|wasn't|aren't|never|immer noch|toujours|todavía|todavia|sigue)\b",
+    re.IGNORECASE,
+)
+
+
+_GRATITUDE = re.compile(
+    r"^\W*(thanks|thank you|many thanks|thx|merci|danke|vielen dank|gracias|muchas gracias)\b"
+    r"(?!.{0,12}\bnothing\b).{0,20}\b(for|pour|für|fuer|por)\b",
+    re.IGNORECASE,
+)
+
+
+def is_resolution(text: str) -> bool:
+    """"It's fixed now, thanks": a problem word in such a sentence is not a current signal."""
+    return bool(_RESOLVED.search(text)) and not _STILL.search(text)
+
+
+ASK = re.compile(
+    r"\?|\b(i|we)\s+(want|need|expect|demand|would like|'d like|require|insist|ask|request)\b"
+    r"|\b(please|pls|can you|could you|would you|will you|can someone|could someone|let me know|"
+    r"wondering|any idea|is there a way)\b"
+    r"|\b(ich|wir)\s+(möchte|möchten|will|wollen|erwarte|erwarten|fordere|fordern|brauche|"
+    r"brauchen)\b|\bbitte\b|\b(können|könnten) sie\b"
+    r"|\b(je|nous)\s+(veux|voulons|souhaite|souhaitons|demande|demandons|exige|exigeons|attends|"
+    r"aurions besoin|aurais besoin)\b|\b(merci de|pourriez-vous|pouvez-vous|s'il vous plaît)\b"
+    r"|\b(quiero|queremos|necesito|necesitamos|exijo|exigimos|pedimos|solicito|por favor|"
+    r"podrían|podrian|pueden|puede)\b",
+    re.IGNORECASE,
+)
+_PROBLEM = re.compile(
+    r"\b(error|errors|bug|issue|issues|problem|problems|broken|not working|doesn't work|does not work|"
+    r"won't|can't|cannot|unable|fails?|failing|failed|wrong|incorrect|missing|slow|stuck|glitch|"
+    r"invoice|billing|charge|password|login|log in|export|import|setting|settings|update|upgrade|"
+    r"question|help|thanks|thank you|fehler|problem|funktioniert nicht|rechnung|frage|erreur|"
+    r"problème|probleme|facture|question|merci|error|problema|factura|pregunta|gracias)\b",
+    re.IGNORECASE,
+)
+
+
+def routine_fallback(sents: list[Sentence]) -> Signal | None:
+    """A calm message that asks something or reports a problem, with no escalation signal, is a
+    routine issue the rep can handle ("Don't Escalate If: something you should handle at your
+    level"); the quote is its first such sentence."""
+    usable = [s.text for s in sents if not s.injected and len(s.text.split()) >= 3]
+    for cue in (ASK, _PROBLEM, None):
+        for text in usable:
+            if cue is None or cue.search(text):
+                return Signal(type="routine_issue", evidence=text, score=0.5, source="fallback")
+    return None
 
 
 # --- lexicon ---------------------------------------------------------------------------------
@@ -175,6 +261,8 @@ class SemanticMatcher:
         self.embeddings = embeddings
         self.threshold = float(data["threshold"])
         self.margin = float(data["margin"])
+        self.low_threshold = float(data.get("low_threshold", self.threshold))
+        self.low_margin = float(data.get("low_margin", self.margin))
         self.thresholds = {k: float(v) for k, v in (data.get("thresholds") or {}).items()}
         texts: list[str] = []
         labels: list[int] = []
@@ -214,13 +302,13 @@ class SemanticMatcher:
         return out
 
     def matches(self, row: np.ndarray) -> list[tuple[str, float]]:
-        none = float(row[-1])
-        found = []
-        for i, name in enumerate(self.labels[:-1]):
-            score = float(row[i])
-            if score >= self.thresholds.get(name, self.threshold) and score >= none + self.margin:
-                found.append((name, score))
-        return found
+        """The best-matching signal, when it clears its threshold and beats every look-alike."""
+        i = int(row[:-1].argmax())
+        name, score, none = self.labels[i], float(row[i]), float(row[-1])
+        strong = score >= self.thresholds.get(name, self.threshold) and score >= none + self.margin
+        # A weaker match counts when it stands well clear of every look-alike.
+        clear = score >= self.low_threshold and score >= none + self.low_margin
+        return [(name, score)] if strong or clear else []
 
 
 @lru_cache(maxsize=1)
@@ -246,32 +334,50 @@ def detect(
         for k, sent in enumerate(sents):
             if sent.injected:
                 continue
-            for signal, language in lexicon.hits(sent.text):
+            # "It's fixed now" and "thanks for the call with your CEO" report the past, not a threat.
+            resolved = is_resolution(sent.text) or bool(_GRATITUDE.match(sent.text))
+            for signal, _language in lexicon.hits(sent.text):
+                if resolved and signal != "routine_issue":
+                    continue
                 _keep(found[d], Signal(type=signal, evidence=sent.text, score=0.9, source="lexicon"))
-                del language
+            if resolved:
+                continue
             if (
                 matcher is not None
                 and languages[d] == "en"
                 and k < MAX_SEMANTIC_SENTENCES
                 and len(sent.text.split()) >= MIN_SEMANTIC_WORDS
+                and not resolved
+                and not _negated_sentence(sent.text)
             ):
                 semantic_items.append((d, sent))
     if matcher is not None and semantic_items:
         rows = matcher.best(matcher.vectors([s.text for _, s in semantic_items]))
         for (d, sent), row in zip(semantic_items, rows, strict=True):
             for signal, score in matcher.matches(row):
-                if _negated_sentence(sent.text):
-                    continue
                 _keep(
                     found[d],
                     Signal(type=signal, evidence=sent.text, score=round(score, 3), source="semantic"),
                 )
-    return [resolve(list(f.values())) for f in found]
+    out = []
+    for d, f in enumerate(found):
+        signals = resolve(list(f.values()))
+        if not any(s.type in ESCALATING for s in signals) and not any(
+            s.type == "routine_issue" for s in signals
+        ):
+            fallback = routine_fallback(docs[d])
+            if fallback is not None and (
+                not any(s.type == "venting" for s in signals) or ASK.search(fallback.evidence)
+            ):
+                signals = resolve([*signals, fallback])
+        out.append(signals)
+    return out
 
 
+# Similarity cannot tell "we will sue" from "we will not sue": negated sentences are left to the
+# lexicon, which checks the words right before each phrase.
 _SENTENCE_NEGATION = re.compile(
-    r"\b(not|never|no longer|no need|no intention|no plans?|don't|do not|won't|will not)\b.{0,25}"
-    r"\b(cancel|leave|switch|renew|escalate|sue|legal|manager|churn|terminate|discount|refund)",
+    r"\b(not|never|no longer|no need|no intention|no plans?|nothing|nobody|no one)\b|n't\b|n’t\b",
     re.IGNORECASE,
 )
 
@@ -296,7 +402,7 @@ def resolve(signals: list[Signal]) -> list[Signal]:
     for s in signals:
         if s.type == "venting" and types & _NOT_VENTING:
             continue
-        if s.type == "routine_issue" and "technical_beyond_control" in types:
+        if s.type == "routine_issue" and types & ESCALATING:
             continue
         out.append(s)
     order = {name: i for i, name in enumerate(SIGNAL_TYPES)}

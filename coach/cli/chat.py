@@ -1,0 +1,206 @@
+"""`coach chat`: talk the situation through with the coach, in a terminal or from a script."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coach.cli import app
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from coach.conversation import TurnResult
+    from coach.settings import Settings
+
+QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
+MAX_LINE_CHARS = 20_000
+
+
+@app.command("chat")
+def chat_command(
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", help="Continue the conversation with this id.", show_default=False),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List saved conversations.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per turn (no banner).")
+    ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="offline or openai; default: openai when a model is configured, else offline.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Talk a frustrated customer's situation through with the coach. Reads lines from a pipe
+    (`printf 'line1\\nline2\\n' | coach chat`) and prints each reply; type /quit to leave."""
+    if engine not in (None, "offline", "openai"):
+        raise CoachError(f"--engine must be offline or openai, not {engine!r}")
+    from coach.settings import get_settings
+
+    settings = get_settings(engine=engine)
+    if list_:
+        _list(settings, as_json)
+        return
+    from coach.conversation import conversation_exists, new_conversation_id
+
+    if resume is not None:
+        if not conversation_exists(resume, settings):
+            raise CoachError(
+                f"no conversation with id {resume!r}; `coach chat --list` shows the saved ones"
+            )
+        conversation_id = resume
+    else:
+        conversation_id = new_conversation_id()
+    interactive = sys.stdin.isatty() and not as_json
+    console = _console()
+    if not as_json:
+        _banner(console, settings, conversation_id, resumed=resume is not None)
+    for line in _lines(interactive, console):
+        if line.strip().lower() in QUIT:
+            break
+        _turn(conversation_id, line, settings, console, as_json, interactive)
+    if not as_json:
+        console.print(f"[dim]Saved. Resume with: coach chat --resume {conversation_id}[/dim]")
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _banner(console: Console, settings: Settings, conversation_id: str, resumed: bool) -> None:
+    from coach.models import describe_model
+
+    what = "Resumed" if resumed else "New"
+    console.print(f"[bold]Escalation Coach[/bold]: {describe_model(settings)}")
+    console.print(
+        f"[dim]{what} conversation {conversation_id}. Tell me what is happening; paste the "
+        'customer\'s email; ask "what do you know so far?" or "write the brief". /quit leaves. '
+        "COACH_ENGINE=offline|openai or --engine switches the engine.[/dim]"
+    )
+    if resumed:
+        from coach.conversation import history
+
+        past = history(conversation_id, settings)
+        if past:
+            console.print(f"[dim]{len(past)} earlier messages. Last coach reply:[/dim]")
+            last = next((t for r, t in reversed(past) if r == "coach"), "")
+            console.print(last[:600])
+
+
+def _lines(interactive: bool, console: Console) -> Iterator[str]:
+    if interactive:
+        while True:
+            try:
+                yield console.input("[bold cyan]you>[/bold cyan] ")
+            except EOFError:
+                return
+    else:
+        for raw in sys.stdin:
+            yield raw.rstrip("\n")
+
+
+def _turn(
+    conversation_id: str,
+    line: str,
+    settings: Settings,
+    console: Console,
+    as_json: bool,
+    interactive: bool,
+) -> None:
+    from coach.conversation import run_turn
+
+    if len(line) > MAX_LINE_CHARS:
+        _notice(console, as_json, f"line too long ({len(line):,} characters); "
+                f"send at most {MAX_LINE_CHARS:,} at a time", conversation_id)  # fmt: skip
+        return
+    if not line.strip():
+        if not interactive:
+            _notice(console, as_json, "empty line skipped", conversation_id)
+        return
+    stream = interactive and settings.active_engine == "openai"
+    try:
+        if stream:
+            result = _streamed(conversation_id, line, settings, console)
+        else:
+            result = run_turn(conversation_id, line, settings)
+    except CoachError as exc:
+        _notice(console, as_json, str(exc), conversation_id)
+        return
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    if not stream:
+        _render(console, result)
+    _footer(console, result)
+
+
+def _streamed(conversation_id: str, line: str, settings: Settings, console: Console) -> TurnResult:
+    from rich.live import Live
+    from rich.markdown import Markdown
+
+    from coach.conversation import run_turn
+
+    text: list[str] = []
+    with Live(Markdown(""), console=console, refresh_per_second=12, transient=False) as live:
+
+        def on_token(token: str) -> None:
+            text.append(token)
+            live.update(Markdown("".join(text)))
+
+        result = run_turn(conversation_id, line, settings, on_token=on_token)
+        live.update(Markdown(result.reply))
+    return result
+
+
+def _render(console: Console, result: TurnResult) -> None:
+    from rich.markdown import Markdown
+
+    if result.notice:
+        console.print(f"[yellow]Notice: {result.notice}[/yellow]")
+    console.print(Markdown(result.reply))
+
+
+def _footer(console: Console, result: TurnResult) -> None:
+    rec = (result.recommendation or "undecided").replace("_", " ")
+    cost = f", ~${result.tokens.est_cost_usd:.4f}" if result.tokens.est_cost_usd else ""
+    console.print(
+        f"[dim]recommendation: {rec} | open checklist: {len(result.checklist_open)} | "
+        f"{result.engine} | tokens {result.tokens.tokens_in} in / "
+        f"{result.tokens.tokens_out} out{cost}[/dim]"
+    )
+
+
+def _notice(console: Console, as_json: bool, message: str, conversation_id: str) -> None:
+    if as_json:
+        typer.echo(json.dumps({"notice": message, "conversation_id": conversation_id}))
+    else:
+        console.print(f"[yellow]coach: {message}[/yellow]")
+
+
+def _list(settings: Settings, as_json: bool) -> None:
+    from coach.conversation import list_conversations
+
+    items = list_conversations(settings)
+    if as_json:
+        typer.echo(json.dumps([i.model_dump() for i in items]))
+        return
+    if not items:
+        typer.echo("No saved conversations yet. Start one with `coach chat`.")
+        return
+    from datetime import datetime
+
+    for info in items:
+        when = datetime.fromtimestamp(info.updated).strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"{info.id}  {when}  {info.turns:>3} turns  {info.title}")

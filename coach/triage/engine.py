@@ -1,0 +1,368 @@
+"""Two engines behind one interface. Each only *proposes* signals (with quotes) and what the
+customer wants; the shared pipeline checks every quote, applies the playbook's decision rules and
+builds the next steps, checklist, citations and reply. So both engines answer the same way."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from coach.errors import CoachError
+from coach.settings import Settings, get_settings
+from coach.triage.evidence import verify
+from coach.triage.models import Signal, TriageProposal, TriageResult
+from coach.triage.parse import Format, ParsedEmail, parse
+from coach.triage.rules import decide
+from coach.triage.signals import (
+    LANGUAGES,
+    Sentence,
+    detect,
+    detect_language,
+    get_lexicon,
+    get_semantic_matcher,
+    resolve,
+    split_sentences,
+)
+
+if TYPE_CHECKING:
+    from coach.retrieval import HybridRetriever
+    from coach.triage.playbook import PlaybookGuide
+
+log = logging.getLogger(__name__)
+Input = str | bytes
+
+
+@dataclass
+class Prepared:
+    parsed: ParsedEmail
+    sentences: list[Sentence]
+    language: str
+
+    @property
+    def injected(self) -> list[str]:
+        return [s.text for s in self.sentences if s.injected]
+
+
+@dataclass
+class Proposal:
+    signals: list[Signal]
+    customer_wants: str = ""
+    notes: list[str] = field(default_factory=list)
+    engine: str | None = None
+
+
+def prepare(data: Input, fmt: Format = "auto", filename: str | None = None) -> Prepared:
+    parsed = parse(data, fmt, filename)
+    sents = split_sentences(parsed)
+    language = detect_language(parsed.newest)
+    return Prepared(parsed, sents, language)
+
+
+class TriageEngine:
+    """Parse, propose, check, decide, advise. Subclasses implement `propose`."""
+
+    name = "base"
+
+    def __init__(
+        self, settings: Settings | None = None, retriever: HybridRetriever | None = None
+    ) -> None:
+        self.settings = settings or get_settings()
+        self._retriever = retriever
+        self._guide: PlaybookGuide | None = None
+
+    @property
+    def guide(self) -> PlaybookGuide:
+        if self._guide is None:
+            from coach.retrieval import get_retriever
+            from coach.triage.playbook import PlaybookGuide
+
+            self._guide = PlaybookGuide(self._retriever or get_retriever(self.settings))
+        return self._guide
+
+    def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
+        raise NotImplementedError
+
+    def triage(
+        self, data: Input, fmt: Format = "auto", filename: str | None = None
+    ) -> TriageResult:
+        """Triage one email; raises CoachError for input with nothing to triage."""
+        return self._one(prepare(data, fmt, filename))
+
+    def _one(self, item: Prepared) -> TriageResult:
+        return self.finish(item, self.propose([item])[0])
+
+    def triage_many(
+        self, texts: Sequence[Input], fmt: Format = "auto"
+    ) -> list[TriageResult | CoachError]:
+        """Triage a batch; an input that cannot be triaged yields its CoachError in its place."""
+        prepared: list[Prepared | CoachError] = []
+        for text in texts:
+            try:
+                prepared.append(prepare(text, fmt))
+            except CoachError as exc:
+                prepared.append(exc)
+        good = [p for p in prepared if isinstance(p, Prepared)]
+        proposals = iter(self.propose(good))
+        return [p if isinstance(p, CoachError) else self.finish(p, next(proposals)) for p in prepared]
+
+    # -- the shared half ------------------------------------------------------------------------
+
+    def finish(self, item: Prepared, proposal: Proposal) -> TriageResult:
+        parsed = item.parsed
+        checked = verify(proposal.signals, parsed.newest_blocks, parsed.text, item.injected)
+        signals = resolve(_one_per_type(checked.current))
+        history = _one_per_type(checked.history) + self._history_signals(parsed)
+        assessment = decide(signals, parsed.newest)
+        types = {s.type for s in signals}
+        notes = list(parsed.notes) + proposal.notes
+        if item.injected:
+            notes.append(
+                f"Ignored {len(item.injected)} sentence(s) addressed to an AI or system rather "
+                "than to you; pasted text is treated as data, never as instructions."
+            )
+        if checked.dropped:
+            notes.append(
+                f"Dropped {checked.dropped} signal(s) whose quote is not in the customer's "
+                "newest message."
+            )
+        if history:
+            notes.append(
+                "The quoted history mentions "
+                + ", ".join(sorted({s.type for s in history}))
+                + "; only the newest message counts toward the decision."
+            )
+        from coach.triage.reply import draft_reply, greeting_name
+
+        language_note = None
+        if item.language != "en":
+            language_note = (
+                f"The newest message is in {LANGUAGES.get(item.language, item.language)}. "
+                + (
+                    "Signals come from that language's phrase list (cancellation, manager, legal "
+                    "and more); semantic matching covers English only, so read the quotes."
+                    if self.name == "offline"
+                    else "The model read it in the original language; quotes are verbatim."
+                )
+            )
+        return TriageResult(
+            decision=assessment.decision,
+            urgency=assessment.urgency,
+            signals=signals,
+            scenario=assessment.scenario,
+            customer_wants=proposal.customer_wants or _wants_from_signals(types),
+            next_steps=self.guide.next_steps(types, assessment),
+            checklist_questions=self.guide.checklist_questions(types, assessment),
+            citations=self.guide.citations(types, assessment),
+            reply_draft=draft_reply(
+                self.settings,
+                assessment.decision,
+                sorted(types),
+                assessment.scenario,
+                greeting_name(parsed.signature),
+            ),
+            engine=proposal.engine or self.name,
+            reasons=assessment.reasons,
+            language=item.language,
+            language_note=language_note,
+            history_signals=_one_per_type(history),
+            notes=notes,
+            dropped_evidence=checked.dropped,
+        )
+
+    @staticmethod
+    def _history_signals(parsed: ParsedEmail) -> list[Signal]:
+        """Threats in the quoted history, as context only (lexicon; cheap, no embeddings)."""
+        if not parsed.history:
+            return []
+        lexicon = get_lexicon()
+        found: list[Signal] = []
+        for line in parsed.history.split("\n"):
+            text = line.lstrip("> ").strip()
+            if len(text) < 8:
+                continue
+            for signal, _lang in lexicon.hits(text):
+                if signal in {"venting", "routine_issue"}:
+                    continue
+                span = text if text in parsed.text else None
+                if span:
+                    found.append(Signal(type=signal, evidence=span, score=0.9, source="history"))  # type: ignore[arg-type]
+        return found
+
+
+def _one_per_type(signals: list[Signal]) -> list[Signal]:
+    best: dict[str, Signal] = {}
+    for s in signals:
+        if s.type not in best or s.score > best[s.type].score:
+            best[s.type] = s
+    return list(best.values())
+
+
+_WANTS = {
+    "cancellation_threat": "A reason to stay: the underlying problem fixed and ownership from "
+    "leadership.",
+    "manager_request": "To speak with someone more senior.",
+    "leadership_decision": "A commercial or contractual decision above the rep's authority.",
+    "technical_beyond_control": "The technical problem fixed, and to be kept informed.",
+    "scope_timeline_dispute": "What they believe was agreed (scope or dates) to be honoured.",
+    "relationship_breakdown": "Their trust restored: acknowledgement and a commitment to do better.",
+    "legal_or_public_threat": "Their issue taken seriously before they take it further.",
+    "deal_at_risk": "Confidence that the investment is worth continuing.",
+    "venting": "To be heard and have the frustration acknowledged.",
+    "routine_issue": "A fix or an answer to a routine question.",
+}
+
+
+def _wants_from_signals(types: set[str]) -> str:
+    for name in _WANTS:
+        if name in types:
+            return _WANTS[name]
+    return "Not stated; ask what outcome they are looking for."
+
+
+# --- the offline engine ----------------------------------------------------------------------
+
+_ASK = re.compile(
+    r"\b(i|we)\s+(want|need|expect|demand|would like|'d like|require|insist|ask|request)\b"
+    r"|\b(please|can you|could you|would you|will you|i'm asking|we're asking)\b"
+    r"|\b(ich|wir)\s+(möchte|möchten|will|wollen|erwarte|erwarten|fordere|fordern|bitte)\b|\bbitte\b"
+    r"|\b(je|nous)\s+(veux|voulons|souhaite|souhaitons|demande|demandons|exige|exigeons|attends)\b"
+    r"|\b(quiero|queremos|necesito|necesitamos|exijo|exigimos|pedimos|solicito|por favor)\b",
+    re.IGNORECASE,
+)
+
+
+def _customer_wants(item: Prepared, signals: list[Signal]) -> str:
+    """The customer's own words when they state an ask: an ask tied to a signal comes first."""
+    clean = [s for s in item.sentences if not s.injected]
+    quotes = {sig.evidence for sig in signals}
+    asks = [s.text for s in clean if _ASK.search(s.text)]
+    tied = [a for a in asks if a in quotes]
+    best = (tied or asks or [""])[0]
+    return best if len(best) <= 300 else best[:297].rsplit(" ", 1)[0] + "..."
+
+
+class OfflineTriageEngine(TriageEngine):
+    """Playbook phrases in four languages plus similarity to example sentences; no network."""
+
+    name = "offline"
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        retriever: HybridRetriever | None = None,
+        semantic: bool = True,
+    ) -> None:
+        super().__init__(settings, retriever)
+        self.semantic = semantic
+
+    def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
+        matcher = get_semantic_matcher() if self.semantic else None
+        found = detect([i.sentences for i in items], [i.language for i in items], matcher)
+        return [
+            Proposal(signals=sigs, customer_wants=_customer_wants(item, sigs))
+            for item, sigs in zip(items, found, strict=True)
+        ]
+
+
+# --- the model engine ------------------------------------------------------------------------
+
+SIGNAL_MEANINGS = [
+    ("cancellation_threat", "threatens to cancel, not renew, churn, switch vendor, evaluate "
+     "alternatives"),
+    ("manager_request", "asks for your manager, someone senior, an executive, a different team "
+     "lead"),
+    ("leadership_decision", "needs authority the rep lacks: pricing, discounts, credits, refunds, "
+     "contract terms, committing resources"),
+    ("deal_at_risk", "a deal, renewal or expansion is at risk and needs executive attention "
+     "(failing POC, champion leaving, budget cut)"),
+    ("relationship_breakdown", "trust is broken, repeated failures, 'we have lost confidence'"),
+    ("technical_beyond_control", "outage, security or data incident, product defect only "
+     "engineering can fix"),
+    ("scope_timeline_dispute", "disagreement about what was agreed: scope, deliverables, dates, "
+     "roadmap promises"),
+    ("legal_or_public_threat", "legal action, breach of contract, public review or social-media "
+     "threat"),
+    ("venting", "frustration without a threat or an ask beyond the issue itself"),
+    ("routine_issue", "a routine issue the rep can resolve at their level (how-to, configuration, "
+     "billing correction, bug with a workaround)"),
+]  # fmt: skip
+
+
+class LLMTriageEngine(TriageEngine):
+    """An OpenAI-compatible model proposes signals through structured output. Personal data is
+    replaced by placeholders before the request and restored in the answer. When the model fails,
+    the offline engine answers and says so."""
+
+    def __init__(
+        self, settings: Settings | None = None, retriever: HybridRetriever | None = None
+    ) -> None:
+        super().__init__(settings, retriever)
+        self.name = self.settings.model
+        self._offline = OfflineTriageEngine(self.settings, retriever)
+
+    def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
+        from coach.models import call_with_fallback
+
+        out = []
+        for item in items:
+            outcome = call_with_fallback(
+                lambda item=item: self._ask_model(item),  # type: ignore[misc]
+                lambda item=item: self._offline.propose([item])[0],  # type: ignore[misc]
+            )
+            proposal = outcome.value
+            if outcome.notice:
+                proposal.notes.append(outcome.notice)
+                proposal.engine = "offline"
+            out.append(proposal)
+        return out
+
+    def _ask_model(self, item: Prepared) -> Proposal:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        from coach.models import build_chat_model
+        from coach.prompts import render
+        from coach.privacy import Redaction, redact
+
+        parsed = item.parsed
+        newest, history = parsed.newest, parsed.history
+        subject = parsed.subject
+        if self.settings.redact_pii:
+            joined = redact("\u0000".join([subject, newest, history]))
+            subject, newest, history = joined.text.split("\u0000")
+            redaction = joined
+        else:
+            redaction = Redaction(text="")
+        system = render("triage/system.md.j2", self.settings, signals=SIGNAL_MEANINGS)
+        user = render(
+            "triage/user.md.j2",
+            self.settings,
+            subject=_defang(subject),
+            newest=_defang(newest),
+            history=_defang(history),
+        )
+        model = build_chat_model(self.settings, streaming=False)
+        structured: Any = model.with_structured_output(TriageProposal)
+        answer = structured.invoke([SystemMessage(content=system), HumanMessage(content=user)])
+        if not isinstance(answer, TriageProposal):
+            answer = TriageProposal.model_validate(answer)
+        signals = [
+            Signal(type=s.type, evidence=redaction.restore(s.evidence), score=1.0, source="model")
+            for s in answer.signals
+        ]
+        return Proposal(signals=signals, customer_wants=redaction.restore(answer.customer_wants))
+
+
+def _defang(text: str) -> str:
+    """An email cannot close the data delimiters early."""
+    return re.sub(r"</?\s*(email|history)\s*>", lambda m: m.group(0).replace("<", "‹"), text)
+
+
+def get_engine(settings: Settings | None = None, engine: str | None = None) -> TriageEngine:
+    """The engine the settings ask for ("offline" or "openai"); `engine` overrides them."""
+    settings = settings or get_settings()
+    if (engine or settings.active_engine) == "openai":
+        return LLMTriageEngine(settings)
+    return OfflineTriageEngine(settings)

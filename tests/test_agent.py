@@ -1,0 +1,219 @@
+"""The coach agent through the real graph, with the scripted double swapped in at the factory."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from coach.agent import build_agent, close_checkpointers
+from coach.coach_tools import CoachContext
+from coach.conversation import load_state, run_turn
+from coach.models import override_chat_model
+from coach.offline_model import build_offline_model
+from coach.settings import Settings
+from coach.testing import ScriptedChatModel, tool_call, unavailable
+
+
+def _tool_results(model: ScriptedChatModel) -> list[ToolMessage]:
+    return [m for m in model.requests[-1] if isinstance(m, ToolMessage)]
+
+
+def test_tool_call_reaches_the_case_file_and_its_result_returns(fresh_settings: Settings) -> None:
+    model = ScriptedChatModel(
+        [
+            tool_call("update_case_file", customer="Globex", problem="SSO outages every week",
+                      manager_briefed=False),
+            tool_call("check_readiness"),
+            "Recorded.",
+        ]
+    )
+    with override_chat_model(model):
+        result = run_turn("t-route", "Globex has SSO outages every week", fresh_settings)
+    assert result.reply == "Recorded."
+    assert result.case["customer"] == "Globex"
+    assert result.case["checklist"]["manager_briefed"] is False
+    assert "manager_briefed" in result.checklist_open
+    results = _tool_results(model)
+    assert [m.name for m in results] == ["update_case_file", "check_readiness"]
+    readiness = json.loads(results[1].text)
+    assert readiness["recommendation"] == result.recommendation
+    assert result.engine == "test"
+    # The model saw the case file in its system prompt on the way back.
+    assert "Globex" in model.requests[-1][0].text
+
+
+def test_draft_and_check_draft_tools_use_the_drafts_and_guardrails(fresh_settings: Settings) -> None:
+    model = ScriptedChatModel(
+        [
+            tool_call("update_case_file", customer="Initech", problem="Reports fail nightly",
+                      tried=["Reran the export"], ask="A VP on the call"),
+            tool_call("draft", kind="brief"),
+            tool_call("check_draft", text="It's engineering's fault, we guarantee a fix by Friday.",
+                      kind="customer"),
+            "Here is the brief.",
+        ]
+    )
+    with override_chat_model(model):
+        run_turn("t-draft", "write the brief", fresh_settings)
+    draft, checked = (json.loads(m.text) for m in _tool_results(model)[1:])
+    assert "Initech" in draft["markdown"] and "Reran the export" in draft["markdown"]
+    codes = {f["code"] for f in checked["findings"]}
+    assert {"blame", "over_promise"} <= codes
+
+
+def test_streaming_messages_mode_yields_tool_call_and_tokens(fresh_settings: Settings) -> None:
+    model = ScriptedChatModel([tool_call("check_readiness"), "Tell me more about the customer."])
+    graph = build_agent(fresh_settings, model)
+    ctx = CoachContext(settings=fresh_settings, offline_model=build_offline_model(fresh_settings))
+    config: dict[str, Any] = {"configurable": {"thread_id": "t-stream"}}
+    chunks = list(
+        graph.stream({"messages": [HumanMessage("hello")]}, config, context=ctx,
+                     stream_mode="messages")
+    )
+    nodes = [meta["langgraph_node"] for _, meta in chunks]
+    assert "tools" in nodes
+    text = "".join(c.text for c, meta in chunks if meta["langgraph_node"] == "model")
+    assert text == "Tell me more about the customer."
+    tokens: list[str] = []
+    with override_chat_model(ScriptedChatModel(["One two three."])):
+        result = run_turn("t-stream-2", "hi", fresh_settings, on_token=tokens.append)
+    assert len(tokens) >= 3 and "".join(tokens) == result.reply == "One two three."
+
+
+def test_persistence_and_resume_after_restart(fresh_settings: Settings) -> None:
+    first = run_turn("t-resume", "Acme is threatening to cancel over the billing errors.",
+                     fresh_settings)
+    assert first.case["customer"] == "Acme"
+    asked_before = set(first.asked)
+    close_checkpointers()  # a new process: every connection and compiled graph is gone
+    state = load_state("t-resume", fresh_settings)
+    assert state["case"]["customer"] == "Acme"
+    assert any(isinstance(m, HumanMessage) and "Acme" in m.text for m in state["messages"])
+    second = run_turn("t-resume", "I already told my manager.", fresh_settings)
+    assert second.case["customer"] == "Acme"
+    assert second.case["checklist"]["manager_briefed"] is True
+    assert not asked_before & set(second.asked)  # nothing asked twice across the restart
+
+
+def test_model_that_raises_falls_back_offline_and_keeps_the_message(
+    fresh_settings: Settings,
+) -> None:
+    model = ScriptedChatModel([unavailable()])
+    with override_chat_model(model):
+        result = run_turn("t-fallback", "Hooli's CTO asked to speak to my manager about the outage.",
+                          fresh_settings)
+    assert result.notice and "offline engine" in result.notice
+    assert result.engine == "offline"
+    assert result.case["customer"] == "Hooli"
+    assert result.recommendation == "escalate_now"
+    assert result.reply
+    humans = [m for m in load_state("t-fallback", fresh_settings)["messages"]
+              if isinstance(m, HumanMessage)]  # fmt: skip
+    assert humans[-1].text.startswith("Hooli's CTO")
+
+
+def test_malformed_tool_call_is_retried_once_then_reported(fresh_settings: Settings) -> None:
+    bad = AIMessage(content="", invalid_tool_calls=[
+        {"name": "update_case_file", "args": "{oops", "id": "c1", "error": "bad json",
+         "type": "invalid_tool_call"}])  # fmt: skip
+    model = ScriptedChatModel([bad, bad.model_copy()])
+    with override_chat_model(model):
+        result = run_turn("t-malformed", "hello", fresh_settings)
+    assert "malformed tool call" in result.reply
+    assert result.notice and "malformed" in result.notice
+    assert "malformed tool call" in model.requests[1][-1].text  # the retry said why
+    fixed = ScriptedChatModel([bad.model_copy(), "All good."])
+    with override_chat_model(fixed):
+        assert run_turn("t-malformed-2", "hello", fresh_settings).reply == "All good."
+
+
+def test_two_hundred_turn_conversation_is_trimmed_to_the_window(fresh_settings: Settings) -> None:
+    settings = fresh_settings.model_copy(update={"context_window": 4000, "max_output_tokens": 500})
+    graph = build_agent(settings, build_offline_model(settings))
+    filler = "We spoke again about the sync delays and the weekly report. " * 8
+    history: list[Any] = []
+    for i in range(200):
+        history += [HumanMessage(f"turn {i}: {filler}"), AIMessage(f"Noted {i}. {filler}")]
+    graph.update_state({"configurable": {"thread_id": "t-long"}}, {"messages": history})
+    model = ScriptedChatModel(["Short answer."])
+    with override_chat_model(model):
+        result = run_turn("t-long", "What now?", settings)
+    from coach.budget import count_message_tokens
+
+    sent = model.requests[-1]
+    assert count_message_tokens(sent) <= 4000 - 500
+    assert sent[-1].text == "What now?"
+    assert len(sent) < 40
+    assert 0 < result.tokens.tokens_in <= 3500
+
+
+def test_offline_conversation_asks_open_items_once_and_decides(fresh_settings: Settings) -> None:
+    lines = [
+        "Umbrella Corp is threatening to cancel because the nightly sync keeps failing.",
+        "They want a fix date from engineering.",
+        "No, I haven't told my manager yet.",
+        "It's a $120k ARR account.",
+        "I restarted the sync job and opened a P1 ticket.",
+    ]
+    asked: list[str] = []
+    result = None
+    for line in lines:
+        result = run_turn("t-offline", line, fresh_settings)
+        asked += result.asked
+    assert result is not None
+    assert len(asked) == len(set(asked))
+    assert result.recommendation == "escalate_now"
+    assert result.case["checklist"]["manager_briefed"] is False
+    assert "opened a P1 ticket" in " ".join(result.case["tried"])
+    assert result.citations and all(c.source == "escalation.md" for c in result.citations)
+    summary = run_turn("t-offline", "what do you know so far?", fresh_settings)
+    assert "Umbrella Corp" in summary.reply and "$120k ARR" in summary.reply
+    fixed = run_turn("t-offline", "actually the customer is Globex", fresh_settings)
+    assert fixed.case["customer"] == "Globex"
+    brief = run_turn("t-offline", "write the brief", fresh_settings)
+    assert "Escalation brief: Globex" in brief.reply
+
+
+def test_pasted_email_is_triaged_mid_chat(fresh_settings: Settings) -> None:
+    email = (
+        "Hi Sam,\n\nThis is the third outage this month. If it is not fixed by Friday we will "
+        "cancel our contract and move to another vendor.\n\nRegards,\nDana"
+    )
+    result = run_turn("t-email", email, fresh_settings)
+    assert "cancellation_threat" in result.case["signals"]
+    assert "Triage of the pasted message" in result.reply
+    assert result.recommendation == "escalate_now"
+
+
+def test_venting_is_not_escalated_and_blame_is_flagged(fresh_settings: Settings) -> None:
+    result = run_turn(
+        "t-vent",
+        "Pied Piper's admin is just venting about a small UI bug, I can fix it. "
+        "Honestly support dropped the ball on this.",
+        fresh_settings,
+    )
+    assert result.recommendation == "do_not_escalate"
+    assert "Careful with blame" in result.reply
+
+
+def test_offline_turn_is_fast(fresh_settings: Settings) -> None:
+    run_turn("t-speed", "Acme is unhappy about late invoices.", fresh_settings)  # warm caches
+    times = []
+    for line in ["They want corrected invoices.", "I called their finance lead twice.",
+                 "It's a $40k account.", "what do you know so far?"]:  # fmt: skip
+        start = time.perf_counter()
+        run_turn("t-speed", line, fresh_settings)
+        times.append(time.perf_counter() - start)
+    assert max(times) < 1.5  # generous for a shared CI machine; `make bench` reports p95
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 1_000_000])
+def test_bad_input_is_a_coach_error(fresh_settings: Settings, text: str) -> None:
+    from coach.errors import CoachError
+
+    with pytest.raises(CoachError):
+        run_turn("t-bad", text, fresh_settings)

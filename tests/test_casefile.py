@@ -1,0 +1,163 @@
+"""The case file: JSON in and out, validation with one clear message, merge, open checklist items.
+Bad input through the CLI exits 2 with one line naming the field and no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.casefile import CaseFile
+from coach.errors import CoachError
+from coach.settings import REPO_ROOT
+
+FULL = {
+    "customer": "Northwind Logistics",
+    "contact": "Dana Whitfield <dana.whitfield@northwind.example>",
+    "problem": "Nightly inventory sync has failed on 9 of the last 14 nights.",
+    "customer_wants": "A working sync before peak season.",
+    "tried": ["Rolled two warehouses back to the v4.1 connector"],
+    "business_impact": "$480k ARR renewal due in 60 days.",
+    "ask": "I need an engineering lead assigned to the connector fix.",
+    "proposed_next_steps": ["Priya Shah to join a call with their VP Operations"],
+    "checklist": {
+        "tried_yourself": True,
+        "root_cause_understood": True,
+        "communicated_transparently": True,
+        "clear_ask": True,
+        "right_time": True,
+        "manager_briefed": None,
+    },
+    "leader_name": "Priya Shah",
+    "leader_title": "VP Customer Success",
+    "authorised_commitments": ["a 10% credit on the March invoice"],
+    "notes": "CFO is now cc'd.",
+    "days_open": 16,
+    "signals": ["cancellation_threat"],
+}
+
+
+def test_round_trip_keeps_the_contract_field_names(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(FULL), encoding="utf-8")
+    case = CaseFile.load(path)
+    assert case.checklist.manager_briefed is None  # unknown stays unknown, not false
+    out = tmp_path / "out.json"
+    case.save(out)
+    assert json.loads(out.read_text()) == FULL
+
+
+def test_missing_fields_and_nulls_are_allowed() -> None:
+    case = CaseFile.loads('{"customer": null, "checklist": {"clear_ask": null}}')
+    assert case.customer == "" and case.tried == [] and case.checklist.clear_ask is None
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('{"customer": "Acme",', "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"tried": "called them"}', "'tried'"),
+        ('{"customer": 42}', "'customer'"),
+        ('{"checklist": {"tried_yourself": "yes"}}', "'checklist.tried_yourself'"),
+        ('{"days_open": "three"}', "'days_open'"),
+        ('{"custmer": "Acme"}', "'custmer'"),
+        ('{"checklist": {"briefed": true}}', "'checklist.briefed'"),
+        ('{"proposed_next_steps": ["ok", 3]}', "'proposed_next_steps'"),
+    ],
+)
+def test_bad_case_files_give_one_line_naming_the_field(text: str, named: str) -> None:
+    with pytest.raises(CoachError) as err:
+        CaseFile.loads(text)
+    message = str(err.value)
+    assert named in message and "\n" not in message
+
+
+def test_unknown_field_suggests_the_close_name() -> None:
+    with pytest.raises(CoachError, match="did you mean 'customer'"):
+        CaseFile.loads('{"custmer": "Acme"}')
+
+
+def test_a_field_over_the_size_limit_is_rejected_by_name() -> None:
+    with pytest.raises(CoachError, match="field 'problem' is 1,000,000 characters"):
+        CaseFile.loads(json.dumps({"problem": "x" * 1_000_000}))
+
+
+def test_open_checklist_items_count_facts_as_answers() -> None:
+    assert CaseFile().open_checklist_items() == [
+        "tried_yourself",
+        "root_cause_understood",
+        "communicated_transparently",
+        "clear_ask",
+        "right_time",
+        "manager_briefed",
+    ]
+    case = CaseFile.from_data(FULL)
+    assert case.open_checklist_items() == ["manager_briefed"]
+    said_no = case.merge({"checklist": {"tried_yourself": False}})
+    assert said_no.open_checklist_items() == ["tried_yourself", "manager_briefed"]
+
+
+def test_merge_never_overwrites_a_known_fact_with_nothing() -> None:
+    case = CaseFile.from_data(FULL)
+    merged = case.merge(
+        {
+            "customer": "",
+            "problem": "",
+            "tried": ["Opened ticket SUP-8812", "Rolled two warehouses back to the v4.1 connector"],
+            "checklist": {"tried_yourself": None, "manager_briefed": True},
+            "days_open": None,
+            "ask": "Approve a 10% credit.",
+        }
+    )
+    assert merged.customer == "Northwind Logistics"
+    assert merged.problem == FULL["problem"]
+    assert merged.tried == [*FULL["tried"], "Opened ticket SUP-8812"]
+    assert merged.checklist.tried_yourself is True and merged.checklist.manager_briefed is True
+    assert merged.days_open == 16
+    assert merged.ask == "Approve a 10% credit."
+    assert case.ask == FULL["ask"]  # the original is untouched
+
+
+def test_merge_rejects_a_bad_update() -> None:
+    with pytest.raises(CoachError, match="'tried'"):
+        CaseFile().merge({"tried": "not a list"})
+
+
+def _coach(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from coach.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ('{"customer": "Acme", ', "not valid JSON"),
+        ('{"tried": 5}', "'tried'"),
+        (json.dumps({"notes": "y" * 1_000_000}), "'notes'"),
+        ('{"customer": "Acme", "budget": 5}', "'budget'"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, content: str, named: str) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(content, encoding="utf-8")
+    for args in (["brief", str(path)], ["draft", "customer", str(path)]):
+        result = _coach(*args)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("coach: ") and named in lines[0]
+        assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_cli_missing_case_file_exits_2(tmp_path: Path) -> None:
+    result = _coach("brief", str(tmp_path / "nope.json"))
+    assert result.returncode == 2 and "does not exist" in result.stderr

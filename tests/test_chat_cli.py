@@ -1,0 +1,77 @@
+"""`coach chat` from a pipe: the JSON contract, bad input, --list and --resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from coach.settings import REPO_ROOT, Settings
+
+CONTRACT = {"reply", "case", "checklist_open", "recommendation", "asked", "citations", "warnings",
+            "engine", "tokens", "conversation_id"}  # fmt: skip
+
+
+def _coach(args: list[str], stdin: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_"))}
+    env["COACH_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-c", "from coach.cli import main; main()", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT / "tests",
+        timeout=300,
+    )
+
+
+def test_json_contract_through_a_pipe(fresh_settings: Settings) -> None:
+    script = (
+        "Acme's CTO asked to speak to my manager about the failing data sync.\n"
+        "\n"
+        + "x" * 1_000_000 + "\n"
+        "what do you know so far?\n"
+    )
+    proc = _coach(["chat", "--json"], script, fresh_settings.data_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    objects = [json.loads(line) for line in proc.stdout.splitlines()]
+    turns = [o for o in objects if "reply" in o]
+    notices = [o for o in objects if "notice" in o and "reply" not in o]
+    assert len(turns) == 2 and len(notices) == 2
+    assert all(len(json.dumps(n)) < 300 for n in notices)
+    for turn in turns:
+        assert CONTRACT <= set(turn)
+        assert turn["engine"] == "offline"
+        assert set(turn["tokens"]) >= {"in", "out"}
+    assert turns[0]["case"]["customer"] == "Acme"
+    assert turns[0]["recommendation"] == "escalate_now"
+    assert isinstance(turns[0]["asked"], list) and isinstance(turns[0]["checklist_open"], list)
+    assert len({t["conversation_id"] for t in turns}) == 1
+
+    listed = _coach(["chat", "--list", "--json"], "", fresh_settings.data_dir)
+    ids = [c["id"] for c in json.loads(listed.stdout)]
+    assert turns[0]["conversation_id"] in ids
+
+    resumed = _coach(["chat", "--json", "--resume", ids[0]], "I already told my manager.\n",
+                     fresh_settings.data_dir)  # fmt: skip
+    last = json.loads(resumed.stdout.splitlines()[-1])
+    assert last["case"]["customer"] == "Acme"
+    assert last["case"]["checklist"]["manager_briefed"] is True
+
+
+def test_plain_pipe_prints_banner_and_replies(fresh_settings: Settings) -> None:
+    proc = _coach(["chat"], "Globex is unhappy about late invoices.\n", fresh_settings.data_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert "offline engine" in proc.stdout and "OPENAI_API_KEY" in proc.stdout
+    assert "Resume with: coach chat --resume" in proc.stdout
+
+
+def test_unknown_resume_id_exits_2(fresh_settings: Settings) -> None:
+    proc = _coach(["chat", "--resume", "does-not-exist"], "", fresh_settings.data_dir)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("coach: no conversation")
+    assert "Traceback" not in proc.stderr

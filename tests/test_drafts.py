@@ -1,0 +1,358 @@
+"""The brief, the three drafts, the readiness warnings, the LLM writer and the exports."""
+
+from __future__ import annotations
+
+import email
+import json
+import subprocess
+import sys
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from coach import guardrails
+from coach.casefile import CaseFile
+from coach.drafts import (
+    BRIEF_SECTIONS,
+    DRAFT_KINDS,
+    LEADER_PLACEHOLDER,
+    LLMWriter,
+    OfflineWriter,
+    invented_facts,
+)
+from coach.evals.base import load_cases
+from coach.evals.drafts import DraftCase
+from coach.export import to_eml, write_eml
+from coach.models import override_chat_model
+from coach.readiness import is_ready, readiness, warning_codes
+from coach.settings import REPO_ROOT, Settings
+from coach.testing import ScriptedChatModel
+
+COMPLETE = CaseFile.from_data(
+    {
+        "customer": "Northwind Logistics",
+        "contact": "Dana Whitfield <dana.whitfield@northwind.example>",
+        "problem": "Nightly inventory sync has failed on 9 of the last 14 nights since the v4.2 "
+        "connector upgrade.",
+        "customer_wants": "A working sync before their peak season.",
+        "tried": ["Rolled two warehouses back to the v4.1 connector", "Opened ticket SUP-8812"],
+        "business_impact": "$480k ARR renewal due in 60 days.",
+        "ask": "I need an engineering lead assigned to the connector fix.",
+        "proposed_next_steps": [
+            "Priya Shah to join a call with their VP Operations",
+            "Root-cause write-up (owner: Tom Becker)",
+        ],
+        "checklist": {
+            "tried_yourself": True,
+            "root_cause_understood": True,
+            "communicated_transparently": True,
+            "clear_ask": True,
+            "right_time": True,
+            "manager_briefed": True,
+        },
+        "leader_name": "Priya Shah",
+        "leader_title": "VP Customer Success",
+        "authorised_commitments": ["a 10% credit on the March invoice"],
+        "days_open": 16,
+    }
+)
+TAINTED = COMPLETE.merge(
+    {
+        "notes": "Honestly the connector team dropped the ball on testing. I told Dana they'd get "
+        "a 20% discount if it fails again. Their CFO is now copied on every email.",
+        "proposed_next_steps": ["Offer a full refund of the February invoice"],
+        "problem": "The sync keeps failing because the vendor botched the schema change.",
+    }
+)
+
+
+@pytest.fixture
+def writer(settings: Settings) -> OfflineWriter:
+    return OfflineWriter(settings)
+
+
+def test_brief_has_the_sections_and_only_case_facts(
+    writer: OfflineWriter, settings: Settings
+) -> None:
+    draft = writer.write("brief", COMPLETE)
+    for section in BRIEF_SECTIONS:
+        assert f"## {section}" in draft.markdown
+    for fact in ("Northwind Logistics", "$480k ARR", "SUP-8812", "Priya Shah", "Tom Becker"):
+        assert fact in draft.markdown
+    assert invented_facts(draft.markdown, COMPLETE, settings) == []
+    assert draft.findings == [] and draft.warnings == []
+    assert "Ready: escalate now" in draft.markdown and "Not ready" not in draft.markdown
+
+
+def test_invented_facts_are_caught(settings: Settings) -> None:
+    text = "Northwind's renewal is worth $900k and Priya Shah meets Karen Lopez on Friday."
+    assert set(invented_facts(text, COMPLETE, settings)) == {"900", "Friday", "Karen", "Lopez"}
+
+
+def test_empty_case_is_not_ready_and_says_what_to_do_first(writer: OfflineWriter) -> None:
+    empty = CaseFile()
+    assert set(warning_codes(empty)) == {
+        "not_tried_yourself",
+        "root_cause_unknown",
+        "no_clear_ask",
+        "no_plan",
+    }
+    draft = writer.write("brief", empty)
+    assert "Not ready to escalate yet" in draft.markdown
+    assert "Do this first: Try to resolve it yourself first" in draft.markdown
+    assert draft.markdown.count("Not captured yet") >= 5
+    assert {w.section for w in draft.warnings} <= {"Pre-Escalation Checklist", "Gotchas"}
+    assert draft.findings == []  # the brief still asks to discuss how to proceed
+
+
+def test_complete_case_gets_no_warnings() -> None:
+    assert warning_codes(COMPLETE) == [] and is_ready(COMPLETE)
+
+
+def test_manager_not_briefed_alone_means_escalate_now_with_this_brief() -> None:
+    case = COMPLETE.merge({"checklist": {"manager_briefed": False}})
+    state = readiness(case)
+    assert [w.code for w in state.warnings] == ["manager_not_briefed"]
+    assert state.ready and "escalate now, starting with this brief" in state.verdict
+
+
+def test_contradictory_checklist_the_explicit_answer_wins() -> None:
+    case = COMPLETE.merge({"checklist": {"tried_yourself": False, "right_time": False}})
+    assert set(warning_codes(case)) == {"not_tried_yourself", "too_early", "too_late"}
+    assert not is_ready(case)
+
+
+@pytest.mark.parametrize(
+    ("update", "codes"),
+    [
+        ({"days_open": 1}, set()),  # something is tried: not too early
+        ({"days_open": 45}, {"too_late"}),
+        ({"notes": "They already signed with a competitor last week."}, {"too_late"}),
+        ({"notes": "If they stop responding we lose the renewal."}, set()),
+        ({"checklist": {"communicated_transparently": False}}, {"not_communicated"}),
+        ({"checklist": {"clear_ask": False}}, {"no_clear_ask"}),
+    ],
+)
+def test_timing_and_checklist_rules(update: dict[str, object], codes: set[str]) -> None:
+    assert set(warning_codes(COMPLETE.merge(update))) == codes
+
+
+def test_too_early_unless_urgent() -> None:
+    fresh = CaseFile(problem="Export is slow", ask="x", proposed_next_steps=["x"], days_open=0)
+    assert "too_early" in warning_codes(fresh)
+    urgent = fresh.merge({"signals": ["cancellation_threat"]})
+    assert "too_early" not in warning_codes(urgent)
+
+
+def test_customer_message(writer: OfflineWriter) -> None:
+    draft = writer.write("customer", COMPLETE)
+    assert draft.body.startswith("Hi Dana,")
+    assert "I understand your concern" in draft.body
+    assert "Priya Shah, VP Customer Success," in draft.body
+    assert "Can we schedule a call" in draft.body
+    assert draft.subject and draft.findings == []
+
+
+def test_customer_message_without_a_leader_has_a_marked_placeholder(writer: OfflineWriter) -> None:
+    draft = writer.write("customer", CaseFile(problem="Sync fails nightly"))
+    assert LEADER_PLACEHOLDER in draft.body
+    assert draft.body.startswith("Hello,")
+    assert guardrails.check(draft.body, "customer") == []
+
+
+def test_call_prep_lists_what_not_to_promise(writer: OfflineWriter) -> None:
+    case = COMPLETE.merge({"customer_wants": "A 25% discount and a fix date."})
+    draft = writer.write("call-prep", case)
+    for heading in (
+        "What the customer said",
+        "What they want",
+        "What to acknowledge",
+        "What NOT to promise",
+        "Proposed path",
+    ):
+        assert f"## {heading}" in draft.markdown
+    assert "- a 10% credit on the March invoice" in draft.markdown
+    assert "25% discount" in draft.markdown.split("## What NOT to promise")[1]
+    assert draft.findings == []
+
+
+def test_follow_up_plan_owners_and_cadence(writer: OfflineWriter) -> None:
+    draft = writer.write("follow-up", COMPLETE)
+    assert "Priya Shah to join a call with their VP Operations, owner: Priya Shah" in draft.markdown
+    assert "Root-cause write-up (owner: Tom Becker)\n" in draft.markdown
+    assert "a 10% credit on the March invoice (authorised), owner: owner to be named" in (
+        draft.markdown
+    )
+    assert "## Update cadence" in draft.markdown and "## Lessons learned" in draft.markdown
+    assert draft.findings == []
+
+
+def test_blame_and_promises_in_the_reps_notes_never_reach_a_draft(writer: OfflineWriter) -> None:
+    for kind in DRAFT_KINDS:
+        text = writer.write(kind, TAINTED).markdown
+        for bad in ("dropped the ball", "20% discount", "full refund", "botched"):
+            assert bad not in text, (kind, bad)
+        assert writer.write(kind, TAINTED).findings == []
+    brief = writer.write("brief", TAINTED).markdown
+    assert "Their CFO is now copied on every email." in brief
+    assert "The sync keeps failing" in brief
+    assert "Left out of this brief" in brief
+
+
+def _eval_cases(settings: Settings) -> list[DraftCase]:
+    path = settings.evals_dir / "drafts.yaml"
+    if not path.is_file():
+        pytest.skip("evals/drafts.yaml is not written yet")
+    return load_cases(path, DraftCase)
+
+
+def test_own_drafts_pass_the_guardrails_on_every_eval_case(
+    writer: OfflineWriter, settings: Settings
+) -> None:
+    cases = _eval_cases(settings)
+    assert len(cases) >= 20
+    for item in cases:
+        for kind in DRAFT_KINDS:
+            draft = writer.write(kind, item.case)
+            assert draft.findings == [], (item.id, kind, draft.findings)
+            assert invented_facts(draft.markdown, item.case, settings) == [], (item.id, kind)
+
+
+# --- The LLM writer --------------------------------------------------------------------------
+
+GOOD_CUSTOMER = (
+    "Hi Dana,\n\nI understand your frustration with the nightly sync, and I want to make sure we "
+    "address this properly. I'd like to bring in Priya Shah, VP Customer Success, to ensure we "
+    "get this right.\n\nCan we schedule a call this week?\n\nBest regards,\n[your name]\n"
+)
+
+
+def test_llm_writer_uses_a_valid_model_draft(settings: Settings) -> None:
+    model = ScriptedChatModel([GOOD_CUSTOMER])
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("customer", COMPLETE)
+    assert draft.engine == "openai" and draft.notice is None
+    assert draft.body.strip() == GOOD_CUSTOMER.strip()
+    sent = model.sent_text()
+    assert '"customer": "Northwind Logistics"' in sent  # facts go as structured JSON
+    assert "authorised_commitments" in sent
+
+
+def test_llm_writer_rejects_an_invented_number_retries_then_falls_back(
+    settings: Settings,
+) -> None:
+    invented = GOOD_CUSTOMER.replace("this week?", "this week? We'll credit you $5,000.")
+    model = ScriptedChatModel([invented, invented])
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("customer", COMPLETE)
+    assert len(model.requests) == 2
+    assert "5,000" in model.requests[1][-1].text  # the retry names the invented fact
+    assert draft.engine == "offline" and draft.notice and "offline draft" in draft.notice
+    assert "$5,000" not in draft.body and draft.findings == []
+
+
+def test_llm_writer_accepts_a_fixed_retry(settings: Settings) -> None:
+    blaming = "Hi Dana,\n\nEngineering dropped the ball. Can we schedule a call this week?\n"
+    model = ScriptedChatModel([blaming, GOOD_CUSTOMER])
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("customer", COMPLETE)
+    assert "blame" in model.requests[1][-1].text
+    assert draft.engine == "openai" and draft.findings == []
+
+
+def test_llm_writer_brief_must_keep_the_sections(settings: Settings) -> None:
+    model = ScriptedChatModel(["Northwind is unhappy. Can we discuss how to proceed?"] * 2)
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("brief", COMPLETE)
+    assert "lacks the sections" in model.requests[1][-1].text
+    assert draft.engine == "offline" and "## What I need" in draft.markdown
+
+
+def test_llm_writer_falls_back_when_the_model_is_down(settings: Settings) -> None:
+    from coach.testing import unavailable
+
+    with override_chat_model(ScriptedChatModel([unavailable()])):
+        draft = LLMWriter(settings).write("follow-up", COMPLETE)
+    assert draft.engine == "offline" and draft.notice and "did not answer" in draft.notice
+
+
+# --- Exports and the CLI ---------------------------------------------------------------------
+
+
+def test_eml_parses_back_as_an_unsent_message(writer: OfflineWriter, tmp_path: Path) -> None:
+    draft = writer.write("customer", COMPLETE)
+    path = write_eml(draft, tmp_path / "msg.eml", COMPLETE.contact)
+    parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert parsed["To"] == "Dana Whitfield <dana.whitfield@northwind.example>"
+    assert parsed["Subject"] == draft.subject and parsed["X-Unsent"] == "1"
+    body = parsed.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+    assert body.strip() == draft.body.strip()
+
+
+def test_eml_omits_to_when_the_contact_is_not_an_address(writer: OfflineWriter) -> None:
+    case = COMPLETE.merge({"contact": "Dana Whitfield (VP Ops)"})
+    message = to_eml(writer.write("customer", case), case.contact)
+    assert message["To"] is None and message["X-Unsent"] == "1"
+
+
+def _coach(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from coach.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+
+
+def test_cli_brief_json_and_drafts(tmp_path: Path) -> None:
+    case_path = tmp_path / "case.json"
+    case_path.write_text(CaseFile().to_json(), encoding="utf-8")
+    result = _coach("brief", str(case_path), "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert "Not ready to escalate yet" in payload["markdown"]
+    assert {w["code"] for w in payload["warnings"]} == {
+        "not_tried_yourself",
+        "root_cause_unknown",
+        "no_clear_ask",
+        "no_plan",
+    }
+    assert all(set(w) == {"code", "message", "section"} for w in payload["warnings"])
+    out, eml = tmp_path / "msg.md", tmp_path / "msg.eml"
+    result = _coach("draft", "customer", str(case_path), "--out", str(out), "--eml", str(eml))
+    assert result.returncode == 0, result.stderr
+    assert LEADER_PLACEHOLDER in out.read_text() and eml.read_bytes().count(b"X-Unsent: 1") == 1
+    assert _coach("draft", "call-prep", str(case_path), "--eml", str(eml)).returncode == 2
+    assert _coach("draft", "memo", str(case_path)).returncode == 2
+
+
+def test_cli_check_exit_codes(tmp_path: Path) -> None:
+    clean = _coach("check", "-", stdin="I'll update you by Thursday.")
+    assert clean.returncode == 0, clean.stderr
+    found = _coach("check", "-", "--json", stdin="Engineering dropped the ball.")
+    assert found.returncode == 1
+    assert json.loads(found.stdout)[0]["quote"] == "Engineering dropped the ball"
+    path = tmp_path / "msg.txt"
+    path.write_text("We'll apply a 10% credit on the March invoice.", encoding="utf-8")
+    assert _coach("check", str(path)).returncode == 1
+    assert (
+        _coach("check", str(path), "--authorised", "a 10% credit on the March invoice").returncode
+        == 0
+    )
+    missing = _coach("check", str(tmp_path / "none.txt"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert _coach("check", str(path), "--kind", "boss").returncode == 2
+
+
+def test_every_draft_template_renders(settings: Settings) -> None:
+    from coach.prompts import prompt_names
+
+    names = [n for n in prompt_names(settings) if n.startswith("drafts/")]
+    assert len(names) >= 8
+    writer = OfflineWriter(settings)
+    for kind in DRAFT_KINDS:
+        for case in (CaseFile(), COMPLETE, TAINTED):
+            assert writer.write(kind, case).markdown.strip()

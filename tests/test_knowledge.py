@@ -1,0 +1,140 @@
+"""Loading, repairing and chunking playbook pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.knowledge import (
+    Document,
+    chunk_document,
+    clean_title,
+    decode_bytes,
+    load_documents,
+    load_passages,
+    repair_text,
+)
+from coach.settings import REPO_ROOT
+
+KNOWLEDGE = REPO_ROOT / "knowledge"
+SEED = REPO_ROOT.parent / "shared" / "seeds" / "escalation.md"
+
+EXPECTED = {
+    "Context": "context",
+    "Pre-Escalation Checklist": "checklist",
+    "When to Escalate > Escalate If": "criteria",
+    "When to Escalate > Don't Escalate If": "criteria",
+    "Escalation Framework > Step 1: Understand the Situation": "step",
+    "Escalation Framework > Step 2: Prepare for Escalation": "step",
+    "Escalation Framework > Step 3: Escalate Internally First": "step",
+    "Escalation Framework > Step 4: Escalate to Customer": "step",
+    "Escalation Framework > Step 5: Execute Escalation": "step",
+    "Escalation Framework > Step 6: Follow Through": "step",
+    "Escalation Communication > To Your Manager": "template",
+    "Escalation Communication > To Customer": "template",
+    "Common Escalation Scenarios > Customer Threatening to Cancel": "scenario",
+    "Common Escalation Scenarios > Technical Issues Beyond Your Control": "scenario",
+    "Common Escalation Scenarios > Scope or Timeline Disputes": "scenario",
+    "Common Escalation Scenarios > Relationship Breakdown": "scenario",
+    "Gotchas": "gotcha",
+    "Links": "links",
+}
+
+
+def test_every_section_and_pseudo_heading_is_its_own_passage_with_trail_and_kind() -> None:
+    passages = load_passages(KNOWLEDGE)
+    got = {p.section: p.kind for p in passages}
+    assert got == EXPECTED
+    for p in passages:
+        assert p.source == "escalation.md"
+        assert p.tokens > 0 and p.text.strip()
+        assert "**" not in p.section and "📝" not in p.section
+
+
+def test_passage_text_is_the_section_body() -> None:
+    by_section = {p.section: p for p in load_passages(KNOWLEDGE)}
+    step4 = by_section["Escalation Framework > Step 4: Escalate to Customer"].text
+    assert "Don't throw anyone under the bus" in step4
+    assert "Step 5" not in step4
+    assert "Customer is asking to speak to your manager" in by_section["When to Escalate > Escalate If"].text
+
+
+def test_the_shipped_playbook_is_the_seed_with_its_emoji_repaired() -> None:
+    shipped = (KNOWLEDGE / "escalation.md").read_text(encoding="utf-8")
+    assert "## 📝 Context" in shipped and "## ⚠️ Gotchas" in shipped and "## 🔗 Links" in shipped
+    assert "üìù" not in shipped and "\uf8ff" not in shipped
+    if SEED.is_file():  # the seed sits beside the repo in the team's checkout and in CI
+        assert repair_text(decode_bytes(SEED.read_bytes())) == shipped
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("## \uf8ffüìù Context", "## 📝 Context"),  # UTF-8 read as Mac Roman
+        ("## ‚ö†Ô∏è Gotchas", "## ⚠️ Gotchas"),
+        ("caf\u00c3\u00a9 and \u00e2\u20ac\u0153quotes\u00e2\u20ac\u009d", "café and “quotes”"),  # as cp1252
+        ("Déjà vu, naïve, Müller", "Déjà vu, naïve, Müller"),  # correct text is left alone
+    ],
+)
+def test_mojibake_repair(broken: str, fixed: str) -> None:
+    assert repair_text(broken) == fixed
+
+
+def test_non_utf8_files_never_fail(tmp_path: Path) -> None:
+    (tmp_path / "latin1.md").write_bytes("## Eskalation\n\nDer Kunde möchte kündigen.\n".encode("latin-1"))
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf## Title\n\nBody text here.\n")
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    docs = {d.source: d for d in load_documents(tmp_path)}
+    assert set(docs) == {"latin1.md", "binary.txt", "bom.md"}
+    assert "möchte kündigen" in docs["latin1.md"].text
+    assert docs["bom.md"].text.startswith("## Title")
+    assert load_passages(tmp_path)  # chunking survives all of them
+
+
+def test_links_to_missing_pages_stay_visible_as_references() -> None:
+    links = next(p for p in load_passages(KNOWLEDGE) if p.kind == "links")
+    assert "[Requesting help](../internal/requesting-help.md)" in links.text
+    assert "not in the knowledge base" in links.text
+    assert [link.target for link in links.links] == [
+        "../internal/requesting-help.md",
+        "stuck.md",
+        "poc-recovery.md",
+        "../internal/status-updates.md",
+    ]
+    assert not any(link.in_knowledge_base for link in links.links)
+
+
+def test_links_to_pages_in_the_knowledge_base_are_marked(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("## Links\n\n- [B](b.md)\n- [Web](https://example.com)\n")
+    (tmp_path / "b.md").write_text("## B\n\nText of b.\n")
+    links = {link.target: link.in_knowledge_base for p in load_passages(tmp_path) for link in p.links}
+    assert links == {"b.md": True, "https://example.com": False}
+
+
+def test_user_pages_get_sensible_trails_and_kinds() -> None:
+    text = (
+        "# POC Recovery\n\nIntro text.\n\n## Warning Signs\n\n**Champion went quiet:**\n\n- no replies\n\n"
+        "## Common Mistakes\n\n- over-promising\n\n```\n## not a heading inside code\n```\n"
+    )
+    passages = chunk_document(Document("poc.md", text, "x"))
+    trails = [(p.section, p.kind) for p in passages]
+    assert ("POC Recovery", "context") in trails
+    assert ("POC Recovery > Warning Signs > Champion went quiet", "context") in trails
+    assert ("POC Recovery > Common Mistakes", "gotcha") in trails
+    assert any("not a heading inside code" in p.text for p in passages)
+
+
+def test_a_long_section_is_split_below_the_token_limit() -> None:
+    body = " ".join(f"Sentence number {i} about escalation practice." for i in range(600))
+    passages = chunk_document(Document("long.md", f"## Long\n\n{body}\n", "x"))
+    assert len(passages) > 1
+    assert all(p.tokens <= 360 for p in passages)
+    assert passages[0].section.startswith("Long (1/")
+
+
+def test_clean_title_drops_emoji_and_colons() -> None:
+    assert clean_title("🎯 When to Escalate") == "When to Escalate"
+    assert clean_title("Escalate If:") == "Escalate If"
+    assert clean_title("⚠️ Gotchas") == "Gotchas"

@@ -1,0 +1,84 @@
+"""`coach search` and `coach ingest` as a user runs them: a real process, real index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COACH = str(Path(sys.executable).with_name("coach"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [COACH, *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}
+    )
+
+
+def test_json_contract_best_first() -> None:
+    proc = run("search", "the client says they'll walk, do I loop in my boss?", "--json", "--k", "4")
+    assert proc.returncode == 0, proc.stderr
+    hits = json.loads(proc.stdout)
+    assert isinstance(hits, list) and len(hits) == 4
+    for hit in hits:
+        assert {"source", "section", "text", "score"} <= hit.keys()
+        assert hit["source"] == "escalation.md" and hit["text"]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    sections = [h["section"] for h in hits[:3]]
+    assert "Common Escalation Scenarios > Customer Threatening to Cancel" in sections
+
+
+def test_human_output_shows_trail_source_and_snippet() -> None:
+    proc = run("search", "what should I tell my manager", "--k", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "escalation.md" in proc.stdout
+    assert "To Your Manager" in proc.stdout or "Escalate Internally First" in proc.stdout
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_empty_query_is_one_line_and_exit_2(query: str) -> None:
+    proc = run("search", query)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "empty" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_100k_character_query_is_handled() -> None:
+    query = ("customer threatening to cancel because of repeated outages " * 2000)[:100_000]
+    proc = run("search", query, "--json", "--k", "3")
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert len(json.loads(proc.stdout)) == 3
+
+
+def test_bad_k_is_rejected_cleanly() -> None:
+    proc = run("search", "manager", "--k", "0")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_missing_knowledge_dir_is_a_clear_error(tmp_path: Path) -> None:
+    proc = run(
+        "search",
+        "manager",
+        env={"COACH_KNOWLEDGE_DIR": str(tmp_path / "nope"), "COACH_DATA_DIR": str(tmp_path / "d")},
+    )
+    assert proc.returncode == 2
+    assert "knowledge directory" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ingest_reports_changes_then_nothing(tmp_path: Path) -> None:
+    kdir = tmp_path / "kb"
+    kdir.mkdir()
+    (kdir / "page.md").write_text("## Renewals\n\n**Escalate If:**\n\n- The renewal is at risk\n")
+    env = {"COACH_KNOWLEDGE_DIR": str(kdir), "COACH_DATA_DIR": str(tmp_path / "data")}
+    first = run("ingest", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "1 added" in first.stdout
+    second = run("ingest", env=env)
+    assert "1 unchanged" in second.stdout and "0 added" in second.stdout
+    hits = json.loads(run("search", "renewal at risk", "--json", env=env).stdout)
+    assert hits[0]["section"] == "Renewals > Escalate If"

@@ -1,0 +1,174 @@
+"""Incremental, idempotent ingestion into Chroma, and the Chroma server mode."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from coach.embeddings import get_local_embeddings
+from coach.retrieval import HybridRetriever
+from coach.settings import REPO_ROOT, Settings
+from coach.store import KnowledgeStore, make_client
+
+
+class CountingEmbeddings(Embeddings):
+    """The real local model, counting what it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.inner = get_local_embeddings()
+        self.documents: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.documents.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def _knowledge(tmp_path: Path) -> Path:
+    kdir = tmp_path / "knowledge"
+    kdir.mkdir()
+    shutil.copy(REPO_ROOT / "knowledge" / "escalation.md", kdir / "escalation.md")
+    (kdir / "poc-recovery.md").write_text(
+        "# POC Recovery\n\n## Warning signs\n\n- The champion stops replying\n- Success criteria drift\n"
+    )
+    return kdir
+
+
+def _store(tmp_path: Path, kdir: Path, emb: Embeddings, **kw: object) -> KnowledgeStore:
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=kdir, **kw)  # type: ignore[arg-type]
+    return KnowledgeStore(settings, "test-minilm", emb, make_client(settings))
+
+
+def test_ingest_is_incremental_and_idempotent(tmp_path: Path) -> None:
+    kdir = _knowledge(tmp_path)
+    emb = CountingEmbeddings()
+    first = _store(tmp_path, kdir, emb).ingest()
+    assert sorted(first.added) == ["escalation.md", "poc-recovery.md"]
+    assert first.passages_embedded == 19
+
+    emb.documents.clear()
+    again = _store(tmp_path, kdir, emb).ingest()  # a new process would open the store like this
+    assert again.unchanged == ["escalation.md", "poc-recovery.md"] and not again.changed
+    assert emb.documents == []
+
+    (kdir / "poc-recovery.md").write_text(
+        "# POC Recovery\n\n## Warning signs\n\n- The champion stops replying\n\n## Fixes\n\n- Reset criteria\n"
+    )
+    changed = _store(tmp_path, kdir, emb).ingest()
+    assert changed.updated == ["poc-recovery.md"] and changed.unchanged == ["escalation.md"]
+    assert emb.documents and all("POC Recovery" in t for t in emb.documents)
+    store = _store(tmp_path, kdir, emb)
+    sections = {p.section for p in store.passages() if p.source == "poc-recovery.md"}
+    assert sections == {"POC Recovery > Warning signs", "POC Recovery > Fixes"}
+
+
+def test_deleted_files_are_removed(tmp_path: Path) -> None:
+    kdir = _knowledge(tmp_path)
+    emb = CountingEmbeddings()
+    _store(tmp_path, kdir, emb).ingest()
+    (kdir / "poc-recovery.md").unlink()
+    report = _store(tmp_path, kdir, emb).ingest()
+    assert report.removed == ["poc-recovery.md"]
+    store = _store(tmp_path, kdir, emb)
+    assert {p.source for p in store.passages()} == {"escalation.md"}
+    hits = HybridRetriever(store).search("champion stops replying", k=5)
+    assert all(h.source == "escalation.md" for h in hits)
+
+
+def test_rebuild_embeds_everything_again(tmp_path: Path) -> None:
+    kdir = _knowledge(tmp_path)
+    emb = CountingEmbeddings()
+    _store(tmp_path, kdir, emb).ingest()
+    emb.documents.clear()
+    report = _store(tmp_path, kdir, emb).ingest(rebuild=True)
+    assert sorted(report.added) == ["escalation.md", "poc-recovery.md"]
+    assert len(emb.documents) > 19  # passages and their line views
+
+
+def test_models_never_share_a_collection(tmp_path: Path) -> None:
+    kdir = _knowledge(tmp_path)
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=kdir)  # type: ignore[call-arg]
+    client = make_client(settings)
+    a = KnowledgeStore(settings, "model-a", get_local_embeddings(), client)
+    b = KnowledgeStore(settings, "model-b", get_local_embeddings(), client)
+    assert a.collection.name != b.collection.name
+    a.ingest()
+    assert b.collection.count() == 0
+    assert a.collection.metadata["embedding_model"] == "model-a"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server started with the chromadb package's own CLI, on loopback."""
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    chroma = Path(sys.executable).with_name("chroma")
+    log = (path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Chroma server did not start: {(path / 'server.log').read_text()[-500:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def test_chroma_server_mode_runs_the_same_retrieval(tmp_path: Path, chroma_server: str) -> None:
+    kdir = _knowledge(tmp_path)
+    emb = CountingEmbeddings()
+    store = _store(tmp_path, kdir, emb, chroma_url=chroma_server)
+    first = store.ingest()
+    assert first.passages_embedded == 19
+    assert not (tmp_path / "data" / "index" / "chroma").exists()  # nothing stored locally
+    assert not _store(tmp_path, kdir, emb, chroma_url=chroma_server).ingest().changed
+    retriever = HybridRetriever(_store(tmp_path, kdir, emb, chroma_url=chroma_server))
+    top = retriever.search("the customer wants to speak to my manager", k=3)
+    assert "When to Escalate > Escalate If" in [h.section for h in top]
+    top = retriever.search("champion stops replying in the POC", k=3)
+    assert top[0].source == "poc-recovery.md"
+
+
+def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path: Path) -> None:
+    from coach.errors import CoachError
+
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}"
+    )
+    with pytest.raises(CoachError, match="cannot reach the Chroma server"):
+        make_client(settings)
+    with pytest.raises(CoachError, match="is not a URL"):
+        make_client(Settings(data_dir=tmp_path, chroma_url="localhost:8000"))  # type: ignore[call-arg]
