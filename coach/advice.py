@@ -129,8 +129,11 @@ def recommend(case: CaseFile) -> Recommendation:
         if case.checklist.manager_briefed is True:
             steps = ["Agree the approach with your manager and who should be involved, then "
                      "bring leadership to the customer (Step 4)."]  # fmt: skip
-        headline = "Escalate now" + (", starting with the brief to your manager."
-                                     if case.checklist.manager_briefed is not True else ".")
+        headline = "Escalate now" + (
+            ", starting with the brief to your manager."
+            if case.checklist.manager_briefed is not True
+            else "."
+        )
         if urgent:
             headline = "Escalate now, immediately" + headline.removeprefix("Escalate now")
         if checked_out(case) or (case.days_open is not None and case.days_open > 30):
@@ -199,7 +202,9 @@ def next_questions(
 ) -> list[Question]:
     """One or two questions on items still unknown and never asked, in an order that fits."""
     known = questions(prompts_dir)
-    already = set(asked) | {PAIRS.get(a, a) for a in asked} | {k for k, v in PAIRS.items() if v in asked}
+    already = (
+        set(asked) | {PAIRS.get(a, a) for a in asked} | {k for k, v in PAIRS.items() if v in asked}
+    )
     unknown = set(unknown_items(case))
     order = ORDER["unknown"] if code is None else ORDER[code]
     picked: list[Question] = []

@@ -125,7 +125,7 @@ def _trim(messages: list[BaseMessage], settings: Settings) -> list[BaseMessage]:
     return trim_messages_to_budget(kept, settings.context_window, settings.max_output_tokens)
 
 
-class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):  # type: ignore[type-var]
+class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
     state_schema = CoachState
 
     def wrap_model_call(
@@ -185,7 +185,7 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):  # type: ignor
 
 _lock = threading.Lock()
 _savers: dict[Path, Any] = {}
-_graphs: dict[tuple[int, Path, Path], Any] = {}
+_graphs: dict[tuple[int, Path, Path], tuple[BaseChatModel, Any]] = {}
 
 
 def db_path(settings: Settings) -> Path:
@@ -224,18 +224,18 @@ def build_agent(settings: Settings, model: BaseChatModel) -> Any:
     key = (id(model), db_path(settings), settings.prompts_dir)
     saver = checkpointer(settings)
     with _lock:
-        graph = _graphs.get(key)
-        if graph is None or getattr(graph, "_coach_model", None) is not model:
-            graph = create_agent(
-                model,
-                tools=build_tools(settings),
-                system_prompt=render("agent/system.md.j2", settings, state=""),
-                middleware=[CoachMiddleware()],
-                state_schema=CoachState,
-                context_schema=CoachContext,
-                checkpointer=saver,
-                name="coach",
-            )
-            graph._coach_model = model
-            _graphs[key] = graph
+        cached = _graphs.get(key)
+        if cached is not None and cached[0] is model:
+            return cached[1]
+        graph = create_agent(
+            model,
+            tools=build_tools(settings),
+            system_prompt=render("agent/system.md.j2", settings, state=""),
+            middleware=[CoachMiddleware()],
+            state_schema=CoachState,
+            context_schema=CoachContext,
+            checkpointer=saver,
+            name="coach",
+        )
+        _graphs[key] = (model, graph)
         return graph

@@ -9,6 +9,7 @@ the offline engine) writes its reply from. Descriptions are prompt text and live
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -85,9 +86,9 @@ def cite(sections: list[str], retriever: HybridRetriever) -> list[dict[str, str]
     for section in sections:
         best = None
         for p in retriever.passages:
-            if section == p.section or section.startswith(p.section + " >"):
-                if best is None or len(p.section) > len(best.section):
-                    best = p
+            matches = section == p.section or section.startswith(p.section + " >")
+            if matches and (best is None or len(p.section) > len(best.section)):
+                best = p
         if best is not None:
             item = {"source": best.source, "section": best.section}
             if item not in out:
@@ -237,8 +238,10 @@ def triage_text(text: str, runtime: Runtime) -> Command[Any]:
     types = result.signal_types()
     update: dict[str, Any] = {"signals": types}
     case = case_of(runtime.state)
-    if not case.customer_wants and result.customer_wants and not result.customer_wants.startswith(
-        "Not stated"
+    if (
+        not case.customer_wants
+        and result.customer_wants
+        and not result.customer_wants.startswith("Not stated")
     ):
         update["customer_wants"] = result.customer_wants
     payload = {
@@ -255,7 +258,9 @@ def triage_text(text: str, runtime: Runtime) -> Command[Any]:
     return _reply(runtime, "triage_text", payload, case=update, turn_citations=citations)
 
 
-def draft(kind: Literal["brief", "customer", "call-prep", "follow-up"], runtime: Runtime) -> Command[Any]:
+def draft(
+    kind: Literal["brief", "customer", "call-prep", "follow-up"], runtime: Runtime
+) -> Command[Any]:
     from coach.drafts import OfflineWriter, get_writer
 
     ctx = _ctx(runtime)
@@ -265,7 +270,9 @@ def draft(kind: Literal["brief", "customer", "call-prep", "follow-up"], runtime:
     payload = {
         "kind": result.kind,
         "markdown": result.markdown,
-        "findings": [{"code": f.code, "quote": f.quote, "message": f.message} for f in result.findings],
+        "findings": [
+            {"code": f.code, "quote": f.quote, "message": f.message} for f in result.findings
+        ],
         "notice": result.notice,
     }
     return _reply(runtime, "draft", payload, drafted=[kind])
@@ -287,7 +294,7 @@ def check_draft(
     return _reply(runtime, "check_draft", payload)
 
 
-TOOL_FUNCTIONS = {
+TOOL_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "search_playbook": search_playbook,
     "update_case_file": update_case_file,
     "triage_text": triage_text,

@@ -124,7 +124,9 @@ def list_conversations(settings: Settings) -> list[ConversationInfo]:
             "SELECT id, title, turns, created, updated FROM coach_conversations "
             "ORDER BY updated DESC"
         ).fetchall()
-    return [ConversationInfo(id=r[0], title=r[1], turns=r[2], created=r[3], updated=r[4]) for r in rows]
+    return [
+        ConversationInfo(id=r[0], title=r[1], turns=r[2], created=r[3], updated=r[4]) for r in rows
+    ]
 
 
 def conversation_exists(conversation_id: str, settings: Settings) -> bool:
@@ -145,7 +147,7 @@ def _touch(conversation_id: str, title: str, settings: Settings) -> None:
         )
 
 
-# --- the model and the graph ------------------------------------------------------------------------
+# --- the model and the graph ----------------------------------------------------------------
 
 
 def chat_model(settings: Settings) -> BaseChatModel:
@@ -263,8 +265,9 @@ def run_turn(
         citations=[Citation(**c) for c in state.get("turn_citations") or []],
         warnings=warning_codes(case),
         engine="offline" if ctx.fell_back else engine,
-        tokens=Tokens(tokens_in=usage.tokens_in, tokens_out=max(usage.tokens_out, 0),
-                      est_cost_usd=cost),  # fmt: skip
+        tokens=Tokens.model_validate(
+            {"in": usage.tokens_in, "out": max(usage.tokens_out, 0), "est_cost_usd": cost}
+        ),
         notice=" ".join(dict.fromkeys(ctx.notices)) or None,
     )
 

@@ -78,19 +78,23 @@ EMAIL_MARKERS = re.compile(
 
 def draft_kind(text: str) -> str:
     low = text.lower()
-    if re.search(r"call[-\s]?prep|prep\s+notes|talking\s+points|agenda|prepare\s+for\s+the\s+call", low):
+    if re.search(
+        r"call[-\s]?prep|prep\s+notes|talking\s+points|agenda|prepare\s+for\s+the\s+call", low
+    ):
         return "call-prep"
     if re.search(r"follow[-\s]?(?:up|through)|after\s+the\s+call", low):
         return "follow-up"
-    if re.search(r"\b(?:customer|client|them|reply|response)\b|email\s+to\s+(?!my\s+manager)", low):
-        if not re.search(r"\b(?:manager|boss|leadership|internal)\b", low):
-            return "customer"
+    to_customer = re.search(
+        r"\b(?:customer|client|them|reply|response)\b|email\s+to\s+(?!my\s+manager)", low
+    )
+    if to_customer and not re.search(r"\b(?:manager|boss|leadership|internal)\b", low):
+        return "customer"
     return "brief"
 
 
 def intent_of(text: str) -> Intent:
     stripped = text.strip()
-    if len(stripped) > 150 and len(EMAIL_MARKERS.findall(stripped)) >= 2:
+    if len(stripped) > 80 and len(EMAIL_MARKERS.findall(stripped)) >= 2:
         return "email"
     if CHECK.search(stripped) and (":" in stripped or "\n" in stripped) and len(stripped) > 40:
         return "check"
@@ -146,7 +150,7 @@ NOT_NAMES = {
     "september", "october", "november", "december", "q1", "q2", "q3", "q4", "engineering",
     "support", "sales", "legal", "product", "leadership", "finance", "customer", "client",
     "production", "prod", "your", "his", "her", "its", "not", "just", "still", "both",
-    "cto", "ceo", "cfo", "vp", "it", "one", "two", "all", "a", "an", "in", "on", "at", "for",
+    "cto", "ceo", "cfo", "vp", "one", "two", "all", "a", "an", "in", "on", "at", "for",
 }  # fmt: skip
 
 PROBLEM_WORDS = re.compile(
@@ -199,7 +203,9 @@ TRIED_VERBS = (
 )
 TRIED = re.compile(
     r"\b(?:i|we|i've|we've|i'd|we'd)\s*(?:'ve|have|had|already|also|then|just|first|even|both|personally|"
-    r"actually|already\s+have|have\s+already|did|spent\s+\w+(?:\s+\w+)?\s+)*\s*" + TRIED_VERBS + r"\b",
+    r"actually|already\s+have|have\s+already|did|spent\s+\w+(?:\s+\w+)?\s+)*\s*"
+    + TRIED_VERBS
+    + r"\b",
     _F,
 )
 TRIED_NONE = re.compile(
@@ -217,7 +223,8 @@ MONEY = re.compile(
     _F,
 )
 ASK = re.compile(
-    _LEAD + r"(?:i|we)\s+(?:really\s+|just\s+|urgently\s+|probably\s+|will\s+|would\s+)?(?:need|want|"
+    _LEAD
+    + r"(?:i|we)\s+(?:really\s+|just\s+|urgently\s+|probably\s+|will\s+|would\s+)?(?:need|want|"
     r"'d\s+like|would\s+like|am\s+asking|'m\s+asking|'d\s+ask|would\s+ask|request|think\s+we\s+need|"
     r"have\s+to\s+get)\b.*\b(?:manager|leadership|vp|exec\w*|director|approv\w*|decision|sign[-\s]?off|"
     r"authori[sz]\w*|someone\s+senior|head\s+of|cfo|cto|ceo|coo|cro|to\s+join|on\s+(?:a|the)\s+call|"
@@ -245,16 +252,22 @@ NEXT_STEPS = re.compile(
 MANAGER_YES = re.compile(
     r"\b(?:told|briefed|informed|updated|looped\s+in|spoke\s+(?:to|with)|talked\s+(?:to|with)|"
     r"let|warned|alerted|cc'?d|messaged|pinged|emailed|called)\s+(?:my|our)\s+" + _MANAGER + r"\b"
-    r"|\bmy\s+" + _MANAGER + r"\s+(?:already\s+)?(?:knows|is\s+aware|is\s+in\s+the\s+loop|has\s+been\s+"
+    r"|\bmy\s+"
+    + _MANAGER
+    + r"\s+(?:already\s+)?(?:knows|is\s+aware|is\s+in\s+the\s+loop|has\s+been\s+"
     r"(?:briefed|told|informed|updated)|was\s+(?:briefed|told|informed)|is\s+looped\s+in|"
     r"is\s+across\s+it|agreed|is\s+on\s+board)\b|\bbriefed\s+(?:him|her|them)\b",
     _F,
 )
 MANAGER_NO = re.compile(
-    _NEG + r"\s+(?:\w+\s+){0,2}?(?:told|tell|briefed|brief|informed|inform|updated|update|looped\s+in|"
+    _NEG
+    + r"\s+(?:\w+\s+){0,2}?(?:told|tell|briefed|brief|informed|inform|updated|update|looped\s+in|"
     r"loop\s+in|talked\s+to|talk\s+to|spoken\s+to|spoke\s+to|mentioned\s+it\s+to|raised\s+it\s+with)"
     r"\s+(?:\w+\s+)?(?:my|our)\s+" + _MANAGER + r"\b"
-    r"|\bmy\s+" + _MANAGER + r"\s+(?:doesn't|does\s+not|don't)\s+know\b|\b" + _MANAGER
+    r"|\bmy\s+"
+    + _MANAGER
+    + r"\s+(?:doesn't|does\s+not|don't)\s+know\b|\b"
+    + _MANAGER
     + r"\s+(?:isn't|is\s+not)\s+(?:aware|in\s+the\s+loop)\b"
     r"|\b(?:haven't|have\s+not|didn't)\s+briefed\s+(?:anyone|him|her|them)\b",
     _F,
@@ -262,11 +275,14 @@ MANAGER_NO = re.compile(
 COMMS_YES = re.compile(
     _ME + r"\s+(?:'ve|have|had|already|also|just|did|been|have\s+been|'ve\s+been|kept|was|were)?\s*"
     r"(?:already\s+|also\s+)?(?:been\s+)?(?:transparent|honest|open|upfront|straight)\b"
-    r"|" + _ME + r"\s+(?:'ve|have|had|already|also|just)?\s*(?:already\s+)?(?:told|explained\s+(?:to\s+)?|"
+    r"|"
+    + _ME
+    + r"\s+(?:'ve|have|had|already|also|just)?\s*(?:already\s+)?(?:told|explained\s+(?:to\s+)?|"
     r"updated|informed|kept|walked|talked\s+(?:to|with)|spoke\s+(?:to|with)|spoken\s+(?:to|with)|"
     r"called|emailed|met\s+with|reached\s+out\s+to|responded\s+to|replied\s+to|"
     r"communicated\s+(?:with|to)|shared\s+(?:the\s+)?(?:status|timeline|plan|update)s?\s+with)\s+"
-    + _CUSTOMER_OBJ + r"(?!\s+(?:manager|boss))",
+    + _CUSTOMER_OBJ
+    + r"(?!\s+(?:manager|boss))",
     _F,
 )
 COMMS_NO = re.compile(
@@ -404,8 +420,9 @@ def _days(text: str) -> int | None:
 def _checklist_answers(s: str, checklist: dict[str, bool]) -> None:
     if MANAGER_NO.search(s):
         checklist["manager_briefed"] = False
-    elif MANAGER_YES.search(s) and not re.search(r"\b(?:will|going\s+to|should|need\s+to)\s+\w+\s+my\s+"
-                                                  + _MANAGER, s, _F):
+    elif MANAGER_YES.search(s) and not re.search(
+        r"\b(?:will|going\s+to|should|need\s+to)\s+\w+\s+my\s+" + _MANAGER, s, _F
+    ):
         checklist["manager_briefed"] = True
     if COMMS_NO.search(s) and not MANAGER_NO.search(s):
         checklist["communicated_transparently"] = False
@@ -506,8 +523,14 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             if ROOT_CAUSE_KNOWN.search(s):
                 problem.append(s)
             claimed.add(i)
-        elif (MANAGER_YES.search(s) or MANAGER_NO.search(s) or COMMS_YES.search(s)
-              or COMMS_NO.search(s) or TRIED_NONE.search(s) or ASK_UNKNOWN.search(s)):
+        elif (
+            MANAGER_YES.search(s)
+            or MANAGER_NO.search(s)
+            or COMMS_YES.search(s)
+            or COMMS_NO.search(s)
+            or TRIED_NONE.search(s)
+            or ASK_UNKNOWN.search(s)
+        ):
             claimed.add(i)
         elif PROBLEM_WORDS.search(s) and (
             not (case.problem or problem) or "problem" in asked or correction
@@ -528,7 +551,11 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
                 problem = leftover
             elif item == "customer_wants" and not wants:
                 wants = leftover
-            elif item in ("tried", "tried_yourself") and not tried and "tried_yourself" not in checklist:
+            elif (
+                item in ("tried", "tried_yourself")
+                and not tried
+                and "tried_yourself" not in checklist
+            ):
                 tried = leftover
             elif item == "business_impact" and not impact:
                 impact = leftover
@@ -545,10 +572,15 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
                 problem = leftover[:2]
                 used_leftover = True
     # Nothing the rep describes is lost: the rest is context for the brief.
-    context = [] if used_leftover or intent != "facts" else [
-        s for i, s in enumerate(sents)
-        if i not in claimed and len(s.split()) >= 4 and not s.endswith("?")
-    ]
+    context = (
+        []
+        if used_leftover or intent != "facts"
+        else [
+            s
+            for i, s in enumerate(sents)
+            if i not in claimed and len(s.split()) >= 4 and not s.endswith("?")
+        ]
+    )
     context += [s for s in problem_extra if s not in context]
     if context:
         joined = " ".join(context)
@@ -600,8 +632,20 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
 def answered_items(update: dict[str, Any]) -> list[str]:
     """The contract's item names an update answers (equivalent pairs answer each other)."""
-    items = [k for k in update if k in {"customer", "problem", "customer_wants", "tried",
-                                        "business_impact", "ask", "proposed_next_steps"}]
+    items = [
+        k
+        for k in update
+        if k
+        in {
+            "customer",
+            "problem",
+            "customer_wants",
+            "tried",
+            "business_impact",
+            "ask",
+            "proposed_next_steps",
+        }
+    ]
     items += list((update.get("checklist") or {}).keys())
     return list(dict.fromkeys(items))
 
@@ -612,35 +656,48 @@ REP_SIGNALS: dict[str, re.Pattern[str]] = {
     "manager_request": re.compile(
         r"\b(?:asked|asking|wants?|demand\w*|insist\w*|requested)\s+(?:to\s+(?:speak|talk|meet)\s+"
         r"(?:to|with)\s+|for\s+)(?:my|our|a|the|your)\s+(?:manager|boss|vp|director|supervisor|"
-        r"someone\s+(?:more\s+)?senior|exec\w*|leadership|ceo)", _F),
+        r"someone\s+(?:more\s+)?senior|exec\w*|leadership|ceo)",
+        _F,
+    ),
     "cancellation_threat": re.compile(
         r"\b(?:they|they'll|they\s+will|they're|customer)\s+(?:\w+\s+){0,2}(?:sign|go|move|switch)\s+"
         r"(?:with|to)\s+(?:a\s+)?(?:competitor|[A-Z]\w+)|"
         r"\b(?:threaten\w*|going|plan\w*|about|considering|thinking\s+about|ready)\s+(?:to\s+)?"
         r"(?:cancel|churn|leave|walk|terminate|not\s+renew|switch|move\s+to)|\bwon't\s+renew\b|"
-        r"\b(?:evaluating|talking\s+to|looking\s+at)\s+(?:a\s+)?competitors?\b", _F),
+        r"\b(?:evaluating|talking\s+to|looking\s+at)\s+(?:a\s+)?competitors?\b",
+        _F,
+    ),
     "leadership_decision": re.compile(
         r"\b(?:isn't|is\s+not|not)\s+my\s+(?:call|decision)\b|\b(?:need|needs|hoping|hope|want)\s+"
         r"(?:\w+\s+){0,3}(?:leadership|exec\w*|management)\s+(?:to|can|could|will)\b|"
         r"\bneeds\s+(?:our|my|a)\s+(?:vp|director|head|chief|cro|cfo|ceo)\b|"
         r"\b(?:beyond|above|outside)\s+my\s+(?:authority|approval|level|pay\s+grade)\b|"
         r"\bcan't\s+approve\b|\bneeds?\s+(?:a\s+)?(?:leadership|exec\w*|vp)\s+(?:decision|approval|"
-        r"sign[-\s]?off)", _F),
+        r"sign[-\s]?off)",
+        _F,
+    ),
     "deal_at_risk": re.compile(
         r"\b(?:deal|renewal|expansion|contract|poc|pilot)\s+(?:is\s+)?(?:at\s+risk|in\s+jeopardy|"
         r"slipping|stalled|going\s+sideways|failing)\b|\b(?:we|we'd|we'll)\s+(?:\w+\s+)?lose\s+"
         r"(?:the|a|this|our|their)\s+(?:[\w$-]+\s+){0,3}(?:deal|renewal|account|customer|contract)\b",
-        _F),
+        _F,
+    ),
     "relationship_breakdown": re.compile(
         r"\brelationship\b.{0,40}\b(?:broken|damaged|soured|falling\s+apart)\b|"
         r"\b(?:doesn't|don't|does\s+not|do\s+not)\s+trust\b|\b(?:lost\s+(?:all\s+)?(?:trust|confidence)|(?:trust|relationship)\s+is\s+(?:broken|gone|"
-        r"damaged)|relationship\s+(?:has\s+)?(?:broken\s+down|soured))\b", _F),
+        r"damaged)|relationship\s+(?:has\s+)?(?:broken\s+down|soured))\b",
+        _F,
+    ),
     "venting": re.compile(
         r"\b(?:just|mostly|only)\s+(?:venting|blowing\s+off\s+steam|letting\s+off\s+steam|"
-        r"frustrated|annoyed|grumpy)\b|\bnot\s+(?:actually\s+)?(?:threatening|escalating)\b", _F),
+        r"frustrated|annoyed|grumpy)\b|\bnot\s+(?:actually\s+)?(?:threatening|escalating)\b",
+        _F,
+    ),
     "routine_issue": re.compile(
         r"\b(?:routine|small|minor|simple|quick)\s+(?:bug|issue|fix|question|problem|thing)\b|"
-        r"\bi\s+can\s+(?:fix|handle|solve|sort)\s+(?:it|this|that)\b|\bhow[-\s]to\s+question\b", _F),
+        r"\bi\s+can\s+(?:fix|handle|solve|sort)\s+(?:it|this|that)\b|\bhow[-\s]to\s+question\b",
+        _F,
+    ),
 }
 SEMANTIC_MIN = 0.72  # narration is not an email: only close matches count
 

@@ -29,8 +29,8 @@ from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from coach.casefile import CaseFile
-from coach.settings import Settings
 from coach.extract import Understanding, understand
+from coach.settings import Settings
 
 _ids = itertools.count(1)
 FIELD_LABELS = {
@@ -84,7 +84,8 @@ def case_summary(case: CaseFile) -> str:
         return str(value) if value not in ("", None) else "not known yet"
 
     lines = [
-        f"- Customer: {show(case.customer)}" + (f" (contact: {case.contact})" if case.contact else ""),
+        f"- Customer: {show(case.customer)}"
+        + (f" (contact: {case.contact})" if case.contact else ""),
         f"- Problem: {show(case.problem)}",
         f"- What they want: {show(case.customer_wants)}",
         f"- Tried so far: {show(case.tried)}",
@@ -115,7 +116,7 @@ class OfflineChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "coach-offline"
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineChatModel:  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineChatModel:
         return self
 
     # -- deciding ---------------------------------------------------------------------------
@@ -126,7 +127,9 @@ class OfflineChatModel(BaseChatModel):
         system = next((m for m in messages if isinstance(m, SystemMessage)), None)
         state = parse_state_block(system.text) if system else {}
         case = CaseFile.model_validate(state.get("case") or {})
-        last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        last_human = max(
+            (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
+        )
         text = messages[last_human].text if last_human >= 0 else ""
         results: dict[str, dict[str, Any]] = {}
         for m in messages[last_human + 1 :]:
@@ -141,7 +144,11 @@ class OfflineChatModel(BaseChatModel):
             if u.intent == "email":
                 return _call("triage_text", text=u.pasted)
             if u.intent == "check":
-                kind = "customer" if re.search(r"\b(?:customer|client|them)\b", text[:120], re.I) else "any"
+                kind = (
+                    "customer"
+                    if re.search(r"\b(?:customer|client|them)\b", text[:120], re.I)
+                    else "any"
+                )
                 return _call("check_draft", text=u.pasted, kind=kind)
             if u.has_update:
                 return _call("update_case_file", **_tool_args(u))
@@ -160,8 +167,11 @@ class OfflineChatModel(BaseChatModel):
             if asked_question:
                 return _call("search_playbook", query=text[:500])
         drafted = set(state.get("drafted") or [])
-        if intent == "facts" and readiness.get("ready_for_brief") and "brief" not in drafted and (
-            "draft" not in done
+        if (
+            intent == "facts"
+            and readiness.get("ready_for_brief")
+            and "brief" not in drafted
+            and ("draft" not in done)
         ):
             return _call("draft", kind="brief")
         return self.compose(text, case, state, results)
@@ -185,7 +195,9 @@ class OfflineChatModel(BaseChatModel):
             if label not in noted:
                 noted.append(label)
         show_rec = bool(readiness.get("recommendation")) and (
-            readiness.get("changed") or intent == "summary" or bool(ESCALATION_QUESTION.search(text))
+            readiness.get("changed")
+            or intent == "summary"
+            or bool(ESCALATION_QUESTION.search(text))
         )
         recommendation = None
         if show_rec:
@@ -200,17 +212,24 @@ class OfflineChatModel(BaseChatModel):
         shown_now_reasons = {r["rule"] for r in readiness.get("reasons", [])}
         warnings = [
             w for w in readiness.get("warnings", [])
-            if w["code"] in new and w["code"] in _WORTH_WARNING and w["message"] not in shown_now_reasons
+            if w["code"] in new and w["code"] in _WORTH_WARNING
+            and w["message"] not in shown_now_reasons
             and readiness.get("recommendation") is not None
         ]  # fmt: skip
-        blame = [] if intent in ("email", "check") else [f for f in check(text, "any") if f.code == "blame"]
+        blame = (
+            []
+            if intent in ("email", "check")
+            else [f for f in check(text, "any") if f.code == "blame"]
+        )
         check_result = results.get("check_draft")
         passages = (results.get("search_playbook") or {}).get("passages") or []
         draft = results.get("draft")
         questions = readiness.get("questions") or []
         prompt_for_more = ""
         if not questions and intent == "facts" and not draft and readiness:
-            if readiness.get("recommendation") == "escalate_now" and "brief" in (state.get("drafted") or []):
+            if readiness.get("recommendation") == "escalate_now" and "brief" in (
+                state.get("drafted") or []
+            ):
                 prompt_for_more = ('Ask me for "the customer email", "call prep" or '
                                    '"the follow-up plan" when you need them.')  # fmt: skip
             elif readiness.get("recommendation") == "escalate_now":
@@ -242,7 +261,8 @@ class OfflineChatModel(BaseChatModel):
         )
         reply = re.sub(r"\n{3,}", "\n\n", reply).strip()
         if not reply:
-            reply = ("Tell me what's happening with the customer: who it is, and what the problem is. "
+            reply = ("Tell me what's happening with the customer: who it is, and what the problem "
+                     "is. "
                      "You can also paste their email.")  # fmt: skip
         return AIMessage(content=reply, id=f"offline-{next(_ids)}")
 

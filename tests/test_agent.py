@@ -25,8 +25,12 @@ def _tool_results(model: ScriptedChatModel) -> list[ToolMessage]:
 def test_tool_call_reaches_the_case_file_and_its_result_returns(fresh_settings: Settings) -> None:
     model = ScriptedChatModel(
         [
-            tool_call("update_case_file", customer="Globex", problem="SSO outages every week",
-                      manager_briefed=False),
+            tool_call(
+                "update_case_file",
+                customer="Globex",
+                problem="SSO outages every week",
+                manager_briefed=False,
+            ),
             tool_call("check_readiness"),
             "Recorded.",
         ]
@@ -46,14 +50,24 @@ def test_tool_call_reaches_the_case_file_and_its_result_returns(fresh_settings: 
     assert "Globex" in model.requests[-1][0].text
 
 
-def test_draft_and_check_draft_tools_use_the_drafts_and_guardrails(fresh_settings: Settings) -> None:
+def test_draft_and_check_draft_tools_use_the_drafts_and_guardrails(
+    fresh_settings: Settings,
+) -> None:
     model = ScriptedChatModel(
         [
-            tool_call("update_case_file", customer="Initech", problem="Reports fail nightly",
-                      tried=["Reran the export"], ask="A VP on the call"),
+            tool_call(
+                "update_case_file",
+                customer="Initech",
+                problem="Reports fail nightly",
+                tried=["Reran the export"],
+                ask="A VP on the call",
+            ),
             tool_call("draft", kind="brief"),
-            tool_call("check_draft", text="It's engineering's fault, we guarantee a fix by Friday.",
-                      kind="customer"),
+            tool_call(
+                "check_draft",
+                text="It's engineering's fault, we guarantee a fix by Friday.",
+                kind="customer",
+            ),
             "Here is the brief.",
         ]
     )
@@ -71,8 +85,9 @@ def test_streaming_messages_mode_yields_tool_call_and_tokens(fresh_settings: Set
     ctx = CoachContext(settings=fresh_settings, offline_model=build_offline_model(fresh_settings))
     config: dict[str, Any] = {"configurable": {"thread_id": "t-stream"}}
     chunks = list(
-        graph.stream({"messages": [HumanMessage("hello")]}, config, context=ctx,
-                     stream_mode="messages")
+        graph.stream(
+            {"messages": [HumanMessage("hello")]}, config, context=ctx, stream_mode="messages"
+        )
     )
     nodes = [meta["langgraph_node"] for _, meta in chunks]
     assert "tools" in nodes
@@ -85,8 +100,9 @@ def test_streaming_messages_mode_yields_tool_call_and_tokens(fresh_settings: Set
 
 
 def test_persistence_and_resume_after_restart(fresh_settings: Settings) -> None:
-    first = run_turn("t-resume", "Acme is threatening to cancel over the billing errors.",
-                     fresh_settings)
+    first = run_turn(
+        "t-resume", "Acme is threatening to cancel over the billing errors.", fresh_settings
+    )
     assert first.case["customer"] == "Acme"
     asked_before = set(first.asked)
     close_checkpointers()  # a new process: every connection and compiled graph is gone
@@ -104,8 +120,11 @@ def test_model_that_raises_falls_back_offline_and_keeps_the_message(
 ) -> None:
     model = ScriptedChatModel([unavailable()])
     with override_chat_model(model):
-        result = run_turn("t-fallback", "Hooli's CTO asked to speak to my manager about the outage.",
-                          fresh_settings)
+        result = run_turn(
+            "t-fallback",
+            "Hooli's CTO asked to speak to my manager about the outage.",
+            fresh_settings,
+        )
     assert result.notice and "offline engine" in result.notice
     assert result.engine == "offline"
     assert result.case["customer"] == "Hooli"

@@ -26,7 +26,9 @@ MAX_LINE_CHARS = 20_000
 def chat_command(
     resume: Annotated[
         str | None,
-        typer.Option("--resume", help="Continue the conversation with this id.", show_default=False),
+        typer.Option(
+            "--resume", help="Continue the conversation with this id.", show_default=False
+        ),
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List saved conversations.")] = False,
     as_json: Annotated[

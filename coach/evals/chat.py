@@ -96,10 +96,10 @@ def run_case(case: ChatCase, settings: Settings, retriever: object | None = None
             start = time.perf_counter()
             result = run_turn(case.id, turn.say, local, retriever=retriever)  # type: ignore[arg-type]
             graded.turn_ms.append((time.perf_counter() - start) * 1000)
-            for item in result.asked:
+            for name in result.asked:
                 graded.asked += 1
-                counts[item] += 1
-                if _canon(item) & revealed:
+                counts[name] += 1
+                if _canon(name) & revealed:
                     graded.already_answered += 1
                 else:
                     graded.asked_open += 1
@@ -156,8 +156,15 @@ def run(settings: Settings, engine: str = "offline") -> SuiteResult:
     }
     table = Table(
         title="Conversations",
-        columns=["case", "recommendation", "expected", "asked", "repeated", "already answered",
-                 "facts"],  # fmt: skip
+        columns=[
+            "case",
+            "recommendation",
+            "expected",
+            "asked",
+            "repeated",
+            "already answered",
+            "facts",
+        ],
         rows=rows,
     )
     return SuiteResult(

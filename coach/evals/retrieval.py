@@ -59,6 +59,15 @@ def run(settings: Settings, engine: str = "offline") -> SuiteResult:
         scores["hybrid"][m] - max(scores["vector"][m], scores["bm25"][m]) for m in METRICS
     )
     metrics["questions"] = float(len(cases))
+    for extra in sorted(settings.evals_dir.glob("retrieval_*.yaml")):
+        # Further question sets (for example a held-out set) are reported, not gated.
+        extra_cases = load_cases(extra, RetrievalCase)
+        extra_ranks = [
+            _rank([(h.source, h.section) for h in retriever.search(c.question, k=10)], c)
+            for c in extra_cases
+        ]
+        for name, value in _scores(extra_ranks).items():
+            metrics[f"{extra.stem}_hybrid_{name}"] = value
     table = Table(
         title="Retrieval: vector-only vs BM25-only vs hybrid",
         columns=["metric", *MODES],

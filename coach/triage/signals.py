@@ -274,6 +274,18 @@ class SemanticMatcher:
         self._matrix = embeddings.encode(texts)  # embedded once per process
         self._labels = np.asarray(labels)
         self._cache: dict[str, np.ndarray] = {}
+        self.min_probability = float(data.get("min_probability", 1.1))
+        self.min_similarity = float(data.get("min_similarity", 1.0))
+        self._weights, self._bias = _train_softmax(self._matrix, self._labels, len(self.labels))
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """(n_sentences, n_labels) class probabilities from a linear model over the exemplars."""
+        import numpy as np
+
+        z = (vectors @ self._weights + self._bias) * _TEMPERATURE
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Embed in one call, reusing vectors of sentences seen before (signatures, greetings)."""
@@ -301,14 +313,48 @@ class SemanticMatcher:
                 out[:, i] = sims[:, cols].max(axis=1)
         return out
 
-    def matches(self, row: np.ndarray) -> list[tuple[str, float]]:
-        """The best-matching signal, when it clears its threshold and beats every look-alike."""
+    def matches(self, row: np.ndarray, probs: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The best-matching signal when it clears its threshold and beats every look-alike, or
+        when the linear model is confident and the nearest exemplar agrees."""
         i = int(row[:-1].argmax())
         name, score, none = self.labels[i], float(row[i]), float(row[-1])
         strong = score >= self.thresholds.get(name, self.threshold) and score >= none + self.margin
-        # A weaker match counts when it stands well clear of every look-alike.
         clear = score >= self.low_threshold and score >= none + self.low_margin
-        return [(name, score)] if strong or clear else []
+        if strong or clear:
+            return [(name, score)]
+        if probs is not None:
+            j = int(probs.argmax())
+            if (
+                j < len(self.labels) - 1
+                and float(probs[j]) >= self.min_probability
+                and float(row[j]) >= self.min_similarity
+                and float(row[j]) > float(row[-1])
+            ):
+                return [(self.labels[j], float(row[j]))]
+        return []
+
+
+_TEMPERATURE = 10.0
+
+
+def _train_softmax(x: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by full-batch gradient descent: deterministic, and fast
+    on a few hundred exemplars (no extra dependency)."""
+    import numpy as np
+
+    n, d = x.shape
+    w = np.zeros((d, k), dtype=np.float32)
+    b = np.zeros(k, dtype=np.float32)
+    target = np.eye(k, dtype=np.float32)[y]
+    for _ in range(300):
+        z = (x @ w + b) * _TEMPERATURE
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = (p - target) / n
+        w -= 2.0 * (x.T @ grad + 1e-3 * w)
+        b -= 2.0 * grad.sum(axis=0)
+    return w, b
 
 
 @lru_cache(maxsize=1)
@@ -352,9 +398,10 @@ def detect(
             ):
                 semantic_items.append((d, sent))
     if matcher is not None and semantic_items:
-        rows = matcher.best(matcher.vectors([s.text for _, s in semantic_items]))
-        for (d, sent), row in zip(semantic_items, rows, strict=True):
-            for signal, score in matcher.matches(row):
+        vectors = matcher.vectors([s.text for _, s in semantic_items])
+        rows, probs = matcher.best(vectors), matcher.probabilities(vectors)
+        for (d, sent), row, prob in zip(semantic_items, rows, probs, strict=True):
+            for signal, score in matcher.matches(row, prob):
                 _keep(
                     found[d],
                     Signal(type=signal, evidence=sent.text, score=round(score, 3), source="semantic"),
