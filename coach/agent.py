@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, NotRequired
 
@@ -109,10 +110,31 @@ def _malformed(message: AIMessage, known: set[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _text_tokens(text: str) -> int:
+    from coach.tokens import get_encoding
+
+    return len(get_encoding().encode(text, disallowed_special=()))
+
+
+def message_tokens(messages: list[BaseMessage]) -> int:
+    """`coach.budget.count_message_tokens`, with each text counted once per process."""
+    from coach.budget import PER_MESSAGE, PER_TOOL_CALL, REPLY_PRIMING
+
+    total = REPLY_PRIMING
+    for message in messages:
+        total += PER_MESSAGE + _text_tokens(message.text)
+        for call in getattr(message, "tool_calls", None) or []:
+            total += PER_TOOL_CALL + _text_tokens(call["name"] + json.dumps(call["args"]))
+    return total
+
+
 def _trim(messages: list[BaseMessage], settings: Settings) -> list[BaseMessage]:
     from coach.budget import trim_messages_to_budget
 
     budget = settings.context_window - settings.max_output_tokens
+    if message_tokens(messages) <= budget:
+        return messages
     # Cheap first cut (about 4 characters a token), so counting never walks a huge history.
     kept: list[BaseMessage] = []
     chars = 0

@@ -35,7 +35,7 @@ class Row:
 
 def _pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -57,7 +57,9 @@ def synthetic_knowledge(target: Path, pages: int = 200, seed: int = 7) -> None:
     rng = random.Random(seed)
     lines = [
         ln.strip("- ").strip()
-        for ln in (REPO_ROOT / "knowledge" / "escalation.md").read_text(encoding="utf-8").splitlines()
+        for ln in (REPO_ROOT / "knowledge" / "escalation.md")
+        .read_text(encoding="utf-8")
+        .splitlines()
         if ln.startswith("- ")
     ]
     filler = _tweets() or lines
@@ -87,7 +89,13 @@ def bench_retrieval(rows: list[Row], work: Path) -> None:
     big = Settings(data_dir=work / "synthetic", knowledge_dir=synth)  # type: ignore[call-arg]
     big_store = open_store(big)
     seconds = _timed(big_store.ingest)
-    rows.append(Row(f"ingest: synthetic 200-page knowledge base ({big_store.collection.count()} records)", seconds, "s"))
+    rows.append(
+        Row(
+            f"ingest: synthetic 200-page knowledge base ({big_store.collection.count()} records)",
+            seconds,
+            "s",
+        )
+    )
 
     retriever = HybridRetriever(store)
     questions = [
@@ -113,10 +121,17 @@ def bench_retrieval(rows: list[Row], work: Path) -> None:
     cold = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([coach, "search", "customer wants my manager", "--json"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [coach, "search", "customer wants my manager", "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         cold.append(time.perf_counter() - start)
     value = statistics.median(cold)
-    rows.append(Row("search: cold `coach search` process (median of 3)", value, "s", "<= 3 s", value <= 3))
+    rows.append(
+        Row("search: cold `coach search` process (median of 3)", value, "s", "<= 3 s", value <= 3)
+    )
 
 
 BENCHES: dict[str, Callable[[list[Row], Path], None]] = {"retrieval": bench_retrieval}

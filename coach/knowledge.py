@@ -22,7 +22,9 @@ from coach.tokens import count_tokens
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["checklist", "criteria", "step", "template", "scenario", "gotcha", "context", "links"]
+Kind = Literal[
+    "checklist", "criteria", "step", "template", "scenario", "gotcha", "context", "links"
+]
 KINDS: tuple[Kind, ...] = (
     "checklist", "criteria", "step", "template", "scenario", "gotcha", "context", "links"
 )  # fmt: skip
@@ -68,7 +70,10 @@ class Passage(BaseModel):
 
     def line_views(self) -> list[str]:
         """Each bullet or sentence on its own, so a short question can match one line of a list."""
-        lines = (ln.strip().lstrip("-*0123456789.[]xX ").strip().strip('"') for ln in self.text.split("\n"))
+        lines = (
+            ln.strip().lstrip("-*0123456789.[]xX ").strip().strip('"')
+            for ln in self.text.split("\n")
+        )
         return [f"{self.section}: {ln}" for ln in lines if len(ln) > 8]
 
 

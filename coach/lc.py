@@ -26,7 +26,12 @@ class PlaybookRetriever(BaseRetriever):
         return [
             Document(
                 page_content=h.text,
-                metadata={"source": h.source, "section": h.section, "kind": h.kind, "score": h.score},
+                metadata={
+                    "source": h.source,
+                    "section": h.section,
+                    "kind": h.kind,
+                    "score": h.score,
+                },
             )
             for h in self.retriever.search(query, k=self.k)
         ]

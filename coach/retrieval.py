@@ -101,9 +101,15 @@ class HybridRetriever:
         vector = self._vector(query, want) if mode != "bm25" else []
         lexical = self._lexical(query, want) if mode != "vector" else []
         if mode == "vector":
-            hits = [Hit(passage=self._by_id[i], score=s, vector_rank=r) for r, (i, s) in enumerate(vector, 1)]
+            hits = [
+                Hit(passage=self._by_id[i], score=s, vector_rank=r)
+                for r, (i, s) in enumerate(vector, 1)
+            ]
         elif mode == "bm25":
-            hits = [Hit(passage=self._by_id[i], score=s, bm25_rank=r) for r, (i, s) in enumerate(lexical, 1)]
+            hits = [
+                Hit(passage=self._by_id[i], score=s, bm25_rank=r)
+                for r, (i, s) in enumerate(lexical, 1)
+            ]
         else:
             hits = self._fuse(vector, lexical)
         return _drop_near_duplicates(hits)[:k]
@@ -115,9 +121,7 @@ class HybridRetriever:
     def _lexical(self, query: str, k: int) -> list[tuple[str, float]]:
         import bm25s
 
-        tokens = bm25s.tokenize(
-            query, stopwords="en", stemmer=self._stemmer, show_progress=False
-        )
+        tokens = bm25s.tokenize(query, stopwords="en", stemmer=self._stemmer, show_progress=False)
         if not tokens.vocab:
             return []
         docs, scores = self._bm25.retrieve(

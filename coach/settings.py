@@ -34,8 +34,12 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default_factory=_default_data_dir, alias="COACH_DATA_DIR")
-    knowledge_dir: Path = Field(default_factory=lambda: _repo_dir("knowledge"), alias="COACH_KNOWLEDGE_DIR")
-    prompts_dir: Path = Field(default_factory=lambda: _repo_dir("prompts"), alias="COACH_PROMPTS_DIR")
+    knowledge_dir: Path = Field(
+        default_factory=lambda: _repo_dir("knowledge"), alias="COACH_KNOWLEDGE_DIR"
+    )
+    prompts_dir: Path = Field(
+        default_factory=lambda: _repo_dir("prompts"), alias="COACH_PROMPTS_DIR"
+    )
     evals_dir: Path = Field(default_factory=lambda: _repo_dir("evals"), alias="COACH_EVALS_DIR")
     chroma_url: str | None = Field(default=None, alias="COACH_CHROMA_URL")
 

@@ -105,9 +105,7 @@ class KnowledgeStore:
 
     def file_hashes(self) -> dict[str, str]:
         got = self.collection.get(include=["metadatas"])
-        return {
-            str(m["source"]): str(m["file_hash"]) for m in (got["metadatas"] or []) if m
-        }
+        return {str(m["source"]): str(m["file_hash"]) for m in (got["metadatas"] or []) if m}
 
     def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         """Embed new and changed files, drop deleted ones, skip unchanged ones."""
@@ -183,7 +181,10 @@ class KnowledgeStore:
 
     def passages(self) -> list[Passage]:
         got = self.collection.get(where={"view": "passage"}, include=["metadatas"])
-        out = [_passage(pid, meta) for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)]
+        out = [
+            _passage(pid, meta)
+            for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        ]
         return sorted(out, key=lambda p: (p.source, p.id))
 
     def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:

@@ -30,9 +30,7 @@ def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _offline_env(
-    monkeypatch: pytest.MonkeyPatch, shared_data_dir: Path
-) -> Iterator[None]:
+def _offline_env(monkeypatch: pytest.MonkeyPatch, shared_data_dir: Path) -> Iterator[None]:
     for var in _MODEL_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COACH_DATA_DIR", str(shared_data_dir))

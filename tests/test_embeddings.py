@@ -107,7 +107,11 @@ def test_embeddings_are_unit_vectors_and_batch_independent() -> None:
 def test_semantics_rank_a_paraphrase_above_an_unrelated_text() -> None:
     emb = get_local_embeddings()
     q, para, other = emb.encode(
-        ["the client says they will walk away", "customer threatening to cancel", "reset a password"]
+        [
+            "the client says they will walk away",
+            "customer threatening to cancel",
+            "reset a password",
+        ]
     )
     assert float(q @ para) > float(q @ other) + 0.1
 

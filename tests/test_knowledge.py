@@ -57,7 +57,10 @@ def test_passage_text_is_the_section_body() -> None:
     step4 = by_section["Escalation Framework > Step 4: Escalate to Customer"].text
     assert "Don't throw anyone under the bus" in step4
     assert "Step 5" not in step4
-    assert "Customer is asking to speak to your manager" in by_section["When to Escalate > Escalate If"].text
+    assert (
+        "Customer is asking to speak to your manager"
+        in by_section["When to Escalate > Escalate If"].text
+    )
 
 
 def test_the_shipped_playbook_is_the_seed_with_its_emoji_repaired() -> None:
@@ -73,7 +76,10 @@ def test_the_shipped_playbook_is_the_seed_with_its_emoji_repaired() -> None:
     [
         ("## \uf8ffüìù Context", "## 📝 Context"),  # UTF-8 read as Mac Roman
         ("## ‚ö†Ô∏è Gotchas", "## ⚠️ Gotchas"),
-        ("caf\u00c3\u00a9 and \u00e2\u20ac\u0153quotes\u00e2\u20ac\u009d", "café and “quotes”"),  # as cp1252
+        (
+            "caf\u00c3\u00a9 and \u00e2\u20ac\u0153quotes\u00e2\u20ac\u009d",
+            "café and “quotes”",
+        ),  # as cp1252
         ("Déjà vu, naïve, Müller", "Déjà vu, naïve, Müller"),  # correct text is left alone
     ],
 )
@@ -82,7 +88,9 @@ def test_mojibake_repair(broken: str, fixed: str) -> None:
 
 
 def test_non_utf8_files_never_fail(tmp_path: Path) -> None:
-    (tmp_path / "latin1.md").write_bytes("## Eskalation\n\nDer Kunde möchte kündigen.\n".encode("latin-1"))
+    (tmp_path / "latin1.md").write_bytes(
+        "## Eskalation\n\nDer Kunde möchte kündigen.\n".encode("latin-1")
+    )
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf## Title\n\nBody text here.\n")
     (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
@@ -109,7 +117,9 @@ def test_links_to_missing_pages_stay_visible_as_references() -> None:
 def test_links_to_pages_in_the_knowledge_base_are_marked(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("## Links\n\n- [B](b.md)\n- [Web](https://example.com)\n")
     (tmp_path / "b.md").write_text("## B\n\nText of b.\n")
-    links = {link.target: link.in_knowledge_base for p in load_passages(tmp_path) for link in p.links}
+    links = {
+        link.target: link.in_knowledge_base for p in load_passages(tmp_path) for link in p.links
+    }
     assert links == {"b.md": True, "https://example.com": False}
 
 

@@ -15,12 +15,18 @@ COACH = str(Path(sys.executable).with_name("coach"))
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [COACH, *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}
+        [COACH, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
 def test_json_contract_best_first() -> None:
-    proc = run("search", "the client says they'll walk, do I loop in my boss?", "--json", "--k", "4")
+    proc = run(
+        "search", "the client says they'll walk, do I loop in my boss?", "--json", "--k", "4"
+    )
     assert proc.returncode == 0, proc.stderr
     hits = json.loads(proc.stdout)
     assert isinstance(hits, list) and len(hits) == 4

@@ -29,12 +29,16 @@ def _console(stderr: bool = False) -> Any:
 def search(
     query: Annotated[str, typer.Argument(help="What you want to know, in your own words.")],
     k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="How many passages.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array, best first.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON array, best first.")
+    ] = False,
     mode: Annotated[str, typer.Option(help="hybrid, vector or bm25.")] = "hybrid",
 ) -> None:
     """Search the escalation playbook."""
     if not query.strip():
-        raise CoachError("the query is empty; say what you want to know, e.g. coach search 'customer wants my manager'")
+        raise CoachError(
+            "the query is empty; say what you want to know, e.g. coach search 'customer wants my manager'"
+        )
     if mode not in ("hybrid", "vector", "bm25"):
         raise CoachError(f"unknown mode {mode!r}; use hybrid, vector or bm25")
     from coach.retrieval import get_retriever
@@ -49,7 +53,9 @@ def search(
         console.print("No playbook passage matches that query.")
         return
     for i, hit in enumerate(hits, 1):
-        console.print(f"[bold]{i}. {hit.section}[/bold]  [dim]{hit.source} · {hit.kind} · score {hit.score:.3f}[/dim]")
+        console.print(
+            f"[bold]{i}. {hit.section}[/bold]  [dim]{hit.source} · {hit.kind} · score {hit.score:.3f}[/dim]"
+        )
         snippet = hit.text if len(hit.text) <= 400 else hit.text[:400].rsplit(" ", 1)[0] + " …"
         console.print(snippet, markup=False)
         console.print()
@@ -57,7 +63,9 @@ def search(
 
 @app.command()
 def ingest(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and embed every page again.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and embed every page again.")
+    ] = False,
 ) -> None:
     """Build or update the knowledge index from the knowledge directory."""
     from coach.retrieval import build_index

@@ -114,7 +114,10 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
         console.print(Text(result.language_note, style="italic"))
     console.print(Text("\nWhy", style="bold"))
     for reason in result.reasons:
-        console.print(f"  - {reason.section}: \"{reason.rule}\"" + (f" ({reason.signal})" if reason.signal else ""))
+        console.print(
+            f'  - {reason.section}: "{reason.rule}"'
+            + (f" ({reason.signal})" if reason.signal else "")
+        )
     if result.signals:
         console.print(Text("\nEvidence (highlighted in the newest message)", style="bold"))
         newest = parse(data, filename=filename).newest
@@ -123,7 +126,7 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
             start = newest.find(signal.evidence)
             if 0 <= start < 4000:
                 text.stylize("bold black on yellow", start, start + len(signal.evidence))
-            console.print(Text.assemble("  - ", (signal.type, "bold"), f": \"{signal.evidence}\""))
+            console.print(Text.assemble("  - ", (signal.type, "bold"), f': "{signal.evidence}"'))
         console.print(Text("\n") + text)
     console.print(Text("\nThe customer wants", style="bold"))
     console.print(f"  {result.customer_wants}")
@@ -156,7 +159,9 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
         raise CoachError(f"{path} is not a file; give a .csv or .jsonl file to --batch")
     rows: list[dict[str, Any]] = []
     if path.suffix.lower() == ".jsonl":
-        for lineno, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        for lineno, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        ):
             if line.strip():
                 try:
                     rows.append(json.loads(line))
@@ -170,7 +175,9 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
     if not rows:
         raise CoachError(f"{path} has no rows")
     if column not in rows[0]:
-        raise CoachError(f"{path} has no column {column!r}; columns: {', '.join(map(str, rows[0]))}")
+        raise CoachError(
+            f"{path} has no column {column!r}; columns: {', '.join(map(str, rows[0]))}"
+        )
     return [(str(r.get("id", i)), str(r.get(column) or "")) for i, r in enumerate(rows, 1)]
 
 

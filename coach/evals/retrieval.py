@@ -8,9 +8,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from coach.evals.base import CaseResult, SuiteResult, Table, load_cases
+from coach.retrieval import Mode
 from coach.settings import Settings
 
-MODES = ("vector", "bm25", "hybrid")
+MODES: tuple[Mode, ...] = ("vector", "bm25", "hybrid")
 METRICS = ("recall@1", "recall@3", "recall@5", "mrr")
 
 
@@ -73,7 +74,9 @@ def run(settings: Settings, engine: str = "offline") -> SuiteResult:
         columns=["metric", *MODES],
         rows=[[m, *(round(scores[mode][m], 3) for mode in MODES)] for m in METRICS],
     )
-    return SuiteResult(suite="retrieval", engine=engine, metrics=metrics, cases=results, tables=[table])
+    return SuiteResult(
+        suite="retrieval", engine=engine, metrics=metrics, cases=results, tables=[table]
+    )
 
 
 def _scores(ranks: list[int | None]) -> dict[str, float]:

@@ -106,7 +106,9 @@ class TriageEngine:
                 prepared.append(exc)
         good = [p for p in prepared if isinstance(p, Prepared)]
         proposals = iter(self.propose(good))
-        return [p if isinstance(p, CoachError) else self.finish(p, next(proposals)) for p in prepared]
+        return [
+            p if isinstance(p, CoachError) else self.finish(p, next(proposals)) for p in prepared
+        ]
 
     # -- the shared half ------------------------------------------------------------------------
 

@@ -29,7 +29,12 @@ MAX_SEMANTIC_SENTENCES = 40  # the first sentences of a message carry its point
 MIN_SEMANTIC_WORDS = 3
 
 # Signals that make "venting" wrong by definition: a threat, or an ask beyond the issue itself.
-_NOT_VENTING = {"cancellation_threat", "legal_or_public_threat", "manager_request", "leadership_decision"}
+_NOT_VENTING = {
+    "cancellation_threat",
+    "legal_or_public_threat",
+    "manager_request",
+    "leadership_decision",
+}
 
 
 ESCALATING = {
@@ -138,7 +143,7 @@ _GRATITUDE = re.compile(
 
 
 def is_resolution(text: str) -> bool:
-    """"It's fixed now, thanks": a problem word in such a sentence is not a current signal."""
+    """ "It's fixed now, thanks": a problem word in such a sentence is not a current signal."""
     return bool(_RESOLVED.search(text)) and not _STILL.search(text)
 
 
@@ -263,6 +268,7 @@ class SemanticMatcher:
         self.margin = float(data["margin"])
         self.low_threshold = float(data.get("low_threshold", self.threshold))
         self.low_margin = float(data.get("low_margin", self.margin))
+        self.negated_margin = float(data.get("negated_margin", 0.15))
         self.thresholds = {k: float(v) for k, v in (data.get("thresholds") or {}).items()}
         texts: list[str] = []
         labels: list[int] = []
@@ -313,16 +319,20 @@ class SemanticMatcher:
                 out[:, i] = sims[:, cols].max(axis=1)
         return out
 
-    def matches(self, row: np.ndarray, probs: np.ndarray | None = None) -> list[tuple[str, float]]:
+    def matches(
+        self, row: np.ndarray, probs: np.ndarray | None = None, strict: bool = False
+    ) -> list[tuple[str, float]]:
         """The best-matching signal when it clears its threshold and beats every look-alike, or
-        when the linear model is confident and the nearest exemplar agrees."""
+        when the linear model is confident and the nearest exemplar agrees. `strict` (for a
+        sentence with a negation) asks for a wide margin and skips the linear model."""
         i = int(row[:-1].argmax())
         name, score, none = self.labels[i], float(row[i]), float(row[-1])
-        strong = score >= self.thresholds.get(name, self.threshold) and score >= none + self.margin
-        clear = score >= self.low_threshold and score >= none + self.low_margin
+        margin = self.negated_margin if strict else self.margin
+        strong = score >= self.thresholds.get(name, self.threshold) and score >= none + margin
+        clear = score >= self.low_threshold and score >= none + max(margin, self.low_margin)
         if strong or clear:
             return [(name, score)]
-        if probs is not None:
+        if probs is not None and not strict:
             j = int(probs.argmax())
             if (
                 j < len(self.labels) - 1
@@ -385,7 +395,9 @@ def detect(
             for signal, _language in lexicon.hits(sent.text):
                 if resolved and signal != "routine_issue":
                     continue
-                _keep(found[d], Signal(type=signal, evidence=sent.text, score=0.9, source="lexicon"))
+                _keep(
+                    found[d], Signal(type=signal, evidence=sent.text, score=0.9, source="lexicon")
+                )
             if resolved:
                 continue
             if (
@@ -394,20 +406,23 @@ def detect(
                 and k < MAX_SEMANTIC_SENTENCES
                 and len(sent.text.split()) >= MIN_SEMANTIC_WORDS
                 and not resolved
-                and not _negated_sentence(sent.text)
             ):
                 semantic_items.append((d, sent))
     if matcher is not None and semantic_items:
         vectors = matcher.vectors([s.text for _, s in semantic_items])
         rows, probs = matcher.best(vectors), matcher.probabilities(vectors)
         for (d, sent), row, prob in zip(semantic_items, rows, probs, strict=True):
-            for signal, score in matcher.matches(row, prob):
+            negated = _negated_sentence(sent.text)
+            for signal, score in matcher.matches(row, prob, strict=negated):
                 _keep(
                     found[d],
-                    Signal(type=signal, evidence=sent.text, score=round(score, 3), source="semantic"),
+                    Signal(
+                        type=signal, evidence=sent.text, score=round(score, 3), source="semantic"
+                    ),
                 )
     out = []
     for d, f in enumerate(found):
+        _downgrade_minor_defects(f, docs[d])
         signals = resolve(list(f.values()))
         if not any(s.type in ESCALATING for s in signals) and not any(
             s.type == "routine_issue" for s in signals
@@ -427,6 +442,32 @@ _SENTENCE_NEGATION = re.compile(
     r"\b(not|never|no longer|no need|no intention|no plans?|nothing|nobody|no one)\b|n't\b|n’t\b",
     re.IGNORECASE,
 )
+
+
+_MINOR = re.compile(
+    r"\b(minor|small|tiny|cosmetic|low[- ]priority|not urgent|no rush|edge case|nice to have|"
+    r"when you (get|have) a (chance|moment)|whenever you can|workaround|work around it)\b",
+    re.IGNORECASE,
+)
+_INCIDENT = re.compile(
+    r"\b(outage|down|breach|leak\w*|exposed|data loss|lost|deleted|security|hacked|all (of our )?"
+    r"users|every (user|customer)|production)\b",
+    re.IGNORECASE,
+)
+
+
+def _downgrade_minor_defects(found: dict[str, Signal], sents: list[Sentence]) -> None:
+    """ "Minor bug: the app crashes on huge photos" is a routine issue (a bug with a narrow
+    trigger or a workaround), not a defect beyond the rep's control."""
+    tech = found.get("technical_beyond_control")
+    if tech is None or _INCIDENT.search(tech.evidence):
+        return
+    if any(_MINOR.search(s.text) for s in sents if not s.injected):
+        del found["technical_beyond_control"]
+        found.setdefault(
+            "routine_issue",
+            Signal(type="routine_issue", evidence=tech.evidence, score=0.6, source="lexicon"),
+        )
 
 
 def _negated_sentence(text: str) -> bool:

@@ -1,0 +1,68 @@
+"""Who may open the app. On loopback nobody else can reach it; on any other address a login is
+required (COACH_AUTH=user:password, or COACH_AUTH_FILE with one user:password a line) unless the
+operator passes --no-auth explicitly. Passwords are never printed or logged."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+
+from coach.errors import CoachError
+
+Credentials = list[tuple[str, str]]
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_pair(text: str, where: str) -> tuple[str, str]:
+    user, sep, password = text.strip().partition(":")
+    if not sep or not user.strip() or not password:
+        raise CoachError(f"{where} must look like user:password")
+    return user.strip(), password
+
+
+def read_auth_file(path: Path) -> Credentials:
+    if not path.is_file():
+        raise CoachError(f"auth file {path} does not exist; create it with one user:password a line")
+    pairs = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            pairs.append(parse_pair(line, f"{path}:{lineno}"))
+    if not pairs:
+        raise CoachError(f"auth file {path} has no user:password line")
+    return pairs
+
+
+def credentials(auth: str | None = None, auth_file: str | None = None) -> Credentials:
+    """Every login from COACH_AUTH (comma-separated pairs allowed) and the auth file."""
+    auth = auth if auth is not None else os.environ.get("COACH_AUTH")
+    auth_file = auth_file if auth_file is not None else os.environ.get("COACH_AUTH_FILE")
+    pairs: Credentials = []
+    if auth:
+        pairs += [parse_pair(p, "COACH_AUTH") for p in auth.split(",") if p.strip()]
+    if auth_file:
+        pairs += read_auth_file(Path(auth_file))
+    return pairs
+
+
+def resolve_auth(host: str, no_auth: bool, auth: str | None = None,
+                 auth_file: str | None = None) -> Credentials | None:  # fmt: skip
+    """The logins to require, or None; refuses to serve a non-loopback host without one."""
+    pairs = credentials(auth, auth_file)
+    if pairs:
+        return pairs
+    if is_loopback(host) or no_auth:
+        return None
+    raise CoachError(
+        f"serving on {host} exposes the coach to your network, so it needs a login: set "
+        "COACH_AUTH=user:password or COACH_AUTH_FILE=path (one user:password a line), or pass "
+        "--no-auth if something else already protects it"
+    )

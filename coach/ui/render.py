@@ -1,0 +1,294 @@
+"""HTML for the page: badges, the triage card with highlighted evidence, the case-file panel, the
+checklist progress, the recommendation and the playbook passages. Pure functions of plain data;
+every piece of text that came from a user or a model is escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from coach.casefile import CHECKLIST_QUESTIONS
+
+DECISION_LABELS = {"escalate": "Escalate", "handle": "Handle it yourself"}
+RECOMMENDATION_LABELS = {
+    "escalate_now": "Escalate now",
+    "not_yet": "Not yet",
+    "do_not_escalate": "Don't escalate",
+    None: "Listening",
+}
+SIGNAL_LABELS = {
+    "cancellation_threat": "Cancellation threat",
+    "manager_request": "Asks for a manager",
+    "leadership_decision": "Needs a leadership decision",
+    "deal_at_risk": "Deal at risk",
+    "relationship_breakdown": "Relationship breakdown",
+    "technical_beyond_control": "Technical issue beyond your control",
+    "scope_timeline_dispute": "Scope or timeline dispute",
+    "legal_or_public_threat": "Legal or public threat",
+    "venting": "Venting",
+    "routine_issue": "Routine issue",
+}
+CASE_FIELDS = (
+    ("customer", "Customer"),
+    ("contact", "Contact"),
+    ("problem", "Problem"),
+    ("customer_wants", "Customer wants"),
+    ("business_impact", "Business impact"),
+    ("tried", "Tried so far"),
+    ("ask", "Ask for leadership"),
+    ("proposed_next_steps", "Proposed next steps"),
+    ("signals", "Signals"),
+)
+CHECKLIST_SHORT = {
+    "tried_yourself": "Tried to resolve it yourself",
+    "root_cause_understood": "Root cause understood",
+    "communicated_transparently": "Communicated transparently",
+    "clear_ask": "Clear ask for leadership",
+    "right_time": "Right time (not too early or late)",
+    "manager_briefed": "Manager briefed",
+}
+# Facts that settle a checklist item when it has no explicit answer (see CaseFile).
+_FACT_FOR = {"tried_yourself": "tried", "root_cause_understood": "problem", "clear_ask": "ask"}
+MAX_EMAIL_CHARS = 20_000
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def badge(text: str, tone: str) -> str:
+    return f'<span class="coach-badge tone-{esc(tone)}">{esc(text)}</span>'
+
+
+def _section(title: str, body: str, extra_class: str = "") -> str:
+    cls = f"coach-section {extra_class}".strip()
+    return f'<div class="{cls}"><h4>{esc(title)}</h4>{body}</div>'
+
+
+def _list(items: Iterable[str], ordered: bool = False) -> str:
+    tag = "ol" if ordered else "ul"
+    rows = "".join(f"<li>{esc(i)}</li>" for i in items)
+    return f"<{tag}>{rows}</{tag}>" if rows else '<p class="muted">None.</p>'
+
+
+def notice(message: str | None, tone: str = "warn") -> str:
+    """A one-line notice bar (fallback to the offline engine, bad input); empty when no message."""
+    if not message:
+        return ""
+    return f'<div class="coach-notice tone-{esc(tone)}" role="status">{esc(message)}</div>'
+
+
+# --- the mode banner ---------------------------------------------------------------------------
+
+
+def mode_banner(description: str, engine: str) -> str:
+    tone = "low" if engine == "offline" else "info"
+    label = "Offline engine" if engine == "offline" else "Model"
+    return (
+        '<div class="coach-mode">'
+        f"{badge(label, tone)} <span>{esc(description)}</span>"
+        '<details class="coach-switch"><summary>How to switch</summary>'
+        "<ul><li>Use a model: set <code>OPENAI_API_KEY</code> (or <code>OPENAI_BASE_URL</code> for "
+        "a local OpenAI-compatible server) and <code>COACH_MODEL</code>, then restart "
+        "<code>python app.py</code>.</li>"
+        "<li>Force the offline engine: <code>COACH_ENGINE=offline</code>. It needs no network and "
+        "answers from the playbook.</li></ul></details></div>"
+    )
+
+
+# --- triage ------------------------------------------------------------------------------------
+
+
+def _spans(text: str, quotes: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, signal) spans of each quote's first occurrence in `text`."""
+    from coach.triage.evidence import locate
+
+    found: list[tuple[int, int, str]] = []
+    for quote, kind in quotes:
+        span = locate(quote, text)
+        if span is None:
+            continue
+        start = text.find(span)
+        found.append((start, start + len(span), kind))
+    found.sort()
+    kept: list[tuple[int, int, str]] = []
+    for start, end, kind in found:
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, kind))
+    return kept
+
+
+def highlight(text: str, quotes: Iterable[tuple[str, str]], history: Iterable[str] = ()) -> str:
+    """The email as HTML with each (quote, signal) marked; quotes only in history are dimmer."""
+    text = text[:MAX_EMAIL_CHARS]
+    marks = [(q, k) for q, k in quotes] + [(q, "history") for q in history]
+    out: list[str] = []
+    pos = 0
+    for start, end, kind in _spans(text, marks):
+        out.append(esc(text[pos:start]))
+        title = "quoted history (context only)" if kind == "history" else SIGNAL_LABELS.get(kind, kind)
+        out.append(
+            f'<mark class="sig sig-{esc(kind)}" title="{esc(title)}">{esc(text[start:end])}'
+            f'<sup>{esc(title)}</sup></mark>'
+        )
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def triage_card(result: Mapping[str, Any], email_text: str) -> str:
+    """The triage result as one card: verdict badges, evidence in the email, wants, steps."""
+    decision = str(result["decision"])
+    urgency = str(result["urgency"])
+    head = (
+        '<div class="coach-card-head">'
+        + badge(DECISION_LABELS.get(decision, decision), "danger" if decision == "escalate" else "ok")
+        + badge(f"Urgency: {urgency}", urgency)
+        + (f'<span class="coach-scenario">{esc(result["scenario"])}</span>' if result.get("scenario") else "")
+        + "</div>"
+    )
+    parts = [head]
+    if result.get("language_note"):
+        parts.append(notice(result["language_note"], "info"))
+    signals = list(result.get("signals") or [])
+    if signals:
+        rows = "".join(
+            f'<li><span class="sig-dot sig-{esc(s["type"])}"></span>'
+            f'<b>{esc(SIGNAL_LABELS.get(s["type"], s["type"]))}</b>: '
+            f'<q>{esc(s["evidence"])}</q></li>'
+            for s in signals
+        )
+        parts.append(_section("Signals and their evidence", f'<ul class="coach-signals">{rows}</ul>'))
+    else:
+        parts.append(_section("Signals", '<p class="muted">No escalation signal found.</p>'))
+    history = [s["evidence"] for s in result.get("history_signals") or []]
+    marked = highlight(email_text, [(s["evidence"], s["type"]) for s in signals], history)
+    parts.append(_section("The email, with the evidence highlighted",
+                          f'<div class="coach-email">{marked}</div>'))  # fmt: skip
+    parts.append(_section("The customer wants", f"<p>{esc(result.get('customer_wants') or '—')}</p>"))
+    parts.append(_section("Next steps", _list(result.get("next_steps") or [], ordered=True)))
+    reasons = [
+        f"{r['section']}: {r['rule']}" + (f" ({SIGNAL_LABELS.get(r['signal'], r['signal'])})"
+                                           if r.get("signal") else "")
+        for r in result.get("reasons") or []
+    ]  # fmt: skip
+    parts.append(_details("Why (playbook rules applied)", _list(reasons)))
+    if result.get("checklist_questions"):
+        parts.append(_details("Answer before escalating", _list(result["checklist_questions"])))
+    if result.get("notes"):
+        parts.append(_details("Notes", _list(result["notes"])))
+    return f'<div class="coach-card">{"".join(parts)}</div>'
+
+
+def _details(summary: str, body: str, open_: bool = False) -> str:
+    attr = " open" if open_ else ""
+    return f'<details class="coach-details"{attr}><summary>{esc(summary)}</summary>{body}</details>'
+
+
+# --- the coach's side panel --------------------------------------------------------------------
+
+
+def recommendation_card(code: str | None, headline: str, reasons: Sequence[Mapping[str, str]],
+                        first_steps: Sequence[str]) -> str:  # fmt: skip
+    tone = {"escalate_now": "danger", "not_yet": "medium", "do_not_escalate": "ok"}.get(
+        code or "", "neutral"
+    )
+    body = [f'<div class="coach-rec-head">{badge(RECOMMENDATION_LABELS.get(code, str(code)), tone)}'
+            f'<span class="coach-rec-headline">{esc(headline)}</span></div>']  # fmt: skip
+    if first_steps:
+        body.append(_section("Do this first", _list(first_steps, ordered=True)))
+    if reasons:
+        items = [f"{r['rule']} ({r['section']})" for r in reasons]
+        body.append(_details("Why: the playbook rules", _list(items)))
+    return f'<div class="coach-card coach-rec">{"".join(body)}</div>'
+
+
+def checklist_progress(case: Mapping[str, Any], open_items: Sequence[str]) -> str:
+    checklist = case.get("checklist") or {}
+    done = [i for i in CHECKLIST_QUESTIONS if i not in open_items]
+    pct = round(100 * len(done) / len(CHECKLIST_QUESTIONS))
+    rows = []
+    for item, question in CHECKLIST_QUESTIONS.items():
+        value = checklist.get(item)
+        if value is True or (value is None and item not in open_items):
+            state, mark = "yes", "✓"
+            hint = "yes" if value is True else f"from what you said ({_FACT_FOR.get(item, 'facts')})"
+        elif value is False:
+            state, mark, hint = "no", "✗", "not yet"
+        else:
+            state, mark, hint = "open", "○", "open"
+        rows.append(
+            f'<li class="check-{state}" title="{esc(question)}"><span class="check-mark">{mark}</span>'
+            f'{esc(CHECKLIST_SHORT[item])} <span class="muted">· {esc(hint)}</span></li>'
+        )
+    return (
+        '<div class="coach-card">'
+        f'<div class="coach-progress-label"><b>Pre-escalation checklist</b>'
+        f"<span>{len(done)} of {len(CHECKLIST_QUESTIONS)} settled</span></div>"
+        f'<div class="coach-progress"><div style="width:{pct}%"></div></div>'
+        f'<ul class="coach-checklist">{"".join(rows)}</ul></div>'
+    )
+
+
+def case_panel(case: Mapping[str, Any]) -> str:
+    rows = []
+    for name, label in CASE_FIELDS:
+        value = case.get(name)
+        if isinstance(value, list):
+            shown = [SIGNAL_LABELS.get(v, v) for v in value] if name == "signals" else value
+            cell = _list(shown) if shown else '<span class="muted">—</span>'
+        else:
+            cell = esc(value) if value else '<span class="muted">—</span>'
+        rows.append(f"<dt>{esc(label)}</dt><dd>{cell}</dd>")
+    return f'<div class="coach-card"><h4>Case file</h4><dl class="coach-case">{"".join(rows)}</dl></div>'
+
+
+def passages(items: Sequence[Mapping[str, str]]) -> str:
+    """Playbook passages the coach used, each expandable to its text."""
+    if not items:
+        return '<div class="coach-card"><h4>Playbook passages used</h4><p class="muted">None yet.</p></div>'
+    blocks = "".join(
+        _details(f"{p['section']}", f'<div class="coach-passage">{_md_lite(p.get("text", ""))}</div>'
+                 f'<p class="muted">{esc(p["source"])}</p>')
+        for p in items
+    )  # fmt: skip
+    return f'<div class="coach-card"><h4>Playbook passages used</h4>{blocks}</div>'
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _md_lite(text: str) -> str:
+    """Playbook markdown as simple HTML: escaped, bold kept, line breaks kept."""
+    return _BOLD.sub(r"<b>\1</b>", esc(text)).replace("\n", "<br>")
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+
+def readiness_card(ready: bool, verdict: str, warnings: Sequence[Mapping[str, str]]) -> str:
+    head = badge("Ready" if ready else "Not ready yet", "ok" if ready else "medium")
+    rows = "".join(
+        f'<li><b>{esc(w["code"])}</b>: {esc(w["message"])} <span class="muted">({esc(w["section"])})</span></li>'
+        for w in warnings
+    )
+    body = f'<ul class="coach-warnings">{rows}</ul>' if rows else '<p class="muted">No readiness warnings.</p>'
+    return (
+        f'<div class="coach-card"><div class="coach-rec-head">{head}'
+        f'<span class="coach-rec-headline">{esc(verdict)}</span></div>{body}</div>'
+    )
+
+
+def findings(items: Sequence[Mapping[str, str]], notice_text: str | None = None) -> str:
+    extra = notice(notice_text)
+    if not items:
+        return extra + '<p class="coach-clean">✓ Guardrails: no blame, over-promise or missing ask found.</p>'
+    rows = "".join(
+        f'<li>{badge(f["code"].replace("_", " "), "danger")} <q>{esc(f["quote"])}</q><br>'
+        f'{esc(f["message"])} <span class="muted">({esc(f["gotcha"])})</span></li>'
+        for f in items
+    )
+    return extra + f'<ul class="coach-findings">{rows}</ul>'
