@@ -31,7 +31,7 @@ run: install
 	$(BIN)/coach ingest
 	$(PY) app.py
 
-test: dev lint typecheck pytest eval
+test: dev lint typecheck pytest eval test-live
 
 lint: dev
 	$(BIN)/ruff check coach tests app.py
@@ -52,6 +52,12 @@ eval: dev
 
 bench: dev
 	$(PY) -m coach.bench
+
+# The real OpenAI-compatible path: llama.cpp's server with SmolLM2-135M on loopback. The first
+# install compiles llama-cpp-python (about 6 minutes on 2 cores); pip caches the wheel after that.
+test-live: dev
+	$(PY) tests/live/live_server.py install
+	$(BIN)/pytest -q -m live tests/live
 
 clean:
 	rm -rf $(VENV) eval-report .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypedDict
 
 import tiktoken
@@ -38,6 +39,12 @@ class Usage(TypedDict):
 
 
 def _count(text: str, encoding: tiktoken.Encoding) -> int:
+    return _count_cached(text, encoding)
+
+
+@lru_cache(maxsize=16384)
+def _count_cached(text: str, encoding: tiktoken.Encoding) -> int:
+    # trim_messages re-counts overlapping slices of the history: each text is encoded once.
     return len(encoding.encode(text, disallowed_special=()))
 
 

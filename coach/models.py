@@ -7,6 +7,7 @@ limits, server errors, timeouts and dropped connections; when the model still fa
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -315,7 +316,7 @@ def describe_model(settings: Settings | None = None) -> str:
     return (
         f"model {settings.model} at {where} "
         f"(up to {settings.max_output_tokens} output tokens; "
-        "unset OPENAI_API_KEY/OPENAI_BASE_URL for the offline engine)"
+        "COACH_ENGINE=offline switches to the offline engine)"
     )
 
 
@@ -403,16 +404,24 @@ def _structured_problem(out: dict[str, Any], name: str) -> tuple[str, str]:
     raw = out["raw"]
     invalid = getattr(raw, "invalid_tool_calls", None) or []
     calls = getattr(raw, "tool_calls", None) or []
-    if out["parsing_error"] is not None:
-        problem = str(out["parsing_error"]).split("\n")[0]
+    error = out["parsing_error"]
+    if isinstance(error, ValidationError):
+        problem = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or name}: {e['msg']}" for e in error.errors()
+        )
+    elif error is not None:
+        problem = " ".join(str(error).split())
     elif invalid:
         problem = f"the {name} arguments were not valid JSON"
     else:
         problem = f"the answer did not call {name}"
     if getattr(raw, "response_metadata", {}).get("finish_reason") == "length":
         problem += "; it was cut off at the output limit, so keep the values short"
-    sent = calls[0]["args"] if calls else (invalid[0].get("args") if invalid else raw.text)
-    return problem, str(sent)
+    if calls:
+        sent = json.dumps(calls[0]["args"])
+    else:
+        sent = str(invalid[0].get("args") if invalid else raw.text)
+    return problem, sent
 
 
 def invoke_structured(

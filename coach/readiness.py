@@ -184,9 +184,19 @@ def assess(case: CaseFile) -> list[ReadinessWarning]:
     ]
 
 
+# "Customer Threatening to Cancel: Escalate immediately". Gaps in the case are filled on the way,
+# not before: they become the first steps instead of a reason to wait.
+IMMEDIATE_SIGNALS = URGENT_SIGNALS | {"manager_request"}
+
+
+def is_urgent(case: CaseFile) -> bool:
+    return bool(IMMEDIATE_SIGNALS.intersection(case.signals))
+
+
 def is_ready(case: CaseFile) -> bool:
-    """Ready means nothing blocks the escalation; an unbriefed manager or lateness does not."""
-    return not any(code in BLOCKING for code in warning_codes(case))
+    """Ready means nothing blocks the escalation; an unbriefed manager, lateness or an urgent
+    signal (escalate immediately) does not wait for the rest of the checklist."""
+    return is_urgent(case) or not any(code in BLOCKING for code in warning_codes(case))
 
 
 def readiness(case: CaseFile) -> Readiness:
@@ -201,6 +211,13 @@ def readiness(case: CaseFile) -> Readiness:
     steps = [
         "Send this brief to your manager and agree the approach before you contact the customer."
     ]
+    gaps = _unique(_FIRST_STEPS[c] for c in codes if c in BLOCKING)
+    if gaps:  # only an urgent case is ready with blocking gaps
+        verdict = (
+            "Escalate now: the playbook says to escalate this immediately. "
+            "Fill the gaps below as you brief your manager."
+        )
+        steps = [*steps, *gaps]
     if "too_late" in codes:
         verdict = "Ready: escalate now, starting with this brief. Don't wait: it is already late."
         steps.append(_FIRST_STEPS["too_late"])

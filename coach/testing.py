@@ -4,7 +4,8 @@ Each test writes its turns inline: a tool call, then an answer. The double runs 
 agent graph: `bind_tools` returns the model itself, `_stream` yields the tool calls in a chunk (so
 LangGraph's `stream_mode="messages"` works), `with_structured_output(Schema)` parses the tool call
 named after the schema, and every request is recorded in `.requests` so a test can check what a
-real model would have been sent.
+real model would have been sent. `FakeOpenAIServer` is a loopback HTTP server with scripted
+status codes and delays, for the transport path (retries, timeouts) without a real model.
 """
 
 from __future__ import annotations

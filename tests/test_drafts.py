@@ -356,3 +356,22 @@ def test_every_draft_template_renders(settings: Settings) -> None:
     for kind in DRAFT_KINDS:
         for case in (CaseFile(), COMPLETE, TAINTED):
             assert writer.write(kind, case).markdown.strip()
+
+
+def test_an_urgent_signal_means_escalate_now_with_the_gaps_as_first_steps() -> None:
+    from coach.casefile import CaseFile
+    from coach.readiness import readiness
+
+    case = CaseFile(
+        customer="Initech",
+        problem="Says they will cancel at renewal over the reporting outage",
+        signals=["cancellation_threat"],
+    )
+    result = readiness(case)
+    assert result.ready
+    assert result.verdict.startswith("Escalate now")
+    codes = {w.code for w in result.warnings}
+    assert {"no_plan", "no_clear_ask"} <= codes  # the gaps are still warned about
+    assert any("next step" in s.lower() or "plan" in s.lower() for s in result.first_steps)
+    calm = readiness(case.model_copy(update={"signals": []}))
+    assert not calm.ready and calm.verdict.startswith("Not ready")

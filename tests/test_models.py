@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -29,6 +30,7 @@ from coach.budget import (
     usage_report,
 )
 from coach.models import (
+    CoachAzureChatOpenAI,
     CoachChatOpenAI,
     FallbackNotice,
     NoModelConfiguredError,
@@ -203,6 +205,21 @@ def test_describe_model_names_the_mode_without_secrets() -> None:
         assert secret not in line
 
 
+def test_azure_endpoint_builds_an_azure_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://acme.openai.azure.com")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-secret")
+    settings = _settings(COACH_MODEL="prod-gpt-4o")
+    model = build_chat_model(settings)
+    assert isinstance(model, CoachAzureChatOpenAI)
+    assert model.deployment_name == "prod-gpt-4o" and model.max_retries == 0
+    line = describe_model(settings)
+    assert "Azure OpenAI https://acme.openai.azure.com" in line and "azure-secret" not in line
+    offline = _settings(COACH_ENGINE="offline")
+    assert describe_model(offline).startswith("offline engine")
+    with pytest.raises(NoModelConfiguredError):
+        build_chat_model(offline)
+
+
 # Retries, timeouts and fallback against a loopback HTTP server --------------------------------
 
 
@@ -232,6 +249,21 @@ def test_streaming_retries_before_the_first_token() -> None:
         chunks = list(build_chat_model(settings).stream("hi"))
     assert "".join(c.text for c in chunks) == "one two three"
     assert len(server.requests) == 2 and server.requests[1]["stream"] is True
+
+
+def test_async_calls_retry_too() -> None:
+    async def both(model: BaseChatModel) -> tuple[str, str]:
+        answer = await model.ainvoke("hi")
+        chunks = [c.text async for c in model.astream("hi")]
+        return answer.text, "".join(chunks)
+
+    replies: list[FakeReply | int] = [503, FakeReply(content="first"), 500]
+    replies.append(FakeReply(content="second answer"))
+    with FakeOpenAIServer(replies) as server:
+        settings = _settings(OPENAI_BASE_URL=server.base_url, COACH_MODEL="m")
+        answers = asyncio.run(both(build_chat_model(settings)))
+    assert answers == ("first", "second answer")
+    assert len(server.requests) == 4
 
 
 def test_gives_up_after_max_retries_and_falls_back_with_a_notice() -> None:
@@ -360,7 +392,7 @@ def test_invoke_structured_repairs_a_bad_answer_once() -> None:
     assert verdict.reasons == ["cancellation threat"]
     repair = model.requests[1][-1]
     assert isinstance(repair, HumanMessage)
-    assert "could not be read" in repair.text and "reasons" in repair.text
+    assert "could not be read" in repair.text and "reasons: Field required" in repair.text
     assert model.tool_choices == ["Verdict"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -101,7 +101,7 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
 
     from coach.triage.parse import parse
 
-    console = Console()
+    console = Console(soft_wrap=True)
     decision = "ESCALATE" if result.decision == "escalate" else "HANDLE IT YOURSELF"
     head = Text.assemble(
         (decision, "bold"), "  urgency: ", (result.urgency, _COLOURS[result.urgency]),
@@ -182,6 +182,7 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
 
 
 def _run_batch(path: Path, column: str | None, out: str | None, engine: str | None) -> None:
+    import contextlib
     import json
     import time
 
@@ -195,26 +196,27 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     rows = read_rows(path, column)
     target = path.with_name(path.stem + ".triage.jsonl") if out is None else out
     triager = get_engine(get_settings(), engine)
-    handle = sys.stdout if target == "-" else Path(target).open("w", encoding="utf-8")
     counts = {"escalate": 0, "handle": 0, "skipped": 0}
     started = time.perf_counter()
-    try:
-        with tqdm(total=len(rows), desc="triage", unit="text", file=sys.stderr) as bar:
-            for start in range(0, len(rows), BATCH_CHUNK):
-                chunk = rows[start : start + BATCH_CHUNK]
-                results = triager.triage_many([text for _, text in chunk])
-                for (row_id, _), result in zip(chunk, results, strict=True):
-                    if isinstance(result, CoachError):
-                        counts["skipped"] += 1
-                        record: dict[str, Any] = {"id": row_id, "error": str(result)}
-                    else:
-                        counts[result.decision] += 1
-                        record = {"id": row_id, **result.model_dump(mode="json")}
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                bar.update(len(chunk))
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
+    with contextlib.ExitStack() as stack:
+        handle: TextIO = sys.stdout
+        if target != "-":
+            handle = stack.enter_context(Path(target).open("w", encoding="utf-8"))
+        bar = stack.enter_context(
+            tqdm(total=len(rows), desc="triage", unit="text", file=sys.stderr)
+        )
+        for start in range(0, len(rows), BATCH_CHUNK):
+            chunk = rows[start : start + BATCH_CHUNK]
+            results = triager.triage_many([text for _, text in chunk])
+            for (row_id, _), result in zip(chunk, results, strict=True):
+                if isinstance(result, CoachError):
+                    counts["skipped"] += 1
+                    record: dict[str, Any] = {"id": row_id, "error": str(result)}
+                else:
+                    counts[result.decision] += 1
+                    record = {"id": row_id, **result.model_dump(mode="json")}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.update(len(chunk))
     seconds = time.perf_counter() - started
     where = "stdout" if target == "-" else str(target)
     print(

@@ -96,3 +96,7 @@ def _first_error(exc: ValidationError) -> str:
 
 
 SuiteFn = Callable[..., SuiteResult]
+
+
+class SuiteSkipped(Exception):
+    """Raised by a suite that cannot run here (the rubric without a model): reported as not run."""

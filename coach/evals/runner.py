@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.errors import CoachError
-from coach.evals.base import SuiteFn, SuiteResult
+from coach.evals.base import SuiteFn, SuiteResult, SuiteSkipped
 from coach.settings import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ HISTORY_FILE = "eval-history.jsonl"
 
 # name -> "module:function"; each function is `run(settings, engine) -> SuiteResult`.
 SUITES: dict[str, str] = {
-    name: f"coach.evals.{name}:run" for name in ("retrieval", "triage", "drafts", "chat", "safety")
+    name: f"coach.evals.{name}:run" for name in ("retrieval", "triage", "drafts", "chat", "safety", "rubric")
 }
 ENGINES = ("offline", "openai")
 
@@ -293,6 +293,8 @@ def _run_one(
     t0 = time.perf_counter()
     try:
         result = fn(settings, engine)
+    except SuiteSkipped as exc:  # cannot run here (the rubric without a model): not a pass
+        return SuiteRun(name=name, status="skipped", reason=str(exc))
     except CoachError:
         raise  # bad input (a malformed case file): the user fixes it, exit 2
     except Exception as exc:

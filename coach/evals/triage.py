@@ -52,27 +52,27 @@ def run(
             result = triager.triage(case.text, fmt=case.format)
         except CoachError as exc:
             results.append(CaseResult(id=case.id, passed=False, details=f"error: {exc}"))
-            for s in case.must_signals:
-                fn[s] += 1
+            for missed in case.must_signals:
+                fn[missed] += 1
             continue
         found = {s.type for s in result.signals}
         must, must_not = set(case.must_signals), set(case.must_not_signals)
-        for s in SIGNAL_TYPES:
-            if s in must:
-                if s in found:
-                    tp[s] += 1
+        for kind in SIGNAL_TYPES:
+            if kind in must:
+                if kind in found:
+                    tp[kind] += 1
                 else:
-                    fn[s] += 1
-            elif s in found:
-                fp[s] += 1
+                    fn[kind] += 1
+            elif kind in found:
+                fp[kind] += 1
         forbidden = found & must_not
         forbidden_total += len(forbidden)
         if "injection" in case.tags:
             forbidden_injection += len(forbidden)
         plain = parse(case.text, case.format).text if case.format != "text" else case.text
-        for s in result.signals:
+        for signal in result.signals:
             quotes += 1
-            verbatim += s.evidence in case.text or s.evidence in plain
+            verbatim += signal.evidence in case.text or signal.evidence in plain
         decision_ok = result.decision == case.decision
         decisions_right += decision_ok
         if case.urgency:
@@ -104,17 +104,17 @@ def run(
         )
     rows = []
     recalls, precisions = [], []
-    for s in SIGNAL_TYPES:
-        support = tp[s] + fn[s]
-        recall = tp[s] / support if support else None
-        precision = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else None
+    for name in SIGNAL_TYPES:
+        support = tp[name] + fn[name]
+        recall = tp[name] / support if support else None
+        precision = tp[name] / (tp[name] + fp[name]) if tp[name] + fp[name] else None
         if recall is not None:
             recalls.append(recall)
         if precision is not None:
             precisions.append(precision)
         elif support:
             precisions.append(0.0)
-        rows.append([s, support, tp[s], fp[s], fn[s], _r(precision), _r(recall)])
+        rows.append([name, support, tp[name], fp[name], fn[name], _r(precision), _r(recall)])
     n = len(cases)
     metrics = {
         "decision_accuracy": decisions_right / n if n else 0.0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -190,7 +190,9 @@ class TriageEngine:
                     continue
                 span = text if text in parsed.text else None
                 if span:
-                    found.append(Signal(type=signal, evidence=span, score=0.9, source="history"))  # type: ignore[arg-type]
+                    found.append(
+                        Signal(type=signal, evidence=span, score=0.9, source="history")  # type: ignore[arg-type]
+                    )
         return found
 
 
@@ -217,7 +219,7 @@ _WANTS = {
 }
 
 
-def _wants_from_signals(types: set[str]) -> str:
+def _wants_from_signals(types: Set[str]) -> str:
     for name in _WANTS:
         if name in types:
             return _WANTS[name]
@@ -325,8 +327,8 @@ class LLMTriageEngine(TriageEngine):
         from langchain_core.messages import HumanMessage, SystemMessage
 
         from coach.models import build_chat_model
-        from coach.prompts import render
         from coach.privacy import Redaction, redact
+        from coach.prompts import render
 
         parsed = item.parsed
         newest, history = parsed.newest, parsed.history

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from typing import Literal
 
 from coach.errors import CoachError
@@ -120,14 +121,15 @@ def html_to_text(html: str, notes: list[str] | None = None) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def eml_to_text(raw: str, notes: list[str]) -> tuple[str, str]:
+def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     """An RFC 822 message to (subject, body text); attachments are listed in a note, not read."""
     from email import policy
-    from email.message import EmailMessage
-    from email.parser import Parser
+    from email.parser import BytesParser
 
     try:
-        message = Parser(policy=policy.default).parsestr(raw)
+        # Bytes, so that 8-bit bodies are decoded with their declared charset.
+        data = raw.encode("utf-8") if isinstance(raw, str) else raw
+        message = BytesParser(policy=policy.default).parsebytes(data)
     except Exception as exc:  # the parser is lenient; this is a last resort
         raise CoachError(f"could not read the .eml file ({type(exc).__name__})") from None
     assert isinstance(message, EmailMessage)
@@ -139,7 +141,7 @@ def eml_to_text(raw: str, notes: list[str]) -> tuple[str, str]:
             "only the message text is triaged."
         )
     body = message.get_body(preferencelist=("plain", "html"))
-    if body is None:
+    if not isinstance(body, EmailMessage):
         raise CoachError(
             "the .eml file has no text or HTML body to triage; paste the message text instead"
         )
@@ -149,19 +151,19 @@ def eml_to_text(raw: str, notes: list[str]) -> tuple[str, str]:
     return subject, content.replace("\r\n", "\n")
 
 
-def _attachments(message: object) -> list:  # type: ignore[type-arg]
+def _attachments(message: EmailMessage) -> list[EmailMessage]:
     try:
-        return list(message.iter_attachments())  # type: ignore[attr-defined]
+        return [p for p in message.iter_attachments() if isinstance(p, EmailMessage)]
     except Exception:
         return []
 
 
-def _part_text(part: object) -> str:
+def _part_text(part: EmailMessage) -> str:
     try:
-        return str(part.get_content())  # type: ignore[attr-defined]
+        return str(part.get_content())
     except (LookupError, UnicodeError, KeyError):
-        payload = part.get_payload(decode=True) or b""  # type: ignore[attr-defined]
-        return payload.decode("utf-8", errors="replace")
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
 
 
 # --- threads, signatures, disclaimers --------------------------------------------------------
@@ -323,7 +325,7 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     kind = detect_format(text, filename) if fmt == "auto" else fmt
     subject = ""
     if kind == "eml":
-        subject, text = eml_to_text(text, notes)
+        subject, text = eml_to_text(data if isinstance(data, bytes) else text, notes)
     elif kind == "html":
         text = html_to_text(text, notes)
     if len(text) > MAX_CHARS:

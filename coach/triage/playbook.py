@@ -6,6 +6,7 @@ change in the triage."""
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 
 from coach.triage.models import Citation
@@ -92,7 +93,7 @@ class PlaybookGuide:
     def _passage(self, section_suffix: str) -> Any:
         return next((p for p in self.passages if p.section.endswith(section_suffix)), None)
 
-    def checklist_questions(self, types: set[str], assessment: Assessment) -> list[str]:
+    def checklist_questions(self, types: Set[str], assessment: Assessment) -> list[str]:
         keys: list[str] = []
         if assessment.decision == "handle":
             keys = list(_HANDLE_CHECKS)
@@ -106,10 +107,10 @@ class PlaybookGuide:
             if any(re.search(_CHECK_KEYS[k], item, re.IGNORECASE) for k in wanted)
         ]
 
-    def next_steps(self, types: set[str], assessment: Assessment) -> list[str]:
+    def next_steps(self, types: Set[str], assessment: Assessment) -> list[str]:
         if assessment.decision == "handle":
-            steps = [_HANDLE_STEPS[t] for t in ("routine_issue", "venting") if t in types]
-            return [*steps, _HANDLE_DEFAULT]
+            handle = [_HANDLE_STEPS[t] for t in ("routine_issue", "venting") if t in types]
+            return [*handle, _HANDLE_DEFAULT]
         steps: list[str] = []
         if assessment.scenario:
             passage = self._passage(assessment.scenario)
@@ -126,7 +127,7 @@ class PlaybookGuide:
         )
         return list(dict.fromkeys(steps))
 
-    def citations(self, types: set[str], assessment: Assessment) -> list[Citation]:
+    def citations(self, types: Set[str], assessment: Assessment) -> list[Citation]:
         key = (assessment.decision, assessment.scenario or "", *sorted(types))
         if key in self._cache:
             return self._cache[key]

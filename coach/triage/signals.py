@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from coach.triage.models import SIGNAL_TYPES, Signal
+from coach.triage.models import SIGNAL_TYPES, Signal, SignalType
 from coach.triage.parse import ParsedEmail, sentences
 
 if TYPE_CHECKING:
@@ -396,7 +396,13 @@ def detect(
                 if resolved and signal != "routine_issue":
                     continue
                 _keep(
-                    found[d], Signal(type=signal, evidence=sent.text, score=0.9, source="lexicon")
+                    found[d],
+                    Signal(
+                        type=cast(SignalType, signal),
+                        evidence=sent.text,
+                        score=0.9,
+                        source="lexicon",
+                    ),
                 )
             if resolved:
                 continue
@@ -417,7 +423,10 @@ def detect(
                 _keep(
                     found[d],
                     Signal(
-                        type=signal, evidence=sent.text, score=round(score, 3), source="semantic"
+                        type=cast(SignalType, signal),
+                        evidence=sent.text,
+                        score=round(score, 3),
+                        source="semantic",
                     ),
                 )
     out = []

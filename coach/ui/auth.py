@@ -31,7 +31,9 @@ def parse_pair(text: str, where: str) -> tuple[str, str]:
 
 def read_auth_file(path: Path) -> Credentials:
     if not path.is_file():
-        raise CoachError(f"auth file {path} does not exist; create it with one user:password a line")
+        raise CoachError(
+            f"auth file {path} does not exist; create it with one user:password a line"
+        )
     pairs = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip() and not line.lstrip().startswith("#"):

@@ -24,8 +24,6 @@ from coach.settings import REPO_ROOT, Settings
 from coach.ui import render
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from coach.casefile import CaseFile
     from coach.conversation import TurnResult
     from coach.evals.runner import EvalReport
@@ -58,6 +56,13 @@ def new_session() -> Session:
     """What one browser tab holds: its conversation, its last turn, its triage, its drafts."""
     return {"conversation_id": None, "turn": None, "messages": [], "known": [], "triage": None,
             "email": ""}  # fmt: skip
+
+
+def sentence(message: object) -> str:
+    """A CoachError's message as a sentence for the page."""
+    text = str(message).strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def unexpected(exc: BaseException, what: str) -> str:
@@ -104,7 +109,7 @@ def api_brief(case_json: str, settings: Settings) -> dict[str, Any]:
     from coach.drafts import get_writer
 
     if not (case_json or "").strip():
-        raise CoachError("the case file is empty: send a JSON object such as {\"customer\": ...}")
+        raise CoachError('the case file is empty: send a JSON object such as {"customer": ...}')
     case = CaseFile.loads(case_json, source="case")
     draft = get_writer(settings).write("brief", case)
     return {"markdown": draft.markdown, "warnings": [w.model_dump() for w in draft.warnings]}
@@ -200,7 +205,7 @@ def chat_turn(message: str, session: Session, settings: Settings) -> Iterator[Ch
     try:
         text = check_input(message)
     except CoachError as exc:
-        yield chat_view(session, settings, box=message, notice=str(exc).capitalize() + ".")
+        yield chat_view(session, settings, box=message, notice=sentence(exc))
         return
     session = {**session, "messages": [*session["messages"], ("user", text)]}
     conversation_id = session["conversation_id"] or new_conversation_id()
@@ -219,7 +224,7 @@ def chat_turn(message: str, session: Session, settings: Settings) -> Iterator[Ch
                 yield chat_view(partial, settings)
     except CoachError as exc:
         session["messages"] = session["messages"][:-1]
-        yield chat_view(session, settings, box=message, notice=str(exc).capitalize() + ".")
+        yield chat_view(session, settings, box=message, notice=sentence(exc))
     except Exception as exc:
         session["messages"] = session["messages"][:-1]
         yield chat_view(session, settings, box=message, notice=unexpected(exc, "coaching"))
@@ -231,7 +236,9 @@ def new_conversation(session: Session, settings: Settings) -> ChatView:
     return chat_view(fresh, settings)
 
 
-def conversation_choices(session: Session, settings: Settings, show_all: bool) -> list[tuple[str, str]]:
+def conversation_choices(
+    session: Session, settings: Settings, show_all: bool
+) -> list[tuple[str, str]]:
     """(label, id) of the conversations this tab may resume: its own, or all on a private app."""
     from coach.conversation import list_conversations
 
@@ -336,7 +343,7 @@ def load_email_file(path: str | None, current: str) -> tuple[str, str]:
     try:
         return read_upload(path), ""
     except CoachError as exc:
-        return current, render.notice(str(exc).capitalize() + ".")
+        return current, render.notice(sentence(exc))
     except Exception as exc:
         return current, render.notice(unexpected(exc, "reading the upload"))
 
@@ -352,7 +359,7 @@ def triage_email(text: str, session: Session, settings: Settings) -> tuple[str, 
         result = api_triage(text, settings)
         shown = parse(text).text
     except CoachError as exc:
-        return "", "", session, render.notice(str(exc).capitalize() + ".")
+        return "", "", session, render.notice(sentence(exc))
     except Exception as exc:
         return "", "", session, render.notice(unexpected(exc, "triaging the email"))
     session = {**session, "triage": result, "email": text}
@@ -381,9 +388,14 @@ def triage_batch(
         started = time.perf_counter()
         with out.open("w", encoding="utf-8") as handle:
             for start in range(0, len(rows), BATCH_CHUNK):
-                progress(start / len(rows), f"Triaging {start + 1}-{min(start + BATCH_CHUNK, len(rows))} of {len(rows)}")
+                progress(
+                    start / len(rows),
+                    f"Triaging {start + 1}-{min(start + BATCH_CHUNK, len(rows))} of {len(rows)}",
+                )
                 chunk = rows[start : start + BATCH_CHUNK]
-                for (row_id, _), res in zip(chunk, engine.triage_many([t for _, t in chunk]), strict=True):
+                for (row_id, _), res in zip(
+                    chunk, engine.triage_many([t for _, t in chunk]), strict=True
+                ):
                     if isinstance(res, CoachError):
                         counts["skipped"] += 1
                         record: dict[str, Any] = {"id": row_id, "error": str(res)}
@@ -392,14 +404,15 @@ def triage_batch(
                         record = {"id": row_id, **res.model_dump(mode="json")}
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         progress(1.0, "Done")
-    except CoachError as exc:
-        return None, render.notice(str(exc).capitalize() + ".")
+    except CoachError as exc:  # name the upload, not the server's temporary path
+        return None, render.notice(sentence(str(exc).replace(str(path), Path(str(path)).name)))
     except Exception as exc:
         return None, render.notice(unexpected(exc, "triaging the batch"))
     seconds = time.perf_counter() - started
     return str(out), render.notice(
         f"Triaged {len(rows)} emails in {seconds:.1f} s: {counts['escalate']} escalate, "
-        f"{counts['handle']} handle, {counts['skipped']} skipped (no text).", "info"
+        f"{counts['handle']} handle, {counts['skipped']} skipped (no text).",
+        "info",
     )
 
 
@@ -436,7 +449,9 @@ def form_to_case(values: Sequence[Any]) -> CaseFile:
     form = dict(zip(FORM_FIELDS, values, strict=True))
     data: dict[str, Any] = {f: str(form[f] or "") for f in TEXT_FIELDS}
     for f in LIST_FIELDS:
-        data[f] = [line.strip(" -*\t") for line in str(form[f] or "").splitlines() if line.strip(" -*\t")]
+        data[f] = [
+            line.strip(" -*\t") for line in str(form[f] or "").splitlines() if line.strip(" -*\t")
+        ]
     days = form["days_open"]
     if days not in (None, ""):
         if float(days) != int(float(days)) or int(float(days)) < 0:
@@ -467,12 +482,12 @@ def load_case_file(path: str | None) -> tuple[tuple[Any, ...] | None, str]:
     try:
         case = CaseFile.loads(read_upload(path, CASE_TYPES), source="the uploaded case file")
     except CoachError as exc:
-        return None, render.notice(str(exc).capitalize() + ".")
+        return None, render.notice(sentence(exc))
     return case_to_form(case.model_dump()), ""
 
 
-DRAFT_TITLES = {"brief": "Brief to your manager", "customer": "Message to the customer",
-                "call-prep": "Call prep for the leader", "follow-up": "Follow-through plan"}  # fmt: skip
+DRAFT_TITLES = {"brief": "Brief", "customer": "Customer message", "call-prep": "Call prep",
+                "follow-up": "Follow-through"}  # fmt: skip
 DRAFT_OUTPUTS = ("readiness", "brief", "brief_findings", "customer", "customer_findings",
                  "call_prep", "call_prep_findings", "follow_up", "follow_up_findings",
                  "download_md", "download_eml", "download_all", "notice")  # fmt: skip
@@ -499,7 +514,7 @@ def write_drafts(values: Sequence[Any], settings: Settings, out_dir: Path) -> tu
         )
         all_md = write_markdown(everything, out_dir / "escalation-drafts.md")
     except CoachError as exc:
-        return (*empty, render.notice(str(exc).capitalize() + "."))
+        return (*empty, render.notice(sentence(exc)))
     except Exception as exc:
         return (*empty, render.notice(unexpected(exc, "writing the drafts")))
     out: list[Any] = [render.readiness_card(ready.ready, ready.verdict,
@@ -551,41 +566,40 @@ def report_tables(report: EvalReport) -> tuple[list[list[Any]], list[list[Any]]]
     return summary, metrics
 
 
-def history_frame(settings: Settings) -> pd.DataFrame:
-    """Long-format rows (run time, metric, value) of the charted metrics, oldest first."""
-    import pandas as pd
-
+def history_chart(settings: Settings) -> str:
+    """The charted metrics of every recorded eval run, oldest first, as an SVG chart."""
     from coach.evals.runner import load_history
 
-    rows = []
-    for entry in load_history(settings):
-        for suite, metric, label in CHART_METRICS:
-            value = entry.suites.get(suite, {}).get(metric)
-            if value is not None:
-                rows.append({"run": entry.timestamp.replace(tzinfo=None), "metric": label,
-                             "value": float(value)})  # fmt: skip
-    return pd.DataFrame(rows, columns=["run", "metric", "value"])
+    entries = load_history(settings)[-30:]
+    runs = [e.timestamp.astimezone().strftime("%d %b %H:%M") for e in entries]
+    series: dict[str, list[float | None]] = {}
+    for suite, metric, label in CHART_METRICS:
+        values = [e.suites.get(suite, {}).get(metric) for e in entries]
+        if any(v is not None for v in values):
+            series[label] = [None if v is None else float(v) for v in values]
+    return render.metric_chart(runs, series)
 
 
-def eval_view(settings: Settings) -> tuple[str, list[list[Any]], list[list[Any]], pd.DataFrame]:
-    """Status line, summary table, metrics table and history for the Evals tab."""
+def eval_view(settings: Settings) -> tuple[str, list[list[Any]], list[list[Any]], str]:
+    """Status line, summary table, metrics table and history chart for the Evals tab."""
     from coach.evals.runner import load_report
 
-    history = history_frame(settings)
+    chart = history_chart(settings)
     path = latest_report_path(settings)
     if path is None:
         return ("No eval report yet: press **Run offline evals** (about 30 s), or run "
-                "`make eval`.", [], [], history)  # fmt: skip
+                "`make eval`.", [], [], chart)  # fmt: skip
     try:
         report = load_report(path)
     except CoachError as exc:
-        return f"Could not read {path.name}: {exc}", [], [], history
+        return f"Could not read {path.name}: {exc}", [], [], chart
     summary, metrics = report_tables(report)
     when = report.timestamp.astimezone().strftime("%d %b %Y %H:%M")
     verdict = "PASS" if report.passed else "FAIL"
+    commit = (report.commit or "unknown")[:10]
     status = (f"**Last run: {verdict}** · {report.engine} engine · {when} · "
-              f"{report.seconds:.0f} s · commit {report.commit or 'unknown'}")  # fmt: skip
-    return status, summary, metrics, history
+              f"{report.seconds:.0f} s · commit {commit}")  # fmt: skip
+    return status, summary, metrics, chart
 
 
 def run_offline_evals(settings: Settings, progress: Progress) -> EvalReport:
@@ -636,7 +650,7 @@ def rebuild_index(
         _, report = build_index(settings, rebuild=True, progress=progress)
         retriever = get_retriever(settings, refresh=True)
     except CoachError as exc:
-        return render.notice(str(exc).capitalize() + ".")
+        return render.notice(sentence(exc))
     except Exception as exc:
         return render.notice(unexpected(exc, "rebuilding the index"))
     return render.notice(

@@ -85,7 +85,7 @@ def notice(message: str | None, tone: str = "warn") -> str:
 
 def mode_banner(description: str, engine: str) -> str:
     tone = "low" if engine == "offline" else "info"
-    label = "Offline engine" if engine == "offline" else "Model"
+    label = "Mode: offline" if engine == "offline" else "Mode: model"
     return (
         '<div class="coach-mode">'
         f"{badge(label, tone)} <span>{esc(description)}</span>"
@@ -129,10 +129,12 @@ def highlight(text: str, quotes: Iterable[tuple[str, str]], history: Iterable[st
     pos = 0
     for start, end, kind in _spans(text, marks):
         out.append(esc(text[pos:start]))
-        title = "quoted history (context only)" if kind == "history" else SIGNAL_LABELS.get(kind, kind)
+        title = (
+            "quoted history (context only)" if kind == "history" else SIGNAL_LABELS.get(kind, kind)
+        )
         out.append(
             f'<mark class="sig sig-{esc(kind)}" title="{esc(title)}">{esc(text[start:end])}'
-            f'<sup>{esc(title)}</sup></mark>'
+            f"<sup>{esc(title)}</sup></mark>"
         )
         pos = end
     out.append(esc(text[pos:]))
@@ -145,9 +147,15 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
     urgency = str(result["urgency"])
     head = (
         '<div class="coach-card-head">'
-        + badge(DECISION_LABELS.get(decision, decision), "danger" if decision == "escalate" else "ok")
+        + badge(
+            DECISION_LABELS.get(decision, decision), "danger" if decision == "escalate" else "ok"
+        )
         + badge(f"Urgency: {urgency}", urgency)
-        + (f'<span class="coach-scenario">{esc(result["scenario"])}</span>' if result.get("scenario") else "")
+        + (
+            f'<span class="coach-scenario">{esc(result["scenario"])}</span>'
+            if result.get("scenario")
+            else ""
+        )
         + "</div>"
     )
     parts = [head]
@@ -157,18 +165,22 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
     if signals:
         rows = "".join(
             f'<li><span class="sig-dot sig-{esc(s["type"])}"></span>'
-            f'<b>{esc(SIGNAL_LABELS.get(s["type"], s["type"]))}</b>: '
-            f'<q>{esc(s["evidence"])}</q></li>'
+            f"<b>{esc(SIGNAL_LABELS.get(s['type'], s['type']))}</b>: "
+            f"<q>{esc(s['evidence'])}</q></li>"
             for s in signals
         )
-        parts.append(_section("Signals and their evidence", f'<ul class="coach-signals">{rows}</ul>'))
+        parts.append(
+            _section("Signals and their evidence", f'<ul class="coach-signals">{rows}</ul>')
+        )
     else:
         parts.append(_section("Signals", '<p class="muted">No escalation signal found.</p>'))
     history = [s["evidence"] for s in result.get("history_signals") or []]
     marked = highlight(email_text, [(s["evidence"], s["type"]) for s in signals], history)
     parts.append(_section("The email, with the evidence highlighted",
                           f'<div class="coach-email">{marked}</div>'))  # fmt: skip
-    parts.append(_section("The customer wants", f"<p>{esc(result.get('customer_wants') or '—')}</p>"))
+    parts.append(
+        _section("The customer wants", f"<p>{esc(result.get('customer_wants') or '—')}</p>")
+    )
     parts.append(_section("Next steps", _list(result.get("next_steps") or [], ordered=True)))
     reasons = [
         f"{r['section']}: {r['rule']}" + (f" ({SIGNAL_LABELS.get(r['signal'], r['signal'])})"
@@ -215,7 +227,9 @@ def checklist_progress(case: Mapping[str, Any], open_items: Sequence[str]) -> st
         value = checklist.get(item)
         if value is True or (value is None and item not in open_items):
             state, mark = "yes", "✓"
-            hint = "yes" if value is True else f"from what you said ({_FACT_FOR.get(item, 'facts')})"
+            hint = (
+                "yes" if value is True else f"from what you said ({_FACT_FOR.get(item, 'facts')})"
+            )
         elif value is False:
             state, mark, hint = "no", "✗", "not yet"
         else:
@@ -238,7 +252,7 @@ def case_panel(case: Mapping[str, Any]) -> str:
     for name, label in CASE_FIELDS:
         value = case.get(name)
         if isinstance(value, list):
-            shown = [SIGNAL_LABELS.get(v, v) for v in value] if name == "signals" else value
+            shown = [SIGNAL_LABELS.get(str(v), str(v)) for v in value]
             cell = _list(shown) if shown else '<span class="muted">—</span>'
         else:
             cell = esc(value) if value else '<span class="muted">—</span>'
@@ -272,10 +286,14 @@ def _md_lite(text: str) -> str:
 def readiness_card(ready: bool, verdict: str, warnings: Sequence[Mapping[str, str]]) -> str:
     head = badge("Ready" if ready else "Not ready yet", "ok" if ready else "medium")
     rows = "".join(
-        f'<li><b>{esc(w["code"])}</b>: {esc(w["message"])} <span class="muted">({esc(w["section"])})</span></li>'
+        f'<li><b>{esc(w["code"].replace("_", " "))}</b>: {esc(w["message"])} <span class="muted">({esc(w["section"])})</span></li>'
         for w in warnings
     )
-    body = f'<ul class="coach-warnings">{rows}</ul>' if rows else '<p class="muted">No readiness warnings.</p>'
+    body = (
+        f'<ul class="coach-warnings">{rows}</ul>'
+        if rows
+        else '<p class="muted">No readiness warnings.</p>'
+    )
     return (
         f'<div class="coach-card"><div class="coach-rec-head">{head}'
         f'<span class="coach-rec-headline">{esc(verdict)}</span></div>{body}</div>'
@@ -285,10 +303,67 @@ def readiness_card(ready: bool, verdict: str, warnings: Sequence[Mapping[str, st
 def findings(items: Sequence[Mapping[str, str]], notice_text: str | None = None) -> str:
     extra = notice(notice_text)
     if not items:
-        return extra + '<p class="coach-clean">✓ Guardrails: no blame, over-promise or missing ask found.</p>'
+        return (
+            extra
+            + '<p class="coach-clean">✓ Guardrails: no blame, over-promise or missing ask found.</p>'
+        )
     rows = "".join(
-        f'<li>{badge(f["code"].replace("_", " "), "danger")} <q>{esc(f["quote"])}</q><br>'
+        f"<li>{badge(f['code'].replace('_', ' '), 'danger')} <q>{esc(f['quote'])}</q><br>"
         f'{esc(f["message"])} <span class="muted">({esc(f["gotcha"])})</span></li>'
         for f in items
     )
     return extra + f'<ul class="coach-findings">{rows}</ul>'
+
+
+# --- evals chart ---------------------------------------------------------------------------------
+
+CHART_COLORS = ("#3b5bdb", "#e8590c", "#2f9e44", "#ae3ec9", "#c2255c", "#1098ad")
+
+
+def metric_chart(runs: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> str:
+    """An inline SVG line chart of scores (0 to 1) over runs, with a point on every run so a
+    single run is visible too. `series` maps a metric's label to one value (or None) per run."""
+    if not runs or not series:
+        return ('<div class="coach-card coach-empty">No eval history yet. Each run of the evals '
+                "adds a point here.</div>")  # fmt: skip
+    width, height, left, right, top, bottom = 860, 250, 44, 16, 14, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(i: int) -> float:
+        return left + (plot_w / 2 if len(runs) == 1 else plot_w * i / (len(runs) - 1))
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(1.0, v)))
+
+    parts = [f'<svg viewBox="0 0 {width} {height}" class="coach-chart" role="img" '
+             f'aria-label="Eval metrics over time">']  # fmt: skip
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                     f'class="grid"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" '
+                     f'text-anchor="end">{tick:g}</text>')  # fmt: skip
+    step = max(1, len(runs) // 8)
+    for i, label in enumerate(runs):
+        if i % step == 0 or i == len(runs) - 1:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{esc(label)}</text>'
+            )
+    legend = []
+    for n, (name, values) in enumerate(series.items()):
+        color = CHART_COLORS[n % len(CHART_COLORS)]
+        points = [(x(i), y(v), v) for i, v in enumerate(values) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.2"/>'
+            )
+        for (px, py, v), run in zip(
+            points, [r for r, v in zip(runs, values, strict=True) if v is not None], strict=True
+        ):
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{color}">'
+                         f"<title>{esc(name)}: {v:.3f} ({esc(run)})</title></circle>")  # fmt: skip
+        last = next((v for v in reversed(values) if v is not None), None)
+        shown = "—" if last is None else f"{last:.3f}"
+        legend.append(f'<span><i style="background:{color}"></i>{esc(name)} <b>{shown}</b></span>')
+    parts.append("</svg>")
+    return (f'<div class="coach-card"><h4>Metrics over time</h4>{"".join(parts)}'
+            f'<div class="coach-legend">{"".join(legend)}</div></div>')  # fmt: skip

@@ -27,7 +27,7 @@ MODEL_ALIAS = "smollm2"
 
 
 def _live_server_module() -> ModuleType:
-    path = REPO_ROOT / "scripts" / "live_server.py"
+    path = REPO_ROOT / "tests" / "live" / "live_server.py"
     spec = importlib.util.spec_from_file_location("coach_live_server", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -40,7 +40,7 @@ def _start(log: Path) -> Any:
     module = _live_server_module()
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.fail(
-            "llama-cpp-python is not installed: run `python scripts/live_server.py install`"
+            "llama-cpp-python is not installed: run `python tests/live/live_server.py install`"
         )
     try:
         return module.start_server(log, timeout=60.0)

