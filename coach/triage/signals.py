@@ -392,7 +392,8 @@ def detect(
                 continue
             # "It's fixed now" and "thanks for the call with your CEO" report the past, not a threat.
             resolved = is_resolution(sent.text) or bool(_GRATITUDE.match(sent.text))
-            for signal, _language in lexicon.hits(sent.text):
+            hits = lexicon.hits(sent.text)
+            for signal, _language in hits:
                 if resolved and signal != "routine_issue":
                     continue
                 _keep(
@@ -411,7 +412,7 @@ def detect(
                 and languages[d] == "en"
                 and k < MAX_SEMANTIC_SENTENCES
                 and len(sent.text.split()) >= MIN_SEMANTIC_WORDS
-                and not resolved
+                and not hits  # a sentence the lexicon already read needs no embedding
             ):
                 semantic_items.append((d, sent))
     if matcher is not None and semantic_items:

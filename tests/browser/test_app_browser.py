@@ -1,0 +1,157 @@
+"""A rep's first minutes with the page, in a real Chromium: chat, triage, brief and download."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from coach.settings import REPO_ROOT
+
+DOWNLOADS = REPO_ROOT / "test-artifacts" / "downloads"
+Shots = Any
+
+SITUATION = (
+    "Acme Corp says they'll cancel their renewal next month: three API outages this month "
+    "broke their checkout. What should I do?"
+)
+EMAIL = (
+    "Hi Sam,\n\nThis is the third outage this month and our checkout was down for four hours. "
+    "If this is not fixed by Friday we will cancel our contract and move to a competitor. "
+    "I want to speak to your manager.\n\nDana Smith\nHead of Operations, Acme Corp"
+)
+TIMEOUT = 30_000
+
+
+def _bot(page: Page) -> Any:
+    return page.locator('#coach-chat [data-testid="bot"]')
+
+
+def _send(page: Page, text: str) -> None:
+    page.locator("#coach-input textarea").fill(text)
+    page.locator("#coach-input textarea").press("Enter")
+
+
+def test_first_time_user_gets_a_reply_with_a_checklist_question(
+    page: Page, app_url: str, shots: Shots, outbound: list[str]
+) -> None:
+    page.goto(app_url)
+    expect(page.get_by_text("Tell me what's going on")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Mode: offline")).to_be_visible()
+    expect(page.get_by_text("Not sure how to start? Try one")).to_be_visible()
+    shots(page, "empty-page")
+
+    _send(page, SITUATION)
+    reply = _bot(page).last
+    expect(reply).to_contain_text("?", timeout=TIMEOUT)
+    expect(page.locator("#coach-input textarea")).to_have_value("")
+    text = reply.inner_text()
+    questions = [q for q in re.split(r"(?<=[.:!])\s+", text) if q.strip().endswith("?")]
+    assert questions, f"the reply asks nothing: {text!r}"
+    side = page.locator(".coach-side")
+    expect(side).to_contain_text("Escalate now")
+    expect(side).to_contain_text("Acme")
+    expect(side).to_contain_text("of 6 settled")
+    side.get_by_text("When to Escalate > Escalate If").first.click()  # a passage opens
+    expect(side.locator("details[open] .coach-passage").first).to_be_visible()
+    shots(page, "reply-with-question")
+
+    _send(page, "I tried a workaround with support and told them honestly what went wrong.")
+    expect(_bot(page)).to_have_count(2, timeout=TIMEOUT)
+    expect(side.locator(".check-yes").first).to_be_visible(timeout=TIMEOUT)
+    shots(page, "second-turn-checklist-progress")
+    assert outbound == [], f"the page called out to {outbound}"
+
+
+def test_bad_chat_input_shows_a_notice_and_keeps_the_text(page: Page, app_url: str,
+                                                          shots: Shots) -> None:  # fmt: skip
+    page.goto(app_url)
+    long_text = "a" * 20_001
+    page.locator("#coach-input textarea").fill(long_text)
+    page.locator("#coach-input textarea").press("Enter")
+    expect(page.locator(".coach-notice")).to_contain_text("too long", timeout=TIMEOUT)
+    expect(page.locator("#coach-input textarea")).to_have_value(long_text)
+    expect(_bot(page)).to_have_count(0)
+    shots(page, "notice")
+
+
+def test_pasted_email_shows_the_triage_card_with_highlighted_evidence(
+    page: Page, app_url: str, shots: Shots, outbound: list[str]
+) -> None:
+    page.goto(app_url)
+    page.get_by_role("tab", name="Triage").click()
+    page.locator("#triage-email textarea").fill(EMAIL)
+    shots(page, "pasted")
+    page.locator("#triage-btn").click()
+    card = page.locator("#triage-card")
+    expect(card).to_contain_text("Escalate", timeout=TIMEOUT)
+    expect(card).to_contain_text("Urgency: critical")
+    marks = card.locator("mark.sig")
+    expect(marks.first).to_be_visible()
+    assert marks.count() >= 2
+    for i in range(marks.count()):
+        quote = marks.nth(i).evaluate("m => m.firstChild.textContent")
+        assert quote and quote in EMAIL, f"highlight {quote!r} is not verbatim in the email"
+    expect(card.locator("mark.sig-cancellation_threat")).to_contain_text("we will cancel")
+    expect(page.locator("#triage-reply textarea")).not_to_have_value("")
+    shots(page, "triage-card")
+
+    page.get_by_role("button", name=re.compile("Continue in the coach")).click()
+    expect(_bot(page).last).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".coach-side")).to_contain_text("Cancellation threat", timeout=TIMEOUT)
+    shots(page, "continued-in-coach")
+    assert outbound == [], f"the page called out to {outbound}"
+
+
+def test_brief_is_prefilled_from_the_conversation_and_downloads(
+    page: Page, app_url: str, shots: Shots
+) -> None:
+    page.goto(app_url)
+    _send(page, SITUATION)
+    expect(_bot(page).last).to_contain_text("?", timeout=TIMEOUT)
+    page.get_by_role("tab", name="Brief").click()
+    expect(page.locator("#case-customer input, #case-customer textarea").first).to_have_value(
+        re.compile("Acme"), timeout=TIMEOUT
+    )
+    shots(page, "prefilled-form")
+    page.locator("#case-problem textarea").fill("Three API outages this month broke checkout")
+    page.locator("#brief-write").click()
+    expect(page.locator("#draft-brief")).to_contain_text("Situation", timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile("Not ready yet|Ready"))).not_to_have_count(0)
+    shots(page, "brief-written")
+
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.locator("#dl-brief").click()
+    download = info.value
+    assert download.suggested_filename == "escalation-brief.md"
+    target = DOWNLOADS / download.suggested_filename
+    download.save_as(target)
+    text = Path(target).read_text(encoding="utf-8")
+    assert "Acme" in text and "Situation" in text
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.locator("#dl-eml").click()
+    assert info.value.suggested_filename == "customer-message.eml"
+    shots(page, "downloaded")
+
+
+def test_two_browsers_never_see_each_others_case(browser: Browser, app_url: str,
+                                                shots: Shots) -> None:  # fmt: skip
+    first, second = browser.new_context(), browser.new_context()
+    try:
+        a, b = first.new_page(), second.new_page()
+        a.goto(app_url)
+        b.goto(app_url)
+        _send(a, "Globex is threatening to cancel over the SSO outage.")
+        _send(b, "Umbrella's VP wants my manager on a call about billing errors.")
+        expect(a.locator(".coach-side")).to_contain_text("Globex", timeout=TIMEOUT)
+        expect(b.locator(".coach-side")).to_contain_text("Umbrella", timeout=TIMEOUT)
+        for page, other in ((a, "Umbrella"), (b, "Globex")):
+            expect(page.locator("body")).not_to_contain_text(other)
+            page.get_by_text("Past conversations").click()
+        shots(a, "browser-a")
+        shots(b, "browser-b")
+    finally:
+        first.close()
+        second.close()

@@ -1,0 +1,162 @@
+"""The launched app through `gradio_client`: the named endpoints, bad input, sessions, login."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from coach.settings import REPO_ROOT, Settings
+from coach.ui import handlers
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+pytestmark = pytest.mark.slow
+
+CASE = {
+    "customer": "Acme Corp",
+    "problem": "Three API outages broke checkout",
+    "tried": ["Opened a P1"],
+    "ask": "Approve a service credit",
+    "proposed_next_steps": ["Call with their CTO"],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(settings: Settings, auth: Any = None) -> tuple[Any, str]:
+    from coach.ui.app import build_app, launch
+
+    demo = build_app(settings, private=auth is None)
+    port = free_port()
+    launch(demo, "127.0.0.1", port, auth, prevent_thread_lock=True, quiet=True)
+    return demo, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data = tmp_path_factory.mktemp("ui-api-data")
+    return Settings(data_dir=data, knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="module")
+def url(app_settings: Settings) -> Iterator[str]:
+    demo, address = serve(app_settings)
+    yield address
+    demo.close()
+
+
+@pytest.fixture
+def client(url: str) -> Any:
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def test_only_the_three_named_endpoints_are_public(client: Any) -> None:
+    named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert set(named) == {"/chat", "/triage", "/brief"}
+
+
+def test_triage_endpoint_returns_the_cli_json(client: Any, app_settings: Settings) -> None:
+    result = client.predict(email=handlers.EXAMPLE_EMAIL, api_name="/triage")
+    assert result == handlers.api_triage(handlers.EXAMPLE_EMAIL, app_settings)
+    assert result["decision"] == "escalate" and result["urgency"] == "critical"
+
+
+def test_brief_endpoint_returns_the_cli_json(client: Any, app_settings: Settings) -> None:
+    result = client.predict(case_json=json.dumps(CASE), api_name="/brief")
+    assert set(result) == {"markdown", "warnings"}
+    assert result == handlers.api_brief(json.dumps(CASE), app_settings)
+    assert "Acme Corp" in result["markdown"]
+
+
+def test_chat_endpoint_keeps_a_conversation(client: Any) -> None:
+    first = client.predict(
+        message="Initech says they'll cancel: the nightly export failed all week.",
+        conversation_id="",
+        api_name="/chat",
+    )
+    assert first["recommendation"] == "escalate_now" and first["reply"]
+    again = client.predict(message="I briefed my manager yesterday.",
+                           conversation_id=first["conversation_id"], api_name="/chat")  # fmt: skip
+    assert again["conversation_id"] == first["conversation_id"]
+    assert again["case"]["customer"] == "Initech"
+    assert again["case"]["checklist"]["manager_briefed"] is True
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kwargs", "message"),
+    [
+        ("/chat", {"message": "  ", "conversation_id": ""}, "Empty message"),
+        ("/chat", {"message": "hi", "conversation_id": "0000deadbeef"}, "No conversation"),
+        ("/triage", {"email": ""}, "The email is empty"),
+        ("/brief", {"case_json": "{oops"}, "not valid JSON"),
+        ("/brief", {"case_json": '{"tried": "one thing"}'}, "must be a list"),
+    ],
+)
+def test_bad_input_is_a_readable_error(client: Any, endpoint: str, kwargs: dict[str, str],
+                                       message: str) -> None:  # fmt: skip
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as info:
+        client.predict(**kwargs, api_name=endpoint)
+    assert message in str(info.value)
+    assert "Traceback" not in str(info.value)
+
+
+def test_two_sessions_at_once_never_see_each_others_case(url: str) -> None:
+    from gradio_client import Client
+
+    def session(customer: str, problem: str) -> list[dict[str, Any]]:
+        client = Client(url, verbose=False)
+        turns = [client.predict(message=f"{customer} is threatening to cancel: {problem}.",
+                                conversation_id="", api_name="/chat")]  # fmt: skip
+        for text in ("I tried a workaround with support.", "I need my VP on a call."):
+            turns.append(client.predict(message=text,
+                                        conversation_id=turns[0]["conversation_id"],
+                                        api_name="/chat"))  # fmt: skip
+        return turns
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda args: session(*args),
+                        [("Globex", "the SSO outage"), ("Umbrella", "the billing errors")])  # fmt: skip
+    assert a[0]["conversation_id"] != b[0]["conversation_id"]
+    for turns, mine, theirs in ((a, "Globex", "Umbrella"), (b, "Umbrella", "Globex")):
+        for turn in turns:
+            assert turn["case"]["customer"] == mine
+            assert theirs not in json.dumps(turn)
+
+
+def test_uploads_over_2_mb_are_refused(url: str, tmp_path: Path) -> None:
+    big = tmp_path / "big.eml"
+    big.write_bytes(b"a" * 2_100_000)
+    with big.open("rb") as fh:
+        response = httpx.post(url + "gradio_api/upload", files={"files": ("big.eml", fh)})
+    assert response.status_code == 413
+
+
+def test_login_is_required_when_configured(app_settings: Settings) -> None:
+    from gradio_client import Client
+
+    demo, address = serve(app_settings, auth=[("rep", "s3cret-pass")])
+    try:
+        assert httpx.get(address + "config").status_code == 401
+        with pytest.raises(Exception):  # noqa: B017  (gradio_client raises a bare ValueError)
+            Client(address, verbose=False, auth=("rep", "wrong"))
+        client = Client(address, verbose=False, auth=("rep", "s3cret-pass"))
+        assert client.predict(email="Thanks, the invoice arrived.", api_name="/triage")[
+            "decision"
+        ] == "handle"
+    finally:
+        demo.close()
