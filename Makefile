@@ -44,7 +44,15 @@ format: dev
 typecheck: dev
 	$(BIN)/mypy
 
-pytest: dev
+# Browser tests drive Debian's Chromium (never a downloaded browser). As root with apt it is
+# installed here; elsewhere the tests skip locally and fail when CI=true.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "browser tests need Chromium: sudo apt-get install chromium"; fi
+
+pytest: dev browser-deps
 	$(BIN)/pytest -q -m "not live"
 
 eval: dev

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel
 
 from coach.casefile import CaseFile
-from coach.readiness import checked_out, has_tried, warning_codes
+from coach.readiness import checked_out, has_not_tried, warning_codes
 from coach.triage.rules import (
     DONT_ESCALATE_IF,
     ESCALATE_IMMEDIATELY,
@@ -118,7 +118,9 @@ def recommend(case: CaseFile) -> Recommendation:
     urgent = [s for s in signals if s in URGENT_SIGNALS]
     reasons = [Reason(rule=ESCALATION_RULES[s].text, section=ESCALATION_RULES[s].section)
                for s in signals]  # fmt: skip
-    tried = has_tried(case)
+    # The rep's latest answer wins over a list of earlier attempts: "we haven't actually tried
+    # anything" after a false start is not tried (the same reading as `not_tried_yourself`).
+    tried = not has_not_tried(case)
     communicated = case.checklist.communicated_transparently is not False
     if signals and (urgent or (tried and communicated)):
         if "cancellation_threat" in urgent:

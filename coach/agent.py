@@ -3,15 +3,19 @@
 The state holds the messages and the case file (plus what was asked and shown), so a conversation
 resumes after a restart exactly where it stopped. A middleware puts the current case file into the
 system prompt, trims history to the context window, falls back to the offline engine when the model
-fails, and retries a malformed tool call once.
+fails, and retries a malformed tool call once. A remote model sees personal data only as
+placeholders (restored in its answer), and its final reply is checked: blame, a promise the case
+file does not authorise, or our instructions copied out, and the offline engine answers instead.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, NotRequired
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "conversations.sqlite"
 STATE_OPEN = "<coach_state>"
 STATE_CLOSE = "</coach_state>"
+Handler = Callable[[ModelRequest[CoachContext]], ModelResponse[Any]]
 
 
 # --- state -------------------------------------------------------------------------------------
@@ -147,6 +152,82 @@ def _trim(messages: list[BaseMessage], settings: Settings) -> list[BaseMessage]:
     return trim_messages_to_budget(kept, settings.context_window, settings.max_output_tokens)
 
 
+def _is_local(model: BaseChatModel, ctx: CoachContext) -> bool:
+    """The offline engine runs on this machine: it sees the real values and is not checked."""
+    return model is ctx.offline_model or model._llm_type == "coach-offline"
+
+
+def _private(handler: Handler, settings: Settings) -> Handler:
+    """`handler` with personal data replaced by placeholders in everything a remote model is
+    sent (system prompt with the case file, history, tool results) and put back in its answer,
+    so tool calls, the case file and the reply hold the real values."""
+    if not settings.redact_pii:
+        return handler
+
+    def call(request: ModelRequest[CoachContext]) -> ModelResponse[Any]:
+        from coach.privacy import Redactor
+
+        redactor = Redactor()
+        # History first: it only grows, so a value keeps its placeholder from call to call.
+        sent = redactor.redact_messages(request.messages)
+        system = request.system_message
+        if system is not None:
+            system = redactor.redact_messages([system])[0]  # type: ignore[assignment]
+        response = handler(request.override(system_message=system, messages=sent))  # type: ignore[arg-type]
+        return ModelResponse(
+            result=[redactor.restore_message(m) for m in response.result],
+            structured_response=response.structured_response,
+        )
+
+    return call
+
+
+_QUOTED = re.compile(
+    r"\"(?P<a>[^\"\n]+)\"|“(?P<b>[^”\n]+)”|(?<![\w'])'(?P<c>[^'\n]+)'(?!\w)|^>[ \t]?(?P<d>.+)$",
+    re.MULTILINE,
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+
+
+def own_words(text: str, sources: list[str]) -> str:
+    """The reply without what it quotes from the conversation (the customer's email, the rep's
+    words, a tool's result): quoting a demand is not making it. A quote found nowhere in the
+    conversation is the coach's own wording and stays."""
+    said = _norm("\n".join(sources))
+
+    def drop(m: re.Match[str]) -> str:
+        quoted = next(g for g in m.groups() if g is not None)
+        return " " if _norm(quoted) in said else m.group(0)
+
+    return _QUOTED.sub(drop, text)
+
+
+def reply_problem(text: str, request: ModelRequest[CoachContext], settings: Settings) -> str | None:
+    """Why a model's reply cannot reach the rep: blame or a promise the case file does not
+    authorise in its own words (`coach.guardrails`), or our instructions copied out."""
+    from coach import guardrails
+    from coach.privacy import prompt_leaks
+
+    sources = [str(m.text) for m in request.messages if not isinstance(m, AIMessage)]
+    authorised = CaseFile.model_validate(request.state.get("case") or {}).authorised_commitments
+    findings = [
+        f
+        for f in guardrails.check(own_words(text, sources), "any", authorised)
+        if f.code in ("blame", "over_promise")
+    ]
+    if findings:
+        what = (
+            "blames someone" if findings[0].code == "blame" else "promises what is not authorised"
+        )
+        return f"it {what}"
+    if prompt_leaks(text, settings, allowed=sources):
+        return "it repeated the coach's instructions"
+    return None
+
+
 class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
     state_schema = CoachState
 
@@ -167,10 +248,13 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
         request = request.override(system_message=full[0], messages=full[1:])  # type: ignore[arg-type]
         if ctx.fell_back and ctx.offline_model is not None:
             return handler(request.override(model=ctx.offline_model))
+        if _is_local(request.model, ctx):
+            return handler(request)
+        call = _private(handler, settings)
         try:
-            response = handler(request)
+            response = call(request)
         except MODEL_FAILURES as exc:
-            if ctx.offline_model is None or request.model is ctx.offline_model:
+            if ctx.offline_model is None:
                 raise
             ctx.fell_back = True
             ctx.notices.append(fallback_notice(exc))
@@ -178,29 +262,54 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
         known = {t.name for t in request.tools if hasattr(t, "name")} or set(TOOL_FUNCTIONS)
         message = response.result[-1] if response.result else None
         problem = _malformed(message, known) if isinstance(message, AIMessage) else None
+        if problem is not None:
+            log.warning("malformed tool call (%s); asking the model once more", problem)
+            retry = request.override(
+                messages=[
+                    *request.messages,
+                    HumanMessage(
+                        f"Your last answer had a malformed tool call ({problem}). Call one of the "
+                        "listed tools again with valid JSON arguments, or answer in plain text."
+                    ),
+                ]
+            )
+            response = call(retry)
+            message = response.result[-1] if response.result else None
+            problem = _malformed(message, known) if isinstance(message, AIMessage) else None
+            if problem is not None:
+                text = (
+                    f"I could not complete that step: the model sent a malformed tool call twice "
+                    f"({problem}). Your message is saved; try again or rephrase it."
+                )
+                ctx.notices.append(text)
+                return AIMessage(content=text)
+        if isinstance(message, AIMessage) and not message.tool_calls:
+            return self._checked(response, message, request, ctx, handler)
+        return response
+
+    def _checked(
+        self,
+        response: ModelResponse[Any],
+        message: AIMessage,
+        request: ModelRequest[CoachContext],
+        ctx: CoachContext,
+        handler: Handler,
+    ) -> ModelResponse[Any] | AIMessage:
+        """The model's final reply, or, when it fails the guardrails, the offline coach's answer
+        to the same turn (the offline engine finishes the turn) with a notice."""
+        problem = reply_problem(message.text, request, ctx.settings)
         if problem is None:
             return response
-        log.warning("malformed tool call (%s); asking the model once more", problem)
-        retry = request.override(
-            messages=[
-                *request.messages,
-                HumanMessage(
-                    f"Your last answer had a malformed tool call ({problem}). Call one of the "
-                    "listed tools again with valid JSON arguments, or answer in plain text."
-                ),
-            ]
+        log.warning("the model's reply was withheld: %s", problem)
+        ctx.notices.append(
+            f"The model's reply was withheld ({problem}); this is the offline coach's answer."
         )
-        response = handler(retry)
-        message = response.result[-1] if response.result else None
-        problem = _malformed(message, known) if isinstance(message, AIMessage) else None
-        if problem is None:
-            return response
-        text = (
-            f"I could not complete that step: the model sent a malformed tool call twice "
-            f"({problem}). Your message is saved; try again or rephrase it."
-        )
-        ctx.notices.append(text)
-        return AIMessage(content=text)
+        if ctx.offline_model is None:
+            return AIMessage(
+                content="I can't give that answer. Tell me more about the customer's situation."
+            )
+        ctx.fell_back = True
+        return handler(request.override(model=ctx.offline_model))
 
 
 # --- the agent -----------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 the customer (Step 4), the leadership call prep (Step 5) and the follow-through plan (Step 6).
 
 Two writers share one interface. `OfflineWriter` fills the templates in `prompts/drafts/`;
-`LLMWriter` asks the configured model to tailor the offline draft, then checks the answer against
-the case (no invented names, numbers or dates) and the guardrails, retries once, and otherwise
-falls back to the offline draft. Facts the rep wrote that read as blame or as an unauthorised
+`LLMWriter` asks the configured model to tailor the offline draft (personal data sent as
+placeholders, restored in the answer), then checks the answer against the case (no invented names,
+numbers or dates), the guardrails and our own instructions (no system prompt pasted in), retries
+once, and otherwise falls back to the offline draft. Facts the rep wrote that read as blame or as an unauthorised
 promise never reach a draft.
 """
 
@@ -431,32 +432,41 @@ class LLMWriter:
         from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
         from coach.models import build_chat_model
+        from coach.privacy import Redactor
         from coach.prompts import render
 
         model = build_chat_model(self.settings, streaming=False)
+        # Personal data in the facts and the reference goes to the model as placeholders.
+        redactor = Redactor(enabled=self.settings.redact_pii)
         facts = draft_facts(case)
         payload = {
             k: v for k, v in facts.items() if k not in {"readiness", "warnings", "checklist"}
         }
         payload["warnings"] = [w.model_dump() for w in facts["warnings"]]
-        messages: list[BaseMessage] = [
-            SystemMessage(
-                render("drafts/llm_system.md.j2", self.settings, kind=kind, purpose=_PURPOSE[kind])
-            ),
-            HumanMessage(
-                render(
-                    "drafts/llm_user.md.j2",
-                    self.settings,
-                    facts_json=json.dumps(payload, indent=2, default=str),
-                    reference=reference.checked_text,
-                )
-            ),
-        ]
+        messages: list[BaseMessage] = redactor.redact_messages(
+            [
+                SystemMessage(
+                    render(
+                        "drafts/llm_system.md.j2", self.settings, kind=kind, purpose=_PURPOSE[kind]
+                    )
+                ),
+                HumanMessage(
+                    render(
+                        "drafts/llm_user.md.j2",
+                        self.settings,
+                        facts_json=json.dumps(payload, indent=2, default=str),
+                        reference=reference.checked_text,
+                    )
+                ),
+            ]
+        )
         problems: list[str] = []
         for _attempt in range(2):
             answer = model.invoke(messages)
-            text = _tidy(answer.text if isinstance(answer, AIMessage) else str(answer))
-            problems = self.problems(kind, case, text)
+            text = _tidy(
+                redactor.restore(answer.text if isinstance(answer, AIMessage) else str(answer))
+            )
+            problems = self.problems(kind, case, text, reference=reference.markdown)
             if not problems:
                 if kind == "customer":
                     markdown = f"**Subject:** {reference.subject}\n\n{text}"
@@ -469,14 +479,17 @@ class LLMWriter:
                         engine=self.engine,
                     ), ""
                 return finish(kind, case, text, engine=self.engine), ""
-            messages += [
-                answer,
-                HumanMessage(render("drafts/llm_retry.md.j2", self.settings, problems=problems)),
-            ]
+            retry = render("drafts/llm_retry.md.j2", self.settings, problems=problems)
+            messages += [answer, HumanMessage(redactor.redact(retry))]
         return reference, "; ".join(problems)
 
-    def problems(self, kind: DraftKind, case: CaseFile, text: str) -> list[str]:
-        """Why a model's draft cannot be shown: invented facts, guardrail findings, gaps."""
+    def problems(
+        self, kind: DraftKind, case: CaseFile, text: str, reference: str = ""
+    ) -> list[str]:
+        """Why a model's draft cannot be shown: invented facts, guardrail findings, gaps, or our
+        own instructions copied in (wording the `reference` draft also has is fine)."""
+        from coach.privacy import prompt_leaks
+
         found: list[str] = []
         if not text.strip():
             found.append("the draft is empty")
@@ -489,6 +502,9 @@ class LLMWriter:
             missing = [s for s in BRIEF_SECTIONS if s.lower() not in text.lower()]
             if missing:
                 found.append("it lacks the sections: " + ", ".join(missing))
+        if prompt_leaks(text, self.settings, allowed=[reference] if reference else []):
+            # Not quoted back: the retry must not carry the instructions' wording either.
+            found.append("it repeats your instructions; write only the draft itself")
         return found
 
 

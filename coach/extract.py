@@ -8,6 +8,7 @@ bare "yes" answers it, and a sentence no rule claims is taken as the answer to i
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,11 +31,12 @@ YES_NO_ITEMS: dict[str, str] = {
 }
 
 _F = re.IGNORECASE
-_LEAD = r"^(?:(?:so|and|but|also|actually|well|oh|ok|okay|plus|then|yes|yeah|no|honestly)\b[,\s]*)*"
+_LEAD = (
+    r"^(?:(?:so|and|but|also|actually|well|oh|ok|okay|plus|then|yes|yeah|yep|no|honestly|frankly|"
+    r"basically|anyway|look|listen|tbh|fwiw|to\s+be\s+(?:honest|fair|clear)|in\s+fact|sadly|"
+    r"unfortunately|luckily|fortunately)\b[,\s]*)*"
+)
 _ME = r"(?:i|i've|i'd|i'll|i'm|we|we've|we'd|we'll|we're|my\s+team|our\s+team)"
-_NEG = r"(?:haven't|have\s+not|hasn't|didn't|did\s+not|not\s+yet|never|not|don't|do\s+not|can't)"
-_MANAGER = r"(?:manager|boss|lead|director|vp|head\s+of\s+\w+|supervisor)"
-_CUSTOMER_OBJ = r"(?:them|the\s+customer|the\s+client|him|her|their\s+\w+|[A-Z][\w&.-]+)"
 
 YES = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|correct|right|sure|definitely|absolutely|i\s+have|i\s+did|we\s+have|"
@@ -121,12 +123,32 @@ CUSTOMER_NAMED = re.compile(
     r"\b(?:the\s+)?(?:customer|client|account|company)(?:'s\s+name)?\s+(?:is|was|=|:)\s+(?:called\s+)?"
     r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|&|of))*)"
     r"|\b(?:customer|client|account)\s+(?:called|named)\s+(?P<name2>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)"
+    # a lower-case company written as its domain: "customer is tessellate.io"
+    r"|\b(?i:customer|client|account)\s+(?:is|was|=|:)\s+(?P<name3>[\w-]+\.(?i:io|com|ai|co|net|org|"
+    r"app|dev|tech|cloud)\b)"
 )
+_NAME = r"[A-Z][\w&.'-]*(?:\s+(?:&\s+)?[A-Z][\w&.'-]*){0,2}"
 CUSTOMER_SUBJECT = re.compile(
-    r"^(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})(?:'s|’s)?\s+(?:is|are|has|have|was|were|"
+    r"^(?P<name>" + _NAME + r")(?:'s|’s)?\s+(?:is|are|has|have|had|was|were|"
     r"keeps|just|threaten\w*|want\w*|need\w*|ask\w*|said|says|told|complain\w*|escalat\w*|"
-    r"emailed|called|sent|(?:CTO|CEO|CFO|COO|CIO|VP|head|team|director|IT|procurement|legal|"
-    r"champion|admin|buyer|exec\w*|leadership|board|manager)\b)"
+    r"emailed|called|sent|can't|cannot|won't|isn't|aren't|doesn't|don't|didn't|lost|gave|got|"
+    r"missed|moved|switched|went|still|may|might|will|could|(?:CTO|CEO|CFO|COO|CIO|VP|head|team|"
+    r"director|IT|procurement|legal|champion|admin|buyer|exec\w*|leadership|board|manager)\b)"
+    # two or three capitalised words opening a clause are a company whatever verb follows
+    r"|^(?P<multi>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){1,2})(?:'s|’s)?\s+[a-z]"
+)
+# "the Halcyon Health renewal", "The Zephyr Cloud pilot"
+CUSTOMER_THING = re.compile(
+    r"(?:^|\b)(?:[Tt]he\s+)?(?P<name>" + _NAME + r")(?:'s|’s)?\s+(?i:renewal|expansion|pilot|poc|"
+    r"account|contract|deal|rollout|roll-out|migration|integration|project|implementation|"
+    r"onboarding|upgrade|deployment|relationship|opportunity|rfp|go-live|launch)\b"
+)
+# "the owner of Maple Street Bakery", "a teacher at Juniper Schools"
+CUSTOMER_ROLE_OF = re.compile(
+    r"\b(?i:owner|founder|ceo|cto|cfo|coo|cio|ciso|vp|head(?:\s+of\s+\w+)?|director|admin|"
+    r"administrator|manager|lead|team|champion|buyer|users?|staff|teacher|nurses?|engineers?|"
+    r"people|folks|someone|somebody|everyone|contact|sponsor|procurement|editor[\w-]*|president|"
+    r"partner|counsel|ops|it)\s+(?:at|of|from|over\s+at)\s+(?P<name>" + _NAME + r")"
 )
 CUSTOMER_PREP = re.compile(
     r"\b(?:customer|client|account)\s*,?\s+(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})\b"
@@ -134,11 +156,11 @@ CUSTOMER_PREP = re.compile(
     r"(?:CTO|CEO|CFO|COO|CIO|VP|head|team|director|IT|procurement|legal|account|renewal|contract)"
 )
 CUSTOMER_POSSESSIVE = re.compile(
-    r"(?:^|[\s(])(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){1,2})(?:'s|’s)\s+\w"
+    r"(?:^|[\s(])(?P<name>[A-Z][\w&.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){1,2})(?:'s|’s)\s+\w"
 )
 CUSTOMER_AFTER = re.compile(
     r"\b(?:with|on|for|at|from|promised|told|call|customer|client|account)\s+"
-    r"(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){1,2})\b"
+    r"(?P<name>[A-Z][\w&.-]*(?:\s+(?:&\s+)?[A-Z][\w&.-]*){1,2})\b"
 )
 NOT_NAMES = {
     "i", "we", "they", "the", "their", "my", "our", "he", "she", "it", "this", "that", "these",
@@ -151,6 +173,11 @@ NOT_NAMES = {
     "support", "sales", "legal", "product", "leadership", "finance", "customer", "client",
     "production", "prod", "your", "his", "her", "its", "not", "just", "still", "both",
     "cto", "ceo", "cfo", "vp", "one", "two", "all", "a", "an", "in", "on", "at", "for",
+    "ops", "operations", "billing", "sre", "devops", "qa", "csm", "tam", "quick", "already",
+    "looking", "kept", "turned", "renewal", "haven", "hasn", "didn", "someone", "anyway",
+    "sorry", "correction", "update", "fyi", "re", "fwd", "looping", "pinged", "told", "called",
+    "need", "needs", "hoping", "waiting", "until", "honestly", "good", "great", "sure", "thank",
+    "please", "any", "some", "every", "each", "none",
 }  # fmt: skip
 
 PROBLEM_WORDS = re.compile(
@@ -166,10 +193,13 @@ PROBLEM_WORDS = re.compile(
     _F,
 )
 ROOT_CAUSE_KNOWN = re.compile(
-    r"\b(?:the\s+)?(?:root\s+cause|real\s+(?:issue|problem|reason)|underlying\s+(?:issue|problem|"
-    r"cause))\s+(?:is|was|seems\s+to\s+be|:)|\bit(?:'s|\s+is|\s+was)\s+(?:caused|because)\b|"
-    r"\bcaused\s+by\b|\bturns?\s+out\b|\bwe\s+(?:know|found|traced)\s+(?:why|what|the\s+cause|it)\b|"
-    r"\bi\s+(?:understand|know)\s+(?:why|the\s+root\s+cause|what's\s+behind)\b",
+    r"\b(?:the\s+)?(?:root\s+cause|cause|real\s+(?:issue|problem|reason)|underlying\s+(?:issue|"
+    r"problem|cause)|reason|culprit)\s+(?:is|was|seems\s+to\s+be|turned\s+out|:)|\bit(?:'s|\s+is|"
+    r"\s+was)\s+(?:caused|because)\b|\bcaused\s+by\b|\bturn(?:s|ed)?\s+out\b|\bwe\s+(?:know|found|"
+    r"traced)\s+(?:why|what|the\s+cause|it)\b|\bi\s+(?:understand|know)\s+(?:why|the\s+root\s+cause|"
+    r"what's\s+behind)\b|\btraced\s+(?:it|this|the\s+\w+)\s+(?:back\s+)?to\b|\b(?:came|comes|boils?)"
+    r"\s+down\s+to\b|\bstem(?:s|med)\s+from\b|\bdue\s+to\b|\bbecause\s+(?:of\s+)?(?!i\b|i'|we\s+"
+    r"(?:wanted|want|thought|need|needed|didn't|haven't|were|had|can't)\b)",
     _F,
 )
 ROOT_CAUSE_UNKNOWN = re.compile(
@@ -180,120 +210,226 @@ ROOT_CAUSE_UNKNOWN = re.compile(
     r"the\s+(?:root\s+)?cause|\bstill\s+investigating\b|\bnobody\s+knows\s+why\b",
     _F,
 )
-WANTS = re.compile(
-    r"\b(?:they|he|she|the\s+customer|the\s+client|customer|client|[A-Z][\w&.-]+)\s+(?:really\s+|just\s+"
-    r"|also\s+|now\s+|mainly\s+|basically\s+)?(?:want|wants|wanted|are\s+asking\s+for|is\s+asking\s+"
-    r"for|asked\s+for|ask\s+for|expect|expects|need|needs|would\s+like|'d\s+like|demand|demands|"
-    r"demanded|are\s+demanding|is\s+demanding|require|requires|are\s+looking\s+for|is\s+looking\s+for|"
-    r"are\s+pushing\s+for|is\s+pushing\s+for|insist\w*)\b"
-    r"|\bwhat\s+they\s+(?:want|need|are\s+asking\s+for)\s+is\b|\btheir\s+ask\s+is\b",
-    _F,
+# --- who did what: phrase rules read clause by clause --------------------------------------------
+# A rep's sentence often holds several clauses ("we rolled back, but I haven't told them"), so the
+# checklist rules read each clause on its own and a negation only covers its own clause. A clause
+# must start with its subject: "the date we gave them" is not something the rep tried.
+
+_CLAUSE_SPLIT = re.compile(
+    r"\s*(?:[;:()]|,|\s[-–—]\s|\b(?:and|but|then|though|although|while|plus|whereas)\b)\s*", _F
+)
+# The rep's side: the rep, their team, or another team of their company acting for the customer.
+_US = (
+    r"(?:i|we|my\s+team|our\s+team|the\s+team|support|engineering|ops|operations|finance|billing|"
+    r"legal|product|sre|devops|professional\s+services|our\s+(?:[\w-]+\s+)?(?:team|engineers?|devs?|"
+    r"developers|sres?|support|engineering|ops|people|csms?|ses?|tams?|folks))"
+)
+_AUX = (
+    r"(?:\s*(?:'ve|'d|'m|'s|have|has|had|did|do|does|am|is|are|still|really|actually|already|also|"
+    r"just|then|first|even|both|personally|honestly|finally|immediately|quickly|since|now))*"
+)
+_NOT = r"(?:n't|\bnot\b(?!\s+(?:sure|only|just))|\bnever\b|\bno\s+longer\b)"
+_THEY = (
+    r"(?:they|he|she|the\s+customer|the\s+client|customer|client|their\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:team|cto|ceo|cfo|coo|cio|ciso|vp|director|head|lead|champion|admin|buyer|manager|owner|"
+    r"contact|users?|people|it|ops|procurement|legal|board|leadership|exec\w*|sponsor|side)"
+    r"|(?-i:[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2}))"
+)
+_CUST = (
+    r"(?:them|him|her|the\s+customer|the\s+client|their\s+(?!own\b)[\w-]+|"
+    r"(?-i:[A-Z][\w&.-]+)(?!\s+(?:manager|boss)))"
+)
+_MGR = (
+    r"(?:my|our)\s+(?:[\w-]+\s+)?(?:manager|boss|lead|director|vp|rvp|avp|svp|head\s+of\s+\w+|"
+    r"supervisor|skip(?:[-\s]level)?)\b"
+)
+_PARTS = {
+    "LEAD": _LEAD,
+    "US": _US,
+    "AUX": _AUX,
+    "NOT": _NOT,
+    "THEY": _THEY,
+    "CUST": _CUST,
+    "MGR": _MGR,
+}
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compile a phrase rule; `<NAME>` stands for the shared fragment `_PARTS[NAME]`."""
+    for name, part in _PARTS.items():
+        pattern = pattern.replace(f"<{name}>", part)
+    missing = re.search(r"<[A-Z_]+>", pattern)
+    if missing:
+        raise ValueError(f"unknown fragment {missing.group()} in a phrase rule")
+    return re.compile(pattern, _F)
+
+
+WANTS = _rx(
+    r"\b<THEY>(?:'re|'s|\s+are|\s+is|\s+really|\s+just|\s+also|\s+now|\s+mainly|\s+basically"
+    r"|\s+still|\s+only|\s+specifically|\s+simply|\s+all)*\s*(?:want|wants|wanted|asking\s+for"
+    r"|asked\s+for|ask\s+for|asks\s+for|expect|expects|expecting|need|needs|demand|demands"
+    r"|demanded|demanding|require|requires|looking\s+for|pushing\s+for|push\s+for|insist\w*"
+    r"|hoping\s+for|hope\s+for|requesting|requested)\b|\b<THEY>(?:'d|\s+would)\s+(?:really\s+"
+    r"|also\s+)?(?:like|love|prefer)\b|\b<THEY>(?:'re|\s+are|'s|\s+is)\s+(?:really\s+|just\s+"
+    r"|mainly\s+)?after\b|\bwhat\s+they(?:'re|\s+are)?\s+(?:really\s+)?(?:want|need"
+    r"|asking\s+for|after|looking\s+for)\b|\btheir\s+(?:main\s+|real\s+|big\s+|only\s+)?(?:ask"
+    r"|request|demand|expectation)\s+(?:is|was|:)"
 )
 TRIED_VERBS = (
-    r"(?:tried|attempted|restarted|reset|re-?ran|rolled\s+back|escalated|opened|filed|raised|called|"
-    r"phoned|emailed|e-mailed|met|spoke|talked|offered|sent|walked|shared|reproduced|checked|worked|"
-    r"applied|fixed|patched|looked|investigated|explained|proposed|set\s+up|scheduled|pushed|got|"
-    r"gave|reached\s+out|followed\s+up|logged|debugged|tested|rebuilt|migrated|configured|held|ran|"
-    r"arranged|asked|involved|looped\s+in|brought\s+in|engaged|provided|delivered|replaced|upgraded|"
-    r"downgraded|refunded|credited|apologi[sz]ed|acknowledged|hosted|organi[sz]ed|booked|"
-    r"did|done|implemented|deployed|cleared|re-?synced|resent|re-?sent|updated|answered|replied|"
-    r"visited|flew|joined|created|built|wrote|documented|requested|submitted|had\s+(?:\w+\s+)?"
-    r"(?:calls?|meetings?|sessions?|conversations?)|been\s+(?:working|chasing|pushing|tuning)|"
-    r"chased|added|recovered|found|traced|confirmed|walked)"
+    r"(?:tried|attempted|restarted|rebooted|reset|re-?ran|rolled\s+back|reverted|escalated|opened|"
+    r"filed|raised|logged|called|phoned|rang|emailed|e-mailed|messaged|met|spoke|talked|offered|"
+    r"sent|walked|showed|shared|reproduced|checked|worked|applied|fixed|patched|hot-?fixed|looked|"
+    r"investigated|explained|proposed|set\s+up|spun\s+up|scheduled|pushed|gave|reached\s+out|"
+    r"followed\s+up|debugged|tested|rebuilt|migrated|re-?configured|configured|tuned|optimi[sz]ed|"
+    r"enabled|disabled|turned\s+(?:on|off)|held|ran|arranged|asked|involved|looped\s+in|brought\s+in|"
+    r"engaged|provided|delivered|replaced|upgraded|downgraded|refunded|credited|waived|comped|"
+    r"issued|apologi[sz]ed|acknowledged|hosted|organi[sz]ed|booked|did|done|implemented|"
+    r"re-?deployed|deployed|rolled\s+out|shipped|cleared|cleaned\s+up|purged|re-?synced|resent|"
+    r"re-?sent|updated|answered|replied|visited|flew|joined|jumped\s+on|hopped\s+on|created|built|"
+    r"wrote|documented|requested|submitted|chased|added|increased|reduced|extended|expedited|"
+    r"prioriti[sz]ed|restored|recovered|repaired|re-?indexed|rotated|reinstalled|swapped|trained|"
+    r"audited|reviewed|redlined|negotiated|diagnosed|traced|found(?!\s+out)|confirmed|identified|"
+    r"isolated|dug\s+into|spent|got\s+(?:on|them|engineering|support|a\s+(?:fix|patch|workaround)|"
+    r"the\s+(?:fix|patch))|had\s+(?:\w+\s+)?(?:calls?|meetings?|sessions?|conversations?|workshops?)|"
+    r"been\s+(?:on\s+(?:it|this|that|the\s+\w+)|working|looking|digging|chasing|pushing|tuning|"
+    r"investigating|debugging|trying|troubleshooting|testing|helping|handling|fixing)|"
+    r"(?:looking|digging)\s+into|working\s+on|on\s+(?:it|this|the\s+case)|(?:got|have|has|had)\s+"
+    r"(?:a\s+|the\s+)?(?:fix|patch|hotfix|workaround)|(?:a|the)\s+(?:fix|patch|hotfix|workaround)\s+"
+    r"(?:is\s+)?(?:scheduled|planned|ready|in\s+progress|coming|queued))"
 )
-TRIED = re.compile(
-    r"\b(?:i|we|i've|we've|i'd|we'd)\s*(?:'ve|have|had|already|also|then|just|first|even|both|personally|"
-    r"actually|already\s+have|have\s+already|did|spent\s+\w+(?:\s+\w+)?\s+)*\s*"
-    + TRIED_VERBS
-    + r"\b",
-    _F,
+_TRY_BASE = (
+    r"(?:try|tried|attempt\w*|look\w*|check\w*|investigat\w*|dig|dug|touch\w*|start\w*|"
+    r"do|done|work\w*\s+on|reproduc\w*|replac\w*|offer\w*|escalat\w*|open\w*|file|filed|"
+    r"restart\w*|reset|roll\w*\s+back|patch\w*|debug\w*|test\w*|propos\w*|re-?plan\w*|"
+    r"negotiat\w*|got\s+to|gotten\s+to|get\s+to|had\s+(?:a\s+|the\s+|any\s+)?(?:chance|time)|"
+    r"spent\s+(?:any\s+)?time)"
 )
+_PARTS.update(TRIED_VERBS=TRIED_VERBS, TRY_BASE=_TRY_BASE)
+# Clause level: subject first. A bare verb ("Already tried ...") only opens a sentence.
+TRIED_DONE = _rx(r"<LEAD><US><AUX>\s*<TRIED_VERBS>\b")
+TRIED_BARE = _rx(
+    r"<LEAD>(?:(?:already|also|just|then|first|personally|finally)\s+)*<TRIED_VERBS>\b"
+)
+TRIED_NOT = _rx(r"<LEAD>(?:<US>)?<AUX>\s*<NOT>\s*(?:[\w-]+\s+){0,3}?<TRY_BASE>\b")
 TRIED_NONE = re.compile(
-    r"\b(?:haven't|have\s+not|didn't|did\s+not|not\s+yet)\s+(?:\w+\s+){0,2}?(?:tried|done\s+anything|"
-    r"had\s+(?:a\s+)?(?:chance|time)|attempted|looked\s+into|started|touched|worked\s+on)\b|"
-    r"\bnothing\s+(?:yet|so\s+far)\b|\bhaven't\s+(?:done|tried)\s+anything\b|"
-    r"\b(?:i|we)\s+(?:just|only)\s+(?:found\s+out|heard|got\s+the\s+email)\b",
+    r"\bnothing\s+(?:yet|so\s+far|at\s+all)\b|\bnot\s+(?:much|anything)\s+(?:yet|so\s+far)\b|"
+    r"\b(?:i|we)\s+(?:just|only)\s+(?:just\s+)?(?:found\s+out|heard|learned|got\s+the\s+"
+    r"(?:email|call|message|ticket))\b|\b(?:nobody|no\s+one|no-one)(?:\s+(?:on|in|at|from)\s+"
+    r"(?:our|my)\s+(?:side|team|end))?\s+(?:has\s+|had\s+|'s\s+)?(?:\w+\s+)?(?:looked|touched|"
+    r"tried|investigated|worked|picked|done)\b",
     _F,
 )
 MONEY = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|mm|million|thousand|bn)\b|\b(?:ARR|ACV|MRR|TCV)\b|\brenewal\b|"
     r"\bdeal\s+(?:size|worth|value|is)\b|\bseats\b|\blicen[cs]es\b|\bcontract\s+(?:is\s+)?worth\b|"
     r"\brevenue\b|\bpipeline\b|\bexpansion\b|\bupsell\b|\breference\s+(?:customer|account)\b|"
-    r"\b(?:largest|biggest|top|key|strategic|flagship)\s+(?:customer|account|client)s?\b|\blogo\b",
+    r"\b(?:largest|biggest|top|key|strategic|flagship)\s+(?:\w+\s+)?(?:customer|account|client|logo)s?\b|"
+    r"\blogo\b|\b\d[\d,.]*\s*(?:users|seats|licen[cs]es|devices|locations|sites|stores|employees|"
+    r"agents|endpoints)\b|\bquota\b|\bbook\s+of\s+business\b|\bmulti[-\s]?year\b|\bwallet\b",
     _F,
 )
-ASK = re.compile(
-    _LEAD
-    + r"(?:i|we)\s+(?:really\s+|just\s+|urgently\s+|probably\s+|will\s+|would\s+)?(?:need|want|"
-    r"'d\s+like|would\s+like|am\s+asking|'m\s+asking|'d\s+ask|would\s+ask|request|think\s+we\s+need|"
-    r"have\s+to\s+get)\b.*\b(?:manager|leadership|vp|exec\w*|director|approv\w*|decision|sign[-\s]?off|"
-    r"authori[sz]\w*|someone\s+senior|head\s+of|cfo|cto|ceo|coo|cro|to\s+join|on\s+(?:a|the)\s+call|"
-    r"help\s+from|support\s+from|budget|credit|discount|exception|resources|engineer\w*)\b"
-    r"|\bmy\s+ask\s+(?:is|would\s+be|for\s+\w+\s+is)\b|\bwhat\s+i\s+need\s+(?:is|from)\b"
-    r"|\bi(?:'d|\s+would)\s+ask\s+(?:leadership|my\s+\w+|the\s+\w+|\w+)\s+(?:to|for)\b"
-    r"|\bneed\s+(?:my\s+|our\s+|a\s+|an\s+)?(?:manager|vp|leadership|exec\w*|director|cro|cfo|ceo|"
-    r"cto)\s+to\b",
-    _F,
+_ASK_TARGET = (
+    r"\b(?:manager|leadership|vp|exec\w*|director|approv\w*|decision|sign[-\s]?off|authori[sz]\w*|"
+    r"someone\s+senior|senior|head\s+of|cfo|cto|ceo|coo|cro|ciso|cio|to\s+join|on\s+(?:a|the)\s+call|"
+    r"help\s+(?:from|with)|support\s+from|budget|credit|discount|exception|resources|engineer\w*|"
+    r"waiv\w*|concession|sponsor\w*|commit\w*)\b"
+)
+_PARTS["ASK_TARGET"] = _ASK_TARGET
+ASK = _rx(
+    r"<LEAD>(?:i|we)(?:'d|'ll|'m|\s+would|\s+will|\s+really|\s+just|\s+urgently|\s+probably"
+    r"|\s+definitely|\s+also|\s+am|\s+are)*\s+(?:need|want|like|asking|ask|request"
+    r"|think\s+we\s+need|have\s+to\s+get|looking\s+for|hoping|hope|seeking)\b.*<ASK_TARGET>"
+    r"|<LEAD>(?:(?:really|just|mainly|basically|mostly)\s+)?(?:looking\s+for|hoping\s+(?:for"
+    r"|to\s+get)|need|seeking|asking\s+for|requesting)\b.*<ASK_TARGET>|\bmy\s+ask\s+(?:is"
+    r"|would\s+be|for\s+\w+\s+is)\b|\bwhat\s+i\s+need\s+(?:is|from)\b|\bi(?:'d"
+    r"|\s+would)\s+ask\s+(?:leadership|my\s+\w+|the\s+\w+|\w+)\s+(?:to|for)\b|\bneed\s+"
+    r"(?:my\s+|our\s+|a\s+|an\s+)?(?:manager|vp|leadership|exec\w*|director|cro|cfo|ceo|cto)\s+to\b"
 )
 ASK_UNKNOWN = re.compile(
     r"\b(?:not\s+sure|don't\s+know|no\s+idea)\s+what\s+(?:i|we)\s+(?:need|want|should\s+ask|would\s+ask)"
     r"|\b(?:not\s+sure|don't\s+know)\s+what\s+to\s+ask\b",
     _F,
 )
-NEXT_STEPS = re.compile(
-    _LEAD + r"(?:i\s+plan\s+to|i'm\s+planning\s+to|we\s+plan\s+to|my\s+plan\s+is|the\s+plan\s+is|"
-    r"our\s+plan\s+is|(?:the\s+|my\s+|our\s+)?next\s+steps?\s+(?:is|are|would\s+be|:)|i\s+propose|"
-    r"i'd\s+propose|i\s+would\s+propose|we\s+propose|i\s+suggest|i'd\s+suggest|i\s+want\s+to\s+"
-    r"propose|i'll|i\s+will|we'll|we\s+will|i'm\s+going\s+to|we're\s+going\s+to|i\s+intend\s+to|"
-    r"i'd\s+like\s+to\s+(?:propose|offer|set\s+up|schedule|run|hold)|proposal\s*:|plan\s*:|"
-    r"(?:then|first|after\s+that),?\s+(?:i|we)\s+(?:would|will|'d|'ll))",
-    _F,
+NEXT_STEPS = _rx(
+    r"<LEAD>(?:i\s+plan\s+to|i'm\s+planning\s+to|we\s+plan\s+to|my\s+plan\s+is|the\s+plan\s+is"
+    r"|our\s+plan\s+is|(?:the\s+|my\s+|our\s+)?next\s+steps?\s+(?:is|are|would\s+be|:)"
+    r"|i\s+propose|i'd\s+propose|i\s+would\s+propose|we\s+propose|i\s+suggest|i'd\s+suggest"
+    r"|i\s+want\s+to\s+propose|i'll|i\s+will|we'll|we\s+will|i'm\s+going\s+to"
+    r"|we're\s+going\s+to|i\s+intend\s+to|i'd\s+like\s+to\s+(?:propose|offer|set\s+up|schedule"
+    r"|run|hold)|proposal\s*:|plan\s*:|plan\s+is\s+to|(?:then|first|after\s+that),?\s+(?:i|we)\s+(?:would"
+    r"|will|'d|'ll))"
 )
-MANAGER_YES = re.compile(
-    r"\b(?:told|briefed|informed|updated|looped\s+in|spoke\s+(?:to|with)|talked\s+(?:to|with)|"
-    r"let|warned|alerted|cc'?d|messaged|pinged|emailed|called)\s+(?:my|our)\s+" + _MANAGER + r"\b"
-    r"|\bmy\s+"
-    + _MANAGER
-    + r"\s+(?:already\s+)?(?:knows|is\s+aware|is\s+in\s+the\s+loop|has\s+been\s+"
-    r"(?:briefed|told|informed|updated)|was\s+(?:briefed|told|informed)|is\s+looped\s+in|"
-    r"is\s+across\s+it|agreed|is\s+on\s+board)\b|\bbriefed\s+(?:him|her|them)\b",
-    _F,
+MANAGER_YES = _rx(
+    r"\b(?:told|briefed|informed|updated|looped\s+in|spoke\s+(?:to|with)|spoken\s+(?:to|with)"
+    r"|talked\s+(?:to|with)|let|warned|alerted|cc'?e?d|copied|messaged|pinged|emailed|called"
+    r"|texted|slacked|flagged\s+(?:it|this)\s+(?:to|with)|escalated\s+(?:it\s+|this\s+)?(?:to"
+    r"|with)|raised\s+(?:it|this)\s+with|mentioned\s+(?:it|this)\s+to|gave|kept|looped|brought"
+    r"|filled\s+in|synced\s+with|checked\s+(?:in\s+)?with|caught\s+up\s+with|walked|sent"
+    r"|forwarded\s+(?:[\w-]+\s+){0,3}?to)\s+<MGR>|\b<MGR>(?:'s|\s+is|\s+has|\s+was)?\s*"
+    r"(?:already\s+|fully\s+|now\s+)?(?:knows|aware|in\s+the\s+loop|looped\s+in|across\s+(?:it"
+    r"|this)|on\s+board|up\s+to\s+speed|in\s+the\s+picture|cc'?e?d|copied|been\s+(?:briefed"
+    r"|told|informed|updated|looped\s+in|cc'?e?d|copied|kept\s+\w+)|briefed|told|informed"
+    r"|agreed|asked\s+me|told\s+me|wants\s+me|suggested|said)\b|\bbriefed\s+(?:him|her)\b"
 )
-MANAGER_NO = re.compile(
-    _NEG
-    + r"\s+(?:\w+\s+){0,2}?(?:told|tell|briefed|brief|informed|inform|updated|update|looped\s+in|"
-    r"loop\s+in|talked\s+to|talk\s+to|spoken\s+to|spoke\s+to|mentioned\s+it\s+to|raised\s+it\s+with)"
-    r"\s+(?:\w+\s+)?(?:my|our)\s+" + _MANAGER + r"\b"
-    r"|\bmy\s+"
-    + _MANAGER
-    + r"\s+(?:doesn't|does\s+not|don't)\s+know\b|\b"
-    + _MANAGER
-    + r"\s+(?:isn't|is\s+not)\s+(?:aware|in\s+the\s+loop)\b"
-    r"|\b(?:haven't|have\s+not|didn't)\s+briefed\s+(?:anyone|him|her|them)\b",
-    _F,
+MANAGER_NO = _rx(
+    r"<NOT>\s*(?:yet\s+)?(?:[\w-]+\s+){0,2}?(?:told|tell|briefed|brief|informed|inform|updated"
+    r"|update|looped\s+in|loop\s+in|talked\s+to|talk\s+to|spoken\s+to|spoke\s+to|speak\s+to"
+    r"|mentioned\s+(?:it|this|anything)\s+to|raised\s+it\s+with|said\s+anything\s+to"
+    r"|flagged\s+(?:it|this)\s+to|escalated\s+(?:it\s+|this\s+)?to|pinged|emailed|messaged"
+    r"|called|looped|loop|brought|gave|cc'?e?d)\s+(?:\w+\s+)?<MGR>|\b<MGR>\s+(?:still\s+)?"
+    r"(?:doesn't|does\s+not|don't|didn't|did\s+not)\s+know\b|\b<MGR>(?:'s|\s+is|\s+has"
+    r"|\s+was)\s*(?:n't|not)\s+(?:yet\s+)?(?:aware|in\s+the\s+loop|looped\s+in|been\s+\w+"
+    r"|in\s+the\s+picture|up\s+to\s+speed)|\b<MGR>\s+has\s+no\s+idea\b|\b(?:will|'ll"
+    r"|going\s+to|gonna|plan\s+to|planning\s+to|need\s+to|should|have\s+to|about\s+to"
+    r"|yet\s+to)\s+(?:\w+\s+)?(?:tell|brief|inform|update|loop\s+in|loop|talk\s+to|speak\s+to"
+    r"|ping|email|call|bring|give)\s+(?:\w+\s+)?<MGR>|\b(?:haven't|have\s+not|didn't|not)\s+"
+    r"(?:yet\s+)?(?:briefed|told|looped\s+in|informed)\s+(?:anyone|anybody)\b(?!\s+(?:at|from"
+    r"|on\s+their)\b)|\bnobody\s+internally\s+knows\b|\b(?:haven't|have\s+not|not)\s+"
+    r"(?:yet\s+)?escalated\s+(?:it\s+)?internally\b"
 )
-COMMS_YES = re.compile(
-    _ME + r"\s+(?:'ve|have|had|already|also|just|did|been|have\s+been|'ve\s+been|kept|was|were)?\s*"
-    r"(?:already\s+|also\s+)?(?:been\s+)?(?:transparent|honest|open|upfront|straight)\b"
-    r"|"
-    + _ME
-    + r"\s+(?:'ve|have|had|already|also|just)?\s*(?:already\s+)?(?:told|explained\s+(?:to\s+)?|"
-    r"updated|informed|kept|walked|talked\s+(?:to|with)|spoke\s+(?:to|with)|spoken\s+(?:to|with)|"
-    r"called|emailed|met\s+with|reached\s+out\s+to|responded\s+to|replied\s+to|"
-    r"communicated\s+(?:with|to)|shared\s+(?:the\s+)?(?:status|timeline|plan|update)s?\s+with)\s+"
-    + _CUSTOMER_OBJ
-    + r"(?!\s+(?:manager|boss))",
-    _F,
+_COMMS_VERBS = (
+    r"(?:told|explained(?:\s+[\w-]+){0,4}?\s+to|updated|informed|kept|walked|briefed|warned|called|"
+    r"rang|phoned|emailed|e-mailed|messaged|texted|met\s+with|reached\s+out\s+to|responded\s+to|"
+    r"replied\s+to|got\s+back\s+to|gotten\s+back\s+to|spoke\s+(?:to|with)|spoken\s+(?:to|with)|"
+    r"talked\s+(?:to|with)|communicated\s+(?:with|to)|shared\s+(?:[\w-]+\s+){0,3}?with|let|gave|"
+    r"sent|showed|apologi[sz]ed\s+to|flagged\s+(?:it|this)\s+to|(?:jumped|hopped|got)\s+on\s+"
+    r"(?:a\s+)?(?:\w+\s+)?call\s+with|had\s+(?:a\s+)?(?:\w+\s+)?(?:call|meeting|chat|conversation)"
+    r"\s+with|set\s+up\s+(?:a\s+)?(?:\w+\s+)?(?:check-?ins?|calls?|syncs?|meetings?)\s+with|"
+    r"been\s+in\s+(?:touch|contact)\s+with|(?:been\s+)?(?:keeping|updating))"
 )
-COMMS_NO = re.compile(
-    _NEG + r"\s+(?:\w+\s+){0,2}?(?:told|tell|talked\s+to|talk\s+to|spoken\s+to|spoke\s+to|"
-    r"communicated|explained|updated|been\s+(?:transparent|honest|open|upfront)|reached\s+out|"
-    r"responded|replied|gotten\s+back|got\s+back|contacted|called|emailed|said\s+anything|"
-    r"mentioned\s+(?:it|anything))\b"
-    r"(?!\s+(?:\w+\s+)?(?:my|our)\s+" + _MANAGER + r")"
-    r"|\b(?:they|[A-Z][\w&.-]+)\s+(?:don't|do\s+not|doesn't|does\s+not)\s+know\s+(?:yet|about\s+"
-    r"(?:it|this|the\s+\w+)|what's\s+going\s+on)\b",
-    _F,
+_PARTS["COMMS_VERBS"] = _COMMS_VERBS
+# Clause level, anchored on the subject (or none at a sentence's start).
+COMMS_YES = _rx(
+    r"<LEAD>(?:<US>)?<AUX>\s*(?:<COMMS_VERBS>)\s+<CUST>|<LEAD>(?:<US>)?<AUX>\s*been\s+"
+    r"(?:very\s+|fully\s+|completely\s+|totally\s+)?(?:transparent|honest|open|upfront"
+    r"|up-front|straight|clear|candid|direct|forthcoming)\b|<LEAD>(?:they|the\s+customer"
+    r"|the\s+client|customer|client)(?:'re|\s+are|\s+is|'ve|\s+have|\s+has)?\s*(?:already\s+"
+    r"|fully\s+)?(?:know|knows|aware|in\s+the\s+loop|informed|up\s+to\s+speed|been\s+(?:told"
+    r"|updated|informed|kept\s+\w+))\b"
+)
+_COMMS_BASE = (
+    r"(?:told|tell|talked\s+to|talk\s+to|spoken\s+to|spoke\s+to|speak\s+to|communicated|"
+    r"communicate|explained|explain|updated|update|been\s+(?:transparent|honest|open|upfront|"
+    r"straight)|reached\s+out|reach\s+out|responded|respond|replied|reply|gotten\s+back|got\s+back|"
+    r"get\s+back|contacted|contact|called|call|emailed|email|said\s+anything|say\s+anything|"
+    r"mentioned|mention|informed|inform|warned|warn|let\s+them\s+know|gave\s+them)"
+)
+_PARTS["COMMS_BASE"] = _COMMS_BASE
+COMMS_NO = _rx(
+    r"<LEAD>(?:<US>)?<AUX>\s*<NOT>\s*(?:yet\s+)?(?:[\w-]+\s+){0,2}?<COMMS_BASE>\b(?!\s+"
+    r"(?:\w+\s+)?<MGR>)(?!\s+(?:anyone|anybody)\s+internally)|\b(?:nobody|no\s+one|no-one)\s+"
+    r"(?:has\s+|had\s+|'s\s+)?(?:\w+\s+)?(?:told|updated|informed|warned|contacted|called"
+    r"|emailed|reached\s+out\s+to|spoken\s+to|talked\s+to|explained|said\s+anything\s+to"
+    r"|let)\s+<CUST>|\b(?:they|the\s+customer|the\s+client|customer|client)\s+(?:still\s+)?"
+    r"(?:don't|do\s+not|doesn't|does\s+not|didn't|did\s+not)\s+know(?:\s+(?:yet|about|that"
+    r"|anything|what's\s+going\s+on|what\s+happened)|\s*$)|\b(?:they|the\s+customer"
+    r"|the\s+client)(?:'re|\s+are|\s+is)\s+(?:still\s+)?(?:not\s+aware|unaware"
+    r"|in\s+the\s+dark)|\b(?:they|the\s+customer|the\s+client)\s+(?:aren't|isn't)\s+aware\b|\b"
+    r"(?:they|the\s+customer|the\s+client)\s+(?:have|has)\s+no\s+idea\b|\b(?:they"
+    r"|the\s+customer|the\s+client)\s+(?:only\s+)?(?:found\s+out|heard|learned|discovered"
+    r"|read\s+about\s+it)\s+(?:about\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:from|through|via|on|in)\s+"
+    r"(?!us\b|me\b|our\s+(?:team|call|email|update)|my\s+)|\b(?:kept"
+    r"|left)\s+them\s+in\s+the\s+dark\b|\b(?:gone|went)\s+(?:quiet|silent|dark)\s+on\s+them\b"
 )
 DURATION = re.compile(
     r"\b(?:for|over|past|last|since|about|almost|nearly|than)\s+(?:the\s+)?(?:past\s+|last\s+)?"
@@ -356,44 +492,59 @@ def _is_first_person(sentence: str) -> bool:
     return bool(re.match(_LEAD + _ME + r"\b", sentence, _F))
 
 
+def _base(word: str) -> str:
+    """ "They're" -> "they": the word a contraction or possessive starts with."""
+    return re.split(r"['’]", word.lower())[0].strip(".,:;!?()")
+
+
 def _name(candidate: str | None) -> str:
     if not candidate:
         return ""
     words = candidate.split()
-    while words and words[-1].lower() in NOT_NAMES | {"of", "&"}:
+    while words and _base(words[-1]) in NOT_NAMES | {"of", "&"}:
         words.pop()
-    if not words or words[0].lower() in NOT_NAMES:
+    if not words or _base(words[0]) in NOT_NAMES:
         return ""
     return " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
 
 
-def find_customer(text: str, sents: list[str]) -> str:
+def _clause_heads(sentence: str) -> list[str]:
+    body = re.sub(_LEAD, "", sentence, flags=_F)
+    return [c for c in re.split(r"\s*[:;,]\s*|\s+[-–—]\s+", body) if c]
+
+
+def find_customer(text: str, sents: list[str]) -> tuple[str, bool]:
+    """The customer's name, and whether the rep named it explicitly ("the customer is X")."""
     for s in sents:
         m = CUSTOMER_NAMED.search(s)
         if m:
-            name = _name(m.group("name") or m.group("name2"))
+            name = _name(m.group("name") or m.group("name2") or m.group("name3"))
             if name:
-                return name
+                return name, True
     for s in sents:
-        body = re.sub(_LEAD, "", s, flags=_F)
-        m = CUSTOMER_SUBJECT.match(body)
-        if m and not _is_first_person(body):
-            name = _name(m.group("name"))
-            if name:
-                return name
-        m = CUSTOMER_PREP.search(s)
-        if m:
-            name = _name(m.group("name") or m.group("name2"))
-            if name:
-                return name
+        for clause in _clause_heads(s):
+            if _is_first_person(clause):
+                continue
+            for rx in (CUSTOMER_THING, CUSTOMER_SUBJECT):
+                m = rx.match(clause)
+                if m:
+                    name = _name(m.groupdict().get("name") or m.groupdict().get("multi"))
+                    if name and not (" " in name and _ROLE_WORDS.search(name)):
+                        return name, False
+        for rx in (CUSTOMER_THING, CUSTOMER_ROLE_OF, CUSTOMER_PREP):
+            m = rx.search(s)
+            if m:
+                name = _name(m.group("name") or m.groupdict().get("name2"))
+                if name:
+                    return name, False
     # Company names are usually two or more capitalised words: "Quarry Point Logistics".
     for rx in (CUSTOMER_POSSESSIVE, CUSTOMER_AFTER):
         for s in sents:
             for m in rx.finditer(s):
                 name = _name(m.group("name"))
                 if len(name.split()) >= 2 and not _ROLE_WORDS.search(name):
-                    return name
-    return ""
+                    return name, False
+    return "", False
 
 
 _ROLE_WORDS = re.compile(
@@ -417,29 +568,77 @@ def _days(text: str) -> int | None:
     return n * _UNIT_DAYS[unit]
 
 
-def _checklist_answers(s: str, checklist: dict[str, bool]) -> None:
-    if MANAGER_NO.search(s):
-        checklist["manager_briefed"] = False
-    elif MANAGER_YES.search(s) and not re.search(
-        r"\b(?:will|going\s+to|should|need\s+to)\s+\w+\s+my\s+" + _MANAGER, s, _F
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE_SPLIT.split(sentence) if c and c.strip()]
+
+
+def _opens(clause: str, index: int, first_person: bool) -> bool:
+    """A clause without a subject continues the sentence's: it counts when the rep is speaking."""
+    return index == 0 or first_person or bool(re.match(_LEAD + _US + r"\b", clause, _F))
+
+
+def _manager_answer(clauses: list[str]) -> bool | None:
+    if any(MANAGER_NO.search(c) for c in clauses):
+        return False
+    if any(MANAGER_YES.search(c) for c in clauses):
+        return True
+    return None
+
+
+def _comms_answer(clauses: list[str], first_person: bool) -> bool | None:
+    yes = False
+    for i, c in enumerate(clauses):
+        if MANAGER_YES.search(c) or MANAGER_NO.search(c):
+            continue
+        if COMMS_NO.search(c):
+            return False
+        if COMMS_YES.search(c) and _opens(c, i, first_person):
+            yes = True
+    return True if yes else None
+
+
+def _tried_answer(sentence: str, clauses: list[str], first_person: bool) -> bool | None:
+    """True when the rep's side did something about it, False when the rep says nothing was."""
+    done = not_done = False
+    for i, c in enumerate(clauses):
+        if (
+            MANAGER_YES.search(c)
+            or MANAGER_NO.search(c)
+            or COMMS_NO.search(c)
+            or ROOT_CAUSE_UNKNOWN.search(c)
+        ):
+            continue
+        if TRIED_NOT.search(c):
+            not_done = True
+        elif TRIED_DONE.search(c) or (_opens(c, i, first_person) and TRIED_BARE.search(c)):
+            done = True
+    if done:
+        return True
+    return False if not_done or TRIED_NONE.search(sentence) else None
+
+
+def _checklist_answers(s: str, checklist: dict[str, bool]) -> dict[str, bool]:
+    """The checklist answers one sentence gives (also written into `checklist`)."""
+    clauses = _clauses(s)
+    first_person = _is_first_person(s)
+    found: dict[str, bool] = {}
+    for item, value in (
+        ("manager_briefed", _manager_answer(clauses)),
+        ("communicated_transparently", _comms_answer(clauses, first_person)),
+        ("tried_yourself", _tried_answer(s, clauses, first_person)),
     ):
-        checklist["manager_briefed"] = True
-    if COMMS_NO.search(s) and not MANAGER_NO.search(s):
-        checklist["communicated_transparently"] = False
-    elif COMMS_YES.search(s):
-        checklist["communicated_transparently"] = True
+        if value is not None:
+            found[item] = value
     if ROOT_CAUSE_UNKNOWN.search(s):
-        checklist["root_cause_understood"] = False
+        found["root_cause_understood"] = False
     elif ROOT_CAUSE_KNOWN.search(s):
-        checklist["root_cause_understood"] = True
-    if TRIED_NONE.search(s):
-        checklist["tried_yourself"] = False
+        found["root_cause_understood"] = True
     if ASK_UNKNOWN.search(s):
-        checklist["clear_ask"] = False
-    if re.search(r"\b(?:too\s+early|too\s+soon|premature)\b", s, _F):
-        checklist["right_time"] = False
-    if re.search(r"\b(?:too\s+late|waited\s+too\s+long)\b", s, _F):
-        checklist["right_time"] = False
+        found["clear_ask"] = False
+    if re.search(r"\b(?:too\s+early|too\s+soon|premature|too\s+late|waited\s+too\s+long)\b", s, _F):
+        found["right_time"] = False
+    checklist.update(found)
+    return found
 
 
 def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Understanding:
@@ -468,15 +667,20 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     first = sents[0]
     yes_no_asked = [YES_NO_ITEMS[a] for a in asked if a in YES_NO_ITEMS]
     bare = re.sub(r"^\W*(yes|yeah|yep|yup|no|nope|nah|not\s+yet)\W*$", "", first, flags=_F) == ""
-    if yes_no_asked and (YES.match(first) or NO.match(first)):
+    # "I didn't tell them ..." after "have you briefed your manager?" says which item it answers:
+    # a yes/no that opens with a verb only answers the question when no rule claims it elsewhere.
+    interjection = re.match(r"^\W*(?:yes|yeah|yep|yup|sure|correct|right|no|nope|nah)\b", first, _F)
+    elsewhere = set(_checklist_answers(first, {})) - set(yes_no_asked)
+    if yes_no_asked and (YES.match(first) or NO.match(first)) and (interjection or not elsewhere):
         value = not NO.match(first)
         for item in dict.fromkeys(yes_no_asked):
             checklist[item] = value
         if bare:
             claimed.add(0)
 
-    customer = find_customer(text, sents)
-    if customer and customer != case.customer:
+    customer, named = find_customer(text, sents)
+    # A name found in passing never replaces the customer; "the customer is X" or a correction does.
+    if customer and customer != case.customer and (named or correction or not case.customer):
         update["customer"] = customer
     elif not case.customer and "customer" in asked and len(text.split()) <= 6:
         name = _name(" ".join(re.findall(r"\b[A-Z][\w&.'-]*\b", text)))
@@ -494,44 +698,47 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     problem: list[str] = []
     ask = ""
     problem_extra: list[str] = []
+    rep_side: list[str] = []
     for i, s in enumerate(sents):
-        _checklist_answers(s, checklist)
-        low = s.lower()
+        answers = _checklist_answers(s, checklist)
+        if "manager_briefed" in answers:
+            rep_side.append(s)
         if (s.endswith("?") and not asked) or CUSTOMER_NAMED.search(s):
             claimed.add(i)
             continue
-        if ASK.search(s) and not ask:
+        if ASK.search(s) and not ask and not WANTS.match(s):
             ask = s
+            rep_side.append(s)
             claimed.add(i)
             continue
-        if NEXT_STEPS.search(s) and not TRIED_NONE.search(s):
+        if NEXT_STEPS.search(s) and answers.get("tried_yourself") is not False:
             steps.append(s)
             claimed.add(i)
             continue
-        if TRIED.search(s) and not TRIED_NONE.search(s) and not re.search(_NEG, low.split(",")[0]):
+        if answers.get("tried_yourself"):
             tried.append(s)
             claimed.add(i)
-        if MONEY.search(s):
+        money = bool(MONEY.search(s))
+        if money:
             impact.append(s)
             claimed.add(i)
-        if WANTS.search(s) and not _is_first_person(s):
+        if WANTS.search(s):
             wants.append(s)
             claimed.add(i)
-        if i in claimed:
+        # "The Acme renewal is at risk because ..." is the problem too, when none is known yet.
+        first_problem = not (case.problem or problem) and PROBLEM_WORDS.search(MONEY.sub(" ", s))
+        if i in claimed and not (
+            money and first_problem and "tried_yourself" not in answers and not wants
+        ):
             continue
         if ROOT_CAUSE_KNOWN.search(s) or ROOT_CAUSE_UNKNOWN.search(s):
             if ROOT_CAUSE_KNOWN.search(s):
                 problem.append(s)
             claimed.add(i)
-        elif (
-            MANAGER_YES.search(s)
-            or MANAGER_NO.search(s)
-            or COMMS_YES.search(s)
-            or COMMS_NO.search(s)
-            or TRIED_NONE.search(s)
-            or ASK_UNKNOWN.search(s)
-        ):
+        elif answers:
             claimed.add(i)
+            if len(s.split()) >= 7:  # "I told them upfront the fix ships Friday": keep the detail
+                problem_extra.append(s)
         elif PROBLEM_WORDS.search(s) and (
             not (case.problem or problem) or "problem" in asked or correction
         ):
@@ -622,7 +829,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
     out.update = update
     if intent == "facts":
-        out.signals = detect_signals([s for s in sents if not s.endswith("?")])
+        out.signals = detect_signals([s for s in sents if not s.endswith("?")], rep_side)
     out.answered = answered_items(update)
     from coach.guardrails import check
 
@@ -664,7 +871,13 @@ REP_SIGNALS: dict[str, re.Pattern[str]] = {
         r"(?:with|to)\s+(?:a\s+)?(?:competitor|[A-Z]\w+)|"
         r"\b(?:threaten\w*|going|plan\w*|about|considering|thinking\s+about|ready)\s+(?:to\s+)?"
         r"(?:cancel|churn|leave|walk|terminate|not\s+renew|switch|move\s+to)|\bwon't\s+renew\b|"
-        r"\b(?:evaluating|talking\s+to|looking\s+at)\s+(?:a\s+)?competitors?\b",
+        r"\b(?:evaluating|talking\s+to|looking\s+at)\s+(?:a\s+)?competitors?\b|"
+        r"\b(?:they|they're|they\s+are|customer|client)\s+(?:\w+\s+){0,2}(?:moving|switching|going|"
+        r"migrating)\s+to\s+(?:a\s+|another\s+)?(?:competitor|rival|other\s+vendor)|"
+        r"\b(?:they'll|they\s+will|they'd|they\s+would|will|would)\s+(?:\w+\s+)?(?:cancel|churn|"
+        r"leave\s+us|walk(?:\s+away)?|terminate|pull\s+the\s+plug)\b|"
+        r"\b(?:before|or\s+(?:else\s+)?|otherwise)\s*they(?:'ll|\s+will)?\s+(?:cancel|churn|leave|walk|"
+        r"terminate)\b",
         _F,
     ),
     "leadership_decision": re.compile(
@@ -702,16 +915,28 @@ REP_SIGNALS: dict[str, re.Pattern[str]] = {
 SEMANTIC_MIN = 0.72  # narration is not an email: only close matches count
 
 
-def detect_signals(sents: list[str]) -> list[str]:
-    """Signals in what the rep says about the customer (not in what the rep did)."""
+def _by_the_rep(sentence: str, start: int) -> bool:
+    """The rep, not the customer, is the one asking ("I'm asking for a VP on the call")."""
+    before = sentence[:start]
+    return bool(re.search(r"\b(?:i|we)\b|\b(?:i|we)'", before, _F)) and not re.search(
+        r"\b(?:they|he|she|their|customer|client)\b", before, _F
+    )
+
+
+def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str]:
+    """Signals in what the rep says about the customer (not in what the rep did). `rep_side`
+    sentences (the rep's ask, their manager's status) only count through the explicit phrases."""
     from coach.triage.models import Signal
     from coach.triage.signals import Sentence, detect, get_semantic_matcher, resolve
 
     found: dict[str, Signal] = {}
-    about_customer = [s for s in sents if not _is_first_person(s) or "they" in s.lower()]
+    about_customer = [
+        s for s in sents if (not _is_first_person(s) or "they" in s.lower()) and s not in rep_side
+    ]
     for s in sents:
         for name, rx in REP_SIGNALS.items():
-            if rx.search(s):
+            m = rx.search(s)
+            if m and not (name == "manager_request" and _by_the_rep(s, m.start())):
                 found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]
     if about_customer:
         try:

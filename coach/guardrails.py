@@ -82,82 +82,159 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 # --- Blame ------------------------------------------------------------------------------------
+# Blame is a failure pinned on a party other than "we" or "I": a team or function, a role, a
+# vendor or partner, a named colleague, or the customer's own staff. The rules look for who is
+# the subject of a failure ("support ignored your ticket"), who a failure is attributed to ("caused
+# by our hosting provider", "on the vendor side", "marketing's doing"), deflection ("not my
+# fault"), and sarcasm aimed at a team ("great job, infra").
 
-_DET = r"(?:(?:the|our|my|your|their|his|her|that|this|those|these)\s+)"
-_GROUP = r"""(?:
-    (?:(?!(?:we|I|us|as|a|an|and|of|to|in|on|the|my|our|whole|entire)\b)\w+[\s-]){0,2}team|
-    engineering|engineers?|dev(?:elopment|elopers?|s)?|product(?:\s+management|\s+managers?|
-    \s+org)?|support|QA|testers?|ops|operations|devops|SREs?|infra(?:structure)?|IT|legal|finance|
-    billing|accounting|procurement|marketing|implementation|onboarding|professional\s+services|
-    solutions\s+engineering|sales(?:\s+engineering|\s+engineers?|\s+ops)?|customer\s+success|CSMs?|
-    account\s+(?:manager|executive)s?|predecessor|previous\s+(?:rep|AE|CSM|owner|account\s+manager)|
-    colleagues?|co-?workers?|teammates?|vendors?|suppliers?|partners?|resellers?|integrators?|
-    contractors?|subcontractors?|consultants?|offshore\s+(?:team|devs?|engineers?)|third[-\s]part(?:y|ies)|
-    (?:hosting|cloud|payment|integration|data|SaaS|software)\s+(?:provider|partner|vendor)s?|
-    providers?|admins?|administrators?|developers?|backend|frontend|platform|interns?|new\s+hires?|
-    juniors?|PMs?|project\s+managers?|architects?|managers?|boss|analysts?|technicians?|agents?|reps?|
-    (?:someone|somebody|people)(?:\s+(?:in|on|from|at)\s+(?:the\s+)?\w+(?:\s+team)?)?|
-    (?:\w+\s+)?department|(?:\w+\s+)?folks|(?:\w+\s+)?guys)"""
-# A person named in the text ("Dave dropped the ball"); matched case-sensitively.
-_NAME = (
-    r"(?-i:(?!(?:I|We|You|It|This|That|The|Our|They|He|She|There|Here|What|If|When|So|And|But)\b)"
-    r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
-)
-_PARTY = rf"(?:{_DET}?{_GROUP})"
-_ACTOR = rf"(?:{_PARTY}|they|he|she|you|{_NAME})"
-# Deeds only a team, vendor or partner is blamed for here: people and systems both "fail to" or
-# "lose" things, so these need a party ("support missed it"), not a name or a pronoun.
-_PARTY_DEED = r"""(?:broke|ruined|wrecked|missed|lost|caused|introduced|mis[a-z]+ed|
-    (?:completely\s+|totally\s+)?failed\s+to|\w+ed\s+(?:the|a|an)\s+(?:wrong|incorrect)|
-    pushed\s+(?:a\s+|the\s+)?(?:bad|broken|buggy)|shipped\s+(?:a\s+|the\s+)?(?:bad|broken|buggy)|
-    (?:is|are|was|were)\s+(?:holding\s+(?:everything|this|us|it|things)\s+up|sitting\s+on\s+(?:it|this))|
-    (?:is|are|was|were)\s+(?:too\s+)?slow\s+to|
-    never\s+(?:prioriti[sz]ed|listened|followed\s+up|shipped|delivered|fixed|got\s+back)|
-    (?:is|are|was|were)\s+the\s+(?:problem|reason|cause|culprit)|promised|
-    (?:didn't|did\s+not|never|failed\s+to)\s+(?:deliver|ship|respond|show\s+up|communicate|document|
-    update|notify|warn)|(?:has|have)\s+been\s+sitting\s+on|(?:is|are)\s+dragging\s+(?:their|its)\s+feet|
-    keeps?\s+(?:stalling|delaying|breaking|slipping)|
-    \w+ed\s+(?:\w+\s+){0,3}without\s+(?:telling|testing|checking|asking))"""
-_BAD_DEED = r"""(?:dropped\s+the\s+ball|
-    (?:really\s+|totally\s+|completely\s+|badly\s+)?(?:screwed|messed|fouled|mucked|cocked|fucked)\s+(?:it\s+|this\s+|things\s+|everything\s+)?up|botched|bungled|
-    fumbled|blew\s+it|let\s+(?:us|you|me|them|the\s+customer|everyone)\s+down|
-    oversold|over-?promised|mis-?sold|sat\s+on\s+(?:your|the|our)\s+\w+|left\s+(?:us|you)\s+
-    (?:hanging|in\s+the\s+dark)|(?:didn't|did\s+not)\s+know\s+what\s+(?:they|he|she)\s+(?:was|were)\s+doing|
-    (?:is|are|was|were)\s+asleep|broke\s+(?:it|everything|production|prod|the\s+build)|sat\s+on\s+(?:it|this)|
-    dragged\s+(?:their|his|her|its)\s+feet|cut\s+corners|slacked\s+off|
+_DET = r"(?:(?:the|our|my|your|their|his|her|that|this|those|these|its)\s+)"
+# Words that cannot modify a party's head noun ("the implementation partner", "our cloud provider").
+_NOT_MODIFIER = r"""(?:we|I|us|you|they|he|she|it|as|a|an|and|or|of|to|in|on|at|for|with|by|from|
+    the|my|our|your|their|his|her|this|that|these|those|is|are|was|were|be|been|has|have|had|do|
+    did|not|no|so|but|if|whole|entire|own|who|which|what|when|then|than)"""
+_MODIFIERS = rf"(?:(?!{_NOT_MODIFIER}\b)[\w&]+[\s-]){{0,2}}"
+_HEAD = r"""(?:teams?|department|dept|org|organi[sz]ation|group|squad|crew|staff|folks|guys|
+    vendors?|suppliers?|partners?|providers?|resellers?|integrators?|contractors?|subcontractors?|
+    consultants?|agency|company|firm|hosts?|carriers?|colleagues?|co-?workers?|teammates?|
+    predecessors?|reps?|AEs?|CSMs?|SEs?|TAMs?|PMs?|admins?|administrators?|managers?|boss|
+    engineers?|developers?|devs|testers?|analysts?|architects?|technicians?|agents?|interns?|
+    hires?|juniors?|people|leadership|management|processors?|couriers?|specialists?|desk|
+    (?:service|data)\s+cent(?:er|re)|outfit|shop)"""
+_FUNCTION = r"""(?:engineering|eng|R&D|dev(?:elopment)?|product(?:\s+management)?|support|QA|ops|
+    operations|devops|SREs?|infra(?:structure)?|IT|legal|finance|billing|accounting|procurement|
+    marketing|implementation|onboarding|professional\s+services|solutions\s+engineering|
+    sales(?:\s+engineering|\s+ops)?|customer\s+success|security|compliance|HR|backend|frontend|
+    third[-\s]part(?:y|ies))"""
+_GROUP = rf"""(?:{_MODIFIERS}{_HEAD}\b|{_FUNCTION}\b(?!-)|
+    (?:someone|somebody|people|nobody|no\s+one)\s+(?:in|on|from|at)\s+{_DET}?(?:{_MODIFIERS}{_HEAD}|
+    {_FUNCTION})\b)"""
+# A person named in the text ("Dave forgot to renew"); matched case-sensitively.
+_NAME = r"""(?-i:(?!(?:I|We|You|It|This|That|The|Our|They|He|She|There|Here|What|If|When|So|And|But|
+    Honestly|Frankly|Unfortunately|Apparently|Sadly|Clearly|Obviously|Basically|Again|Also|Then|
+    Now|Today|Yesterday|Please|Thanks|Thank|Hi|Hey|Dear|Sorry|Yes|No|Just|Once|After|Before|Since|
+    Because|While|Although|Everyone|Everything|Nobody|Someone|Who|Why|How|Where|Which|Whoever|Both|
+    Each|All|Some|Any|Let|Per|Its|Their|Your|My|His|Her|Not|Never|Only|Even|Still|Maybe|Perhaps|
+    Given|Last|Next|Login|Nothing|Something|Anything)\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b)"""
+_PARTY = rf"(?:{_DET}?{_GROUP}|{_NAME}\s+(?:from|in|on|at)\s+{_DET}?{_GROUP})"
+# "the partner you chose configured it wrong": the party is still the one who failed.
+_CHOSEN = r"""(?:\s+(?:you|they|we)\s+(?:chose|picked|hired|selected|use|used|brought\s+in|
+    work\s+with)|\s+(?:who|that)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+|\s*,\s*[^,.;!?\n]{1,25},)?"""
+_ACTOR = rf"""(?:{_PARTY}{_CHOSEN}|whoever(?:\s+[\w'’-]+){{1,4}}?|they|he|she|you|{_NAME})"""
+# Words between a subject and its failure ("our contractors wrote the integration and clearly
+# didn't test it"); a new subject or a subordinate clause ends the run.
+_GAP = r"""(?:(?!(?:that|which|who|whom|whose|because|since|we|I|you|they|he|she|but|so|when|
+    after|before|if|while|until|once|although|though|whether)\b)[\w'’-]+\s+){0,5}?"""
+# Failures anyone can be blamed for, a named person or a pronoun included.
+_FAILURE = r"""(?:dropped\s+the\s+ball|
+    (?:\w+ly\s+)?(?:screwed|messed|fouled|mucked|cocked|fucked|stuffed)\s+(?:it\s+|this\s+|that\s+|
+    things\s+|everything\s+|\w+\s+)?up|botched|bungled|fumbled|blew\s+it|nuked|trashed|torched|
+    let\s+(?:us|you|me|them|the\s+customer|everyone|the\s+team)\s+down|oversold|over-?promised|
+    mis-?sold|sat\s+on|took\s+(?:[\w'-]+\s+){0,3}?down|made\s+(?:it|things|this|everything)\s+worse|
+    broke\s+(?:it|everything|production|prod|the\s+build|things|stuff)|
+    (?:did|has\s+done|have\s+done|had\s+done)\s+(?:absolutely\s+)?nothing|had\s+no\s+(?:idea|clue)|
+    (?:didn't|did\s+not)\s+know\s+what\s+(?:they|he|she)\s+(?:was|were)\s+doing|
+    (?:is|are|was|were)\s+asleep|dragged\s+(?:their|his|her|its)\s+feet|cut\s+corners|slacked\s+off|
     let\s+(?:it|this|that)\s+(?:slip|fall\s+through\s+the\s+cracks)|
-    (?:gave|told)\s+(?:you|us|them)\s+(?:the\s+)?wrong|set\s+(?:the\s+)?wrong\s+expectations|
+    left\s+(?:[\w'-]+\s+){0,3}?(?:hanging|in\s+the\s+dark|in\s+the\s+lurch|high\s+and\s+dry|
+    in\s+(?:a|such\s+a)\s+(?:\w+\s+)?(?:state|mess|shape))|
+    (?:gave|told|sent)\s+(?:(?:you|us|them|him|her)\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|bad|incorrect|
+    outdated|misleading)|set\s+(?:the\s+)?wrong\s+expectations|
     made\s+(?:promises|a\s+mess|mistakes|a\s+mistake|an\s+error|a\s+hash)|
-    (?:forgot|neglected|refused)\s+to|(?:didn't|did\s+not|never)\s+
-    bother(?:ed)?|couldn't\s+be\s+bothered|ignored|mishandled|overlooked|
+    (?:forgot|neglected|refused)\s+to|couldn't\s+be\s+bothered|(?:didn't|did\s+not|never)\s+
+    bother(?:ed)?|ignored|mishandled|overlooked|
     (?:didn't|did\s+not|never)\s+(?:test|check|tell|told|follow|read|flag|escalate|listen|reply|
-    respond|do\s+(?:their|his|her|its)\s+job)|should(?:\s+have|'ve)\s+(?:caught|tested|known|told|
-    flagged|checked|fixed|done|seen)|keeps?\s+(?:breaking|dropping|missing|ignoring|screwing)|
-    (?:is|are|was|were|has\s+been|have\s+been)\s+(?:totally\s+|completely\s+|so\s+)?(?:useless|
-    incompetent|hopeless|lazy|careless|sloppy|clueless|negligent|unreliable|a\s+mess|a\s+disaster|
-    to\s+blame|at\s+fault|asleep\s+at\s+the\s+wheel|out\s+of\s+(?:their|his|her)\s+depth|
-    responsible\s+for\s+(?:this|the|that|your)\s+(?:mess|mix-?up|screw-?up|failure|fiasco|outage|
-    delay|problem|issue|breach|bug)))"""
-_FAULT_NOUN = r"(?:fault|mistake|screw-?up|incompetence|negligence|sloppiness|carelessness|mess)"
+    respond|do\s+(?:their|his|her|its)\s+job)|
+    should(?:\s+have|'ve)\s+(?:caught|tested|known|told|flagged|checked|fixed|done|seen|noticed|
+    warned|escalated|asked|read|followed|listened|scoped|planned|reviewed)|
+    (?:should\s+never|shouldn't|should\s+not)\s+have\s+\w+|
+    keeps?\s+(?:breaking|dropping|missing|ignoring|screwing|messing|failing)|
+    (?:(?:didn't|did\s+not|never|won't|wouldn't)\s+lift(?:ed)?\s+a\s+finger)|
+    (?:get|gets|got)\s+(?:their|its|his|her)\s+act\s+together|let\s+(?:[\w'-]+\s+){0,2}?through|
+    (?:(?:is|are|was|were|has\s+been|have\s+been|had\s+been|been|got|gets|getting|became|seems?|
+    seemed)\s+|['’](?:s|re|ve)\s+(?:been\s+)?)(?:\w+ly\s+|so\s+|pretty\s+|just\s+)?(?:useless|
+    incompetent|hopeless|lazy|careless|sloppy|clueless|negligent|unreliable|unresponsive|flaky|
+    disorgani[sz]ed|incapable|a\s+nightmare|a\s+joke|impossible\s+to\s+work\s+with|MIA|AWOL|
+    missing\s+in\s+action|a\s+mess|a\s+disaster|to\s+blame|at\s+fault|asleep\s+at\s+the\s+wheel|
+    out\s+of\s+(?:their|his|her)\s+depth|responsible\s+for\s+(?:this|the|that|your)\s+(?:mess|
+    mix-?up|screw-?up|failure|fiasco|outage|delay|problem|issue|breach|bug)))"""
+# Failures only a team, vendor or partner is blamed for here: people and systems both "fail to",
+# "miss" or "lose" things, so these need a party ("support missed it"), not a name or a pronoun.
+_PARTY_FAILURE = r"""(?:broke|ruined|wrecked|missed|caused|introduced|mis[a-z]+ed|
+    lost\s+(?!(?:\w+\s+)?(?:time|hours?|days?|weeks?|months?|revenue|money|productivity|sleep|
+    business|customers|sales|trust|confidence|work)\b)(?:the|a|an|our|your|their|track|it|this|that|
+    \w+['’]s)\b|waved\s+(?:[\w'-]+\s+){0,3}?through|
+    (?:don't|doesn't|didn't|do\s+not|does\s+not|did\s+not)\s+(?:really\s+|even\s+)?(?:know|
+    understand)\s+(?:the|our|what|how|their|its|anything)\b(?![^.;!?\n]*\byet\b)|
+    double[-\s]?charged|overcharged|over-?billed|(?:completely\s+|totally\s+)?failed\s+to|
+    \w+ed\s+(?:[\w'-]+\s+){0,3}?(?:incorrectly|wrongly|badly|improperly|poorly|sloppily|wrong)|
+    (?:\w+ed|gave|put|sent|took|made|ran|chose|picked|wrote|built|set|did)\s+(?:[\w'-]+\s+){0,4}?
+    (?:the|a|an)\s+(?:wrong|bad|incorrect|broken|buggy|faulty|outdated)|
+    (?:rushed|skipped|half-?assed|cut\s+short|glossed\s+over|winged|guessed)\b|
+    (?:can't|cannot|couldn't|could\s+not)\s+(?:seem\s+to|even|handle|manage|be\s+trusted|
+    get\s+(?:their|its|his|her)\s+act)|
+    (?:pushed|shipped|released|rushed|deployed|delivered)\s+(?:(?:it|this|that|a|an|the)\s+)?
+    (?:\w+\s+)?(?:out\s+)?(?:half-baked|broken|untested|unfinished|buggy|too\s+early|without\s+testing)|
+    (?:(?:is|are|was|were|keeps?|kept)\s+)?holding\s+(?:[\w'-]+\s+){0,2}?up|
+    (?:has|have|had)\s+been\s+sitting\s+on|(?:is|are|was|were)\s+sitting\s+on|
+    (?:(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+|['’](?:s|re|ve)\s+(?:been\s+)?)
+    (?:\w+ly\s+|so\s+|too\s+)?slow\b|(?:is|are)\s+dragging\s+(?:their|its)\s+feet|
+    (?:takes?|took|taking)\s+(?:forever|ages|weeks|months|(?:\w+\s+)?(?:weeks|months))\s+to|
+    keeps?\s+(?!(?:working|improving|helping|getting\s+better|us\s+|you\s+|me\s+|them\s+))\w+ing|
+    (?:is|are|was|were)\s+(?:the|a)\s+(?:real\s+|main\s+|biggest\s+|whole\s+|only\s+)?(?:problem|
+    reason|cause|culprit|bottleneck|blocker|hold-?up|weak\s+link)|promised|
+    (?:didn't|did\s+not|never|failed\s+to|refused\s+to|refuses\s+to|won't|wouldn't|hasn't|
+    haven't)\s+(?:bother\w*\s+to\s+)?(?!(?:have|has|had|need|know|find|found|see|saw|hear|
+    receive|get|mean|say|think|expect|realise|realize|want|like|yet|been|seen|heard|happen|
+    change|stop|stopped|go|went)\b)\w+\b(?![\w\s]{0,30}\byet\b)|
+    keeps?\s+(?:stalling|delaying|breaking|slipping|failing|crashing|dropping)|
+    \w+ed\s+(?:[\w'-]+\s+){0,5}?without\s+(?:telling|testing|checking|asking|warning|notice|
+    any\s+\w+|a\s+\w+|consulting|reading|looking|reviewing|notifying|informing|confirming|
+    responding|replying|understanding|verifying|running|validating|following|doing|updating)|closed\s+(?:[\w'-]+\s+){0,2}?(?:ticket|case|P\d|issue)s?\s+
+    (?:as\s+\W?resolved|without)|
+    (?:thought|thinks|decided|figured|assumed|seems?\s+to\s+think)\s+(?:[\w'-]+\s+){0,4}?
+    (?:was|were|is|are|be)\s+(?:optional|unnecessary|someone\s+else's\s+(?:job|problem)|
+    a\s+suggestion|not\s+(?:their|his|her)\s+(?:job|problem)))"""
+_FAULT_NOUN = r"""(?:fault|doing|mistake|screw-?up|blunder|error|oversight|incompetence|
+    negligence|sloppiness|carelessness|mess|bad)"""
+_ATTRIBUTED = r"""(?:dropped|botched|bungled|fumbled|mishandled|ignored|messed\s+up|screwed\s+up|
+    caused|introduced|broken|pushed|overlooked|missed|lost|delayed|held\s+up|mis[a-z]+ed)"""
+_SIDE = rf"(?:on|from)\s+(?:the\s+)?(?:{_MODIFIERS}{_HEAD}|{_FUNCTION})(?:'s|’s)?\s+(?:side|end)\b"
+_NEGATIVE = r"""(?:another|again|outage|broke|broken|down|without|fail\w*|missed|bug|
+    as\s+usual|classic|🙄|🙃|😒|😑|🤦\S*|/s)"""
+_SARCASM = r"""(?:🙄|🙃|😒|😑|🤦\S*|(?<!\w)/s\b|\bas\s+usual\b|\byet\s+again\b|\bsurprise,?\s+surprise\b|
+    \bshocker\b|\banother\s+(?:stellar|great|fantastic|brilliant|amazing|wonderful|stunning)\b)"""
+# A party in these is the subject of the failure; one in object position ("asked support") is not.
+_SUBJECT_PATTERNS: tuple[re.Pattern[str], ...] = (
+    _rx(rf"\b{_ACTOR}(?:\s+{_GAP}|(?=['’]))(?:{_FAILURE})\b"),
+    _rx(rf"\b{_PARTY}{_CHOSEN}\s+{_GAP}{_PARTY_FAILURE}\b"),
+    _rx(rf"""\b{_ACTOR}\s+{_GAP}(?:\w+ed|put|sent|took|set|ran|did|made|gave|broke|left|forgot)\b
+        [^.;!?\n]*?,?\s+(?:which|that|and\s+that|so\s+that)(?:'s|’s|\s+is|\s+was)\s+(?:why|how|
+        what\s+(?:broke|caused))\b"""),
+)
 _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
-    _rx(rf"\b{_ACTOR}\s+(?:\w+\s+)?{_BAD_DEED}"),
-    _rx(rf"\b{_PARTY}\s+(?:\w+\s+)?{_PARTY_DEED}"),
-    _rx(rf"\b{_ACTOR}(?:'s|’s|s')\s+(?:own\s+|fault|{_FAULT_NOUN})\w*"),
+    _rx(rf"\b{_ACTOR}(?:'s|’s|s')\s+(?:own\s+)?{_FAULT_NOUN}\b"),
     _rx(
-        rf"\b(?:fault|blame)\s+(?:lies|rests|sits|is|was)\s+(?:entirely\s+|squarely\s+)?with\s+{_ACTOR}"
+        rf"""\b(?:fault|blame)\s+(?:lies|rests|sits|is|was)\s+(?:\w+ly\s+)?with\s+{_ACTOR}"""
     ),
-    _rx(rf"\bblam(?:e|ed|ing)\s+(?:it\s+on\s+|this\s+on\s+)?{_DET}?{_GROUP}"),
-    _rx(rf"\b(?:thanks\s+to|because\s+of)\s+{_ACTOR}(?:'s|’s|s')?\s+{_FAULT_NOUN}"),
-    _rx(rf"""\b(?:dropped|botched|bungled|fumbled|mishandled|ignored|messed\s+up|screwed\s+up|caused|
-        introduced|broken|mis[a-z]+ed)\s+by\s+{_ACTOR}"""),
+    _rx(rf"\bblam(?:e|ed|ing)\s+(?:it\s+on\s+|this\s+on\s+|that\s+on\s+)?{_PARTY}"),
+    _rx(rf"\b(?:thanks\s+to|because\s+of|due\s+to)\s+{_ACTOR}(?:'s|’s|s')\s+{_FAULT_NOUN}"),
+    _rx(rf"""\b(?:down\s+to|because\s+of|due\s+to|courtesy\s+of|(?:all|squarely|entirely)\s+on)\s+
+        {_PARTY}(?=\s*(?:[.,;:!?)]|$)|\s+(?:again|not|who|and|alone)\b)"""),
+    _rx(rf"\b{_ATTRIBUTED}\s+by\s+{_ACTOR}"),
+    _rx(rf"""\b(?:(?:is|are|was|were|'s|’s|lies|sits)\s+(?:\w+ly\s+|all\s+)?|(?:dropped|missed|lost|
+        broke|botched|slipped|stalled|stuck|went\s+wrong|fell\s+apart|messed\s+up|screwed\s+up|
+        failed)\s+(?:\w+\s+){{0,2}}?){_SIDE}"""),
     _rx(
-        rf"\b(?:it|this|that)\s+(?:was|is|'s)\s+{_ACTOR}\s+(?:who|that)\s+(?!\w+\s+(?:us|you)\s+(?:out|through))"
+        rf"\b(?:it|this|that)(?:\s+was|\s+is|'s|’s)\s+{_ACTOR}\s+(?:who|that)\s+(?!\w+\s+(?:us|you)\s+(?:out|through))"
     ),
     _rx(rf"""\b(?:is|was|'s)\s+(?:really\s+|actually\s+|purely\s+|entirely\s+|just\s+)?an?\s+
         (?!team\b){_GROUP}\s+(?:issue|problem|mistake|error|failure|screw-?up)\b"""),
-    _rx(rf"\bif\s+{_ACTOR}\s+had\s+(?:done|tested|listened|checked|followed|bothered)"),
+    _rx(rf"""\bif\s+{_ACTOR}\s+(?:had|'d)(?:n't|\s+not)?\s+(?:just\s+|only\s+|actually\s+)?
+        (?:done|tested|listened|checked|followed|bothered|\w+(?:\s+[\w'-]+){{0,3}}?\s+(?:properly|
+        correctly|right|carefully|on\s+time|in\s+time|first))\b"""),
     _rx(
-        rf"\b(?:that's|that\s+is|this\s+is|it's|it\s+is)\s+(?:all\s+|entirely\s+)?on\s+{_DET}?{_GROUP}"
+        rf"\b(?:that's|that\s+is|this\s+is|it's|it\s+is)\s+(?:all\s+|entirely\s+)?on\s+{_PARTY}"
     ),
     _rx(r"\b(?:their|his|her)\s+(?:own\s+)?(?:fault|screw-?up|mess)\b"),
     _rx(rf"""\b{_PARTY}(?:'s|’s|s')\s+(?:sloppy|poor|shoddy|bad|terrible|careless|lazy|buggy|broken)\s+\w+
@@ -165,41 +242,119 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
         (?:garbage|trash|a\s+mess|terrible|awful|broken|sloppy|buggy)"""),
     _rx(rf"""\b(?:no\s+one|nobody)\s+(?:in|on|from|at)\s+{_PARTY}\s+(?:bothered|thought|cared|checked|
         tested|noticed)"""),
+    _rx(rf"\b(?:typical|classic|trust|leave\s+it\s+to)\s+{_PARTY}\b"),
+    _rx(rf"\bwhat\s+happens\s+when\s+{_PARTY}"),
+    _rx(rf"\b(?:fault|doing|mistake|error|failure|negligence)\s+of\s+{_PARTY}"),
+    _rx(rf"""\b{_PARTY}\b[^.;!?\n]*?,?\s+(?:so|which\s+is\s+why|that's\s+why|and\s+that's\s+why)\s+
+        [^.;!?\n]*?\b(?:got|were|was|have\s+been|has\s+been|went)\s+(?:\w+ly\s+)?(?:mishandled|lost|
+        ignored|dropped|missed|botched|stuck|broken|misrouted|overlooked|wrong|mis[a-z]+ed)\b"""),
+    _rx(rf"\b{_ACTOR},?\s+who\s+{_GAP}(?:{_FAILURE}|{_PARTY_FAILURE})\b"),
+    _rx(rf"""\b{_PARTY}(?:'s|’s)\s+(?:call|decision|idea|choice)\b(?=[^.!?\n]*\b(?:without|not\s+to|
+        skip|rush|ignore|cut)\w*)"""),
+    _rx(rf"\b(?:no\s+one|nobody)\s+(?:there|over\s+there|on\s+their\s+(?:end|side))\s+\w+"),
+    _rx(rf"\b{_PARTY}\b(?=[^.!?\n]*{_SARCASM})|{_SARCASM}[^.!?\n]*?\b{_PARTY}\b"),
+    _rx(rf"""\b(?:(?:great|nice|good|fantastic|stellar|brilliant|amazing|awesome|excellent|super)\s+
+        (?:job|work|going|stuff)|well\s+done|thanks(?:\s+a\s+lot|\s+so\s+much|\s+again)?|kudos)
+        ,?\s+(?:to\s+)?{_PARTY}\b(?=[^.!?\n]*{_NEGATIVE})"""),
     _rx(
-        r"\b(?:not|wasn't|isn't)\s+(?:my|our)\s+(?:fault|doing|problem)|\bdon't\s+blame\s+(?:me|us)\b|"
-        r"\bnothing\s+to\s+do\s+with\s+(?:me|us|my\s+team)\b"
+        r"\b(?:not|wasn't|isn't)\s+(?:my|our)\s+(?:fault|doing|problem|mistake)|\bdon't\s+blame\s+"
+        r"(?:me|us)\b|\bnothing\s+to\s+do\s+with\s+(?:me|us|my\s+team)\b|"
+        r"\b(?:it|this|that)\s+(?:wasn't|was\s+not)\s+(?:us|me|on\s+us|on\s+me)\b"
     ),
 )
 _BLAME_NEGATED = _rx(r"(?:\bnot|\bnever|n't|\bno\s+one|\bnobody|\bwithout)\s+(?:\w+\s+){0,2}$")
-_OWN_TEAM = _rx(r"\b(?:our|my|we\s+as\s+a|as\s+a)\s+(?:whole\s+|entire\s+)?$")
-_NOT_BLAME_ACTOR = _rx(
-    r"^(?:we|I|us|our\s+team|everyone|(?:no\s+one|nobody)(?!\s+(?:in|on|from|at)\b))\b"
+# "asked support", "told engineering", "with the vendor": the party is an object, not the subject.
+_OBJECT_POSITION = _rx(
+    r"""\b(?:to|for|with|from|about|by|at|of|than|asked|told|tell|pinged|called|emailed|cc'd|
+    thanked|praised|thank|ask|like)\s+$"""
+)
+_OWN_TEAM = _rx(r"(?:\b(?:our|my)\s+(?:whole\s+|entire\s+|own\s+)?|\bthe\s+(?:whole|entire)\s+|\bas\s+a\s+)$")
+_OWNER = _rx(
+    r"""^(?:we|I|us|everyone|(?:(?:our|my|the)\s+(?:whole\s+|entire\s+|own\s+)?|we\s+as\s+a\s+)team\b
+    (?!\s*-)|(?:no\s+one|nobody)(?!\s+(?:in|on|from|at|there|over)\b))\b"""
 )
 
 
 def _blame(text: str) -> Iterator[Finding]:
-    for pattern in _BLAME_PATTERNS:
-        for m in pattern.finditer(text):
+    for pattern in (*_SUBJECT_PATTERNS, *_BLAME_PATTERNS):
+        pos = 0
+        while m := pattern.search(text, pos):
+            pos = m.start() + 1
             before = text[max(0, m.start() - 30) : m.start()]
-            if _BLAME_NEGATED.search(before) and not m.group(0).lower().startswith(
-                ("not", "don't")
-            ):
+            quote = m.group(0)
+            if _BLAME_NEGATED.search(before) and not quote.lower().startswith(("not", "don't")):
                 continue
-            if _NOT_BLAME_ACTOR.match(m.group(0)):
+            owner = _OWNER.match(quote)
+            if owner:
+                pos = m.start() + max(1, owner.end())
+                continue  # "we", "I", "my team", "no one": ownership, not blame
+            if quote.lower().startswith("team") and _OWN_TEAM.search(before):
+                continue  # "our whole team", "we as a team"
+            if pattern in _SUBJECT_PATTERNS and _OBJECT_POSITION.search(before):
                 continue
-            if m.group(0).lower().startswith("team") and _OWN_TEAM.search(before):
-                continue  # "our whole team dropped the ball" takes ownership
+            pos = m.end()
             yield Finding(
                 code="blame",
-                quote=m.group(0),
+                quote=quote.rstrip(" ,"),
                 message=(
                     "This puts the fault on someone else. Speak for the company and take "
                     "ownership; describe what happened, not who failed."
                 ),
                 gotcha=GOTCHAS["blame"],
                 start=m.start(),
-                end=m.end(),
+                end=m.start() + len(quote.rstrip(" ,")),
             )
+
+
+# --- Reported speech --------------------------------------------------------------------------
+# What the customer said, wants or complained about is not the rep's blame or promise: "Dana said
+# support ignored them", "They want a guarantee", a quotation, a quoted email line.
+
+_REPORTING = _rx(
+    r"""\b(?:also\s+|just\s+|even\s+|literally\s+|basically\s+|keeps?\s+|kept\s+|then\s+)?
+    (?:said|says|say|(?:wrote|writes|write|mentioned|put\s+it)(?=\s*[:,"“]|\s+that\b|\s+in\s+(?:the|their|an?)\s+
+    (?:email|ticket|message|note|reply|chat))|told\s+(?:me|us|him|her|them)|tells\s+(?:me|us)|claims?|
+    claimed|complained|complains|feels?|felt|thinks?|believes?|believed|insists?|
+    insisted|alleges?|alleged|argues?|argued|accused\s+(?:\w+\s+){1,2}?of|asked\s+(?:for|whether|
+    if|why|about)|asks\s+(?:for|whether|if|why|about)|wants?|wanted|demands?|demanded|expects?|
+    expected|(?:is|are|was|were)\s+(?:asking|saying|demanding|expecting|complaining|claiming|
+    convinced|insisting|pushing)(?:\s+for)?|(?:is|are|was|were)\s+asking\s+for|
+    would\s+like|'d\s+like)\b(?:\s+(?:that|to))?(?:\s*:)?"""
+)
+_SPEAKER_IS_REP = _rx(
+    r"""\b(?:I|we|I've|we've|I'd|we'd|I'm|we're|I'll|we'll)\s+(?:\w+ly\s+|do\s+|don't\s+|did\s+|
+    also\s+|just\s+|still\s+|kind\s+of\s+|sort\s+of\s+)?$|^\s*$"""
+)
+_ACCORDING = _rx(r"\b(?:according\s+to|per)\s+(?!(?:me|us|my|our)\b)[^,.;:!?\n]{1,40},")
+_QUOTATION = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|^[ \t]*>.*$", re.MULTILINE)
+
+
+def _reported(text: str) -> list[tuple[int, int]]:
+    """Spans of the text that report someone else's words (not the rep's own)."""
+    spans = [
+        (m.start(), m.end())
+        for m in _QUOTATION.finditer(text)
+        if m.end() - m.start() < 0.9 * len(text.strip())
+    ]
+    for s_start, s_end in sentences(text):
+        for c_start, c_end in clauses(text, s_start, s_end):
+            for m in _REPORTING.finditer(text, c_start, c_end):
+                if not _SPEAKER_IS_REP.search(text[c_start : m.start()]):
+                    spans.append((m.end(), c_end))
+                    break
+            for m in _ACCORDING.finditer(text, c_start, c_end):
+                spans.append((m.end(), c_end))
+    return spans
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text with the spans blanked, so offsets (and verbatim quotes) stay the same."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = " " if chars[i] not in ".!?" else chars[i]
+    return "".join(chars)
 
 
 # --- Over-promising ---------------------------------------------------------------------------
@@ -223,16 +378,26 @@ DATE = _rx(
     |(?:next|this|within\s+the\s+next|by\s+next)\s+(?:week|month|quarter|sprint|release|build|version|
     patch|update|few\s+days)|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)
     |(?:within|in|inside)\s+{_NUMWORD}\s+(?:business\s+|working\s+)?(?:hours?|days?|weeks?|months?)
+    |(?:in|for|by)\s+the\s+(?:{_MONTH}|may)\s+(?:release|build|update|version|patch|drop|sprint)
+    |within\s+(?:the|a|one)\s+(?:hour|day|week|month)|by\s+the\s+weekend
+    |before\s+(?:your|the|their|our)\s+(?:[\w-]+\s+){0,2}?(?:launch|go-?live|deadline|meeting|
+    renewal|event|cutover|audit|demo|review|kickoff|trip|conference|close|peak|season|cycle|window|
+    migration|rollout|busy\s+period)
     |\b[1-4]Q\b|\bQ[1-4]\b|\bETA\b)"""
 )
 MONEY = _rx(
-    r"""\b(?:(?:service\s+)?credits?|discount(?:s|ed)?|refund(?:s|ed)?|reimburs\w*|compensat\w*|
+    r"""\b(?:(?:service\s+)?credit(?:s|ed|ing)?|discount\w*|refund\w*|reimburs\w*|compensat\w*|
     rebates?|money\s+back|free\s+(?:of\s+charge|months?|upgrades?|seats?|licen[cs]es?|year|support|
     service|extension|add-?on)|(?:\w+\s+)?months?\s+(?:for\s+)?free|at\s+no\s+(?:extra\s+|additional\s+)?
     (?:cost|charge)|waiv(?:e|ed|ing)|on\s+the\s+house|\d+\s?%\s+off|[$€£]\s?\d[\d,.]*k?\s+off|
     price\s+(?:cut|reduction|freeze|match)|match\s+(?:the|their|your)\s+(?:\w+'s\s+)?price|
     write[-\s]off|comp(?:ed|ing)?\s+(?:you|them|the)|for\s+free|free\s+of\s+charge|
-    no\s+charge\s+for|(?:won't|will\s+not|not)\s+(?:be\s+)?charg(?:e|ed))\b"""
+    no\s+charge\s+for|(?:won't|will\s+not|not)\s+(?:be\s+)?charg(?:e|ed)|half\s+(?:price|off)|
+    throw(?:ing)?\s+in|thrown\s+in|free\s+for\s+(?:a|an|one|two|three|six|twelve|\d+|the)\s+\w+|
+    \d+\s?%\s+(?:discount|reduction|cheaper|less)|cover\s+(?:the|your|their)\s+(?:cost|costs|bill|
+    fees?)|pick\s+up\s+the\s+(?:tab|cost|bill)|eat\s+the\s+cost|price\s+lock|lock\s+in\s+(?:your|the|a)\s+
+    (?:\w+\s+)?(?:price|rate)|(?:price|rate|pricing)\s+(?:will\s+)?(?:stay|remain)s?\s+(?:the\s+same|
+    flat|locked|fixed|unchanged))\b"""
 )
 _COMMIT = _rx(
     r"""\b(?:I|we|you|they)\s*(?:'ll|’ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|
@@ -244,14 +409,19 @@ _COMMIT = _rx(
     |\b(?:I|we|you|they)\s+(?:won't|will\s+not)\b|\bexpect\b
     |\b(?:I|we|you|they)(?:'d|\s+would)\s+(?:give|offer|get|receive|apply|have|waive|refund|credit|
     provide|extend|throw|see)\b
-    |\b(?:I'm|I\s+am|we're|we\s+are)\s+committed\s+to\b|\b(?:I|we)\s+commit\s+to\b
+    |\b(?:I'm|I\s+am|we're|we\s+are|has|have|is|are)\s+committed\s+to\b|\b(?:I|we)\s+commit\s+to\b
+    |\b(?:we|I)\s+can\s+do\b|\bno\s+questions\s+asked\b|\bno\s+strings\s+attached\b
+    |\b(?:is|are|'s)\s+on\s+(?:us|me|the\s+house)\b|\bdone\s+deal\b
+    |\bconsider\s+(?:it|this|that|(?:the|your)\s+(?:[\w-]+\s+){0,4}?)\s*(?:done|waived|credited|
+    refunded|sorted|handled|covered|removed|cancell?ed)\b|\b(?:goes|go)\s+live\b|\b(?:ships|lands|launches)\b
+    |\b(?:is|are|'s)\s+(?:\w+ly\s+)?(?:landing|shipping|going\s+live|launching)\b
     |\b(?:I've|we've|I\s+have|we\s+have)\s+(?:already\s+)?(?:approved|arranged|authori[sz]ed|secured|
     applied|issued|added|processed)\b
     |\b(?:is|are)\s+(?:going\s+out|shipping|landing|rolling\s+out|being\s+(?:deployed|released|shipped))\b
     |\b(?:is|are|will\s+be)\s+(?:scheduled|planned|expected|due|set)\s+(?:for|to|by|on)\b
     |\bshould\s+be\s+(?:fixed|resolved|ready|live|done|deployed|shipped|restored|available|working|
     in\s+place|back)\b|\bETA\b
-    |\b(?:will|'ll)\s+(?:definitely\s+|certainly\s+)?(?:be\s+)?(?:fixed|resolved|ready|live|done|
+    |\b(?:will|'ll)\s+(?:\w+ly\s+)?(?:be\s+)?(?:\w+ly\s+)?(?:fixed|resolved|ready|live|done|
     deployed|shipped|restored|available|working|in\s+place|applied|issued|credited|refunded|waived|
     released|patched|back)\b"""
 )
@@ -265,7 +435,13 @@ COMMUNICATION = _rx(
     schedule|set\s+up\s+(?:a|the)\s+(?:call|meeting|time)|join|sync|chat|hear\s+(?:from|back)|
     confirm\s+(?:receipt|the\s+time|a\s+time)|status|
     (?:send|share)\s+(?:you\s+|over\s+)?(?:an?\s+|the\s+|my\s+|our\s+)?(?:rca|root\s+cause\s+analysis|
-    report|write-?up|plan|timeline|notes|minutes|findings|action\s+plan))\b"""
+    report|write-?up|plan|timeline|notes|minutes|findings|action\s+plan)
+    |(?:send|share|forward|email)\s+(?:you|over|them|it|this|that|a|an|the|my|our|their|some|what)\b
+    (?!\s+(?:\w+\s+){0,2}?(?:patch|fix|hotfix|build|feature|version|release|refund|credit)\b)
+    |come\s+back\s+to|get\s+back\s+to|walk\s+(?:you\s+|them\s+)?through|go\s+(?:over|through)\s+
+    (?:it|this|that|the|them)|brief\s+(?:you|them)|be\s+in\s+touch|loop\s+(?:you|them)\s+in|revert|
+    review\s+(?:it|this|that|the\s+\w+)\s+with\s+you|show\s+you|chase|nudge|ping|escalate|
+    push\s+(?:them|for|engineering|\w+\s+for)|ask\s+(?:them|him|her|\w+)\s+(?:for|to))\b"""
 )
 GUARANTEE = _rx(
     r"""\b(?:I|we)\s+(?:absolutely\s+|can\s+|do\s+|hereby\s+|personally\s+)?(?:guarantee|promise)\b
@@ -274,13 +450,21 @@ GUARANTEE = _rx(
     |\b(?:I|we)\s+give\s+you\s+(?:my|our)\s+word\b|\bpermanently\s+(?:fixed|resolved|solved)\b
     |\b(?:fixed|resolved|solved)\s+for\s+good\b|\bno\s+more\s+(?:outages|downtime|incidents|bugs)\b
     |\b(?:will|'ll)\s+(?:definitely|certainly|absolutely|surely)\s+(?:be|have|get|fix|resolve|work)
-    |\bconsider\s+it\s+done\b|\blast\s+time\s+(?:this|it)\s+(?:will\s+)?happens?\b
+    |\bconsider\s+it\s+done\b|\b(?:I|we)\s+(?:can\s+)?assure\s+you\b
+    |\b(?:won't|will\s+not|never)\s+(?:have|see|get|experience|face|hit|suffer)\s+(?:any\s+)?
+    (?:more|further)\s+(?:outages|downtime|incidents|issues|problems|disruptions?|bugs|errors)\b
+    |\bthere(?:'ll|\s+will)\s+be\s+no\s+(?:more|further)\s+\w+|\b(?:I|we)(?:'ll|\s+will)\s+make\s+sure\s+of\s+it\b
+    |\b(?:will|'ll)\s+(?:see|have|get|experience)\s+(?:zero|no)\s+(?:more\s+)?(?:downtime|outages?|
+    incidents?|bugs|errors|issues|problems|disruptions?)\b|\b(?:zero|no)\s+(?:more\s+)?(?:downtime|
+    outages?|incidents?|bugs|errors|issues|problems)\s+(?:from\s+now\s+on|going\s+forward|ever\s+again)|\blast\s+time\s+(?:this|it|you(?:'ll|\s+will)?)\s+(?:will\s+)?(?:ever\s+)?(?:happens?|see|
+    experience|hit|have|get)\b
     |\b(?:I|we)(?:'ll|\s+will)\s+(?:personally\s+)?(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|this|the\s+\w+)
     (?:\s+is|\s+gets|\s+will\s+be|'s)\s+(?:fixed|resolved|sorted|working|done)"""
 )
 NEVER_AGAIN = _rx(
     r"""\b(?:never|won't|wont|will\s+not|doesn't|does\s+not|not)\s+(?:ever\s+)?(?:happen|occur|recur|
-    break|fail|go\s+down|crash|be\s+an\s+issue)s?\s+again\b|\bnever\s+again\b|\bwon't\s+(?:ever\s+)?(?:recur|repeat)\b|\bnever\s+(?:recur|repeat)s?\b"""
+    break|fail|go\s+down|crash|be\s+(?:an?\s+)?(?:issue|problem|concern))s?\s+again\b|\bnever\s+again\b|\b(?:never|won't|will\s+not)\s+(?:ever\s+)?(?:see|have|experience|hit|get|face)\s+
+    (?:this|that|it|the\s+\w+|these\s+\w+|this\s+\w+)\s+again\b|\bwon't\s+(?:ever\s+)?(?:recur|repeat)\b|\bnever\s+(?:recur|repeat)s?\b"""
 )
 _OUTCOME = _rx(
     r"\b(?:fix|fixed|resolv\w*|ship\w*|deliver\w*|restor\w*|work(?:s|ing)?|solv\w*|patch\w*|"
@@ -289,12 +473,44 @@ _OUTCOME = _rx(
 _HEDGE = _rx(
     r"""\b(?:can't|cannot|can\s+not|won't|will\s+not|wouldn't|would\s+not|unable\s+to|not\s+able\s+to|
     not\s+in\s+a\s+position\s+to|don't|do\s+not|never|not\s+going\s+to|refuse\s+to|avoid|
-    isn't\s+something|is\s+not\s+something|rather\s+not)\s+(?:\w+\s+){0,3}?(?:promise|promising|
+    (?:isn't|is\s+not|aren't|are\s+not|wasn't|not)\s+something|rather\s+not)\s+(?:\w+\s+){0,3}?(?:promise|promising|
     guarantee|guaranteeing|commit|committing|offer|offering|give|provide|confirm|predict|put\s+a\s+date|
     quote|name|say|approve)\b|\b(?:no|without(?:\s+any)?)\s+(?:promises?|guarantees?|commitments?)\b
     |\bnot\s+(?:yet\s+)?(?:authori[sz]ed|approved)\b|\b(?:once|until|if|unless)\s+(?:it\s+is\s+|it's\s+|
-    we\s+have\s+|we've\s+|I\s+have\s+|I've\s+)?(?:approved|authori[sz]ed|confirmed)\b"""
+    we\s+have\s+|we've\s+|I\s+have\s+|I've\s+)?(?:approved|authori[sz]ed|confirmed)\b
+    |\b(?:whether|if)\s+(?:we|I)\s+(?:can|could|should|may|might|would)\b
+    |\b(?:need|needs|have|has|had)\s+to\s+(?:check|ask|confirm|clear|run\s+(?:it|this|that|\w+)\s+
+    (?:past|by)|get\s+(?:it|this|that)\s+(?:approved|cleared|signed\s+off))\b
+    |\b(?:has|have|would\s+have)\s+to\s+be\s+(?:cleared|approved|signed\s+off|authori[sz]ed)\b
+    |\bbefore\s+(?:I|we)\s+can\s+(?:offer|promise|commit|confirm|give)\b
+    |\b(?:need|needs|get|getting|seek|seeking|request|requesting|asking\s+for|ask\s+for|want)\s+
+    (?:\w+\s+){0,2}?(?:approval|sign[-\s]?off|a\s+decision|authori[sz]ation|permission|the\s+go-?ahead)\b
+    """
 )
+# Softer hedges take a delivery date out of the promise ("we're aiming for Friday").
+_SOFT_HEDGE = _rx(
+    r"""\b(?:hope|hoping|hopefully|aim|aiming|target\w*|tentative\w*|estimat\w*|best\s+guess|
+    might|may\s+(?:be|slip|change|move|take|need|not)|could\s+(?:slip|change|move)|can\s+move|
+    subject\s+to|assuming|if\s+all\s+goes|not\s+(?:final|confirmed|firm)|provisional\w*|
+    likely|probably|ideally|try(?:ing)?\s+to|working\s+towards?)\b"""
+)
+# An outcome the rep does not control, stated as settled ("it will be fixed", "ships Monday").
+_FIRM_OUTCOME = _rx(
+    r"""\b(?:will|'ll|’ll|shall|is\s+going\s+to|are\s+going\s+to|gonna)\s+(?:\w+ly\s+)?(?:be\s+|
+    get\s+(?:it|this|that)\s+)?(?:\w+ly\s+)?(?:fixed|resolved|ready|live|done|deployed|shipped|
+    restored|available|working|back|in\s+place|released|patched|sorted|solved|completed?|land|ship|
+    go\s+live|launch|deliver|provide|finish|roll\s+out|rolled\s+out|gone|stable)\b|\b(?:will|'ll|’ll)\s+have\s+(?:it|the\s+(?:fix|feature|patch|update|release|
+    build|integration|export|tool|upgrade))\b|\b(?:goes|go)\s+live\b|\b(?:ships|lands|launches)\b
+    |\b(?:is|are|'s)\s+(?:\w+ly\s+)?(?:landing|shipping|going\s+live|launching)\b
+    |\bcommitted\s+to\s+(?:a|the)\s+(?:fix|date|release|delivery|patch)\b"""
+)
+_CERTAIN = _rx(
+    r"""\b(?:definitely|certainly|absolutely|surely|for\s+sure|no\s+question|no\s+doubt|
+    without\s+(?:a\s+)?doubt|100\s?%|trust\s+me|count\s+on\s+(?:it|me|us|that)|
+    (?:I'm|I\s+am|we're|we\s+are)\s+(?:\w+ly\s+)?(?:certain|sure|confident|positive)|
+    I\s+know\s+for\s+(?:a\s+fact|sure))"""
+)
+_SUBORDINATE = _rx(r"\b(?:whether|if|once|when|until|as\s+soon\s+as|after)\b[^,;]*$")
 _PERMISSION_QUESTION = _rx(r"^(?:so\s+)?(?:can|could|should|may|would|shall|do|will)\s+(?:we|I)\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -378,7 +594,11 @@ def _promise_reason(clause: str, authorised: Sequence[str]) -> str | None:
             f"'{money.group(0)}' is not in the case's authorised commitments. Get it approved "
             "before you offer it, or leave it out."
         )
-    guarantee = GUARANTEE.search(clause)
+    firm = next(
+        (m for m in _FIRM_OUTCOME.finditer(clause) if not _SUBORDINATE.search(clause[: m.start()])),
+        None,
+    )
+    guarantee = GUARANTEE.search(clause) or (_CERTAIN.search(clause) if firm else None)
     outcome_free_talk = talks and not _OUTCOME.search(clause)
     if (
         guarantee
@@ -392,8 +612,8 @@ def _promise_reason(clause: str, authorised: Sequence[str]) -> str | None:
     date = DATE.search(clause)
     if (
         date
-        and not talks
-        and _COMMIT.search(clause)
+        and (firm or (not talks and _COMMIT.search(clause)))
+        and not _SOFT_HEDGE.search(clause)
         and not authorised_covers(clause, date.group(0), authorised)
     ):
         return (
@@ -447,7 +667,11 @@ def _first_sentence(text: str) -> tuple[int, int]:
 def check(text: str, kind: Kind = "any", authorised: Iterable[str] = ()) -> list[Finding]:
     """Every finding on `text`, in order of position; one per code and span."""
     allowed = [a for a in authorised if a and a.strip()]
-    findings: list[Finding] = [*_blame(text), *_over_promises(text, allowed)]
+    own = _mask(text, _reported(text))
+    findings: list[Finding] = [
+        f.model_copy(update={"quote": text[f.start : f.end]})
+        for f in (*_blame(own), *_over_promises(own, allowed))
+    ]
     if kind == "customer" and not _ACKNOWLEDGE.search(text):
         start, end = _first_sentence(text)
         findings.append(

@@ -108,7 +108,10 @@ def test_sentences_are_verbatim_and_respect_wrapped_lines() -> None:
         "If this is not fixed we will cancel.\nHi,\nThanks"
     )
     parts = sentences(block)
-    assert parts[0] == "Unfortunately the dashboard is still broken and my team\ncannot export the report."
+    assert (
+        parts[0]
+        == "Unfortunately the dashboard is still broken and my team\ncannot export the report."
+    )
     assert "If this is not fixed we will cancel." in parts
     assert all(p in block for p in parts)
 

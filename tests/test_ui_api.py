@@ -155,8 +155,9 @@ def test_login_is_required_when_configured(app_settings: Settings) -> None:
         with pytest.raises(Exception):  # noqa: B017  (gradio_client raises a bare ValueError)
             Client(address, verbose=False, auth=("rep", "wrong"))
         client = Client(address, verbose=False, auth=("rep", "s3cret-pass"))
-        assert client.predict(email="Thanks, the invoice arrived.", api_name="/triage")[
-            "decision"
-        ] == "handle"
+        assert (
+            client.predict(email="Thanks, the invoice arrived.", api_name="/triage")["decision"]
+            == "handle"
+        )
     finally:
         demo.close()

@@ -326,7 +326,7 @@ class LLMTriageEngine(TriageEngine):
     def _ask_model(self, item: Prepared) -> Proposal:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        from coach.models import build_chat_model
+        from coach.models import invoke_structured
         from coach.privacy import Redaction, redact
         from coach.prompts import render
 
@@ -347,11 +347,11 @@ class LLMTriageEngine(TriageEngine):
             newest=_defang(newest),
             history=_defang(history),
         )
-        model = build_chat_model(self.settings, streaming=False)
-        structured: Any = model.with_structured_output(TriageProposal)
-        answer = structured.invoke([SystemMessage(content=system), HumanMessage(content=user)])
-        if not isinstance(answer, TriageProposal):
-            answer = TriageProposal.model_validate(answer)
+        answer = invoke_structured(
+            [SystemMessage(content=system), HumanMessage(content=user)],
+            TriageProposal,
+            self.settings,
+        )
         signals = [
             Signal(type=s.type, evidence=redaction.restore(s.evidence), score=1.0, source="model")
             for s in answer.signals

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MAX_SEMANTIC_SENTENCES = 40  # the first sentences of a message carry its point
-MIN_SEMANTIC_WORDS = 3
+MIN_SEMANTIC_WORDS = 4
 
 # Signals that make "venting" wrong by definition: a threat, or an ask beyond the issue itself.
 _NOT_VENTING = {
@@ -142,8 +142,18 @@ _GRATITUDE = re.compile(
 )
 
 
+_CLOSED = re.compile(
+    r"\b((consider|considers|considered) (this|the matter|the issue|it|the case) (closed|settled|"
+    r"resolved)|matter is (closed|settled)|(not|no) (be )?(taking|take|pursue|pursuing) (any )?"
+    r"further action|no further action)\b",
+    re.IGNORECASE,
+)
+
+
 def is_resolution(text: str) -> bool:
-    """ "It's fixed now, thanks": a problem word in such a sentence is not a current signal."""
+    """"It's fixed now, thanks": a problem word in such a sentence is not a current signal."""
+    if _CLOSED.search(text):
+        return True
     return bool(_RESOLVED.search(text)) and not _STILL.search(text)
 
 
@@ -269,6 +279,7 @@ class SemanticMatcher:
         self.low_threshold = float(data.get("low_threshold", self.threshold))
         self.low_margin = float(data.get("low_margin", self.margin))
         self.negated_margin = float(data.get("negated_margin", 0.15))
+        self.negated_probability_bonus = float(data.get("negated_probability_bonus", 0.15))
         self.thresholds = {k: float(v) for k, v in (data.get("thresholds") or {}).items()}
         texts: list[str] = []
         labels: list[int] = []
@@ -332,11 +343,12 @@ class SemanticMatcher:
         clear = score >= self.low_threshold and score >= none + max(margin, self.low_margin)
         if strong or clear:
             return [(name, score)]
-        if probs is not None and not strict:
+        if probs is not None:
             j = int(probs.argmax())
+            needed = self.min_probability + (self.negated_probability_bonus if strict else 0.0)
             if (
                 j < len(self.labels) - 1
-                and float(probs[j]) >= self.min_probability
+                and float(probs[j]) >= needed
                 and float(row[j]) >= self.min_similarity
                 and float(row[j]) > float(row[-1])
             ):

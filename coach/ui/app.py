@@ -88,7 +88,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                             "tell you whether to escalate, and help you write the brief."
                         ),
                     )
-                    with gr.Row(equal_height=True):
+                    with gr.Row(equal_height=False):
                         box = gr.Textbox(
                             show_label=False,
                             placeholder="What is happening with the customer?",

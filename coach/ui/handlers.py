@@ -292,11 +292,8 @@ def seed_from_triage(session: Session) -> tuple[str, str]:
     triage = session.get("triage")
     if not triage:
         return "", render.notice("Triage an email first, then continue in the coach.")
-    verdict = "escalate" if triage["decision"] == "escalate" else "handle it myself"
-    text = (
-        f"A customer sent me this email. Triage says {verdict} (urgency {triage['urgency']}). "
-        "Help me work out what to do and prepare.\n\n---\n" + session["email"][:MAX_SEED_CHARS]
-    )
+    # The email alone, plainly introduced: any wording of ours would be read as case facts.
+    text = "Here is the customer's email:\n\n" + session["email"][:MAX_SEED_CHARS]
     return text, ""
 
 

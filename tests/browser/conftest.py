@@ -94,7 +94,7 @@ class Shots:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Shots:
-    return Shots(request.node.name.removeprefix("test_"))
+    return Shots(request.node.originalname.removeprefix("test_"))
 
 
 @pytest.fixture
