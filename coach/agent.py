@@ -195,12 +195,13 @@ def _norm(text: str) -> str:
 def own_words(text: str, sources: list[str]) -> str:
     """The reply without what it quotes from the conversation (the customer's email, the rep's
     words, a tool's result): quoting a demand is not making it. A quote found nowhere in the
-    conversation is the coach's own wording and stays."""
+    conversation is the coach's own wording ("send them this: '...'"), so its quote marks go
+    and the guardrails read it as such."""
     said = _norm("\n".join(sources))
 
     def drop(m: re.Match[str]) -> str:
         quoted = next(g for g in m.groups() if g is not None)
-        return " " if _norm(quoted) in said else m.group(0)
+        return " " if _norm(quoted) in said else quoted
 
     return _QUOTED.sub(drop, text)
 

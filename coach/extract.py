@@ -143,6 +143,13 @@ CUSTOMER_THING = re.compile(
     r"account|contract|deal|rollout|roll-out|migration|integration|project|implementation|"
     r"onboarding|upgrade|deployment|relationship|opportunity|rfp|go-live|launch)\b"
 )
+# "a situation at Globex", "trouble with Initech", "Umbrella (our biggest account) ..."
+CUSTOMER_CONTEXT = re.compile(
+    r"\b(?i:situation|problem|issue|issues|trouble|escalation|mess|fire|headache|incident|outage|"
+    r"complaint|dealing|struggling|customer|client|account|deal|renewal)\s+(?:with|at|over\s+at|"
+    r"for|from)\s+(?P<name>" + _NAME + r")\b"
+    r"|^(?P<lead>" + _NAME + r")\s*(?:[,:(]|\s[-–—]\s)"
+)
 # "the owner of Maple Street Bakery", "a teacher at Juniper Schools"
 CUSTOMER_ROLE_OF = re.compile(
     r"\b(?i:owner|founder|ceo|cto|cfo|coo|cio|ciso|vp|head(?:\s+of\s+\w+)?|director|admin|"
@@ -177,7 +184,10 @@ NOT_NAMES = {
     "looking", "kept", "turned", "renewal", "haven", "hasn", "didn", "someone", "anyway",
     "sorry", "correction", "update", "fyi", "re", "fwd", "looping", "pinged", "told", "called",
     "need", "needs", "hoping", "waiting", "until", "honestly", "good", "great", "sure", "thank",
-    "please", "any", "some", "every", "each", "none",
+    "please", "any", "some", "every", "each", "none", "context", "background", "question",
+    "problem", "situation", "summary", "note", "however", "meanwhile", "status", "issue", "help",
+    "urgent", "heads", "long", "short", "story", "bottom", "first", "second", "finally",
+    "today's", "ugh", "sigh", "hmm", "right", "agreed", "correct", "cheers",
 }  # fmt: skip
 
 PROBLEM_WORDS = re.compile(
@@ -233,11 +243,11 @@ _THEY = (
     r"(?:they|he|she|the\s+customer|the\s+client|customer|client|their\s+(?:[\w-]+\s+){0,2}?"
     r"(?:team|cto|ceo|cfo|coo|cio|ciso|vp|director|head|lead|champion|admin|buyer|manager|owner|"
     r"contact|users?|people|it|ops|procurement|legal|board|leadership|exec\w*|sponsor|side)"
-    r"|(?-i:[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2}))"
+    r"|(?-i:(?!(?:I|We|My|Our|Us|You|Your)\b)[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2}))"
 )
 _CUST = (
     r"(?:them|him|her|the\s+customer|the\s+client|their\s+(?!own\b)[\w-]+|"
-    r"(?-i:[A-Z][\w&.-]+)(?!\s+(?:manager|boss)))"
+    r"(?-i:(?!(?:I|We|My|Our|Us|You|Your)\b)[A-Z][\w&.-]+)(?!\s+(?:manager|boss)))"
 )
 _MGR = (
     r"(?:my|our)\s+(?:[\w-]+\s+)?(?:manager|boss|lead|director|vp|rvp|avp|svp|head\s+of\s+\w+|"
@@ -325,7 +335,11 @@ MONEY = re.compile(
     r"\brevenue\b|\bpipeline\b|\bexpansion\b|\bupsell\b|\breference\s+(?:customer|account)\b|"
     r"\b(?:largest|biggest|top|key|strategic|flagship)\s+(?:\w+\s+)?(?:customer|account|client|logo)s?\b|"
     r"\blogo\b|\b\d[\d,.]*\s*(?:users|seats|licen[cs]es|devices|locations|sites|stores|employees|"
-    r"agents|endpoints)\b|\bquota\b|\bbook\s+of\s+business\b|\bmulti[-\s]?year\b|\bwallet\b",
+    r"agents|endpoints)\b|\bquota\b|\bbook\s+of\s+business\b|\bmulti[-\s]?year\b|\bwallet\b|"
+    r"\b(?:big|large|huge|major|important|significant|sizeable|marquee|lighthouse)\s+(?:customer|"
+    r"account|client|deal|logo)s?\b|\b(?:five|six|seven|eight)[-\s]figure\b|\bhalf\s+a\s+million\b|"
+    r"\b(?:contract|annual|deal|account)\s+value\b|\bcase\s+study\b|\breferenceable\b|"
+    r"\b(?:per|a|each)\s+(?:year|month|annum)\b|\bannually\b|\bheadcount\b",
     _F,
 )
 _ASK_TARGET = (
@@ -337,10 +351,17 @@ _ASK_TARGET = (
 _PARTS["ASK_TARGET"] = _ASK_TARGET
 ASK = _rx(
     r"<LEAD>(?:i|we)(?:'d|'ll|'m|\s+would|\s+will|\s+really|\s+just|\s+urgently|\s+probably"
-    r"|\s+definitely|\s+also|\s+am|\s+are)*\s+(?:need|want|like|asking|ask|request"
-    r"|think\s+we\s+need|have\s+to\s+get|looking\s+for|hoping|hope|seeking)\b.*<ASK_TARGET>"
-    r"|<LEAD>(?:(?:really|just|mainly|basically|mostly)\s+)?(?:looking\s+for|hoping\s+(?:for"
-    r"|to\s+get)|need|seeking|asking\s+for|requesting)\b.*<ASK_TARGET>|\bmy\s+ask\s+(?:is"
+    r"|\s+definitely|\s+also|\s+am|\s+are)*\s+(?:need|want|like|asking|ask|request\w*"
+    r"|think\s+we\s+need|have\s+to\s+get|looking\s+for|hoping|hope|seeking|should|must"
+    r"|have\s+to|'ve\s+got\s+to|going\s+to\s+ask)\b.*<ASK_TARGET>"
+    r"|<LEAD>(?:(?:really|just|mainly|basically|mostly|ideally)\s+)?(?:looking\s+for|hoping\s+(?:for"
+    r"|to\s+get)|need|seeking|asking\s+for|requesting|would\s+like|'d\s+like|want)\b.*<ASK_TARGET>"
+    r"|^(?:can|could|would|will)\s+(?:we|i|you|our|my)\b.*<ASK_TARGET>"
+    r"|^ask\s*:|\b(?:the|my|our)\s+(?:ask|request)\s+(?:is|would\s+be|:)"
+    r"|\bwhat\s+i(?:'m|\s+am|'d|\s+would)?\s+(?:need|want|like|after|asking\s+for|looking\s+for)\b"
+    r"|\bif\s+(?:my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:could|can|would)\b.*<ASK_TARGET>"
+    r"|\b(?:a\s+)?(?:call|email|note|word|visit)\s+from\s+(?:our|my)\s+\w+.*\b(?:would|could|might)"
+    r"\s+help\b|\bmy\s+ask\s+(?:is"
     r"|would\s+be|for\s+\w+\s+is)\b|\bwhat\s+i\s+need\s+(?:is|from)\b|\bi(?:'d"
     r"|\s+would)\s+ask\s+(?:leadership|my\s+\w+|the\s+\w+|\w+)\s+(?:to|for)\b|\bneed\s+"
     r"(?:my\s+|our\s+|a\s+|an\s+)?(?:manager|vp|leadership|exec\w*|director|cro|cfo|ceo|cto)\s+to\b"
@@ -408,7 +429,10 @@ COMMS_YES = _rx(
     r"|updated|informed|kept\s+\w+))\b"
 )
 _COMMS_BASE = (
-    r"(?:told|tell|talked\s+to|talk\s+to|spoken\s+to|spoke\s+to|speak\s+to|communicated|"
+    r"(?:told|tell|talked\s+(?:to|with)|talk\s+(?:to|with)|spoken\s+(?:to|with)|spoke\s+(?:to|with)|"
+    r"speak\s+(?:to|with)|communicated|followed\s+up|follow\s+up|been\s+in\s+(?:touch|contact)|"
+    r"had\s+(?:a\s+|the\s+)?(?:call|conversation|chat|meeting)\s+with|shared|share|looped\s+them|"
+    r"acknowledged|acknowledge|set\s+expectations|"
     r"communicate|explained|explain|updated|update|been\s+(?:transparent|honest|open|upfront|"
     r"straight)|reached\s+out|reach\s+out|responded|respond|replied|reply|gotten\s+back|got\s+back|"
     r"get\s+back|contacted|contact|called|call|emailed|email|said\s+anything|say\s+anything|"
@@ -416,7 +440,7 @@ _COMMS_BASE = (
 )
 _PARTS["COMMS_BASE"] = _COMMS_BASE
 COMMS_NO = _rx(
-    r"<LEAD>(?:<US>)?<AUX>\s*<NOT>\s*(?:yet\s+)?(?:[\w-]+\s+){0,2}?<COMMS_BASE>\b(?!\s+"
+    r"<LEAD>(?:<US>)?<AUX>\s*<NOT>\s*(?:yet\s+)?(?:[\w-]+\s+){0,4}?<COMMS_BASE>\b(?!\s+"
     r"(?:\w+\s+)?<MGR>)(?!\s+(?:anyone|anybody)\s+internally)|\b(?:nobody|no\s+one|no-one)\s+"
     r"(?:has\s+|had\s+|'s\s+)?(?:\w+\s+)?(?:told|updated|informed|warned|contacted|called"
     r"|emailed|reached\s+out\s+to|spoken\s+to|talked\s+to|explained|said\s+anything\s+to"
@@ -430,6 +454,15 @@ COMMS_NO = _rx(
     r"|read\s+about\s+it)\s+(?:about\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:from|through|via|on|in)\s+"
     r"(?!us\b|me\b|our\s+(?:team|call|email|update)|my\s+)|\b(?:kept"
     r"|left)\s+them\s+in\s+the\s+dark\b|\b(?:gone|went)\s+(?:quiet|silent|dark)\s+on\s+them\b"
+    # passive and the customer's side: "they haven't been told", "they haven't heard from us"
+    r"|\b(?:they|the\s+customer|the\s+client)\s+(?:still\s+)?(?:haven't|hasn't|have\s+not|has\s+not)"
+    r"\s+(?:yet\s+)?(?:been\s+(?:told|updated|informed|contacted|briefed|warned)|heard\s+(?:anything\s+"
+    r"|back\s+)?from\s+(?:us|me|anyone))|\b(?:they're|they\s+are|the\s+customer\s+is)\s+(?:still\s+)?"
+    r"waiting\s+(?:to\s+hear|for\s+(?:an?\s+)?(?:update|answer|response|reply)|on\s+us)"
+    r"|\b(?:left|leaving)\s+them\s+hanging\b|\bghosted\s+them\b|\bradio\s+silence\b"
+    r"|\b(?:been\s+)?(?:avoiding|dodging|ignoring)\s+(?:them|their\s+\w+)"
+    r"|\b(?:before|until)\s+(?:i|we)\s+(?:tell|update|talk\s+to|contact|call|email)\s+them\b"
+    r"|\bdidn't\s+want\s+to\s+(?:worry|alarm|upset|tell)\s+them\b|\bkept\s+it\s+from\s+them\b"
 )
 DURATION = re.compile(
     r"\b(?:for|over|past|last|since|about|almost|nearly|than)\s+(?:the\s+)?(?:past\s+|last\s+)?"
@@ -531,10 +564,11 @@ def find_customer(text: str, sents: list[str]) -> tuple[str, bool]:
                     name = _name(m.groupdict().get("name") or m.groupdict().get("multi"))
                     if name and not (" " in name and _ROLE_WORDS.search(name)):
                         return name, False
-        for rx in (CUSTOMER_THING, CUSTOMER_ROLE_OF, CUSTOMER_PREP):
-            m = rx.search(s)
+        for rx in (CUSTOMER_THING, CUSTOMER_ROLE_OF, CUSTOMER_PREP, CUSTOMER_CONTEXT):
+            m = rx.search(re.sub(_LEAD, "", s, flags=_F))
             if m:
-                name = _name(m.group("name") or m.groupdict().get("name2"))
+                groups = m.groupdict()
+                name = _name(groups.get("name") or groups.get("name2") or groups.get("lead"))
                 if name:
                     return name, False
     # Company names are usually two or more capitalised words: "Quarry Point Logistics".
@@ -703,7 +737,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         answers = _checklist_answers(s, checklist)
         if "manager_briefed" in answers:
             rep_side.append(s)
-        if (s.endswith("?") and not asked) or CUSTOMER_NAMED.search(s):
+        if (s.endswith("?") and not asked and not ASK.search(s)) or CUSTOMER_NAMED.search(s):
             claimed.add(i)
             continue
         if ASK.search(s) and not ask and not WANTS.match(s):

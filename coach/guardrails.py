@@ -9,6 +9,7 @@ of the text it is about, says why, and cites the playbook.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
@@ -102,7 +103,8 @@ _HEAD = r"""(?:teams?|department|dept|org|organi[sz]ation|group|squad|crew|staff
     hires?|juniors?|people|leadership|management|processors?|couriers?|specialists?|desk|
     (?:service|data)\s+cent(?:er|re)|outfit|shop)"""
 _FUNCTION = r"""(?:engineering|eng|R&D|dev(?:elopment)?|product(?:\s+management)?|support|QA|ops|
-    operations|devops|SREs?|infra(?:structure)?|IT|legal|finance|billing|accounting|procurement|
+    operations|devops|SREs?|infra(?:structure)?|(?-i:IT)|legal|finance|billing|accounting
+    |procurement|
     marketing|implementation|onboarding|professional\s+services|solutions\s+engineering|
     sales(?:\s+engineering|\s+ops)?|customer\s+success|security|compliance|HR|backend|frontend|
     third[-\s]part(?:y|ies))"""
@@ -119,12 +121,14 @@ _NAME = r"""(?-i:(?!(?:I|We|You|It|This|That|The|Our|They|He|She|There|Here|What
 _PARTY = rf"(?:{_DET}?{_GROUP}|{_NAME}\s+(?:from|in|on|at)\s+{_DET}?{_GROUP})"
 # "the partner you chose configured it wrong": the party is still the one who failed.
 _CHOSEN = r"""(?:\s+(?:you|they|we)\s+(?:chose|picked|hired|selected|use|used|brought\s+in|
-    work\s+with)|\s+(?:who|that)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+|\s*,\s*[^,.;!?\n]{1,25},)?"""
+    work\s+with)|\s+(?:before|after)\s+(?:me|us|my\s+time)|\s+(?:who
+    |that)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+|\s*,\s*[^,.;!?\n]{1,25},)?"""
 _ACTOR = rf"""(?:{_PARTY}{_CHOSEN}|whoever(?:\s+[\w'’-]+){{1,4}}?|they|he|she|you|{_NAME})"""
 # Words between a subject and its failure ("our contractors wrote the integration and clearly
 # didn't test it"); a new subject or a subordinate clause ends the run.
 _GAP = r"""(?:(?!(?:that|which|who|whom|whose|because|since|we|I|you|they|he|she|but|so|when|
-    after|before|if|while|until|once|although|though|whether)\b)[\w'’-]+\s+){0,5}?"""
+    after|before|if|while|until|once|although|though|whether)\b)[\w'’-]+,?\s+){0,5}?
+    (?:[^,.;!?\n]{1,30},\s+(?:and\s+)?)?"""
 # Failures anyone can be blamed for, a named person or a pronoun included.
 _FAILURE = r"""(?:dropped\s+the\s+ball|
     (?:\w+ly\s+)?(?:screwed|messed|fouled|mucked|cocked|fucked|stuffed)\s+(?:it\s+|this\s+|that\s+|
@@ -138,7 +142,8 @@ _FAILURE = r"""(?:dropped\s+the\s+ball|
     let\s+(?:it|this|that)\s+(?:slip|fall\s+through\s+the\s+cracks)|
     left\s+(?:[\w'-]+\s+){0,3}?(?:hanging|in\s+the\s+dark|in\s+the\s+lurch|high\s+and\s+dry|
     in\s+(?:a|such\s+a)\s+(?:\w+\s+)?(?:state|mess|shape))|
-    (?:gave|told|sent)\s+(?:(?:you|us|them|him|her)\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|bad|incorrect|
+    (?:gave|told|sent)\s+(?:(?:you|us|them|him|her)\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|bad
+    |incorrect|
     outdated|misleading)|set\s+(?:the\s+)?wrong\s+expectations|
     made\s+(?:promises|a\s+mess|mistakes|a\s+mistake|an\s+error|a\s+hash)|
     (?:forgot|neglected|refused)\s+to|couldn't\s+be\s+bothered|(?:didn't|did\s+not|never)\s+
@@ -158,28 +163,44 @@ _FAILURE = r"""(?:dropped\s+the\s+ball|
     missing\s+in\s+action|a\s+mess|a\s+disaster|to\s+blame|at\s+fault|asleep\s+at\s+the\s+wheel|
     out\s+of\s+(?:their|his|her)\s+depth|responsible\s+for\s+(?:this|the|that|your)\s+(?:mess|
     mix-?up|screw-?up|failure|fiasco|outage|delay|problem|issue|breach|bug)))"""
+# Careless conduct, which a named colleague can be blamed for as much as a team.
+_CONDUCT = r"""(?:mis(?!s)[a-z]+ed|mis(?:read|understood|heard|took|spoke|led)|rubber-?stamped
+    |(?:\w+ed|gave|put|sent|took|made|ran|chose|picked|
+    wrote|built|set|did)\s+(?:[\w'-]+\s+){0,4}?(?:the|a|an)\s+(?:wrong|bad|incorrect|broken
+    |buggy|faulty|
+    outdated)|(?:rushed|skipped|half-?assed|glossed\s+over|winged)|
+    \w+ed\s+(?:[\w'-]+\s+){0,5}?without\s+(?:telling|testing|checking|asking|reading|looking|
+    reviewing|notifying|informing|confirming|verifying|running|validating|consulting))"""
 # Failures only a team, vendor or partner is blamed for here: people and systems both "fail to",
 # "miss" or "lose" things, so these need a party ("support missed it"), not a name or a pronoun.
 _PARTY_FAILURE = r"""(?:broke|ruined|wrecked|missed|caused|introduced|mis[a-z]+ed|
-    lost\s+(?!(?:\w+\s+)?(?:time|hours?|days?|weeks?|months?|revenue|money|productivity|sleep|
+    lost\s+(?!(?:\w+\s+){0,2}(?:time|hours?|days?|weeks?|months?|revenue|money|productivity|sleep|
     business|customers|sales|trust|confidence|work)\b)(?:the|a|an|our|your|their|track|it|this|that|
     \w+['’]s)\b|waved\s+(?:[\w'-]+\s+){0,3}?through|
     (?:don't|doesn't|didn't|do\s+not|does\s+not|did\s+not)\s+(?:really\s+|even\s+)?(?:know|
     understand)\s+(?:the|our|what|how|their|its|anything)\b(?![^.;!?\n]*\byet\b)|
     double[-\s]?charged|overcharged|over-?billed|(?:completely\s+|totally\s+)?failed\s+to|
-    \w+ed\s+(?:[\w'-]+\s+){0,3}?(?:incorrectly|wrongly|badly|improperly|poorly|sloppily|wrong)|
+    (?:\w+ed|set(?:\s+up)?|put|built|wrote|ran|did|made)\s+(?:[\w'-]+\s+){0,3}?(?:incorrectly
+    |wrongly|
+    badly|improperly|poorly|sloppily|wrong)\b|dropped\s+(?:this|the|our|your|their)\s+(?:account|
+    customer|ticket|request|case|ball)|(?:has|have|had)\s+no\s+(?:idea|clue)|(?:ghosted|stonewalled|
+    abandoned|bailed\s+on|went\s+(?:dark|silent|quiet|AWOL))|(?:was|were)\s+supposed\s+to\s+
+    [^.;!?\n]*?\b(?:and|but)\s+(?:didn't|did\s+not|never|forgot|failed)|
+    should\s+be\s+(?:fired|sacked|let\s+go|ashamed|held\s+accountable)|
     (?:\w+ed|gave|put|sent|took|made|ran|chose|picked|wrote|built|set|did)\s+(?:[\w'-]+\s+){0,4}?
     (?:the|a|an)\s+(?:wrong|bad|incorrect|broken|buggy|faulty|outdated)|
     (?:rushed|skipped|half-?assed|cut\s+short|glossed\s+over|winged|guessed)\b|
     (?:can't|cannot|couldn't|could\s+not)\s+(?:seem\s+to|even|handle|manage|be\s+trusted|
     get\s+(?:their|its|his|her)\s+act)|
     (?:pushed|shipped|released|rushed|deployed|delivered)\s+(?:(?:it|this|that|a|an|the)\s+)?
-    (?:\w+\s+)?(?:out\s+)?(?:half-baked|broken|untested|unfinished|buggy|too\s+early|without\s+testing)|
+    (?:\w+\s+)?(?:out\s+)?(?:half-baked|broken|untested|unfinished|buggy|too\s+early
+    |without\s+testing)|
     (?:(?:is|are|was|were|keeps?|kept)\s+)?holding\s+(?:[\w'-]+\s+){0,2}?up|
     (?:has|have|had)\s+been\s+sitting\s+on|(?:is|are|was|were)\s+sitting\s+on|
     (?:(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+|['’](?:s|re|ve)\s+(?:been\s+)?)
     (?:\w+ly\s+|so\s+|too\s+)?slow\b|(?:is|are)\s+dragging\s+(?:their|its)\s+feet|
-    (?:takes?|took|taking)\s+(?:forever|ages|weeks|months|(?:\w+\s+)?(?:weeks|months))\s+to|
+    (?:takes?|took|taking)\s+(?:forever|ages|weeks|months|(?:\w+\s+)?(?:weeks|months))\b|
+    rubber-?stamped|delayed|postponed|deprioriti[sz]ed|
     keeps?\s+(?!(?:working|improving|helping|getting\s+better|us\s+|you\s+|me\s+|them\s+))\w+ing|
     (?:is|are|was|were)\s+(?:the|a)\s+(?:real\s+|main\s+|biggest\s+|whole\s+|only\s+)?(?:problem|
     reason|cause|culprit|bottleneck|blocker|hold-?up|weak\s+link)|promised|
@@ -190,7 +211,8 @@ _PARTY_FAILURE = r"""(?:broke|ruined|wrecked|missed|caused|introduced|mis[a-z]+e
     keeps?\s+(?:stalling|delaying|breaking|slipping|failing|crashing|dropping)|
     \w+ed\s+(?:[\w'-]+\s+){0,5}?without\s+(?:telling|testing|checking|asking|warning|notice|
     any\s+\w+|a\s+\w+|consulting|reading|looking|reviewing|notifying|informing|confirming|
-    responding|replying|understanding|verifying|running|validating|following|doing|updating)|closed\s+(?:[\w'-]+\s+){0,2}?(?:ticket|case|P\d|issue)s?\s+
+    responding|replying|understanding|verifying|running|validating|following|doing|updating)
+    |closed\s+(?:[\w'-]+\s+){0,2}?(?:ticket|case|P\d|issue)s?\s+
     (?:as\s+\W?resolved|without)|
     (?:thought|thinks|decided|figured|assumed|seems?\s+to\s+think)\s+(?:[\w'-]+\s+){0,4}?
     (?:was|were|is|are|be)\s+(?:optional|unnecessary|someone\s+else's\s+(?:job|problem)|
@@ -208,15 +230,19 @@ _SARCASM = r"""(?:🙄|🙃|😒|😑|🤦\S*|(?<!\w)/s\b|\bas\s+usual\b|\byet\s
 _SUBJECT_PATTERNS: tuple[re.Pattern[str], ...] = (
     _rx(rf"\b{_ACTOR}(?:\s+{_GAP}|(?=['’]))(?:{_FAILURE})\b"),
     _rx(rf"\b{_PARTY}{_CHOSEN}\s+{_GAP}{_PARTY_FAILURE}\b"),
+    _rx(rf"\b{_NAME}\s+(?:\w+ly\s+)?{_CONDUCT}\b"),
+    _rx(rf"""\b(?:because|since|cause)\s+{_PARTY}\s+(?:\w+ly\s+)?(?!(?:needed|wanted|asked
+        |requested|
+        noticed|agreed|confirmed|helped|fixed|resolved|tested|checked|reviewed|worked|escalated|
+        offered|approved|found)\b)(?:\w+ed|took|forgot|left|made|gave|sent|broke|lost|did|didn't|
+        never|couldn't|wouldn't|won't|can't)\b"""),
     _rx(rf"""\b{_ACTOR}\s+{_GAP}(?:\w+ed|put|sent|took|set|ran|did|made|gave|broke|left|forgot)\b
         [^.;!?\n]*?,?\s+(?:which|that|and\s+that|so\s+that)(?:'s|’s|\s+is|\s+was)\s+(?:why|how|
-        what\s+(?:broke|caused))\b"""),
+        what\s+(?:broke|caused))\b|\b(?:which|that)\s+(?:caused|broke|led\s+to|triggered)\b"""),
 )
 _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
     _rx(rf"\b{_ACTOR}(?:'s|’s|s')\s+(?:own\s+)?{_FAULT_NOUN}\b"),
-    _rx(
-        rf"""\b(?:fault|blame)\s+(?:lies|rests|sits|is|was)\s+(?:\w+ly\s+)?with\s+{_ACTOR}"""
-    ),
+    _rx(rf"""\b(?:fault|blame)\s+(?:lies|rests|sits|is|was)\s+(?:\w+ly\s+)?with\s+{_ACTOR}"""),
     _rx(rf"\bblam(?:e|ed|ing)\s+(?:it\s+on\s+|this\s+on\s+|that\s+on\s+)?{_PARTY}"),
     _rx(rf"\b(?:thanks\s+to|because\s+of|due\s+to)\s+{_ACTOR}(?:'s|’s|s')\s+{_FAULT_NOUN}"),
     _rx(rf"""\b(?:down\s+to|because\s+of|due\s+to|courtesy\s+of|(?:all|squarely|entirely)\s+on)\s+
@@ -233,17 +259,22 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
     _rx(rf"""\bif\s+{_ACTOR}\s+(?:had|'d)(?:n't|\s+not)?\s+(?:just\s+|only\s+|actually\s+)?
         (?:done|tested|listened|checked|followed|bothered|\w+(?:\s+[\w'-]+){{0,3}}?\s+(?:properly|
         correctly|right|carefully|on\s+time|in\s+time|first))\b"""),
-    _rx(
-        rf"\b(?:that's|that\s+is|this\s+is|it's|it\s+is)\s+(?:all\s+|entirely\s+)?on\s+{_PARTY}"
-    ),
+    _rx(rf"\b(?:that's|that\s+is|this\s+is|it's|it\s+is)\s+(?:all\s+|entirely\s+)?on\s+{_PARTY}"),
     _rx(r"\b(?:their|his|her)\s+(?:own\s+)?(?:fault|screw-?up|mess)\b"),
-    _rx(rf"""\b{_PARTY}(?:'s|’s|s')\s+(?:sloppy|poor|shoddy|bad|terrible|careless|lazy|buggy|broken)\s+\w+
+    _rx(rf"""\b{_PARTY}(?:'s|’s|s')\s+(?:sloppy|poor|shoddy|bad|terrible|careless|lazy|buggy
+        |broken)\s+\w+
         |\b{_PARTY}(?:'s|’s|s')\s+(?:code|work|config|setup|release|update|change)\s+(?:was|is)\s+
         (?:garbage|trash|a\s+mess|terrible|awful|broken|sloppy|buggy)"""),
-    _rx(rf"""\b(?:no\s+one|nobody)\s+(?:in|on|from|at)\s+{_PARTY}\s+(?:bothered|thought|cared|checked|
+    _rx(rf"""\b(?:no\s+one|nobody)\s+(?:in|on|from|at)\s+{_PARTY}\s+(?:bothered|thought|cared
+        |checked|
         tested|noticed)"""),
     _rx(rf"\b(?:typical|classic|trust|leave\s+it\s+to)\s+{_PARTY}\b"),
     _rx(rf"\bwhat\s+happens\s+when\s+{_PARTY}"),
+    _rx(rf"""\b(?:delay|problem|issue|fault|blame|responsibility|hold-?up|bottleneck
+        |ball)\s+(?:sits|lies|
+        rests|is|was)\s+(?:\w+ly\s+)?with\s+{_PARTY}"""),
+    _rx(rf"""\bif\s+{_ACTOR}\s+(?:had\s+|'d\s+)?(?:\w+ly\s+|just\s+|only\s+|ever\s+|even\s+)?
+        \w+\b[^.;!?\n]*?\b(?:we|this|it|you|they|I)\s+(?:wouldn't|would\s+not|would\s+never)"""),
     _rx(rf"\b(?:fault|doing|mistake|error|failure|negligence)\s+of\s+{_PARTY}"),
     _rx(rf"""\b{_PARTY}\b[^.;!?\n]*?,?\s+(?:so|which\s+is\s+why|that's\s+why|and\s+that's\s+why)\s+
         [^.;!?\n]*?\b(?:got|were|was|have\s+been|has\s+been|went)\s+(?:\w+ly\s+)?(?:mishandled|lost|
@@ -251,7 +282,7 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
     _rx(rf"\b{_ACTOR},?\s+who\s+{_GAP}(?:{_FAILURE}|{_PARTY_FAILURE})\b"),
     _rx(rf"""\b{_PARTY}(?:'s|’s)\s+(?:call|decision|idea|choice)\b(?=[^.!?\n]*\b(?:without|not\s+to|
         skip|rush|ignore|cut)\w*)"""),
-    _rx(rf"\b(?:no\s+one|nobody)\s+(?:there|over\s+there|on\s+their\s+(?:end|side))\s+\w+"),
+    _rx(r"\b(?:no\s+one|nobody)\s+(?:there|over\s+there|on\s+their\s+(?:end|side))\s+\w+"),
     _rx(rf"\b{_PARTY}\b(?=[^.!?\n]*{_SARCASM})|{_SARCASM}[^.!?\n]*?\b{_PARTY}\b"),
     _rx(rf"""\b(?:(?:great|nice|good|fantastic|stellar|brilliant|amazing|awesome|excellent|super)\s+
         (?:job|work|going|stuff)|well\s+done|thanks(?:\s+a\s+lot|\s+so\s+much|\s+again)?|kudos)
@@ -259,28 +290,51 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
     _rx(
         r"\b(?:not|wasn't|isn't)\s+(?:my|our)\s+(?:fault|doing|problem|mistake)|\bdon't\s+blame\s+"
         r"(?:me|us)\b|\bnothing\s+to\s+do\s+with\s+(?:me|us|my\s+team)\b|"
-        r"\b(?:it|this|that)\s+(?:wasn't|was\s+not)\s+(?:us|me|on\s+us|on\s+me)\b"
+        r"\b(?:it|this|that)\s+(?:wasn't|was\s+not)\s+(?:us|me|on\s+us|on\s+me)\b|"
+        r"(?:^|[.!?]\s+|\b(?:it's|this\s+is|that's)\s+)not\s+on\s+(?:us|me)\b"
     ),
 )
-_BLAME_NEGATED = _rx(r"(?:\bnot|\bnever|n't|\bno\s+one|\bnobody|\bwithout)\s+(?:\w+\s+){0,2}$")
+_BLAME_NEGATED = _rx(
+    r"(?:\bnot|\bnever|n't|\bno(?!,)|\bno\s+one|\bnobody|\bwithout)\s+"
+    r"(?:(?!(?:until|because|since|if|when|but|and|so|while|after|before)\b)\w+,?\s+){0,4}$"
+)
 # "asked support", "told engineering", "with the vendor": the party is an object, not the subject.
 _OBJECT_POSITION = _rx(
     r"""\b(?:to|for|with|from|about|by|at|of|than|asked|told|tell|pinged|called|emailed|cc'd|
     thanked|praised|thank|ask|like)\s+$"""
 )
-_OWN_TEAM = _rx(r"(?:\b(?:our|my)\s+(?:whole\s+|entire\s+|own\s+)?|\bthe\s+(?:whole|entire)\s+|\bas\s+a\s+)$")
+_OWN_TEAM = _rx(
+    r"(?:\b(?:our|my)\s+(?:whole\s+|entire\s+|own\s+)?|\bthe\s+(?:whole|entire)\s+|\bas\s+a\s+)$"
+)
 _OWNER = _rx(
-    r"""^(?:we|I|us|everyone|(?:(?:our|my|the)\s+(?:whole\s+|entire\s+|own\s+)?|we\s+as\s+a\s+)team\b
+    r"""^(?:we|I|us|everyone|(?:(?:our|my|the)\s+(?:whole\s+|entire\s+|own\s+)?
+        |we\s+as\s+a\s+)team\b
     (?!\s*-)|(?:no\s+one|nobody)(?!\s+(?:in|on|from|at|there|over)\b))\b"""
 )
 
 
+def _segments(text: str, longest: int = 400) -> Iterator[tuple[int, int]]:
+    """Sentences, with run-on ones cut at a space, so a search never scans far past one."""
+    for start, end in sentences(text):
+        while end - start > longest:
+            cut = text.rfind(" ", start + longest // 2, start + longest)
+            cut = cut if cut > start else start + longest
+            yield start, cut
+            start = cut
+        yield start, end
+
+
 def _blame(text: str) -> Iterator[Finding]:
+    for seg_start, seg_end in _segments(text):
+        yield from _blame_in(text, seg_start, seg_end)
+
+
+def _blame_in(text: str, seg_start: int, seg_end: int) -> Iterator[Finding]:
     for pattern in (*_SUBJECT_PATTERNS, *_BLAME_PATTERNS):
-        pos = 0
-        while m := pattern.search(text, pos):
+        pos = seg_start
+        while m := pattern.search(text, pos, seg_end):
             pos = m.start() + 1
-            before = text[max(0, m.start() - 30) : m.start()]
+            before = text[max(0, m.start() - 45) : m.start()]
             quote = m.group(0)
             if _BLAME_NEGATED.search(before) and not quote.lower().startswith(("not", "don't")):
                 continue
@@ -312,8 +366,10 @@ def _blame(text: str) -> Iterator[Finding]:
 
 _REPORTING = _rx(
     r"""\b(?:also\s+|just\s+|even\s+|literally\s+|basically\s+|keeps?\s+|kept\s+|then\s+)?
-    (?:said|says|say|(?:wrote|writes|write|mentioned|put\s+it)(?=\s*[:,"“]|\s+that\b|\s+in\s+(?:the|their|an?)\s+
-    (?:email|ticket|message|note|reply|chat))|told\s+(?:me|us|him|her|them)|tells\s+(?:me|us)|claims?|
+    (?:said|says|say|(?:wrote|writes|write|mentioned|put\s+it)(?=\s*[:,"“]|\s+that\b
+    |\s+in\s+(?:the|their|an?)\s+
+    (?:email|ticket|message|note|reply|chat))|told\s+(?:me|us|him|her|them)|tells\s+(?:me|us)
+    |claims?|
     claimed|complained|complains|feels?|felt|thinks?|believes?|believed|insists?|
     insisted|alleges?|alleged|argues?|argued|accused\s+(?:\w+\s+){1,2}?of|asked\s+(?:for|whether|
     if|why|about)|asks\s+(?:for|whether|if|why|about)|wants?|wanted|demands?|demanded|expects?|
@@ -369,18 +425,23 @@ _MONTH = (
 _NUMWORD = r"(?:\d+|a|an|one|two|three|four|five|six|seven|ten|a\s+couple\s+of|a\s+few|24|48|72)"
 DATE = _rx(
     rf"""\b(?:(?:by|on|before|until|till|no\s+later\s+than|this|next|coming)\s+{_WEEKDAY}\b
-    |{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH}|may)\b
+    |{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH}
+    |may)\b
     |may\s+\d{{1,2}}(?:st|nd|rd|th)?\b|(?:by|before|until|in|end\s+of)\s+(?:{_MONTH}|may)\b
     |\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?
     |(?:by|before|until|on)\s+the\s+\d{{1,2}}(?:st|nd|rd|th)\b
     |tomorrow|tonight|today|EOD|EOW|COB|ASAP
-    |(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|quarter|year|sprint|business\s+day)
-    |(?:next|this|within\s+the\s+next|by\s+next)\s+(?:week|month|quarter|sprint|release|build|version|
+    |(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|quarter|year|sprint
+    |business\s+day)
+    |(?:next|this|within\s+the\s+next|by\s+next)\s+(?:week|month|quarter|sprint|release|build
+    |version|
     patch|update|few\s+days)|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)
     |(?:within|in|inside)\s+{_NUMWORD}\s+(?:business\s+|working\s+)?(?:hours?|days?|weeks?|months?)
     |(?:in|for|by)\s+the\s+(?:{_MONTH}|may)\s+(?:release|build|update|version|patch|drop|sprint)
-    |within\s+(?:the|a|one)\s+(?:hour|day|week|month)|by\s+the\s+weekend
-    |before\s+(?:your|the|their|our)\s+(?:[\w-]+\s+){0,2}?(?:launch|go-?live|deadline|meeting|
+    |within\s+(?:the|a|one)\s+(?:hour|day|week|month)|by\s+the\s+weekend|on\s+(?:schedule|time)
+    |(?:by|in|this|next|over)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter|holidays
+    |new\s+year)\b
+    |before\s+(?:your|the|their|our)\s+(?:[\w-]+\s+){{0,2}}?(?:launch|go-?live|deadline|meeting|
     renewal|event|cutover|audit|demo|review|kickoff|trip|conference|close|peak|season|cycle|window|
     migration|rollout|busy\s+period)
     |\b[1-4]Q\b|\bQ[1-4]\b|\bETA\b)"""
@@ -388,21 +449,28 @@ DATE = _rx(
 MONEY = _rx(
     r"""\b(?:(?:service\s+)?credit(?:s|ed|ing)?|discount\w*|refund\w*|reimburs\w*|compensat\w*|
     rebates?|money\s+back|free\s+(?:of\s+charge|months?|upgrades?|seats?|licen[cs]es?|year|support|
-    service|extension|add-?on)|(?:\w+\s+)?months?\s+(?:for\s+)?free|at\s+no\s+(?:extra\s+|additional\s+)?
+    service|extension|add-?on)|(?:\w+\s+)?months?\s+(?:for\s+)?free|at\s+no\s+(?:extra\s+
+    |additional\s+)?
     (?:cost|charge)|waiv(?:e|ed|ing)|on\s+the\s+house|\d+\s?%\s+off|[$€£]\s?\d[\d,.]*k?\s+off|
     price\s+(?:cut|reduction|freeze|match)|match\s+(?:the|their|your)\s+(?:\w+'s\s+)?price|
     write[-\s]off|comp(?:ed|ing)?\s+(?:you|them|the)|for\s+free|free\s+of\s+charge|
     no\s+charge\s+for|(?:won't|will\s+not|not)\s+(?:be\s+)?charg(?:e|ed)|half\s+(?:price|off)|
-    throw(?:ing)?\s+in|thrown\s+in|free\s+for\s+(?:a|an|one|two|three|six|twelve|\d+|the)\s+\w+|
+    throw(?:ing)?\s+in|thrown\s+in|at\s+(?:the|your|our|last\s+year's|\w+['’]s)\s+(?:\w+\s+)?
+    (?:price|rate|pricing)\b|pay\s+for|absorb\s+(?:the|any)\s+(?:\w+\s+)?costs?|
+    foot\s+the\s+bill|on\s+our\s+dime|at\s+our\s+(?:own\s+)?expense|free\s+for\s+(?:a|an|one|two
+    |three|six|twelve|\d+|the)\s+\w+|
     \d+\s?%\s+(?:discount|reduction|cheaper|less)|cover\s+(?:the|your|their)\s+(?:cost|costs|bill|
-    fees?)|pick\s+up\s+the\s+(?:tab|cost|bill)|eat\s+the\s+cost|price\s+lock|lock\s+in\s+(?:your|the|a)\s+
-    (?:\w+\s+)?(?:price|rate)|(?:price|rate|pricing)\s+(?:will\s+)?(?:stay|remain)s?\s+(?:the\s+same|
+    fees?)|pick\s+up\s+the\s+(?:tab|cost|bill)|eat\s+the\s+cost|price\s+lock|lock\s+in\s+(?:your
+    |the|a)\s+
+    (?:\w+\s+)?(?:price|rate)|(?:price|rate|pricing)\s+(?:will\s+)?(?:stay
+    |remain)s?\s+(?:the\s+same|
     flat|locked|fixed|unchanged))\b"""
 )
 _COMMIT = _rx(
     r"""\b(?:I|we|you|they)\s*(?:'ll|’ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|
     'm\s+going\s+to|\s+am\s+going\s+to|\s+can|\s+could|'d\s+be\s+happy|\s+would\s+be\s+happy)\b
-    |\b(?:I'm|I\s+am|we're|we\s+are)\s+(?:offering|giving|providing|applying|issuing|extending|adding|
+    |\b(?:I'm|I\s+am|we're|we\s+are)\s+(?:offering|giving|providing|applying|issuing|extending
+    |adding|
     crediting|refunding|waiving|throwing\s+in|happy\s+to|glad\s+to)\b
     |\b(?:happy|glad)\s+to\s+(?:offer|give|provide|apply|issue|extend|throw)\b
     |\blet\s+me\s+(?:offer|give|apply|get\s+you)\b|\bgonna\b|\bguarantee|\bpromise
@@ -410,14 +478,18 @@ _COMMIT = _rx(
     |\b(?:I|we|you|they)(?:'d|\s+would)\s+(?:give|offer|get|receive|apply|have|waive|refund|credit|
     provide|extend|throw|see)\b
     |\b(?:I'm|I\s+am|we're|we\s+are|has|have|is|are)\s+committed\s+to\b|\b(?:I|we)\s+commit\s+to\b
-    |\b(?:we|I)\s+can\s+do\b|\bno\s+questions\s+asked\b|\bno\s+strings\s+attached\b
+    |\b(?:we|I)\s+can\s+do\b|\byour\s+money\s+back\b|\bmoney-back\b|\bcount\s+on\b|\bthere(?:'ll
+    |’ll|\s+will)\s+be\b|\bno\s+questions\s+asked\b|\bno\s+strings\s+attached\b
     |\b(?:is|are|'s)\s+on\s+(?:us|me|the\s+house)\b|\bdone\s+deal\b
     |\bconsider\s+(?:it|this|that|(?:the|your)\s+(?:[\w-]+\s+){0,4}?)\s*(?:done|waived|credited|
-    refunded|sorted|handled|covered|removed|cancell?ed)\b|\b(?:goes|go)\s+live\b|\b(?:ships|lands|launches)\b
+    refunded|sorted|handled|covered|removed|cancell?ed)\b|\b(?:goes|go)\s+live\b|\b(?:ships
+    |lands|launches)\b
     |\b(?:is|are|'s)\s+(?:\w+ly\s+)?(?:landing|shipping|going\s+live|launching)\b
-    |\b(?:I've|we've|I\s+have|we\s+have)\s+(?:already\s+)?(?:approved|arranged|authori[sz]ed|secured|
+    |\b(?:I've|we've|I\s+have|we\s+have)\s+(?:already\s+)?(?:approved|arranged|authori[sz]ed
+    |secured|
     applied|issued|added|processed)\b
-    |\b(?:is|are)\s+(?:going\s+out|shipping|landing|rolling\s+out|being\s+(?:deployed|released|shipped))\b
+    |\b(?:is|are)\s+(?:going\s+out|shipping|landing|rolling\s+out|being\s+(?:deployed|released
+    |shipped))\b
     |\b(?:is|are|will\s+be)\s+(?:scheduled|planned|expected|due|set)\s+(?:for|to|by|on)\b
     |\bshould\s+be\s+(?:fixed|resolved|ready|live|done|deployed|shipped|restored|available|working|
     in\s+place|back)\b|\bETA\b
@@ -432,9 +504,11 @@ COMMUNICATION = _rx(
     status|report|agenda|invite|invitation|calendar|written)|share\s+(?:an?\s+|the\s+|our\s+)?
     (?:update|status|progress|summary|recap|agenda|findings|what)|let\s+you\s+know|keep\s+you\s+
     (?:posted|updated|informed|in\s+the\s+loop)|report\s+back|talk|speak|meet|meeting|discuss|
-    schedule|set\s+up\s+(?:a|the)\s+(?:call|meeting|time)|join|sync|chat|hear\s+(?:from|back)|
+    (?<!on\s)schedule|set\s+up\s+(?:a|the)\s+(?:call|meeting|time)|join|sync|chat|hear\s+(?:from
+    |back)|
     confirm\s+(?:receipt|the\s+time|a\s+time)|status|
-    (?:send|share)\s+(?:you\s+|over\s+)?(?:an?\s+|the\s+|my\s+|our\s+)?(?:rca|root\s+cause\s+analysis|
+    (?:send|share)\s+(?:you\s+|over\s+)?(?:an?\s+|the\s+|my\s+|our\s+)?(?:rca
+    |root\s+cause\s+analysis|
     report|write-?up|plan|timeline|notes|minutes|findings|action\s+plan)
     |(?:send|share|forward|email)\s+(?:you|over|them|it|this|that|a|an|the|my|our|their|some|what)\b
     (?!\s+(?:\w+\s+){0,2}?(?:patch|fix|hotfix|build|feature|version|release|refund|credit)\b)
@@ -445,46 +519,68 @@ COMMUNICATION = _rx(
 )
 GUARANTEE = _rx(
     r"""\b(?:I|we)\s+(?:absolutely\s+|can\s+|do\s+|hereby\s+|personally\s+)?(?:guarantee|promise)\b
-    |\bguaranteed\b|\bpromised\s+you\b|\bmy\s+promise\b|\b100\s?%\s+(?:sure|certain|guaranteed|fixed|
+    |\bguaranteed\b|\bpromised\s+you\b|\bmy\s+promise\b|\b100\s?%\s+(?:sure|certain|guaranteed
+    |fixed|
     resolved|confident|reliable|uptime)|\brest\s+assured\b|\byou\s+have\s+(?:my|our)\s+word\b
     |\b(?:I|we)\s+give\s+you\s+(?:my|our)\s+word\b|\bpermanently\s+(?:fixed|resolved|solved)\b
     |\b(?:fixed|resolved|solved)\s+for\s+good\b|\bno\s+more\s+(?:outages|downtime|incidents|bugs)\b
     |\b(?:will|'ll)\s+(?:definitely|certainly|absolutely|surely)\s+(?:be|have|get|fix|resolve|work)
-    |\bconsider\s+it\s+done\b|\b(?:I|we)\s+(?:can\s+)?assure\s+you\b
+    |\bconsider\s+it\s+done\b|\ba\s+thing\s+of\s+the\s+past\b|\b(?:I|we)\s+(?:can\s+)?assure\s+you\b
     |\b(?:won't|will\s+not|never)\s+(?:have|see|get|experience|face|hit|suffer)\s+(?:any\s+)?
     (?:more|further)\s+(?:outages|downtime|incidents|issues|problems|disruptions?|bugs|errors)\b
-    |\bthere(?:'ll|\s+will)\s+be\s+no\s+(?:more|further)\s+\w+|\b(?:I|we)(?:'ll|\s+will)\s+make\s+sure\s+of\s+it\b
+    |\bthere(?:'ll|\s+will)\s+be\s+no\s+(?:more|further)\s+\w+|\b(?:I|we)(?:'ll
+    |\s+will)\s+make\s+sure\s+of\s+it\b
     |\b(?:will|'ll)\s+(?:see|have|get|experience)\s+(?:zero|no)\s+(?:more\s+)?(?:downtime|outages?|
     incidents?|bugs|errors|issues|problems|disruptions?)\b|\b(?:zero|no)\s+(?:more\s+)?(?:downtime|
-    outages?|incidents?|bugs|errors|issues|problems)\s+(?:from\s+now\s+on|going\s+forward|ever\s+again)|\blast\s+time\s+(?:this|it|you(?:'ll|\s+will)?)\s+(?:will\s+)?(?:ever\s+)?(?:happens?|see|
+    outages?|incidents?|bugs|errors|issues|problems)\s+(?:from\s+now\s+on|going\s+forward
+    |ever\s+again)|\blast\s+time\s+(?:this|it|you(?:'ll
+    |\s+will)?)\s+(?:will\s+)?(?:ever\s+)?(?:happens?|see|
     experience|hit|have|get)\b
-    |\b(?:I|we)(?:'ll|\s+will)\s+(?:personally\s+)?(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|this|the\s+\w+)
+    |\b(?:will|'ll|’ll)\s+(?:personally\s+)?(?:make\s+sure|ensure|see\s+to\s+it)\s+(?:that\s+)?
+    [^.;!?\n]{0,60}?\b(?:fixed|resolved|sorted|finish(?:es|ed)?|completes?|completed
+    |on\s+(?:time|schedule)|
+    delivered|ships?|goes\s+live)\b
+    |\b(?:I|we)(?:'ll|\s+will)\s+(?:personally\s+)?(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it
+    |this|the\s+\w+)
     (?:\s+is|\s+gets|\s+will\s+be|'s)\s+(?:fixed|resolved|sorted|working|done)"""
 )
 NEVER_AGAIN = _rx(
-    r"""\b(?:never|won't|wont|will\s+not|doesn't|does\s+not|not)\s+(?:ever\s+)?(?:happen|occur|recur|
-    break|fail|go\s+down|crash|be\s+(?:an?\s+)?(?:issue|problem|concern))s?\s+again\b|\bnever\s+again\b|\b(?:never|won't|will\s+not)\s+(?:ever\s+)?(?:see|have|experience|hit|get|face)\s+
-    (?:this|that|it|the\s+\w+|these\s+\w+|this\s+\w+)\s+again\b|\bwon't\s+(?:ever\s+)?(?:recur|repeat)\b|\bnever\s+(?:recur|repeat)s?\b"""
+    r"""\b(?:never|won't|wont|will\s+not|doesn't|does\s+not|not)\s+(?:ever\s+)?(?:happen|occur
+        |recur|
+    break|fail|go\s+down|crash|be\s+(?:an?\s+)?(?:issue|problem|concern))s?\s+again\b
+    |\bnever\s+again\b|\b(?:will|'ll|’ll)\s+never\s+(?:[\w'-]+\s+){0,5}?again\b|\b(?:never|won't
+    |will\s+not)\s+(?:\w+ly\s+|just\s+)?(?:happen|occur|recur|
+    break|fail|go\s+down|crash)\s+(?:again|anymore|any\s+more|in\s+(?:the\s+)?future|on\s+(?:the
+    |our|your)\s+
+    new|after\s+(?:this|the))\b|\b(?:never|won't|will\s+not)\s+(?:ever\s+)?(?:see|have
+    |experience|hit|get|face)\s+
+    (?:this|that|it|the\s+\w+|these\s+\w+|this\s+\w+)\s+again\b|\bwon't\s+(?:ever\s+)?(?:recur
+    |repeat)\b|\bnever\s+(?:recur|repeat)s?\b"""
 )
 _OUTCOME = _rx(
     r"\b(?:fix|fixed|resolv\w*|ship\w*|deliver\w*|restor\w*|work(?:s|ing)?|solv\w*|patch\w*|"
-    r"releas\w*|deploy\w*|stable|ready|live|done|complet\w*|again)\b"
+    r"releas\w*|deploy\w*|stable|ready|live|done|complet\w*|finish\w*|again)\b"
 )
 _HEDGE = _rx(
-    r"""\b(?:can't|cannot|can\s+not|won't|will\s+not|wouldn't|would\s+not|unable\s+to|not\s+able\s+to|
+    r"""\b(?:can't|cannot|can\s+not|won't|will\s+not|wouldn't|would\s+not|unable\s+to
+        |not\s+able\s+to|
     not\s+in\s+a\s+position\s+to|don't|do\s+not|never|not\s+going\s+to|refuse\s+to|avoid|
-    (?:isn't|is\s+not|aren't|are\s+not|wasn't|not)\s+something|rather\s+not)\s+(?:\w+\s+){0,3}?(?:promise|promising|
-    guarantee|guaranteeing|commit|committing|offer|offering|give|provide|confirm|predict|put\s+a\s+date|
+    (?:isn't|is\s+not|aren't|are\s+not|wasn't|not)\s+something
+    |rather\s+not)\s+(?:\w+\s+){0,3}?(?:promise|promising|
+    guarantee|guaranteeing|commit|committing|offer|offering|give|provide|confirm|predict
+    |put\s+a\s+date|
     quote|name|say|approve)\b|\b(?:no|without(?:\s+any)?)\s+(?:promises?|guarantees?|commitments?)\b
-    |\bnot\s+(?:yet\s+)?(?:authori[sz]ed|approved)\b|\b(?:once|until|if|unless)\s+(?:it\s+is\s+|it's\s+|
+    |\bnot\s+(?:yet\s+)?(?:authori[sz]ed|approved)\b|\b(?:once|until|if|unless)\s+(?:it\s+is\s+
+    |it's\s+|
     we\s+have\s+|we've\s+|I\s+have\s+|I've\s+)?(?:approved|authori[sz]ed|confirmed)\b
     |\b(?:whether|if)\s+(?:we|I)\s+(?:can|could|should|may|might|would)\b
-    |\b(?:need|needs|have|has|had)\s+to\s+(?:check|ask|confirm|clear|run\s+(?:it|this|that|\w+)\s+
+    |\b(?:need|needs|have|has|had)\s+to\s+(?:check|ask|confirm|clear|run\s+(?:[\w'-]+\s+){1,3}?
     (?:past|by)|get\s+(?:it|this|that)\s+(?:approved|cleared|signed\s+off))\b
     |\b(?:has|have|would\s+have)\s+to\s+be\s+(?:cleared|approved|signed\s+off|authori[sz]ed)\b
     |\bbefore\s+(?:I|we)\s+can\s+(?:offer|promise|commit|confirm|give)\b
     |\b(?:need|needs|get|getting|seek|seeking|request|requesting|asking\s+for|ask\s+for|want)\s+
-    (?:\w+\s+){0,2}?(?:approval|sign[-\s]?off|a\s+decision|authori[sz]ation|permission|the\s+go-?ahead)\b
+    (?:\w+\s+){0,2}?(?:approval|sign[-\s]?off|a\s+decision|authori[sz]ation|permission
+    |the\s+go-?ahead)\b
     """
 )
 # Softer hedges take a delivery date out of the promise ("we're aiming for Friday").
@@ -499,10 +595,16 @@ _FIRM_OUTCOME = _rx(
     r"""\b(?:will|'ll|’ll|shall|is\s+going\s+to|are\s+going\s+to|gonna)\s+(?:\w+ly\s+)?(?:be\s+|
     get\s+(?:it|this|that)\s+)?(?:\w+ly\s+)?(?:fixed|resolved|ready|live|done|deployed|shipped|
     restored|available|working|back|in\s+place|released|patched|sorted|solved|completed?|land|ship|
-    go\s+live|launch|deliver|provide|finish|roll\s+out|rolled\s+out|gone|stable)\b|\b(?:will|'ll|’ll)\s+have\s+(?:it|the\s+(?:fix|feature|patch|update|release|
+    go\s+live|launch|deliver|provide|finish|roll\s+out|rolled\s+out|gone|stable)\b|\b(?:will|'ll
+    |’ll)\s+have\s+(?:it|the\s+(?:fix|feature|patch|update|release|
     build|integration|export|tool|upgrade))\b|\b(?:goes|go)\s+live\b|\b(?:ships|lands|launches)\b
     |\b(?:is|are|'s)\s+(?:\w+ly\s+)?(?:landing|shipping|going\s+live|launching)\b
-    |\bcommitted\s+to\s+(?:a|the)\s+(?:fix|date|release|delivery|patch)\b"""
+    |\bcommitted\s+to\s+(?:a|the)\s+(?:fix|date|release|delivery|patch)\b
+    |\b(?:will|'ll|’ll)\s+have\s+(?:[\w'-]+\s+){0,4}?(?:done|fixed|ready|live|working|deployed
+    |shipped|
+    resolved|built|finished|in\s+place)\b
+    |\b(?:will|'ll|’ll)\s+(?:\w+ly\s+)?(?:support|include|handle|integrate\s+with|work\s+with|
+    be\s+compatible\s+with)\b"""
 )
 _CERTAIN = _rx(
     r"""\b(?:definitely|certainly|absolutely|surely|for\s+sure|no\s+question|no\s+doubt|
@@ -512,7 +614,7 @@ _CERTAIN = _rx(
 )
 _SUBORDINATE = _rx(r"\b(?:whether|if|once|when|until|as\s+soon\s+as|after)\b[^,;]*$")
 _PERMISSION_QUESTION = _rx(r"^(?:so\s+)?(?:can|could|should|may|would|shall|do|will)\s+(?:we|I)\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_FIGURE = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_MONTH}|may)\b|\b{_WEEKDAY}\b", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -543,13 +645,21 @@ def _money_stem(term: str) -> str:
     return low
 
 
+def _figures(text: str) -> Counter[str]:
+    """The amounts and calendar words of a commitment, counted: "10% ... another 10%" is two."""
+    return Counter(
+        m.group(0).lower()[:3] if m.group(0)[0].isalpha() else m.group(0)
+        for m in _FIGURE.finditer(text)
+    )
+
+
 def authorised_covers(clause: str, trigger: str, authorised: Sequence[str]) -> bool:
-    """True when one authorised commitment covers the clause: same kind, same figures."""
-    numbers = set(_NUMBER.findall(clause))
+    """True when one authorised commitment covers the clause: same kind, same figures, as often."""
+    figures = _figures(clause)
     stem = _money_stem(trigger) if MONEY.fullmatch(trigger) else _norm(trigger)
     for item in authorised:
         text = _norm(item)
-        if stem in text and numbers <= set(_NUMBER.findall(text)):
+        if stem in text and not figures - _figures(text):
             return True
     return False
 
@@ -626,7 +736,8 @@ def _promise_reason(clause: str, authorised: Sequence[str]) -> str | None:
 # --- Acknowledgement and ask ------------------------------------------------------------------
 
 _ACKNOWLEDGE = _rx(
-    r"""\b(?:I|we)\s+(?:completely\s+|fully\s+|really\s+|totally\s+|truly\s+|do\s+|can\s+)?(?:understand|
+    r"""\b(?:I|we)\s+(?:completely\s+|fully\s+|really\s+|totally\s+|truly\s+|do\s+
+        |can\s+)?(?:understand|
     hear\s+you|recogni[sz]e|acknowledge|realise|realize|know\s+(?:how|this|that|it|you)|
     see\s+(?:why|how)|get\s+(?:it|why|how|that)|appreciate\s+(?:how|that|your\s+(?:patience|
     frustration|concern|candou?r|honesty)|you\s+(?:raising|flagging|telling)))\b
@@ -639,18 +750,22 @@ _ACKNOWLEDGE = _rx(
     (?:not\s+)?(?:acceptable|good\s+enough)\b|\bthanks?(?:\s+you)?\s+for\s+(?:raising|flagging|
     your\s+patience|bearing\s+with|letting\s+(?:me|us)\s+know|being\s+(?:so\s+)?(?:candid|direct|
     patient|frank|open|clear))|\b(?:I|we)\s+take\s+(?:full\s+)?(?:ownership|responsibility)\b
-    |\b(?:I|we)\s+(?:deeply\s+|sincerely\s+)?regret\b|\bnot\s+the\s+experience\b|\bmy\s+apologies\b"""
+    |\b(?:I|we)\s+(?:deeply\s+|sincerely\s+)?regret\b|\bnot\s+the\s+experience\b
+    |\bmy\s+apologies\b"""
 )
 _ASK = _rx(
-    r"""\b(?:I|we)\s+(?:really\s+|urgently\s+|now\s+|will\s+)?need\b|\bneed\s+(?:you|your|help|approval|
-    a\s+decision|sign[-\s]?off|leadership|an?\s+exec\w*|someone|to\s+(?:get|bring|involve|escalate))\b
+    r"""\b(?:I|we)\s+(?:really\s+|urgently\s+|now\s+|will\s+)?need\b|\bneed\s+(?:you|your|help
+        |approval|
+    a\s+decision|sign[-\s]?off|leadership|an?\s+exec\w*|someone|to\s+(?:get|bring|involve
+    |escalate))\b
     |\b(?:can|could|would|will)\s+(?:you|we)\b[^.?!\n]*\?|\bplease\b
     |\b(?:I'd|I\s+would|we'd|we\s+would)\s+(?:like|love|appreciate)\s+(?:you|your|to\s+(?:get|ask|
     bring|have|request|escalate|loop|involve|set\s+up|schedule))\b|\b(?:my|the|our)\s+ask\b
     |\b(?:I'm|I\s+am|we're|we\s+are)\s+asking\b|\b(?:I|we)\s+(?:request|ask)\b|\brequesting\b
     |\b(?:approve|approval|sign[-\s]?off|authori[sz]e|authori[sz]ation)\b|\bhelp\s+(?:me|us)\b
     |\bwould\s+you\s+be\s+(?:able|willing|open)\b|\blet\s+me\s+know\s+(?:if|whether|how|what)\b
-    |\bask:|\b(?:would\s+)?appreciate\s+(?:your|you|if|it\s+if)\b|\blooking\s+for\s+(?:your|help|guidance|
+    |\bask:|\b(?:would\s+)?appreciate\s+(?:your|you|if|it\s+if)\b|\blooking\s+for\s+(?:your|help
+    |guidance|
     approval|support|a\s+decision|an?\s+exec)|\blet's\s+(?:discuss|talk|get|set\s+up|meet|schedule|
     escalate|bring|loop)\b"""
 )

@@ -83,3 +83,162 @@ def test_intents(text: str, intent: str, kind: str | None) -> None:
     assert intent_of(text) == intent
     if kind:
         assert draft_kind(text) == kind
+
+
+# --- the many ways a rep states an item ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        # tried: team subjects, bare verbs, progress, negation in all its forms
+        ("We've rolled back the release.", "tried_yourself", True),
+        ("Support has been on it for a week.", "tried_yourself", True),
+        ("Already tried clearing their cache, no luck.", "tried_yourself", True),
+        ("Finance already issued a refund.", "tried_yourself", True),
+        ("Engineering already has a fix scheduled for next week.", "tried_yourself", True),
+        ("I've not looked into it myself yet.", "tried_yourself", False),
+        ("We haven't replaced the devices or offered anything yet.", "tried_yourself", False),
+        ("To be honest nobody on our side has looked at it yet.", "tried_yourself", False),
+        # communicated
+        ("I told them upfront what happened.", "communicated_transparently", True),
+        ("Kept them posted though.", "communicated_transparently", True),
+        ("They know, I told them it's on our side.", "communicated_transparently", True),
+        ("I already jumped on a call with them this morning.", "communicated_transparently", True),
+        ("Nobody told them the date slipped.", "communicated_transparently", False),
+        ("They found out from the release notes.", "communicated_transparently", False),
+        ("They haven't been told about the delay.", "communicated_transparently", False),
+        ("I haven't spoken with them since Monday.", "communicated_transparently", False),
+        # manager briefed
+        ("My manager is in the loop.", "manager_briefed", True),
+        ("I pinged my VP already.", "manager_briefed", True),
+        ("My VP's in the loop.", "manager_briefed", True),
+        ("I gave my manager a heads-up.", "manager_briefed", True),
+        ("Haven't looped in my boss yet.", "manager_briefed", False),
+        ("I'll brief my manager tomorrow.", "manager_briefed", False),
+        # root cause
+        ("Turned out a retry loop was creating the duplicates.", "root_cause_understood", True),
+        ("The cause was a proration bug.", "root_cause_understood", True),
+    ],
+)
+def test_phrasings_answer_the_checklist(text: str, item: str, value: bool) -> None:
+    assert understand(text, CaseFile(problem="x")).update["checklist"][item] is value
+
+
+def test_a_negation_covers_only_its_own_clause() -> None:
+    u = understand(
+        "We rolled back the release, but I haven't told them yet.", CaseFile(problem="x")
+    )
+    assert u.update["checklist"]["tried_yourself"] is True
+    assert u.update["checklist"]["communicated_transparently"] is False
+
+
+def test_something_in_a_relative_clause_is_not_an_attempt() -> None:
+    u = understand("Acme lost trust in us after we missed the date we gave them.", CaseFile())
+    assert "tried" not in u.update
+    assert "tried_yourself" not in u.update.get("checklist", {})
+
+
+def test_telling_the_manager_is_not_telling_the_customer() -> None:
+    cl = understand("I emailed my VP this morning.", CaseFile(problem="x")).update["checklist"]
+    assert cl == {"manager_briefed": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Looking for approval on waiving this month's fees.",
+        "We need an exec on the call with their general counsel.",
+        "I'd need my director to sign off on anything over 15%.",
+        "Can we get our CTO on a call with them this week?",
+    ],
+)
+def test_the_reps_ask(text: str) -> None:
+    u = understand(text, CaseFile(problem="x"))
+    assert u.update["ask"] == text
+    assert "manager_request" not in u.signals  # the rep asking is not the customer asking
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They're asking for a dedicated engineer until it's stable.",
+        "They'd like a heads-up before UI changes.",
+        "Their CFO wants the old price honoured.",
+    ],
+)
+def test_what_the_customer_wants(text: str) -> None:
+    u = understand(text, CaseFile(problem="x"))
+    assert u.update["customer_wants"] == text
+    assert "ask" not in u.update
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's one of our flagship accounts, about 800 seats.",
+        "They're our biggest account in the region.",
+        "It's a six-figure deal.",
+    ],
+)
+def test_business_impact(text: str) -> None:
+    assert understand(text, CaseFile(problem="x")).update["business_impact"] == text
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("The Halcyon Health renewal is at risk.", "Halcyon Health"),
+        ("Quick one: Bramble Outfitters can't find the SSO settings.", "Bramble Outfitters"),
+        ("The owner of Maple Street Bakery is grumpy about the app.", "Maple Street Bakery"),
+        ("Our relationship with Hawthorne & Pike has broken down.", "Hawthorne & Pike"),
+        ("customer is tessellate.io. they will cancel at month end", "tessellate.io"),
+        ("We have a situation at Globex: the export is broken.", "Globex"),
+        ("They're asking for a refund.", None),
+        ("Ops has been on it for weeks.", None),
+    ],
+)
+def test_customer_forms(text: str, customer: str | None) -> None:
+    assert understand(text, CaseFile()).update.get("customer") == customer
+
+
+def test_a_name_in_passing_does_not_replace_the_customer() -> None:
+    u = understand("Harbor Lights Hotels gave us until Friday.", CaseFile(customer="Acme"))
+    assert "customer" not in u.update
+
+
+def test_a_sentence_about_another_item_is_not_a_bare_no() -> None:
+    u = understand(
+        "I didn't tell them about the bug yet.", CaseFile(problem="x"), ["manager_briefed"]
+    )
+    assert u.update["checklist"] == {"communicated_transparently": False}
+    assert understand("No, not yet.", CaseFile(problem="x"), ["manager_briefed"]).update[
+        "checklist"
+    ] == {"manager_briefed": False}
+
+
+def test_cancellation_deadline_is_a_threat() -> None:
+    u = understand("They gave us until Friday before they cancel.", CaseFile(customer="Acme"))
+    assert "cancellation_threat" in u.signals
+
+
+def test_the_latest_no_to_tried_makes_it_not_yet() -> None:
+    """Rule: not yet when there is an escalation reason but the rep has not tried, and nothing
+    is urgent; the rep's explicit answer wins over an earlier list."""
+    from coach.advice import recommend
+
+    case = CaseFile(
+        customer="Acme",
+        problem="The relationship has soured.",
+        signals=["relationship_breakdown"],
+        tried=["We sent a survey."],
+    )
+    assert recommend(case).code == "escalate_now"
+    assert recommend(case.merge({"checklist": {"tried_yourself": False}})).code == "not_yet"
+    assert recommend(case.merge({"checklist": {"communicated_transparently": False}})).code == (
+        "not_yet"
+    )
+    urgent = case.merge(
+        {"signals": ["cancellation_threat"], "checklist": {"tried_yourself": False}}
+    )
+    assert recommend(urgent).code == "escalate_now"

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
+from coach.evals.base import load_cases
+from coach.evals.drafts import GuardrailCase
 from coach.guardrails import GOTCHAS, check
+
+DEV_SET = Path(__file__).resolve().parents[1] / "evals" / "guardrails_dev.yaml"
 
 BLAME = [
     "Honestly, engineering dropped the ball on this one.",
@@ -33,6 +40,28 @@ BLAME = [
     "Nobody in engineering bothered to check.",
     "Totally their fault, not ours.",
     "Ops pushed the change without telling anyone.",
+    # Passive and attributed blame: no one is the grammatical subject of the failure.
+    "The ball was dropped on the eng side.",
+    "The slowdown is entirely on the vendor side.",
+    "The whole mess is down to the data team.",
+    "The config change was pushed by our cloud provider without any notice.",
+    "The outage was the fault of our backup provider.",
+    # Deflection, sarcasm and asides.
+    "Not my fault, the SE team configured it before I joined.",
+    "It wasn't us - the hosting company took the region down.",
+    "Great job, infra, another weekend outage 🙄",
+    "Typical procurement, holding up the PO again.",
+    "Between us, legal is the bottleneck.",
+    # Subject with a relative clause, a parenthetical or a coordinated second verb.
+    "The partner you picked configured SSO incorrectly.",
+    "The SE who ran your pilot clearly didn't understand the requirements.",
+    "Support, as usual, closed the ticket without reading it.",
+    "Our contractors built the connector and clearly didn't test it.",
+    "I told engineering weeks ago and they did nothing.",
+    # The customer's own staff, and a named colleague.
+    "Your IT team never whitelisted our IP range.",
+    "Priya in billing sent the invoice to the wrong address.",
+    "Carlos misread the contract.",
 ]
 CLEAN_OF_BLAME = [
     "We dropped the ball and that's on us.",
@@ -44,6 +73,24 @@ CLEAN_OF_BLAME = [
     "Login failed to load for 3 days.",
     "I missed your call yesterday.",
     "It's not your fault.",
+    "My team messed up the import, and that's on me.",
+    "I asked support to look at it this morning.",
+    "Huge thanks to the engineering team for turning the fix around overnight.",
+    "The vendor released a patch yesterday and we're testing it.",
+    "What did the support team tell you when you called?",
+    "No one is at fault here; the edge case was hard to spot.",
+    "I'm not going to blame engineering for this; we all own it.",
+    "Your team lost a full day of work, and I'm sorry.",
+    "Our SMS provider had an outage on Tuesday; we chose them, so it's our responsibility.",
+]
+REPORTED = [
+    # What the customer said or wants is theirs, not the rep's blame or promise.
+    'Their CTO wrote: "your support team ignored us for two weeks."',
+    "Dana said our engineers clearly don't test anything.",
+    "Globex says our support team ignored their tickets.",
+    "The customer claims support never called them back.",
+    "They want a guarantee that it won't happen again.",
+    "Their finance team is asking whether a credit is possible.",
 ]
 OVER_PROMISE = [
     "I will have this fixed by Friday.",
@@ -63,6 +110,21 @@ OVER_PROMISE = [
     "We'll extend your subscription for free.",
     "Consider it done.",
     "I'll make sure it's fixed.",
+    "I'm 100% sure this will be fixed in the next release.",
+    "The feature is definitely landing in the June release.",
+    "The hotfix goes live Thursday, no question.",
+    "Everything will be resolved before your board meeting on the 12th.",
+    "Engineering has committed to a fix by the end of the month.",
+    "I'm certain the vendor will deliver the connector by next Wednesday.",
+    "We can do the renewal at half price.",
+    "We're refunding the last two invoices in full.",
+    "We'll throw in the premium tier free for a year.",
+    "Consider the April overage charges waived.",
+    "A month free, no strings attached.",
+    "After this upgrade, you won't have any more downtime.",
+    "This kind of outage simply won't happen on our new platform.",
+    "You'll never have to deal with this again.",
+    "There'll be a dedicated engineer on your account starting Monday, free of charge.",
 ]
 CLEAN_OF_PROMISES = [
     "I'll update you by Thursday.",
@@ -78,6 +140,16 @@ CLEAN_OF_PROMISES = [
     "A credit isn't something I can approve.",
     "I don't want to give you a date I can't keep.",
     "I won't commit to a timeline until engineering confirms.",
+    "I'll send you a corrected contract by Thursday.",
+    "I'll come back to you tomorrow with a realistic plan.",
+    "I'll walk you through the changes on Thursday.",
+    "I'll chase legal for a response by Wednesday.",
+    "I need a decision on whether we can offer a service credit.",
+    "A credit is something I'd need to check with my manager first.",
+    "Discounts aren't something I can offer on my own.",
+    "We're hoping to have the fix in the next release, but I'll confirm once it's tested.",
+    "I'll make sure Maria has the full history before your call on Thursday.",
+    "Last year we gave them a 20% discount to close the deal.",
 ]
 
 
@@ -95,6 +167,19 @@ def test_blame_is_found_and_quoted_verbatim(text: str) -> None:
 @pytest.mark.parametrize("text", CLEAN_OF_BLAME)
 def test_ownership_and_plain_facts_are_not_blame(text: str) -> None:
     assert [f.code for f in check(text)] == []
+
+
+@pytest.mark.parametrize("text", REPORTED)
+def test_reported_words_are_not_the_reps_blame_or_promise(text: str) -> None:
+    assert check(text) == []
+
+
+def test_quotes_stay_verbatim_around_reported_words() -> None:
+    text = 'Dana wrote "support ignored us". Honestly, engineering dropped the ball again.'
+    findings = check(text)
+    assert [f.code for f in findings] == ["blame"]
+    assert findings[0].quote == text[findings[0].start : findings[0].end]
+    assert findings[0].quote.startswith("engineering dropped the ball")
 
 
 @pytest.mark.parametrize("text", OVER_PROMISE)
@@ -117,6 +202,36 @@ def test_authorised_commitments_are_allowed_but_not_bigger_ones() -> None:
     assert [f.code for f in bigger] == ["over_promise"]
     other = check("We'll also refund the February invoice.", authorised=authorised)
     assert [f.code for f in other] == ["over_promise"]
+
+
+def test_authorised_commitments_match_by_kind_and_every_figure() -> None:
+    authorised = ["a 10% credit on the March invoice", "one free month of the Pro plan"]
+    assert check("We'll add one free month of the Pro plan.", authorised=authorised) == []
+    twice = "We'll apply a 10% credit to March and another 10% to April."
+    assert [f.code for f in check(twice, authorised=authorised)] == ["over_promise"]
+    other_month = "We'll apply a 10% credit to your April invoice."
+    assert [f.code for f in check(other_month, authorised=authorised)] == ["over_promise"]
+    extra = "We'll add one free month of the Pro plan and a 15% discount on renewal."
+    assert [f.code for f in check(extra, authorised=authorised)] == ["over_promise"]
+
+
+def test_dev_set_precision_and_recall_per_code() -> None:
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    cases = load_cases(DEV_SET, GuardrailCase)
+    assert len(cases) >= 80
+    for case in cases:
+        found = check(case.text, case.kind, case.authorised)
+        for f in found:
+            assert case.text[f.start : f.end] == f.quote, case.id
+        predicted, expected = {f.code for f in found}, set(case.findings)
+        tp.update(predicted & expected)
+        fp.update(predicted - expected)
+        fn.update(expected - predicted)
+    for code in ("blame", "over_promise"):
+        assert tp[code] / (tp[code] + fp[code]) >= 0.9, code
+        assert tp[code] / (tp[code] + fn[code]) >= 0.9, code
 
 
 def test_acknowledgement_only_checked_for_customer_messages() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from typing import Any
 
@@ -261,7 +262,9 @@ def test_async_calls_retry_too() -> None:
     replies.append(FakeReply(content="second answer"))
     with FakeOpenAIServer(replies) as server:
         settings = _settings(OPENAI_BASE_URL=server.base_url, COACH_MODEL="m")
-        answers = asyncio.run(both(build_chat_model(settings)))
+        # A fresh thread: another test's sync Playwright may leave a loop running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            answers = pool.submit(asyncio.run, both(build_chat_model(settings))).result()
     assert answers == ("first", "second answer")
     assert len(server.requests) == 4
 

@@ -14,6 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from coach import guardrails
+from coach.agent import own_words
 from coach.casefile import CaseFile
 from coach.conversation import load_state, run_turn
 from coach.drafts import LLMWriter, OfflineWriter
@@ -248,7 +249,8 @@ def test_chat_reply_quoting_the_customer_is_not_the_coachs_promise(
         "They wrote 'we will only stay with a 50% refund': that needs your manager. "
         "Shall I draft the brief?"
     )
-    assert guardrails.check(reply, "any", [])  # unquoted, the guardrails would flag it
+    # Had the coach written those words itself, the guardrails would flag them.
+    assert guardrails.check(own_words(reply, []), "any", [])
     with override_chat_model(ScriptedChatModel([reply])):
         result = run_turn("quote-ok", line, fresh_settings)
     assert result.reply == reply and result.notice is None

@@ -25,7 +25,7 @@ def test_every_tweet_triages_and_escalation_rises_with_severity(settings: Settin
     assert report.errors == 0  # every row gives a result
     assert report.quotes > 0 and report.verbatim == report.quotes
     assert shares["0"] <= 0.05
-    assert shares["4"] > shares["1"] > shares["0"]
+    assert shares["4"] > shares["3"] > shares["2"] > shares["1"] > shares["0"]
     assert shares["4"] >= 2 * shares["0"] + 0.05
     # Levels 2 and 3 are close; each is above level 1 and below level 4.
     assert concern["4"] > max(concern["2"], concern["3"])

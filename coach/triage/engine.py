@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coach.errors import CoachError
 from coach.settings import Settings, get_settings
