@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any, cast
 import yaml
 
 from coach.triage.models import SIGNAL_TYPES, Signal, SignalType
+from coach.triage.injection import is_injection, mark
 from coach.triage.parse import ParsedEmail, sentences
 
 if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
+__all__ = ["is_injection", "split_sentences"]
 HERE = Path(__file__).parent
 MAX_SEMANTIC_SENTENCES = 40  # the first sentences of a message carry its point
 MIN_SEMANTIC_WORDS = 4
@@ -54,67 +56,14 @@ class Sentence:
 
 # --- injection -------------------------------------------------------------------------------
 
-_INJECTION = re.compile(
-    r"(\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(previous|prior|above|all|earlier|your|"
-    r"the|any|these|those|system)\b.{0,30}\b(instructions?|prompts?|rules?|guidelines|directions|"
-    r"context|policies)\b"
-    r"|\b(system prompt|system message|developer message|you are now|act as an?|new instructions|"
-    r"developer mode|jailbreak|prompt injection)\b"
-    r"|^\W*((ai|llm|virtual|automated|triage|email)\s+)?(system|assistant|ai|bot|model|classifier|"
-    r"admin|instruction|instructions)\s*[:>\]]"
-    r"|\b(mark|classify|flag|label|tag|rate|score)\w*\s+(it\s+|this\s+)?as\s+(an?\s+)?(critical|urgent|"
-    r"escalat\w*|high|p0|p1|sev\w*)\b"
-    r"|\[(system|inst|admin)\]|<\|?(system|im_start)|###\s*instruction"
-    r"|\b(dear|hey|hi|attention|note (to|for))\s+(the\s+)?(ai|assistant|model|bot|chatbot|classifier|"
-    r"triage (tool|system|bot|model)|llm|gpt|reviewer|system)\b"
-    r"|\b(ai|assistant|model|bot|chatbot|classifier|llm|gpt|triage (tool|system|bot|model))\s*[,:]\s*"
-    r"(please\s+)?(ignore|classify|mark|set|label|output|respond|reply|escalate|offer|give|treat)\b"
-    r"|\b(classify|categori[sz]e|label|mark|tag|flag|set|rate|treat|score)\b.{0,30}\b(this|the|it|"
-    r"email|message|ticket|case|urgency|priority|decision)\b.{0,30}\b(as|to)\s+(an?\s+)?(critical|"
-    r"high|urgent|low|escalat\w*|handle|p0|p1|priority|sev\w*)\b"
-    r"|\b(respond|reply|answer|output|print|return|write)\b.{0,30}\b(only\s+)?(with|in)\b.{0,20}"
-    r"\b(json|the following|exactly)\b"
-    r"|\b(as an ai|language model|if you are an? (ai|llm|assistant|language model|automated|bot|model)|"
-    r"automated (system|triage|classifier|tool|assistant|reader)|when (you )?(summari[sz]|process|read|"
-    r"triag|classif|analy[sz])\w*\s+this|pretend (that|the|you)|roleplay|role-play)\b"
-    r"|\b(tell|inform|advise|instruct)\s+the\s+(rep|agent|account (manager|executive)|csm|user|reader)\s+"
-    r"(to|that)\b"
-    r"|\bthe (correct|right|expected|required) (classification|answer|output|urgency|decision|label|"
-    r"priority) (is|=)"
-    r"|\b(urgency|priority|decision|classification|label|severity)\s*[:=]\s*(critical|high|urgent|"
-    r"escalate|p0|p1)\b"
-    r"|\bthis (email|message|ticket) (is|should be|must be|has to be) (classified|marked|flagged|treated|"
-    r"labell?ed|escalated)\b"
-    r"|\"(decision|urgency|signals|type|evidence|classification|priority)\"\s*:"
-    r"|\b(ignorier\w*|vergiss)\b.{0,40}\banweisungen\b"
-    r"|\b(ignore[rz]?|oublie[rz]?)\b.{0,40}\b(instructions|consignes)\b"
-    r"|\b(ignora|ignore|olvida)\b.{0,40}\b(instrucciones)\b)",
-    re.IGNORECASE,
-)
-_NARRATION = re.compile(
-    r"\b(the|this) (customer|client|user|sender|requester)\b|\bthis (email|message|ticket|case)\b",
-    re.IGNORECASE,
-)
-
-
-def is_injection(text: str) -> bool:
-    return bool(_INJECTION.search(text))
-
 
 def split_sentences(parsed: ParsedEmail) -> list[Sentence]:
-    """Sentences of the newest message, with injected text marked.
-
-    An injection taints the rest of its paragraph, and earlier sentences there that narrate about
-    "the customer" or "this email" (text written for a machine, not by a customer)."""
+    """Sentences of the newest message, with text addressed to a machine marked as injected."""
     out: list[Sentence] = []
     for b, block in enumerate(parsed.newest_blocks):
-        items = [Sentence(s, b) for s in sentences(block)]
-        first = next((k for k, s in enumerate(items) if is_injection(s.text)), None)
-        if first is not None:
-            for k, s in enumerate(items):
-                if k >= first or _NARRATION.search(s.text):
-                    s.injected = True
-        out.extend(items)
+        texts = sentences(block)
+        flags = mark(block, texts)
+        out.extend(Sentence(t, b, f) for t, f in zip(texts, flags, strict=True))
     return out
 
 

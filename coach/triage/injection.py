@@ -1,0 +1,205 @@
+"""Text in an email that is addressed to a machine rather than to the rep.
+
+A customer writes to a person. A sentence that speaks to an AI, a model, an assistant or a
+classifier, that carries tool-call or chat-role markup, or that tells its reader how to classify,
+output or ignore something, was put there to steer a machine: it is data, never an instruction,
+and it never becomes a signal, a quote or a greeting.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Who a machine-addressed sentence speaks to, in four languages. A bare "system", "tool" or
+# "agent" is too common in customer mail; it counts only with a qualifier ("triage system").
+_AI = (
+    r"(ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|language model|model|assistant|ai assistant|"
+    r"virtual assistant|bot|chatbot|classifier|ki|künstliche intelligenz|ia|l'ia|l’ia|asistente|"
+    r"modelo|modèle|(ai|automated|triage|email|llm|classification|escalation|routing|support)[- ]"
+    r"(system|tool|agent|pipeline|reader|engine|bot|model|classifier|assistant|triage))"
+)
+_READING = (
+    r"(reading|processing|handling|triaging|analy[sz]ing|parsing|reviewing|scanning|classifying|"
+    r"summari[sz]ing|that reads|that processes|who reads|which reads)"
+)
+_LABELS = (
+    r"(critical|escalat\w*|handle|routine|low[- ]priority|high[- ]priority|"
+    r"cancellation[ _]threat|manager[ _]request|leadership[ _]decision|legal[ _]or[ _]public\w*|"
+    r"deal[ _]at[ _]risk|relationship[ _]breakdown|technical[ _]beyond\w*|routine[ _]issue|"
+    r"scope[ _]timeline\w*|legal threat|venting)"
+)
+
+_INJECTION = re.compile(
+    # "ignore previous instructions", in four languages
+    r"\b(ignore|disregard|forget|override|bypass|skip)\b.{0,40}\b(previous|prior|above|all|earlier|"
+    r"your|the|any|these|those|system|other|original)\b.{0,30}\b(instructions?|prompts?|rules?|"
+    r"guidelines|directions|context|policies|analysis|assessment|classification)\b"
+    r"|\b(ignorier\w*|vergiss)\b.{0,40}\b(anweisungen|regeln|vorgaben)\b"
+    r"|\b(ignore[rz]?|oublie[rz]?)\b.{0,40}\b(instructions|consignes|règles)\b"
+    r"|\b(ignora|ignore|olvida)\w*\b.{0,40}\b(instrucciones|reglas)\b"
+    # prompt vocabulary
+    r"|\b(system prompt|system message|developer message|developer mode|jailbreak|prompt "
+    r"injection|new instructions|updated instructions|hidden instructions?|override (mode|code)|"
+    r"admin override)\b"
+    # a speaker label: "Assistant:", "System >", "[SYSTEM]", "AI note:", "Model instruction:"
+    r"|^\W*(system|assistant|ai|llm|model|bot|classifier|admin|instructions?)\s*[:>\]]"
+    rf"|^\W*(\w+\s+){{0,2}}({_AI}|system|tool|agent)\s+(instruction|note|directive|override|"
+    r"command|prompt|message|hint|hinweis|anweisung|consigne|nota)s?\s*[:\-–]"
+    r"|^\W*(instruction|instructions|directive|override|command|prompt|hinweis|anweisung|"
+    rf"consigne|nota)s?\s+(to|for|an|pour|para)\s+(the\s+|any\s+|all\s+|die\s+|l'|la\s+|el\s+)?"
+    rf"(\w+\s+){{0,2}}({_AI}|system|tool|agent)\b"
+    r"|\[(system|inst|admin|assistant|sys)\]|<\|?(system|im_start|im_end|assistant|user)\b"
+    r"|<<\s*sys\s*>>|###\s*(instruction|system|response)"
+    # addressed to a machine: "Note to the AI", "Dear assistant", "For the model processing this"
+    r"|\b(note|message|instructions?|memo|reminder|directive|p\.?s\.?)\s+(to|for)\s+"
+    rf"(the\s+|any\s+|all\s+|an?\s+|whatever\s+)?(\w+\s+)?{_AI}s?\b"
+    rf"|\b(dear|hey|hi|hello|attention)\s+(the\s+|any\s+)?{_AI}s?\s*[,:!]"
+    rf"|\bfor\s+(the|any|an?)\s+(\w+\s+)?{_AI}s?\s+{_READING}\b"
+    rf"|\b{_AI}s?\s+{_READING}\s+(this|these)\s+(email|e-mail|message|text|mail|thread|ticket)"
+    rf"|\bif\s+you\s+are\s+(an?\s+|the\s+)?(\w+\s+)?{_AI}\b"
+    r"|\b(as an ai|as a language model|when (you )?(summari[sz]|process|read|triag|classif|"
+    r"analy[sz])\w*\s+(this|these))\b"
+    r"|\b(hinweis|nachricht|anweisung)\s+(an|für)\s+(die|den|das)\s+(ki|künstliche|assistent\w*|"
+    r"modell|bot|system)\b"
+    r"|\b(note|instructions?|message)\s+(pour|à|a)\s+(l'ia|l’ia|l'assistant|le modèle|le système|"
+    r"le bot)\b"
+    r"|\b(nota|instrucciones?|mensaje)\s+(para|a)\s+(la ia|el asistente|el modelo|el sistema|el bot)\b"
+    # role-play and persona switches
+    r"|\b(let's|lets|let us)\s+(play|pretend|role-?play)\b|\broleplay|role-play\b"
+    r"|\byou\s+are\s+(now\s+)?(an?\s+|the\s+)?(\w*(bot|gpt)|ai|assistant|language model|"
+    r"classifier|triage \w+)\b"
+    r"|\b(act|behave|respond)\s+as\s+(an?\s+|the\s+|if\s+you\s+were\s+)\w*\s*(bot|ai|assistant|model|"
+    r"classifier|escalation|triage)"
+    r"|\byour\s+(only|new|real|sole|true|actual)\s+(job|task|role|purpose|instructions?|goal|"
+    r"mission)\s+(is|are|now)\b|\bfrom now on,?\s+you\b|\bstay in character\b|\bpretend (that|to be|"
+    r"you)\b"
+    # telling its reader how to classify or what to output
+    r"|\b(treat|handle|process|record|log|route|file|consider|categori[sz]e|classify|label|tag|mark|"
+    r"flag|score|rate|register)\s+(this|the|my)\s+(email|e-mail|message|ticket|request|mail|text|"
+    r"note|thread)\s+as\b"
+    r"|\b(classify|classified|categori[sz]e|label|labell?ed|tag|tagged|output|return|assign)\b"
+    rf".{{0,40}}\b(as|to|with|=)\s+(an?\s+)?({_LABELS}|urgent|p[0-4]|sev\w*|priority)\b"
+    rf"|\b(mark|marked|flag|flagged|rate|score|treat)\b.{{0,40}}\b(as|to)\s+(an?\s+)?{_LABELS}\b"
+    r"|\bset\s+(the\s+)?(urgency|priority|decision|classification|label|severity|signals?)\s+"
+    r"(to|=|as)\b"
+    r"|\b(respond|reply|answer|output|print|return|write|emit)\b.{0,30}\b(only\s+)?(with|in|as)\b"
+    r".{0,20}\b(json|the following|exactly|this text|these words)\b"
+    r"|\b(output|return|print|emit)\s*:?\s*(decision|urgency|json|signals?|\{)"
+    r"|\b(include|insert|add|put|say|write|promise|offer)\b.{0,40}\bin\s+(the\s+(reply|response|"
+    r"draft|output|summary)|your\s+(draft|output|summary))\b"
+    r"|\b(tell|inform|advise|instruct)\s+the\s+(rep|agent|account (manager|executive)|csm|user|"
+    r"reader|sales ?person)\s+(to|that)\b"
+    r"|\bthe (correct|right|expected|required|true) (classification|answer|output|urgency|"
+    r"decision|label|priority|category) (is|=)"
+    r"|\b(urgency|priority|decision|classification|label|severity|signals?)\s*(=|:=|==)\s*\S"
+    r"|\b(urgency|priority|decision|classification|label|severity)\s*:\s*(critical|high|urgent|"
+    r"escalate|p0|p1|handle|low)\b"
+    r"|\bthis (email|message|ticket|mail) (is|should be|must be|has to be|needs to be) "
+    r"(classified|marked|flagged|treated|labell?ed|escalated|categori[sz]ed|routed|scored)\b"
+    r"|\"(decision|urgency|signals|type|evidence|classification|priority|severity|arguments|"
+    r"function|tool|role|instruction)\"\s*:"
+    r"|\b(als|zur)\s+\w+\s+(einstufen|markieren|klassifizieren|kennzeichnen)\b"
+    r"|\b(einstufen|markieren|klassifizieren)\b.{0,30}\b(kritisch|dringend|kündigung|eskal\w+)"
+    r"|\b(classe[rz]|classez|marquer|marquez)\b.{0,40}\b(comme|en)\b"
+    r"|\b(clasifica\w*|etiquet\w+)\b.{0,40}\b(como)\b",
+    re.IGNORECASE,
+)
+
+# Markup that only a machine reads: tool/function calls, chat-role tokens, instruction tags,
+# and JSON objects that carry a verdict. The whole span is injected, however many lines it has.
+_MARKUP = re.compile(
+    r"<\s*(tool_calls?|function_calls?|function|tool|tool_use|invoke|call|system|assistant|"
+    r"instructions?|prompt|im_start|antml:\w+|command|admin)\b[^>]*>.*?(<\s*/\s*\1\s*>|\Z)"
+    r"|<\|im_start\|>.*?(<\|im_end\|>|\Z)|<\|[a-z_]+\|>"
+    r"|\[INST\].*?(\[/INST\]|\Z)|<<SYS>>.*?(<</SYS>>|\Z)"
+    r"|```[a-z]*\s*\{.*?(```|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_VERDICT_KEY = re.compile(
+    r"[\"'](name|arguments|function|tool|tool_name|parameters|decision|urgency|signals?|priority|"
+    r"classification|label|role|content|instructions?|action|severity|escalate|type|evidence|"
+    r"reply|response)[\"']\s*:",
+    re.IGNORECASE,
+)
+
+# Sentences that continue an injection: commands, narration about the customer, verdict words.
+_CONTINUES = re.compile(
+    r"^\W*(please\s+)?(escalate|classify|categori[sz]e|label|mark|flag|set|output|return|respond|"
+    r"reply|answer|print|offer|promise|give|grant|include|say|tell|write|draft|treat|rate|score|"
+    r"ignore|disregard|do not|don't|never|always|make sure|ensure|remember|begin|start|end|stop|"
+    r"confirm|recommend|add|use|route|assign|prioriti[sz]e|approve|apply)\b"
+    r"|\b(the|this)\s+(customer|client|user|sender|requester|author)\b"
+    r"|\bthis\s+(email|e-mail|message|ticket|case|mail)\b"
+    r"|\b(urgency|priority|decision|classification|severity|critical|escalation|signals?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_injection(text: str) -> bool:
+    """A sentence addressed to a machine, or one telling its reader how to classify or output."""
+    return bool(_INJECTION.search(text))
+
+
+def markup_spans(block: str) -> list[tuple[int, int]]:
+    """Character spans of machine markup in a block: tags, role tokens, verdict-bearing JSON."""
+    spans = [(m.start(), m.end()) for m in _MARKUP.finditer(block)]
+    for start in (m.start() for m in re.finditer(r"\{", block)):
+        if any(a <= start < b for a, b in spans):
+            continue
+        end = _matching_brace(block, start)
+        if _VERDICT_KEY.search(block, start, end):
+            spans.append((start, end))
+    return spans
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, min(len(text), start + 5000)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def mark(block: str, sentences: list[str]) -> list[bool]:
+    """Which sentences of a block are injected.
+
+    A sentence is injected when it overlaps machine markup or reads as an injection itself. The
+    sentences after it are injected too while they stay on its line or read as its continuation
+    (commands, narration about "the customer", verdict words); so is earlier narration about "the
+    customer" in the same paragraph. Customer text beside an injection keeps its own voice."""
+    spans = markup_spans(block)
+    flags: list[bool] = []
+    pos = 0
+    for sent in sentences:
+        start = block.find(sent, pos)
+        start = pos if start < 0 else start
+        end = start + len(sent)
+        pos = end
+        overlaps = any(a < end and start < b for a, b in spans)
+        flags.append(overlaps or is_injection(sent))
+    if not any(flags):
+        return flags
+    out = list(flags)
+    for k in range(1, len(sentences)):
+        if out[k] or not out[k - 1]:
+            continue
+        between = _between(block, sentences[k - 1], sentences[k])
+        if "\n" not in between or _CONTINUES.search(sentences[k]):
+            out[k] = True
+    first = flags.index(True)
+    for k in range(first):
+        if re.search(r"\b(the|this) (customer|client|sender|requester)\b", sentences[k], re.I):
+            out[k] = True
+    return out
+
+
+def _between(block: str, previous: str, current: str) -> str:
+    a = block.find(previous)
+    b = block.find(current, a + len(previous) if a >= 0 else 0)
+    if a < 0 or b < 0:
+        return "\n"
+    return block[a + len(previous) : b]
