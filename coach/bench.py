@@ -139,7 +139,7 @@ BENCHES: dict[str, Callable[[list[Row], Path], None]] = {"retrieval": bench_retr
 
 def _register_optional() -> None:
     """Benchmarks of other capabilities live beside them; each registers if present."""
-    for module in ("coach.triage.bench", "coach.bench_chat", "coach.bench_ui"):
+    for module in ("coach.bench_triage", "coach.bench_chat", "coach.bench_ui"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError:

@@ -193,6 +193,18 @@ class CoachChatOpenAI(_RetryMixin, ChatOpenAI):
     retry_initial_wait: float = 0.5
     retry_max_wait: float = 8.0
 
+    def _get_request_payload(
+        self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = super()._get_request_payload(input_, stop=stop, **kwargs)
+        # An assistant turn that only calls tools goes out with `"content": null`; llama.cpp's
+        # server rejects that (it wants a string), so the turn after any tool call failed there.
+        # An empty string means the same to OpenAI and every compatible server.
+        for message in payload.get("messages", []):
+            if message.get("role") == "assistant" and message.get("content") is None:
+                message["content"] = ""
+        return payload
+
 
 class CoachAzureChatOpenAI(_RetryMixin, AzureChatOpenAI):
     retry_attempts: int = 2

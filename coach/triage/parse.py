@@ -203,12 +203,34 @@ _SIGN_OFF = re.compile(
     r"take care|kr|br|(many )?thanks( so much| again| a lot| in advance)?|thank you( so much| again|"
     r" in advance)?|cheers|sincerely|yours sincerely|yours truly|respectfully|all the best|"
     r"talk soon|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|"
-    r"liebe grüße|grüße|gruß|(vielen )?dank( im voraus| schön)?|cordialement|bien cordialement|"
+    r"liebe grüße|grüße|gruß|(vielen )?dank(e)?( im voraus| schön| und (viele|beste|liebe) grüße)?|cordialement|bien cordialement|"
     r"bien à vous|salutations|merci( d'avance| beaucoup| par avance| d’avance)?|atentamente|"
     r"saludos|un saludo|un cordial saludo|saludos cordiales|cordiales saludos|"
-    r"(muchas )?gracias( de antemano| por adelantado)?)\s*[,.!]?\s*$",
+    r"(muchas )?gracias( de antemano| por adelantado)?)\s*[,.!]?"
+    r"(\s*(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*)(\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*)){0,2})?\s*$",
     re.IGNORECASE,
 )
+# A postscript after the signature is the customer's text again ("P.S. ..."); so is a long line.
+_POSTSCRIPT = re.compile(r"^\s*(p\.?\s?p\.?\s?s|p\.?\s?s|n\.?\s?b)\b\.?\s*[:.,\-–]?", re.IGNORECASE)
+# A name on its own as the message's last paragraph ("Hanna", "Ingrid Sørensen\nFinance").
+_BARE_NAME = re.compile(
+    r"^\s*[-–—~]*\s*(?-i:(Dr|Mr|Mrs|Ms|Prof)\.?\s+)?(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)"
+    r"(\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)){0,2}\s*$"
+)
+_NOT_NAMES = {
+    "thanks", "thank", "regards", "best", "cheers", "hi", "hello", "hey", "dear", "team", "support",
+    "urgent", "update", "help", "please", "sorry", "ok", "okay", "yes", "no", "asap", "fyi",
+    "merci", "danke", "gracias", "hallo", "bonjour", "hola", "saludos", "grüße", "ps",
+}  # fmt: skip
+
+
+def is_bare_name(line: str) -> bool:
+    """A line that is only a person's name (with an optional title or a leading dash)."""
+    m = _BARE_NAME.match(line)
+    if not m or len(line.strip()) > 40:
+        return False
+    words = re.findall(r"[\w'’-]+", line)
+    return bool(words) and not any(w.lower() in _NOT_NAMES for w in words)
 
 
 def _is_quote(line: str) -> bool:
@@ -277,22 +299,51 @@ def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int],
     if disclaimer_at is not None:
         body, disclaimer = body[:disclaimer_at], body[disclaimer_at:]
     signature_at: int | None = None
+    postscript_at: int | None = None
     for k, i in enumerate(body):
         if lines[i].strip() in {"--", "-- ", "—"} and k > 0:
             signature_at = k
             break
+    nonblank = [k for k, i in enumerate(body) if lines[i].strip()]
     if signature_at is None:
-        nonblank = [k for k, i in enumerate(body) if lines[i].strip()]
         for pos, k in enumerate(nonblank):
             if pos == 0 or not _SIGN_OFF.match(lines[body[k]]):
                 continue
-            after = [body[j] for j in nonblank[pos + 1 :]]
-            if len(after) <= 6 and all(len(lines[j].strip()) <= 60 for j in after):
+            rest = nonblank[pos + 1 :]
+            ps = next(
+                (m for m, j in enumerate(rest)
+                 if _POSTSCRIPT.match(lines[body[j]]) or len(lines[body[j]].strip()) > 60),
+                None,
+            )  # fmt: skip
+            tail = rest if ps is None else rest[:ps]
+            line = lines[body[k]].strip()
+            bare = re.sub(r"[\s,.!]+$", "", line)
+            if ps is not None and not tail and _SIGN_OFF.match(bare) and "," not in bare:
+                if not _POSTSCRIPT.match(lines[body[rest[ps]]]):
+                    continue  # "Thanks" followed by more prose is not a sign-off
+            if len(tail) <= 6:
                 signature_at = k
+                postscript_at = None if ps is None else rest[ps]
                 break
+    if signature_at is None and len(nonblank) >= 2:
+        # A last paragraph of one to three short lines that starts with a name.
+        paragraph = [nonblank[-1]]
+        for k in reversed(nonblank[:-1]):
+            if k != paragraph[0] - 1 or len(paragraph) == 3:
+                break
+            paragraph.insert(0, k)
+        if (
+            paragraph[0] != nonblank[0]
+            and paragraph[0] - 1 not in nonblank
+            and is_bare_name(lines[body[paragraph[0]]])
+            and all(len(lines[body[k]].strip()) <= 60 for k in paragraph)
+        ):
+            signature_at = paragraph[0]
     signature: list[int] = []
     if signature_at is not None:
-        body, signature = body[:signature_at], body[signature_at:]
+        end = len(body) if postscript_at is None else postscript_at
+        signature = body[signature_at:end]
+        body = body[:signature_at] + body[end:]
     return body, signature, disclaimer
 
 
