@@ -26,6 +26,7 @@ def _emails() -> list[str]:
 
 
 def bench_triage(rows: list[Row], work: Path) -> None:
+    from coach.cli.triage import BATCH_CHUNK  # measure the chunking `coach triage --batch` uses
     from coach.settings import Settings
     from coach.triage.engine import get_engine
 
@@ -53,8 +54,8 @@ def bench_triage(rows: list[Row], work: Path) -> None:
     tweets = _tweets()
     if tweets:
         start = time.perf_counter()
-        for i in range(0, len(tweets), 64):  # the chunk size `coach triage --batch` uses
-            engine.triage_many(tweets[i : i + 64])
+        for i in range(0, len(tweets), BATCH_CHUNK):
+            engine.triage_many(tweets[i : i + BATCH_CHUNK])
         rate = len(tweets) / (time.perf_counter() - start)
         rows.append(
             Row(
