@@ -48,7 +48,7 @@ class LocalEmbeddings(Embeddings):
 
     model_id = LOCAL_MODEL_ID
 
-    def __init__(self, batch_size: int = 32, threads: int = 1) -> None:
+    def __init__(self, batch_size: int = 16, threads: int = 1) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

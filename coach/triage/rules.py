@@ -50,11 +50,15 @@ SCENARIO_OF: list[tuple[str, Scenario]] = [
     ("scope_timeline_dispute", "Scope or Timeline Disputes"),
 ]
 
+# "Escalate immediately" (a threat to walk, a lawyer, an incident, a deal in danger) is high; a
+# request for a manager, a decision, a dispute or strained trust is medium until it combines with
+# another reason or a deadline. Critical is kept for formal legal threats, live incidents, and a
+# threat to walk that comes with either.
 _BASE_URGENCY: dict[str, Urgency] = {
     "legal_or_public_threat": "high",
     "cancellation_threat": "high",
     "technical_beyond_control": "high",
-    "relationship_breakdown": "high",
+    "relationship_breakdown": "medium",
     "deal_at_risk": "high",
     "manager_request": "medium",
     "leadership_decision": "medium",
@@ -114,21 +118,22 @@ def decide(signals: list[Signal], newest_text: str = "") -> Assessment:
     ]
     if not reasons:
         reasons = [Reason(rule=NOTHING_TO_ESCALATE.text, section=NOTHING_TO_ESCALATE.section)]
-    urgency: Urgency = "medium" if "venting" in types else "low"
-    return Assessment("handle", urgency, None, reasons)
+    # Nothing to escalate: venting included ("not actually escalating"), the rep handles it.
+    return Assessment("handle", "low", None, reasons)
 
 
 def _urgency(escalating: list[Signal], newest_text: str) -> Urgency:
     types = {s.type for s in escalating}
     level = max(_LEVELS.index(_BASE_URGENCY[t]) for t in types)
-    by_type = {s.type: s.evidence for s in escalating}
-    legal = "legal_or_public_threat" in types and _LEGAL.search(by_type["legal_or_public_threat"])
-    incident = "technical_beyond_control" in types and _INCIDENT.search(
-        by_type["technical_beyond_control"]
-    )
-    walking = "cancellation_threat" in types and len(types) >= 2
+    # The whole newest message says how serious a threat or an incident is, not only the quote.
+    text = " ".join([newest_text, *(s.evidence for s in escalating)])
+    legal = "legal_or_public_threat" in types and _LEGAL.search(text)
+    incident = "technical_beyond_control" in types and _INCIDENT.search(text)
+    walking = "cancellation_threat" in types and types & {
+        "technical_beyond_control", "legal_or_public_threat"
+    }
     if legal or incident or walking:
-        level = 3
-    elif len(types) >= 2 or _DEADLINE.search(newest_text):
-        level = min(level + 1, 3)
+        return "critical"
+    if level < 2 and (len(types) >= 2 or _DEADLINE.search(newest_text)):
+        level += 1
     return _LEVELS[level]
