@@ -113,14 +113,18 @@ def build_embeddings(settings: Settings) -> tuple[str, Embeddings]:
     """The configured embedding model and its id; the id names the Chroma collection."""
     if settings.embeddings == "openai":
         from langchain_openai import OpenAIEmbeddings
+        from pydantic import SecretStr
 
         from coach.tokens import install_encodings
 
         install_encodings()
         kwargs: dict[str, Any] = {"model": settings.openai_embedding_model}
-        if settings.openai_api_key:
-            kwargs["api_key"] = settings.openai_api_key
+        # Local servers ignore the key, but the client insists on one.
+        kwargs["api_key"] = settings.openai_api_key or SecretStr("not-needed")
         if settings.openai_base_url:
             kwargs["base_url"] = settings.openai_base_url
+            if "api.openai.com" not in settings.openai_base_url:
+                # Other servers (Ollama, vLLM, llama.cpp) expect text, not tiktoken ids.
+                kwargs["check_embedding_ctx_length"] = False
         return f"openai-{settings.openai_embedding_model}", OpenAIEmbeddings(**kwargs)
     return LOCAL_MODEL_ID, get_local_embeddings()

@@ -183,3 +183,75 @@ def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path: Path) -> None:
         make_client(settings)
     with pytest.raises(CoachError, match="is not a URL"):
         make_client(Settings(data_dir=tmp_path, chroma_url="localhost:8000"))  # type: ignore[call-arg]
+
+
+class _EmbeddingServer:
+    """An OpenAI-compatible /v1/embeddings endpoint on loopback (as Ollama or vLLM serve it),
+    answering with the local model's vectors so that search results stay meaningful."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.models: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.models.append(body["model"])
+                texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+                vectors = get_local_embeddings().encode([str(t) for t in texts])
+                data = json.dumps(
+                    {
+                        "object": "list",
+                        "model": body["model"],
+                        "data": [
+                            {"object": "embedding", "index": i, "embedding": v.tolist()}
+                            for i, v in enumerate(vectors)
+                        ],
+                        "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+def test_openai_compatible_embeddings_get_their_own_collection(tmp_path: Path) -> None:
+    from coach.embeddings import build_embeddings
+    from coach.store import open_store
+
+    server = _EmbeddingServer()
+    try:
+        kdir = _knowledge(tmp_path)
+        remote = Settings(  # type: ignore[call-arg]
+            data_dir=tmp_path / "data",
+            knowledge_dir=kdir,
+            embeddings="openai",
+            openai_base_url=server.url,
+            openai_embedding_model="nomic-embed-text",
+        )
+        model_id, _ = build_embeddings(remote)
+        assert model_id == "openai-nomic-embed-text"
+        store = open_store(remote)
+        assert store.ingest().passages_embedded == 19
+        assert set(server.models) == {"nomic-embed-text"}
+        top = HybridRetriever(store).search("the customer wants to speak to my manager", k=3)
+        assert "When to Escalate > Escalate If" in [h.section for h in top]
+
+        local = open_store(Settings(data_dir=tmp_path / "data", knowledge_dir=kdir))  # type: ignore[call-arg]
+        assert local.collection.name != store.collection.name
+        assert local.collection.count() == 0  # the remote vectors are not in the local collection
+    finally:
+        server.server.shutdown()

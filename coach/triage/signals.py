@@ -73,6 +73,8 @@ _RESOLVED = re.compile(
     r"\b(resolved|fixed|sorted( out)?|solved|working (again|now|fine)|works (again|now|fine)|"
     r"back (up|online|to normal)|restored|all good( now)?|no longer (an issue|a problem|happening)|"
     r"went away|figured it out|never ?mind|disregard my (last|previous|earlier) (email|message|note)|"
+    r"came back( up| online)?( on its own| by itself)?|recovered|(looks?|seems?|is|are) (fine|ok|okay|"
+    r"good|normal|stable) (now|again)|up and running( again)?|rock solid|no (further )?action needed|"
     r"behoben|gelöst|geloest|funktioniert wieder|résolu|resolu|réglé|regle|fonctionne à nouveau|"
     r"resuelto|solucionado|arreglado|funciona de nuevo)\b",
     re.IGNORECASE,
@@ -80,7 +82,8 @@ _RESOLVED = re.compile(
 _STILL = re.compile(
     r"\b(still|again|supposedly|supposed to|claimed|you said|apparently|yet|not (actually|really)|"
     r"until|unless|once|when|if|before|needs? to be|must be|should be|gets?|getting|not|never|"
-    r"isn't|wasn't|aren't|never|immer noch|toujours|todavía|todavia|sigue)\b",
+    r"isn't|wasn't|aren't|never|immer noch|toujours|todavía|todavia|sigue|nicht|noch|sollte|"
+    r"falls|wenn|bis|pas|si|sinon|tant que|no|si no|hasta|mientras)\b",
     re.IGNORECASE,
 )
 
@@ -95,7 +98,11 @@ _GRATITUDE = re.compile(
 _CLOSED = re.compile(
     r"\b((consider|considers|considered) (this|the matter|the issue|it|the case) (closed|settled|"
     r"resolved)|matter is (closed|settled)|(not|no) (be )?(taking|take|pursue|pursuing) (any )?"
-    r"further action|no further action)\b",
+    r"further action|no further action|(not|no longer|won't be|aren't|isn't|never) (going to )?"
+    r"pursu(e|ing) (it|this|that|the matter|legal|any)|heat of the moment|(didn't|did not) (really )?"
+    r"mean (it|that)|take (it|that) back|withdr(aw|awn|ew) (my|our|the) (threat|complaint|notice|"
+    r"comment)|(we're|we are|we'll be|we will be) (renewing|staying)|(decided|glad|happy) to "
+    r"(renew|stay))\b",
     re.IGNORECASE,
 )
 
