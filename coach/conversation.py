@@ -231,8 +231,12 @@ def run_turn(
     }
     turn_input = {"messages": [HumanMessage(text)], "turn_asked": None, "turn_citations": None}
     graph = build_agent(settings, model)
+    # The offline engine cannot fail mid-turn, so its turn is saved once, at the end (per-step
+    # checkpoints took a third of its time). A model turn is saved after every step, so a failure
+    # that escapes the middleware can finish offline from the rep's saved message.
+    durability = "exit" if engine == "offline" else "async"
     try:
-        _drive(graph, turn_input, config, ctx, on_token)
+        _drive(graph, turn_input, config, ctx, on_token, durability)
     except MODEL_FAILURES as exc:
         # The failure escaped the middleware (for example mid-stream): finish the turn offline
         # from the checkpoint, which already holds the rep's message.
@@ -278,11 +282,14 @@ def _drive(
     config: dict[str, Any],
     ctx: Any,
     on_token: Callable[[str], None] | None,
+    durability: str = "async",
 ) -> None:
     if on_token is None:
-        graph.invoke(turn_input, config, context=ctx)
+        graph.invoke(turn_input, config, context=ctx, durability=durability)
         return
-    for chunk, meta in graph.stream(turn_input, config, context=ctx, stream_mode="messages"):
+    for chunk, meta in graph.stream(
+        turn_input, config, context=ctx, stream_mode="messages", durability=durability
+    ):
         if (
             isinstance(chunk, AIMessageChunk)
             and meta.get("langgraph_node") == "model"

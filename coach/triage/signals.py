@@ -75,6 +75,7 @@ _RESOLVED = re.compile(
     r"went away|figured it out|never ?mind|disregard my (last|previous|earlier) (email|message|note)|"
     r"came back( up| online)?( on its own| by itself)?|recovered|(looks?|seems?|is|are) (fine|ok|okay|"
     r"good|normal|stable) (now|again)|up and running( again)?|rock solid|no (further )?action needed|"
+    r"(we're|we are|we'll be|we will be) (renewing|staying)|(decided|glad|happy) to (renew|stay)|"
     r"behoben|gelöst|geloest|funktioniert wieder|résolu|resolu|réglé|regle|fonctionne à nouveau|"
     r"resuelto|solucionado|arreglado|funciona de nuevo)\b",
     re.IGNORECASE,
@@ -101,8 +102,7 @@ _CLOSED = re.compile(
     r"further action|no further action|(not|no longer|won't be|aren't|isn't|never) (going to )?"
     r"pursu(e|ing) (it|this|that|the matter|legal|any)|heat of the moment|(didn't|did not) (really )?"
     r"mean (it|that)|take (it|that) back|withdr(aw|awn|ew) (my|our|the) (threat|complaint|notice|"
-    r"comment)|(we're|we are|we'll be|we will be) (renewing|staying)|(decided|glad|happy) to "
-    r"(renew|stay))\b",
+    r"comment))\b",
     re.IGNORECASE,
 )
 
@@ -136,6 +136,37 @@ _PROBLEM = re.compile(
 )
 
 
+_FRUSTRATION = re.compile(
+    r"(?-i:\b[A-Z]{3,}[.!])|\.{3}|…|!{2,}|\b(why (is|does|do|can't|cannot|won't) |ugh|sigh|argh|"
+    r"rough|wears? (me|you|us) down|grumpy|didn't help|a pain|pain in|hate|annoy\w*|frustrat\w*|"
+    r"irritat\w*|seriously|honestly|not gonna lie|of course|again)\b",
+    re.IGNORECASE,
+)
+_SELF_FIXED = re.compile(
+    r"\b((got|get|getting) it (working|done|sorted|to work|eventually)|all sorted|sorted (now|it)|"
+    r"cleaned (it )?up|turned it off|(it )?works now|(it's|it is|it has been) (changed|done|fixed|"
+    r"sorted)|fixed it|redid|re-did|managed (to|it)|figured it out|in the end|eventually|"
+    r"carry on|moving on|all good now)\b",
+    re.IGNORECASE,
+)
+
+
+def venting_fallback(sents: list[Sentence]) -> Signal | None:
+    """Frustration about something the customer already sorted out, with nothing asked: "just
+    venting" in the playbook's sense; the quote is the first frustrated sentence."""
+    usable = [s.text for s in sents if not s.injected]
+    if any(ASK.search(t) and "?" not in t[-1:] for t in usable) or any(
+        t.rstrip().endswith("?") and not _FRUSTRATION.search(t) for t in usable
+    ):
+        return None
+    if not any(_SELF_FIXED.search(t) for t in usable):
+        return None
+    angry = next((t for t in usable if _FRUSTRATION.search(t)), None)
+    if angry is None:
+        return None
+    return Signal(type="venting", evidence=angry, score=0.5, source="fallback")
+
+
 def routine_fallback(sents: list[Sentence]) -> Signal | None:
     """A calm message that asks something or reports a problem, with no escalation signal, is a
     routine issue the rep can handle ("Don't Escalate If: something you should handle at your
@@ -162,6 +193,22 @@ _NEGATION_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w']+")
+
+
+# Someone else's threat, reported by the customer: "one of our clients is threatening to sue us".
+_THIRD_PARTY = re.compile(
+    r"\b((one|some|several|many|a few|most|two|three) of (our|their|my)|our|their|a|an|his|her|"
+    r"my)\s+(own\s+|biggest\s+|largest\s+|key\s+|main\s+)?(clients?|customers?|end[- ]users?|"
+    r"members?|patients?|tenants?|franchisees?|resellers?|students?|subscribers?|guests?|"
+    r"buyers?|shoppers?|donors?|parents?|residents?|drivers?|riders?)\b(?![^,;:]*\b(we|i)\b)",
+    re.IGNORECASE,
+)
+_THIRD_PARTY_SIGNALS = {"cancellation_threat", "legal_or_public_threat", "manager_request"}
+
+
+def _third_party(text: str, start: int) -> bool:
+    before = re.split(r"[.;:!?]", text[max(0, start - 80) : start])[-1]
+    return bool(_THIRD_PARTY.search(before))
 
 
 def _negated(text: str, start: int) -> bool:
@@ -209,6 +256,8 @@ class Lexicon:
                 if p.unless and p.unless.search(text):
                     break
                 if p.negatable and _negated(text, m.start()):
+                    continue
+                if p.signal in _THIRD_PARTY_SIGNALS and _third_party(text, m.start()):
                     continue
                 found[p.signal] = p.language
                 break
@@ -404,7 +453,12 @@ def detect(
     out = []
     for d, f in enumerate(found):
         _downgrade_minor_defects(f, docs[d])
+        _downgrade_mild_repeats(f, docs[d])
         signals = resolve(list(f.values()))
+        if not any(s.type in ESCALATING or s.type == "venting" for s in signals):
+            vent = venting_fallback(docs[d])
+            if vent is not None:
+                signals = resolve([s for s in signals if s.type != "routine_issue"] + [vent])
         if not any(s.type in ESCALATING for s in signals) and not any(
             s.type == "routine_issue" for s in signals
         ):
@@ -448,6 +502,29 @@ def _downgrade_minor_defects(found: dict[str, Signal], sents: list[Sentence]) ->
         found.setdefault(
             "routine_issue",
             Signal(type="routine_issue", evidence=tech.evidence, score=0.6, source="lexicon"),
+        )
+
+
+_MINIMIZER = re.compile(
+    r"\b(not the end of the world|no big deal|not a big deal|(fixed|sorted|solved|redid|did) it "
+    r"(myself|ourselves|by hand|manually|again)|fixed (it )?by hand|(i'm|i am) not asking for "
+    r"anything|just (venting|grumbling|needed to vent|wanted to vent)|rant over|anyway,? (it's|its) "
+    r"(done|fine|working))\b",
+    re.IGNORECASE,
+)
+_TRUST = re.compile(r"\b(trust|confidence|faith|believe|partner\w*|relationship|promis\w+)\b", re.I)
+
+
+def _downgrade_mild_repeats(found: dict[str, Signal], sents: list[Sentence]) -> None:
+    """ "Third time this month the export broke; fixed it by hand again, not the end of the world"
+    is frustration about a repeat, not a relationship at risk."""
+    rel = found.get("relationship_breakdown")
+    if rel is None or rel.source == "model" or _TRUST.search(rel.evidence):
+        return
+    if any(_MINIMIZER.search(s.text) for s in sents if not s.injected):
+        del found["relationship_breakdown"]
+        found.setdefault(
+            "venting", Signal(type="venting", evidence=rel.evidence, score=0.6, source="lexicon")
         )
 
 
