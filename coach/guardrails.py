@@ -787,6 +787,7 @@ def check(text: str, kind: Kind = "any", authorised: Iterable[str] = ()) -> list
         f.model_copy(update={"quote": text[f.start : f.end]})
         for f in (*_blame(own), *_over_promises(own, allowed))
     ]
+    findings += _semantic(text, own, allowed, findings)
     if kind == "customer" and not _ACKNOWLEDGE.search(text):
         start, end = _first_sentence(text)
         findings.append(
@@ -819,6 +820,15 @@ def check(text: str, kind: Kind = "any", authorised: Iterable[str] = ()) -> list
             )
         )
     return _dedupe(findings)
+
+
+def _semantic(text: str, own: str, allowed: list[str], found: list[Finding]) -> list[Finding]:
+    """Blame and over-promises in wordings the rules do not know, judged by similarity to
+    examples (coach/guardrails_semantic.py); it only adds to what the rules found."""
+    from coach.guardrails_semantic import get_semantic_guard
+
+    guard = get_semantic_guard()
+    return guard.findings(text, own, allowed, found) if guard else []
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

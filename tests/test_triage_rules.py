@@ -33,10 +33,17 @@ def test_cancellation_escalates_immediately_and_names_the_rule() -> None:
     assert result.urgency == "high"
 
 
-def test_cancellation_with_another_signal_is_critical() -> None:
-    result = decide([sig("cancellation_threat"), sig("relationship_breakdown")])
+def test_cancellation_is_critical_only_with_an_incident_or_a_legal_threat() -> None:
+    result = decide([sig("cancellation_threat"), sig("technical_beyond_control", "sync fails")])
     assert result.urgency == "critical"
     assert result.scenario == "Customer Threatening to Cancel"
+    assert decide([sig("cancellation_threat"), sig("relationship_breakdown")]).urgency == "high"
+
+
+def test_two_medium_reasons_make_high_but_never_critical() -> None:
+    assert decide([sig("relationship_breakdown")]).urgency == "medium"
+    both = decide([sig("manager_request"), sig("scope_timeline_dispute")], "today, please")
+    assert both.urgency == "high"
 
 
 def test_legal_threat_is_critical_but_a_review_threat_is_high() -> None:

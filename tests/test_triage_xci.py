@@ -3,6 +3,8 @@ escalation share that rises with the annotated severity."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from coach.settings import Settings
@@ -12,10 +14,14 @@ from coach.triage.engine import OfflineTriageEngine
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(xci_path() is None, reason="shared/data/x-ci-complaints.csv not found")
 def test_every_tweet_triages_and_escalation_rises_with_severity(settings: Settings) -> None:
     path = xci_path()
-    assert path is not None
+    if path is None:
+        # The data sits beside the repo (../shared/data) in the team's checkout and in CI.
+        message = "shared/data/x-ci-complaints.csv not found (set COACH_SHARED_DATA)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     report = escalation_by_severity(OfflineTriageEngine(settings), path)
     shares = {level: round(report.share(level), 3) for level in sorted(report.by_level)}
     concern = {level: round(report.concern_share(level), 3) for level in sorted(report.by_level)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -61,7 +62,7 @@ def prepare(data: Input, fmt: Format = "auto", filename: str | None = None) -> P
     return Prepared(parsed, sents, language)
 
 
-class TriageEngine:
+class TriageEngine(ABC):
     """Parse, propose, check, decide, advise. Subclasses implement `propose`."""
 
     name = "base"
@@ -82,8 +83,9 @@ class TriageEngine:
             self._guide = PlaybookGuide(self._retriever or get_retriever(self.settings))
         return self._guide
 
+    @abstractmethod
     def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
-        raise NotImplementedError
+        """Signals with evidence, and what the customer wants, for each email."""
 
     def triage(
         self, data: Input, fmt: Format = "auto", filename: str | None = None

@@ -318,9 +318,14 @@ def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int],
             tail = rest if ps is None else rest[:ps]
             line = lines[body[k]].strip()
             bare = re.sub(r"[\s,.!]+$", "", line)
-            if ps is not None and not tail and _SIGN_OFF.match(bare) and "," not in bare:
-                if not _POSTSCRIPT.match(lines[body[rest[ps]]]):
-                    continue  # "Thanks" followed by more prose is not a sign-off
+            if (
+                ps is not None
+                and not tail
+                and _SIGN_OFF.match(bare)
+                and "," not in bare
+                and not _POSTSCRIPT.match(lines[body[rest[ps]]])
+            ):
+                continue  # "Thanks" followed by more prose is not a sign-off
             if len(tail) <= 6:
                 signature_at = k
                 postscript_at = None if ps is None else rest[ps]

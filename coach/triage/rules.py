@@ -130,7 +130,8 @@ def _urgency(escalating: list[Signal], newest_text: str) -> Urgency:
     legal = "legal_or_public_threat" in types and _LEGAL.search(text)
     incident = "technical_beyond_control" in types and _INCIDENT.search(text)
     walking = "cancellation_threat" in types and types & {
-        "technical_beyond_control", "legal_or_public_threat"
+        "technical_beyond_control",
+        "legal_or_public_threat",
     }
     if legal or incident or walking:
         return "critical"

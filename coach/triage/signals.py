@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from coach.triage.models import SIGNAL_TYPES, Signal, SignalType
 from coach.triage.injection import is_injection, mark
+from coach.triage.models import SIGNAL_TYPES, Signal, SignalType
 from coach.triage.parse import ParsedEmail, sentences
 
 if TYPE_CHECKING:
@@ -200,15 +200,19 @@ _THIRD_PARTY = re.compile(
     r"\b((one|some|several|many|a few|most|two|three) of (our|their|my)|our|their|a|an|his|her|"
     r"my)\s+(own\s+|biggest\s+|largest\s+|key\s+|main\s+)?(clients?|customers?|end[- ]users?|"
     r"members?|patients?|tenants?|franchisees?|resellers?|students?|subscribers?|guests?|"
-    r"buyers?|shoppers?|donors?|parents?|residents?|drivers?|riders?)\b(?![^,;:]*\b(we|i)\b)",
+    r"buyers?|shoppers?|donors?|parents?|residents?|drivers?|riders?)\b",
     re.IGNORECASE,
 )
+_FIRST_PERSON = re.compile(r"\b(we|i|we're|we'll|i'm|i'll|we've|i've|us)\b", re.IGNORECASE)
 _THIRD_PARTY_SIGNALS = {"cancellation_threat", "legal_or_public_threat", "manager_request"}
 
 
 def _third_party(text: str, start: int) -> bool:
+    """The clause's subject is someone else, and the customer does not speak between it and the
+    threat: "one of our clients is threatening to sue", not "if our users ..., we'll leave"."""
     before = re.split(r"[.;:!?]", text[max(0, start - 80) : start])[-1]
-    return bool(_THIRD_PARTY.search(before))
+    found = list(_THIRD_PARTY.finditer(before))
+    return bool(found) and not _FIRST_PERSON.search(before[found[-1].end() :])
 
 
 def _negated(text: str, start: int) -> bool:
@@ -228,6 +232,7 @@ class _Pattern:
     regex: re.Pattern[str]
     unless: re.Pattern[str] | None
     negatable: bool
+    veto: bool = False  # when `unless` matches, the sentence is surely not this signal
 
 
 class Lexicon:
@@ -244,24 +249,36 @@ class Lexicon:
                     unless = re.compile(spec["unless"], re.IGNORECASE) if "unless" in spec else None
                     # A pattern that spells out a negation itself ("won't renew") is never negated.
                     negatable = not re.search(r"not|never|won|n't|\bno\b", spec["re"][:40])
-                    self.patterns.append(_Pattern(signal, language, regex, unless, negatable))
+                    veto = bool(spec.get("veto", False))
+                    self.patterns.append(_Pattern(signal, language, regex, unless, negatable, veto))
 
     def hits(self, text: str) -> list[tuple[str, str]]:
         """(signal, language) for each signal whose phrase appears un-negated in the sentence."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[list[tuple[str, str]], set[str]]:
+        """The hits, and the signals whose phrase is there but negated or reported about someone
+        else (the semantic matcher must not add those back)."""
         found: dict[str, str] = {}
+        vetoed: set[str] = set()
         for p in self.patterns:
             if p.signal in found:
                 continue
             for m in p.regex.finditer(text):
                 if p.unless and p.unless.search(text):
+                    if p.veto:
+                        vetoed.add(p.signal)
                     break
                 if p.negatable and _negated(text, m.start()):
+                    if p.signal in _THIRD_PARTY_SIGNALS:  # "we won't sue" is no threat at all
+                        vetoed.add(p.signal)
                     continue
                 if p.signal in _THIRD_PARTY_SIGNALS and _third_party(text, m.start()):
+                    vetoed.add(p.signal)
                     continue
                 found[p.signal] = p.language
                 break
-        return list(found.items())
+        return list(found.items()), vetoed - set(found)
 
 
 @lru_cache(maxsize=1)
@@ -403,14 +420,14 @@ def detect(
     """Signals for many messages at once; English sentences are embedded in a single call."""
     lexicon = get_lexicon()
     found: list[dict[str, Signal]] = [{} for _ in docs]
-    semantic_items: list[tuple[int, Sentence, str]] = []
+    semantic_items: list[tuple[int, Sentence, str, set[str]]] = []
     for d, sents in enumerate(docs):
         for k, sent in enumerate(sents):
             if sent.injected:
                 continue
             # "It's fixed now" and "thanks for the call with your CEO" report the past, not a threat.
             resolved = is_resolution(sent.text) or bool(_GRATITUDE.match(sent.text))
-            hits = lexicon.hits(sent.text)
+            hits, vetoed = lexicon.read(sent.text)
             for signal, _language in hits:
                 if resolved and signal != "routine_issue":
                     continue
@@ -434,13 +451,15 @@ def detect(
                 and len(plain.split()) >= MIN_SEMANTIC_WORDS
                 and not hits  # a sentence the lexicon already read needs no embedding
             ):
-                semantic_items.append((d, sent, plain))
+                semantic_items.append((d, sent, plain, vetoed))
     if matcher is not None and semantic_items:
-        vectors = matcher.vectors([plain for _, _, plain in semantic_items])
+        vectors = matcher.vectors([plain for _, _, plain, _ in semantic_items])
         rows, probs = matcher.best(vectors), matcher.probabilities(vectors)
-        for (d, sent, _), row, prob in zip(semantic_items, rows, probs, strict=True):
+        for (d, sent, _, vetoed), row, prob in zip(semantic_items, rows, probs, strict=True):
             negated = _negated_sentence(sent.text)
             for signal, score in matcher.matches(row, prob, strict=negated):
+                if signal in vetoed:
+                    continue
                 _keep(
                     found[d],
                     Signal(
@@ -481,7 +500,8 @@ _SENTENCE_NEGATION = re.compile(
 
 _MINOR = re.compile(
     r"\b(minor|small|tiny|cosmetic|low[- ]priority|not urgent|no rush|edge case|nice to have|"
-    r"when you (get|have) a (chance|moment)|whenever you can|workaround|work around it)\b",
+    r"when you (get|have) a (chance|moment)|whenever you can|"
+    r"(?<!\bno )(?<!\bno known )(?<!\bno real )workaround|work around it)\b",
     re.IGNORECASE,
 )
 _INCIDENT = re.compile(

@@ -1,0 +1,69 @@
+"""Signal phrasings for concepts the issue names (failing POC, budget cut, champion leaving,
+security incidents, defects without a workaround, sarcasm), written fresh for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.settings import Settings
+from coach.triage.engine import get_engine
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> object:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("lexicon"))  # type: ignore[call-arg]
+    return get_engine(settings, "offline")
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        (
+            "Hi Omar, finance has asked us to put the platform contract out to tender this spring, "
+            "and after the sync failures I don't have much to argue with. Regards, Jo",
+            "deal_at_risk",
+        ),
+        (
+            "Hello, our CIO won't sign off on the second phase until the import errors stop. "
+            "Can you help? Pat",
+            "deal_at_risk",
+        ),
+        (
+            "Honestly the expansion is hanging by a thread after this week's crashes. Lena",
+            "deal_at_risk",
+        ),
+        (
+            "Hi team, we noticed customer invoices are visible without a login if you know the URL. "
+            "Please have your security people look at this immediately. Kim",
+            "technical_beyond_control",
+        ),
+        (
+            "Support confirmed the scheduler skips jobs after DST and there is no workaround. "
+            "We need a fix from your engineering team before the 1st. Thanks, Ravi",
+            "technical_beyond_control",
+        ),
+        (
+            "Love how every update resets my saved filters. Anyway, found them again. Mo",
+            "venting",
+        ),
+    ],
+)
+def test_concepts_are_caught_in_fresh_wording(engine: object, text: str, signal: str) -> None:
+    result = engine.triage(text)  # type: ignore[attr-defined]
+    found = {s.type for s in result.signals}
+    assert signal in found, f"{signal} not found in {sorted(found)}"
+    for s in result.signals:
+        assert s.evidence in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, we'd like to run a short vendor review of our own internal tools next quarter; "
+        "nothing to do with you, just letting you know as our account manager. Best, Al",
+        "Thanks for the quick fix on the login page, it works now. Cheers, Bea",
+    ],
+)
+def test_calm_mail_stays_handle(engine: object, text: str) -> None:
+    result = engine.triage(text)  # type: ignore[attr-defined]
+    assert result.decision == "handle", [s.type for s in result.signals]
