@@ -11,6 +11,7 @@ party must be named; hedges, permission questions and authorised commitments are
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -101,13 +102,19 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> tuple[np.nd
 class SemanticGuard:
     """Scores clauses against the examples of each code; built once per process."""
 
-    def __init__(self, embeddings: Any, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, embeddings: Any, models: dict[str, _Model]) -> None:
+        self.embeddings = embeddings
+        self._cache: dict[str, np.ndarray] = {}
+        self.models = models
+
+    @classmethod
+    def fit(cls, embeddings: Any, data: dict[str, Any] | None = None) -> SemanticGuard:
+        """Embed the examples and fit one model per code (seconds: cached on disk by
+        `get_semantic_guard`)."""
         import numpy as np
 
         if data is None:
             data = yaml.safe_load(EXEMPLARS.read_text(encoding="utf-8"))
-        self.embeddings = embeddings
-        self._cache: dict[str, np.ndarray] = {}
         groups = [data[code][part] for code in SEMANTIC_CODES for part in ("positive", "negative")]
         matrix = embeddings.encode([t for g in groups for t in g])  # every example in one batch
         vectors: dict[tuple[str, str], np.ndarray] = {}
@@ -117,7 +124,7 @@ class SemanticGuard:
                 n = len(data[code][part])
                 vectors[code, part] = matrix[at : at + n]
                 at += n
-        self.models: dict[str, _Model] = {}
+        models: dict[str, _Model] = {}
         for code in SEMANTIC_CODES:
             # The other code's gotchas are look-alikes too: a promise is not blame.
             others = [vectors[c, "positive"] for c in SEMANTIC_CODES if c != code]
@@ -126,7 +133,7 @@ class SemanticGuard:
             y = np.r_[np.ones(len(positive)), np.zeros(len(x) - len(positive))]
             w, b = _fit_logistic(x, y)
             spec = data[code]
-            self.models[code] = _Model(
+            models[code] = _Model(
                 positive,
                 vectors[code, "negative"],
                 w,
@@ -134,6 +141,39 @@ class SemanticGuard:
                 float(spec.get("threshold", 0.5)),
                 float(spec.get("min_similarity", 0.0)),
             )
+        return cls(embeddings, models)
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        arrays: dict[str, Any] = {}
+        for code, m in self.models.items():
+            arrays[f"{code}.positive"] = m.positive
+            arrays[f"{code}.negative"] = m.negative
+            arrays[f"{code}.weights"] = m.weights
+            arrays[f"{code}.scalars"] = np.array([m.bias, m.threshold, m.min_similarity])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **arrays)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, embeddings: Any, path: Path) -> SemanticGuard:
+        import numpy as np
+
+        with np.load(path) as f:
+            models = {
+                code: _Model(
+                    f[f"{code}.positive"],
+                    f[f"{code}.negative"],
+                    f[f"{code}.weights"],
+                    float(f[f"{code}.scalars"][0]),
+                    float(f[f"{code}.scalars"][1]),
+                    float(f[f"{code}.scalars"][2]),
+                )
+                for code in SEMANTIC_CODES
+            }
+        return cls(embeddings, models)
 
     def probabilities(self, code: str, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(probability, similarity margin) of each vector for one code. The margin is the
@@ -279,10 +319,31 @@ _GATES: dict[str, Callable[..., bool]] = {"blame": _blame_gate, "over_promise": 
 
 @lru_cache(maxsize=1)
 def get_semantic_guard() -> SemanticGuard | None:
-    """The guard on the local embeddings, or None when the model files are not installed."""
-    from coach.embeddings import get_local_embeddings
+    """The guard on the local embeddings, or None when the model files are not installed.
+
+    Fitting takes seconds, so the fitted models are cached on disk, keyed by the examples, the
+    embedding model and this module: a changed example file is fitted again."""
+    import hashlib
+
+    from platformdirs import user_cache_dir
+
+    from coach.embeddings import LOCAL_MODEL_ID, get_local_embeddings
 
     try:
-        return SemanticGuard(get_local_embeddings())
+        embeddings = get_local_embeddings()
     except RuntimeError:
         return None
+    key = hashlib.sha256(
+        EXEMPLARS.read_bytes() + LOCAL_MODEL_ID.encode() + Path(__file__).read_bytes()
+    ).hexdigest()[:16]
+    path = Path(user_cache_dir("escalation-coach", appauthor=False)) / f"guardrails-{key}.npz"
+    if path.is_file():
+        try:
+            return SemanticGuard.load(embeddings, path)
+        except (OSError, KeyError, ValueError):
+            path.unlink(missing_ok=True)  # a damaged cache is rebuilt
+    guard = SemanticGuard.fit(embeddings)
+    # A read-only cache directory only costs the fit again next time.
+    with contextlib.suppress(OSError):
+        guard.save(path)
+    return guard

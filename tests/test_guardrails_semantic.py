@@ -4,6 +4,7 @@ look-alikes the playbook allows, and it respects the rules' exclusions."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,20 @@ def test_check_stays_fast_on_a_kilobyte() -> None:
     started = time.perf_counter()
     check(text, "customer")
     assert (time.perf_counter() - started) * 1000 < 1000  # about 0.2 s on 2 shared cores
+
+
+def test_the_fitted_guard_is_cached_on_disk_and_loads_identically(tmp_path: Path) -> None:
+    import numpy as np
+
+    from coach.embeddings import get_local_embeddings
+    from coach.guardrails_semantic import SemanticGuard
+
+    embeddings = get_local_embeddings()
+    fitted = SemanticGuard.fit(embeddings)
+    fitted.save(tmp_path / "guard.npz")
+    loaded = SemanticGuard.load(embeddings, tmp_path / "guard.npz")
+    probe = embeddings.encode(["Their QA team shipped it broken again.", "I'll call you at 3pm."])
+    for code in fitted.models:
+        a, b = fitted.probabilities(code, probe), loaded.probabilities(code, probe)
+        assert np.allclose(a[0], b[0]) and np.allclose(a[1], b[1])
+        assert fitted.models[code].threshold == loaded.models[code].threshold
