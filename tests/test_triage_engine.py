@@ -124,6 +124,9 @@ def test_model_engine_that_obeys_an_injection_is_overruled_by_the_code(
     assert result.decision == "handle"
     assert result.dropped_evidence == 3  # two from injected text, one not in the email at all
     assert "discount" not in result.reply_draft.lower()
+    # The model's "what they want" repeated the injection: it is not shown.
+    assert "discount" not in result.customer_wants.lower()
+    assert any("replaced by the customer's own words" in n for n in result.notes)
     sent = model.sent_text()
     assert "<email>" in sent and "data" in sent.lower()
 

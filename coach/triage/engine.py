@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from coach.errors import CoachError
 from coach.settings import Settings, get_settings
-from coach.triage.evidence import verify
+from coach.triage.evidence import overlaps, verify
 from coach.triage.models import Signal, TriageProposal, TriageResult
 from coach.triage.parse import Format, ParsedEmail, parse
 from coach.triage.rules import decide
@@ -156,7 +156,8 @@ class TriageEngine(ABC):
             urgency=assessment.urgency,
             signals=signals,
             scenario=assessment.scenario,
-            customer_wants=proposal.customer_wants or _wants_from_signals(types),
+            customer_wants=self._wants(item, proposal, signals, notes)
+            or _wants_from_signals(types),
             next_steps=self.guide.next_steps(types, assessment),
             checklist_questions=self.guide.checklist_questions(types, assessment),
             citations=self.guide.citations(types, assessment),
@@ -175,6 +176,24 @@ class TriageEngine(ABC):
             notes=notes,
             dropped_evidence=checked.dropped,
         )
+
+    def _wants(
+        self, item: Prepared, proposal: Proposal, signals: list[Signal], notes: list[str]
+    ) -> str:
+        """A model's reading of what the customer wants is kept unless it repeats injected text
+        or is markup; then the customer's own ask is used instead."""
+        wants = proposal.customer_wants.strip()
+        if not wants or self.name == "offline":
+            return wants
+        low = wants.lower()
+        injected = any(overlaps(low, text.lower()) for text in item.injected)
+        if injected or _MARKUP.search(wants) or not re.search(r"[^\W\d_]{3}", wants):
+            notes.append(
+                "The model's summary of what the customer wants was replaced by the customer's "
+                "own words" + (" (it repeated text addressed to an AI)." if injected else ".")
+            )
+            return _customer_wants(item, signals)
+        return wants
 
     @staticmethod
     def _history_signals(parsed: ParsedEmail) -> list[Signal]:
@@ -238,6 +257,9 @@ _ASK = re.compile(
     r"|\b(quiero|queremos|necesito|necesitamos|exijo|exigimos|pedimos|solicito|por favor)\b",
     re.IGNORECASE,
 )
+
+
+_MARKUP = re.compile(r"</?[A-Za-z_][\w-]*>|[{}\[\]]{2}|```")
 
 
 def _customer_wants(item: Prepared, signals: list[Signal]) -> str:

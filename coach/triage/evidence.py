@@ -30,7 +30,7 @@ def locate(quote: str, text: str) -> str | None:
     return m.group(0) if m else None
 
 
-def _overlap(span: str, injected: str) -> bool:
+def overlaps(span: str, injected: str) -> bool:
     """A quote that takes any whole sentence, or a long piece of one, from injected text."""
     if span in injected or injected in span:
         return True
@@ -59,7 +59,7 @@ def verify(
     for signal in signals:
         span = next((s for b in newest_blocks if (s := locate(signal.evidence, b))), None)
         if span is not None:
-            if any(_overlap(span, inj) for inj in injected):
+            if any(overlaps(span, inj) for inj in injected):
                 log.warning("dropped a %s signal quoted from injected text", signal.type)
                 out.dropped += 1
                 continue
