@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from coach.cli import app
 from coach.errors import CoachError
@@ -85,7 +86,7 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
     from coach.models import describe_model
 
     what = "Resumed" if resumed else "New"
-    console.print(f"[bold]Escalation Coach[/bold]: {describe_model(settings)}")
+    console.print(f"[bold]Escalation Coach[/bold]: {escape(describe_model(settings))}")
     console.print(
         f"[dim]{what} conversation {conversation_id}. Tell me what is happening; paste the "
         'customer\'s email; ask "what do you know so far?" or "write the brief". /quit leaves. '
@@ -98,7 +99,7 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
         if past:
             console.print(f"[dim]{len(past)} earlier messages. Last coach reply:[/dim]")
             last = next((t for r, t in reversed(past) if r == "coach"), "")
-            console.print(last[:600])
+            console.print(last[:600], markup=False)
 
 
 def _lines(interactive: bool, console: Console) -> Iterator[str]:
@@ -170,7 +171,7 @@ def _render(console: Console, result: TurnResult) -> None:
     from rich.markdown import Markdown
 
     if result.notice:
-        console.print(f"[yellow]Notice: {result.notice}[/yellow]")
+        console.print(f"[yellow]Notice: {escape(result.notice)}[/yellow]")
     console.print(Markdown(result.reply))
 
 
@@ -188,7 +189,7 @@ def _notice(console: Console, as_json: bool, message: str, conversation_id: str)
     if as_json:
         typer.echo(json.dumps({"notice": message, "conversation_id": conversation_id}))
     else:
-        console.print(f"[yellow]coach: {message}[/yellow]")
+        console.print(f"[yellow]coach: {escape(message)}[/yellow]")
 
 
 def _list(settings: Settings, as_json: bool) -> None:
