@@ -502,20 +502,9 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
 def answered_items(update: dict[str, Any]) -> list[str]:
     """The contract's item names an update answers (equivalent pairs answer each other)."""
-    items = [
-        k
-        for k in update
-        if k
-        in {
-            "customer",
-            "problem",
-            "customer_wants",
-            "tried",
-            "business_impact",
-            "ask",
-            "proposed_next_steps",
-        }
-    ]
+    from coach.advice import FACT_ITEMS
+
+    items = [k for k in update if k in FACT_ITEMS]
     items += list((update.get("checklist") or {}).keys())
     return list(dict.fromkeys(items))
 

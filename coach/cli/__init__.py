@@ -4,6 +4,7 @@ so `coach --help` and a cold `coach search` stay fast."""
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -16,6 +17,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+# The engine flag every model-backed command takes.
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="offline or openai; default: openai when a model is configured, else offline.",
+        show_default=False,
+    ),
+]
 
 # Each module registers its commands on `app` when imported.
 from coach.cli import chat as _chat  # noqa: E402,F401

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from coach.cli import app
+from coach.cli import EngineOption, app
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -35,14 +35,7 @@ def chat_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object per turn (no banner).")
     ] = False,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            "--engine",
-            help="offline or openai; default: openai when a model is configured, else offline.",
-            show_default=False,
-        ),
-    ] = None,
+    engine: EngineOption = None,
 ) -> None:
     """Talk a frustrated customer's situation through with the coach. Reads lines from a pipe
     (`printf 'line1\\nline2\\n' | coach chat`) and prints each reply; type /quit to leave."""

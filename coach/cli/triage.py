@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from coach.cli import app
+from coach.cli import EngineOption, app
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -47,14 +47,7 @@ def triage_command(
             show_default=False,
         ),
     ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            "--engine",
-            help="offline or openai; default: openai when a model is configured, else offline.",
-            show_default=False,
-        ),
-    ] = None,
+    engine: EngineOption = None,
 ) -> None:
     """Triage a customer email: escalate or handle, how urgent, the evidence, what to do next and
     a reply to send. Every quote shown is verbatim from the email."""
