@@ -137,6 +137,12 @@ def _clean(sentence: str) -> str:
     return re.sub(r"\s+", " ", sentence).strip().strip("-•* ").strip()
 
 
+def _append(known: str, new: str) -> str:
+    """Two of the rep's sentences as one fact, each still ending as a sentence."""
+    known = known.rstrip()
+    return f"{known} {new}" if known.endswith((".", "!", "?", ";", ":")) else f"{known}. {new}"
+
+
 def _is_first_person(sentence: str) -> bool:
     return bool(re.match(LEAD + ME + r"\b", sentence, IGNORE_CASE))
 
@@ -203,12 +209,28 @@ _ROLE_WORDS = re.compile(
 )
 
 
-def _days(text: str) -> int | None:
+# "I sat with their devs for a day" is the rep's effort, not how long the issue has been open.
+_ISSUE_TIME = re.compile(
+    r"\b(?:been|going on|open|ongoing|since|ago|waiting|broken|down|stuck|running|happening)\b",
+    IGNORE_CASE,
+)
+
+
+def _days(sents: list[str]) -> int | None:
+    text = " ".join(sents)
     if JUST_NOW.search(text):
         return 0
     if YESTERDAY.search(text):
         return 1
-    m = DURATION.search(text)
+    m = next(
+        (
+            found
+            for sent in sents
+            if (found := DURATION.search(sent))
+            and not (_is_first_person(sent) and not _ISSUE_TIME.search(sent))
+        ),
+        None,
+    )
     if not m:
         return None
     raw = (m.group("n") or m.group("n2") or "").lower().strip()
@@ -455,19 +477,19 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     if context:
         joined = " ".join(context)
         if joined not in case.notes:
-            update["notes"] = f"{case.notes} {joined}".strip()
+            update["notes"] = _append(case.notes, joined) if case.notes else joined
 
     if problem:
         joined = " ".join(problem)
         if case.problem and not correction and joined not in case.problem:
-            joined = f"{case.problem} {joined}"
+            joined = _append(case.problem, joined)
         update["problem"] = joined
     if wants:
         update["customer_wants"] = " ".join(wants)
     if impact:
         joined = " ".join(impact)
         if case.business_impact and not correction and joined not in case.business_impact:
-            joined = f"{case.business_impact} {joined}"
+            joined = _append(case.business_impact, joined)
         update["business_impact"] = joined
     if ask:
         update["ask"] = ask
@@ -477,7 +499,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         checklist.setdefault("tried_yourself", True)
     if steps:
         update["proposed_next_steps"] = steps
-    days = _days(text)
+    days = _days(sents)
     if days is not None:
         update["days_open"] = days
     auth = [m.group("what").strip() for m in AUTHORISED.finditer(text)]

@@ -242,3 +242,27 @@ def test_the_latest_no_to_tried_makes_it_not_yet() -> None:
         {"signals": ["cancellation_threat"], "checklist": {"tried_yourself": False}}
     )
     assert recommend(urgent).code == "escalate_now"
+
+
+def test_a_second_impact_sentence_is_appended_as_a_sentence() -> None:
+    case = CaseFile(customer="Globex", business_impact="They'll cancel at renewal")
+    u = understand("It's 300k ARR.", case)
+    assert u.update["business_impact"] == "They'll cancel at renewal. It's 300k ARR."
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("I sat with their devs for a day, no fix yet.", None),  # the rep's effort
+        ("We spent two weeks on a workaround.", None),
+        ("This has been going on for two weeks.", 14),
+        ("Their exports have been broken for 3 days.", 3),
+        ("I've been chasing this for a month.", 30),
+        ("It started 5 days ago.", 5),
+    ],
+)
+def test_how_long_it_has_run_is_read_from_the_issue_not_the_reps_effort(
+    text: str, days: int | None
+) -> None:
+    u = understand(text, CaseFile(customer="Globex", problem="API timeouts"))
+    assert u.update.get("days_open") == days
