@@ -198,7 +198,8 @@ def check_input(text: str) -> str:
         )
     if "\x00" in stripped:
         raise CoachError("the message contains binary data; paste plain text")
-    return stripped
+    # Undecodable bytes from a pipe arrive as lone surrogates, which the tokenizer and SQLite reject.
+    return stripped.encode("utf-8", "replace").decode("utf-8")
 
 
 def run_turn(

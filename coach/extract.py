@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from coach.casefile import CaseFile
+from coach.extract_semantic import Reading
 from coach.guardrails import Finding, sentences
 from coach.phrases import (
     ASK,
@@ -434,6 +435,40 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             if len(s.split()) >= 6 and not (SUMMARY.search(s) or DRAFT.search(s)):
                 problem_extra.append(s)
 
+    if intent == "facts":
+        # A second opinion on the sentences no rule claimed, for items still open.
+        open_items = _open_items(case, checklist, tried, ask, impact, wants, problem)
+        for i, reading in _semantic_readings(sents, claimed, asked):
+            s = sents[i]
+            if reading.item not in open_items:
+                continue
+            open_items.discard(reading.item)
+            claimed.add(i)
+            if reading.item == "tried":
+                checklist["tried_yourself"] = reading.value
+                if reading.value:
+                    tried.append(s)
+            elif reading.item == "ask":
+                ask = s
+                rep_side.append(s)
+            elif reading.item == "business_impact":
+                impact.append(s)
+            elif reading.item == "customer_wants":
+                wants.append(s)
+            elif reading.item == "problem":
+                problem.append(s)
+            else:
+                checklist[reading.item] = reading.value
+                problem_extra.append(s)
+                if reading.item == "manager_briefed":
+                    rep_side.append(s)
+        if not (case.customer or update.get("customer")) and (
+            not case.problem or "customer" in asked
+        ):
+            name = company_name(sents)
+            if name:
+                update["customer"] = name
+
     # What no rule claimed answers the open question just asked.
     leftover = [s for i, s in enumerate(sents) if i not in claimed and len(s.split()) >= 2]
     used_leftover = False
@@ -520,6 +555,72 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
     out.blame = [f for f in check(text, "any") if f.code == "blame"]
     return out
+
+
+def _open_items(
+    case: CaseFile,
+    checklist: dict[str, bool],
+    tried: list[str],
+    ask: str,
+    impact: list[str],
+    wants: list[str],
+    problem: list[str],
+) -> set[str]:
+    """The items neither the case nor this message's rules answer yet."""
+    cl = case.checklist
+    known = {
+        "tried": bool(case.tried or tried)
+        or cl.tried_yourself is not None
+        or "tried_yourself" in checklist,
+        "ask": bool(case.ask or ask) or cl.clear_ask is not None or "clear_ask" in checklist,
+        "business_impact": bool(case.business_impact or impact),
+        "customer_wants": bool(case.customer_wants or wants),
+        "problem": bool(case.problem or problem),
+        "communicated_transparently": cl.communicated_transparently is not None
+        or "communicated_transparently" in checklist,
+        "manager_briefed": cl.manager_briefed is not None or "manager_briefed" in checklist,
+    }
+    return {item for item, done in known.items() if not done}
+
+
+def _semantic_readings(
+    sents: list[str], claimed: set[int], asked: list[str]
+) -> list[tuple[int, Reading]]:
+    """Readings of the unclaimed sentences, the most confident first; none without the model."""
+    from coach.extract_semantic import get_semantic_reader
+
+    free = [i for i in range(len(sents)) if i not in claimed]
+    if not free:
+        return []
+    try:
+        reader = get_semantic_reader()
+    except Exception:  # the embeddings failed to load: the phrase rules still work
+        reader = None
+    if reader is None:
+        return []
+    asked_items = [{"tried_yourself": "tried", "clear_ask": "ask"}.get(a, a) for a in asked]
+    readings = reader.read([sents[i] for i in free], asked_items)
+    found = [(i, r) for i, r in zip(free, readings, strict=True) if r is not None]
+    return sorted(found, key=lambda pair: -pair[1].score)
+
+
+# A company is usually two to four capitalised words: "Quarry Point Logistics", "Hawthorne & Pike".
+_COMPANY = re.compile(r"(?<![\w&.'’-])([A-Z][\w.'-]*(?:\s+(?:&\s+)?[A-Z][\w.'-]*){1,3})")
+
+
+def company_name(sents: list[str]) -> str:
+    """A capitalised company name anywhere in the message, when no phrase rule placed one."""
+    for s in sents:
+        for m in _COMPANY.finditer(s):
+            name = _name(m.group(1))
+            words = name.split()
+            if (
+                len(words) >= 2
+                and not _ROLE_WORDS.search(name)
+                and not any(_base(w) in NOT_NAMES or w == "I" for w in words)
+            ):
+                return name
+    return ""
 
 
 def answered_items(update: dict[str, Any]) -> list[str]:

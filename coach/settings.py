@@ -84,5 +84,16 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides: object) -> Settings:
     """Build settings; keyword overrides (CLI flags) win over the environment."""
+    from pydantic import ValidationError
+
+    from coach.errors import CoachError
+
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)  # type: ignore[arg-type]
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(part) for part in err["loc"]) or "a setting"
+        raise CoachError(
+            f"{name} is not valid ({err['msg']}); fix it in the environment or .env"
+        ) from None

@@ -202,8 +202,7 @@ def test_blame_and_promises_in_the_reps_notes_never_reach_a_draft(writer: Offlin
 
 def _eval_cases(settings: Settings) -> list[DraftCase]:
     path = settings.evals_dir / "drafts.yaml"
-    if not path.is_file():
-        pytest.skip("evals/drafts.yaml is not written yet")
+    assert path.is_file(), f"{path} is missing"
     return load_cases(path, DraftCase)
 
 

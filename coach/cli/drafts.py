@@ -143,7 +143,10 @@ def check(
 
 def _read_text(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        try:
+            return sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise CoachError("stdin is not UTF-8 text") from None
     path = Path(source)
     if not path.is_file():
         raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")

@@ -454,7 +454,11 @@ def theme() -> Any:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except CoachError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     parser = argparse.ArgumentParser(description="Serve the Escalation Coach web app.")
     parser.add_argument("--host", default=settings.host, help="default 127.0.0.1 (COACH_HOST)")
     parser.add_argument("--port", type=int, default=settings.port, help="default 7860 (COACH_PORT)")
