@@ -23,6 +23,7 @@ from langgraph.types import Command
 
 from coach.advice import derived_right_time, next_questions, recommend
 from coach.casefile import CaseFile
+from coach.errors import CoachError
 from coach.settings import Settings
 
 if TYPE_CHECKING:
@@ -72,7 +73,12 @@ class CoachContext:
 
 @lru_cache(maxsize=4)
 def descriptions(prompts_dir: Path) -> dict[str, str]:
-    text = (prompts_dir / "agent" / "tools.yaml").read_text(encoding="utf-8")
+    path = prompts_dir / "agent" / "tools.yaml"
+    if not path.is_file():
+        raise CoachError(
+            f"{path} is missing; set COACH_PROMPTS_DIR to the project's prompts/ folder"
+        )
+    text = path.read_text(encoding="utf-8")
     return {k: str(v) for k, v in yaml.safe_load(text).items()}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from coach.errors import CoachError
 from coach.settings import Settings, get_settings
 
 
@@ -26,7 +27,14 @@ def _environment(prompts_dir: Path) -> jinja2.Environment:
 def render(name: str, settings: Settings | None = None, **variables: Any) -> str:
     """Render `prompts/<name>`; raises jinja2.UndefinedError when a variable is missing."""
     settings = settings or get_settings()
-    return _environment(settings.prompts_dir).get_template(name).render(**variables)
+    try:
+        template = _environment(settings.prompts_dir).get_template(name)
+    except jinja2.TemplateNotFound:
+        raise CoachError(
+            f"prompt {name} is missing from {settings.prompts_dir}; set COACH_PROMPTS_DIR to "
+            "the project's prompts/ folder"
+        ) from None
+    return template.render(**variables)
 
 
 def prompt_names(settings: Settings | None = None) -> list[str]:

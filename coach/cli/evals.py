@@ -16,7 +16,8 @@ def eval_command(
     suite_arg: Annotated[
         str | None,
         typer.Argument(
-            metavar="SUITE", help="retrieval, triage, drafts, chat, safety or all (default)."
+            metavar="SUITE",
+            help="retrieval, triage, drafts, chat, safety, rubric or all (default).",
         ),
     ] = None,
     suite: Annotated[
