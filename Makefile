@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run install dev test lint format typecheck pytest eval bench browser-deps test-live clean
+.PHONY: run install dev test lint format typecheck pytest eval bench browser-deps live-deps test-live clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,14 @@ bench: dev
 
 # The real OpenAI-compatible path: llama.cpp's server with SmolLM2-135M on loopback. The first
 # install compiles llama-cpp-python (about 6 minutes on 2 cores); pip caches the wheel after that.
-test-live: dev
+# llama-cpp-python compiles with a C++ compiler and cmake; as root with apt they are installed here.
+live-deps:
+	@if command -v g++ >/dev/null && command -v cmake >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ cmake >/dev/null; \
+	else echo "the live-server tests need g++ and cmake to build llama-cpp-python"; fi
+
+test-live: dev live-deps
 	$(PY) tests/live/live_server.py install
 	$(BIN)/pytest -q -m live tests/live
 

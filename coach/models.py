@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -73,7 +72,7 @@ MODEL_FAILURES: tuple[type[BaseException], ...] = (
     ValidationError,
 )
 PLACEHOLDER_KEY = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) ignore the key
-DEFAULT_AZURE_API_VERSION = "2024-10-21"
+
 
 _overrides: list[BaseChatModel] = []
 _overrides_lock = threading.Lock()
@@ -225,13 +224,7 @@ def _tiktoken_name(model: str) -> str | None:
 
 def wants_model(settings: Settings) -> bool:
     """True when the settings point at a model (OpenAI, a compatible server, or Azure OpenAI)."""
-    if settings.engine != "auto":
-        return settings.engine == "openai"
-    return bool(
-        settings.openai_api_key
-        or settings.openai_base_url
-        or os.environ.get("AZURE_OPENAI_ENDPOINT")
-    )
+    return settings.active_engine == "openai"
 
 
 def _is_openai_host(base_url: str | None) -> bool:
@@ -265,7 +258,6 @@ def build_chat_model(
     from coach.tokens import install_encodings
 
     install_encodings()
-    azure_endpoint = os.environ.get("AZURE_OPENAI_ENDPOINT")
     limit = max_output_tokens or settings.max_output_tokens
     common: dict[str, Any] = {
         "timeout": timeout or settings.request_timeout,
@@ -275,13 +267,12 @@ def build_chat_model(
         "max_tokens": limit,
         "tiktoken_model_name": _tiktoken_name(settings.model),
     }
-    if azure_endpoint and not (settings.openai_api_key or settings.openai_base_url):
-        key = os.environ.get("AZURE_OPENAI_API_KEY")
+    if settings.uses_azure:
         return CoachAzureChatOpenAI(
-            azure_endpoint=azure_endpoint,
+            azure_endpoint=settings.azure_openai_endpoint,
             azure_deployment=settings.model,
-            api_version=os.environ.get("OPENAI_API_VERSION", DEFAULT_AZURE_API_VERSION),
-            api_key=SecretStr(key) if key else None,
+            api_version=settings.openai_api_version,
+            api_key=settings.azure_openai_api_key,
             **common,
         )
     if not (settings.openai_api_key or settings.openai_base_url):
@@ -313,14 +304,13 @@ def describe_model(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if _overrides:
         return f"test model ({type(_overrides[-1]).__name__})"
-    azure = os.environ.get("AZURE_OPENAI_ENDPOINT")
     if not wants_model(settings):
         return (
             "offline engine (playbook rules + local search); "
             "set OPENAI_API_KEY or OPENAI_BASE_URL to use a model"
         )
-    if azure and not (settings.openai_api_key or settings.openai_base_url):
-        where = f"Azure OpenAI {_safe_url(azure)}"
+    if settings.uses_azure and settings.azure_openai_endpoint:
+        where = f"Azure OpenAI {_safe_url(settings.azure_openai_endpoint)}"
     elif settings.openai_base_url:
         where = _safe_url(settings.openai_base_url)
     else:

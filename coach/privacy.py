@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from coach.settings import Settings
 
-T = TypeVar("T")
 M = TypeVar("M", bound="BaseMessage")
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}\b")
@@ -97,13 +96,6 @@ class Redactor:
         for placeholder, original in self.mapping.items():
             text = text.replace(placeholder, original)
         return text
-
-    def redact_value(self, value: T) -> T:
-        """Every string inside `value` (nested dicts, lists and tuples) redacted."""
-        return _map_strings(value, self.redact)
-
-    def restore_value(self, value: T) -> T:
-        return _map_strings(value, self.restore)
 
     def redact_messages(self, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         """Copies of LangChain messages as a remote model may see them: text, tool-call

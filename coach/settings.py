@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Models. No key and no base URL means the offline engine.
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    azure_openai_endpoint: str | None = Field(default=None, alias="AZURE_OPENAI_ENDPOINT")
+    azure_openai_api_key: SecretStr | None = Field(default=None, alias="AZURE_OPENAI_API_KEY")
+    openai_api_version: str = Field(default="2024-10-21", alias="OPENAI_API_VERSION")
     model: str = Field(default="gpt-4o-mini", alias="COACH_MODEL")
     engine: Literal["auto", "offline", "openai"] = Field(default="auto", alias="COACH_ENGINE")
     embeddings: Literal["local", "openai"] = Field(default="local", alias="COACH_EMBEDDINGS")
@@ -62,20 +65,21 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="COACH_HOST")
     port: int = Field(default=7860, alias="COACH_PORT")
     auth: str | None = Field(default=None, alias="COACH_AUTH")
+    auth_file: Path | None = Field(default=None, alias="COACH_AUTH_FILE")
 
     @property
     def active_engine(self) -> Literal["offline", "openai"]:
+        """The one answer to "which engine": COACH_ENGINE, else a model when any is configured."""
         if self.engine != "auto":
             return self.engine
-        return "openai" if (self.openai_api_key or self.openai_base_url) else "offline"
+        configured = self.openai_api_key or self.openai_base_url or self.azure_openai_endpoint
+        return "openai" if configured else "offline"
 
     @property
-    def mode_label(self) -> str:
-        """What the UI and CLI show so a rep always knows which engine answers."""
-        if self.active_engine == "offline":
-            return "offline (rules + local embeddings; set OPENAI_API_KEY or OPENAI_BASE_URL to use a model)"
-        where = self.openai_base_url or "api.openai.com"
-        return f"model {self.model} at {where} (unset OPENAI_API_KEY/OPENAI_BASE_URL for offline)"
+    def uses_azure(self) -> bool:
+        return bool(self.azure_openai_endpoint) and not (
+            self.openai_api_key or self.openai_base_url
+        )
 
     @cached_property
     def index_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _offline_env(monkeypatch: pytest.MonkeyPatch, shared_data_dir: Path) -> Iterator[None]:
     for var in _MODEL_VARS:
         monkeypatch.delenv(var, raising=False)
+    for var in list(os.environ):  # a user's exported COACH_EVALS_DIR etc. must not leak in
+        if var.startswith(("COACH_", "AZURE_OPENAI_")) or var == "OPENAI_API_VERSION":
+            monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COACH_DATA_DIR", str(shared_data_dir))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     # A `.env` in the working tree must not leak a developer's key into tests.

@@ -374,3 +374,16 @@ def test_an_urgent_signal_means_escalate_now_with_the_gaps_as_first_steps() -> N
     assert any("next step" in s.lower() or "plan" in s.lower() for s in result.first_steps)
     calm = readiness(case.model_copy(update={"signals": []}))
     assert not calm.ready and calm.verdict.startswith("Not ready")
+
+
+def test_cli_check_refuses_empty_text(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("coach")), "check", str(empty)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "coach: there is nothing to check: the text is empty"

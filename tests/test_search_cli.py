@@ -88,3 +88,32 @@ def test_ingest_reports_changes_then_nothing(tmp_path: Path) -> None:
     assert "1 unchanged" in second.stdout and "0 added" in second.stdout
     hits = json.loads(run("search", "renewal at risk", "--json", env=env).stdout)
     assert hits[0]["section"] == "Renewals > Escalate If"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["search", "manager", "--bogus"], "No such option: --bogus"),
+        (["brief"], "Missing argument"),
+        (["nosuchcmd"], "No such command"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args: list[str], says: str) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("coach: ")
+    assert says in proc.stderr
+
+
+def test_the_retriever_is_also_a_langchain_retriever_and_tool(settings: object) -> None:
+    from coach.retrieval import get_retriever
+
+    retriever = get_retriever(settings)  # type: ignore[arg-type]
+    docs = retriever.as_langchain_retriever(k=2).invoke("the customer wants my manager")
+    assert len(docs) == 2
+    assert {"source", "section", "kind", "score"} <= docs[0].metadata.keys()
+    assert "When to Escalate > Escalate If" in [d.metadata["section"] for d in docs]
+    tool = retriever.as_tool(k=2)
+    assert tool.name == "search_playbook"
+    out = tool.invoke({"query": "customer threatening to cancel"})
+    assert "[Common Escalation Scenarios > Customer Threatening to Cancel]" in out

@@ -37,10 +37,21 @@ from coach.cli import triage as _triage  # noqa: E402,F401
 
 
 def main() -> None:
+    if len(sys.argv) == 1:
+        app()  # no command: Typer prints the help
+        return
     try:
-        app()
+        code = app(standalone_mode=False)
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except typer.TyperException as exc:  # a usage error: unknown flag, missing argument, ...
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if format_message else str(exc)
+        print(f"coach: {message} (see coach --help)", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -9,17 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.cli import app
+from coach.cli import EngineOption, app
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.drafts import Draft, DraftWriter
 
 DRAFT_CHOICES = ("customer", "call-prep", "follow-up")
-EngineOption = Annotated[
-    str | None,
-    typer.Option("--engine", help="offline or openai; default: the configured engine."),
-]
 
 
 def _writer(engine: str | None) -> DraftWriter:
@@ -124,6 +120,8 @@ def check(
     if kind not in ("customer", "manager", "any"):
         raise CoachError(f"unknown kind {kind!r}; use customer, manager or any")
     text = _read_text(source)
+    if not text.strip():
+        raise CoachError("there is nothing to check: the text is empty")
     allowed = list(authorised or [])
     if case_path is not None:
         from coach.casefile import CaseFile

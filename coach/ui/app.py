@@ -470,7 +470,8 @@ def main(argv: list[str] | None = None) -> None:
     from coach.ui.auth import is_loopback, resolve_auth
 
     try:
-        auth = resolve_auth(args.host, args.no_auth, settings.auth, args.auth_file)
+        auth_file = args.auth_file or (str(settings.auth_file) if settings.auth_file else None)
+        auth = resolve_auth(args.host, args.no_auth, settings.auth or "", auth_file or "")
         if not 0 < args.port < 65536:
             raise CoachError(f"--port {args.port} is not a port number (1-65535)")
     except CoachError as exc:
