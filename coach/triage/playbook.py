@@ -51,8 +51,9 @@ _CHECKS_FOR = {
 _HANDLE_CHECKS = ["tried", "communicated", "timing"]
 
 _EXTRA_STEPS = {
-    "manager_request": "Tell the customer you are bringing in a leader and set up the call "
-    "(Step 4: Escalate to Customer).",
+    "manager_request": "They asked for someone senior: agree with your manager who joins before "
+    "you reply, and tell the customer when to expect them (Step 3: Identify who should be "
+    "involved).",
     "leadership_decision": "Do not commit to a credit, discount, refund or contract change "
     "yourself; bring it to your manager as the decision you need (Step 2: Identify what you need "
     "from leadership).",
