@@ -26,8 +26,8 @@ def _emails() -> list[str]:
 
 
 def bench_triage(rows: list[Row], work: Path) -> None:
-    from coach.cli.triage import BATCH_CHUNK  # measure the chunking `coach triage --batch` uses
     from coach.settings import Settings
+    from coach.triage.batch import BATCH_CHUNK  # the chunking `coach triage --batch` uses
     from coach.triage.engine import get_engine
 
     settings = Settings(data_dir=work / "triage", knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]

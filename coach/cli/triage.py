@@ -14,8 +14,6 @@ from coach.errors import CoachError
 if TYPE_CHECKING:
     from coach.triage.models import TriageResult
 
-BATCH_CHUNK = 64  # texts embedded together in one call
-
 
 @app.command("triage")
 def triage_command(
@@ -143,37 +141,6 @@ def _section(console: Any, title: str, items: list[str]) -> None:
 # --- batch -----------------------------------------------------------------------------------
 
 
-def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
-    """(row id, text) pairs from a CSV or JSONL file; a missing column names the ones there are."""
-    import csv
-    import json
-
-    if not path.is_file():
-        raise CoachError(f"{path} is not a file; give a .csv or .jsonl file to --batch")
-    rows: list[dict[str, Any]] = []
-    if path.suffix.lower() == ".jsonl":
-        for lineno, line in enumerate(
-            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
-        ):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError:
-                    raise CoachError(f"{path}:{lineno}: not valid JSON") from None
-    elif path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    else:
-        raise CoachError(f"--batch reads .csv or .jsonl files, not {path.suffix or 'this file'}")
-    if not rows:
-        raise CoachError(f"{path} has no rows")
-    if column not in rows[0]:
-        raise CoachError(
-            f"{path} has no column {column!r}; columns: {', '.join(map(str, rows[0]))}"
-        )
-    return [(str(r.get("id", i)), str(r.get(column) or "")) for i, r in enumerate(rows, 1)]
-
-
 def _run_batch(path: Path, column: str | None, out: str | None, engine: str | None) -> None:
     import contextlib
     import json
@@ -182,6 +149,7 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     from tqdm import tqdm
 
     from coach.settings import get_settings
+    from coach.triage.batch import read_rows, triage_rows
     from coach.triage.engine import get_engine
 
     if not column:
@@ -198,18 +166,10 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
         bar = stack.enter_context(
             tqdm(total=len(rows), desc="triage", unit="text", file=sys.stderr)
         )
-        for start in range(0, len(rows), BATCH_CHUNK):
-            chunk = rows[start : start + BATCH_CHUNK]
-            results = triager.triage_many([text for _, text in chunk])
-            for (row_id, _), result in zip(chunk, results, strict=True):
-                if isinstance(result, CoachError):
-                    counts["skipped"] += 1
-                    record: dict[str, Any] = {"id": row_id, "error": str(result)}
-                else:
-                    counts[result.decision] += 1
-                    record = {"id": row_id, **result.model_dump(mode="json")}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            bar.update(len(chunk))
+        for outcome, record in triage_rows(triager, rows):
+            counts[outcome] += 1
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.update(1)
     seconds = time.perf_counter() - started
     where = "stdout" if target == "-" else str(target)
     print(

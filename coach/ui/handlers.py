@@ -371,7 +371,7 @@ def triage_batch(
     path: str | None, column: str, settings: Settings, out_dir: Path, progress: Progress
 ) -> tuple[str | None, str]:
     """Triage every row of a .csv or .jsonl upload; returns the JSONL path and a summary."""
-    from coach.cli.triage import BATCH_CHUNK, read_rows
+    from coach.triage.batch import BATCH_CHUNK, read_rows, triage_rows
     from coach.triage.engine import get_engine
 
     try:
@@ -384,22 +384,16 @@ def triage_batch(
         out = out_dir / (Path(str(path)).stem + ".triage.jsonl")
         started = time.perf_counter()
         with out.open("w", encoding="utf-8") as handle:
-            for start in range(0, len(rows), BATCH_CHUNK):
-                progress(
-                    start / len(rows),
-                    f"Triaging {start + 1}-{min(start + BATCH_CHUNK, len(rows))} of {len(rows)}",
-                )
-                chunk = rows[start : start + BATCH_CHUNK]
-                for (row_id, _), res in zip(
-                    chunk, engine.triage_many([t for _, t in chunk]), strict=True
-                ):
-                    if isinstance(res, CoachError):
-                        counts["skipped"] += 1
-                        record: dict[str, Any] = {"id": row_id, "error": str(res)}
-                    else:
-                        counts[res.decision] += 1
-                        record = {"id": row_id, **res.model_dump(mode="json")}
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for outcome, record in triage_rows(
+                engine,
+                rows,
+                lambda start, total: progress(
+                    start / total,
+                    f"Triaging {start + 1}-{min(start + BATCH_CHUNK, total)} of {total}",
+                ),
+            ):
+                counts[outcome] += 1
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         progress(1.0, "Done")
     except CoachError as exc:  # name the upload, not the server's temporary path
         return None, render.notice(sentence(str(exc).replace(str(path), Path(str(path)).name)))

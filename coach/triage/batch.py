@@ -1,0 +1,64 @@
+"""Batch triage: many texts from a CSV or JSONL file, in chunks that embed together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.triage.engine import TriageEngine
+
+BATCH_CHUNK = 64  # texts embedded together in one call
+
+
+def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
+    """(row id, text) pairs from a CSV or JSONL file; a missing column names the ones there are."""
+    import csv
+    import json
+
+    if not path.is_file():
+        raise CoachError(f"{path} is not a file; give a .csv or .jsonl file to --batch")
+    rows: list[dict[str, Any]] = []
+    if path.suffix.lower() == ".jsonl":
+        for lineno, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        ):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:
+                    raise CoachError(f"{path}:{lineno}: not valid JSON") from None
+    elif path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    else:
+        raise CoachError(f"--batch reads .csv or .jsonl files, not {path.suffix or 'this file'}")
+    if not rows:
+        raise CoachError(f"{path} has no rows")
+    if column not in rows[0]:
+        raise CoachError(
+            f"{path} has no column {column!r}; columns: {', '.join(map(str, rows[0]))}"
+        )
+    return [(str(r.get("id", i)), str(r.get(column) or "")) for i, r in enumerate(rows, 1)]
+
+
+def triage_rows(
+    engine: TriageEngine,
+    rows: list[tuple[str, str]],
+    before_chunk: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(outcome, JSONL record) for each row, in order: outcome is escalate, handle or skipped
+    (a row with nothing to triage keeps its error in the record)."""
+    for start in range(0, len(rows), BATCH_CHUNK):
+        chunk = rows[start : start + BATCH_CHUNK]
+        if before_chunk is not None:
+            before_chunk(start, len(rows))
+        results = engine.triage_many([text for _, text in chunk])
+        for (row_id, _), result in zip(chunk, results, strict=True):
+            if isinstance(result, CoachError):
+                yield "skipped", {"id": row_id, "error": str(result)}
+            else:
+                yield result.decision, {"id": row_id, **result.model_dump(mode="json")}
