@@ -24,6 +24,7 @@ from coach.phrases import (
     COMMS_NO,
     COMMS_YES,
     CONTACT,
+    CONTACT_ONLY,
     CUSTOMER_AFTER,
     CUSTOMER_CONTEXT,
     CUSTOMER_NAMED,
@@ -283,6 +284,7 @@ def _tried_answer(sentence: str, clauses: list[str], first_person: bool) -> bool
             or MANAGER_NO.search(c)
             or COMMS_NO.search(c)
             or ROOT_CAUSE_UNKNOWN.search(c)
+            or CONTACT_ONLY.match(c)
         ):
             continue
         if TRIED_NOT.search(c):
@@ -665,14 +667,40 @@ REP_SIGNALS: dict[str, re.Pattern[str]] = {
         IGNORE_CASE,
     ),
     "deal_at_risk": re.compile(
-        r"\b(?:deal|renewal|expansion|contract|poc|pilot)\s+(?:is\s+)?(?:at\s+risk|in\s+jeopardy|"
-        r"slipping|stalled|going\s+sideways|failing)\b|\b(?:we|we'd|we'll)\s+(?:\w+\s+)?lose\s+"
-        r"(?:the|a|this|our|their)\s+(?:[\w$-]+\s+){0,3}(?:deal|renewal|account|customer|contract)\b",
+        # "The expansion with Northgate Realty is slipping", "their renewal is on hold"
+        r"\b(?:deal|renewal|expansion|contract|poc|pilot|upsell|opportunity)\b(?:\s+[\w&.'’-]+){0,4}?"
+        r"\s+(?:is\s+|has\s+|'s\s+|’s\s+)?(?:now\s+|been\s+|basically\s+|completely\s+)*"
+        r"(?:at\s+risk|in\s+jeopardy|slipping|slipped|stalled|stalling|stuck|on\s+hold|on\s+ice|"
+        r"going\s+sideways|failing|falling\s+apart|might\s+not\s+close|may\s+not\s+close|"
+        r"won'?t\s+close|not\s+going\s+to\s+close)\b|"
+        r"\b(?:put|putting|paused|pausing|froze|frozen)\s+(?:the|their|our|this)\s+(?:\w+\s+)?"
+        r"(?:deal|renewal|expansion|contract|pilot|rollout)\s+on\s+(?:hold|ice)\b|"
+        r"\b(?:we|we'd|we'll|i|i'd|i'll)\s+(?:\w+\s+)?lose\s+"
+        r"(?:the|a|this|our|their)\s+(?:[\w$-]+\s+){0,3}(?:deal|renewal|account|customer|contract)\b|"
+        r"\bchampion\s+(?:\w+\s+){0,3}(?:left|quit|resigned|is\s+leaving|has\s+gone|moved\s+on)\b",
+        IGNORE_CASE,
+    ),
+    "technical_beyond_control": re.compile(
+        # The rep's own words for a fault only the company can fix: "nothing i can fix from here"
+        r"\bnothing\s+(?:i|we)\s+can\s+(?:\w+\s+)?(?:do|fix|change)\s+(?:about\s+it\s+)?"
+        r"(?:from\s+(?:here|my|our)|on\s+(?:my|our)\s+(?:side|end))|"
+        r"\b(?:can'?t|cannot|can\s+not)\s+(?:\w+\s+)?(?:fix|solve|resolve)\s+(?:it|this|that)\s+"
+        r"(?:from|on)\s+(?:here|my|our)\b|"
+        r"\b(?:out\s+of|beyond|outside)\s+(?:my|our)\s+(?:hands|control)\b|"
+        r"\bneeds?\s+(?:an?\s+|our\s+)?(?:engineering|engineers?|dev(?:elopment)?\s+team|r&d)\b|"
+        r"\b(?:platform|product|core|backend|server[-\s]side|upstream|vendor|third[-\s]party)\s+"
+        r"(?:[\w-]+\s+)?bug\b|\bbug\s+in\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:platform|product|"
+        r"driver|backend|api|core|engine)\b|"
+        r"\b(?:it's|it\s+is|this\s+is|there's|there\s+is)\s+an?\s+(?:\w+\s+)?outage\b|"
+        r"\boutage\s+on\s+our\s+(?:end|side)\b",
         IGNORE_CASE,
     ),
     "relationship_breakdown": re.compile(
-        r"\brelationship\b.{0,40}\b(?:broken|damaged|soured|falling\s+apart)\b|"
-        r"\b(?:doesn't|don't|does\s+not|do\s+not)\s+trust\b|\b(?:lost\s+(?:all\s+)?(?:trust|confidence)|(?:trust|relationship)\s+is\s+(?:broken|gone|"
+        r"\brelationship\b.{0,40}\b(?:broken|damaged|soured|falling\s+apart|shot|toast|in\s+tatters"
+        r"|beyond\s+repair)\b|\bfed\s+up\s+with\s+(?:us|our|the\s+(?:service|product|platform))\b|"
+        r"\b(?:they're|they\s+are|customer\s+is|client\s+is)\s+(?:\w+\s+)?fed\s+up\b|"
+        r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not|no\s+longer|stopped\s+trusting)\s+trust\b|"
+        r"\bstopped\s+trusting\b|\b(?:lost\s+(?:all\s+)?(?:trust|confidence)|(?:trust|relationship)\s+is\s+(?:broken|gone|"
         r"damaged)|relationship\s+(?:has\s+)?(?:broken\s+down|soured))\b",
         IGNORE_CASE,
     ),

@@ -128,7 +128,7 @@ _ACTOR = rf"""(?:{_PARTY}{_CHOSEN}|whoever(?:\s+[\w'’-]+){{1,4}}?|they|he|she|
 # didn't test it"); a new subject or a subordinate clause ends the run.
 _GAP = r"""(?:(?!(?:that|which|who|whom|whose|because|since|we|I|you|they|he|she|but|so|when|
     after|before|if|while|until|once|although|though|whether)\b)[\w'’-]+,?\s+){0,5}?
-    (?:[^,.;!?\n]{1,30},\s+(?:and\s+)?)?"""
+    (?:[^,.;!?\n]{1,30},\s+(?:(?:as|like)\s+[^,.;!?\n]{1,40},\s+)?(?:and\s+)?)?"""
 # Failures anyone can be blamed for, a named person or a pronoun included.
 _FAILURE = r"""(?:dropped\s+the\s+ball|
     (?:\w+ly\s+)?(?:screwed|messed|fouled|mucked|cocked|fucked|stuffed)\s+(?:it\s+|this\s+|that\s+|
@@ -138,7 +138,8 @@ _FAILURE = r"""(?:dropped\s+the\s+ball|
     broke\s+(?:it|everything|production|prod|the\s+build|things|stuff)|
     (?:did|has\s+done|have\s+done|had\s+done)\s+(?:absolutely\s+)?nothing|had\s+no\s+(?:idea|clue)|
     (?:didn't|did\s+not)\s+know\s+what\s+(?:they|he|she)\s+(?:was|were)\s+doing|
-    (?:is|are|was|were)\s+asleep|dragged\s+(?:their|his|her|its)\s+feet|cut\s+corners|slacked\s+off|
+    (?:should|ought\s+to|needs?\s+to|deserves?\s+to)\s+(?:be\s+(?:fired|sacked|let\s+go|ashamed|
+    held\s+accountable|disciplined)|lose\s+(?:their|his|her)\s+jobs?)|(?:is|are|was|were)\s+asleep|dragged\s+(?:their|his|her|its)\s+feet|cut\s+corners|slacked\s+off|
     let\s+(?:it|this|that)\s+(?:slip|fall\s+through\s+the\s+cracks)|
     left\s+(?:[\w'-]+\s+){0,3}?(?:hanging|in\s+the\s+dark|in\s+the\s+lurch|high\s+and\s+dry|
     in\s+(?:a|such\s+a)\s+(?:\w+\s+)?(?:state|mess|shape))|
@@ -215,8 +216,9 @@ _PARTY_FAILURE = r"""(?:broke|ruined|wrecked|missed|caused|introduced|mis[a-z]+e
     |closed\s+(?:[\w'-]+\s+){0,2}?(?:ticket|case|P\d|issue)s?\s+
     (?:as\s+\W?resolved|without)|
     (?:thought|thinks|decided|figured|assumed|seems?\s+to\s+think)\s+(?:[\w'-]+\s+){0,4}?
-    (?:was|were|is|are|be)\s+(?:optional|unnecessary|someone\s+else's\s+(?:job|problem)|
-    a\s+suggestion|not\s+(?:their|his|her)\s+(?:job|problem)))"""
+    (?:(?:was|were|is|are|be)\s+(?:optional|unnecessary|someone\s+else's\s+(?:job|problem)|
+    a\s+suggestion|not\s+(?:their|his|her)\s+(?:job|problem))|(?:wasn't|isn't|weren't|aren't|
+    was\s+not|is\s+not)\s+(?:a\s+|their\s+|his\s+|her\s+)?(?:priority|important|urgent|worth)))"""
 _FAULT_NOUN = r"""(?:fault|doing|mistake|screw-?up|blunder|error|oversight|incompetence|
     negligence|sloppiness|carelessness|mess|bad)"""
 _ATTRIBUTED = r"""(?:dropped|botched|bungled|fumbled|mishandled|ignored|messed\s+up|screwed\s+up|
@@ -261,8 +263,9 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
         correctly|right|carefully|on\s+time|in\s+time|first))\b"""),
     _rx(rf"\b(?:that's|that\s+is|this\s+is|it's|it\s+is)\s+(?:all\s+|entirely\s+)?on\s+{_PARTY}"),
     _rx(r"\b(?:their|his|her)\s+(?:own\s+)?(?:fault|screw-?up|mess)\b"),
-    _rx(rf"""\b{_PARTY}(?:'s|’s|s')\s+(?:sloppy|poor|shoddy|bad|terrible|careless|lazy|buggy
-        |broken)\s+\w+
+    _rx(rf"""\b{_PARTY}(?:'s|’s|s')\s+(?:own\s+)?(?:sloppy|poor|shoddy|bad|terrible|careless|lazy|buggy
+        |broken|rushed|botched|bungled|half-baked|untested|faulty|failed|reckless|negligent|
+        incompetent|messy|awful|lousy|hasty|haphazard|slipshod|amateurish|mishandled)\s+\w+
         |\b{_PARTY}(?:'s|’s|s')\s+(?:code|work|config|setup|release|update|change)\s+(?:was|is)\s+
         (?:garbage|trash|a\s+mess|terrible|awful|broken|sloppy|buggy)"""),
     _rx(rf"""\b(?:no\s+one|nobody)\s+(?:in|on|from|at)\s+{_PARTY}\s+(?:bothered|thought|cared
@@ -293,6 +296,27 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"\b(?:it|this|that)\s+(?:wasn't|was\s+not)\s+(?:us|me|on\s+us|on\s+me)\b|"
         r"(?:^|[.!?]\s+|\b(?:it's|this\s+is|that's)\s+)not\s+on\s+(?:us|me)\b"
     ),
+)
+# Further attributions: a fault noun with its agent ("an oversight by billing", "mistakes were made
+# by the onboarding team"), a cause traced to a party ("stems from the vendor's QA", "came down to
+# finance sitting on it"), a counterfactual ("none of this would have happened if ops had ..."),
+# and deflection onto a party ("came from the analytics team, not from us").
+_CAUSE = r"""(?:stem(?:s|med|ming)?\s+from|trac(?:es|ed|ing)\s+back\s+to|(?:can|could)\s+be\s+
+    traced\s+(?:back\s+)?to|(?:comes?|came|coming)\s+down\s+to|boil(?:s|ed)?\s+down\s+to|
+    originat\w+\s+(?:from|with|in)|(?:is|was|are|were)\s+(?:a|the)\s+(?:\w+\s+)?result\s+of|
+    (?:root\s+)?cause\s+(?:is|was)|(?:is|was)\s+(?:all\s+)?down\s+to)"""
+_MORE_BLAME: tuple[re.Pattern[str], ...] = (
+    _rx(rf"""\b(?:oversights?|mistakes?|errors?|blunders?|screw-?ups?|slip-?ups?|mix-?ups?|
+        negligence|failures?|lapses?)\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?
+        (?:made\s+|committed\s+)?(?:\w+ly\s+)?(?:by|on\s+the\s+part\s+of)\s+{_PARTY}"""),
+    _rx(rf"""\b{_CAUSE}\s+(?:all\s+|entirely\s+|simply\s+)?{_PARTY}(?:(?:'s|’s|s')\s+(?!(?:quick|
+        fast|hard|great|help|support|work|efforts?|team)\b)|\s+(?!(?:working|helping|fixing|
+        resolving)\b)\w+ing\b)"""),
+    _rx(rf"""\bwould(?:n't|\s+not|\s+never)?\s+have\s+(?:happened|occurred|broken|failed|been
+        \s+(?:an\s+)?(?:issue|problem))\s+if\s+{_ACTOR}\s+(?:had|'d)\s+(?!not\b)"""),
+    _rx(rf"""\b(?:came|comes|come)\s+(?:from|out\s+of)\s+{_PARTY},?\s+not\s+(?:from\s+)?(?:us
+        |me|our\s+(?:side|end|team))\b|\b(?:that|this|it)\s+(?:was|is)\s+{_PARTY},?\s+not\s+
+        (?:us|me)\b"""),
 )
 _BLAME_NEGATED = _rx(
     r"(?:\bnot|\bnever|n't|\bno(?!,)|\bno\s+one|\bnobody|\bwithout)\s+"
@@ -330,7 +354,7 @@ def _blame(text: str) -> Iterator[Finding]:
 
 
 def _blame_in(text: str, seg_start: int, seg_end: int) -> Iterator[Finding]:
-    for pattern in (*_SUBJECT_PATTERNS, *_BLAME_PATTERNS):
+    for pattern in (*_SUBJECT_PATTERNS, *_BLAME_PATTERNS, *_MORE_BLAME):
         pos = seg_start
         while m := pattern.search(text, pos, seg_end):
             pos = m.start() + 1
@@ -499,7 +523,9 @@ _COMMIT = _rx(
 )
 COMMUNICATION = _rx(
     r"""\b(?:update|updates|updated|follow[-\s]?up|get\s+back|circle\s+back|check\s+in|touch\s+base|
-    reach\s+out|call|calls|ring|phone|email|e-mail|message|reply|respond|write\s+(?:to|back)|
+    reach\s+out|call|calls|ring|phone|email|e-mail|message|reply|
+    text\s+(?:you|them|me|him|her|back)|DM|slack|whatsapp|drop\s+(?:you\s+|them\s+)?a\s+
+    (?:line|note)|give\s+(?:you\s+|them\s+)?a\s+(?:ring|shout|buzz|call)|respond|write\s+(?:to|back)|
     send\s+(?:you\s+|over\s+)?(?:an?\s+|the\s+|my\s+|our\s+)?(?:update|summary|recap|note|notes|
     status|report|agenda|invite|invitation|calendar|written)|share\s+(?:an?\s+|the\s+|our\s+)?
     (?:update|status|progress|summary|recap|agenda|findings|what)|let\s+you\s+know|keep\s+you\s+

@@ -71,6 +71,11 @@ _OWNS_IT = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"\?\s*$")
+# "I'll text you tonight once ...": a commitment to communicate, whatever the clause waits on.
+_TALK_FIRST = re.compile(
+    rf"^\W*(?:I|we)(?:'ll|’ll|\s+will|\s+shall)\s+(?:\w+ly\s+|also\s+|then\s+)?(?:{rules.COMMUNICATION.pattern})",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -300,6 +305,10 @@ def _promise_gate(
         return False
     if _QUESTION.search(clause):
         return False  # a question asks; it commits to nothing
+    if _TALK_FIRST.search(clause) and not (
+        rules.MONEY.search(clause) or rules.GUARANTEE.search(clause)
+    ):
+        return False
     money = rules.MONEY.search(clause)
     if money and rules.authorised_covers(clause, money.group(0), authorised):
         return False

@@ -178,7 +178,11 @@ _AUX = (
     r"(?:\s*(?:'ve|'d|'m|'s|have|has|had|did|do|does|am|is|are|still|really|actually|already|also|"
     r"just|then|first|even|both|personally|honestly|finally|immediately|quickly|since|now))*"
 )
-_NOT = r"(?:n't|\bnot\b(?!\s+(?:sure|only|just))|\bnever\b|\bno\s+longer\b)"
+# Casual writing drops the apostrophe: "havent", "didnt".
+_NOT = (
+    r"(?:n't|n’t|(?:(?<=have)|(?<=has)|(?<=had)|(?<=did)|(?<=does)|(?<=do)|(?<=is)|(?<=are)"
+    r"|(?<=was))nt\b|\bnot\b(?!\s+(?:sure|only|just))|\bnever\b|\bno\s+longer\b)"
+)
 _THEY = (
     r"(?:they|he|she|the\s+customer|the\s+client|customer|client|their\s+(?:[\w-]+\s+){0,2}?"
     r"(?:team|cto|ceo|cfo|coo|cio|ciso|vp|director|head|lead|champion|admin|buyer|manager|owner|"
@@ -252,7 +256,7 @@ _TRY_BASE = (
     r"do|done|work\w*\s+on|reproduc\w*|replac\w*|offer\w*|escalat\w*|open\w*|file|filed|"
     r"restart\w*|reset|roll\w*\s+back|patch\w*|debug\w*|test\w*|propos\w*|re-?plan\w*|"
     r"negotiat\w*|got\s+to|gotten\s+to|get\s+to|had\s+(?:a\s+|the\s+|any\s+)?(?:chance|time)|"
-    r"spent\s+(?:any\s+)?time)"
+    r"spent\s+(?:any\s+)?time|put\s+(?:anything|something|much)\s+in\s+place)"
 )
 _PARTS.update(TRIED_VERBS=TRIED_VERBS, TRY_BASE=_TRY_BASE)
 # Clause level: subject first. A bare verb ("Already tried ...") only opens a sentence.
@@ -261,6 +265,14 @@ TRIED_BARE = _rx(
     r"<LEAD>(?:(?:already|also|just|then|first|personally|finally)\s+)*<TRIED_VERBS>\b"
 )
 TRIED_NOT = _rx(r"<LEAD>(?:<US>)?<AUX>\s*<NOT>\s*(?:[\w-]+\s+){0,3}?<TRY_BASE>\b")
+# "I phoned their director yesterday": reaching the customer is communicating, not a fix.
+CONTACT_ONLY = _rx(
+    r"<LEAD>(?:<US>)?<AUX>\s*(?:called|phoned|rang|emailed|e-mailed|messaged|texted|spoke\s+(?:to|"
+    r"with)|talked\s+(?:to|with)|apologi[sz]ed\s+to|met\s+with|reached\s+out\s+to|replied\s+to|"
+    r"got\s+back\s+to)\s+<CUST>(?:\s+[\w-]+){0,3}?(?:\s+(?:yesterday|today|this\s+morning|"
+    r"last\s+\w+|again|twice|directly|personally|right\s+away|immediately|to\s+apologi[sz]e))*"
+    r"\W*$"
+)
 TRIED_NONE = re.compile(
     r"\bnothing\s+(?:yet|so\s+far|at\s+all)\b|\bnot\s+(?:much|anything)\s+(?:yet|so\s+far)\b|"
     r"\b(?:i|we)\s+(?:just|only)\s+(?:just\s+)?(?:found\s+out|heard|learned|got\s+the\s+"

@@ -266,3 +266,63 @@ def test_how_long_it_has_run_is_read_from_the_issue_not_the_reps_effort(
 ) -> None:
     u = understand(text, CaseFile(customer="Globex", problem="API timeouts"))
     assert u.update.get("days_open") == days
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        # deal at risk, in the rep's words about the deal
+        ("The expansion with Northgate Realty is slipping because uploads fail.", "deal_at_risk"),
+        ("Their renewal has been on hold since the outage review.", "deal_at_risk"),
+        ("They put the renewal on hold last week.", "deal_at_risk"),
+        ("The Corvid deal might not close this quarter.", "deal_at_risk"),
+        ("we could lose the renewal over this", "deal_at_risk"),
+        ("Our champion there left last month.", "deal_at_risk"),
+        # beyond the rep's control, casual and lowercase
+        (
+            "pretty sure its a bug in the upstream db driver, nothing i can fix from here",
+            "technical_beyond_control",
+        ),
+        ("It's a platform bug, I can't fix it from my side.", "technical_beyond_control"),
+        ("this one needs engineering, honestly", "technical_beyond_control"),
+        ("It's an outage on our end.", "technical_beyond_control"),
+        # the relationship
+        ("Their claims team says they don't trust us anymore.", "relationship_breakdown"),
+        ("they dont trust us after the last migration", "relationship_breakdown"),
+        ("The relationship with Pemberton is pretty much shot.", "relationship_breakdown"),
+        ("They have lost trust in us after three missed dates.", "relationship_breakdown"),
+        ("Honestly they're fed up with us.", "relationship_breakdown"),
+    ],
+)
+def test_signals_in_the_reps_narration(text: str, signal: str) -> None:
+    assert signal in understand(text, CaseFile(customer="Acme", problem="x")).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deal is worth $420k a year.",
+        "Our champion there is still very supportive.",
+        "I asked engineering about the roadmap.",
+    ],
+)
+def test_ordinary_narration_is_no_escalation_signal(text: str) -> None:
+    signals = understand(text, CaseFile(customer="Acme", problem="x")).signals
+    assert not {"deal_at_risk", "technical_beyond_control"} & set(signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I phoned their claims director yesterday and owned it.", None),
+        ("I emailed them to apologise.", None),
+        ("I called them and walked them through the workaround.", True),
+        ("Haven't put anything in place to fix the callback process.", False),
+        ("havent done anything about it yet tbh", False),
+        ("we didnt look at it yet", False),
+    ],
+)
+def test_reaching_the_customer_is_not_trying_a_fix(text: str, value: bool | None) -> None:
+    """Rule: not yet when the rep has not tried to resolve it; a call is communication."""
+    checklist = understand(text, CaseFile(customer="Acme", problem="x")).update.get("checklist", {})
+    assert checklist.get("tried_yourself") is value

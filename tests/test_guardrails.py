@@ -58,6 +58,16 @@ BLAME = [
     "Support, as usual, closed the ticket without reading it.",
     "Our contractors built the connector and clearly didn't test it.",
     "I told engineering weeks ago and they did nothing.",
+    # Causes traced to a party, agents of a fault noun, counterfactuals and possessives.
+    "The whole delay stems from the vendor's clumsy QA.",
+    "Frankly it came down to legal sitting on the redlines.",
+    "The data mismatch was an oversight by the finance team.",
+    "A string of mistakes were made by the implementation crew.",
+    "None of this would have happened if the SRE folks had followed the checklist.",
+    "The numbers came from the BI team, not from us.",
+    "We're still living with engineering's rushed migration.",
+    "The infra team patched the servers at midnight, as they always do, and broke the VPN.",
+    "Whoever approved that release should be fired.",
     # The customer's own staff, and a named colleague.
     "Your IT team never whitelisted our IP range.",
     "Priya in billing sent the invoice to the wrong address.",
@@ -80,6 +90,9 @@ CLEAN_OF_BLAME = [
     "What did the support team tell you when you called?",
     "No one is at fault here; the edge case was hard to spot.",
     "I'm not going to blame engineering for this; we all own it.",
+    "The delay stems from a capacity shortage we didn't plan for.",
+    "It came down to the support team working through the weekend to restore it.",
+    "The mistakes were ours, and we've added a review step.",
     "Your team lost a full day of work, and I'm sorry.",
     "Our SMS provider had an outage on Tuesday; we chose them, so it's our responsibility.",
 ]
@@ -150,6 +163,8 @@ CLEAN_OF_PROMISES = [
     "We're hoping to have the fix in the next release, but I'll confirm once it's tested.",
     "I'll make sure Maria has the full history before your call on Thursday.",
     "Last year we gave them a 20% discount to close the deal.",
+    "I'll text you tonight once the rollback finishes.",
+    "I'll drop you a line tomorrow when the import completes.",
 ]
 
 
