@@ -263,6 +263,11 @@ _BLAME_PATTERNS: tuple[re.Pattern[str], ...] = (
         correctly|right|carefully|on\s+time|in\s+time|first))\b"""),
     _rx(rf"\b(?:that's|that\s+is|this\s+is|it's|it\s+is)\s+(?:all\s+|entirely\s+)?on\s+{_PARTY}"),
     _rx(r"\b(?:their|his|her)\s+(?:own\s+)?(?:fault|screw-?up|mess)\b"),
+    # A third party's duty or fault as the predicate: "is squarely the vendor's responsibility".
+    _rx(rf"""\b(?:is|was|are|were|'s|’s|remains?|lies|rests)\s+(?:\w+ly\s+|all\s+|just\s+)?
+        (?!(?:our|my|every|each|all|both|any|everyone|everybody|the\s+whole|the\s+entire)\b)
+        {_PARTY}(?:'s|’s|s')\s+(?:own\s+)?(?:responsibility|fault|doing|problem|mess|screw-?up
+        |mistake|issue)\b(?=\s*(?:[.,;:!?)]|\s[-–—]\s|$)|\s+(?:not|and|here|alone|now|this\s+time)\b)"""),
     _rx(rf"""\b{_PARTY}(?:'s|’s|s')\s+(?:own\s+)?(?:sloppy|poor|shoddy|bad|terrible|careless|lazy|buggy
         |broken|rushed|botched|bungled|half-baked|untested|faulty|failed|reckless|negligent|
         incompetent|messy|awful|lousy|hasty|haphazard|slipshod|amateurish|mishandled)\s+\w+
@@ -388,14 +393,19 @@ def _blame_in(text: str, seg_start: int, seg_end: int) -> Iterator[Finding]:
 # What the customer said, wants or complained about is not the rep's blame or promise: "Dana said
 # support ignored them", "They want a guarantee", a quotation, a quoted email line.
 
+# "wrote that the export failed" reports a clause; "wrote that script" names what was written.
+_CLAUSE_START = r"""(?:(?:the|a|an|our|your|their|his|her|its|my|some|no|nobody|everyone|someone|
+    I|we|you|they|he|she|it|there)\b|(?-i:[A-Z][a-z]+\b)|(?:[\w'-]+\s+){1,2}?
+    (?:\w+ed|is|are|was|were|has|have|had|will|would|should|could|can|did|didn't|doesn't|don't|
+    isn't|wasn't|won't|never|keeps?|kept|broke|took|lost|left|made|gave|sent|went|forgot)\b)"""
 _REPORTING = _rx(
-    r"""\b(?:also\s+|just\s+|even\s+|literally\s+|basically\s+|keeps?\s+|kept\s+|then\s+)?
-    (?:said|says|say|(?:wrote|writes|write|mentioned|put\s+it)(?=\s*[:,"“]|\s+that\b
+    rf"""\b(?:also\s+|just\s+|even\s+|literally\s+|basically\s+|keeps?\s+|kept\s+|then\s+)?
+    (?:said|says|say|(?:wrote|writes|write|mentioned|put\s+it)(?=\s*[:,"“]|\s+that\s+{_CLAUSE_START}
     |\s+in\s+(?:the|their|an?)\s+
     (?:email|ticket|message|note|reply|chat))|told\s+(?:me|us|him|her|them)|tells\s+(?:me|us)
     |claims?|
     claimed|complained|complains|feels?|felt|thinks?|believes?|believed|insists?|
-    insisted|alleges?|alleged|argues?|argued|accused\s+(?:\w+\s+){1,2}?of|asked\s+(?:for|whether|
+    insisted|alleges?|alleged|argues?|argued|accused\s+(?:\w+\s+){{1,2}}?of|asked\s+(?:for|whether|
     if|why|about)|asks\s+(?:for|whether|if|why|about)|wants?|wanted|demands?|demanded|expects?|
     expected|(?:is|are|was|were)\s+(?:asking|saying|demanding|expecting|complaining|claiming|
     convinced|insisting|pushing)(?:\s+for)?|(?:is|are|was|were)\s+asking\s+for|
@@ -405,6 +415,8 @@ _SPEAKER_IS_REP = _rx(
     r"""\b(?:I|we|I've|we've|I'd|we'd|I'm|we're|I'll|we'll)\s+(?:\w+ly\s+|do\s+|don't\s+|did\s+|
     also\s+|just\s+|still\s+|kind\s+of\s+|sort\s+of\s+)?$|^\s*$"""
 )
+_WRITING = _rx(r"(?:\w+\s+)?(?:wrote|writes|write|mentioned)\b")
+_WRITER_NOT_SPEAKER = _rx(r"\b(?:whoever|whomever|who|which)\s+(?:\w+ly\s+)?$")
 _ACCORDING = _rx(r"\b(?:according\s+to|per)\s+(?!(?:me|us|my|our)\b)[^,.;:!?\n]{1,40},")
 _QUOTATION = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|^[ \t]*>.*$", re.MULTILINE)
 
@@ -419,7 +431,10 @@ def _reported(text: str) -> list[tuple[int, int]]:
     for s_start, s_end in sentences(text):
         for c_start, c_end in clauses(text, s_start, s_end):
             for m in _REPORTING.finditer(text, c_start, c_end):
-                if not _SPEAKER_IS_REP.search(text[c_start : m.start()]):
+                before = text[c_start : m.start()]
+                if _WRITER_NOT_SPEAKER.search(before) and _WRITING.match(m.group(0)):
+                    continue  # "Whoever wrote that ..." names an author, not a speaker
+                if not _SPEAKER_IS_REP.search(before):
                     spans.append((m.end(), c_end))
                     break
             for m in _ACCORDING.finditer(text, c_start, c_end):
@@ -515,10 +530,10 @@ _COMMIT = _rx(
     |\b(?:is|are)\s+(?:going\s+out|shipping|landing|rolling\s+out|being\s+(?:deployed|released
     |shipped))\b
     |\b(?:is|are|will\s+be)\s+(?:scheduled|planned|expected|due|set)\s+(?:for|to|by|on)\b
-    |\bshould\s+be\s+(?:fixed|resolved|ready|live|done|deployed|shipped|restored|available|working|
-    in\s+place|back)\b|\bETA\b
+    |\bshould\s+be\s+(?:all\s+)?(?:fixed|resolved|ready|live|done|deployed|shipped|restored|
+    available|working|in\s+place|back|finished|completed?|delivered)\b|\bETA\b
     |\b(?:will|'ll)\s+(?:\w+ly\s+)?(?:be\s+)?(?:\w+ly\s+)?(?:fixed|resolved|ready|live|done|
-    deployed|shipped|restored|available|working|in\s+place|applied|issued|credited|refunded|waived|
+    deployed|shipped|finished|completed?|delivered|restored|available|working|in\s+place|applied|issued|credited|refunded|waived|
     released|patched|back)\b"""
 )
 COMMUNICATION = _rx(
@@ -619,8 +634,9 @@ _SOFT_HEDGE = _rx(
 # An outcome the rep does not control, stated as settled ("it will be fixed", "ships Monday").
 _FIRM_OUTCOME = _rx(
     r"""\b(?:will|'ll|’ll|shall|is\s+going\s+to|are\s+going\s+to|gonna)\s+(?:\w+ly\s+)?(?:be\s+|
-    get\s+(?:it|this|that)\s+)?(?:\w+ly\s+)?(?:fixed|resolved|ready|live|done|deployed|shipped|
-    restored|available|working|back|in\s+place|released|patched|sorted|solved|completed?|land|ship|
+    get\s+(?:it|this|that)\s+)?(?:\w+ly\s+|all\s+)?(?:fixed|resolved|ready|live|done|deployed|
+    shipped|finished|delivered|restored|available|working|back|in\s+place|released|patched|sorted|
+    solved|completed?|land|ship|
     go\s+live|launch|deliver|provide|finish|roll\s+out|rolled\s+out|gone|stable)\b|\b(?:will|'ll
     |’ll)\s+have\s+(?:it|the\s+(?:fix|feature|patch|update|release|
     build|integration|export|tool|upgrade))\b|\b(?:goes|go)\s+live\b|\b(?:ships|lands|launches)\b
@@ -628,7 +644,7 @@ _FIRM_OUTCOME = _rx(
     |\bcommitted\s+to\s+(?:a|the)\s+(?:fix|date|release|delivery|patch)\b
     |\b(?:will|'ll|’ll)\s+have\s+(?:[\w'-]+\s+){0,4}?(?:done|fixed|ready|live|working|deployed
     |shipped|
-    resolved|built|finished|in\s+place)\b
+    resolved|built|finished|completed|delivered|in\s+place)\b
     |\b(?:will|'ll|’ll)\s+(?:\w+ly\s+)?(?:support|include|handle|integrate\s+with|work\s+with|
     be\s+compatible\s+with)\b"""
 )
@@ -637,6 +653,21 @@ _CERTAIN = _rx(
     without\s+(?:a\s+)?doubt|100\s?%|trust\s+me|count\s+on\s+(?:it|me|us|that)|
     (?:I'm|I\s+am|we're|we\s+are)\s+(?:\w+ly\s+)?(?:certain|sure|confident|positive)|
     I\s+know\s+for\s+(?:a\s+fact|sure))"""
+)
+# "..., I promise." / "..., you have my word, ...": a pledge tagged onto a statement.
+_TAG_PLEDGE = _rx(
+    r"""\s*[,(]\s*(?:I\s+(?:promise|swear)(?:\s+(?:you|to\s+you))?|(?:you\s+have|I\s+give\s+you)
+    \s+(?:my|our)\s+word)\s*(?=[.!,;:)]|\s[-–—]|$)[,)]?"""
+)
+# The statement an outcome: a future or settled state of the product or the situation.
+_STATED_OUTCOME = _rx(
+    r"""\b(?:never|no\s+more|not\s+(?:\w+\s+)?again|won't|will\s+not|wont)\b
+    |\b(?!(?:I|we)\b)[\w-]+(?:'ll|’ll|\s+will|\s+shall|\s+(?:is|are)\s+going\s+to)\b"""
+)
+# Someone's next message or call ("I'll ring you Friday"): communication, not an outcome.
+_WILL_TALK = _rx(
+    r"""\b[\w-]+(?:'ll|’ll|\s+will|\s+shall|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to|
+    \s+(?:is|are)\s+going\s+to)\s+(?:\w+ly\s+|also\s+|still\s+)*"""
 )
 _SUBORDINATE = _rx(r"\b(?:whether|if|once|when|until|as\s+soon\s+as|after)\b[^,;]*$")
 _PERMISSION_QUESTION = _rx(r"^(?:so\s+)?(?:can|could|should|may|would|shall|do|will)\s+(?:we|I)\b")
@@ -734,6 +765,11 @@ def _promise_reason(clause: str, authorised: Sequence[str]) -> str | None:
         (m for m in _FIRM_OUTCOME.finditer(clause) if not _SUBORDINATE.search(clause[: m.start()])),
         None,
     )
+    if _pledged_outcome(clause):
+        return (
+            'Tagging "I promise" onto an outcome makes it a guarantee. Promise the next step '
+            "and the follow-up, not the outcome."
+        )
     guarantee = GUARANTEE.search(clause) or (_CERTAIN.search(clause) if firm else None)
     outcome_free_talk = talks and not _OUTCOME.search(clause)
     if (
@@ -757,6 +793,22 @@ def _promise_reason(clause: str, authorised: Sequence[str]) -> str | None:
             "Commit to when you will next update them, not to when it will be fixed."
         )
     return None
+
+
+def _pledged_outcome(clause: str) -> bool:
+    """A statement of outcome with a pledge tagged on: "It won't drop again, I swear."."""
+    tag = _TAG_PLEDGE.search(clause)
+    if not tag or tag.start() == 0:
+        return False
+    statement = clause[: tag.start()] + " " + clause[tag.end() :]
+    talks = any(COMMUNICATION.match(statement, m.end()) for m in _WILL_TALK.finditer(statement))
+    outcome = (
+        _STATED_OUTCOME.search(statement)
+        or _FIRM_OUTCOME.search(statement)
+        or NEVER_AGAIN.search(statement)
+        or _OUTCOME.search(statement)
+    )
+    return bool(outcome) and not talks
 
 
 # --- Acknowledgement and ask ------------------------------------------------------------------

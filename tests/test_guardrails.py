@@ -72,6 +72,16 @@ BLAME = [
     "Your IT team never whitelisted our IP range.",
     "Priya in billing sent the invoice to the wrong address.",
     "Carlos misread the contract.",
+    # "wrote that" naming an author, not reporting a clause.
+    "Whoever wrote that billing job deserves to be disciplined.",
+    # A third party's duty or fault as the predicate.
+    "The data loss is squarely the storage vendor's responsibility.",
+    "Honestly, the certificate lapse was the hosting partner's problem, not ours.",
+]
+CLEAN_OF_BLAME_LOOKALIKES = [
+    "Keeping your data safe is our responsibility.",
+    "That outage is my responsibility, and I'm fixing the process.",
+    "Uptime is every team's responsibility here.",
 ]
 CLEAN_OF_BLAME = [
     "We dropped the ball and that's on us.",
@@ -104,6 +114,8 @@ REPORTED = [
     "The customer claims support never called them back.",
     "They want a guarantee that it won't happen again.",
     "Their finance team is asking whether a credit is possible.",
+    "Their admin wrote that our support desk never answered the phone.",
+    "Kofi wrote that the rollout broke their SSO.",
 ]
 OVER_PROMISE = [
     "I will have this fixed by Friday.",
@@ -138,6 +150,12 @@ OVER_PROMISE = [
     "This kind of outage simply won't happen on our new platform.",
     "You'll never have to deal with this again.",
     "There'll be a dedicated engineer on your account starting Monday, free of charge.",
+    # An outcome with a pledge tagged on.
+    "Your reports won't stall again, I swear.",
+    "Every nightly sync will finish cleanly from here on, you have my word.",
+    # Finished, delivered, complete: firm outcomes that turn a deadline into a promise.
+    "I'm confident the data import will be finished before your quarterly review.",
+    "The new connector will be delivered by Tuesday, no doubt.",
 ]
 CLEAN_OF_PROMISES = [
     "I'll update you by Thursday.",
@@ -165,6 +183,10 @@ CLEAN_OF_PROMISES = [
     "Last year we gave them a 20% discount to close the deal.",
     "I'll text you tonight once the rollback finishes.",
     "I'll drop you a line tomorrow when the import completes.",
+    "I'll ring you Thursday afternoon, I promise.",
+    "I can't promise the import won't stall again.",
+    "We're targeting having the upgrade finished by Tuesday.",
+    "I'll email you as soon as the rollout is complete.",
 ]
 
 
@@ -182,6 +204,18 @@ def test_blame_is_found_and_quoted_verbatim(text: str) -> None:
 @pytest.mark.parametrize("text", CLEAN_OF_BLAME)
 def test_ownership_and_plain_facts_are_not_blame(text: str) -> None:
     assert [f.code for f in check(text)] == []
+
+
+@pytest.mark.parametrize("text", CLEAN_OF_BLAME_LOOKALIKES)
+def test_owned_responsibility_is_not_blame(text: str) -> None:
+    assert [f.code for f in check(text)] == []
+
+
+def test_wrote_that_reports_a_clause_but_not_a_thing_written() -> None:
+    reported = "Lena wrote that the importer skipped half the rows."
+    assert check(reported) == []
+    authored = "Whoever wrote that importer should have tested it."
+    assert [f.code for f in check(authored)] == ["blame"]
 
 
 @pytest.mark.parametrize("text", REPORTED)
