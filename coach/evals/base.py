@@ -66,22 +66,26 @@ def _load_jsonl(path: Path, text: str, model: type[T]) -> list[T]:
     return cases
 
 
-def _load_yaml(path: Path, text: str, model: type[T]) -> list[T]:
+def parse_yaml(path: Path, text: str) -> tuple[Any, Any]:
+    """The YAML's node tree (for line numbers in messages) and its values; a syntax error is
+    one line naming the file and line."""
     try:
-        # Compose first to know each item's line, then load values.
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        return yaml.compose(text), yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise CoachError(f"{where}: not valid YAML") from None
+
+
+def _load_yaml(path: Path, text: str, model: type[T]) -> list[T]:
+    node, data = parse_yaml(path, text)
     if isinstance(data, dict) and "cases" in data:
         data = data["cases"]
-        node = next(v for k, v in node.value if k.value == "cases")  # type: ignore[union-attr]
+        node = next(v for k, v in node.value if k.value == "cases")
     if not isinstance(data, list):
         raise CoachError(f"{path}: expected a list of cases")
     cases: list[T] = []
-    for item, item_node in zip(data, node.value, strict=True):  # type: ignore[union-attr]
+    for item, item_node in zip(data, node.value, strict=True):
         try:
             cases.append(model.model_validate(item))
         except ValidationError as exc:

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.errors import CoachError
-from coach.evals.base import SuiteFn, SuiteResult, SuiteSkipped
+from coach.evals.base import SuiteFn, SuiteResult, SuiteSkipped, parse_yaml
 from coach.settings import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -75,13 +75,7 @@ def load_thresholds(path: Path, known: Mapping[str, str] = SUITES) -> Thresholds
             f"thresholds file {path} does not exist; create it or pass --thresholds FILE"
         )
     text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise CoachError(f"{where}: not valid YAML") from None
+    node, data = parse_yaml(path, text)
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
