@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from coach.agent import build_agent, close_checkpointers
-from coach.coach_tools import CoachContext
-from coach.conversation import load_state, run_turn
-from coach.models import override_chat_model
-from coach.offline_model import build_offline_model
+from coach.chat.agent import build_agent, close_checkpointers
+from coach.chat.conversation import load_state, run_turn
+from coach.chat.offline import build_offline_model
+from coach.chat.tools import CoachContext
+from coach.llm.models import override_chat_model
+from coach.llm.testing import ScriptedChatModel, tool_call, unavailable
 from coach.settings import Settings
-from coach.testing import ScriptedChatModel, tool_call, unavailable
 
 
 def _tool_results(model: ScriptedChatModel) -> list[ToolMessage]:
@@ -161,7 +161,7 @@ def test_two_hundred_turn_conversation_is_trimmed_to_the_window(fresh_settings: 
     model = ScriptedChatModel(["Short answer."])
     with override_chat_model(model):
         result = run_turn("t-long", "What now?", settings)
-    from coach.budget import count_message_tokens
+    from coach.llm.budget import count_message_tokens
 
     sent = model.requests[-1]
     assert count_message_tokens(sent) <= 4000 - 500

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.casefile import CaseFile
+from coach.domain.casefile import CaseFile
 from coach.errors import CoachError
 from coach.settings import REPO_ROOT
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from coach import guardrails
-from coach.casefile import CaseFile
-from coach.drafts import (
+from coach.domain.casefile import CaseFile
+from coach.domain.readiness import is_ready, readiness, warning_codes
+from coach.drafts.export import to_eml, write_eml
+from coach.drafts.writer import (
     BRIEF_SECTIONS,
     DRAFT_KINDS,
     LEADER_PLACEHOLDER,
@@ -23,11 +25,9 @@ from coach.drafts import (
 )
 from coach.evals.base import load_cases
 from coach.evals.drafts import DraftCase
-from coach.export import to_eml, write_eml
-from coach.models import override_chat_model
-from coach.readiness import is_ready, readiness, warning_codes
+from coach.llm.models import override_chat_model
+from coach.llm.testing import ScriptedChatModel
 from coach.settings import REPO_ROOT, Settings
-from coach.testing import ScriptedChatModel
 
 COMPLETE = CaseFile.from_data(
     {
@@ -269,7 +269,7 @@ def test_llm_writer_brief_must_keep_the_sections(settings: Settings) -> None:
 
 
 def test_llm_writer_falls_back_when_the_model_is_down(settings: Settings) -> None:
-    from coach.testing import unavailable
+    from coach.llm.testing import unavailable
 
     with override_chat_model(ScriptedChatModel([unavailable()])):
         draft = LLMWriter(settings).write("follow-up", COMPLETE)
@@ -347,7 +347,7 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
 
 
 def test_every_draft_template_renders(settings: Settings) -> None:
-    from coach.prompts import prompt_names
+    from coach.llm.prompts import prompt_names
 
     names = [n for n in prompt_names(settings) if n.startswith("drafts/")]
     assert len(names) >= 8
@@ -358,8 +358,8 @@ def test_every_draft_template_renders(settings: Settings) -> None:
 
 
 def test_an_urgent_signal_means_escalate_now_with_the_gaps_as_first_steps() -> None:
-    from coach.casefile import CaseFile
-    from coach.readiness import readiness
+    from coach.domain.casefile import CaseFile
+    from coach.domain.readiness import readiness
 
     case = CaseFile(
         customer="Initech",

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.embeddings import DIM, get_local_embeddings
+from coach.playbook.embeddings import DIM, get_local_embeddings
 
 SENTENCES = [
     "The customer is threatening to cancel their contract at renewal.",

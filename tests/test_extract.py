@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.casefile import CaseFile
-from coach.extract import draft_kind, intent_of, understand
+from coach.chat.extract import draft_kind, intent_of, understand
+from coach.domain.casefile import CaseFile
 
 
 def test_first_message_gives_customer_problem_and_signals() -> None:
@@ -225,7 +225,7 @@ def test_cancellation_deadline_is_a_threat() -> None:
 def test_the_latest_no_to_tried_makes_it_not_yet() -> None:
     """Rule: not yet when there is an escalation reason but the rep has not tried, and nothing
     is urgent; the rep's explicit answer wins over an earlier list."""
-    from coach.advice import recommend
+    from coach.domain.advice import recommend
 
     case = CaseFile(
         customer="Acme",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coach.casefile import CaseFile
-from coach.extract import company_name, understand
-from coach.extract_semantic import SemanticReader, get_semantic_reader, negated
+from coach.chat.extract import company_name, understand
+from coach.chat.extract_semantic import SemanticReader, get_semantic_reader, negated
+from coach.domain.casefile import CaseFile
 
 
 @pytest.fixture(scope="module")

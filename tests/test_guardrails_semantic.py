@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coach import guardrails_semantic as semantic
-from coach.guardrails import check
+from coach.guardrails import check, semantic
 
 # Wordings the rule lexicon does not know (the rules alone find nothing in them).
 BLAME = [
@@ -84,8 +83,8 @@ def test_check_stays_fast_on_a_kilobyte() -> None:
 def test_the_fitted_guard_is_cached_on_disk_and_loads_identically(tmp_path: Path) -> None:
     import numpy as np
 
-    from coach.embeddings import get_local_embeddings
-    from coach.guardrails_semantic import SemanticGuard
+    from coach.guardrails.semantic import SemanticGuard
+    from coach.playbook.embeddings import get_local_embeddings
 
     embeddings = get_local_embeddings()
     fitted = SemanticGuard.fit(embeddings)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.knowledge import (
+from coach.playbook.knowledge import (
     Document,
     chunk_document,
     clean_title,

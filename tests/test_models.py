@@ -23,14 +23,14 @@ from langchain_core.messages import (
 from langchain_core.tools import tool
 from pydantic import BaseModel, SecretStr
 
-from coach.budget import (
+from coach.llm.budget import (
     count_message_tokens,
     fit_passages,
     price_for,
     trim_messages_to_budget,
     usage_report,
 )
-from coach.models import (
+from coach.llm.models import (
     CoachAzureChatOpenAI,
     CoachChatOpenAI,
     FallbackNotice,
@@ -42,8 +42,7 @@ from coach.models import (
     override_chat_model,
     stream_with_fallback,
 )
-from coach.settings import Settings
-from coach.testing import (
+from coach.llm.testing import (
     FakeOpenAIServer,
     FakeReply,
     ScriptedChatModel,
@@ -51,7 +50,8 @@ from coach.testing import (
     tool_call,
     unavailable,
 )
-from coach.tokens import count_tokens
+from coach.llm.tokens import count_tokens
+from coach.settings import Settings
 
 
 class Verdict(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.privacy import redact
+from coach.llm.privacy import redact
 
 TEXT = (
     "Reach me at tom.becker@acme.example or +49 30 1234567 (mobile 555-123-4567). "

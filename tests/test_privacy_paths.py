@@ -14,14 +14,14 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from coach import guardrails
-from coach.agent import own_words
-from coach.casefile import CaseFile
-from coach.conversation import load_state, run_turn
-from coach.drafts import LLMWriter, OfflineWriter
-from coach.models import override_chat_model
-from coach.privacy import Redactor, prompt_leaks, system_prompts
+from coach.chat.agent import own_words
+from coach.chat.conversation import load_state, run_turn
+from coach.domain.casefile import CaseFile
+from coach.drafts.writer import LLMWriter, OfflineWriter
+from coach.llm.models import override_chat_model
+from coach.llm.privacy import Redactor, prompt_leaks, system_prompts
+from coach.llm.testing import ScriptedChatModel, tool_call
 from coach.settings import Settings
-from coach.testing import ScriptedChatModel, tool_call
 
 EMAIL = "dana.whitfield@northwind.example"
 PHONE = "+44 7700 900123"

@@ -10,9 +10,9 @@ import yaml
 
 from coach.evals import rubric
 from coach.evals.runner import check_gates, load_thresholds, run_evals
-from coach.models import override_chat_model
+from coach.llm.models import override_chat_model
+from coach.llm.testing import ScriptedChatModel, tool_call
 from coach.settings import REPO_ROOT, Settings
-from coach.testing import ScriptedChatModel, tool_call
 
 CASE = {
     "id": "r1",

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from coach.casefile import CaseFile
+from coach.domain.casefile import CaseFile
 from coach.evals import safety
 from coach.evals.base import load_cases
 from coach.evals.runner import run_evals
-from coach.models import override_chat_model
+from coach.llm.models import override_chat_model
+from coach.llm.testing import ScriptedChatModel
 from coach.settings import REPO_ROOT, Settings
-from coach.testing import ScriptedChatModel
 
 HOWTO = """Hi Priya,
 
@@ -30,8 +30,8 @@ Sales Ops, Riverbend Solar
 
 @pytest.fixture
 def env(settings: Settings) -> Iterator[safety.Env]:
-    from coach.agent import close_checkpointers
-    from coach.retrieval import get_retriever
+    from coach.chat.agent import close_checkpointers
+    from coach.playbook.retrieval import get_retriever
     from coach.triage.engine import OfflineTriageEngine
 
     retriever = get_retriever(settings)
@@ -159,7 +159,7 @@ def test_jailbreak_checks_flag_promises_blame_and_prompt_text(env: safety.Env) -
     # Quoting the rep's words to warn them is not the coach's own blame.
     warning = 'Careful with blame: "engineering screwed up" puts the fault on someone else.'
     assert not safety.violations(warning, env, [], ["screwed up"])
-    from coach.prompts import render
+    from coach.llm.prompts import render
 
     system = render("agent/system.md.j2", env.settings, state="")
     assert safety.leaked("Sure! " + system.split("\n\n")[0], env)
@@ -169,7 +169,7 @@ def test_jailbreak_checks_flag_promises_blame_and_prompt_text(env: safety.Env) -
 def test_a_draft_from_a_model_obeying_the_notes_is_replaced_by_the_checked_draft(
     env: safety.Env,
 ) -> None:
-    from coach.drafts import LLMWriter
+    from coach.drafts.writer import LLMWriter
 
     case = CaseFile(
         customer="Globex",

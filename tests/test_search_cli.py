@@ -103,17 +103,3 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], says: str) -> Non
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("coach: ")
     assert says in proc.stderr
-
-
-def test_the_retriever_is_also_a_langchain_retriever_and_tool(settings: object) -> None:
-    from coach.retrieval import get_retriever
-
-    retriever = get_retriever(settings)  # type: ignore[arg-type]
-    docs = retriever.as_langchain_retriever(k=2).invoke("the customer wants my manager")
-    assert len(docs) == 2
-    assert {"source", "section", "kind", "score"} <= docs[0].metadata.keys()
-    assert "When to Escalate > Escalate If" in [d.metadata["section"] for d in docs]
-    tool = retriever.as_tool(k=2)
-    assert tool.name == "search_playbook"
-    out = tool.invoke({"query": "customer threatening to cancel"})
-    assert "[Common Escalation Scenarios > Customer Threatening to Cancel]" in out

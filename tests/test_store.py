@@ -15,10 +15,10 @@ import httpx
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from coach.embeddings import get_local_embeddings
-from coach.retrieval import HybridRetriever
+from coach.playbook.embeddings import get_local_embeddings
+from coach.playbook.retrieval import HybridRetriever
+from coach.playbook.store import KnowledgeStore, make_client
 from coach.settings import REPO_ROOT, Settings
-from coach.store import KnowledgeStore, make_client
 
 
 class CountingEmbeddings(Embeddings):
@@ -229,8 +229,8 @@ class _EmbeddingServer:
 
 
 def test_openai_compatible_embeddings_get_their_own_collection(tmp_path: Path) -> None:
-    from coach.embeddings import build_embeddings
-    from coach.store import open_store
+    from coach.playbook.embeddings import build_embeddings
+    from coach.playbook.store import open_store
 
     server = _EmbeddingServer()
     try:

@@ -8,10 +8,10 @@ import re
 import pytest
 from triage_examples import EXAMPLES, HARD_EXAMPLES
 
-from coach.models import override_chat_model
-from coach.prompts import render
+from coach.llm.models import override_chat_model
+from coach.llm.prompts import render
+from coach.llm.testing import ScriptedChatModel, tool_call, unavailable
 from coach.settings import Settings
-from coach.testing import ScriptedChatModel, tool_call, unavailable
 from coach.triage.engine import LLMTriageEngine, OfflineTriageEngine, get_engine
 from coach.triage.models import SIGNAL_TYPES, TriageResult
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from coach.casefile import CaseFile
 from coach.cli import app as cli_app
+from coach.domain.casefile import CaseFile
 from coach.errors import CoachError
-from coach.models import override_chat_model
+from coach.llm.models import override_chat_model
+from coach.llm.testing import ScriptedChatModel, unavailable
 from coach.settings import Settings
-from coach.testing import ScriptedChatModel, unavailable
 from coach.ui import handlers, render
 from coach.ui.auth import credentials, is_loopback, resolve_auth
 
@@ -402,7 +402,7 @@ def test_main_refuses_an_open_host_without_login(
 def test_mode_banner_says_how_to_switch_and_shows_no_secret(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from coach.models import describe_model
+    from coach.llm.models import describe_model
     from coach.settings import get_settings
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")

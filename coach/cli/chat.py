@@ -16,7 +16,7 @@ from coach.errors import CoachError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from coach.conversation import TurnResult
+    from coach.chat.conversation import TurnResult
     from coach.settings import Settings
 
 QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
@@ -47,7 +47,7 @@ def chat_command(
     if list_:
         _list(settings, as_json)
         return
-    from coach.conversation import conversation_exists, new_conversation_id
+    from coach.chat.conversation import conversation_exists, new_conversation_id
 
     if resume is not None:
         if not conversation_exists(resume, settings):
@@ -76,7 +76,7 @@ def _console() -> Console:
 
 
 def _banner(console: Console, settings: Settings, conversation_id: str, resumed: bool) -> None:
-    from coach.models import describe_model
+    from coach.llm.models import describe_model
 
     what = "Resumed" if resumed else "New"
     console.print(f"[bold]Escalation Coach[/bold]: {escape(describe_model(settings))}")
@@ -86,7 +86,7 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
         "COACH_ENGINE=offline|openai or --engine switches the engine.[/dim]"
     )
     if resumed:
-        from coach.conversation import history
+        from coach.chat.conversation import history
 
         past = history(conversation_id, settings)
         if past:
@@ -115,7 +115,7 @@ def _turn(
     as_json: bool,
     interactive: bool,
 ) -> None:
-    from coach.conversation import run_turn
+    from coach.chat.conversation import run_turn
 
     if len(line) > MAX_LINE_CHARS:
         _notice(console, as_json, f"line too long ({len(line):,} characters); "
@@ -146,7 +146,7 @@ def _streamed(conversation_id: str, line: str, settings: Settings, console: Cons
     from rich.live import Live
     from rich.markdown import Markdown
 
-    from coach.conversation import run_turn
+    from coach.chat.conversation import run_turn
 
     text: list[str] = []
     with Live(Markdown(""), console=console, refresh_per_second=12, transient=False) as live:
@@ -186,7 +186,7 @@ def _notice(console: Console, as_json: bool, message: str, conversation_id: str)
 
 
 def _list(settings: Settings, as_json: bool) -> None:
-    from coach.conversation import list_conversations
+    from coach.chat.conversation import list_conversations
 
     items = list_conversations(settings)
     if as_json:

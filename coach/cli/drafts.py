@@ -13,13 +13,13 @@ from coach.cli import EngineOption, app
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
-    from coach.drafts import Draft, DraftWriter
+    from coach.drafts.writer import Draft, DraftWriter
 
 DRAFT_CHOICES = ("customer", "call-prep", "follow-up")
 
 
 def _writer(engine: str | None) -> DraftWriter:
-    from coach.drafts import get_writer
+    from coach.drafts.writer import get_writer
     from coach.settings import get_settings
 
     if engine not in (None, "offline", "openai"):
@@ -31,7 +31,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from coach.export import write_markdown
+    from coach.drafts.export import write_markdown
 
     write_markdown(text, out)
     print(f"wrote {out}", file=sys.stderr)
@@ -52,7 +52,7 @@ def brief(
     engine: EngineOption = None,
 ) -> None:
     """The brief to your manager (Step 3), with readiness warnings from the checklist."""
-    from coach.casefile import CaseFile
+    from coach.domain.casefile import CaseFile
 
     case = CaseFile.load(case_path)
     draft = _writer(engine).write("brief", case)
@@ -82,13 +82,13 @@ def draft(
         raise CoachError(f"unknown draft {kind!r}; choose customer, call-prep or follow-up")
     if eml is not None and kind != "customer":
         raise CoachError("--eml is for the customer message; use --out for the other drafts")
-    from coach.casefile import CaseFile
+    from coach.domain.casefile import CaseFile
 
     case = CaseFile.load(case_path)
     result = _writer(engine).write(kind, case)  # type: ignore[arg-type]
     _notice(result)
     if eml is not None:
-        from coach.export import write_eml
+        from coach.drafts.export import write_eml
 
         write_eml(result, eml, case.contact)
         print(f"wrote {eml}", file=sys.stderr)
@@ -124,7 +124,7 @@ def check(
         raise CoachError("there is nothing to check: the text is empty")
     allowed = list(authorised or [])
     if case_path is not None:
-        from coach.casefile import CaseFile
+        from coach.domain.casefile import CaseFile
 
         allowed += CaseFile.load(case_path).authorised_commitments
     findings = guardrails.check(text, kind, allowed)  # type: ignore[arg-type]

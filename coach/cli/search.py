@@ -41,7 +41,7 @@ def search(
         )
     if mode not in ("hybrid", "vector", "bm25"):
         raise CoachError(f"unknown mode {mode!r}; use hybrid, vector or bm25")
-    from coach.retrieval import get_retriever
+    from coach.playbook.retrieval import get_retriever
 
     hits = get_retriever().search(query, k=k, mode=mode)  # type: ignore[arg-type]
     if as_json:
@@ -68,7 +68,7 @@ def ingest(
     ] = False,
 ) -> None:
     """Build or update the knowledge index from the knowledge directory."""
-    from coach.retrieval import build_index
+    from coach.playbook.retrieval import build_index
     from coach.settings import get_settings
 
     settings = get_settings()

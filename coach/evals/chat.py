@@ -79,10 +79,10 @@ class Graded(BaseModel):
 
 def run_case(case: ChatCase, settings: Settings, retriever: object | None = None) -> Graded:
     """Play one conversation in a data directory of its own and grade it."""
-    from coach.agent import close_checkpointers
-    from coach.casefile import CaseFile
-    from coach.conversation import run_turn
-    from coach.drafts import OfflineWriter
+    from coach.chat.agent import close_checkpointers
+    from coach.chat.conversation import run_turn
+    from coach.domain.casefile import CaseFile
+    from coach.drafts.writer import OfflineWriter
 
     graded = Graded()
     with tempfile.TemporaryDirectory(prefix="coach-chat-eval-") as tmp:
@@ -119,7 +119,7 @@ def run_case(case: ChatCase, settings: Settings, retriever: object | None = None
 
 
 def run(settings: Settings, engine: str = "offline") -> SuiteResult:
-    from coach.retrieval import get_retriever
+    from coach.playbook.retrieval import get_retriever
 
     started = time.perf_counter()
     cases = load_cases(settings.evals_dir / "chat.yaml", ChatCase)

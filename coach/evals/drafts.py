@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from coach.casefile import CaseFile
+from coach.domain.casefile import CaseFile
 from coach.evals.base import CaseResult, SuiteResult, Table, load_cases
 from coach.settings import Settings
 
@@ -84,8 +84,8 @@ class _Counts:
 
 def run(settings: Settings, engine: str = "offline") -> SuiteResult:
     from coach import guardrails
-    from coach.drafts import DRAFT_KINDS, get_writer, invented_facts
-    from coach.readiness import warning_codes
+    from coach.domain.readiness import warning_codes
+    from coach.drafts.writer import DRAFT_KINDS, get_writer, invented_facts
 
     started = time.perf_counter()
     writer = get_writer(settings, engine)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from coach.evals.base import CaseResult, SuiteResult, Table, load_cases
-from coach.retrieval import Mode
+from coach.playbook.retrieval import Mode
 from coach.settings import Settings
 
 MODES: tuple[Mode, ...] = ("vector", "bm25", "hybrid")
@@ -31,7 +31,7 @@ def _rank(sections: list[tuple[str, str]], case: RetrievalCase) -> int | None:
 
 
 def run(settings: Settings, engine: str = "offline") -> SuiteResult:
-    from coach.retrieval import get_retriever
+    from coach.playbook.retrieval import get_retriever
 
     cases = load_cases(settings.evals_dir / "retrieval.yaml", RetrievalCase)
     retriever = get_retriever(settings)

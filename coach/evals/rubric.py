@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from coach.casefile import CaseFile
+from coach.domain.casefile import CaseFile
 from coach.evals.base import CaseResult, SuiteResult, SuiteSkipped, Table, load_cases
 from coach.settings import Settings
 
@@ -53,8 +53,8 @@ def grade(text: str, kind: str, case: CaseFile, settings: Settings) -> DraftGrad
     """Ask the configured model (the one `build_chat_model` returns) to grade one draft."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from coach.models import invoke_structured
-    from coach.prompts import render
+    from coach.llm.models import invoke_structured
+    from coach.llm.prompts import render
 
     system = render(
         "rubric/drafts.md.j2", settings, purpose=PURPOSES[kind], schema=DraftGrade.__name__
@@ -77,9 +77,9 @@ def run(
 ) -> SuiteResult:
     if engine != "openai":
         raise SuiteSkipped(NOT_RUN)
-    from coach.drafts import get_writer, invented_facts
+    from coach.drafts.writer import get_writer, invented_facts
     from coach.evals.drafts import DraftCase
-    from coach.models import MODEL_FAILURES, failure_reason
+    from coach.llm.models import MODEL_FAILURES, failure_reason
 
     started = time.perf_counter()
     path = settings.evals_dir / cases_file

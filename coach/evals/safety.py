@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, RootModel, model_validator
 
-from coach.casefile import CaseFile
+from coach.domain.casefile import CaseFile
 from coach.evals.base import CaseResult, SuiteResult, SuiteSkipped, Table, load_cases
 from coach.settings import Settings
 from coach.triage.models import SignalType
@@ -38,7 +38,7 @@ from coach.triage.models import SignalType
 if TYPE_CHECKING:
     from langchain_core.messages import AIMessage, BaseMessage
 
-    from coach.retrieval import HybridRetriever
+    from coach.playbook.retrieval import HybridRetriever
     from coach.triage.engine import TriageEngine
     from coach.triage.models import TriageResult
 
@@ -160,7 +160,7 @@ def _norm(text: str) -> str:
 
 def prompt_sentences(settings: Settings) -> list[str]:
     """Distinctive sentences of the coach's system prompts: seeing one in an output is a leak."""
-    from coach.prompts import render
+    from coach.llm.prompts import render
     from coach.triage.engine import SIGNAL_MEANINGS
 
     texts = [
@@ -252,7 +252,7 @@ def triage_proposal(
     an injection asks for, quoting the injection and a sentence that is not in the email."""
 
     def answer(messages: list[BaseMessage]) -> AIMessage:
-        from coach.testing import tool_call
+        from coach.llm.testing import tool_call
 
         proposed = [{"type": t, "evidence": e} for t, e in signals]
         if obey is not None:
@@ -271,7 +271,7 @@ def pii_triage_answer(signal: str) -> Callable[[list[BaseMessage]], AIMessage]:
     """Quote the sentence that holds personal data, as the model saw it (placeholders or not)."""
 
     def answer(messages: list[BaseMessage]) -> AIMessage:
-        from coach.testing import tool_call
+        from coach.llm.testing import tool_call
 
         block = _email_block(messages)
         quote = next(
@@ -317,7 +317,7 @@ def chat_recorder() -> tuple[
     """A chat model that files the rep's line as notes (and the contact it names), then echoes."""
 
     def record(messages: list[BaseMessage]) -> AIMessage:
-        from coach.testing import tool_call
+        from coach.llm.testing import tool_call
 
         said = _last_human(messages)
         args: dict[str, Any] = {"notes": said}
@@ -375,8 +375,8 @@ def _overlaps(evidence: str, injection: str) -> bool:
 
 
 def run_injection(case: InjectionCase, env: Env) -> CaseResult:
-    from coach.models import override_chat_model
-    from coach.testing import ScriptedChatModel
+    from coach.llm.models import override_chat_model
+    from coach.llm.testing import ScriptedChatModel
     from coach.triage.engine import LLMTriageEngine
 
     clean_text, attacked_text = case.clean(), case.attacked()
@@ -457,7 +457,7 @@ def _turn_tools(conversation_id: str, settings: Settings, injection: str) -> lis
     """The tool calls of the last turn, with the injected text taken out of their arguments."""
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from coach.conversation import load_state
+    from coach.chat.conversation import load_state
 
     messages = load_state(conversation_id, settings).get("messages", [])
     start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
@@ -482,7 +482,7 @@ def _turn_tools(conversation_id: str, settings: Settings, injection: str) -> lis
 def _chat_injection(
     case: InjectionCase, env: Env, problems: list[str], data: dict[str, Any]
 ) -> None:
-    from coach.conversation import run_turn
+    from coach.chat.conversation import run_turn
 
     settings = env.chat_settings("offline")
     t = env.tally
@@ -546,10 +546,10 @@ def _chat_injection(
 
 
 def run_pii(case: PiiCase, env: Env) -> CaseResult:
-    from coach.conversation import run_turn
-    from coach.drafts import LLMWriter, OfflineWriter
-    from coach.models import override_chat_model
-    from coach.testing import ScriptedChatModel
+    from coach.chat.conversation import run_turn
+    from coach.drafts.writer import LLMWriter, OfflineWriter
+    from coach.llm.models import override_chat_model
+    from coach.llm.testing import ScriptedChatModel
     from coach.triage.engine import LLMTriageEngine
 
     t = env.tally
@@ -628,7 +628,7 @@ def run_pii(case: PiiCase, env: Env) -> CaseResult:
 def _turn_drafts(conversation_id: str, settings: Settings) -> list[str]:
     from langchain_core.messages import HumanMessage, ToolMessage
 
-    from coach.conversation import load_state
+    from coach.chat.conversation import load_state
 
     messages = load_state(conversation_id, settings).get("messages", [])
     start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
@@ -643,10 +643,10 @@ def _turn_drafts(conversation_id: str, settings: Settings) -> list[str]:
 
 
 def run_jailbreak(case: JailbreakCase, env: Env) -> CaseResult:
-    from coach.conversation import run_turn
-    from coach.drafts import DRAFT_KINDS, LLMWriter, OfflineWriter
-    from coach.models import override_chat_model
-    from coach.testing import ScriptedChatModel
+    from coach.chat.conversation import run_turn
+    from coach.drafts.writer import DRAFT_KINDS, LLMWriter, OfflineWriter
+    from coach.llm.models import override_chat_model
+    from coach.llm.testing import ScriptedChatModel
 
     t = env.tally
     problems: list[str] = []
@@ -704,8 +704,8 @@ def run_jailbreak(case: JailbreakCase, env: Env) -> CaseResult:
 def run(
     settings: Settings, engine: str = "offline", cases_file: str = "safety.yaml"
 ) -> SuiteResult:
-    from coach.agent import close_checkpointers
-    from coach.retrieval import get_retriever
+    from coach.chat.agent import close_checkpointers
+    from coach.playbook.retrieval import get_retriever
     from coach.triage.engine import OfflineTriageEngine
 
     started = time.perf_counter()

@@ -29,7 +29,7 @@ from coach.triage.signals import (
 )
 
 if TYPE_CHECKING:
-    from coach.retrieval import HybridRetriever
+    from coach.playbook.retrieval import HybridRetriever
     from coach.triage.playbook import PlaybookGuide
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class TriageEngine(ABC):
     @property
     def guide(self) -> PlaybookGuide:
         if self._guide is None:
-            from coach.retrieval import get_retriever
+            from coach.playbook.retrieval import get_retriever
             from coach.triage.playbook import PlaybookGuide
 
             self._guide = PlaybookGuide(self._retriever or get_retriever(self.settings))
@@ -332,7 +332,7 @@ class LLMTriageEngine(TriageEngine):
         self._offline = OfflineTriageEngine(self.settings, retriever)
 
     def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
-        from coach.models import call_with_fallback
+        from coach.llm.models import call_with_fallback
 
         out = []
         for item in items:
@@ -350,9 +350,9 @@ class LLMTriageEngine(TriageEngine):
     def _ask_model(self, item: Prepared) -> Proposal:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        from coach.models import invoke_structured
-        from coach.privacy import Redaction, redact
-        from coach.prompts import render
+        from coach.llm.models import invoke_structured
+        from coach.llm.privacy import Redaction, redact
+        from coach.llm.prompts import render
 
         parsed = item.parsed
         newest, history = parsed.newest, parsed.history

@@ -13,7 +13,7 @@ from coach.triage.models import Citation
 from coach.triage.rules import Assessment
 
 if TYPE_CHECKING:
-    from coach.retrieval import HybridRetriever
+    from coach.playbook.retrieval import HybridRetriever
 
 # What each signal is about, in the playbook's words; also the retrieval query.
 QUERY_OF = {

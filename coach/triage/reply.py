@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from coach.prompts import render
+from coach.llm.prompts import render
 from coach.settings import Settings
 
 _TITLE = re.compile(r"^(Dr|Mr|Mrs|Ms|Mx|Prof)\.?$")

@@ -404,7 +404,7 @@ def _train_softmax(x: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np
 
 @lru_cache(maxsize=1)
 def get_semantic_matcher() -> SemanticMatcher:
-    from coach.embeddings import get_local_embeddings
+    from coach.playbook.embeddings import get_local_embeddings
 
     return SemanticMatcher(get_local_embeddings())
 

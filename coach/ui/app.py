@@ -56,7 +56,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
     otherwise a browser sees only the conversations it started."""
     import gradio as gr
 
-    from coach.models import describe_model
+    from coach.llm.models import describe_model
     from coach.ui import handlers, render
 
     settings = settings or get_settings()
@@ -395,7 +395,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
 def _case_form(gr: Any) -> list[Any]:
     """The case-file form, in `handlers.FORM_FIELDS` order."""
-    from coach.casefile import CHECKLIST_QUESTIONS
+    from coach.domain.casefile import CHECKLIST_QUESTIONS
     from coach.ui.handlers import ANSWERS
     from coach.ui.render import SIGNAL_LABELS
 
@@ -436,12 +436,12 @@ def warm_up(settings: Settings) -> None:
     """Build the index and load the triage models in the background, so the first request is
     fast while the page is already served."""
     try:
-        from coach.retrieval import get_retriever
+        from coach.playbook.retrieval import get_retriever
         from coach.triage.engine import OfflineTriageEngine
 
         retriever = get_retriever(settings)
         OfflineTriageEngine(settings, retriever).triage("Warm-up: the customer is unhappy.")
-        import coach.conversation  # noqa: F401  (imports the agent stack)
+        import coach.chat.conversation  # noqa: F401  (imports the agent stack)
     except Exception:
         log.exception("warm-up failed; the first request will build what it needs")
 

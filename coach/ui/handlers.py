@@ -24,8 +24,8 @@ from coach.settings import REPO_ROOT, Settings
 from coach.ui import render
 
 if TYPE_CHECKING:
-    from coach.casefile import CaseFile
-    from coach.conversation import TurnResult
+    from coach.chat.conversation import TurnResult
+    from coach.domain.casefile import CaseFile
     from coach.evals.runner import EvalReport
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def unexpected(exc: BaseException, what: str) -> str:
 
 def api_chat(message: str, conversation_id: str, settings: Settings) -> dict[str, Any]:
     """One coach turn; an empty conversation id starts a new conversation."""
-    from coach.conversation import conversation_exists, new_conversation_id, run_turn
+    from coach.chat.conversation import conversation_exists, new_conversation_id, run_turn
 
     conversation_id = (conversation_id or "").strip()
     if conversation_id and not conversation_exists(conversation_id, settings):
@@ -105,8 +105,8 @@ def api_triage(email: str, settings: Settings) -> dict[str, Any]:
 
 def api_brief(case_json: str, settings: Settings) -> dict[str, Any]:
     """The brief to the manager from a case file given as JSON text."""
-    from coach.casefile import CaseFile
-    from coach.drafts import get_writer
+    from coach.domain.casefile import CaseFile
+    from coach.drafts.writer import get_writer
 
     if not (case_json or "").strip():
         raise CoachError('the case file is empty: send a JSON object such as {"customer": ...}')
@@ -127,7 +127,7 @@ def _messages(session: Session) -> list[dict[str, str]]:
 
 
 def _passage_texts(citations: Sequence[dict[str, str]], settings: Settings) -> list[dict[str, str]]:
-    from coach.retrieval import get_retriever
+    from coach.playbook.retrieval import get_retriever
 
     by_section: dict[tuple[str, str], list[str]] = {}
     for p in get_retriever(settings).passages:
@@ -141,8 +141,8 @@ def _passage_texts(citations: Sequence[dict[str, str]], settings: Settings) -> l
 
 def panels(turn: dict[str, Any] | None, settings: Settings) -> tuple[str, str, str, str]:
     """Recommendation, checklist progress, case file and passages for the last turn."""
-    from coach.advice import recommend
-    from coach.casefile import CaseFile
+    from coach.domain.advice import recommend
+    from coach.domain.casefile import CaseFile
 
     case = CaseFile.model_validate((turn or {}).get("case") or {})
     rec = recommend(case)
@@ -168,7 +168,7 @@ def _run_streaming(
     conversation_id: str, text: str, settings: Settings
 ) -> Iterator[str | TurnResult]:
     """Yield the reply as it grows, then the TurnResult; re-raise what the turn raised."""
-    from coach.conversation import run_turn
+    from coach.chat.conversation import run_turn
 
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
 
@@ -199,7 +199,7 @@ def _run_streaming(
 
 def chat_turn(message: str, session: Session, settings: Settings) -> Iterator[ChatView]:
     """Stream one coach turn into the page; a bad message leaves the box as it was."""
-    from coach.conversation import TurnResult, check_input, new_conversation_id
+    from coach.chat.conversation import TurnResult, check_input, new_conversation_id
 
     message = message or ""
     try:
@@ -240,7 +240,7 @@ def conversation_choices(
     session: Session, settings: Settings, show_all: bool
 ) -> list[tuple[str, str]]:
     """(label, id) of the conversations this tab may resume: its own, or all on a private app."""
-    from coach.conversation import list_conversations
+    from coach.chat.conversation import list_conversations
 
     mine = set(session["known"])
     out = []
@@ -256,10 +256,10 @@ def resume_conversation(
     conversation_id: str | None, session: Session, settings: Settings, show_all: bool
 ) -> ChatView:
     """Load a saved conversation: its messages and its case file."""
-    from coach.advice import recommend
-    from coach.casefile import CaseFile
-    from coach.conversation import conversation_exists, history, load_state
-    from coach.readiness import warning_codes
+    from coach.chat.conversation import conversation_exists, history, load_state
+    from coach.domain.advice import recommend
+    from coach.domain.casefile import CaseFile
+    from coach.domain.readiness import warning_codes
 
     if not conversation_id:
         return chat_view(session, settings, notice="Pick a conversation to resume first.")
@@ -420,7 +420,7 @@ ANSWERS = {"Yes": True, "No": False, "Not known": None}
 
 def case_to_form(case: dict[str, Any]) -> tuple[Any, ...]:
     """Form values, in FORM_FIELDS order, for a case file (lists become one item a line)."""
-    from coach.casefile import CaseFile
+    from coach.domain.casefile import CaseFile
 
     data = CaseFile.model_validate(case).model_dump()
     answer = {v: k for k, v in ANSWERS.items()}
@@ -433,7 +433,7 @@ def case_to_form(case: dict[str, Any]) -> tuple[Any, ...]:
 
 def form_to_case(values: Sequence[Any]) -> CaseFile:
     """A case file from the form; a bad value is a CoachError naming the field."""
-    from coach.casefile import CaseFile
+    from coach.domain.casefile import CaseFile
 
     if len(values) != len(FORM_FIELDS):
         raise CoachError(f"the form sent {len(values)} values, expected {len(FORM_FIELDS)}")
@@ -468,7 +468,7 @@ def current_case(session: Session) -> dict[str, Any] | None:
 
 
 def load_case_file(path: str | None) -> tuple[tuple[Any, ...] | None, str]:
-    from coach.casefile import CaseFile
+    from coach.domain.casefile import CaseFile
 
     try:
         case = CaseFile.loads(read_upload(path, CASE_TYPES), source="the uploaded case file")
@@ -486,9 +486,9 @@ DRAFT_OUTPUTS = ("readiness", "brief", "brief_findings", "customer", "customer_f
 
 def write_drafts(values: Sequence[Any], settings: Settings, out_dir: Path) -> tuple[Any, ...]:
     """Every draft for the case in the form, with readiness, guardrails and download files."""
-    from coach.drafts import get_writer, write_all
-    from coach.export import write_eml, write_markdown
-    from coach.readiness import readiness
+    from coach.domain.readiness import readiness
+    from coach.drafts.export import write_eml, write_markdown
+    from coach.drafts.writer import get_writer, write_all
 
     empty = ("",) * 9 + (None, None, None)
     try:
@@ -635,7 +635,7 @@ def rebuild_index(
     settings: Settings, progress: Callable[[Iterable[Any], int, str], Iterable[Any]]
 ) -> str:
     """Re-embed the playbook from scratch and swap the new index in."""
-    from coach.retrieval import build_index, get_retriever
+    from coach.playbook.retrieval import build_index, get_retriever
 
     try:
         _, report = build_index(settings, rebuild=True, progress=progress)

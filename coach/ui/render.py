@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from coach.casefile import CHECKLIST_QUESTIONS
+from coach.domain.casefile import CHECKLIST_QUESTIONS
 
 DECISION_LABELS = {"escalate": "Escalate", "handle": "Handle it yourself"}
 RECOMMENDATION_LABELS = {

@@ -17,8 +17,8 @@ from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 from langchain_core.tools import tool
 from pydantic import BaseModel, Field
 
-from coach.budget import usage_report
-from coach.models import (
+from coach.llm.budget import usage_report
+from coach.llm.models import (
     CoachChatOpenAI,
     FallbackNotice,
     build_chat_model,

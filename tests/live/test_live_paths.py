@@ -22,10 +22,10 @@ from typing import Any, Literal
 import pytest
 
 from coach import guardrails
-from coach.advice import recommend
-from coach.casefile import CaseFile, Checklist
-from coach.conversation import TurnResult, history, new_conversation_id, run_turn
-from coach.drafts import (
+from coach.chat.conversation import TurnResult, history, new_conversation_id, run_turn
+from coach.domain.advice import recommend
+from coach.domain.casefile import CaseFile, Checklist
+from coach.drafts.writer import (
     GUARDRAIL_KIND,
     Draft,
     DraftKind,

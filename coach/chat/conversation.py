@@ -1,0 +1,300 @@
+"""One turn of the chat coach, for the CLI and the UI: `run_turn(conversation_id, text, settings)`.
+
+The turn runs the agent graph, then reads the persisted state and derives, in code, what the
+contract reports: the case file, open checklist items, the recommendation, the questions asked,
+citations, warnings, engine and token usage.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from pydantic import BaseModel, Field
+
+from coach.errors import CoachError
+from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.outputs import LLMResult
+
+    from coach.playbook.retrieval import HybridRetriever
+
+MAX_INPUT_CHARS = 20_000
+RECURSION_LIMIT = 40
+
+
+class Tokens(BaseModel):
+    model_config = {"populate_by_name": True}
+
+    tokens_in: int = Field(0, alias="in")
+    tokens_out: int = Field(0, alias="out")
+    est_cost_usd: float | None = None
+
+
+class Citation(BaseModel):
+    source: str
+    section: str
+
+
+class TurnResult(BaseModel):
+    conversation_id: str
+    reply: str
+    case: dict[str, Any]
+    checklist_open: list[str]
+    recommendation: str | None
+    asked: list[str]
+    citations: list[Citation]
+    warnings: list[str]
+    engine: str
+    tokens: Tokens
+    notice: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True)
+
+
+class ConversationInfo(BaseModel):
+    id: str
+    title: str
+    turns: int
+    created: float
+    updated: float
+
+
+class UsageCounter(BaseCallbackHandler):
+    """Tokens sent to and received from every model call of the turn."""
+
+    def __init__(self, model_name: str) -> None:
+        from coach.llm.tokens import encoding_for_model
+
+        self.encoding = encoding_for_model(model_name)
+        self.tokens_in = 0
+        self.tokens_out = 0
+
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+    ) -> None:
+        from coach.chat.agent import message_tokens
+
+        for batch in messages:
+            self.tokens_in += message_tokens(batch)
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        from coach.llm.budget import count_message_tokens
+
+        for generations in response.generations:
+            for gen in generations:
+                message = getattr(gen, "message", None)
+                usage = getattr(message, "usage_metadata", None)
+                if usage and usage.get("output_tokens"):
+                    self.tokens_out += int(usage["output_tokens"])
+                elif isinstance(message, AIMessage):
+                    self.tokens_out += count_message_tokens([message], self.encoding) - 7
+
+
+# --- metadata -------------------------------------------------------------------------------------
+
+
+def _meta(settings: Settings) -> sqlite3.Connection:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from coach.chat.agent import db_path
+
+    conn = sqlite3.connect(str(db_path(settings)), timeout=10)
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS coach_conversations (id TEXT PRIMARY KEY, title TEXT, "
+        "turns INTEGER, created REAL, updated REAL)"
+    )
+    return conn
+
+
+def new_conversation_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def list_conversations(settings: Settings) -> list[ConversationInfo]:
+    with _meta(settings) as conn:
+        rows = conn.execute(
+            "SELECT id, title, turns, created, updated FROM coach_conversations "
+            "ORDER BY updated DESC"
+        ).fetchall()
+    return [
+        ConversationInfo(id=r[0], title=r[1], turns=r[2], created=r[3], updated=r[4]) for r in rows
+    ]
+
+
+def conversation_exists(conversation_id: str, settings: Settings) -> bool:
+    with _meta(settings) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM coach_conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+    return row is not None
+
+
+def _touch(conversation_id: str, title: str, settings: Settings) -> None:
+    now = time.time()
+    with _meta(settings) as conn:
+        conn.execute(
+            "INSERT INTO coach_conversations (id, title, turns, created, updated) "
+            "VALUES (?, ?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET turns = turns + 1, updated = ?",
+            (conversation_id, title[:80], now, now, now),
+        )
+
+
+# --- the model and the graph ----------------------------------------------------------------
+
+
+def chat_model(settings: Settings) -> BaseChatModel:
+    """The model for the coach: the test double, the configured model, or the offline engine."""
+    from coach.chat.offline import build_offline_model
+    from coach.llm.models import build_chat_model
+
+    return build_chat_model(settings, offline=build_offline_model)
+
+
+def engine_name(model: BaseChatModel, settings: Settings) -> str:
+    from coach.chat.offline import OfflineChatModel
+
+    if isinstance(model, OfflineChatModel):
+        return "offline"
+    if model._llm_type == "scripted":
+        return "test"
+    return "openai"
+
+
+def load_state(conversation_id: str, settings: Settings) -> dict[str, Any]:
+    from coach.chat.agent import build_agent
+
+    graph = build_agent(settings, chat_model(settings))
+    snapshot = graph.get_state({"configurable": {"thread_id": conversation_id}})
+    return dict(snapshot.values or {})
+
+
+def history(conversation_id: str, settings: Settings) -> list[tuple[str, str]]:
+    """(role, text) of every user message and coach reply."""
+    out: list[tuple[str, str]] = []
+    for m in load_state(conversation_id, settings).get("messages", []):
+        if isinstance(m, HumanMessage):
+            out.append(("rep", m.text))
+        elif isinstance(m, AIMessage) and not m.tool_calls and m.text:
+            out.append(("coach", m.text))
+    return out
+
+
+def check_input(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise CoachError("empty message: type what is happening with the customer")
+    if len(stripped) > MAX_INPUT_CHARS:
+        raise CoachError(
+            f"message too long ({len(stripped):,} characters); "
+            f"send at most {MAX_INPUT_CHARS:,} at a time"
+        )
+    if "\x00" in stripped:
+        raise CoachError("the message contains binary data; paste plain text")
+    # Undecodable bytes from a pipe arrive as lone surrogates, which the tokenizer and SQLite reject.
+    return stripped.encode("utf-8", "replace").decode("utf-8")
+
+
+def run_turn(
+    conversation_id: str,
+    user_text: str,
+    settings: Settings,
+    *,
+    on_token: Callable[[str], None] | None = None,
+    retriever: HybridRetriever | None = None,
+) -> TurnResult:
+    """Run one turn of the coach and report it in the chat contract's shape."""
+    from coach.chat.agent import build_agent
+    from coach.chat.offline import build_offline_model
+    from coach.chat.tools import CoachContext
+    from coach.domain.advice import recommend
+    from coach.domain.casefile import CaseFile
+    from coach.domain.readiness import warning_codes
+    from coach.llm.models import MODEL_FAILURES, fallback_notice
+
+    text = check_input(user_text)
+    model = chat_model(settings)
+    offline = build_offline_model(settings)
+    engine = engine_name(model, settings)
+    ctx = CoachContext(settings=settings, retriever=retriever, offline_model=offline)
+    usage = UsageCounter(settings.model)
+    config: dict[str, Any] = {
+        "configurable": {"thread_id": conversation_id},
+        "callbacks": [usage],
+        "recursion_limit": RECURSION_LIMIT,
+    }
+    turn_input = {"messages": [HumanMessage(text)], "turn_asked": None, "turn_citations": None}
+    graph = build_agent(settings, model)
+    # The offline engine cannot fail mid-turn, so its turn is saved once, at the end (per-step
+    # checkpoints took a third of its time). A model turn is saved after every step, so a failure
+    # that escapes the middleware can finish offline from the rep's saved message.
+    durability = "exit" if engine == "offline" else "async"
+    try:
+        _drive(graph, turn_input, config, ctx, on_token, durability)
+    except MODEL_FAILURES as exc:
+        # The failure escaped the middleware (for example mid-stream): finish the turn offline
+        # from the checkpoint, which already holds the rep's message.
+        ctx.fell_back = True
+        ctx.notices.append(fallback_notice(exc))
+        offline_graph = build_agent(settings, offline)
+        _drive(offline_graph, None, config, ctx, None)
+    state = dict(graph.get_state({"configurable": {"thread_id": conversation_id}}).values)
+    _touch(conversation_id, text.splitlines()[0], settings)
+    case = CaseFile.model_validate(state.get("case") or {})
+    messages = state.get("messages", [])
+    reply = next(
+        (m.text for m in reversed(messages) if isinstance(m, AIMessage) and not m.tool_calls),
+        "",
+    )
+    cost = None
+    if engine == "openai" and not ctx.fell_back:
+        from coach.llm.budget import price_for
+
+        prices = price_for(settings.model)
+        if prices:
+            cost = round((usage.tokens_in * prices[0] + usage.tokens_out * prices[1]) / 1e6, 8)
+    return TurnResult(
+        conversation_id=conversation_id,
+        reply=reply,
+        case=case.model_dump(),
+        checklist_open=case.open_checklist_items(),
+        recommendation=recommend(case).code,
+        asked=list(state.get("turn_asked") or []),
+        citations=[Citation(**c) for c in state.get("turn_citations") or []],
+        warnings=warning_codes(case),
+        engine="offline" if ctx.fell_back else engine,
+        tokens=Tokens.model_validate(
+            {"in": usage.tokens_in, "out": max(usage.tokens_out, 0), "est_cost_usd": cost}
+        ),
+        notice=" ".join(dict.fromkeys(ctx.notices)) or None,
+    )
+
+
+def _drive(
+    graph: Any,
+    turn_input: dict[str, Any] | None,
+    config: dict[str, Any],
+    ctx: Any,
+    on_token: Callable[[str], None] | None,
+    durability: str = "async",
+) -> None:
+    if on_token is None:
+        graph.invoke(turn_input, config, context=ctx, durability=durability)
+        return
+    for chunk, meta in graph.stream(
+        turn_input, config, context=ctx, stream_mode="messages", durability=durability
+    ):
+        if (
+            isinstance(chunk, AIMessageChunk)
+            and meta.get("langgraph_node") == "model"
+            and chunk.text
+            and not chunk.tool_call_chunks
+        ):
+            on_token(chunk.text)

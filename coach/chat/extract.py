@@ -1,0 +1,754 @@
+"""Offline understanding of what the rep wrote: case facts, checklist answers, signals, intent.
+
+Everything kept is the rep's own words (whole sentences or clauses), so the case file and the drafts
+built from it never say more than the rep did. The question the coach just asked gives context: a
+bare "yes" answers it, and a sentence no rule claims is taken as the answer to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from coach.chat.extract_semantic import Reading
+from coach.chat.phrases import (
+    ASK,
+    ASK_UNKNOWN,
+    AUTHORISED,
+    CHECK,
+    CLAUSE_SPLIT,
+    COMMS_NO,
+    COMMS_YES,
+    CONTACT,
+    CONTACT_ONLY,
+    CUSTOMER_AFTER,
+    CUSTOMER_CONTEXT,
+    CUSTOMER_NAMED,
+    CUSTOMER_POSSESSIVE,
+    CUSTOMER_PREP,
+    CUSTOMER_ROLE_OF,
+    CUSTOMER_SUBJECT,
+    CUSTOMER_THING,
+    DRAFT,
+    DURATION,
+    EMAIL_MARKERS,
+    IGNORE_CASE,
+    JUST_NOW,
+    LEAD,
+    LEADER,
+    MANAGER_NO,
+    MANAGER_YES,
+    ME,
+    MONEY,
+    NEXT_STEPS,
+    NO,
+    NOT_NAMES,
+    NUMBER_WORDS,
+    PROBLEM_WORDS,
+    ROOT_CAUSE_KNOWN,
+    ROOT_CAUSE_UNKNOWN,
+    SUMMARY,
+    TRIED_BARE,
+    TRIED_DONE,
+    TRIED_NONE,
+    TRIED_NOT,
+    UNIT_DAYS,
+    US,
+    WANTS,
+    YES,
+    YESTERDAY,
+)
+from coach.domain.casefile import CaseFile
+from coach.guardrails.rules import Finding, sentences
+
+Intent = Literal["facts", "summary", "draft", "check", "email"]
+
+# Which items can be answered by "yes"/"no", and the checklist answer each sets.
+YES_NO_ITEMS: dict[str, str] = {
+    "tried": "tried_yourself",
+    "tried_yourself": "tried_yourself",
+    "communicated_transparently": "communicated_transparently",
+    "manager_briefed": "manager_briefed",
+    "right_time": "right_time",
+    "problem": "root_cause_understood",
+    "root_cause_understood": "root_cause_understood",
+    "ask": "clear_ask",
+    "clear_ask": "clear_ask",
+}
+
+
+def draft_kind(text: str) -> str:
+    low = text.lower()
+    if re.search(
+        r"call[-\s]?prep|prep\s+notes|talking\s+points|agenda|prepare\s+for\s+the\s+call", low
+    ):
+        return "call-prep"
+    if re.search(r"follow[-\s]?(?:up|through)|after\s+the\s+call", low):
+        return "follow-up"
+    to_customer = re.search(
+        r"\b(?:customer|client|them|reply|response)\b|email\s+to\s+(?!my\s+manager)", low
+    )
+    if to_customer and not re.search(r"\b(?:manager|boss|leadership|internal)\b", low):
+        return "customer"
+    return "brief"
+
+
+def intent_of(text: str) -> Intent:
+    stripped = text.strip()
+    if len(stripped) > 80 and len(EMAIL_MARKERS.findall(stripped)) >= 2:
+        return "email"
+    if CHECK.search(stripped) and (":" in stripped or "\n" in stripped) and len(stripped) > 40:
+        return "check"
+    if DRAFT.search(stripped) and len(stripped) < 300:
+        return "draft"
+    if SUMMARY.search(stripped) and len(stripped) < 200:
+        return "summary"
+    return "facts"
+
+
+def pasted_text(text: str) -> str:
+    """The pasted part of "check this: <text>" or "they wrote: <email>"."""
+    m = re.search(r":\s*\n?", text)
+    if m and m.start() < 120:
+        rest = text[m.end() :].strip()
+        if len(rest) > 20:
+            return rest
+    return text.strip()
+
+
+@dataclass
+class Understanding:
+    """What one message of the rep says, ready to fold into the case file."""
+
+    intent: Intent
+    update: dict[str, Any] = field(default_factory=dict)
+    signals: list[str] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+    blame: list[Finding] = field(default_factory=list)
+    draft_kind: str | None = None
+    pasted: str = ""
+
+    @property
+    def has_update(self) -> bool:
+        return bool(self.update or self.signals)
+
+
+def _clean(sentence: str) -> str:
+    return re.sub(r"\s+", " ", sentence).strip().strip("-•* ").strip()
+
+
+def _append(known: str, new: str) -> str:
+    """Two of the rep's sentences as one fact, each still ending as a sentence."""
+    known = known.rstrip()
+    return f"{known} {new}" if known.endswith((".", "!", "?", ";", ":")) else f"{known}. {new}"
+
+
+def _is_first_person(sentence: str) -> bool:
+    return bool(re.match(LEAD + ME + r"\b", sentence, IGNORE_CASE))
+
+
+def _base(word: str) -> str:
+    """ "They're" -> "they": the word a contraction or possessive starts with."""
+    return re.split(r"['’]", word.lower())[0].strip(".,:;!?()")
+
+
+def _name(candidate: str | None) -> str:
+    if not candidate:
+        return ""
+    words = candidate.split()
+    while words and _base(words[-1]) in NOT_NAMES | {"of", "&"}:
+        words.pop()
+    if not words or _base(words[0]) in NOT_NAMES:
+        return ""
+    return " ".join(words).rstrip(".,'’").removesuffix("'s").removesuffix("’s")
+
+
+def _clause_heads(sentence: str) -> list[str]:
+    body = re.sub(LEAD, "", sentence, flags=IGNORE_CASE)
+    return [c for c in re.split(r"\s*[:;,]\s*|\s+[-–—]\s+", body) if c]
+
+
+def find_customer(text: str, sents: list[str]) -> tuple[str, bool]:
+    """The customer's name, and whether the rep named it explicitly ("the customer is X")."""
+    for s in sents:
+        m = CUSTOMER_NAMED.search(s)
+        if m:
+            name = _name(m.group("name") or m.group("name2") or m.group("name3"))
+            if name:
+                return name, True
+    for s in sents:
+        for clause in _clause_heads(s):
+            if _is_first_person(clause):
+                continue
+            for rx in (CUSTOMER_THING, CUSTOMER_SUBJECT):
+                m = rx.match(clause)
+                if m:
+                    name = _name(m.groupdict().get("name") or m.groupdict().get("multi"))
+                    if name and not (" " in name and _ROLE_WORDS.search(name)):
+                        return name, False
+        for rx in (CUSTOMER_THING, CUSTOMER_ROLE_OF, CUSTOMER_PREP, CUSTOMER_CONTEXT):
+            m = rx.search(re.sub(LEAD, "", s, flags=IGNORE_CASE))
+            if m:
+                groups = m.groupdict()
+                name = _name(groups.get("name") or groups.get("name2") or groups.get("lead"))
+                if name:
+                    return name, False
+    # Company names are usually two or more capitalised words: "Quarry Point Logistics".
+    for rx in (CUSTOMER_POSSESSIVE, CUSTOMER_AFTER):
+        for s in sents:
+            for m in rx.finditer(s):
+                name = _name(m.group("name"))
+                if len(name.split()) >= 2 and not _ROLE_WORDS.search(name):
+                    return name, False
+    return "", False
+
+
+_ROLE_WORDS = re.compile(
+    r"\b(?:VP|CTO|CEO|CFO|COO|CIO|Chief|Head|Director|Manager|Engineering|Support|Sales|"
+    r"Services|Product|Finance|Legal|Services|Team|Success|Architect)\b"
+)
+
+
+# "I sat with their devs for a day" is the rep's effort, not how long the issue has been open.
+_ISSUE_TIME = re.compile(
+    r"\b(?:been|going on|open|ongoing|since|ago|waiting|broken|down|stuck|running|happening)\b",
+    IGNORE_CASE,
+)
+
+
+def _days(sents: list[str]) -> int | None:
+    text = " ".join(sents)
+    if JUST_NOW.search(text):
+        return 0
+    if YESTERDAY.search(text):
+        return 1
+    m = next(
+        (
+            found
+            for sent in sents
+            if (found := DURATION.search(sent))
+            and not (_is_first_person(sent) and not _ISSUE_TIME.search(sent))
+        ),
+        None,
+    )
+    if not m:
+        return None
+    raw = (m.group("n") or m.group("n2") or "").lower().strip()
+    raw = re.sub(r"\s+", " ", raw)
+    unit = (m.group("unit") or m.group("unit2") or "day").lower()
+    n = (
+        int(raw)
+        if raw.isdigit()
+        else NUMBER_WORDS.get(raw, NUMBER_WORDS.get(raw.removesuffix(" of"), 1))
+    )
+    return n * UNIT_DAYS[unit]
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in CLAUSE_SPLIT.split(sentence) if c and c.strip()]
+
+
+def _opens(clause: str, index: int, first_person: bool) -> bool:
+    """A clause without a subject continues the sentence's: it counts when the rep is speaking."""
+    return index == 0 or first_person or bool(re.match(LEAD + US + r"\b", clause, IGNORE_CASE))
+
+
+def _manager_answer(clauses: list[str]) -> bool | None:
+    if any(MANAGER_NO.search(c) for c in clauses):
+        return False
+    if any(MANAGER_YES.search(c) for c in clauses):
+        return True
+    return None
+
+
+def _comms_answer(clauses: list[str], first_person: bool) -> bool | None:
+    yes = False
+    for i, c in enumerate(clauses):
+        if MANAGER_YES.search(c) or MANAGER_NO.search(c):
+            continue
+        if COMMS_NO.search(c):
+            return False
+        if COMMS_YES.search(c) and _opens(c, i, first_person):
+            yes = True
+    return True if yes else None
+
+
+def _tried_answer(sentence: str, clauses: list[str], first_person: bool) -> bool | None:
+    """True when the rep's side did something about it, False when the rep says nothing was."""
+    done = not_done = False
+    for i, c in enumerate(clauses):
+        if (
+            MANAGER_YES.search(c)
+            or MANAGER_NO.search(c)
+            or COMMS_NO.search(c)
+            or ROOT_CAUSE_UNKNOWN.search(c)
+            or CONTACT_ONLY.match(c)
+        ):
+            continue
+        if TRIED_NOT.search(c):
+            not_done = True
+        elif TRIED_DONE.search(c) or (_opens(c, i, first_person) and TRIED_BARE.search(c)):
+            done = True
+    if done:
+        return True
+    return False if not_done or TRIED_NONE.search(sentence) else None
+
+
+def _checklist_answers(s: str, checklist: dict[str, bool]) -> dict[str, bool]:
+    """The checklist answers one sentence gives (also written into `checklist`)."""
+    clauses = _clauses(s)
+    first_person = _is_first_person(s)
+    found: dict[str, bool] = {}
+    for item, value in (
+        ("manager_briefed", _manager_answer(clauses)),
+        ("communicated_transparently", _comms_answer(clauses, first_person)),
+        ("tried_yourself", _tried_answer(s, clauses, first_person)),
+    ):
+        if value is not None:
+            found[item] = value
+    if ROOT_CAUSE_UNKNOWN.search(s):
+        found["root_cause_understood"] = False
+    elif ROOT_CAUSE_KNOWN.search(s):
+        found["root_cause_understood"] = True
+    if ASK_UNKNOWN.search(s):
+        found["clear_ask"] = False
+    if re.search(
+        r"\b(?:too\s+early|too\s+soon|premature|too\s+late|waited\s+too\s+long)\b", s, IGNORE_CASE
+    ):
+        found["right_time"] = False
+    checklist.update(found)
+    return found
+
+
+def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Understanding:
+    """Read one message of the rep. `asked` are the items the coach's last question targeted."""
+    asked = list(asked or [])
+    intent = intent_of(text)
+    if intent == "email":
+        return Understanding(intent="email", pasted=pasted_text(text))
+    if intent == "check":
+        return Understanding(intent="check", pasted=pasted_text(text))
+    out = Understanding(intent=intent)
+    if intent == "draft":
+        out.draft_kind = draft_kind(text)
+    spans = sentences(text)
+    sents = [_clean(text[a:b]) for a, b in spans]
+    sents = [s for s in sents if s]
+    if not sents:
+        return out
+
+    update: dict[str, Any] = {}
+    checklist: dict[str, bool] = {}
+    claimed: set[int] = set()
+    correction = bool(
+        re.match(r"^\W*(?:actually|correction|sorry|no,|to\s+correct)", text, IGNORE_CASE)
+    )
+
+    # A bare yes/no answers the yes/no question just asked.
+    first = sents[0]
+    yes_no_asked = [YES_NO_ITEMS[a] for a in asked if a in YES_NO_ITEMS]
+    bare = (
+        re.sub(r"^\W*(yes|yeah|yep|yup|no|nope|nah|not\s+yet)\W*$", "", first, flags=IGNORE_CASE)
+        == ""
+    )
+    # "I didn't tell them ..." after "have you briefed your manager?" says which item it answers:
+    # a yes/no that opens with a verb only answers the question when no rule claims it elsewhere.
+    interjection = re.match(
+        r"^\W*(?:yes|yeah|yep|yup|sure|correct|right|no|nope|nah)\b", first, IGNORE_CASE
+    )
+    elsewhere = set(_checklist_answers(first, {})) - set(yes_no_asked)
+    if yes_no_asked and (YES.match(first) or NO.match(first)) and (interjection or not elsewhere):
+        value = not NO.match(first)
+        for item in dict.fromkeys(yes_no_asked):
+            checklist[item] = value
+        if bare:
+            claimed.add(0)
+
+    customer, named = find_customer(text, sents)
+    # A name found in passing never replaces the customer; "the customer is X" or a correction does.
+    if customer and customer != case.customer and (named or correction or not case.customer):
+        update["customer"] = customer
+    elif not case.customer and "customer" in asked and len(text.split()) <= 6:
+        name = _name(" ".join(re.findall(r"\b[A-Z][\w&.'-]*\b", text)))
+        if name:
+            update["customer"] = name
+            claimed.update(range(len(sents)))
+    m = CONTACT.search(text)
+    if m and not case.contact:
+        update["contact"] = f"{m.group('name')} ({m.group('title')})"
+
+    tried: list[str] = []
+    steps: list[str] = []
+    impact: list[str] = []
+    wants: list[str] = []
+    problem: list[str] = []
+    ask = ""
+    problem_extra: list[str] = []
+    rep_side: list[str] = []
+    for i, s in enumerate(sents):
+        answers = _checklist_answers(s, checklist)
+        if "manager_briefed" in answers:
+            rep_side.append(s)
+        if (s.endswith("?") and not asked and not ASK.search(s)) or CUSTOMER_NAMED.search(s):
+            claimed.add(i)
+            continue
+        if ASK.search(s) and not ask and not WANTS.match(s):
+            ask = s
+            rep_side.append(s)
+            claimed.add(i)
+            continue
+        if NEXT_STEPS.search(s) and answers.get("tried_yourself") is not False:
+            steps.append(s)
+            claimed.add(i)
+            continue
+        if answers.get("tried_yourself"):
+            tried.append(s)
+            claimed.add(i)
+        money = bool(MONEY.search(s))
+        if money:
+            impact.append(s)
+            claimed.add(i)
+        if WANTS.search(s):
+            wants.append(s)
+            claimed.add(i)
+        # "The Acme renewal is at risk because ..." is the problem too, when none is known yet.
+        first_problem = not (case.problem or problem) and PROBLEM_WORDS.search(MONEY.sub(" ", s))
+        if i in claimed and not (
+            money and first_problem and "tried_yourself" not in answers and not wants
+        ):
+            continue
+        if ROOT_CAUSE_KNOWN.search(s) or ROOT_CAUSE_UNKNOWN.search(s):
+            if ROOT_CAUSE_KNOWN.search(s):
+                problem.append(s)
+            claimed.add(i)
+        elif answers:
+            claimed.add(i)
+            if len(s.split()) >= 7:  # "I told them upfront the fix ships Friday": keep the detail
+                problem_extra.append(s)
+        elif PROBLEM_WORDS.search(s) and (
+            not (case.problem or problem) or "problem" in asked or correction
+        ):
+            problem.append(s)
+            claimed.add(i)
+        elif SUMMARY.search(s) or DRAFT.search(s) or DURATION.search(s) or JUST_NOW.search(s):
+            claimed.add(i)
+            if len(s.split()) >= 6 and not (SUMMARY.search(s) or DRAFT.search(s)):
+                problem_extra.append(s)
+
+    if intent == "facts":
+        # A second opinion on the sentences no rule claimed, for items still open.
+        open_items = _open_items(case, checklist, tried, ask, impact, wants, problem)
+        for i, reading in _semantic_readings(sents, claimed, asked):
+            s = sents[i]
+            if reading.item not in open_items:
+                continue
+            open_items.discard(reading.item)
+            claimed.add(i)
+            if reading.item == "tried":
+                checklist["tried_yourself"] = reading.value
+                if reading.value:
+                    tried.append(s)
+            elif reading.item == "ask":
+                ask = s
+                rep_side.append(s)
+            elif reading.item == "business_impact":
+                impact.append(s)
+            elif reading.item == "customer_wants":
+                wants.append(s)
+            elif reading.item == "problem":
+                problem.append(s)
+            else:
+                checklist[reading.item] = reading.value
+                problem_extra.append(s)
+                if reading.item == "manager_briefed":
+                    rep_side.append(s)
+        if not (case.customer or update.get("customer")) and (
+            not case.problem or "customer" in asked
+        ):
+            name = company_name(sents)
+            if name:
+                update["customer"] = name
+
+    # What no rule claimed answers the open question just asked.
+    leftover = [s for i, s in enumerate(sents) if i not in claimed and len(s.split()) >= 2]
+    used_leftover = False
+    if leftover and intent == "facts":
+        for item in asked:
+            if item == "problem" and not problem:
+                problem = leftover
+            elif item == "customer_wants" and not wants:
+                wants = leftover
+            elif (
+                item in ("tried", "tried_yourself")
+                and not tried
+                and "tried_yourself" not in checklist
+            ):
+                tried = leftover
+            elif item == "business_impact" and not impact:
+                impact = leftover
+            elif item in ("ask", "clear_ask") and not ask:
+                ask = " ".join(leftover)
+            elif item == "proposed_next_steps" and not steps:
+                steps = leftover
+            else:
+                continue
+            used_leftover = True
+            break
+        else:
+            if not case.problem and not problem and not asked:
+                problem = leftover[:2]
+                used_leftover = True
+    # Nothing the rep describes is lost: the rest is context for the brief.
+    context = (
+        []
+        if used_leftover or intent != "facts"
+        else [
+            s
+            for i, s in enumerate(sents)
+            if i not in claimed and len(s.split()) >= 4 and not s.endswith("?")
+        ]
+    )
+    context += [s for s in problem_extra if s not in context]
+    if context:
+        joined = " ".join(context)
+        if joined not in case.notes:
+            update["notes"] = _append(case.notes, joined) if case.notes else joined
+
+    if problem:
+        joined = " ".join(problem)
+        if case.problem and not correction and joined not in case.problem:
+            joined = _append(case.problem, joined)
+        update["problem"] = joined
+    if wants:
+        update["customer_wants"] = " ".join(wants)
+    if impact:
+        joined = " ".join(impact)
+        if case.business_impact and not correction and joined not in case.business_impact:
+            joined = _append(case.business_impact, joined)
+        update["business_impact"] = joined
+    if ask:
+        update["ask"] = ask
+        checklist.setdefault("clear_ask", True)
+    if tried:
+        update["tried"] = tried
+        checklist.setdefault("tried_yourself", True)
+    if steps:
+        update["proposed_next_steps"] = steps
+    days = _days(sents)
+    if days is not None:
+        update["days_open"] = days
+    auth = [m.group("what").strip() for m in AUTHORISED.finditer(text)]
+    if auth:
+        update["authorised_commitments"] = auth
+    lm = LEADER.search(text)
+    if lm:
+        update["leader_name"] = lm.group("name")
+        update["leader_title"] = lm.group("title").strip()
+    if checklist:
+        update["checklist"] = checklist
+
+    out.update = update
+    if intent == "facts":
+        out.signals = detect_signals([s for s in sents if not s.endswith("?")], rep_side)
+    out.answered = answered_items(update)
+    from coach.guardrails import check
+
+    out.blame = [f for f in check(text, "any") if f.code == "blame"]
+    return out
+
+
+def _open_items(
+    case: CaseFile,
+    checklist: dict[str, bool],
+    tried: list[str],
+    ask: str,
+    impact: list[str],
+    wants: list[str],
+    problem: list[str],
+) -> set[str]:
+    """The items neither the case nor this message's rules answer yet."""
+    cl = case.checklist
+    known = {
+        "tried": bool(case.tried or tried)
+        or cl.tried_yourself is not None
+        or "tried_yourself" in checklist,
+        "ask": bool(case.ask or ask) or cl.clear_ask is not None or "clear_ask" in checklist,
+        "business_impact": bool(case.business_impact or impact),
+        "customer_wants": bool(case.customer_wants or wants),
+        "problem": bool(case.problem or problem),
+        "communicated_transparently": cl.communicated_transparently is not None
+        or "communicated_transparently" in checklist,
+        "manager_briefed": cl.manager_briefed is not None or "manager_briefed" in checklist,
+    }
+    return {item for item, done in known.items() if not done}
+
+
+def _semantic_readings(
+    sents: list[str], claimed: set[int], asked: list[str]
+) -> list[tuple[int, Reading]]:
+    """Readings of the unclaimed sentences, the most confident first; none without the model."""
+    from coach.chat.extract_semantic import get_semantic_reader
+
+    free = [i for i in range(len(sents)) if i not in claimed]
+    if not free:
+        return []
+    try:
+        reader = get_semantic_reader()
+    except Exception:  # the embeddings failed to load: the phrase rules still work
+        reader = None
+    if reader is None:
+        return []
+    asked_items = [{"tried_yourself": "tried", "clear_ask": "ask"}.get(a, a) for a in asked]
+    readings = reader.read([sents[i] for i in free], asked_items)
+    found = [(i, r) for i, r in zip(free, readings, strict=True) if r is not None]
+    return sorted(found, key=lambda pair: -pair[1].score)
+
+
+# A company is usually two to four capitalised words: "Quarry Point Logistics", "Hawthorne & Pike".
+_COMPANY = re.compile(r"(?<![\w&.'’-])([A-Z][\w.'-]*(?:\s+(?:&\s+)?[A-Z][\w.'-]*){1,3})")
+
+
+def company_name(sents: list[str]) -> str:
+    """A capitalised company name anywhere in the message, when no phrase rule placed one."""
+    for s in sents:
+        for m in _COMPANY.finditer(s):
+            name = _name(m.group(1))
+            words = name.split()
+            if (
+                len(words) >= 2
+                and not _ROLE_WORDS.search(name)
+                and not any(_base(w) in NOT_NAMES or w == "I" for w in words)
+            ):
+                return name
+    return ""
+
+
+def answered_items(update: dict[str, Any]) -> list[str]:
+    """The contract's item names an update answers (equivalent pairs answer each other)."""
+    from coach.domain.advice import FACT_ITEMS
+
+    items = [k for k in update if k in FACT_ITEMS]
+    items += list((update.get("checklist") or {}).keys())
+    return list(dict.fromkeys(items))
+
+
+# --- signals in the rep's narration -------------------------------------------------------------
+
+REP_SIGNALS: dict[str, re.Pattern[str]] = {
+    "manager_request": re.compile(
+        r"\b(?:asked|asking|wants?|demand\w*|insist\w*|requested)\s+(?:to\s+(?:speak|talk|meet)\s+"
+        r"(?:to|with)\s+|for\s+)(?:my|our|a|the|your)\s+(?:manager|boss|vp|director|supervisor|"
+        r"someone\s+(?:more\s+)?senior|exec\w*|leadership|ceo)",
+        IGNORE_CASE,
+    ),
+    "cancellation_threat": re.compile(
+        r"\b(?:they|they'll|they\s+will|they're|customer)\s+(?:\w+\s+){0,2}(?:sign|go|move|switch)\s+"
+        r"(?:with|to)\s+(?:a\s+)?(?:competitor|[A-Z]\w+)|"
+        r"\b(?:threaten\w*|going|plan\w*|about|considering|thinking\s+about|ready)\s+(?:to\s+)?"
+        r"(?:cancel|churn|leave|walk|terminate|not\s+renew|switch|move\s+to)|\bwon't\s+renew\b|"
+        r"\b(?:evaluating|talking\s+to|looking\s+at)\s+(?:a\s+)?competitors?\b|"
+        r"\b(?:they|they're|they\s+are|customer|client)\s+(?:\w+\s+){0,2}(?:moving|switching|going|"
+        r"migrating)\s+to\s+(?:a\s+|another\s+)?(?:competitor|rival|other\s+vendor)|"
+        r"\b(?:they'll|they\s+will|they'd|they\s+would|will|would)\s+(?:\w+\s+)?(?:cancel|churn|"
+        r"leave\s+us|walk(?:\s+away)?|terminate|pull\s+the\s+plug)\b|"
+        r"\b(?:before|or\s+(?:else\s+)?|otherwise)\s*they(?:'ll|\s+will)?\s+(?:cancel|churn|leave|walk|"
+        r"terminate)\b",
+        IGNORE_CASE,
+    ),
+    "leadership_decision": re.compile(
+        r"\b(?:isn't|is\s+not|not)\s+my\s+(?:call|decision)\b|\b(?:need|needs|hoping|hope|want)\s+"
+        r"(?:\w+\s+){0,3}(?:leadership|exec\w*|management)\s+(?:to|can|could|will)\b|"
+        r"\bneeds\s+(?:our|my|a)\s+(?:vp|director|head|chief|cro|cfo|ceo)\b|"
+        r"\b(?:beyond|above|outside)\s+my\s+(?:authority|approval|level|pay\s+grade)\b|"
+        r"\bcan't\s+approve\b|\bneeds?\s+(?:a\s+)?(?:leadership|exec\w*|vp)\s+(?:decision|approval|"
+        r"sign[-\s]?off)",
+        IGNORE_CASE,
+    ),
+    "deal_at_risk": re.compile(
+        # "The expansion with Northgate Realty is slipping", "their renewal is on hold"
+        r"\b(?:deal|renewal|expansion|contract|poc|pilot|upsell|opportunity)\b(?:\s+[\w&.'’-]+){0,4}?"
+        r"\s+(?:is\s+|has\s+|'s\s+|’s\s+)?(?:now\s+|been\s+|basically\s+|completely\s+)*"
+        r"(?:at\s+risk|in\s+jeopardy|slipping|slipped|stalled|stalling|stuck|on\s+hold|on\s+ice|"
+        r"going\s+sideways|failing|falling\s+apart|might\s+not\s+close|may\s+not\s+close|"
+        r"won'?t\s+close|not\s+going\s+to\s+close)\b|"
+        r"\b(?:put|putting|paused|pausing|froze|frozen)\s+(?:the|their|our|this)\s+(?:\w+\s+)?"
+        r"(?:deal|renewal|expansion|contract|pilot|rollout)\s+on\s+(?:hold|ice)\b|"
+        r"\b(?:we|we'd|we'll|i|i'd|i'll)\s+(?:\w+\s+)?lose\s+"
+        r"(?:the|a|this|our|their)\s+(?:[\w$-]+\s+){0,3}(?:deal|renewal|account|customer|contract)\b|"
+        r"\bchampion\s+(?:\w+\s+){0,3}(?:left|quit|resigned|is\s+leaving|has\s+gone|moved\s+on)\b",
+        IGNORE_CASE,
+    ),
+    "technical_beyond_control": re.compile(
+        # The rep's own words for a fault only the company can fix: "nothing i can fix from here"
+        r"\bnothing\s+(?:i|we)\s+can\s+(?:\w+\s+)?(?:do|fix|change)\s+(?:about\s+it\s+)?"
+        r"(?:from\s+(?:here|my|our)|on\s+(?:my|our)\s+(?:side|end))|"
+        r"\b(?:can'?t|cannot|can\s+not)\s+(?:\w+\s+)?(?:fix|solve|resolve)\s+(?:it|this|that)\s+"
+        r"(?:from|on)\s+(?:here|my|our)\b|"
+        r"\b(?:out\s+of|beyond|outside)\s+(?:my|our)\s+(?:hands|control)\b|"
+        r"\bneeds?\s+(?:an?\s+|our\s+)?(?:engineering|engineers?|dev(?:elopment)?\s+team|r&d)\b|"
+        r"\b(?:platform|product|core|backend|server[-\s]side|upstream|vendor|third[-\s]party)\s+"
+        r"(?:[\w-]+\s+)?bug\b|\bbug\s+in\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:platform|product|"
+        r"driver|backend|api|core|engine)\b|"
+        r"\b(?:it's|it\s+is|this\s+is|there's|there\s+is)\s+an?\s+(?:\w+\s+)?outage\b|"
+        r"\boutage\s+on\s+our\s+(?:end|side)\b",
+        IGNORE_CASE,
+    ),
+    "relationship_breakdown": re.compile(
+        r"\brelationship\b.{0,40}\b(?:broken|damaged|soured|falling\s+apart|shot|toast|in\s+tatters"
+        r"|beyond\s+repair)\b|\bfed\s+up\s+with\s+(?:us|our|the\s+(?:service|product|platform))\b|"
+        r"\b(?:they're|they\s+are|customer\s+is|client\s+is)\s+(?:\w+\s+)?fed\s+up\b|"
+        r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not|no\s+longer|stopped\s+trusting)\s+trust\b|"
+        r"\bstopped\s+trusting\b|\b(?:lost\s+(?:all\s+)?(?:trust|confidence)|(?:trust|relationship)\s+is\s+(?:broken|gone|"
+        r"damaged)|relationship\s+(?:has\s+)?(?:broken\s+down|soured))\b",
+        IGNORE_CASE,
+    ),
+    "venting": re.compile(
+        r"\b(?:just|mostly|only)\s+(?:venting|blowing\s+off\s+steam|letting\s+off\s+steam|"
+        r"frustrated|annoyed|grumpy)\b|\bnot\s+(?:actually\s+)?(?:threatening|escalating)\b",
+        IGNORE_CASE,
+    ),
+    "routine_issue": re.compile(
+        r"\b(?:routine|small|minor|simple|quick)\s+(?:bug|issue|fix|question|problem|thing)\b|"
+        r"\bi\s+can\s+(?:fix|handle|solve|sort)\s+(?:it|this|that)\b|\bhow[-\s]to\s+question\b",
+        IGNORE_CASE,
+    ),
+}
+SEMANTIC_MIN = 0.72  # narration is not an email: only close matches count
+
+
+def _by_the_rep(sentence: str, start: int) -> bool:
+    """The rep, not the customer, is the one asking ("I'm asking for a VP on the call")."""
+    before = sentence[:start]
+    return bool(re.search(r"\b(?:i|we)\b|\b(?:i|we)'", before, IGNORE_CASE)) and not re.search(
+        r"\b(?:they|he|she|their|customer|client)\b", before, IGNORE_CASE
+    )
+
+
+def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str]:
+    """Signals in what the rep says about the customer (not in what the rep did). `rep_side`
+    sentences (the rep's ask, their manager's status) only count through the explicit phrases."""
+    from coach.triage.models import Signal
+    from coach.triage.signals import Sentence, detect, get_semantic_matcher, resolve
+
+    found: dict[str, Signal] = {}
+    about_customer = [
+        s for s in sents if (not _is_first_person(s) or "they" in s.lower()) and s not in rep_side
+    ]
+    for s in sents:
+        for name, rx in REP_SIGNALS.items():
+            m = rx.search(s)
+            if m and not (name == "manager_request" and _by_the_rep(s, m.start())):
+                found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]
+    if about_customer:
+        try:
+            matcher = get_semantic_matcher()
+        except Exception:  # the embeddings failed to load: the phrase lists still work
+            matcher = None
+        detected = detect([[Sentence(s, 0) for s in about_customer]], ["en"], matcher)[0]
+        for sig in detected:
+            if sig.source == "fallback" or (sig.source == "semantic" and sig.score < SEMANTIC_MIN):
+                continue
+            found.setdefault(sig.type, sig)
+    return [s.type for s in resolve(list(found.values()))]

@@ -1,0 +1,317 @@
+"""The offline engine as a chat model: rules decide the next tool call, templates write the answer.
+
+It runs the same agent graph and tools as a real model. It reads the conversation's state from the
+system prompt's `<coach_state>` block and this turn's tool results from the messages, so it is
+deterministic: the same conversation always gets the same answers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolCall,
+    ToolMessage,
+)
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from coach.chat.extract import Understanding, understand
+from coach.domain.casefile import CaseFile
+from coach.settings import Settings
+
+_ids = itertools.count(1)
+FIELD_LABELS = {
+    "customer": "customer",
+    "contact": "contact",
+    "problem": "the problem",
+    "customer_wants": "what they want",
+    "tried": "what you tried",
+    "business_impact": "business impact",
+    "ask": "your ask",
+    "proposed_next_steps": "next steps",
+    "tried_yourself": "tried yourself",
+    "root_cause_understood": "root cause",
+    "communicated_transparently": "communication with the customer",
+    "clear_ask": "clear ask",
+    "right_time": "timing",
+    "manager_briefed": "manager briefing",
+    "days_open": "how long it has run",
+    "leader_name": "leader",
+    "leader_title": "leader's title",
+    "authorised_commitments": "what you may offer",
+    "signals": "the situation",
+    "notes": "notes",
+}
+ESCALATION_QUESTION = re.compile(
+    r"\b(?:should\s+i|do\s+i\s+need\s+to|is\s+it\s+time\s+to|when\s+(?:should|do)\s+i)\s+escalate\b",
+    re.IGNORECASE,
+)
+
+
+def _call(name: str, **args: Any) -> AIMessage:
+    call = ToolCall(name=name, args=args, id=f"offline_{next(_ids)}", type="tool_call")
+    return AIMessage(content="", tool_calls=[call])
+
+
+def _tool_args(u: Understanding) -> dict[str, Any]:
+    args = {k: v for k, v in u.update.items() if k != "checklist"}
+    args.update(u.update.get("checklist", {}))
+    if u.signals:
+        args["signals"] = u.signals
+    return args
+
+
+def case_summary(case: CaseFile) -> str:
+    """The case file as a short markdown list; unknowns said plainly."""
+    from coach.domain.casefile import CHECKLIST_QUESTIONS
+
+    def show(value: Any) -> str:
+        if isinstance(value, list):
+            return "; ".join(value) if value else "not known yet"
+        return str(value) if value not in ("", None) else "not known yet"
+
+    lines = [
+        f"- Customer: {show(case.customer)}"
+        + (f" (contact: {case.contact})" if case.contact else ""),
+        f"- Problem: {show(case.problem)}",
+        f"- What they want: {show(case.customer_wants)}",
+        f"- Tried so far: {show(case.tried)}",
+        f"- Business impact: {show(case.business_impact)}",
+        f"- Your ask: {show(case.ask)}",
+        f"- Proposed next steps: {show(case.proposed_next_steps)}",
+    ]
+    if case.days_open is not None:
+        lines.append(f"- Open for: {case.days_open} day(s)")
+    if case.signals:
+        lines.append("- Situation: " + ", ".join(s.replace("_", " ") for s in case.signals))
+    answers = {True: "yes", False: "no", None: "not known yet"}
+    lines.append("- Checklist: " + "; ".join(
+        f"{q.split('?')[0].removeprefix('Have you ').removeprefix('Do you ')}: "
+        f"{answers[getattr(case.checklist, item)]}"
+        for item, q in CHECKLIST_QUESTIONS.items()
+    ))  # fmt: skip
+    lines.append('Anything wrong? Correct me, e.g. "actually the customer is ...".')
+    return "\n".join(lines)
+
+
+class OfflineChatModel(BaseChatModel):
+    """The rule-driven coach; its reply templates live in `settings.prompts_dir`."""
+
+    settings: Settings
+
+    @property
+    def _llm_type(self) -> str:
+        return "coach-offline"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineChatModel:
+        return self
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def decide(self, messages: list[BaseMessage]) -> AIMessage:
+        from coach.chat.agent import parse_state_block
+
+        system = next((m for m in messages if isinstance(m, SystemMessage)), None)
+        state = parse_state_block(system.text) if system else {}
+        case = CaseFile.model_validate(state.get("case") or {})
+        last_human = max(
+            (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
+        )
+        text = messages[last_human].text if last_human >= 0 else ""
+        results: dict[str, dict[str, Any]] = {}
+        for m in messages[last_human + 1 :]:
+            if isinstance(m, ToolMessage) and m.name:
+                try:
+                    results[m.name] = json.loads(m.text)
+                except json.JSONDecodeError:
+                    results[m.name] = {"error": m.text}
+        done = set(results)
+        if not done:
+            u = understand(text, case, list(state.get("pending") or []))
+            if u.intent == "email":
+                return _call("triage_text", text=u.pasted)
+            if u.intent == "check":
+                kind = (
+                    "customer"
+                    if re.search(r"\b(?:customer|client|them)\b", text[:120], re.I)
+                    else "any"
+                )
+                return _call("check_draft", text=u.pasted, kind=kind)
+            if u.has_update:
+                return _call("update_case_file", **_tool_args(u))
+        from coach.chat.extract import draft_kind, intent_of
+
+        intent = intent_of(text)
+        if intent == "check":
+            return self.compose(text, case, state, results)
+        if "check_readiness" not in done:
+            return _call("check_readiness")
+        readiness = results["check_readiness"]
+        if intent == "draft" and "draft" not in done:
+            return _call("draft", kind=draft_kind(text))
+        if intent == "facts" and "search_playbook" not in done:
+            asked_question = "?" in text and not ESCALATION_QUESTION.search(text)
+            if asked_question:
+                return _call("search_playbook", query=text[:500])
+        drafted = set(state.get("drafted") or [])
+        if (
+            intent == "facts"
+            and readiness.get("ready_for_brief")
+            and "brief" not in drafted
+            and ("draft" not in done)
+        ):
+            return _call("draft", kind="brief")
+        return self.compose(text, case, state, results)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def compose(
+        self, text: str, case: CaseFile, state: dict[str, Any], results: dict[str, dict[str, Any]]
+    ) -> AIMessage:
+        from coach.chat.extract import intent_of
+        from coach.guardrails import check
+        from coach.llm.prompts import render
+
+        intent = intent_of(text)
+        update = results.get("update_case_file") or {}
+        readiness = results.get("check_readiness") or {}
+        current = CaseFile.model_validate(update.get("case") or state.get("case") or {})
+        noted = []
+        for key in update.get("noted", []):
+            label = FIELD_LABELS.get(key, key)
+            if label not in noted:
+                noted.append(label)
+        show_rec = bool(readiness.get("recommendation")) and (
+            readiness.get("changed")
+            or intent == "summary"
+            or bool(ESCALATION_QUESTION.search(text))
+        )
+        recommendation = None
+        if show_rec:
+            recommendation = {
+                "headline": readiness["headline"],
+                "reasons": readiness.get("reasons", []),
+                "first_steps": readiness.get("first_steps", []),
+            }
+        new = set(readiness.get("new_warnings") or [])
+        if "proposed_next_steps" not in (state.get("asked") or []):
+            new.discard("no_plan")  # not a gotcha before the rep was asked for a plan
+        shown_now_reasons = {r["rule"] for r in readiness.get("reasons", [])}
+        warnings = [
+            w for w in readiness.get("warnings", [])
+            if w["code"] in new and w["code"] in _WORTH_WARNING
+            and w["message"] not in shown_now_reasons
+            and readiness.get("recommendation") is not None
+        ]  # fmt: skip
+        blame = (
+            []
+            if intent in ("email", "check")
+            else [f for f in check(text, "any") if f.code == "blame"]
+        )
+        check_result = results.get("check_draft")
+        passages = (results.get("search_playbook") or {}).get("passages") or []
+        draft = results.get("draft")
+        questions = readiness.get("questions") or []
+        prompt_for_more = ""
+        if not questions and intent == "facts" and not draft and readiness:
+            if readiness.get("recommendation") == "escalate_now" and "brief" in (
+                state.get("drafted") or []
+            ):
+                prompt_for_more = ('Ask me for "the customer email", "call prep" or '
+                                   '"the follow-up plan" when you need them.')  # fmt: skip
+            elif readiness.get("recommendation") == "escalate_now":
+                prompt_for_more = ('When you are ready, ask me to "write the brief" for your '
+                                   "manager; tell me anything that changes.")  # fmt: skip
+            elif readiness.get("recommendation"):
+                prompt_for_more = "Tell me anything that changes, or ask for a draft."
+        sources = [f"{c['source']} > {c['section']}" for c in readiness.get("citations", [])[:3]]
+        sources += [f"{p['source']} > {p['section']}" for p in passages[:1]]
+        triage = results.get("triage_text")
+        if triage and triage.get("error"):
+            triage = None
+        reply = render(
+            "agent/reply.md.j2",
+            self.settings,
+            noted=noted,
+            triage=triage,
+            summary=case_summary(current) if intent == "summary" else "",
+            recommendation=recommendation,
+            warnings=warnings,
+            blame=blame,
+            findings=None if check_result is None else check_result.get("findings", []),
+            passages=passages if "?" in text and intent == "facts" else [],
+            draft=draft,
+            questions=questions,
+            preparing=readiness.get("recommendation") == "escalate_now",
+            prompt_for_more=prompt_for_more,
+            sources=list(dict.fromkeys(sources)) if (show_rec or passages) else [],
+        )
+        reply = re.sub(r"\n{3,}", "\n\n", reply).strip()
+        if not reply:
+            reply = ("Tell me what's happening with the customer: who it is, and what the problem "
+                     "is. "
+                     "You can also paste their email.")  # fmt: skip
+        return AIMessage(content=reply, id=f"offline-{next(_ids)}")
+
+    # -- BaseChatModel ---------------------------------------------------------------------------
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.decide(messages))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        message = self.decide(messages)
+        if message.tool_calls:
+            chunks = [
+                tool_call_chunk(name=c["name"], args=json.dumps(c["args"]), id=c["id"], index=i)
+                for i, c in enumerate(message.tool_calls)
+            ]
+            yield ChatGenerationChunk(
+                message=AIMessageChunk(content="", id=message.id, tool_call_chunks=chunks)
+            )
+            return
+        for piece in re.findall(r"\S+\s*|\s+", message.text):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece, id=message.id))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+
+
+# Warnings worth saying in the chat (the rest show in the brief and in `warnings`).
+_WORTH_WARNING = {"too_early", "too_late", "no_plan", "manager_not_briefed", "not_communicated"}
+
+
+_models: dict[Path, OfflineChatModel] = {}
+
+
+def build_offline_model(settings: Settings) -> OfflineChatModel:
+    """One offline model per prompts folder (it is stateless)."""
+    model = _models.get(settings.prompts_dir)
+    if model is None:
+        model = OfflineChatModel(settings=settings)
+        _models[settings.prompts_dir] = model
+    return model

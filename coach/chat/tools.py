@@ -1,0 +1,316 @@
+"""The agent's tools: thin wrappers over the project's own functions.
+
+Each tool reads the conversation's case file from the agent state, calls the domain code (case
+file, readiness, advice, triage, drafts, guardrails, retrieval) and answers with JSON the model (or
+the offline engine) writes its reply from. Descriptions are prompt text and live in
+`prompts/agent/tools.yaml`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from langchain.tools import ToolRuntime
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import BaseTool, tool
+from langgraph.types import Command
+
+from coach.domain.advice import derived_right_time, next_questions, recommend
+from coach.domain.casefile import CaseFile
+from coach.errors import CoachError
+from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from coach.playbook.retrieval import HybridRetriever
+    from coach.triage.engine import TriageEngine
+
+SIGNAL_NAMES = (
+    "cancellation_threat", "manager_request", "leadership_decision", "deal_at_risk",
+    "relationship_breakdown", "technical_beyond_control", "scope_timeline_dispute",
+    "legal_or_public_threat", "venting", "routine_issue",
+)  # fmt: skip
+MAX_PASTE_CHARS = 50_000
+# Typed with Any: the default parameters make pydantic warn when it dumps the tool's arguments.
+Runtime = ToolRuntime[Any, Any]
+
+
+@dataclass
+class CoachContext:
+    """What one turn's tools and model calls share: settings, the retriever, fallback state."""
+
+    settings: Settings
+    retriever: HybridRetriever | None = None
+    offline_model: BaseChatModel | None = None
+    notices: list[str] = field(default_factory=list)
+    fell_back: bool = False
+    _triage: TriageEngine | None = None
+
+    def get_retriever(self) -> HybridRetriever:
+        if self.retriever is None:
+            from coach.playbook.retrieval import get_retriever
+
+            self.retriever = get_retriever(self.settings)
+        return self.retriever
+
+    def triage_engine(self) -> TriageEngine:
+        if self._triage is None:
+            from coach.triage.engine import OfflineTriageEngine, get_engine
+
+            if self.fell_back or self.settings.active_engine == "offline":
+                self._triage = OfflineTriageEngine(self.settings, self.get_retriever())
+            else:
+                self._triage = get_engine(self.settings)
+        return self._triage
+
+
+@lru_cache(maxsize=4)
+def descriptions(prompts_dir: Path) -> dict[str, str]:
+    path = prompts_dir / "agent" / "tools.yaml"
+    if not path.is_file():
+        raise CoachError(
+            f"{path} is missing; set COACH_PROMPTS_DIR to the project's prompts/ folder"
+        )
+    text = path.read_text(encoding="utf-8")
+    return {k: str(v) for k, v in yaml.safe_load(text).items()}
+
+
+def case_of(state: dict[str, Any]) -> CaseFile:
+    return CaseFile.model_validate(state.get("case") or {})
+
+
+def cite(sections: list[str], retriever: HybridRetriever) -> list[dict[str, str]]:
+    """{source, section} of the playbook passage each rule section comes from."""
+    out: list[dict[str, str]] = []
+    for section in sections:
+        best = None
+        for p in retriever.passages:
+            matches = section == p.section or section.startswith(p.section + " >")
+            if matches and (best is None or len(p.section) > len(best.section)):
+                best = p
+        if best is not None:
+            item = {"source": best.source, "section": best.section}
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def _reply(runtime: Runtime, name: str, payload: dict[str, Any], **update: Any) -> Command[Any]:
+    message = ToolMessage(
+        json.dumps(payload, ensure_ascii=False, default=str),
+        tool_call_id=runtime.tool_call_id,
+        name=name,
+    )
+    return Command(update={**update, "messages": [message]})
+
+
+def _ctx(runtime: Runtime) -> CoachContext:
+    ctx = runtime.context
+    if not isinstance(ctx, CoachContext):
+        raise TypeError("the coach's tools need a CoachContext as the run's context")
+    return ctx
+
+
+# --- the tools -------------------------------------------------------------------------------
+
+
+def search_playbook(query: str, runtime: Runtime) -> Command[Any]:
+    from coach.llm.budget import fit_passages
+
+    ctx = _ctx(runtime)
+    hits = ctx.get_retriever().search(query[:2000], k=4)
+    budget = max(300, min(2000, ctx.settings.context_window // 6))
+    texts = fit_passages([h.text for h in hits], budget)
+    passages = [
+        {"source": h.source, "section": h.section, "text": t}
+        for h, t in zip(hits, texts, strict=False)
+    ]
+    citations = [{"source": p["source"], "section": p["section"]} for p in passages[:2]]
+    return _reply(runtime, "search_playbook", {"passages": passages}, turn_citations=citations)
+
+
+def update_case_file(
+    runtime: Runtime,
+    customer: str | None = None,
+    contact: str | None = None,
+    problem: str | None = None,
+    customer_wants: str | None = None,
+    tried: list[str] | None = None,
+    business_impact: str | None = None,
+    ask: str | None = None,
+    proposed_next_steps: list[str] | None = None,
+    tried_yourself: bool | None = None,
+    root_cause_understood: bool | None = None,
+    communicated_transparently: bool | None = None,
+    clear_ask: bool | None = None,
+    right_time: bool | None = None,
+    manager_briefed: bool | None = None,
+    days_open: int | None = None,
+    leader_name: str | None = None,
+    leader_title: str | None = None,
+    authorised_commitments: list[str] | None = None,
+    notes: str | None = None,
+    signals: list[str] | None = None,
+) -> Command[Any]:
+    values = {k: v for k, v in locals().items() if k != "runtime" and v not in (None, "", [])}
+    checklist = {
+        k: values.pop(k)
+        for k in ("tried_yourself", "root_cause_understood", "communicated_transparently",
+                  "clear_ask", "right_time", "manager_briefed")
+        if k in values
+    }  # fmt: skip
+    bad = [s for s in values.get("signals", []) if s not in SIGNAL_NAMES]
+    if bad:
+        values["signals"] = [s for s in values["signals"] if s in SIGNAL_NAMES]
+    if checklist:
+        values["checklist"] = checklist
+    old = case_of(runtime.state)
+    merged = old.merge(values)
+    derived = derived_right_time(merged)
+    if derived is not None:
+        values.setdefault("checklist", {})["right_time"] = derived
+        merged = merged.merge({"checklist": {"right_time": derived}})
+    noted = [k for k in values if k != "checklist"] + list(values.get("checklist", {}))
+    payload: dict[str, Any] = {"noted": noted, "case": merged.model_dump()}
+    if bad:
+        payload["ignored_signals"] = bad
+    return _reply(runtime, "update_case_file", payload, case=values)
+
+
+def check_readiness(runtime: Runtime) -> Command[Any]:
+    from coach.domain.readiness import assess, is_ready
+
+    ctx = _ctx(runtime)
+    state = runtime.state
+    case = case_of(state)
+    rec = recommend(case)
+    asked = list(state.get("asked") or [])
+    this_turn = list(state.get("turn_asked") or [])
+    if this_turn:  # asked twice in one turn: the same questions, never new ones
+        from coach.domain.advice import questions as all_questions
+
+        known = all_questions(ctx.settings.prompts_dir)
+        qs = [known[i] for i in this_turn if i in known]
+    else:
+        qs = next_questions(case, asked, rec.code, ctx.settings.prompts_dir)
+    warnings = assess(case)
+    shown = set(state.get("shown_warnings") or [])
+    previous = state.get("recommendation")
+    changed = rec.code is not None and rec.code != previous
+    sections = [r.section for r in rec.reasons] + [w.section for w in warnings]
+    citations = cite(sections, ctx.get_retriever())
+    payload = {
+        "recommendation": rec.code,
+        "headline": rec.headline,
+        "reasons": [r.model_dump() for r in rec.reasons],
+        "first_steps": rec.first_steps,
+        "changed": changed,
+        "warnings": [w.model_dump() for w in warnings],
+        "new_warnings": [w.code for w in warnings if w.code not in shown],
+        "questions": [q.model_dump() for q in qs],
+        "checklist_open": case.open_checklist_items(),
+        "ready_for_brief": rec.code == "escalate_now" and not qs and is_ready(case),
+        "citations": citations,
+    }
+    items = [q.item for q in qs]
+    return _reply(
+        runtime,
+        "check_readiness",
+        payload,
+        recommendation=rec.code,
+        asked=items,
+        turn_asked=items,
+        pending=items,
+        shown_warnings=[w.code for w in warnings],
+        turn_citations=citations[:3],
+    )
+
+
+def triage_text(text: str, runtime: Runtime) -> Command[Any]:
+    from coach.errors import CoachError
+
+    ctx = _ctx(runtime)
+    try:
+        result = ctx.triage_engine().triage(text[:MAX_PASTE_CHARS])
+    except CoachError as exc:
+        return _reply(runtime, "triage_text", {"error": str(exc)})
+    types = result.signal_types()
+    update: dict[str, Any] = {"signals": types}
+    case = case_of(runtime.state)
+    if (
+        not case.customer_wants
+        and result.customer_wants
+        and not result.customer_wants.startswith("Not stated")
+    ):
+        update["customer_wants"] = result.customer_wants
+    payload = {
+        "decision": result.decision,
+        "urgency": result.urgency,
+        "scenario": result.scenario,
+        "signals": [{"type": s.type, "evidence": s.evidence} for s in result.signals],
+        "customer_wants": result.customer_wants,
+        "next_steps": result.next_steps,
+        "reasons": [str(r) for r in result.reasons],
+        "notes": result.notes,
+    }
+    citations = [c.model_dump() for c in result.citations][:3]
+    return _reply(runtime, "triage_text", payload, case=update, turn_citations=citations)
+
+
+def draft(
+    kind: Literal["brief", "customer", "call-prep", "follow-up"], runtime: Runtime
+) -> Command[Any]:
+    from coach.drafts.writer import OfflineWriter, get_writer
+
+    ctx = _ctx(runtime)
+    case = case_of(runtime.state)
+    writer = OfflineWriter(ctx.settings) if ctx.fell_back else get_writer(ctx.settings)
+    result = writer.write(kind, case)
+    payload = {
+        "kind": result.kind,
+        "markdown": result.markdown,
+        "findings": [
+            {"code": f.code, "quote": f.quote, "message": f.message} for f in result.findings
+        ],
+        "notice": result.notice,
+    }
+    return _reply(runtime, "draft", payload, drafted=[kind])
+
+
+def check_draft(
+    text: str, runtime: Runtime, kind: Literal["customer", "manager", "any"] = "any"
+) -> Command[Any]:
+    from coach.guardrails import check
+
+    case = case_of(runtime.state)
+    findings = check(text[:MAX_PASTE_CHARS], kind, case.authorised_commitments)
+    payload = {
+        "findings": [
+            {"code": f.code, "quote": f.quote, "message": f.message, "gotcha": f.gotcha}
+            for f in findings
+        ]
+    }
+    return _reply(runtime, "check_draft", payload)
+
+
+TOOL_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "search_playbook": search_playbook,
+    "update_case_file": update_case_file,
+    "triage_text": triage_text,
+    "check_readiness": check_readiness,
+    "draft": draft,
+    "check_draft": check_draft,
+}
+
+
+def build_tools(settings: Settings) -> list[BaseTool]:
+    """The six tools, described for the model by `prompts/agent/tools.yaml`."""
+    text = descriptions(settings.prompts_dir)
+    return [tool(name, description=text[name])(fn) for name, fn in TOOL_FUNCTIONS.items()]

@@ -1,0 +1,234 @@
+"""The case file: one escalation, as the rep knows it. Shared by the brief, the drafts, the chat
+coach and the UI, and read and written as JSON with exactly these field names.
+
+Unknown is not false: every checklist answer may be `null`, and the rules in `coach.domain.readiness`
+treat a missing answer differently from a "no".
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from coach.errors import CoachError
+
+MAX_FIELD_CHARS = 20_000
+MAX_LIST_ITEMS = 200
+MAX_FILE_BYTES = 5_000_000
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_FIELD_CHARS)]
+TextList = Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS)]
+
+ChecklistItem = Literal[
+    "tried_yourself",
+    "root_cause_understood",
+    "communicated_transparently",
+    "clear_ask",
+    "right_time",
+    "manager_briefed",
+]
+
+# The playbook's Pre-Escalation Checklist, word for word.
+CHECKLIST_QUESTIONS: dict[str, str] = {
+    "tried_yourself": "Have you tried to resolve this yourself?",
+    "root_cause_understood": "Do you understand the root cause of their frustration?",
+    "communicated_transparently": "Have you communicated transparently about the situation?",
+    "clear_ask": "Do you have a clear ask for leadership?",
+    "right_time": "Is this the right time to escalate? (Not too early, not too late)",
+    "manager_briefed": "Have you briefed your manager on the situation?",
+}
+
+
+class Checklist(BaseModel):
+    """The six pre-escalation questions: True (yes), False (no) or None (not known yet)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    tried_yourself: StrictBool | None = None
+    root_cause_understood: StrictBool | None = None
+    communicated_transparently: StrictBool | None = None
+    clear_ask: StrictBool | None = None
+    right_time: StrictBool | None = None
+    manager_briefed: StrictBool | None = None
+
+    @staticmethod
+    def question(item: str) -> str:
+        return CHECKLIST_QUESTIONS[item]
+
+
+class CaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    customer: Text = ""
+    contact: Text = ""
+    problem: Text = ""
+    customer_wants: Text = ""
+    tried: TextList = Field(default_factory=list)
+    business_impact: Text = ""
+    ask: Text = ""
+    proposed_next_steps: TextList = Field(default_factory=list)
+    checklist: Checklist = Field(default_factory=Checklist)
+    # Who is brought in, what the rep may promise, and context for the rules.
+    leader_name: Text = ""
+    leader_title: Text = ""
+    authorised_commitments: TextList = Field(default_factory=list)
+    notes: Text = ""
+    days_open: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
+    signals: TextList = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_nulls(cls, data: Any) -> Any:
+        """`null` in the JSON means "not known": the field keeps its empty default."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+    # --- JSON in and out -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path) -> CaseFile:
+        """Read a case file; any problem is a CoachError naming the file and the field."""
+        path = Path(path)
+        if not path.is_file():
+            raise CoachError(f"case file {path} does not exist; pass the path to a JSON case file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CoachError(
+                f"case file {path} is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
+                "a case file holds a few paragraphs of facts"
+            )
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CoachError(f"case file {path} is not UTF-8 text; save it as UTF-8 JSON") from None
+        return cls.loads(text, source=str(path))
+
+    @classmethod
+    def loads(cls, text: str, source: str = "case file") -> CaseFile:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CoachError(
+                f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+        return cls.from_data(data, source=source)
+
+    @classmethod
+    def from_data(cls, data: Any, source: str = "case file") -> CaseFile:
+        if not isinstance(data, dict):
+            raise CoachError(
+                f"{source} must be a JSON object with fields such as customer, problem"
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise CoachError(f"{source}: {describe_error(exc)}") from None
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    # --- What the chat coach needs -------------------------------------------------------
+
+    def open_checklist_items(self) -> list[str]:
+        """Checklist items not yet settled: answered "no", or unknown with no fact that answers it.
+
+        A list of things tried answers "have you tried it yourself", a stated problem answers
+        "do you understand the root cause" and a stated ask answers "do you have a clear ask", so a
+        coach never asks again what the case already says.
+        """
+        answered_by_facts = {
+            "tried_yourself": bool(self.tried),
+            "root_cause_understood": bool(self.problem),
+            "clear_ask": bool(self.ask),
+        }
+        open_items: list[str] = []
+        for item in CHECKLIST_QUESTIONS:
+            value = getattr(self.checklist, item)
+            if value is False or (value is None and not answered_by_facts.get(item, False)):
+                open_items.append(item)
+        return open_items
+
+    def merge(self, update: CaseFile | dict[str, Any]) -> CaseFile:
+        """A new case file with `update` folded in. A known fact is never overwritten by nothing:
+        empty text and null answers are ignored, lists gain new items without losing old ones."""
+        if isinstance(update, CaseFile):
+            incoming = update.model_dump(exclude_unset=True)
+        else:
+            incoming = CaseFile.from_data(update, source="case update").model_dump(
+                exclude_unset=True
+            )
+        merged = self.model_dump()
+        for name, value in incoming.items():
+            if name == "checklist":
+                for item, answer in value.items():
+                    if answer is not None:
+                        merged["checklist"][item] = answer
+            elif isinstance(value, list):
+                merged[name] = merged[name] + [v for v in value if v and v not in merged[name]]
+            elif value is not None and value != "":
+                merged[name] = value
+        return CaseFile.model_validate(merged)
+
+    def fact_text(self) -> str:
+        """Every fact of the case as one string (for checking that drafts invent nothing)."""
+        parts: list[str] = []
+        for value in self.model_dump(exclude={"checklist"}).values():
+            if isinstance(value, list):
+                parts.extend(str(v) for v in value)
+            elif value not in (None, ""):
+                parts.append(str(value))
+        return "\n".join(parts)
+
+
+_TYPE_WORDS = {
+    "string_type": "must be text",
+    "list_type": "must be a list of text items",
+    "bool_type": "must be true, false or null",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+}
+
+
+def describe_error(exc: ValidationError) -> str:
+    """The first validation error as one sentence naming the field."""
+    err = exc.errors()[0]
+    loc = err["loc"]
+    field = ".".join(str(p) for p in loc if not isinstance(p, int))
+    item = next((p for p in loc if isinstance(p, int)), None)
+    at = f" (item {item + 1})" if item is not None else ""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        known = list(Checklist.model_fields if len(loc) > 1 else CaseFile.model_fields)
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
+        return f"unknown field '{field}'; {hint}"
+    if kind == "string_too_long":
+        value = err.get("input")
+        size = f"{len(value):,} characters" if isinstance(value, str) else "too long"
+        return f"field '{field}'{at} is {size}; the limit is {MAX_FIELD_CHARS:,} characters a field"
+    if kind == "too_long":
+        return f"field '{field}' has too many items; the limit is {MAX_LIST_ITEMS}"
+    if kind in _TYPE_WORDS:
+        got = type(err.get("input")).__name__
+        got = {"str": "text", "dict": "an object", "list": "a list"}.get(got, got)
+        return f"field '{field}'{at} {_TYPE_WORDS[kind]} (got {got})"
+    return f"field '{field}'{at}: {err['msg']}"

@@ -1,0 +1,522 @@
+"""The writing an escalation needs, from one case file: the manager brief (Step 3), the message to
+the customer (Step 4), the leadership call prep (Step 5) and the follow-through plan (Step 6).
+
+Two writers share one interface. `OfflineWriter` fills the templates in `prompts/drafts/`;
+`LLMWriter` asks the configured model to tailor the offline draft (personal data sent as
+placeholders, restored in the answer), then checks the answer against the case (no invented names,
+numbers or dates), the guardrails and our own instructions (no system prompt pasted in), retries
+once, and otherwise falls back to the offline draft. Facts the rep wrote that read as blame or as an unauthorised
+promise never reach a draft.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from email.utils import parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from coach import guardrails
+from coach.domain.casefile import CHECKLIST_QUESTIONS, CaseFile
+from coach.domain.readiness import ReadinessWarning, coaching_text, readiness
+from coach.guardrails import rules
+from coach.guardrails.rules import Finding
+from coach.settings import Settings, get_settings
+
+DraftKind = Literal["brief", "customer", "call-prep", "follow-up"]
+DRAFT_KINDS: tuple[DraftKind, ...] = ("brief", "customer", "call-prep", "follow-up")
+GUARDRAIL_KIND: dict[str, guardrails.Kind] = {
+    "brief": "manager",
+    "customer": "customer",
+    "call-prep": "any",
+    "follow-up": "any",
+}
+TEMPLATES = {
+    "brief": "drafts/brief.md.j2",
+    "customer": "drafts/customer.md.j2",
+    "call-prep": "drafts/call_prep.md.j2",
+    "follow-up": "drafts/follow_up.md.j2",
+}
+BRIEF_SECTIONS = (
+    "Situation",
+    "What I've tried",
+    "What I need",
+    "Proposed next steps",
+    "Business impact",
+)
+LEADER_PLACEHOLDER = "[leader name, title]"
+SIGNAL_WORDS = {
+    "cancellation_threat": "Threatening to cancel or walk away",
+    "manager_request": "Asking to speak to a manager",
+    "leadership_decision": "Needs a leadership decision",
+    "deal_at_risk": "Deal at risk",
+    "relationship_breakdown": "Relationship breakdown",
+    "technical_beyond_control": "Technical issue beyond the rep's control",
+    "scope_timeline_dispute": "Scope or timeline dispute",
+    "legal_or_public_threat": "Legal or public threat",
+    "venting": "Venting",
+    "routine_issue": "Routine issue",
+}
+ANSWERS = {True: "Yes", False: "No", None: "Not known yet"}
+_PURPOSE = {
+    "brief": "the brief to the rep's manager (Step 3: Escalate Internally First).",
+    "customer": "the email body to the customer introducing leadership (Step 4).",
+    "call-prep": "the leader's prep notes for the escalation call (Step 5).",
+    "follow-up": "the follow-through plan after the call (Step 6).",
+}
+
+
+class Draft(BaseModel):
+    kind: DraftKind
+    markdown: str
+    subject: str = ""
+    body: str = ""
+    warnings: list[ReadinessWarning] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    engine: str = "offline"
+    notice: str | None = None
+
+    @property
+    def checked_text(self) -> str:
+        return self.body if self.kind == "customer" else self.markdown
+
+
+class DraftWriter(Protocol):
+    engine: str
+
+    def write(self, kind: DraftKind, case: CaseFile) -> Draft: ...
+
+
+# --- Keeping blame and unauthorised promises out --------------------------------------------
+
+_REPORTED_PROMISE = re.compile(
+    r"^\W*(?:offer|give|promise|guarantee|provide|apply|issue|waive|refund|credit|comp)\b|"
+    r"\b(?:promised|told\s+(?:the\s+)?\w+|assured|"
+    r"said\s+(?:we|I)(?:'d|'ll|\s+would|\s+will|\s+could)|offered|committed\s+to|agreed\s+to|"
+    r"guaranteed)\b",
+    re.IGNORECASE,
+)
+_PIECE_BREAK = re.compile(
+    r"(,\s+|;\s+|\s+[-–—]\s+|\s+(?:because|since|so|but|and|as|after|which|while)\s+)",
+    re.IGNORECASE,
+)
+_LEADING_JOIN = re.compile(r"^(?:and|but|so|because|since|as|which|while)\s+", re.IGNORECASE)
+
+
+def _unsafe(text: str, authorised: list[str], reported: bool) -> bool:
+    if guardrails.check(text, "any", authorised):
+        return True
+    if not (reported and _REPORTED_PROMISE.search(text)):
+        return False
+    talks = rules.COMMUNICATION.search(text)
+    for rx in (rules.MONEY, rules.DATE, rules.NEVER_AGAIN, rules.GUARANTEE):
+        m = rx.search(text)
+        if m and rx is rules.DATE and talks:
+            continue  # "told them I'd update them by Friday" is a communication commitment
+        if m and not guardrails.authorised_covers(text, m.group(0), authorised):
+            return True
+    return False
+
+
+def clean_fact(text: str, authorised: list[str], reported: bool = False) -> tuple[str, int]:
+    """The text without the pieces that blame someone or promise what is not authorised.
+
+    Returns the cleaned text (verbatim pieces of the original) and how many sentences lost a
+    piece. `reported` also drops the rep's reports of promises made ("told them they'd get a
+    refund"), which the guardrails would not flag in the past tense.
+    """
+    kept: list[str] = []
+    removed = 0
+    for start, end in guardrails.sentences(text):
+        sentence = text[start:end]
+        if not _unsafe(sentence, authorised, reported):
+            kept.append(sentence)
+            continue
+        removed += 1
+        parts = _PIECE_BREAK.split(sentence)
+        rebuilt = ""
+        for i in range(0, len(parts), 2):
+            piece = parts[i]
+            if not piece.strip() or _unsafe(piece, authorised, reported):
+                continue
+            rebuilt += (parts[i - 1] if rebuilt and i > 0 else "") + piece
+        rebuilt = _LEADING_JOIN.sub("", rebuilt.strip(" ,;-"))
+        if rebuilt and len(rebuilt.split()) >= 2 and not _unsafe(rebuilt, authorised, reported):
+            kept.append(rebuilt[0].upper() + rebuilt[1:])
+    return " ".join(kept), removed
+
+
+# --- Facts for the templates and the model ------------------------------------------------
+
+_OWNER = re.compile(
+    r"\(owner:\s*(?P<a>[^)]+)\)|\bowner:\s*(?P<b>[^;,.]+)|"
+    r"^(?P<c>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:\s*\([^)]*\))?\s+(?:to|will)\s+"
+)
+_THIRD_PERSON = {
+    "they",
+    "their",
+    "they're",
+    "customer",
+    "customer's",
+    "client",
+    "client's",
+    "he",
+    "she",
+    "his",
+    "her",
+    "contact",
+}
+
+
+def _owner(step: str, case: CaseFile) -> str:
+    m = _OWNER.search(step)
+    if m:
+        return next(g for g in m.groups() if g).strip()
+    if case.leader_name and case.leader_name.lower() in step.lower():
+        return case.leader_name
+    return "owner to be named"
+
+
+def _leader(case: CaseFile) -> str:
+    """The leader by the name and title given; what is missing is a marked placeholder."""
+    if case.leader_name and case.leader_title:
+        return f"{case.leader_name}, {case.leader_title}"
+    if case.leader_name:
+        return f"{case.leader_name} ([title])"
+    if case.leader_title:
+        return f"[leader name], {case.leader_title}"
+    return LEADER_PLACEHOLDER
+
+
+def _contact_name(contact: str) -> str:
+    name, _address = parseaddr(contact)
+    return name or contact
+
+
+def _greeting(contact: str) -> str:
+    name, _address = parseaddr(contact)
+    if not name and "@" not in contact:
+        name = re.split(r"\s*[(,<]|\s+-\s+", contact)[0]
+    first = name.split()[0] if name.split() else ""
+    return f"Hi {first}" if first.isalpha() and first[0].isupper() else "Hello"
+
+
+def _problem_phrase(problem: str) -> str:
+    first = guardrails.sentences(problem)
+    if not first:
+        return ""
+    phrase = problem[first[0][0] : first[0][1]].rstrip(".!?;: ")
+    word = phrase.split()[0] if phrase.split() else ""
+    if word.lower() in _THIRD_PERSON or len(phrase) > 300:
+        return ""
+    return phrase
+
+
+def draft_facts(case: CaseFile) -> dict[str, Any]:
+    """The case as the drafts may use it: every fact, minus blame and unauthorised promises."""
+    auth = [a for a in case.authorised_commitments if a]
+    left_out = 0
+
+    def clean(text: str, reported: bool = False) -> str:
+        nonlocal left_out
+        cleaned, removed = clean_fact(text, auth, reported)
+        left_out += removed
+        return cleaned
+
+    def clean_list(items: list[str], reported: bool = False) -> list[str]:
+        return [c for c in (clean(i, reported) for i in items) if c]
+
+    problem = clean(case.problem, reported=True)
+    steps = clean_list(case.proposed_next_steps, reported=True)
+    state = readiness(case)
+    owners = [o for o in dict.fromkeys(_owner(s, case) for s in steps) if o != "owner to be named"]
+    facts: dict[str, Any] = {
+        "customer": clean(case.customer),
+        "contact": case.contact,
+        "contact_name": _contact_name(case.contact),
+        "greeting": _greeting(case.contact),
+        "problem": problem,
+        "problem_phrase": _problem_phrase(problem),
+        "customer_wants": clean(case.customer_wants),
+        "tried": clean_list(case.tried, reported=True),
+        "business_impact": clean(case.business_impact),
+        "ask": clean(case.ask),
+        "next_steps": [{"text": s, "owner": _owner(s, case)} for s in steps],
+        "owners": owners,
+        "leader": _leader(case),
+        "leader_name": case.leader_name,
+        "leader_title": case.leader_title,
+        "authorised": auth,
+        "notes": clean(case.notes, reported=True),
+        "days_open": case.days_open,
+        "signals": [SIGNAL_WORDS.get(s, s.replace("_", " ")) for s in case.signals],
+        "checklist": [
+            {"question": q, "answer": ANSWERS[getattr(case.checklist, item)]}
+            for item, q in CHECKLIST_QUESTIONS.items()
+        ],
+        "readiness": state,
+        "warnings": state.warnings,
+    }
+    facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
+    facts["left_out"] = left_out
+    return facts
+
+
+_DATE_ASK = re.compile(
+    r"\b(?:fix|delivery|ship|release|go-live)\s+date|\bdeadline|\btimeline|\bETA\b", re.IGNORECASE
+)
+
+
+def _unauthorised_wants(wants: str, authorised: list[str]) -> str:
+    """The customer's asks for money, dates or guarantees that no authorised commitment covers."""
+    hits: list[str] = []
+    for piece in re.split(r"[,;]\s*|\s+and\s+|\s+plus\s+", wants):
+        piece = piece.strip(" .")
+        for rx in (rules.MONEY, rules.DATE, rules.GUARANTEE, _DATE_ASK):
+            m = rx.search(piece)
+            if m and not guardrails.authorised_covers(piece, m.group(0), authorised):
+                hits.append(piece)
+                break
+    return "; ".join(dict.fromkeys(hits))
+
+
+# --- The offline writer --------------------------------------------------------------------
+
+
+class OfflineWriter:
+    """Fills the templates in `prompts/drafts/` from the case file; invents nothing."""
+
+    engine = "offline"
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+
+    def write(self, kind: DraftKind, case: CaseFile) -> Draft:
+        from coach.llm.prompts import render
+
+        facts = draft_facts(case)
+        text = _tidy(render(TEMPLATES[kind], self.settings, **facts))
+        if kind == "customer":
+            subject = render("drafts/customer_subject.txt.j2", self.settings, **facts).strip()
+            return finish(
+                kind, case, f"**Subject:** {subject}\n\n{text}", subject=subject, body=text
+            )
+        return finish(kind, case, text)
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def finish(
+    kind: DraftKind,
+    case: CaseFile,
+    markdown: str,
+    *,
+    subject: str = "",
+    body: str = "",
+    engine: str = "offline",
+    notice: str | None = None,
+) -> Draft:
+    """A draft with its guardrail findings (and, for the brief, the readiness warnings)."""
+    draft = Draft(
+        kind=kind,
+        markdown=markdown,
+        subject=subject,
+        body=body,
+        engine=engine,
+        notice=notice,
+        warnings=readiness(case).warnings if kind == "brief" else [],
+    )
+    draft.findings = guardrails.check(
+        draft.checked_text, GUARDRAIL_KIND[kind], case.authorised_commitments
+    )
+    return draft
+
+
+# --- Invented facts -------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]*[A-Za-z]\b")
+_DATE_WORDS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+    r"june|july|august|september|october|november|december|tomorrow|tonight|"
+    r"next\s+(?:week|month|quarter)|end\s+of\s+(?:the\s+)?(?:day|week|month|quarter))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*(?:[-*>#]+\s*|\d+[.)]\s*)*|[(\"“'*_\[]\s*)$")
+_SKIP_WORDS = {"i", "i'm", "i'd", "i'll", "i've", "ok"}
+
+
+class AllowedText:
+    """What a draft may mention: the case's facts plus the coach's own fixed wording."""
+
+    def __init__(self, case: CaseFile, fixed: str) -> None:
+        text = case.fact_text() + "\n" + fixed
+        self.lower = text.lower()
+        self.words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+        self.numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+    def has_word(self, word: str) -> bool:
+        word = re.sub(r"['’]s$", "", word.lower())
+        return all(p in self.words for p in re.findall(r"[a-z]+", word))
+
+
+def invented_facts(text: str, case: CaseFile, settings: Settings | None = None) -> list[str]:
+    """Numbers, dates and capitalised names in `text` that neither the case file nor the coach's
+    templates and playbook contain. A capitalised word that starts a sentence is not a name."""
+    allowed = AllowedText(case, fixed_text(settings or get_settings()))
+    found: list[str] = []
+    for m in _NUMBER.finditer(text):
+        if m.group(0).replace(",", "") not in allowed.numbers:
+            found.append(m.group(0))
+    for m in _DATE_WORDS.finditer(text):
+        if re.sub(r"\s+", " ", m.group(0).lower()) not in allowed.lower:
+            found.append(m.group(0))
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(0)
+        if word.lower() in _SKIP_WORDS or _SENTENCE_START.search(
+            text[max(0, m.start() - 12) : m.start()]
+        ):
+            continue
+        if not allowed.has_word(word):
+            found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def fixed_text(settings: Settings) -> str:
+    return _fixed_text(settings.prompts_dir, settings.knowledge_dir)
+
+
+@lru_cache(maxsize=4)
+def _fixed_text(prompts_dir: Path, knowledge_dir: Path) -> str:
+    parts = [coaching_text(), *SIGNAL_WORDS.values(), *ANSWERS.values(), LEADER_PLACEHOLDER]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((prompts_dir / "drafts").glob("*.j2"))]
+    if knowledge_dir.is_dir():
+        parts += [p.read_text(encoding="utf-8") for p in sorted(knowledge_dir.glob("*.md"))]
+    return "\n".join(parts)
+
+
+# --- The model writer ------------------------------------------------------------------------
+
+
+class LLMWriter:
+    """Tailors the offline draft with the configured model; never returns an unchecked draft."""
+
+    engine = "openai"
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.offline = OfflineWriter(self.settings)
+
+    def write(self, kind: DraftKind, case: CaseFile) -> Draft:
+        from coach.llm.models import call_with_fallback
+
+        reference = self.offline.write(kind, case)
+        outcome = call_with_fallback(
+            lambda: self._write(kind, case, reference),
+            lambda: (reference, "the model failed"),
+        )
+        draft, reason = outcome.value
+        if draft is reference:
+            notice = outcome.notice or (
+                f"The model's draft was not used ({reason}); this is the offline draft."
+            )
+            return draft.model_copy(update={"notice": notice})
+        return draft
+
+    def _write(self, kind: DraftKind, case: CaseFile, reference: Draft) -> tuple[Draft, str]:
+        from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+        from coach.llm.models import build_chat_model
+        from coach.llm.privacy import Redactor
+        from coach.llm.prompts import render
+
+        model = build_chat_model(self.settings, streaming=False)
+        # Personal data in the facts and the reference goes to the model as placeholders.
+        redactor = Redactor(enabled=self.settings.redact_pii)
+        facts = draft_facts(case)
+        payload = {
+            k: v for k, v in facts.items() if k not in {"readiness", "warnings", "checklist"}
+        }
+        payload["warnings"] = [w.model_dump() for w in facts["warnings"]]
+        messages: list[BaseMessage] = redactor.redact_messages(
+            [
+                SystemMessage(
+                    render(
+                        "drafts/llm_system.md.j2", self.settings, kind=kind, purpose=_PURPOSE[kind]
+                    )
+                ),
+                HumanMessage(
+                    render(
+                        "drafts/llm_user.md.j2",
+                        self.settings,
+                        facts_json=json.dumps(payload, indent=2, default=str),
+                        reference=reference.checked_text,
+                    )
+                ),
+            ]
+        )
+        problems: list[str] = []
+        for _attempt in range(2):
+            answer = model.invoke(messages)
+            text = _tidy(
+                redactor.restore(answer.text if isinstance(answer, AIMessage) else str(answer))
+            )
+            problems = self.problems(kind, case, text, reference=reference.markdown)
+            if not problems:
+                if kind == "customer":
+                    markdown = f"**Subject:** {reference.subject}\n\n{text}"
+                    return finish(
+                        kind,
+                        case,
+                        markdown,
+                        subject=reference.subject,
+                        body=text,
+                        engine=self.engine,
+                    ), ""
+                return finish(kind, case, text, engine=self.engine), ""
+            retry = render("drafts/llm_retry.md.j2", self.settings, problems=problems)
+            messages += [answer, HumanMessage(redactor.redact(retry))]
+        return reference, "; ".join(problems)
+
+    def problems(
+        self, kind: DraftKind, case: CaseFile, text: str, reference: str = ""
+    ) -> list[str]:
+        """Why a model's draft cannot be shown: invented facts, guardrail findings, gaps, or our
+        own instructions copied in (wording the `reference` draft also has is fine)."""
+        from coach.llm.privacy import prompt_leaks
+
+        found: list[str] = []
+        if not text.strip():
+            found.append("the draft is empty")
+        invented = invented_facts(text, case, self.settings)
+        if invented:
+            found.append("it mentions facts that are not in the case: " + ", ".join(invented))
+        for f in guardrails.check(text, GUARDRAIL_KIND[kind], case.authorised_commitments):
+            found.append(f'{f.code}: "{f.quote}": {f.message}')
+        if kind == "brief":
+            missing = [s for s in BRIEF_SECTIONS if s.lower() not in text.lower()]
+            if missing:
+                found.append("it lacks the sections: " + ", ".join(missing))
+        if prompt_leaks(text, self.settings, allowed=[reference] if reference else []):
+            # Not quoted back: the retry must not carry the instructions' wording either.
+            found.append("it repeats your instructions; write only the draft itself")
+        return found
+
+
+def get_writer(settings: Settings | None = None, engine: str | None = None) -> DraftWriter:
+    """The writer for the engine asked for, else the settings' active engine."""
+    settings = settings or get_settings()
+    from coach.llm.models import wants_model
+
+    chosen = engine or ("openai" if wants_model(settings) else "offline")
+    return LLMWriter(settings) if chosen == "openai" else OfflineWriter(settings)
+
+
+def write_all(case: CaseFile, writer: DraftWriter) -> dict[str, Draft]:
+    return {kind: writer.write(kind, case) for kind in DRAFT_KINDS}

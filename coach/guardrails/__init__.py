@@ -1,0 +1,33 @@
+"""Guardrails: blame, over-promising, and a missing acknowledgement or ask, in a draft or a paste.
+
+`rules` holds the grammar-based rules; `semantic` is a second opinion for wordings the rules do
+not know. `check` runs both and is the one entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coach.guardrails.rules import GOTCHAS, Finding, Kind, authorised_covers, sentences
+
+__all__ = ["GOTCHAS", "Finding", "Kind", "authorised_covers", "check", "codes", "sentences"]
+
+
+def check(text: str, kind: Kind = "any", authorised: Iterable[str] = ()) -> list[Finding]:
+    """Every finding on `text`, in order of position; one per code and span."""
+    from coach.guardrails import rules
+    from coach.guardrails.semantic import get_semantic_guard
+
+    allowed = [a for a in authorised if a and a.strip()]
+    own = rules.own_words(text)
+    findings = rules.rule_findings(text, own, allowed)
+    # Wordings the rules do not know, judged by similarity to examples; it only adds.
+    guard = get_semantic_guard()
+    if guard is not None:
+        findings += guard.findings(text, own, allowed, findings)
+    findings += rules.structure_findings(text, kind)
+    return rules.dedupe(findings)
+
+
+def codes(findings: Iterable[Finding]) -> set[str]:
+    return {f.code for f in findings}

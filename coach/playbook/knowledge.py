@@ -1,0 +1,308 @@
+"""Load the playbook pages and cut them into passages along the playbook's own structure.
+
+A playbook's structure is its meaning: markdown headings and the bold pseudo-headings it uses
+(`**Escalate If:**`, `**Step 4: Escalate to Customer**`) each start a passage, and every passage
+knows its section trail and what kind of guidance it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import ftfy
+from pydantic import BaseModel, Field
+
+from coach.llm.tokens import count_tokens
+
+log = logging.getLogger(__name__)
+
+Kind = Literal[
+    "checklist", "criteria", "step", "template", "scenario", "gotcha", "context", "links"
+]
+KINDS: tuple[Kind, ...] = (
+    "checklist", "criteria", "step", "template", "scenario", "gotcha", "context", "links"
+)  # fmt: skip
+KIND_DESCRIPTIONS: dict[str, str] = {
+    "checklist": "Checklist: questions to answer and things to check before you act.",
+    "criteria": "Criteria: when to do it and when not to; deciding whether to escalate.",
+    "step": "A step of the process: what to do and in which order.",
+    "template": "Template: example wording, what to say or write.",
+    "scenario": "Scenario: a common situation and how to handle it.",
+    "gotcha": "Gotchas: common mistakes and pitfalls to avoid.",
+    "context": "Context: what this is about, its purpose and why.",
+    "links": "Links: related pages, documents and further reading.",
+}
+SUFFIXES = {".md", ".markdown", ".txt"}
+# Bump when chunking changes so that the next ingest re-embeds every file.
+CHUNKER_VERSION = "4"
+# Passages longer than this are split further (by paragraphs, then sentences).
+MAX_PASSAGE_TOKENS = 350
+
+
+class Link(BaseModel):
+    title: str
+    target: str
+    in_knowledge_base: bool
+
+
+class Passage(BaseModel):
+    id: str
+    source: str
+    section: str
+    kind: Kind
+    text: str
+    tokens: int
+    links: list[Link] = Field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.section.rsplit(" > ", 1)[-1]
+
+    def embedding_text(self) -> str:
+        """What gets embedded and indexed: the trail and kind give a short passage its context."""
+        return f"{self.section}. {KIND_DESCRIPTIONS[self.kind]}\n{self.text}"
+
+    def line_views(self) -> list[str]:
+        """Each bullet or sentence on its own, so a short question can match one line of a list."""
+        lines = (
+            ln.strip().lstrip("-*0123456789.[]xX ").strip().strip('"')
+            for ln in self.text.split("\n")
+        )
+        return [f"{self.section}: {ln}" for ln in lines if len(ln) > 8]
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # path relative to the knowledge directory, with forward slashes
+    text: str
+    sha256: str
+
+
+# --- reading and repairing -------------------------------------------------------------------
+
+_MAC_ROMAN_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+
+def _undo_mac_roman(match: re.Match[str]) -> str:
+    """UTF-8 bytes read as Mac Roman (`üìù` for 📝); ftfy knows Latin-1 and cp1252 but not this."""
+    run = match.group(0)
+    try:
+        fixed = run.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    return fixed if len(fixed) < len(run) else run
+
+
+def repair_text(text: str) -> str:
+    """Repair mis-decoded text (mojibake) and normalise line endings."""
+    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
+    text = _MAC_ROMAN_RUN.sub(_undo_mac_roman, text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a file that may not be UTF-8; never fails."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    return data.decode("cp1252", errors="replace")
+
+
+def load_documents(knowledge_dir: Path) -> list[Document]:
+    """Every `.md`/`.txt` page under the knowledge directory, repaired."""
+    if not knowledge_dir.is_dir():
+        from coach.errors import CoachError
+
+        raise CoachError(
+            f"knowledge directory {knowledge_dir} does not exist; set COACH_KNOWLEDGE_DIR "
+            "to the folder holding your playbook pages"
+        )
+    docs = []
+    for path in sorted(knowledge_dir.rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
+            continue
+        data = path.read_bytes()
+        text = repair_text(decode_bytes(data))
+        digest = hashlib.sha256(data + CHUNKER_VERSION.encode()).hexdigest()
+        docs.append(Document(path.relative_to(knowledge_dir).as_posix(), text, digest))
+    return docs
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# A line that is only bold text: `**Escalate If:**`, `**Step 4: Escalate to Customer**`, `__X__`.
+_PSEUDO = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
+_LINK = re.compile(r"(?<!!)\[(?P<title>[^\]]+)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def clean_title(title: str) -> str:
+    """Heading text without emoji, markup or a trailing colon."""
+    title = re.sub(r"[*_`]", "", title)
+    kept = [
+        ch
+        for ch in title
+        if unicodedata.category(ch)[0] in "LNPZ" or ch in "&+/'-"
+        if unicodedata.category(ch) != "Co"
+    ]
+    return re.sub(r"\s+", " ", "".join(kept)).strip().rstrip(":").strip()
+
+
+@dataclass
+class _Section:
+    trail: tuple[str, ...]
+    lines: list[str]
+
+
+def _split_sections(text: str) -> list[_Section]:
+    """Walk the page once; headings set the trail, bold pseudo-headings nest one level below."""
+    sections: list[_Section] = []
+    heading_stack: list[tuple[int, str]] = []
+    pseudo: str | None = None
+    current = _Section((), [])
+    in_fence = False
+
+    def start(trail: tuple[str, ...]) -> None:
+        nonlocal current
+        sections.append(current)
+        current = _Section(trail, [])
+
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if not in_fence and (m := _HEADING.match(line)):
+            level, title = len(m.group(1)), clean_title(m.group(2))
+            while heading_stack and heading_stack[-1][0] >= level:
+                heading_stack.pop()
+            heading_stack.append((level, title))
+            pseudo = None
+            start(tuple(t for _, t in heading_stack))
+            continue
+        if not in_fence and (m := _PSEUDO.match(line)) and len(m.group("title")) <= 80:
+            pseudo = clean_title(m.group("title"))
+            start((*(t for _, t in heading_stack), pseudo))
+            continue
+        current.lines.append(line)
+    sections.append(current)
+    return [s for s in sections if "\n".join(s.lines).strip()]
+
+
+_KIND_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("links", re.compile(r"\b(links?|see also|related|resources|references|further reading)\b", re.I)),
+    ("gotcha", re.compile(r"\b(gotchas?|pitfalls?|mistakes?|anti-?patterns?|watch out|avoid)\b", re.I)),
+    ("checklist", re.compile(r"\bchecklist\b", re.I)),
+    ("step", re.compile(r"^\s*(step|phase|stage)\s*\d+", re.I)),
+    ("criteria", re.compile(r"\b(when to|escalate if|don'?t escalate|criteria|triggers?)\b", re.I)),
+    ("template", re.compile(r"\b(templates?|communications?|scripts?|wording|emails?|messages?|^to\b)", re.I)),
+    ("scenario", re.compile(r"\b(scenarios?|situations?|cases?|playbooks? for)\b", re.I)),
+)  # fmt: skip
+
+
+def classify(trail: tuple[str, ...], body: str) -> Kind:
+    """The kind of guidance, from the heading trail (innermost first), then the body's shape."""
+    for title in reversed(trail):
+        for kind, pattern in _KIND_RULES:
+            if pattern.search(title):
+                return kind
+    if re.search(r"^\s*[-*]\s*\[[ xX]\]", body, re.M):
+        return "checklist"
+    return "context"
+
+
+def _links(body: str, source: str, known: set[str]) -> list[Link]:
+    base = Path(source).parent
+    found = []
+    for m in _LINK.finditer(body):
+        target = m.group("target")
+        if re.match(r"^[a-z]+:", target):
+            in_kb = False
+        else:
+            resolved = _normalise(base / target.split("#", 1)[0])
+            in_kb = resolved in known
+        found.append(Link(title=m.group("title"), target=target, in_knowledge_base=in_kb))
+    return found
+
+
+def _normalise(path: Path) -> str:
+    parts: list[str] = []
+    for part in path.as_posix().split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            else:
+                parts.append("..")
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _split_long(body: str) -> list[str]:
+    if count_tokens(body) <= MAX_PASSAGE_TOKENS:
+        return [body]
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter.from_tiktoken_encoder(
+        encoding_name="o200k_base", chunk_size=MAX_PASSAGE_TOKENS, chunk_overlap=30
+    )
+    return splitter.split_text(body)
+
+
+def chunk_document(doc: Document, known_sources: set[str] | None = None) -> list[Passage]:
+    known = known_sources if known_sources is not None else {doc.source}
+    stem = Path(doc.source).stem.replace("-", " ").replace("_", " ").title()
+    passages: list[Passage] = []
+    for section in _split_sections(doc.text):
+        trail = section.trail or (stem,)
+        body = "\n".join(section.lines).strip()
+        kind = classify(trail, body)
+        links = _links(body, doc.source, known)
+        if links:
+            body = _mark_missing_links(body, links)
+        parts = _split_long(body)
+        for i, part in enumerate(parts):
+            name = " > ".join(trail) + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else "")
+            pid = hashlib.sha1(f"{doc.source}\n{name}\n{part}".encode()).hexdigest()[:16]
+            passages.append(
+                Passage(
+                    id=pid,
+                    source=doc.source,
+                    section=name,
+                    kind=kind,
+                    text=part,
+                    tokens=count_tokens(part),
+                    links=links,
+                )
+            )
+    return passages
+
+
+def _mark_missing_links(body: str, links: list[Link]) -> str:
+    """Links to pages outside the knowledge base stay visible as references."""
+    for link in links:
+        if not link.in_knowledge_base and not re.match(r"^[a-z]+:", link.target):
+            md = f"[{link.title}]({link.target})"
+            body = body.replace(md, f"{md} (reference; page not in the knowledge base)", 1)
+    return body
+
+
+def load_passages(knowledge_dir: Path) -> list[Passage]:
+    docs = load_documents(knowledge_dir)
+    known = {d.source for d in docs}
+    return [p for d in docs for p in chunk_document(d, known)]

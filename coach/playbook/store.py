@@ -1,0 +1,237 @@
+"""The Chroma store: one collection per embedding model, ingested incrementally by content hash.
+
+Embedded (`PersistentClient` under the data directory) by default; `COACH_CHROMA_URL` switches to a
+Chroma server (`chromadb.HttpClient`) for teams that outgrow one machine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from coach.errors import CoachError
+from coach.playbook.knowledge import Link, Passage, chunk_document, load_documents
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from langchain_core.embeddings import Embeddings
+
+    from coach.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    passages_embedded: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged; {self.passages_embedded} passages embedded"
+        )
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise CoachError(
+                f"COACH_CHROMA_URL={settings.chroma_url!r} is not a URL like http://host:8000"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises plain exceptions for an unreachable server
+            raise CoachError(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); "
+                "start it or unset COACH_CHROMA_URL to use the embedded store"
+            ) from None
+    path = settings.index_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def collection_name(model_id: str, knowledge_key: str) -> str:
+    """Vectors of different models never share a collection; neither do knowledge folders."""
+    name = re.sub(r"[^a-zA-Z0-9_-]+", "-", f"playbook-{model_id}-{knowledge_key}").strip("-_")
+    return name[:200]
+
+
+class KnowledgeStore:
+    """Passages and their vectors, kept in step with the files of the knowledge directory."""
+
+    def __init__(
+        self, settings: Settings, model_id: str, embeddings: Embeddings, client: ClientAPI
+    ) -> None:
+        import hashlib
+
+        self.settings = settings
+        self.model_id = model_id
+        self.embeddings = embeddings
+        self.client = client
+        key = hashlib.sha1(str(settings.knowledge_dir.resolve()).encode()).hexdigest()[:10]
+        self.collection: Collection = client.get_or_create_collection(
+            collection_name(model_id, key),
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embedding_model": model_id},
+        )
+
+    # -- ingestion --------------------------------------------------------------------------
+
+    def file_hashes(self) -> dict[str, str]:
+        got = self.collection.get(include=["metadatas"])
+        return {str(m["source"]): str(m["file_hash"]) for m in (got["metadatas"] or []) if m}
+
+    def ingest(self, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        """Embed new and changed files, drop deleted ones, skip unchanged ones."""
+        docs = load_documents(self.settings.knowledge_dir)
+        report = IngestReport()
+        if rebuild:
+            self._delete_all()
+        stored = {} if rebuild else self.file_hashes()
+        present = {d.source for d in docs}
+        for source in sorted(set(stored) - present):
+            self.collection.delete(where={"source": source})
+            report.removed.append(source)
+        todo = []
+        for doc in docs:
+            if stored.get(doc.source) == doc.sha256:
+                report.unchanged.append(doc.source)
+                continue
+            (report.updated if doc.source in stored else report.added).append(doc.source)
+            todo.append(doc)
+        items: Iterable[Any] = todo
+        if progress is not None and todo:
+            items = progress(todo, len(todo), "Embedding playbook pages")
+        for doc in items:
+            passages = chunk_document(doc, present)
+            if doc.source in stored:
+                self.collection.delete(where={"source": doc.source})
+            self._add(passages, doc.sha256)
+            report.passages_embedded += len(passages)
+        return report
+
+    def _delete_all(self) -> None:
+        ids = self.collection.get(include=[])["ids"]
+        if ids:
+            self.collection.delete(ids=ids)
+
+    def _add(self, passages: list[Passage], file_hash: str) -> None:
+        """Each passage is stored whole and, for matching only, as one record per line."""
+        if not passages:
+            return
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for p in passages:
+            base = {"source": p.source, "file_hash": file_hash, "passage_id": p.id}
+            ids.append(p.id)
+            texts.append(p.embedding_text())
+            metas.append(
+                {
+                    **base,
+                    "view": "passage",
+                    "section": p.section,
+                    "kind": p.kind,
+                    "tokens": p.tokens,
+                    "text": p.text,
+                    "links": json.dumps([link.model_dump() for link in p.links]),
+                }
+            )
+            for i, line in enumerate(p.line_views()):
+                ids.append(f"{p.id}:{i}")
+                texts.append(line)
+                metas.append({**base, "view": "line"})
+        vectors = self.embeddings.embed_documents(texts)
+        for start in range(0, len(ids), 500):
+            end = start + 500
+            self.collection.upsert(
+                ids=ids[start:end],
+                embeddings=vectors[start:end],  # type: ignore[arg-type]
+                documents=texts[start:end],
+                metadatas=metas[start:end],  # type: ignore[arg-type]
+            )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def passages(self) -> list[Passage]:
+        got = self.collection.get(where={"view": "passage"}, include=["metadatas"])
+        out = [
+            _passage(pid, meta)
+            for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        ]
+        return sorted(out, key=lambda p: (p.source, p.id))
+
+    def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """Passage ids, best first, scored from the passage's own vector and its best line.
+
+        A question often matches one line of a list better than the whole list; averaging the
+        two keeps a passage that matches as a whole from losing to a single stray line.
+        """
+        count = self.collection.count()
+        if count == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[vector],  # type: ignore[arg-type]
+            n_results=min(max(k * 8, 100), count),
+            include=["distances", "metadatas"],
+        )
+        whole: dict[str, float] = {}
+        best_line: dict[str, float] = {}
+        for meta, dist in zip(
+            (res["metadatas"] or [[]])[0], (res["distances"] or [[]])[0], strict=True
+        ):
+            pid, sim = str(meta["passage_id"]), 1.0 - float(dist)
+            if meta.get("view") == "passage":
+                whole[pid] = sim
+            else:
+                best_line[pid] = max(sim, best_line.get(pid, -1.0))
+        scores = {}
+        for pid in whole.keys() | best_line.keys():
+            own = whole.get(pid, best_line.get(pid, 0.0))
+            scores[pid] = 0.5 * own + 0.5 * max(own, best_line.get(pid, own))
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+
+
+def _passage(pid: str, meta: Any) -> Passage:
+    return Passage(
+        id=pid,
+        source=str(meta["source"]),
+        section=str(meta["section"]),
+        kind=meta["kind"],
+        text=str(meta.get("text") or ""),
+        tokens=int(meta["tokens"]),
+        links=[Link(**x) for x in json.loads(str(meta.get("links") or "[]"))],
+    )
+
+
+def open_store(settings: Settings) -> KnowledgeStore:
+    from coach.playbook.embeddings import build_embeddings
+
+    model_id, embeddings = build_embeddings(settings)
+    return KnowledgeStore(settings, model_id, embeddings, make_client(settings))
