@@ -67,7 +67,7 @@ class Outcome(BaseModel):
 
     @property
     def missing(self) -> set[str]:
-        return set(self.case.must_signals) - self.found
+        return {str(s) for s in self.case.must_signals} - self.found
 
 
 def run(
