@@ -68,14 +68,6 @@ class Settings(BaseSettings):
     auth_file: Path | None = Field(default=None, alias="COACH_AUTH_FILE")
 
     @property
-    def active_engine(self) -> Literal["offline", "openai"]:
-        """The one answer to "which engine": COACH_ENGINE, else a model when any is configured."""
-        if self.engine != "auto":
-            return self.engine
-        configured = self.openai_api_key or self.openai_base_url or self.azure_openai_endpoint
-        return "openai" if configured else "offline"
-
-    @property
     def uses_azure(self) -> bool:
         return bool(self.azure_openai_endpoint) and not (
             self.openai_api_key or self.openai_base_url

@@ -13,7 +13,8 @@ import pytest
 
 from coach import guardrails
 from coach.domain.casefile import CaseFile
-from coach.domain.readiness import is_ready, readiness, warning_codes
+from coach.domain.readiness import warning_codes
+from coach.reading.case import judge
 from coach.drafts.export import to_eml, write_eml
 from coach.drafts.writer import (
     BRIEF_SECTIONS,
@@ -82,7 +83,7 @@ def test_brief_has_the_sections_and_only_case_facts(
         assert fact in draft.markdown
     assert invented_facts(draft.markdown, COMPLETE, settings) == []
     assert draft.findings == [] and draft.warnings == []
-    assert "Ready: escalate now" in draft.markdown and "Not ready" not in draft.markdown
+    assert "**Escalate now" in draft.markdown and "Not yet" not in draft.markdown
 
 
 def test_invented_facts_are_caught(settings: Settings) -> None:
@@ -99,28 +100,33 @@ def test_empty_case_is_not_ready_and_says_what_to_do_first(writer: OfflineWriter
         "no_plan",
     }
     draft = writer.write("brief", empty)
-    assert "Not ready to escalate yet" in draft.markdown
-    assert "Do this first: Try to resolve it yourself first" in draft.markdown
+    assert "Not enough is known yet to say whether to escalate" in draft.markdown
+    assert "1. Try to resolve it yourself first" in draft.markdown
     assert draft.markdown.count("Not captured yet") >= 5
     assert {w.section for w in draft.warnings} <= {"Pre-Escalation Checklist", "Gotchas"}
     assert draft.findings == []  # the brief still asks to discuss how to proceed
 
 
 def test_complete_case_gets_no_warnings() -> None:
-    assert warning_codes(COMPLETE) == [] and is_ready(COMPLETE)
+    assert warning_codes(COMPLETE) == [] and judge(COMPLETE).code == "escalate_now"
+    # The case lists no signals: they are read from its words ("need an engineering lead").
+    assert judge(COMPLETE).headline == "Escalate now; first: agree the approach with your manager."
 
 
 def test_manager_not_briefed_alone_means_escalate_now_with_this_brief() -> None:
     case = COMPLETE.merge({"checklist": {"manager_briefed": False}})
-    state = readiness(case)
+    state = judge(case)
     assert [w.code for w in state.warnings] == ["manager_not_briefed"]
-    assert state.ready and "escalate now, starting with this brief" in state.verdict
+    assert state.code == "escalate_now"
+    assert state.headline == "Escalate now; first: brief your manager."
 
 
 def test_contradictory_checklist_the_explicit_answer_wins() -> None:
     case = COMPLETE.merge({"checklist": {"tried_yourself": False, "right_time": False}})
     assert set(warning_codes(case)) == {"not_tried_yourself", "too_early", "too_late"}
-    assert not is_ready(case)
+    quiet = case.model_copy(update={"signals": ["leadership_decision"]})
+    assert judge(quiet).code == "not_yet"  # not tried, and nothing urgent
+    assert judge(quiet).first_steps[0].startswith("Try to resolve it yourself first")
 
 
 @pytest.mark.parametrize(
@@ -312,7 +318,8 @@ def test_cli_brief_json_and_drafts(tmp_path: Path) -> None:
     result = _coach("brief", str(case_path), "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert "Not ready to escalate yet" in payload["markdown"]
+    assert "Not enough is known yet" in payload["markdown"]
+    assert payload["recommendation"] is None  # the same code `coach chat --json` gives
     assert {w["code"] for w in payload["warnings"]} == {
         "not_tried_yourself",
         "root_cause_unknown",
@@ -359,21 +366,21 @@ def test_every_draft_template_renders(settings: Settings) -> None:
 
 def test_an_urgent_signal_means_escalate_now_with_the_gaps_as_first_steps() -> None:
     from coach.domain.casefile import CaseFile
-    from coach.domain.readiness import readiness
+    from coach.domain.verdict import verdict
 
     case = CaseFile(
         customer="Initech",
         problem="Says they will cancel at renewal over the reporting outage",
         signals=["cancellation_threat"],
     )
-    result = readiness(case)
-    assert result.ready
-    assert result.verdict.startswith("Escalate now")
+    result = verdict(case)
+    assert result.code == "escalate_now"
+    assert result.headline == "Escalate now; first: brief your manager."
     codes = {w.code for w in result.warnings}
     assert {"no_plan", "no_clear_ask"} <= codes  # the gaps are still warned about
     assert any("next step" in s.lower() or "plan" in s.lower() for s in result.first_steps)
-    calm = readiness(case.model_copy(update={"signals": []}))
-    assert not calm.ready and calm.verdict.startswith("Not ready")
+    calm = verdict(case.model_copy(update={"signals": []}))
+    assert calm.code == "do_not_escalate" and calm.headline.startswith("Don't escalate")
 
 
 def test_cli_check_refuses_empty_text(tmp_path: Path) -> None:

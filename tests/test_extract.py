@@ -225,7 +225,7 @@ def test_cancellation_deadline_is_a_threat() -> None:
 def test_the_latest_no_to_tried_makes_it_not_yet() -> None:
     """Rule: not yet when there is an escalation reason but the rep has not tried, and nothing
     is urgent; the rep's explicit answer wins over an earlier list."""
-    from coach.domain.advice import recommend
+    from coach.domain.verdict import verdict as recommend
 
     case = CaseFile(
         customer="Acme",

@@ -191,9 +191,9 @@ def test_reply_draft_acknowledges_promises_nothing_and_blames_no_one(
 
 
 def test_triage_prompts_render(settings: Settings) -> None:
-    from coach.triage.engine import SIGNAL_MEANINGS
+    from coach.domain.signals import meanings
 
-    system = render("triage/system.md.j2", settings, signals=SIGNAL_MEANINGS)
+    system = render("triage/system.md.j2", settings, signals=meanings())
     assert all(name in system for name in SIGNAL_TYPES)
     user = render("triage/user.md.j2", settings, subject="", newest="Hi", history="> old")
     assert "<email>" in user and "<history>" in user

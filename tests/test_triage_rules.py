@@ -9,7 +9,9 @@ import pytest
 from coach.settings import REPO_ROOT
 from coach.triage.evidence import locate, verify
 from coach.triage.models import Signal
-from coach.triage.rules import ESCALATION_RULES, HANDLE_RULES, NOTHING_TO_ESCALATE, decide
+from coach.domain.signals import table
+from coach.domain.verdict import NOTHING_TO_ESCALATE
+from coach.triage.decide import decide
 from coach.triage.signals import resolve
 
 
@@ -19,7 +21,7 @@ def sig(kind: str, evidence: str = "quote") -> Signal:
 
 def test_every_rule_is_quoted_verbatim_from_the_playbook() -> None:
     playbook = (REPO_ROOT / "knowledge" / "escalation.md").read_text(encoding="utf-8")
-    rules = [*ESCALATION_RULES.values(), *HANDLE_RULES.values(), NOTHING_TO_ESCALATE]
+    rules = [*(s.rule for s in table().values()), NOTHING_TO_ESCALATE]
     for rule in rules:
         assert rule.text in playbook, rule.text
 

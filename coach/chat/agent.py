@@ -76,7 +76,7 @@ class CoachState(AgentState):
 def state_block(state: dict[str, Any]) -> str:
     """The conversation's state as the model sees it, between markers."""
     case = CaseFile.model_validate(state.get("case") or {})
-    from coach.domain.advice import unknown_items
+    from coach.chat.questions import unknown_items
 
     data = {
         "case": case.model_dump(),
@@ -88,18 +88,6 @@ def state_block(state: dict[str, Any]) -> str:
         "drafted": list(state.get("drafted") or []),
     }
     return f"{STATE_OPEN}\n{json.dumps(data, ensure_ascii=False)}\n{STATE_CLOSE}"
-
-
-def parse_state_block(text: str) -> dict[str, Any]:
-    start = text.find(STATE_OPEN)
-    end = text.find(STATE_CLOSE)
-    if start < 0 or end < 0:
-        return {}
-    try:
-        data = json.loads(text[start + len(STATE_OPEN) : end])
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 # --- middleware --------------------------------------------------------------------------------
@@ -150,6 +138,16 @@ def _trim(messages: list[BaseMessage], settings: Settings) -> list[BaseMessage]:
             break
     kept.reverse()
     return trim_messages_to_budget(kept, settings.context_window, settings.max_output_tokens)
+
+
+def _offline(request: ModelRequest[CoachContext], ctx: CoachContext) -> ModelRequest[CoachContext]:
+    """The request, answered by the offline coach reading this conversation's state."""
+    from coach.chat.offline import OfflineChatModel
+
+    model = request.model if isinstance(request.model, OfflineChatModel) else ctx.offline_model
+    if not isinstance(model, OfflineChatModel):
+        return request
+    return request.override(model=model.with_state(dict(request.state)))
 
 
 def _is_local(model: BaseChatModel, ctx: CoachContext) -> bool:
@@ -248,9 +246,9 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
         full = _trim([SystemMessage(system), *request.messages], settings)
         request = request.override(system_message=full[0], messages=full[1:])  # type: ignore[arg-type]
         if ctx.fell_back and ctx.offline_model is not None:
-            return handler(request.override(model=ctx.offline_model))
+            return handler(_offline(request, ctx))
         if _is_local(request.model, ctx):
-            return handler(request)
+            return handler(_offline(request, ctx))
         call = _private(handler, settings)
         try:
             response = call(request)
@@ -259,7 +257,7 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
                 raise
             ctx.fell_back = True
             ctx.notices.append(fallback_notice(exc))
-            return handler(request.override(model=ctx.offline_model))
+            return handler(_offline(request, ctx))
         known = {t.name for t in request.tools if hasattr(t, "name")} or set(TOOL_FUNCTIONS)
         message = response.result[-1] if response.result else None
         problem = _malformed(message, known) if isinstance(message, AIMessage) else None
@@ -310,7 +308,7 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
                 content="I can't give that answer. Tell me more about the customer's situation."
             )
         ctx.fell_back = True
-        return handler(request.override(model=ctx.offline_model))
+        return handler(_offline(request, ctx))
 
 
 # --- the agent -----------------------------------------------------------------------------------

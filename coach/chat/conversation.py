@@ -214,10 +214,10 @@ def run_turn(
     from coach.chat.agent import build_agent
     from coach.chat.offline import build_offline_model
     from coach.chat.tools import CoachContext
-    from coach.domain.advice import recommend
     from coach.domain.casefile import CaseFile
     from coach.domain.readiness import warning_codes
     from coach.llm.models import MODEL_FAILURES, fallback_notice
+    from coach.reading.case import judge
 
     text = check_input(user_text)
     model = chat_model(settings)
@@ -265,7 +265,7 @@ def run_turn(
         reply=reply,
         case=case.model_dump(),
         checklist_open=case.open_checklist_items(),
-        recommendation=recommend(case).code,
+        recommendation=judge(case).code,
         asked=list(state.get("turn_asked") or []),
         citations=[Citation(**c) for c in state.get("turn_citations") or []],
         warnings=warning_codes(case),

@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
+
+import yaml
 
 from coach.chat.extract_semantic import Reading
 from coach.chat.phrases import (
@@ -627,7 +631,7 @@ def company_name(sents: list[str]) -> str:
 
 def answered_items(update: dict[str, Any]) -> list[str]:
     """The contract's item names an update answers (equivalent pairs answer each other)."""
-    from coach.domain.advice import FACT_ITEMS
+    from coach.chat.questions import FACT_ITEMS
 
     items = [k for k in update if k in FACT_ITEMS]
     items += list((update.get("checklist") or {}).keys())
@@ -636,85 +640,20 @@ def answered_items(update: dict[str, Any]) -> list[str]:
 
 # --- signals in the rep's narration -------------------------------------------------------------
 
-REP_SIGNALS: dict[str, re.Pattern[str]] = {
-    "manager_request": re.compile(
-        r"\b(?:asked|asking|wants?|demand\w*|insist\w*|requested)\s+(?:to\s+(?:speak|talk|meet)\s+"
-        r"(?:to|with)\s+|for\s+)(?:my|our|a|the|your)\s+(?:manager|boss|vp|director|supervisor|"
-        r"someone\s+(?:more\s+)?senior|exec\w*|leadership|ceo)",
-        IGNORE_CASE,
-    ),
-    "cancellation_threat": re.compile(
-        r"\b(?:they|they'll|they\s+will|they're|customer)\s+(?:\w+\s+){0,2}(?:sign|go|move|switch)\s+"
-        r"(?:with|to)\s+(?:a\s+)?(?:competitor|[A-Z]\w+)|"
-        r"\b(?:threaten\w*|going|plan\w*|about|considering|thinking\s+about|ready)\s+(?:to\s+)?"
-        r"(?:cancel|churn|leave|walk|terminate|not\s+renew|switch|move\s+to)|\bwon't\s+renew\b|"
-        r"\b(?:evaluating|talking\s+to|looking\s+at)\s+(?:a\s+)?competitors?\b|"
-        r"\b(?:they|they're|they\s+are|customer|client)\s+(?:\w+\s+){0,2}(?:moving|switching|going|"
-        r"migrating)\s+to\s+(?:a\s+|another\s+)?(?:competitor|rival|other\s+vendor)|"
-        r"\b(?:they'll|they\s+will|they'd|they\s+would|will|would)\s+(?:\w+\s+)?(?:cancel|churn|"
-        r"leave\s+us|walk(?:\s+away)?|terminate|pull\s+the\s+plug)\b|"
-        r"\b(?:before|or\s+(?:else\s+)?|otherwise)\s*they(?:'ll|\s+will)?\s+(?:cancel|churn|leave|walk|"
-        r"terminate)\b",
-        IGNORE_CASE,
-    ),
-    "leadership_decision": re.compile(
-        r"\b(?:isn't|is\s+not|not)\s+my\s+(?:call|decision)\b|\b(?:need|needs|hoping|hope|want)\s+"
-        r"(?:\w+\s+){0,3}(?:leadership|exec\w*|management)\s+(?:to|can|could|will)\b|"
-        r"\bneeds\s+(?:our|my|a)\s+(?:vp|director|head|chief|cro|cfo|ceo)\b|"
-        r"\b(?:beyond|above|outside)\s+my\s+(?:authority|approval|level|pay\s+grade)\b|"
-        r"\bcan't\s+approve\b|\bneeds?\s+(?:a\s+)?(?:leadership|exec\w*|vp)\s+(?:decision|approval|"
-        r"sign[-\s]?off)",
-        IGNORE_CASE,
-    ),
-    "deal_at_risk": re.compile(
-        # "The expansion with Northgate Realty is slipping", "their renewal is on hold"
-        r"\b(?:deal|renewal|expansion|contract|poc|pilot|upsell|opportunity)\b(?:\s+[\w&.'’-]+){0,4}?"
-        r"\s+(?:is\s+|has\s+|'s\s+|’s\s+)?(?:now\s+|been\s+|basically\s+|completely\s+)*"
-        r"(?:at\s+risk|in\s+jeopardy|slipping|slipped|stalled|stalling|stuck|on\s+hold|on\s+ice|"
-        r"going\s+sideways|failing|falling\s+apart|might\s+not\s+close|may\s+not\s+close|"
-        r"won'?t\s+close|not\s+going\s+to\s+close)\b|"
-        r"\b(?:put|putting|paused|pausing|froze|frozen)\s+(?:the|their|our|this)\s+(?:\w+\s+)?"
-        r"(?:deal|renewal|expansion|contract|pilot|rollout)\s+on\s+(?:hold|ice)\b|"
-        r"\b(?:we|we'd|we'll|i|i'd|i'll)\s+(?:\w+\s+)?lose\s+"
-        r"(?:the|a|this|our|their)\s+(?:[\w$-]+\s+){0,3}(?:deal|renewal|account|customer|contract)\b|"
-        r"\bchampion\s+(?:\w+\s+){0,3}(?:left|quit|resigned|is\s+leaving|has\s+gone|moved\s+on)\b",
-        IGNORE_CASE,
-    ),
-    "technical_beyond_control": re.compile(
-        # The rep's own words for a fault only the company can fix: "nothing i can fix from here"
-        r"\bnothing\s+(?:i|we)\s+can\s+(?:\w+\s+)?(?:do|fix|change)\s+(?:about\s+it\s+)?"
-        r"(?:from\s+(?:here|my|our)|on\s+(?:my|our)\s+(?:side|end))|"
-        r"\b(?:can'?t|cannot|can\s+not)\s+(?:\w+\s+)?(?:fix|solve|resolve)\s+(?:it|this|that)\s+"
-        r"(?:from|on)\s+(?:here|my|our)\b|"
-        r"\b(?:out\s+of|beyond|outside)\s+(?:my|our)\s+(?:hands|control)\b|"
-        r"\bneeds?\s+(?:an?\s+|our\s+)?(?:engineering|engineers?|dev(?:elopment)?\s+team|r&d)\b|"
-        r"\b(?:platform|product|core|backend|server[-\s]side|upstream|vendor|third[-\s]party)\s+"
-        r"(?:[\w-]+\s+)?bug\b|\bbug\s+in\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:platform|product|"
-        r"driver|backend|api|core|engine)\b|"
-        r"\b(?:it's|it\s+is|this\s+is|there's|there\s+is)\s+an?\s+(?:\w+\s+)?outage\b|"
-        r"\boutage\s+on\s+our\s+(?:end|side)\b",
-        IGNORE_CASE,
-    ),
-    "relationship_breakdown": re.compile(
-        r"\brelationship\b.{0,40}\b(?:broken|damaged|soured|falling\s+apart|shot|toast|in\s+tatters"
-        r"|beyond\s+repair)\b|\bfed\s+up\s+with\s+(?:us|our|the\s+(?:service|product|platform))\b|"
-        r"\b(?:they're|they\s+are|customer\s+is|client\s+is)\s+(?:\w+\s+)?fed\s+up\b|"
-        r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not|no\s+longer|stopped\s+trusting)\s+trust\b|"
-        r"\bstopped\s+trusting\b|\b(?:lost\s+(?:all\s+)?(?:trust|confidence)|(?:trust|relationship)\s+is\s+(?:broken|gone|"
-        r"damaged)|relationship\s+(?:has\s+)?(?:broken\s+down|soured))\b",
-        IGNORE_CASE,
-    ),
-    "venting": re.compile(
-        r"\b(?:just|mostly|only)\s+(?:venting|blowing\s+off\s+steam|letting\s+off\s+steam|"
-        r"frustrated|annoyed|grumpy)\b|\bnot\s+(?:actually\s+)?(?:threatening|escalating)\b",
-        IGNORE_CASE,
-    ),
-    "routine_issue": re.compile(
-        r"\b(?:routine|small|minor|simple|quick)\s+(?:bug|issue|fix|question|problem|thing)\b|"
-        r"\bi\s+can\s+(?:fix|handle|solve|sort)\s+(?:it|this|that)\b|\bhow[-\s]to\s+question\b",
-        IGNORE_CASE,
-    ),
-}
+
+@lru_cache(maxsize=1)
+def rep_signal_rules() -> dict[str, re.Pattern[str]]:
+    """Phrase rules for signals in a rep's narration (`rep_signals.yaml`)."""
+    from coach.domain.signals import SIGNAL_TYPES
+
+    path = Path(__file__).with_name("rep_signals.yaml")
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
+    unknown = set(rules) - set(SIGNAL_TYPES)
+    if unknown:
+        raise ValueError(f"{path}: unknown signals {sorted(unknown)}")
+    return {name: re.compile(pattern, IGNORE_CASE) for name, pattern in rules.items()}
+
+
 SEMANTIC_MIN = 0.72  # narration is not an email: only close matches count
 
 
@@ -737,7 +676,7 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
         s for s in sents if (not _is_first_person(s) or "they" in s.lower()) and s not in rep_side
     ]
     for s in sents:
-        for name, rx in REP_SIGNALS.items():
+        for name, rx in rep_signal_rules().items():
             m = rx.search(s)
             if m and not (name == "manager_request" and _by_the_rep(s, m.start())):
                 found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]

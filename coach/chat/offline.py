@@ -1,7 +1,7 @@
 """The offline engine as a chat model: rules decide the next tool call, templates write the answer.
 
-It runs the same agent graph and tools as a real model. It reads the conversation's state from the
-system prompt's `<coach_state>` block and this turn's tool results from the messages, so it is
+It runs the same agent graph and tools as a real model. The agent's middleware hands it the
+conversation's state (`with_state`); this turn's tool results come from the messages. So it is
 deterministic: the same conversation always gets the same answers.
 """
 
@@ -21,12 +21,12 @@ from langchain_core.messages import (
     AIMessageChunk,
     BaseMessage,
     HumanMessage,
-    SystemMessage,
     ToolCall,
     ToolMessage,
 )
 from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 from coach.chat.extract import Understanding, understand
 from coach.domain.casefile import CaseFile
@@ -111,10 +111,15 @@ class OfflineChatModel(BaseChatModel):
     """The rule-driven coach; its reply templates live in `settings.prompts_dir`."""
 
     settings: Settings
+    state: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
         return "coach-offline"
+
+    def with_state(self, state: dict[str, Any]) -> OfflineChatModel:
+        """This model, reading the conversation's state (case file, questions asked, drafts)."""
+        return self.model_copy(update={"state": dict(state)})
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineChatModel:
         return self
@@ -122,10 +127,7 @@ class OfflineChatModel(BaseChatModel):
     # -- deciding ---------------------------------------------------------------------------
 
     def decide(self, messages: list[BaseMessage]) -> AIMessage:
-        from coach.chat.agent import parse_state_block
-
-        system = next((m for m in messages if isinstance(m, SystemMessage)), None)
-        state = parse_state_block(system.text) if system else {}
+        state = self.state
         case = CaseFile.model_validate(state.get("case") or {})
         last_human = max(
             (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1

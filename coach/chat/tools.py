@@ -21,9 +21,11 @@ from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, tool
 from langgraph.types import Command
 
-from coach.domain.advice import derived_right_time, next_questions, recommend
+from coach.chat.questions import derived_right_time, next_questions
 from coach.domain.casefile import CaseFile
+from coach.domain.signals import SIGNAL_TYPES
 from coach.errors import CoachError
+from coach.reading.case import judge
 from coach.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,11 +34,6 @@ if TYPE_CHECKING:
     from coach.playbook.retrieval import HybridRetriever
     from coach.triage.engine import TriageEngine
 
-SIGNAL_NAMES = (
-    "cancellation_threat", "manager_request", "leadership_decision", "deal_at_risk",
-    "relationship_breakdown", "technical_beyond_control", "scope_timeline_dispute",
-    "legal_or_public_threat", "venting", "routine_issue",
-)  # fmt: skip
 MAX_PASTE_CHARS = 50_000
 # Typed with Any: the default parameters make pydantic warn when it dumps the tool's arguments.
 Runtime = ToolRuntime[Any, Any]
@@ -62,9 +59,10 @@ class CoachContext:
 
     def triage_engine(self) -> TriageEngine:
         if self._triage is None:
+            from coach.llm.models import active_engine
             from coach.triage.engine import OfflineTriageEngine, get_engine
 
-            if self.fell_back or self.settings.active_engine == "offline":
+            if self.fell_back or active_engine(self.settings) == "offline":
                 self._triage = OfflineTriageEngine(self.settings, self.get_retriever())
             else:
                 self._triage = get_engine(self.settings)
@@ -166,9 +164,9 @@ def update_case_file(
                   "clear_ask", "right_time", "manager_briefed")
         if k in values
     }  # fmt: skip
-    bad = [s for s in values.get("signals", []) if s not in SIGNAL_NAMES]
+    bad = [s for s in values.get("signals", []) if s not in SIGNAL_TYPES]
     if bad:
-        values["signals"] = [s for s in values["signals"] if s in SIGNAL_NAMES]
+        values["signals"] = [s for s in values["signals"] if s in SIGNAL_TYPES]
     if checklist:
         values["checklist"] = checklist
     old = case_of(runtime.state)
@@ -185,22 +183,20 @@ def update_case_file(
 
 
 def check_readiness(runtime: Runtime) -> Command[Any]:
-    from coach.domain.readiness import assess, is_ready
-
     ctx = _ctx(runtime)
     state = runtime.state
     case = case_of(state)
-    rec = recommend(case)
+    rec = judge(case)
     asked = list(state.get("asked") or [])
     this_turn = list(state.get("turn_asked") or [])
     if this_turn:  # asked twice in one turn: the same questions, never new ones
-        from coach.domain.advice import questions as all_questions
+        from coach.chat.questions import questions as all_questions
 
         known = all_questions(ctx.settings.prompts_dir)
         qs = [known[i] for i in this_turn if i in known]
     else:
         qs = next_questions(case, asked, rec.code, ctx.settings.prompts_dir)
-    warnings = assess(case)
+    warnings = rec.warnings
     shown = set(state.get("shown_warnings") or [])
     previous = state.get("recommendation")
     changed = rec.code is not None and rec.code != previous
@@ -216,7 +212,7 @@ def check_readiness(runtime: Runtime) -> Command[Any]:
         "new_warnings": [w.code for w in warnings if w.code not in shown],
         "questions": [q.model_dump() for q in qs],
         "checklist_open": case.open_checklist_items(),
-        "ready_for_brief": rec.code == "escalate_now" and not qs and is_ready(case),
+        "ready_for_brief": rec.code == "escalate_now" and not qs,
         "citations": citations,
     }
     items = [q.item for q in qs]

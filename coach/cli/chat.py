@@ -125,7 +125,9 @@ def _turn(
         if not interactive:
             _notice(console, as_json, "empty line skipped", conversation_id)
         return
-    stream = interactive and settings.active_engine == "openai"
+    from coach.llm.models import active_engine
+
+    stream = interactive and active_engine(settings) == "openai"
     try:
         if stream:
             result = _streamed(conversation_id, line, settings, console)

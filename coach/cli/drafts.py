@@ -46,22 +46,23 @@ def _notice(draft: Draft) -> None:
 def brief(
     case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
     as_json: Annotated[
-        bool, typer.Option("--json", help='Print {"markdown": ..., "warnings": [...]}.')
+        bool,
+        typer.Option(
+            "--json",
+            help='Print {"markdown", "recommendation", "headline", "first_steps", "reasons", '
+            '"warnings"}.',
+        ),
     ] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
     engine: EngineOption = None,
 ) -> None:
-    """The brief to your manager (Step 3), with readiness warnings from the checklist."""
+    """The brief to your manager (Step 3), with the verdict and the checklist warnings."""
     from coach.domain.casefile import CaseFile
+    from coach.drafts.writer import brief_payload
 
-    case = CaseFile.load(case_path)
-    draft = _writer(engine).write("brief", case)
+    draft, payload = brief_payload(CaseFile.load(case_path), _writer(engine))
     _notice(draft)
     if as_json:
-        payload = {
-            "markdown": draft.markdown,
-            "warnings": [w.model_dump() for w in draft.warnings],
-        }
         _emit(json.dumps(payload, ensure_ascii=False, indent=2), out)
     else:
         _emit(draft.markdown, out)
@@ -83,8 +84,9 @@ def draft(
     if eml is not None and kind != "customer":
         raise CoachError("--eml is for the customer message; use --out for the other drafts")
     from coach.domain.casefile import CaseFile
+    from coach.reading.case import with_signals
 
-    case = CaseFile.load(case_path)
+    case = with_signals(CaseFile.load(case_path))
     result = _writer(engine).write(kind, case)  # type: ignore[arg-type]
     _notice(result)
     if eml is not None:

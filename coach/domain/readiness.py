@@ -7,12 +7,12 @@ of `None` only raises a warning when the case's own facts do not answer the ques
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel
 
 from coach.domain.casefile import CaseFile
+from coach.domain.signals import immediate
 
 WarningCode = Literal[
     "not_tried_yourself",
@@ -24,19 +24,6 @@ WarningCode = Literal[
     "too_early",
     "too_late",
 ]
-URGENT_SIGNALS = frozenset(
-    {"cancellation_threat", "legal_or_public_threat", "technical_beyond_control"}
-)
-# Warnings that mean "not yet". Briefing the manager is the first step of escalating, and a late
-# escalation should happen now, so those two change what to do first, not whether to go.
-BLOCKING: tuple[str, ...] = (
-    "not_tried_yourself",
-    "too_early",
-    "root_cause_unknown",
-    "not_communicated",
-    "no_clear_ask",
-    "no_plan",
-)
 
 
 class ReadinessWarning(BaseModel):
@@ -45,14 +32,7 @@ class ReadinessWarning(BaseModel):
     section: str
 
 
-class Readiness(BaseModel):
-    ready: bool
-    verdict: str
-    first_steps: list[str]
-    warnings: list[ReadinessWarning]
-
-
-_RULES: dict[str, tuple[str, str]] = {
+RULES: dict[str, tuple[str, str]] = {
     # code: (section, message)
     "not_tried_yourself": (
         "Pre-Escalation Checklist",
@@ -91,20 +71,9 @@ _RULES: dict[str, tuple[str, str]] = {
     ),
     "too_late": (
         "Gotchas",
-        "Escalating too late: don't wait until the customer has checked out. Escalate now, and "
-        "expect to repair the relationship.",
+        "Escalating too late: don't wait until the customer has checked out. When you escalate, "
+        "expect to repair the relationship as well as the issue.",
     ),
-}
-
-_FIRST_STEPS: dict[str, str] = {
-    "not_tried_yourself": "Try to resolve it yourself first, and write down what you tried.",
-    "too_early": "Try to resolve it yourself first, and write down what you tried.",
-    "root_cause_unknown": "Find the root cause: what is the actual problem behind the symptoms?",
-    "not_communicated": "Tell the customer, transparently, where things stand.",
-    "no_clear_ask": "Decide what you need from leadership (a decision, approval, or their time).",
-    "no_plan": "Write down a proposed path forward: the next steps you would take.",
-    "manager_not_briefed": "Brief your manager with this brief before you contact the customer.",
-    "too_late": "Escalate today: the customer may already be checking out.",
 }
 
 CHECKED_OUT = re.compile(
@@ -154,7 +123,7 @@ def checked_out(case: CaseFile) -> bool:
 def warning_codes(case: CaseFile) -> list[str]:
     """The codes that apply, in the order a rep should deal with them."""
     cl = case.checklist
-    urgent = bool(URGENT_SIGNALS.intersection(case.signals))
+    urgent = bool(immediate().intersection(case.signals))
     fired = {
         "not_tried_yourself": has_not_tried(case),
         "too_early": (cl.right_time is False and has_not_tried(case))
@@ -179,57 +148,6 @@ def warning_codes(case: CaseFile) -> list[str]:
 
 def assess(case: CaseFile) -> list[ReadinessWarning]:
     return [
-        ReadinessWarning(code=code, section=_RULES[code][0], message=_RULES[code][1])  # type: ignore[arg-type]
+        ReadinessWarning(code=code, section=RULES[code][0], message=RULES[code][1])  # type: ignore[arg-type]
         for code in warning_codes(case)
     ]
-
-
-# "Customer Threatening to Cancel: Escalate immediately". Gaps in the case are filled on the way,
-# not before: they become the first steps instead of a reason to wait.
-IMMEDIATE_SIGNALS = URGENT_SIGNALS | {"manager_request"}
-
-
-def is_urgent(case: CaseFile) -> bool:
-    return bool(IMMEDIATE_SIGNALS.intersection(case.signals))
-
-
-def is_ready(case: CaseFile) -> bool:
-    """Ready means nothing blocks the escalation; an unbriefed manager, lateness or an urgent
-    signal (escalate immediately) does not wait for the rest of the checklist."""
-    return is_urgent(case) or not any(code in BLOCKING for code in warning_codes(case))
-
-
-def readiness(case: CaseFile) -> Readiness:
-    """The verdict, what to do first, and every warning."""
-    warnings = assess(case)
-    codes = [w.code for w in warnings]
-    if not is_ready(case):
-        steps = _unique(_FIRST_STEPS[c] for c in codes if c in BLOCKING)
-        verdict = "Not ready to escalate yet. Do this first: " + steps[0]
-        return Readiness(ready=False, verdict=verdict, first_steps=steps, warnings=warnings)
-    verdict = "Ready: escalate now, starting with this brief to your manager."
-    steps = [
-        "Send this brief to your manager and agree the approach before you contact the customer."
-    ]
-    gaps = _unique(_FIRST_STEPS[c] for c in codes if c in BLOCKING)
-    if gaps:  # only an urgent case is ready with blocking gaps
-        verdict = (
-            "Escalate now: the playbook says to escalate this immediately. "
-            "Fill the gaps below as you brief your manager."
-        )
-        steps = [*steps, *gaps]
-    if "too_late" in codes:
-        verdict = "Ready: escalate now, starting with this brief. Don't wait: it is already late."
-        steps.append(_FIRST_STEPS["too_late"])
-    return Readiness(ready=True, verdict=verdict, first_steps=steps, warnings=warnings)
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-def coaching_text() -> str:
-    """All fixed wording this module can put into a draft (allowed when checking for invention)."""
-    fixed = [m for _, m in _RULES.values()] + list(_FIRST_STEPS.values())
-    probe = CaseFile(proposed_next_steps=["x"], ask="x", problem="x", tried=["x"])
-    return "\n".join([*fixed, readiness(probe).verdict, *readiness(probe).first_steps])

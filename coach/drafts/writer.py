@@ -21,10 +21,13 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from coach import guardrails
+from coach.domain import signals as signal_table
 from coach.domain.casefile import CHECKLIST_QUESTIONS, CaseFile
-from coach.domain.readiness import ReadinessWarning, coaching_text, readiness
+from coach.domain.readiness import ReadinessWarning
+from coach.domain.verdict import coaching_text
 from coach.guardrails import rules
 from coach.guardrails.rules import Finding
+from coach.reading.case import judge
 from coach.settings import Settings, get_settings
 
 DraftKind = Literal["brief", "customer", "call-prep", "follow-up"]
@@ -49,18 +52,6 @@ BRIEF_SECTIONS = (
     "Business impact",
 )
 LEADER_PLACEHOLDER = "[leader name, title]"
-SIGNAL_WORDS = {
-    "cancellation_threat": "Threatening to cancel or walk away",
-    "manager_request": "Asking to speak to a manager",
-    "leadership_decision": "Needs a leadership decision",
-    "deal_at_risk": "Deal at risk",
-    "relationship_breakdown": "Relationship breakdown",
-    "technical_beyond_control": "Technical issue beyond the rep's control",
-    "scope_timeline_dispute": "Scope or timeline dispute",
-    "legal_or_public_threat": "Legal or public threat",
-    "venting": "Venting",
-    "routine_issue": "Routine issue",
-}
 ANSWERS = {True: "Yes", False: "No", None: "Not known yet"}
 _PURPOSE = {
     "brief": "the brief to the rep's manager (Step 3: Escalate Internally First).",
@@ -232,7 +223,7 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
 
     problem = clean(case.problem, reported=True)
     steps = clean_list(case.proposed_next_steps, reported=True)
-    state = readiness(case)
+    state = judge(case)
     owners = [o for o in dict.fromkeys(_owner(s, case) for s in steps) if o != "owner to be named"]
     facts: dict[str, Any] = {
         "customer": clean(case.customer),
@@ -253,12 +244,12 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         "authorised": auth,
         "notes": clean(case.notes, reported=True),
         "days_open": case.days_open,
-        "signals": [SIGNAL_WORDS.get(s, s.replace("_", " ")) for s in case.signals],
+        "signals": [signal_table.signal(s).brief for s in signal_table.in_order(case.signals)],
         "checklist": [
             {"question": q, "answer": ANSWERS[getattr(case.checklist, item)]}
             for item, q in CHECKLIST_QUESTIONS.items()
         ],
-        "readiness": state,
+        "verdict": state,
         "warnings": state.warnings,
     }
     facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
@@ -330,7 +321,7 @@ def finish(
         body=body,
         engine=engine,
         notice=notice,
-        warnings=readiness(case).warnings if kind == "brief" else [],
+        warnings=judge(case).warnings if kind == "brief" else [],
     )
     draft.findings = guardrails.check(
         draft.checked_text, GUARDRAIL_KIND[kind], case.authorised_commitments
@@ -394,7 +385,8 @@ def fixed_text(settings: Settings) -> str:
 
 @lru_cache(maxsize=4)
 def _fixed_text(prompts_dir: Path, knowledge_dir: Path) -> str:
-    parts = [coaching_text(), *SIGNAL_WORDS.values(), *ANSWERS.values(), LEADER_PLACEHOLDER]
+    briefs = [s.brief for s in signal_table.table().values()]
+    parts = [coaching_text(), *briefs, *ANSWERS.values(), LEADER_PLACEHOLDER]
     parts += [p.read_text(encoding="utf-8") for p in sorted((prompts_dir / "drafts").glob("*.j2"))]
     if knowledge_dir.is_dir():
         parts += [p.read_text(encoding="utf-8") for p in sorted(knowledge_dir.glob("*.md"))]
@@ -440,9 +432,7 @@ class LLMWriter:
         # Personal data in the facts and the reference goes to the model as placeholders.
         redactor = Redactor(enabled=self.settings.redact_pii)
         facts = draft_facts(case)
-        payload = {
-            k: v for k, v in facts.items() if k not in {"readiness", "warnings", "checklist"}
-        }
+        payload = {k: v for k, v in facts.items() if k not in {"verdict", "warnings", "checklist"}}
         payload["warnings"] = [w.model_dump() for w in facts["warnings"]]
         messages: list[BaseMessage] = redactor.redact_messages(
             [
@@ -512,11 +502,32 @@ class LLMWriter:
 def get_writer(settings: Settings | None = None, engine: str | None = None) -> DraftWriter:
     """The writer for the engine asked for, else the settings' active engine."""
     settings = settings or get_settings()
-    from coach.llm.models import wants_model
+    from coach.llm.models import active_engine
 
-    chosen = engine or ("openai" if wants_model(settings) else "offline")
+    chosen = active_engine(settings, engine)
     return LLMWriter(settings) if chosen == "openai" else OfflineWriter(settings)
 
 
 def write_all(case: CaseFile, writer: DraftWriter) -> dict[str, Draft]:
     return {kind: writer.write(kind, case) for kind in DRAFT_KINDS}
+
+
+def brief_payload(case: CaseFile, writer: DraftWriter) -> tuple[Draft, dict[str, Any]]:
+    """The brief and its JSON (`coach brief --json` and the API's `/brief`): the markdown, the
+    verdict (the same codes as `coach chat --json`) and the checklist warnings. A case that lists
+    no signals has them read from its own words first, as the chat coach would."""
+    from coach.reading.case import with_signals
+
+    case = with_signals(case)
+    draft = writer.write("brief", case)
+    judged = judge(case)
+    payload = {
+        "markdown": draft.markdown,
+        "recommendation": judged.code,
+        "headline": judged.headline,
+        "first_steps": judged.first_steps,
+        "reasons": [r.model_dump() for r in judged.reasons],
+        "signals": case.signals,
+        "warnings": [w.model_dump() for w in draft.warnings],
+    }
+    return draft, payload

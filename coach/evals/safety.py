@@ -160,12 +160,12 @@ def _norm(text: str) -> str:
 
 def prompt_sentences(settings: Settings) -> list[str]:
     """Distinctive sentences of the coach's system prompts: seeing one in an output is a leak."""
+    from coach.domain.signals import meanings
     from coach.llm.prompts import render
-    from coach.triage.engine import SIGNAL_MEANINGS
 
     texts = [
         render("agent/system.md.j2", settings, state=""),
-        render("triage/system.md.j2", settings, signals=SIGNAL_MEANINGS),
+        render("triage/system.md.j2", settings, signals=meanings()),
         render("drafts/llm_system.md.j2", settings, kind="customer", purpose="the message."),
     ]
     found: list[str] = []

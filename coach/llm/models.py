@@ -13,7 +13,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -222,9 +222,19 @@ def _tiktoken_name(model: str) -> str | None:
     return None
 
 
-def wants_model(settings: Settings) -> bool:
-    """True when the settings point at a model (OpenAI, a compatible server, or Azure OpenAI)."""
-    return settings.active_engine == "openai"
+Engine = Literal["offline", "openai"]
+
+
+def active_engine(settings: Settings, requested: str | None = None) -> Engine:
+    """The one answer to "which engine answers": the engine asked for (a CLI flag), else
+    COACH_ENGINE, else a model whenever one is configured (OpenAI, a compatible server, Azure)."""
+    choice = requested or settings.engine
+    if choice in ("offline", "openai"):
+        return choice  # type: ignore[return-value]
+    configured = (
+        settings.openai_api_key or settings.openai_base_url or settings.azure_openai_endpoint
+    )
+    return "openai" if configured else "offline"
 
 
 def _is_openai_host(base_url: str | None) -> bool:
@@ -247,7 +257,7 @@ def build_chat_model(
     if _overrides:
         return _overrides[-1]
     settings = settings or get_settings()
-    if not wants_model(settings):
+    if active_engine(settings) == "offline":
         if offline is None:
             raise NoModelConfiguredError(
                 "No model is configured: set OPENAI_API_KEY or OPENAI_BASE_URL "
@@ -304,7 +314,7 @@ def describe_model(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if _overrides:
         return f"test model ({type(_overrides[-1]).__name__})"
-    if not wants_model(settings):
+    if active_engine(settings) == "offline":
         return (
             "offline engine (playbook rules + local search); "
             "set OPENAI_API_KEY or OPENAI_BASE_URL to use a model"

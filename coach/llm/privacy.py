@@ -193,13 +193,13 @@ def _grams(words: list[str], n: int = LEAK_WORDS) -> set[tuple[str, ...]]:
 
 def system_prompts(settings: Settings) -> list[str]:
     """The coach's system prompts as the models receive them (chat, drafts, triage)."""
+    from coach.domain.signals import meanings
     from coach.llm.prompts import render
-    from coach.triage.engine import SIGNAL_MEANINGS
 
     texts = [render("agent/system.md.j2", settings, state="")]
     for kind in ("brief", "customer", "call-prep", "follow-up"):
         texts.append(render("drafts/llm_system.md.j2", settings, kind=kind, purpose="."))
-    texts.append(render("triage/system.md.j2", settings, signals=SIGNAL_MEANINGS))
+    texts.append(render("triage/system.md.j2", settings, signals=meanings()))
     return texts
 
 

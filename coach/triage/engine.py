@@ -11,12 +11,13 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from coach.domain import signals as table
 from coach.errors import CoachError
 from coach.settings import Settings, get_settings
+from coach.triage.decide import decide
 from coach.triage.evidence import overlaps, verify
 from coach.triage.models import Signal, TriageProposal, TriageResult
 from coach.triage.parse import Format, ParsedEmail, parse
-from coach.triage.rules import decide
 from coach.triage.signals import (
     LANGUAGES,
     Sentence,
@@ -119,8 +120,8 @@ class TriageEngine(ABC):
         checked = verify(proposal.signals, parsed.newest_blocks, parsed.text, item.injected)
         signals = resolve(_one_per_type(checked.current))
         history = _one_per_type(checked.history) + self._history_signals(parsed)
+        types: set[str] = {s.type for s in signals}
         assessment = decide(signals, parsed.newest)
-        types = {s.type for s in signals}
         notes = list(parsed.notes) + proposal.notes
         if item.injected:
             notes.append(
@@ -154,6 +155,7 @@ class TriageEngine(ABC):
         return TriageResult(
             decision=assessment.decision,
             urgency=assessment.urgency,
+            recommendation=assessment.recommendation,
             signals=signals,
             scenario=assessment.scenario,
             customer_wants=self._wants(item, proposal, signals, notes)
@@ -225,25 +227,9 @@ def _one_per_type(signals: list[Signal]) -> list[Signal]:
     return list(best.values())
 
 
-_WANTS = {
-    "cancellation_threat": "A reason to stay: the underlying problem fixed and ownership from "
-    "leadership.",
-    "manager_request": "To speak with someone more senior.",
-    "leadership_decision": "A commercial or contractual decision above the rep's authority.",
-    "technical_beyond_control": "The technical problem fixed, and to be kept informed.",
-    "scope_timeline_dispute": "What they believe was agreed (scope or dates) to be honoured.",
-    "relationship_breakdown": "Their trust restored: acknowledgement and a commitment to do better.",
-    "legal_or_public_threat": "Their issue taken seriously before they take it further.",
-    "deal_at_risk": "Confidence that the investment is worth continuing.",
-    "venting": "To be heard and have the frustration acknowledged.",
-    "routine_issue": "A fix or an answer to a routine question.",
-}
-
-
 def _wants_from_signals(types: Set[str]) -> str:
-    for name in _WANTS:
-        if name in types:
-            return _WANTS[name]
+    for name in table.in_order(types):
+        return table.signal(name).wants
     return "Not stated; ask what outcome they are looking for."
 
 
@@ -297,27 +283,6 @@ class OfflineTriageEngine(TriageEngine):
 
 # --- the model engine ------------------------------------------------------------------------
 
-SIGNAL_MEANINGS = [
-    ("cancellation_threat", "threatens to cancel, not renew, churn, switch vendor, evaluate "
-     "alternatives"),
-    ("manager_request", "asks for your manager, someone senior, an executive, a different team "
-     "lead"),
-    ("leadership_decision", "needs authority the rep lacks: pricing, discounts, credits, refunds, "
-     "contract terms, committing resources"),
-    ("deal_at_risk", "a deal, renewal or expansion is at risk and needs executive attention "
-     "(failing POC, champion leaving, budget cut)"),
-    ("relationship_breakdown", "trust is broken, repeated failures, 'we have lost confidence'"),
-    ("technical_beyond_control", "outage, security or data incident, product defect only "
-     "engineering can fix"),
-    ("scope_timeline_dispute", "disagreement about what was agreed: scope, deliverables, dates, "
-     "roadmap promises"),
-    ("legal_or_public_threat", "legal action, breach of contract, public review or social-media "
-     "threat"),
-    ("venting", "frustration without a threat or an ask beyond the issue itself"),
-    ("routine_issue", "a routine issue the rep can resolve at their level (how-to, configuration, "
-     "billing correction, bug with a workaround)"),
-]  # fmt: skip
-
 
 class LLMTriageEngine(TriageEngine):
     """An OpenAI-compatible model proposes signals through structured output. Personal data is
@@ -363,7 +328,7 @@ class LLMTriageEngine(TriageEngine):
             redaction = joined
         else:
             redaction = Redaction(text="")
-        system = render("triage/system.md.j2", self.settings, signals=SIGNAL_MEANINGS)
+        system = render("triage/system.md.j2", self.settings, signals=table.meanings())
         user = render(
             "triage/user.md.j2",
             self.settings,
@@ -390,7 +355,9 @@ def _defang(text: str) -> str:
 
 def get_engine(settings: Settings | None = None, engine: str | None = None) -> TriageEngine:
     """The engine the settings ask for ("offline" or "openai"); `engine` overrides them."""
+    from coach.llm.models import active_engine
+
     settings = settings or get_settings()
-    if (engine or settings.active_engine) == "openai":
+    if active_engine(settings, engine) == "openai":
         return LLMTriageEngine(settings)
     return OfflineTriageEngine(settings)

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 from pydantic import BaseModel, Field
 
-SignalType = Literal[
-    "cancellation_threat",
-    "manager_request",
-    "leadership_decision",
-    "deal_at_risk",
-    "relationship_breakdown",
-    "technical_beyond_control",
-    "scope_timeline_dispute",
-    "legal_or_public_threat",
-    "venting",
-    "routine_issue",
-]
-SIGNAL_TYPES: tuple[str, ...] = get_args(SignalType)
-Decision = Literal["escalate", "handle"]
-Urgency = Literal["low", "medium", "high", "critical"]
-URGENCIES: tuple[str, ...] = get_args(Urgency)
-Scenario = Literal[
-    "Customer Threatening to Cancel",
-    "Technical Issues Beyond Your Control",
-    "Scope or Timeline Disputes",
-    "Relationship Breakdown",
-]
+from coach.domain.signals import (
+    SIGNAL_TYPES,
+    URGENCIES,
+    Scenario,
+    SignalType,
+    Urgency,
+)
+from coach.domain.verdict import Decision, Reason, RecommendationCode
+
+__all__ = ["SIGNAL_TYPES", "URGENCIES", "Reason", "Scenario", "SignalType", "Urgency"]
 
 
 class Signal(BaseModel):
@@ -39,18 +25,6 @@ class Signal(BaseModel):
     source: str = Field(default="lexicon", description="lexicon, semantic or model")
 
 
-class Reason(BaseModel):
-    """A decision step: the playbook rule applied and the signal that triggered it."""
-
-    rule: str
-    section: str
-    signal: str | None = None
-
-    def __str__(self) -> str:
-        why = f" ({self.signal})" if self.signal else ""
-        return f"{self.section}: {self.rule}{why}"
-
-
 class Citation(BaseModel):
     source: str
     section: str
@@ -59,6 +33,10 @@ class Citation(BaseModel):
 class TriageResult(BaseModel):
     decision: Decision
     urgency: Urgency
+    recommendation: RecommendationCode | None = Field(
+        default=None,
+        description="the verdict on a case holding these signals (same codes as coach chat)",
+    )
     signals: list[Signal]
     scenario: Scenario | None
     customer_wants: str
@@ -70,6 +48,9 @@ class TriageResult(BaseModel):
     reasons: list[Reason]
     language: str = "en"
     language_note: str | None = None
+    review_reason: str | None = Field(
+        default=None, description="why the decision is review: what the rep must read themselves"
+    )
     history_signals: list[Signal] = Field(
         default_factory=list,
         description="signals found only in quoted history: context, never part of the decision",

@@ -9,64 +9,22 @@ import re
 from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 
+from coach.domain import signals as table
+from coach.domain.verdict import Assessment
 from coach.triage.models import Citation
-from coach.triage.rules import Assessment
 
 if TYPE_CHECKING:
     from coach.playbook.retrieval import HybridRetriever
 
-# What each signal is about, in the playbook's words; also the retrieval query.
-QUERY_OF = {
-    "cancellation_threat": "customer threatening to cancel or walk away",
-    "manager_request": "customer asking to speak to your manager",
-    "leadership_decision": "issue requires leadership decision or authority",
-    "deal_at_risk": "deal at risk needs executive attention",
-    "relationship_breakdown": "relationship breakdown repair the relationship",
-    "technical_beyond_control": "technical issues beyond your control engineering leadership",
-    "scope_timeline_dispute": "scope or timeline dispute reset expectations",
-    "legal_or_public_threat": "situation beyond your ability to resolve leadership",
-    "venting": "customer is just venting not actually escalating",
-    "routine_issue": "routine technical issue you can solve at your level",
-}
-
-# Which pre-escalation checklist questions matter most for each signal (keys match item text).
+# Which checklist line answers each checklist item (matched in the playbook's own wording, so a team
+# that rewords its checklist keeps working).
 _CHECK_KEYS = {
-    "tried": r"tried|resolve this yourself",
-    "root": r"root cause",
-    "communicated": r"communicat",
-    "ask": r"clear ask",
-    "timing": r"right time",
-    "briefed": r"brief",
-}
-_CHECKS_FOR = {
-    "cancellation_threat": ["root", "ask", "timing", "briefed"],
-    "legal_or_public_threat": ["root", "ask", "timing", "briefed"],
-    "manager_request": ["tried", "root", "ask", "briefed"],
-    "leadership_decision": ["root", "ask", "briefed"],
-    "deal_at_risk": ["root", "ask", "timing", "briefed"],
-    "relationship_breakdown": ["root", "communicated", "ask", "timing", "briefed"],
-    "technical_beyond_control": ["tried", "root", "communicated", "ask", "briefed"],
-    "scope_timeline_dispute": ["root", "communicated", "ask", "briefed"],
-}
-_HANDLE_CHECKS = ["tried", "communicated", "timing"]
-
-_EXTRA_STEPS = {
-    "manager_request": "They asked for someone senior: agree with your manager who joins before "
-    "you reply, and tell the customer when to expect them (Step 3: Identify who should be "
-    "involved).",
-    "leadership_decision": "Do not commit to a credit, discount, refund or contract change "
-    "yourself; bring it to your manager as the decision you need (Step 2: Identify what you need "
-    "from leadership).",
-    "legal_or_public_threat": "Brief your manager before you reply and agree who answers; keep "
-    "your reply factual and free of commitments.",
-    "deal_at_risk": "Write down what is at stake (deal size, renewal date, stakeholders) for the "
-    "brief (Step 1: What's the business impact?).",
-}
-_HANDLE_STEPS = {
-    "routine_issue": "Resolve it at your level: answer the question or fix the configuration or "
-    "billing item, then confirm with the customer that it works.",
-    "venting": "Listen and acknowledge the frustration; the customer is venting, not escalating. "
-    "Ask what would help most right now.",
+    "tried_yourself": r"tried|resolve this yourself",
+    "root_cause_understood": r"root cause",
+    "communicated_transparently": r"communicat",
+    "clear_ask": r"clear ask",
+    "right_time": r"right time",
+    "manager_briefed": r"brief",
 }
 _HANDLE_DEFAULT = (
     "Reply yourself. Escalate only if an 'Escalate If' rule appears: a threat to leave, a request "
@@ -95,13 +53,11 @@ class PlaybookGuide:
         return next((p for p in self.passages if p.section.endswith(section_suffix)), None)
 
     def checklist_questions(self, types: Set[str], assessment: Assessment) -> list[str]:
-        keys: list[str] = []
-        if assessment.decision == "handle":
-            keys = list(_HANDLE_CHECKS)
+        if assessment.decision == "escalate":
+            names = [s for s in table.in_order(types) if table.signal(s).escalates]
         else:
-            for t in types:
-                keys.extend(_CHECKS_FOR.get(t, []))
-        wanted = set(keys)
+            names = ["routine_issue"]
+        wanted = {check for name in names for check in table.signal(name).checks}
         return [
             item
             for item in self.checklist
@@ -109,15 +65,19 @@ class PlaybookGuide:
         ]
 
     def next_steps(self, types: Set[str], assessment: Assessment) -> list[str]:
-        if assessment.decision == "handle":
-            handle = [_HANDLE_STEPS[t] for t in ("routine_issue", "venting") if t in types]
-            return [*handle, _HANDLE_DEFAULT]
+        if assessment.decision != "escalate":
+            handle = [table.signal(t).step for t in ("routine_issue", "venting") if t in types]
+            return [*(s for s in handle if s), _HANDLE_DEFAULT]
         steps: list[str] = []
         if assessment.scenario:
             passage = self._passage(assessment.scenario)
             if passage is not None:
                 steps.extend(_bullets(passage.text))
-        steps.extend(_EXTRA_STEPS[t] for t in _EXTRA_STEPS if t in types)
+        steps.extend(
+            step
+            for name in table.in_order(types)
+            if table.signal(name).escalates and (step := table.signal(name).step)
+        )
         brief = self._passage("Step 3: Escalate Internally First")
         if brief is not None:
             parts = [b for b in _bullets(brief.text) if not b.endswith(":")]
@@ -140,7 +100,10 @@ class PlaybookGuide:
             passage = self._passage(suffix)
             if passage is not None:
                 found.append(Citation(source=passage.source, section=passage.section))
-        query = " ".join(QUERY_OF[t] for t in sorted(types)) or QUERY_OF["routine_issue"]
+        query = (
+            " ".join(table.signal(t).query for t in sorted(types))
+            or table.signal("routine_issue").query
+        )
         if assessment.scenario:
             query = f"{assessment.scenario}: {query}"
         for hit in self.retriever.search(query, k=3):

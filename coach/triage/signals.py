@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
+from coach.domain.signals import escalating, table
 from coach.triage.injection import is_injection, mark
 from coach.triage.models import SIGNAL_TYPES, Signal, SignalType
 from coach.triage.parse import ParsedEmail, sentences
@@ -31,20 +32,11 @@ MAX_SEMANTIC_SENTENCES = 40  # the first sentences of a message carry its point
 MIN_SEMANTIC_WORDS = 4
 MAX_EMBED_CHARS = 300
 
-# Signals that make "venting" wrong by definition: a threat, or an ask beyond the issue itself.
-_NOT_VENTING = {
-    "cancellation_threat",
-    "legal_or_public_threat",
-    "manager_request",
-    "leadership_decision",
-}
-
-
-ESCALATING = {
-    "cancellation_threat", "manager_request", "leadership_decision", "deal_at_risk",
-    "relationship_breakdown", "technical_beyond_control", "scope_timeline_dispute",
-    "legal_or_public_threat",
-}  # fmt: skip
+# Signals that make "venting" wrong by definition, and those that count only in the customer's
+# own voice (coach/domain/signals.yaml).
+_NOT_VENTING = frozenset(name for name, s in table().items() if s.not_venting)
+_THIRD_PARTY_SIGNALS = frozenset(name for name, s in table().items() if s.own_words)
+ESCALATING = frozenset(escalating())
 
 
 @dataclass
@@ -204,7 +196,6 @@ _THIRD_PARTY = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(we|i|we're|we'll|i'm|i'll|we've|i've|us)\b", re.IGNORECASE)
-_THIRD_PARTY_SIGNALS = {"cancellation_threat", "legal_or_public_threat", "manager_request"}
 
 
 def _third_party(text: str, start: int) -> bool:

@@ -396,8 +396,8 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 def _case_form(gr: Any) -> list[Any]:
     """The case-file form, in `handlers.FORM_FIELDS` order."""
     from coach.domain.casefile import CHECKLIST_QUESTIONS
+    from coach.domain.signals import table
     from coach.ui.handlers import ANSWERS
-    from coach.ui.render import SIGNAL_LABELS
 
     lines = {"lines": 2, "max_lines": 8}
     with gr.Row():
@@ -422,7 +422,7 @@ def _case_form(gr: Any) -> list[Any]:
         commitments = gr.Textbox(label="What you may promise (one a line)", **lines)
         days = gr.Number(label="Days since the customer raised it", precision=0, minimum=0)
         signals = gr.Dropdown(
-            [(label, name) for name, label in SIGNAL_LABELS.items()],
+            [(s.label, name) for name, s in table().items()],
             multiselect=True,
             label="Signals",
         )

@@ -106,13 +106,12 @@ def api_triage(email: str, settings: Settings) -> dict[str, Any]:
 def api_brief(case_json: str, settings: Settings) -> dict[str, Any]:
     """The brief to the manager from a case file given as JSON text."""
     from coach.domain.casefile import CaseFile
-    from coach.drafts.writer import get_writer
+    from coach.drafts.writer import brief_payload, get_writer
 
     if not (case_json or "").strip():
         raise CoachError('the case file is empty: send a JSON object such as {"customer": ...}')
     case = CaseFile.loads(case_json, source="case")
-    draft = get_writer(settings).write("brief", case)
-    return {"markdown": draft.markdown, "warnings": [w.model_dump() for w in draft.warnings]}
+    return brief_payload(case, get_writer(settings))[1]
 
 
 # --- the coach -----------------------------------------------------------------------------------
@@ -141,11 +140,11 @@ def _passage_texts(citations: Sequence[dict[str, str]], settings: Settings) -> l
 
 def panels(turn: dict[str, Any] | None, settings: Settings) -> tuple[str, str, str, str]:
     """Recommendation, checklist progress, case file and passages for the last turn."""
-    from coach.domain.advice import recommend
     from coach.domain.casefile import CaseFile
+    from coach.reading.case import judge
 
     case = CaseFile.model_validate((turn or {}).get("case") or {})
-    rec = recommend(case)
+    rec = judge(case)
     rec_html = render.recommendation_card(
         rec.code, rec.headline, [r.model_dump() for r in rec.reasons], rec.first_steps
     )
@@ -257,9 +256,9 @@ def resume_conversation(
 ) -> ChatView:
     """Load a saved conversation: its messages and its case file."""
     from coach.chat.conversation import conversation_exists, history, load_state
-    from coach.domain.advice import recommend
     from coach.domain.casefile import CaseFile
     from coach.domain.readiness import warning_codes
+    from coach.reading.case import judge
 
     if not conversation_id:
         return chat_view(session, settings, notice="Pick a conversation to resume first.")
@@ -273,7 +272,7 @@ def resume_conversation(
             "conversation_id": conversation_id,
             "case": case.model_dump(),
             "checklist_open": case.open_checklist_items(),
-            "recommendation": recommend(case).code,
+            "recommendation": judge(case).code,
             "citations": list(state.get("turn_citations") or []),
             "warnings": warning_codes(case),
         }
@@ -360,8 +359,10 @@ def triage_email(text: str, session: Session, settings: Settings) -> tuple[str, 
     except Exception as exc:
         return "", "", session, render.notice(unexpected(exc, "triaging the email"))
     session = {**session, "triage": result, "email": text}
+    from coach.llm.models import active_engine
+
     card = render.triage_card(result, shown)
-    engine_note = "" if result["engine"] != "offline" or settings.active_engine == "offline" else (
+    engine_note = "" if result["engine"] != "offline" or active_engine(settings) == "offline" else (
         "The model did not answer; the offline engine triaged this email."
     )  # fmt: skip
     return card, result["reply_draft"], session, render.notice(engine_note, "warn")
@@ -486,17 +487,19 @@ DRAFT_OUTPUTS = ("readiness", "brief", "brief_findings", "customer", "customer_f
 
 def write_drafts(values: Sequence[Any], settings: Settings, out_dir: Path) -> tuple[Any, ...]:
     """Every draft for the case in the form, with readiness, guardrails and download files."""
-    from coach.domain.readiness import readiness
     from coach.drafts.export import write_eml, write_markdown
     from coach.drafts.writer import get_writer, write_all
+    from coach.reading.case import judge
 
     empty = ("",) * 9 + (None, None, None)
     try:
-        case = form_to_case(values)
+        from coach.reading.case import with_signals
+
+        case = with_signals(form_to_case(values))
         if not (case.customer or case.problem):
             raise CoachError("fill in at least the customer and the problem")
         drafts = write_all(case, get_writer(settings))
-        ready = readiness(case)
+        ready = judge(case)
         out_dir.mkdir(parents=True, exist_ok=True)
         brief_md = write_markdown(drafts["brief"].markdown, out_dir / "escalation-brief.md")
         eml = write_eml(drafts["customer"], out_dir / "customer-message.eml", case.contact)
@@ -508,8 +511,15 @@ def write_drafts(values: Sequence[Any], settings: Settings, out_dir: Path) -> tu
         return (*empty, render.notice(sentence(exc)))
     except Exception as exc:
         return (*empty, render.notice(unexpected(exc, "writing the drafts")))
-    out: list[Any] = [render.readiness_card(ready.ready, ready.verdict,
-                                            [w.model_dump() for w in ready.warnings])]  # fmt: skip
+    out: list[Any] = [
+        render.recommendation_card(
+            ready.code,
+            ready.headline,
+            [r.model_dump() for r in ready.reasons],
+            ready.first_steps,
+            [w.model_dump() for w in ready.warnings],
+        )
+    ]
     notices = []
     for kind in ("brief", "customer", "call-prep", "follow-up"):
         d = drafts[kind]

@@ -10,26 +10,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from coach.domain.casefile import CHECKLIST_QUESTIONS
+from coach.domain.signals import label as signal_label
+from coach.domain.signals import table as signal_table
+from coach.domain.verdict import LABELS
 
-DECISION_LABELS = {"escalate": "Escalate", "handle": "Handle it yourself"}
-RECOMMENDATION_LABELS = {
-    "escalate_now": "Escalate now",
-    "not_yet": "Not yet",
-    "do_not_escalate": "Don't escalate",
-    None: "Listening",
+DECISION_LABELS = {
+    "escalate": "Escalate",
+    "handle": "Handle it yourself",
+    "review": "Read it yourself",
 }
-SIGNAL_LABELS = {
-    "cancellation_threat": "Cancellation threat",
-    "manager_request": "Asks for a manager",
-    "leadership_decision": "Needs a leadership decision",
-    "deal_at_risk": "Deal at risk",
-    "relationship_breakdown": "Relationship breakdown",
-    "technical_beyond_control": "Technical issue beyond your control",
-    "scope_timeline_dispute": "Scope or timeline dispute",
-    "legal_or_public_threat": "Legal or public threat",
-    "venting": "Venting",
-    "routine_issue": "Routine issue",
-}
+RECOMMENDATION_LABELS = LABELS
+
+
 CASE_FIELDS = (
     ("customer", "Customer"),
     ("contact", "Contact"),
@@ -129,9 +121,7 @@ def highlight(text: str, quotes: Iterable[tuple[str, str]], history: Iterable[st
     pos = 0
     for start, end, kind in _spans(text, marks):
         out.append(esc(text[pos:start]))
-        title = (
-            "quoted history (context only)" if kind == "history" else SIGNAL_LABELS.get(kind, kind)
-        )
+        title = "quoted history (context only)" if kind == "history" else signal_label(kind)
         out.append(
             f'<mark class="sig sig-{esc(kind)}" title="{esc(title)}">{esc(text[start:end])}'
             f"<sup>{esc(title)}</sup></mark>"
@@ -165,7 +155,7 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
     if signals:
         rows = "".join(
             f'<li><span class="sig-dot sig-{esc(s["type"])}"></span>'
-            f"<b>{esc(SIGNAL_LABELS.get(s['type'], s['type']))}</b>: "
+            f"<b>{esc(signal_label(s['type']))}</b>: "
             f"<q>{esc(s['evidence'])}</q></li>"
             for s in signals
         )
@@ -183,7 +173,7 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
     )
     parts.append(_section("Next steps", _list(result.get("next_steps") or [], ordered=True)))
     reasons = [
-        f"{r['section']}: {r['rule']}" + (f" ({SIGNAL_LABELS.get(r['signal'], r['signal'])})"
+        f"{r['section']}: {r['rule']}" + (f" ({signal_label(r['signal'])})"
                                            if r.get("signal") else "")
         for r in result.get("reasons") or []
     ]  # fmt: skip
@@ -203,8 +193,15 @@ def _details(summary: str, body: str, open_: bool = False) -> str:
 # --- the coach's side panel --------------------------------------------------------------------
 
 
-def recommendation_card(code: str | None, headline: str, reasons: Sequence[Mapping[str, str]],
-                        first_steps: Sequence[str]) -> str:  # fmt: skip
+def recommendation_card(
+    code: str | None,
+    headline: str,
+    reasons: Sequence[Mapping[str, Any]],
+    first_steps: Sequence[str],
+    warnings: Sequence[Mapping[str, str]] = (),
+) -> str:
+    """The verdict (coach status and brief badge alike): badge, headline, first steps, the rules
+    behind it, and the checklist warnings."""
     tone = {"escalate_now": "danger", "not_yet": "medium", "do_not_escalate": "ok"}.get(
         code or "", "neutral"
     )
@@ -215,6 +212,13 @@ def recommendation_card(code: str | None, headline: str, reasons: Sequence[Mappi
     if reasons:
         items = [f"{r['rule']} ({r['section']})" for r in reasons]
         body.append(_details("Why: the playbook rules", _list(items)))
+    if warnings:
+        rows = "".join(
+            f"<li><b>{esc(w['code'].replace('_', ' '))}</b>: {esc(w['message'])} "
+            f'<span class="muted">({esc(w["section"])})</span></li>'
+            for w in warnings
+        )
+        body.append(_section("Checklist and gotchas", f'<ul class="coach-warnings">{rows}</ul>'))
     return f'<div class="coach-card coach-rec">{"".join(body)}</div>'
 
 
@@ -252,7 +256,8 @@ def case_panel(case: Mapping[str, Any]) -> str:
     for name, label in CASE_FIELDS:
         value = case.get(name)
         if isinstance(value, list):
-            shown = [SIGNAL_LABELS.get(str(v), str(v)) for v in value]
+            known = signal_table()
+            shown = [known[v].label if v in known else str(v) for v in value]
             cell = _list(shown) if shown else '<span class="muted">—</span>'
         else:
             cell = esc(value) if value else '<span class="muted">—</span>'
@@ -281,23 +286,6 @@ def _md_lite(text: str) -> str:
 
 
 # --- drafts ------------------------------------------------------------------------------------
-
-
-def readiness_card(ready: bool, verdict: str, warnings: Sequence[Mapping[str, str]]) -> str:
-    head = badge("Ready" if ready else "Not ready yet", "ok" if ready else "medium")
-    rows = "".join(
-        f'<li><b>{esc(w["code"].replace("_", " "))}</b>: {esc(w["message"])} <span class="muted">({esc(w["section"])})</span></li>'
-        for w in warnings
-    )
-    body = (
-        f'<ul class="coach-warnings">{rows}</ul>'
-        if rows
-        else '<p class="muted">No readiness warnings.</p>'
-    )
-    return (
-        f'<div class="coach-card"><div class="coach-rec-head">{head}'
-        f'<span class="coach-rec-headline">{esc(verdict)}</span></div>{body}</div>'
-    )
 
 
 def findings(items: Sequence[Mapping[str, str]], notice_text: str | None = None) -> str:

@@ -23,7 +23,7 @@ import pytest
 
 from coach import guardrails
 from coach.chat.conversation import TurnResult, history, new_conversation_id, run_turn
-from coach.domain.advice import recommend
+from coach.domain.verdict import verdict
 from coach.domain.casefile import CaseFile, Checklist
 from coach.drafts.writer import (
     GUARDRAIL_KIND,
@@ -38,7 +38,7 @@ from coach.settings import Settings
 from coach.triage.engine import get_engine
 from coach.triage.models import TriageResult
 from coach.triage.parse import parse
-from coach.triage.rules import decide
+from coach.triage.decide import decide
 
 pytestmark = pytest.mark.live
 
@@ -243,7 +243,7 @@ def _assert_contract(turn: dict[str, Any]) -> None:
     case = CaseFile.model_validate(turn["case"])
     assert turn["reply"].strip()
     assert set(turn["checklist_open"]) == set(case.open_checklist_items())
-    assert turn["recommendation"] == recommend(case).code  # code decides, never the reply
+    assert turn["recommendation"] == verdict(case).code  # code decides, never the reply
     assert set(turn["asked"]) <= ITEMS
     assert set(turn["warnings"]) <= WARNINGS
     assert all(set(c) == {"source", "section"} for c in turn["citations"])
