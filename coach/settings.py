@@ -6,6 +6,7 @@ Every variable is listed with its default in `.env.example`.
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -21,11 +22,10 @@ def _default_data_dir() -> Path:
     return Path(user_data_dir("escalation-coach", appauthor=False))
 
 
-def _repo_dir(name: str) -> Path:
-    """`knowledge/`, `prompts/` and `evals/` live at the repo root (an editable install or a checkout);
-    the current directory is the fallback for an installed package run from a project folder."""
-    candidate = REPO_ROOT / name
-    return candidate if candidate.is_dir() else Path.cwd() / name
+def _bundled(name: str) -> Path:
+    """`knowledge/`, `prompts/` or `evals/` as shipped inside the package (in a checkout,
+    `coach/bundled/` links to the top-level folders)."""
+    return Path(str(resources.files("coach") / "bundled" / name))
 
 
 class Settings(BaseSettings):
@@ -35,12 +35,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, alias="COACH_DATA_DIR")
     knowledge_dir: Path = Field(
-        default_factory=lambda: _repo_dir("knowledge"), alias="COACH_KNOWLEDGE_DIR"
+        default_factory=lambda: _bundled("knowledge"), alias="COACH_KNOWLEDGE_DIR"
     )
     prompts_dir: Path = Field(
-        default_factory=lambda: _repo_dir("prompts"), alias="COACH_PROMPTS_DIR"
+        default_factory=lambda: _bundled("prompts"), alias="COACH_PROMPTS_DIR"
     )
-    evals_dir: Path = Field(default_factory=lambda: _repo_dir("evals"), alias="COACH_EVALS_DIR")
+    evals_dir: Path = Field(default_factory=lambda: _bundled("evals"), alias="COACH_EVALS_DIR")
     chroma_url: str | None = Field(default=None, alias="COACH_CHROMA_URL")
 
     # Models. No key and no base URL means the offline engine.
