@@ -14,7 +14,6 @@ import pytest
 from coach import guardrails
 from coach.domain.casefile import CaseFile
 from coach.domain.readiness import warning_codes
-from coach.reading.case import judge
 from coach.drafts.export import to_eml, write_eml
 from coach.drafts.writer import (
     BRIEF_SECTIONS,
@@ -28,6 +27,7 @@ from coach.evals.base import load_cases
 from coach.evals.drafts import DraftCase
 from coach.llm.models import override_chat_model
 from coach.llm.testing import ScriptedChatModel
+from coach.reading.case import judge
 from coach.settings import REPO_ROOT, Settings
 
 COMPLETE = CaseFile.from_data(

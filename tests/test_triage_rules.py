@@ -6,12 +6,12 @@ import logging
 
 import pytest
 
-from coach.settings import REPO_ROOT
-from coach.triage.evidence import locate, verify
-from coach.triage.models import Signal
 from coach.domain.signals import table
 from coach.domain.verdict import NOTHING_TO_ESCALATE
+from coach.settings import REPO_ROOT
 from coach.triage.decide import decide
+from coach.triage.evidence import locate, verify
+from coach.triage.models import Signal
 from coach.triage.signals import resolve
 
 

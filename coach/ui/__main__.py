@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from coach.ui import main  # noqa: E402
+from coach.ui import main
 
 main()

@@ -23,8 +23,8 @@ import pytest
 
 from coach import guardrails
 from coach.chat.conversation import TurnResult, history, new_conversation_id, run_turn
-from coach.domain.verdict import verdict
 from coach.domain.casefile import CaseFile, Checklist
+from coach.domain.verdict import verdict
 from coach.drafts.writer import (
     GUARDRAIL_KIND,
     Draft,
@@ -35,10 +35,10 @@ from coach.drafts.writer import (
     invented_facts,
 )
 from coach.settings import Settings
+from coach.triage.decide import decide
 from coach.triage.engine import get_engine
 from coach.triage.models import TriageResult
 from coach.triage.parse import parse
-from coach.triage.decide import decide
 
 pytestmark = pytest.mark.live
 
