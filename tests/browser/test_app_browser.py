@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
+from coach.domain import signals as table
 from coach.settings import REPO_ROOT
 
 DOWNLOADS = REPO_ROOT / "test-artifacts" / "downloads"
@@ -108,7 +109,8 @@ def test_pasted_email_shows_the_triage_card_with_highlighted_evidence(
 
     page.get_by_role("button", name=re.compile("Continue in the coach")).click()
     expect(_bot(page).last).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".coach-side")).to_contain_text("Cancellation threat", timeout=TIMEOUT)
+    threat = table.label("cancellation_threat")
+    expect(page.locator(".coach-side")).to_contain_text(threat, timeout=TIMEOUT)
     shots(page, "continued-in-coach")
     assert outbound == [], f"the page called out to {outbound}"
 
@@ -127,7 +129,10 @@ def test_brief_is_prefilled_from_the_conversation_and_downloads(
     page.locator("#case-problem textarea").fill("Three API outages this month broke checkout")
     page.locator("#brief-write").click()
     expect(page.locator("#draft-brief")).to_contain_text("Situation", timeout=TIMEOUT)
-    expect(page.get_by_text(re.compile("Not ready yet|Ready"))).not_to_have_count(0)
+    # The brief's badge is the one verdict, in the same words as the coach's status.
+    expect(
+        page.get_by_text(re.compile("^(Escalate now|Not yet|Don't escalate)$"))
+    ).not_to_have_count(0)
     shots(page, "brief-written")
 
     with page.expect_download(timeout=TIMEOUT) as info:
