@@ -666,10 +666,14 @@ def _by_the_rep(sentence: str, start: int) -> bool:
 
 
 def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str]:
-    """Signals in what the rep says about the customer (not in what the rep did). `rep_side`
-    sentences (the rep's ask, their manager's status) only count through the explicit phrases."""
+    """Signals in what the rep says about the customer (not in what the rep did), read by the
+    same reader as a customer's email, in reported speech: "their Head of IT says he'll pull the
+    contract" is the customer's threat. `rep_side` sentences (the rep's ask, their manager's
+    status) only count through the explicit phrases."""
+    from coach.reading import language as languages
+    from coach.reading.reader import Said, get_reader
     from coach.triage.models import Signal
-    from coach.triage.signals import Sentence, detect, get_semantic_matcher, resolve
+    from coach.triage.signals import resolve
 
     found: dict[str, Signal] = {}
     about_customer = [
@@ -681,13 +685,9 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
             if m and not (name == "manager_request" and _by_the_rep(s, m.start())):
                 found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]
     if about_customer:
-        try:
-            matcher = get_semantic_matcher()
-        except Exception:  # the embeddings failed to load: the phrase lists still work
-            matcher = None
-        detected = detect([[Sentence(s, 0) for s in about_customer]], ["en"], matcher)[0]
-        for sig in detected:
-            if sig.source == "fallback" or (sig.source == "semantic" and sig.score < SEMANTIC_MIN):
-                continue
-            found.setdefault(sig.type, sig)
+        lang = languages.detect(" ".join(about_customer))
+        reading = get_reader().read([[Said(s) for s in about_customer]], [lang], reported=True)[0]
+        for f in reading.signals:
+            if f.score >= SEMANTIC_MIN:
+                found.setdefault(f.signal, Signal(type=f.signal, evidence=f.evidence))  # type: ignore[arg-type]
     return [s.type for s in resolve(list(found.values()))]

@@ -90,15 +90,20 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
     from rich.console import Console
     from rich.text import Text
 
+    from coach.domain.signals import label
     from coach.triage.parse import parse
 
     console = Console(soft_wrap=True)
-    decision = "ESCALATE" if result.decision == "escalate" else "HANDLE IT YOURSELF"
+    decision = {"escalate": "ESCALATE", "review": "READ IT YOURSELF"}.get(
+        result.decision, "HANDLE IT YOURSELF"
+    )
     head = Text.assemble(
         (decision, "bold"), "  urgency: ", (result.urgency, _COLOURS[result.urgency]),
         f"  engine: {result.engine}",
     )  # fmt: skip
     console.print(head)
+    if result.review_reason:
+        console.print(Text(f"Review: {result.review_reason}", style="bold yellow"))
     if result.scenario:
         console.print(f"Scenario: {result.scenario}")
     if result.language_note:
@@ -107,7 +112,7 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
     for reason in result.reasons:
         console.print(
             f'  - {reason.section}: "{reason.rule}"'
-            + (f" ({reason.signal})" if reason.signal else "")
+            + (f" ({label(reason.signal)})" if reason.signal else "")
         )
     if result.signals:
         console.print(Text("\nEvidence (highlighted in the newest message)", style="bold"))
@@ -117,7 +122,9 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
             start = newest.find(signal.evidence)
             if 0 <= start < 4000:
                 text.stylize("bold black on yellow", start, start + len(signal.evidence))
-            console.print(Text.assemble("  - ", (signal.type, "bold"), f': "{signal.evidence}"'))
+            console.print(
+                Text.assemble("  - ", (label(signal.type), "bold"), f': "{signal.evidence}"')
+            )
         console.print(Text("\n") + text)
     console.print(Text("\nThe customer wants", style="bold"))
     console.print(f"  {result.customer_wants}")

@@ -13,21 +13,14 @@ from typing import TYPE_CHECKING
 
 from coach.domain import signals as table
 from coach.errors import CoachError
+from coach.reading import language as languages
+from coach.reading.context import cues
 from coach.settings import Settings, get_settings
 from coach.triage.decide import decide
 from coach.triage.evidence import overlaps, verify
 from coach.triage.models import Signal, TriageProposal, TriageResult
 from coach.triage.parse import Format, ParsedEmail, parse
-from coach.triage.signals import (
-    LANGUAGES,
-    Sentence,
-    detect,
-    detect_language,
-    get_lexicon,
-    get_semantic_matcher,
-    resolve,
-    split_sentences,
-)
+from coach.triage.signals import Sentence, resolve, split_sentences
 
 if TYPE_CHECKING:
     from coach.playbook.retrieval import HybridRetriever
@@ -54,12 +47,13 @@ class Proposal:
     customer_wants: str = ""
     notes: list[str] = field(default_factory=list)
     engine: str | None = None
+    review: str | None = None  # why the reader cannot stand behind any reading
 
 
 def prepare(data: Input, fmt: Format = "auto", filename: str | None = None) -> Prepared:
     parsed = parse(data, fmt, filename)
     sents = split_sentences(parsed)
-    language = detect_language(parsed.newest)
+    language = languages.detect(parsed.newest)
     return Prepared(parsed, sents, language)
 
 
@@ -121,7 +115,8 @@ class TriageEngine(ABC):
         signals = resolve(_one_per_type(checked.current))
         history = _one_per_type(checked.history) + self._history_signals(parsed)
         types: set[str] = {s.type for s in signals}
-        assessment = decide(signals, parsed.newest)
+        review = proposal.review if not signals else None
+        assessment = decide(signals, parsed.newest, review=review)
         notes = list(parsed.notes) + proposal.notes
         if item.injected:
             notes.append(
@@ -142,15 +137,17 @@ class TriageEngine(ABC):
         from coach.triage.reply import draft_reply, greeting_name
 
         language_note = None
-        if item.language != "en":
+        if item.language not in languages.KNOWN:
             language_note = (
-                f"The newest message is in {LANGUAGES.get(item.language, item.language)}. "
-                + (
-                    "Signals come from that language's phrase list (cancellation, manager, legal "
-                    "and more); semantic matching covers English only, so read the quotes."
-                    if self.name == "offline"
-                    else "The model read it in the original language; quotes are verbatim."
-                )
+                f"The message is in {languages.name(item.language)}, which the offline reader "
+                "does not cover: read it yourself or have it translated."
+                if self.name == "offline"
+                else f"The message is in {languages.name(item.language)}; the model read it in "
+                "the original language and quotes are verbatim."
+            )
+        elif item.language != "en":
+            language_note = (
+                f"The message is in {languages.name(item.language)}; quotes are verbatim."
             )
         return TriageResult(
             decision=assessment.decision,
@@ -172,6 +169,7 @@ class TriageEngine(ABC):
             ),
             engine=proposal.engine or self.name,
             reasons=assessment.reasons,
+            review_reason=review if assessment.decision == "review" else None,
             language=item.language,
             language_note=language_note,
             history_signals=_one_per_type(history),
@@ -199,24 +197,23 @@ class TriageEngine(ABC):
 
     @staticmethod
     def _history_signals(parsed: ParsedEmail) -> list[Signal]:
-        """Threats in the quoted history, as context only (lexicon; cheap, no embeddings)."""
+        """Threats in the quoted history, as context only: read like the customer's words, never
+        part of the decision."""
         if not parsed.history:
             return []
-        lexicon = get_lexicon()
-        found: list[Signal] = []
-        for line in parsed.history.split("\n"):
-            text = line.lstrip("> ").strip()
-            if len(text) < 8:
-                continue
-            for signal, _lang in lexicon.hits(text):
-                if signal in {"venting", "routine_issue"}:
-                    continue
-                span = text if text in parsed.text else None
-                if span:
-                    found.append(
-                        Signal(type=signal, evidence=span, score=0.9, source="history")  # type: ignore[arg-type]
-                    )
-        return found
+        from coach.reading.reader import Said, get_reader
+        from coach.triage.parse import sentences
+
+        lines = [ln.lstrip("> ").strip() for ln in parsed.history.split("\n")]
+        said = [Said(s) for s in sentences("\n".join(ln for ln in lines if ln)) if s in parsed.text]
+        if not said:
+            return []
+        reading = get_reader().read([said], [languages.detect(" ".join(s.text for s in said))])[0]
+        return [
+            Signal(type=f.signal, evidence=f.evidence, score=f.score, source="history")  # type: ignore[arg-type]
+            for f in reading.signals
+            if f.signal not in ("venting", "routine_issue")
+        ]
 
 
 def _one_per_type(signals: list[Signal]) -> list[Signal]:
@@ -235,16 +232,6 @@ def _wants_from_signals(types: Set[str]) -> str:
 
 # --- the offline engine ----------------------------------------------------------------------
 
-_ASK = re.compile(
-    r"\b(i|we)\s+(want|need|expect|demand|would like|'d like|require|insist|ask|request)\b"
-    r"|\b(please|can you|could you|would you|will you|i'm asking|we're asking)\b"
-    r"|\b(ich|wir)\s+(möchte|möchten|will|wollen|erwarte|erwarten|fordere|fordern|bitte)\b|\bbitte\b"
-    r"|\b(je|nous)\s+(veux|voulons|souhaite|souhaitons|demande|demandons|exige|exigeons|attends)\b"
-    r"|\b(quiero|queremos|necesito|necesitamos|exijo|exigimos|pedimos|solicito|por favor)\b",
-    re.IGNORECASE,
-)
-
-
 _MARKUP = re.compile(r"</?[A-Za-z_][\w-]*>|[{}\[\]]{2}|```")
 
 
@@ -252,14 +239,15 @@ def _customer_wants(item: Prepared, signals: list[Signal]) -> str:
     """The customer's own words when they state an ask: an ask tied to a signal comes first."""
     clean = [s for s in item.sentences if not s.injected]
     quotes = {sig.evidence for sig in signals}
-    asks = [s.text for s in clean if _ASK.search(s.text)]
+    request = cues(item.language)
+    asks = [s.text for s in clean if request.has("request_markers", s.text.lower())]
     tied = [a for a in asks if a in quotes]
     best = (tied or asks or [""])[0]
     return best if len(best) <= 300 else best[:297].rsplit(" ", 1)[0] + "..."
 
 
 class OfflineTriageEngine(TriageEngine):
-    """Playbook phrases in four languages plus similarity to example sentences; no network."""
+    """The reader (`coach.reading`): multilingual sentence meaning in context; no network."""
 
     name = "offline"
 
@@ -267,18 +255,28 @@ class OfflineTriageEngine(TriageEngine):
         self,
         settings: Settings | None = None,
         retriever: HybridRetriever | None = None,
-        semantic: bool = True,
     ) -> None:
         super().__init__(settings, retriever)
-        self.semantic = semantic
 
     def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
-        matcher = get_semantic_matcher() if self.semantic else None
-        found = detect([i.sentences for i in items], [i.language for i in items], matcher)
-        return [
-            Proposal(signals=sigs, customer_wants=_customer_wants(item, sigs))
-            for item, sigs in zip(items, found, strict=True)
-        ]
+        from coach.reading.reader import Said, get_reader
+
+        docs = [[Said(s.text, s.block, s.injected) for s in i.sentences] for i in items]
+        readings = get_reader().read(docs, [i.language for i in items])
+        proposals = []
+        for item, reading in zip(items, readings, strict=True):
+            signals = [
+                Signal(type=f.signal, evidence=f.evidence, score=f.score, source="reader")  # type: ignore[arg-type]
+                for f in reading.signals
+            ]
+            proposals.append(
+                Proposal(
+                    signals=signals,
+                    customer_wants=_customer_wants(item, signals),
+                    review=reading.review,
+                )
+            )
+        return proposals
 
 
 # --- the model engine ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from typing import Literal
 
 from coach.errors import CoachError
+from coach.reading.mail import split_parts
 
 Format = Literal["auto", "text", "html", "eml"]
 MAX_CHARS = 30_000  # longer input is cut (with a note): a real email is far shorter
@@ -24,12 +25,15 @@ MAX_SENTENCE_CHARS = 320
 class ParsedEmail:
     format: str
     text: str  # the decoded plain text every quote is checked against
-    newest_blocks: list[str]  # verbatim runs of lines from the newest message
+    # Verbatim runs of lines the customer's side wrote: the newest message, then any message
+    # forwarded in it (a colleague's or an executive's note counts as the customer's side).
+    newest_blocks: list[str]
     history: str = ""
     signature: str = ""
     disclaimer: str = ""
     subject: str = ""
     notes: list[str] = field(default_factory=list)
+    forwarded: int = 0  # how many of `newest_blocks` (at the end) come from forwarded messages
 
     @property
     def newest(self) -> str:
@@ -86,7 +90,8 @@ def detect_format(text: str, filename: str | None = None) -> Literal["text", "ht
     keys = {ln.split(":", 1)[0].lower() for ln in header_block if _HEADER.match(ln)}
     if len(header_block) >= 3 and "from" in keys and keys & _EML_KEYS:
         return "eml"
-    if re.search(r"<(html|body|div|p|br|table|span|blockquote)\b[^>]*>", head, re.IGNORECASE):
+    # A tag, not an address in angle brackets such as <p.ricci@example.com>.
+    if re.search(r"<(html|body|div|p|br|table|span|blockquote)(\s[^<>]*)?/?>", head, re.IGNORECASE):
         return "html"
     return "text"
 
@@ -168,22 +173,6 @@ def _part_text(part: EmailMessage) -> str:
 
 # --- threads, signatures, disclaimers --------------------------------------------------------
 
-_ATTRIBUTION = re.compile(
-    r"^\s*(On|Am|Le|El|Il|Op|Em)\b.{0,240}?\b(wrote|schrieb|a écrit|escribió|ha scritto|"
-    r"schreef|escreveu)\s*:\s*$",
-    re.IGNORECASE,
-)
-_SEPARATOR = re.compile(
-    r"^\s*(-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|"
-    r"Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|"
-    r"Mensaje reenviado)\s*-{2,}|_{10,}|-{10,})\s*$",
-    re.IGNORECASE,
-)
-_FROM = re.compile(r"^\s*\**(From|Von|De|Da)\s*:\**\s*\S", re.IGNORECASE)
-_SENT = re.compile(
-    r"^\s*\**(Sent|Date|Gesendet|Datum|Envoyé|Date|Enviado|Fecha|Inviato)\s*:", re.IGNORECASE
-)
-_SUBJECT = re.compile(r"^\s*\**(Subject|Betreff|Objet|Asunto|Oggetto)\s*:", re.IGNORECASE)
 _MOBILE = re.compile(
     r"^\s*(Sent from my \w+|Sent from (Mail|Outlook|Yahoo Mail)|Get Outlook for \w+|"
     r"Sent via \w+|Von meinem \w+ gesendet|Gesendet von meinem \w+|Envoyé de mon \w+|"
@@ -231,62 +220,6 @@ def is_bare_name(line: str) -> bool:
         return False
     words = re.findall(r"[\w'’-]+", line)
     return bool(words) and not any(w.lower() in _NOT_NAMES for w in words)
-
-
-def _is_quote(line: str) -> bool:
-    return line.lstrip().startswith(">")
-
-
-def _attribution_span(lines: list[str], i: int) -> int:
-    """Lines taken by an "On ... wrote:" attribution starting at i (0 if none); Gmail wraps it."""
-    if _ATTRIBUTION.match(lines[i]):
-        return 1
-    if i + 1 < len(lines) and _ATTRIBUTION.match(lines[i] + " " + lines[i + 1]):
-        return 2 if re.match(r"^\s*(On|Am|Le|El|Il|Op|Em)\b", lines[i]) else 0
-    return 0
-
-
-def _is_header_block(lines: list[str], i: int) -> bool:
-    if not _FROM.match(lines[i]):
-        return False
-    window = lines[i + 1 : i + 6]
-    return any(_SENT.match(ln) for ln in window) and any(_SUBJECT.match(ln) for ln in window)
-
-
-def _next_nonblank(lines: list[str], i: int) -> str:
-    for ln in lines[i:]:
-        if ln.strip():
-            return ln
-    return ""
-
-
-def split_thread(text: str) -> tuple[list[int], list[int]]:
-    """Indices of the newest message's lines and of the quoted history's lines."""
-    lines = text.split("\n")
-    newest: list[int] = []
-    history: list[int] = []
-    i = 0
-    rest_is_history = False
-    while i < len(lines):
-        line = lines[i]
-        if rest_is_history or _is_quote(line):
-            history.append(i)
-            i += 1
-            continue
-        span = _attribution_span(lines, i)
-        if span:
-            history.extend(range(i, i + span))
-            # Bottom-posting: the attribution introduces a `>` block and new text may follow it.
-            if not _is_quote(_next_nonblank(lines, i + span)):
-                rest_is_history = True
-            i += span
-            continue
-        if _SEPARATOR.match(line) or _is_header_block(lines, i):
-            rest_is_history = True
-            continue
-        newest.append(i)
-        i += 1
-    return newest, history
 
 
 def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int], list[int]]:
@@ -394,25 +327,39 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     if not text.strip():
         raise CoachError("the email is empty; paste the customer's message or pass a file")
     lines = text.split("\n")
-    newest_idx, history_idx = split_thread(text)
+    parts = split_parts(text)
+    newest_idx = [i for part in parts if part.speaker == "newest" for i in part.lines]
+    history_idx = [i for part in parts if part.speaker == "quoted" for i in part.lines]
     body, signature, disclaimer = _strip_tail(lines, newest_idx)
     blocks = _blocks(lines, body)
     if subject and blocks and blocks[0] == f"Subject: {subject}" and _is_reply_subject(subject):
         blocks = blocks[1:]  # "Re: ..." repeats the old thread's topic, not the customer's words
-    if not blocks and history_idx:
+    forwarded: list[str] = []
+    for part in parts:
+        if part.speaker == "forwarded":
+            fw_body, fw_signature, _ = _strip_tail(lines, part.lines)
+            forwarded += _blocks(lines, fw_body)
+            if not signature:
+                signature = fw_signature
+    if forwarded:
+        notes.append(
+            "A forwarded message from the customer's side was read as part of their message."
+        )
+    if not blocks and not forwarded and history_idx:
         notes.append("The message has no new text above the quoted history; the history was read.")
         blocks = _blocks(lines, history_idx)
-    if not blocks:
+    if not blocks and not forwarded:
         raise CoachError("the email has no message text to triage (only a signature or quotes)")
     return ParsedEmail(
         format=kind,
         text=text,
-        newest_blocks=blocks,
+        newest_blocks=blocks + forwarded,
         history="\n".join(lines[i] for i in history_idx).strip(),
         signature="\n".join(lines[i] for i in signature).strip(),
         disclaimer="\n".join(lines[i] for i in disclaimer).strip(),
         subject=subject,
         notes=notes,
+        forwarded=len(forwarded),
     )
 
 
@@ -440,7 +387,9 @@ def sentences(block: str) -> list[str]:
             cuts.add(pos)
     for m in _END.finditer(block):
         nxt = block[m.end() :].lstrip()[:1]
-        if nxt and not nxt.islower():
+        # A question or an exclamation ends a sentence even before a lower-case word ("can you
+        # loop in your boss? need an answer today"); a full stop needs a capital (abbreviations).
+        if nxt and (not nxt.islower() or m.group(0).rstrip("\"')]")[-1:] in "?!"):
             cuts.add(m.end())
     out: list[str] = []
     start = 0

@@ -138,7 +138,8 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
     head = (
         '<div class="coach-card-head">'
         + badge(
-            DECISION_LABELS.get(decision, decision), "danger" if decision == "escalate" else "ok"
+            DECISION_LABELS.get(decision, decision),
+            {"escalate": "danger", "review": "medium"}.get(decision, "ok"),
         )
         + badge(f"Urgency: {urgency}", urgency)
         + (
@@ -149,6 +150,8 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
         + "</div>"
     )
     parts = [head]
+    if result.get("review_reason"):
+        parts.append(notice(f"Read it yourself: {result['review_reason']}", "warn"))
     if result.get("language_note"):
         parts.append(notice(result["language_note"], "info"))
     signals = list(result.get("signals") or [])

@@ -1,0 +1,217 @@
+"""What a sentence is about: small models over multilingual sentence vectors and cue features.
+
+They are fitted on the labelled sentences in `exemplars/<language>.yaml` (every language together,
+so a threat written in Polish lands near its English and Dutch cousins) and give each sentence a
+probability per signal and for `none`. Three small neural networks (one hidden layer, different
+seeds) and a linear model are averaged: the networks separate topics better, the linear model keeps
+the average calibrated on sentences unlike any exemplar. They read meaning, not words: negation,
+tense and who speaks are for `coach.reading.context`, whose cues also reach the models as features
+(a negated word of leaving, someone senior named), so they can learn what a vector cannot show.
+
+Fitting takes about a minute, so the fitted weights ship with the package (`model.npz`, with the
+key of the exemplars they were fitted on) and are refitted, and cached, only when the exemplar
+files change: `python -m coach.reading.classifier` refits and writes `model.npz`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from coach.domain.signals import SIGNAL_TYPES
+
+if TYPE_CHECKING:
+    import numpy as np
+
+LABELS: tuple[str, ...] = (*SIGNAL_TYPES, "none")
+EXEMPLARS = Path(__file__).with_name("exemplars")
+SHIPPED = Path(__file__).with_name("model.npz")
+VERSION = "ensemble-v3-features"
+SEEDS = (0, 1, 2)
+HIDDEN = 256
+LINEAR_WEIGHT = 0.5
+FEATURE_SCALE = 0.5  # cue features next to unit-length sentence vectors
+_TEMPERATURE = 10.0
+CUES = Path(__file__).with_name("cues")
+
+
+@dataclass(frozen=True)
+class Exemplars:
+    texts: list[str]
+    labels: list[int]
+    languages: list[str]
+
+
+def load_exemplars(folder: Path = EXEMPLARS) -> Exemplars:
+    texts: list[str] = []
+    labels: list[int] = []
+    languages: list[str] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        groups = [*(data.get("signals") or {}).items(), ("none", data.get("none") or [])]
+        for label, sentences in groups:
+            if label not in LABELS:
+                raise ValueError(f"{path}: unknown label {label!r}")
+            for sentence in sentences:
+                texts.append(str(sentence))
+                labels.append(LABELS.index(label))
+                languages.append(str(data.get("language", path.stem)))
+    return Exemplars(texts, labels, languages)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def _balanced(y: np.ndarray, k: int) -> np.ndarray:
+    """Per-example weights that give every class the same total weight."""
+    import numpy as np
+
+    counts = np.bincount(y, minlength=k).astype(np.float32)
+    weight = (1.0 / np.maximum(counts, 1.0))[y]
+    return (weight / weight.sum()).astype(np.float32)
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, steps: int = 400) -> dict[str, np.ndarray]:
+    """Multinomial logistic regression by full-batch gradient descent."""
+    import numpy as np
+
+    k = len(LABELS)
+    weight = _balanced(y, k)
+    target = np.eye(k, dtype=np.float32)[y]
+    w = np.zeros((x.shape[1], k), dtype=np.float32)
+    b = np.zeros(k, dtype=np.float32)
+    for _ in range(steps):
+        grad = (_softmax((x @ w + b) * _TEMPERATURE) - target) * weight[:, None]
+        w -= 2.0 * (x.T @ grad + 1e-3 * w)
+        b -= 2.0 * grad.sum(axis=0)
+    return {"w": w, "b": b}
+
+
+def fit_network(
+    x: np.ndarray, y: np.ndarray, seed: int, steps: int = 300, rate: float = 0.01
+) -> dict[str, np.ndarray]:
+    """One hidden layer (ReLU), softmax out, trained with Adam on the whole set: deterministic
+    for a seed, no dependency beyond numpy."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    k, d = len(LABELS), x.shape[1]
+    params = {
+        "w1": (rng.standard_normal((d, HIDDEN)) * np.sqrt(2 / d)).astype(np.float32),
+        "b1": np.zeros(HIDDEN, dtype=np.float32),
+        "w2": (rng.standard_normal((HIDDEN, k)) * np.sqrt(1 / HIDDEN)).astype(np.float32),
+        "b2": np.zeros(k, dtype=np.float32),
+    }
+    weight = _balanced(y, k)
+    target = np.eye(k, dtype=np.float32)[y]
+    moment = {n: np.zeros_like(p) for n, p in params.items()}
+    square = {n: np.zeros_like(p) for n, p in params.items()}
+    for t in range(1, steps + 1):
+        hidden = np.maximum(x @ params["w1"] + params["b1"], 0)
+        error = (_softmax(hidden @ params["w2"] + params["b2"]) - target) * weight[:, None]
+        back = (error @ params["w2"].T) * (hidden > 0)
+        grads = {
+            "w2": hidden.T @ error + 1e-4 * params["w2"],
+            "b2": error.sum(axis=0),
+            "w1": x.T @ back + 1e-4 * params["w1"],
+            "b1": back.sum(axis=0),
+        }
+        for name, grad in grads.items():
+            moment[name] = 0.9 * moment[name] + 0.1 * grad
+            square[name] = 0.999 * square[name] + 0.001 * grad * grad
+            step = (moment[name] / (1 - 0.9**t)) / (np.sqrt(square[name] / (1 - 0.999**t)) + 1e-8)
+            params[name] -= rate * step
+    return params
+
+
+class SentenceClassifier:
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.arrays = {k: v.astype("float32") for k, v in arrays.items()}
+
+    def probabilities(self, vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """(n, len(LABELS)) probabilities; a row per sentence (its vector and cue features)."""
+        import numpy as np
+
+        a = self.arrays
+        vectors = inputs(vectors, features)
+        nets = [
+            _softmax(np.maximum(vectors @ a[f"n{s}_w1"] + a[f"n{s}_b1"], 0) @ a[f"n{s}_w2"]
+                     + a[f"n{s}_b2"])
+            for s in SEEDS
+        ]  # fmt: skip
+        linear = _softmax((vectors @ a["lin_w"] + a["lin_b"]) * _TEMPERATURE)
+        return (1 - LINEAR_WEIGHT) * sum(nets) / len(nets) + LINEAR_WEIGHT * linear
+
+
+def inputs(vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return np.concatenate([vectors, FEATURE_SCALE * features], axis=1).astype(np.float32)
+
+
+def fit_all(vectors: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
+    arrays = {f"lin_{k}": v for k, v in fit_linear(vectors, labels).items()}
+    for seed in SEEDS:
+        arrays.update({f"n{seed}_{k}": v for k, v in fit_network(vectors, labels, seed).items()})
+    return arrays
+
+
+def exemplar_key(folder: Path = EXEMPLARS) -> str:
+    from coach.cache import key_of
+    from coach.reading.encoder import MODEL_ID
+
+    files = [*sorted(folder.glob("*.yaml")), *sorted(CUES.glob("*.yaml"))]
+    return key_of([MODEL_ID, VERSION, *(p.read_bytes() for p in files)])
+
+
+def _fitted() -> dict[str, np.ndarray]:
+    import numpy as np
+
+    from coach.reading.context import features
+    from coach.reading.encoder import get_encoder
+
+    found = load_exemplars()
+    vectors = get_encoder().encode(found.texts)
+    cue_features = np.asarray(
+        [features(text, lang) for text, lang in zip(found.texts, found.languages, strict=True)],
+        dtype=np.float32,
+    )
+    return fit_all(inputs(vectors, cue_features), np.asarray(found.labels))
+
+
+@lru_cache(maxsize=1)
+def get_classifier() -> SentenceClassifier:
+    """The shipped model when it was fitted on these exemplars, else a fit cached on disk."""
+    import numpy as np
+
+    from coach import cache
+
+    key = exemplar_key()
+    if SHIPPED.is_file():
+        with np.load(SHIPPED, allow_pickle=False) as data:
+            if str(data["key"]) == key:
+                return SentenceClassifier({k: data[k] for k in data.files if k != "key"})
+    return SentenceClassifier(cache.arrays("reader", key, _fitted))
+
+
+def write_shipped_model(path: Path = SHIPPED) -> Path:
+    """Fit on the exemplars and write the weights the package ships (float16 halves the size)."""
+    import numpy as np
+
+    arrays = {k: v.astype(np.float16) for k, v in _fitted().items()}
+    np.savez_compressed(path, key=np.asarray(exemplar_key()), **arrays)  # type: ignore[arg-type]
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_shipped_model()}", file=sys.stderr)

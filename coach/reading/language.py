@@ -1,0 +1,82 @@
+"""Which language a customer writes in: one of the eight the reader knows, or another it names.
+
+py3langid's model knows 97 languages. The text is first classified among all of them: a confident
+answer outside the eight means the reader cannot responsibly read the email. Otherwise the answer
+among the eight is used, so a short or mixed message still gets the closest known language.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+KNOWN: dict[str, str] = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "nl": "Dutch",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "pl": "Polish",
+}
+# Names of other languages a customer may write in, for the note a rep reads.
+OTHER_NAMES: dict[str, str] = {
+    "sv": "Swedish", "da": "Danish", "no": "Norwegian", "nb": "Norwegian", "fi": "Finnish",
+    "cs": "Czech", "sk": "Slovak", "hu": "Hungarian", "ro": "Romanian", "tr": "Turkish",
+    "ja": "Japanese", "zh": "Chinese", "ko": "Korean", "ru": "Russian", "uk": "Ukrainian",
+    "el": "Greek", "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "th": "Thai", "vi": "Vietnamese",
+    "id": "Indonesian", "ms": "Malay", "bg": "Bulgarian", "hr": "Croatian", "sr": "Serbian",
+    "sl": "Slovenian", "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan",
+    "eu": "Basque", "gl": "Galician", "is": "Icelandic", "ga": "Irish", "cy": "Welsh",
+}  # fmt: skip
+_NOISE = re.compile(r"(@\w+|https?://\S+|\S+@\S+|#\w+|\d+)")
+_WORD = re.compile(r"[^\W\d_]+")
+# Scripts no known language is written in: the answer needs no statistics.
+_SCRIPTS = (
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"),
+    (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+)
+MIN_WORDS_FOR_OTHER = 6
+OTHER_CONFIDENCE = 0.9
+
+
+@lru_cache(maxsize=1)
+def _identifiers() -> tuple[Any, Any]:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    everything = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    known = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    known.set_languages(list(KNOWN))
+    return everything, known
+
+
+def detect(text: str) -> str:
+    """ISO 639-1 code of the text's language. Short or unclear text counts as English."""
+    clean = _NOISE.sub(" ", text)[:3000]
+    letters = sum(len(w) for w in _WORD.findall(clean))
+    for pattern, code in _SCRIPTS:
+        if letters and len("".join(pattern.findall(clean))) / letters > 0.3:
+            return code
+    words = _WORD.findall(clean)
+    if len(words) < 3:
+        return "en"
+    everything, known = _identifiers()
+    code, confidence = everything.classify(clean)
+    if code in KNOWN:
+        return str(code)
+    if len(words) >= MIN_WORDS_FOR_OTHER and confidence >= OTHER_CONFIDENCE:
+        return str(code)
+    code, confidence = known.classify(clean)
+    return str(code) if confidence >= 0.5 else "en"
+
+
+def name(code: str) -> str:
+    return KNOWN.get(code) or OTHER_NAMES.get(code) or code

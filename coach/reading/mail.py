@@ -1,0 +1,148 @@
+"""Who speaks where in an email: the sender's newest words, messages forwarded from their side,
+and quoted history.
+
+A thread is cut into parts by the marks mail clients write, in the eight languages the reader
+knows: reply attributions ("On ... wrote:", "Op ... schreef:", "W dniu ... napisał:"), forward
+banners ("---------- Forwarded message ---------", "Doorgestuurd bericht", "Wiadomość
+przekazana"), header blocks (From:/Sent:/Subject:, in their translations) and `>` lines. A
+forwarded message counts as the customer's side speaking (a colleague or their executive); quoted
+history is context. Every part keeps verbatim text, so a quote from it is found in the email.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Speaker = Literal["newest", "forwarded", "quoted"]
+
+_INTRO = r"(?:On|Am|Le|El|Il|Op|Em|W\s+dniu|Dnia|In\s+data|Den|Am\s+\w+)"
+_WROTE = (
+    r"(?:wrote|writes|schrieb|hat\s+geschrieben|a\s+écrit|escribió|ha\s+scritto|scrisse|"
+    r"schreef|heeft\s+geschreven|escreveu|napisał\(a\)|napisał|napisała|napisal)"
+)
+# "On <date>, <name> wrote:", and word orders that put the name after the verb ("Am ... schrieb
+# <name>:", "Op ... schreef <name>:").
+_ATTRIBUTION = re.compile(
+    rf"^\s*(?:{_INTRO}\b.{{0,240}}?\b{_WROTE}(?:\s.{{0,120}})?|.{{1,120}}\b{_WROTE})\s*:\s*$", re.I
+)
+_ATTRIBUTION_START = re.compile(rf"^\s*{_INTRO}\b", re.I)
+_FORWARD = re.compile(
+    r"^\s*(?:-{2,}\s*|_{2,}\s*)?(?:Forwarded\s+message|Begin\s+forwarded\s+message|"
+    r"Weitergeleitete\s+Nachricht|Doorgestuurd\s+bericht|Begin\s+doorgestuurd\s+bericht|"
+    r"Message\s+transf[ée]r[ée]|D[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]|Mensaje\s+reenviado|"
+    r"Inicio\s+del\s+mensaje\s+reenviado|Messaggio\s+inoltrato|Inizio\s+messaggio\s+inoltrato|"
+    r"Mensagem\s+encaminhada|In[ií]cio\s+da\s+mensagem\s+encaminhada|Wiadomo[śs][ćc]\s+przekazana|"
+    r"Przekazana\s+wiadomo[śs][ćc]|Pocz[ąa]tek\s+przekazanej\s+wiadomo[śs]ci)\s*:?\s*(?:-{2,}|_{2,})?\s*$",
+    re.I,
+)
+_ORIGINAL = re.compile(
+    r"^\s*(?:-{2,}\s*)?(?:Original\s+Message|Ursprüngliche\s+Nachricht|Oorspronkelijk\s+bericht|"
+    r"Message\s+d'origine|Mensaje\s+original|Messaggio\s+originale|Mensagem\s+original|"
+    r"Oryginalna\s+wiadomo[śs][ćc])\s*(?:-{2,})?\s*$|^\s*_{10,}\s*$|^\s*-{10,}\s*$",
+    re.I,
+)
+_FROM = re.compile(r"^\s*\**(?:From|Von|Van|De|Da|Od|Från)\s*:\**\s*\S", re.I)
+_HEADER_FIELD = re.compile(
+    r"^\s*\**(?:From|Von|Van|De|Da|Od|Sent|Date|Gesendet|Datum|Verzonden|Envoy[ée]|Enviado|"
+    r"Fecha|Inviato|Data|Wys[łl]ano|Subject|Betreff|Onderwerp|Objet|Asunto|Oggetto|Assunto|Temat|"
+    r"To|An|Aan|[ÀA]|Para|Do|Cc|CC|Bcc|Kopie|Reply-To)\s*:",
+    re.I,
+)
+_SUBJECT = re.compile(
+    r"^\s*\**(?:Subject|Betreff|Onderwerp|Objet|Asunto|Oggetto|Assunto|Temat)\s*:\**\s*(.*)$", re.I
+)
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|tr|rv|doorst|i|enc|pd|fw)\s*:", re.I)
+
+
+@dataclass
+class Part:
+    """A run of one speaker's lines (indices into the email's lines)."""
+
+    speaker: Speaker
+    lines: list[int] = field(default_factory=list)
+    subject: str = ""
+
+
+def _is_quote(line: str) -> bool:
+    return line.lstrip().startswith(">")
+
+
+def _attribution_span(lines: list[str], i: int) -> int:
+    """Lines taken by a reply attribution starting at i (0 if none); clients wrap it."""
+    if _ATTRIBUTION.match(lines[i]) and (_ATTRIBUTION_START.match(lines[i]) or len(lines[i]) < 160):
+        return 1
+    wrapped = i + 1 < len(lines) and _ATTRIBUTION_START.match(lines[i])
+    return 2 if wrapped and _ATTRIBUTION.match(lines[i] + " " + lines[i + 1]) else 0
+
+
+def _header_block(lines: list[str], i: int) -> int:
+    """Length of a From:/Sent:/Subject: block starting at i (0 if none)."""
+    if not _FROM.match(lines[i]):
+        return 0
+    end = i + 1
+    while end < len(lines) and end - i < 8 and _HEADER_FIELD.match(lines[end]):
+        end += 1
+    return end - i if end - i >= 2 else 0
+
+
+def _subject_of(lines: list[str], start: int, end: int) -> str:
+    for line in lines[start:end]:
+        m = _SUBJECT.match(line)
+        if m:
+            return m.group(1).strip()
+    return ""
+
+
+def split_parts(text: str) -> list[Part]:
+    """The email's lines, cut into the newest message, forwarded messages and quoted history."""
+    lines = text.split("\n")
+    parts = [Part("newest")]
+    i = 0
+    in_quote_history = False
+    while i < len(lines):
+        line = lines[i]
+        if _FORWARD.match(line):
+            i += 1
+            while i < len(lines) and not lines[i].strip():
+                i += 1
+            span = _header_block(lines, i)
+            parts.append(Part("forwarded", subject=_subject_of(lines, i, i + span)))
+            i += span
+            in_quote_history = False
+            continue
+        span = _header_block(lines, i)
+        if span:
+            # An Outlook block with no banner: a forward when its subject says so, else a reply.
+            subject = _subject_of(lines, i, i + span)
+            forwarded = bool(_FORWARD_SUBJECT.match(subject)) and not in_quote_history
+            header = [] if forwarded else list(range(i, i + span))
+            parts.append(Part("forwarded" if forwarded else "quoted", header, subject=subject))
+            in_quote_history = not forwarded
+            i += span
+            continue
+        if _ORIGINAL.match(line):
+            parts.append(Part("quoted", [i]))
+            in_quote_history = True
+            i += 1
+            continue
+        span = _attribution_span(lines, i)
+        if span:
+            parts.append(Part("quoted", list(range(i, i + span))))
+            # Bottom-posting: the attribution introduces a `>` block and new text may follow it.
+            after = next((ln for ln in lines[i + span :] if ln.strip()), "")
+            in_quote_history = not _is_quote(after)
+            i += span
+            continue
+        if _is_quote(line):
+            if parts[-1].speaker != "quoted":
+                parts.append(Part("quoted"))
+            parts[-1].lines.append(i)
+            i += 1
+            continue
+        if parts[-1].speaker == "quoted" and not in_quote_history and line.strip():
+            parts.append(Part("newest"))  # bottom-posting: new text after a `>` block
+        parts[-1].lines.append(i)
+        i += 1
+    return [p for p in parts if any(lines[k].strip() for k in p.lines)]

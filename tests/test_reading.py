@@ -1,0 +1,191 @@
+"""The reader: who speaks where in an email, which language, what a sentence means in context.
+
+Every sentence here was written for these tests; none comes from an eval set."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.reading import language
+from coach.reading.context import read_context
+from coach.reading.mail import split_parts
+from coach.reading.reader import Said, get_reader
+
+
+def _speakers(text: str) -> dict[str, str]:
+    lines = text.split("\n")
+    out: dict[str, str] = {}
+    for part in split_parts(text):
+        body = " ".join(lines[i].strip() for i in part.lines if lines[i].strip())
+        out[part.speaker] = (out.get(part.speaker, "") + " " + body).strip()
+    return out
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "---------- Forwarded message ---------",
+        "Begin forwarded message:",
+        "---------- Weitergeleitete Nachricht ----------",
+        "-------- Doorgestuurd bericht --------",
+        "-------- Message transféré --------",
+        "---------- Mensaje reenviado ---------",
+        "---------- Messaggio inoltrato ---------",
+        "---------- Mensagem encaminhada ---------",
+        "---------- Wiadomość przekazana ---------",
+    ],
+)
+def test_a_forwarded_note_from_the_customers_side_is_read(banner: str) -> None:
+    text = (
+        "See below from our COO.\n\nKim\n\n"
+        f"{banner}\nFrom: Ola Berg <ola@example.com>\nDate: Mon, 3 Feb 2025\nSubject: Vendor\n"
+        "To: Kim <kim@example.com>\n\nTell them we stop the rollout unless the audit passes.\n"
+    )
+    parts = _speakers(text)
+    assert "stop the rollout" in parts["forwarded"]
+    assert "From:" not in parts["forwarded"] and "See below" in parts["newest"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "On Tue, 4 Mar 2025 at 09:12, Sam Lee <sam@example.com> wrote:",
+        "Am 04.03.2025 um 09:12 schrieb Sam Lee <sam@example.com>:",
+        "Op di 4 mrt 2025 om 09:12 schreef Sam Lee <sam@example.com>:",
+        "Le mar. 4 mars 2025 à 09:12, Sam Lee <sam@example.com> a écrit :",
+        "El mar, 4 mar 2025 a las 09:12, Sam Lee (<sam@example.com>) escribió:",
+        "Il giorno mar 4 mar 2025 alle ore 09:12 Sam Lee <sam@example.com> ha scritto:",
+        "Em ter., 4 de mar. de 2025 às 09:12, Sam Lee <sam@example.com> escreveu:",
+        "W dniu 4.03.2025 o 09:12, Sam Lee <sam@example.com> napisał(a):",
+    ],
+)
+def test_quoted_history_is_context_in_every_language(attribution: str) -> None:
+    text = f"All sorted now, thank you.\n\n{attribution}\n> We will cancel if this is not fixed.\n"
+    parts = _speakers(text)
+    assert parts["newest"] == "All sorted now, thank you."
+    assert "cancel" in parts["quoted"]
+
+
+def test_an_outlook_forward_counts_and_an_outlook_reply_does_not() -> None:
+    forward = "FYI\n\nFrom: Ana Ruiz\nSent: Friday\nTo: Me\nSubject: FW: renewal\n\nWe walk away in June."
+    reply = "Thanks!\n\nFrom: Ana Ruiz\nSent: Friday\nTo: Me\nSubject: RE: renewal\n\nWe walk away in June."
+    assert "walk away" in _speakers(forward)["forwarded"]
+    assert "walk away" in _speakers(reply)["quoted"] and "forwarded" not in _speakers(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Could you please send me the updated invoice for March before Friday?", "en"),
+        ("Könnten Sie mir bitte die aktualisierte Rechnung für März schicken?", "de"),
+        ("Pourriez-vous m'envoyer la facture mise à jour pour le mois de mars ?", "fr"),
+        ("¿Podrías enviarme la factura actualizada de marzo antes del viernes?", "es"),
+        ("Kunnen jullie mij de bijgewerkte factuur van maart sturen voor vrijdag?", "nl"),
+        ("Potreste inviarmi la fattura aggiornata di marzo entro venerdì?", "it"),
+        ("Podem enviar-me a fatura atualizada de março até sexta-feira?", "pt"),
+        ("Czy moglibyście przesłać mi zaktualizowaną fakturę za marzec do piątku?", "pl"),
+        ("Kan ni skicka den uppdaterade fakturan för mars innan fredag, tack?", "sv"),
+        ("Mohli byste mi prosím poslat aktualizovanou fakturu za březen do pátku?", "cs"),
+        ("Mart ayı için güncellenmiş faturayı cuma gününe kadar gönderebilir misiniz?", "tr"),
+        ("3月分の請求書を金曜日までに送っていただけますか。", "ja"),
+    ],
+)
+def test_the_language_is_named(text: str, code: str) -> None:
+    assert language.detect(text) == code
+
+
+def test_short_text_counts_as_english() -> None:
+    assert language.detect("ok thx") == "en"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "denied"),
+    [
+        ("en", "We have no plans to move to another provider.", True),
+        ("en", "We will not renew unless the reports are fixed.", False),
+        ("en", "We would not hesitate to bring in our solicitors.", False),
+        ("de", "Eine Kündigung steht für uns überhaupt nicht zur Debatte.", True),
+        ("nl", "We zijn absoluut niet van plan om op te zeggen.", True),
+        ("fr", "Nous ne renouvellerons pas le contrat dans ces conditions.", False),
+        ("es", "No tenemos ninguna intención de cambiar de proveedor.", True),
+        ("it", "Non abbiamo alcuna intenzione di disdire il contratto.", True),
+        ("pt", "Não pretendemos cancelar a assinatura, fique tranquilo.", True),
+        ("pl", "Nie zamierzamy rezygnować z usługi.", True),
+    ],
+)
+def test_a_denied_intent_is_told_from_a_negated_threat(lang: str, text: str, denied: bool) -> None:
+    assert read_context(text, lang).denied is denied
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Please ignore my earlier email asking for your director."),
+        ("de", "Meine Anfrage von gestern ziehe ich hiermit zurück."),
+        ("nl", "Vergeet mijn verzoek van vanochtend maar."),
+        ("fr", "Oubliez ma demande d'hier, tout va bien."),
+        ("es", "Olvida mi correo de ayer, ya está resuelto."),
+        ("it", "Ignorate la mia mail di stamattina, per favore."),
+        ("pt", "Desconsidere o meu e-mail de ontem, por favor."),
+        ("pl", "Proszę zignorować mojego wczorajszego maila."),
+    ],
+)
+def test_a_withdrawn_request_is_noticed(lang: str, text: str) -> None:
+    assert read_context(text, lang).withdrawn
+
+
+@pytest.mark.parametrize(
+    ("text", "resolved"),
+    [
+        ("The connector has been fixed and the nightly load ran cleanly.", True),
+        ("Invoices are syncing again since this morning.", True),
+        ("If the sync is not restored by noon we will escalate.", False),
+        ("We need the lost records restored first.", False),
+        ("The sync failed again overnight.", False),
+    ],
+)
+def test_resolution_must_be_asserted(text: str, resolved: bool) -> None:
+    assert read_context(text, "en").resolved is resolved
+
+
+def test_a_how_to_question_is_not_a_threat() -> None:
+    assert read_context("Quick one: how do I terminate a user's session?", "en").howto
+
+
+@pytest.fixture(scope="module")
+def reader():  # type: ignore[no-untyped-def]
+    return get_reader()
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "signal"),
+    [
+        ("en", "Honestly, this renewal is not happening if the exports keep breaking.", "cancellation_threat"),
+        ("de", "Ich möchte bitte mit Ihrer Geschäftsleitung sprechen, und zwar diese Woche.", "manager_request"),
+        ("fr", "Notre avocat vous contactera au sujet de la rupture du contrat.", "legal_or_public_threat"),
+        ("es", "Si vuelve a fallar el cobro, nos buscamos otro proveedor.", "cancellation_threat"),
+        ("nl", "Ik wil graag iemand spreken die boven u staat.", "manager_request"),
+        ("it", "Se la migrazione slitta ancora, non rinnoviamo.", "cancellation_threat"),
+        ("pt", "Vamos levar isso ao nosso jurídico e ao Procon.", "legal_or_public_threat"),
+        ("pl", "Jeśli to się powtórzy, wypowiemy umowę.", "cancellation_threat"),
+    ],
+)
+def test_threats_are_read_in_eight_languages(reader, lang: str, sentence: str, signal: str) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], [lang])[0]
+    assert signal in {f.signal for f in reading.signals}
+    assert all(f.evidence == sentence for f in reading.signals)
+
+
+def test_a_routine_question_is_earned_and_an_unknown_language_is_review(reader) -> None:  # type: ignore[no-untyped-def]
+    routine, swedish = reader.read(
+        [[Said("How do I add a second billing contact to our account?")], [Said("Hej")]],
+        ["en", "sv"],
+    )
+    assert [f.signal for f in routine.signals] == ["routine_issue"]
+    assert swedish.review and "Swedish" in swedish.review
+
+
+def test_reported_speech_from_the_rep_is_the_customers_threat(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [Said("Their Head of IT says he'll pull the contract if the migration slips again.")]
+    reading = reader.read([said], ["en"], reported=True)[0]
+    assert "cancellation_threat" in {f.signal for f in reading.signals}
