@@ -67,7 +67,9 @@ def test_quoted_history_is_context_in_every_language(attribution: str) -> None:
 
 
 def test_an_outlook_forward_counts_and_an_outlook_reply_does_not() -> None:
-    forward = "FYI\n\nFrom: Ana Ruiz\nSent: Friday\nTo: Me\nSubject: FW: renewal\n\nWe walk away in June."
+    forward = (
+        "FYI\n\nFrom: Ana Ruiz\nSent: Friday\nTo: Me\nSubject: FW: renewal\n\nWe walk away in June."
+    )
     reply = "Thanks!\n\nFrom: Ana Ruiz\nSent: Friday\nTo: Me\nSubject: RE: renewal\n\nWe walk away in June."
     assert "walk away" in _speakers(forward)["forwarded"]
     assert "walk away" in _speakers(reply)["quoted"] and "forwarded" not in _speakers(reply)
@@ -160,9 +162,21 @@ def reader():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("lang", "sentence", "signal"),
     [
-        ("en", "Honestly, this renewal is not happening if the exports keep breaking.", "cancellation_threat"),
-        ("de", "Ich möchte bitte mit Ihrer Geschäftsleitung sprechen, und zwar diese Woche.", "manager_request"),
-        ("fr", "Notre avocat vous contactera au sujet de la rupture du contrat.", "legal_or_public_threat"),
+        (
+            "en",
+            "Honestly, this renewal is not happening if the exports keep breaking.",
+            "cancellation_threat",
+        ),
+        (
+            "de",
+            "Ich möchte bitte mit Ihrer Geschäftsleitung sprechen, und zwar diese Woche.",
+            "manager_request",
+        ),
+        (
+            "fr",
+            "Notre avocat vous contactera au sujet de la rupture du contrat.",
+            "legal_or_public_threat",
+        ),
         ("es", "Si vuelve a fallar el cobro, nos buscamos otro proveedor.", "cancellation_threat"),
         ("nl", "Ik wil graag iemand spreken die boven u staat.", "manager_request"),
         ("it", "Se la migrazione slitta ancora, non rinnoviamo.", "cancellation_threat"),

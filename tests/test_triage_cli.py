@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coach.cli import app
+from coach.domain.signals import label
 from coach.settings import REPO_ROOT
 
 runner = CliRunner()
@@ -56,7 +57,9 @@ def test_stdin_and_human_output_highlight_the_quotes() -> None:
     assert result.exit_code == 0, result.output
     assert "ESCALATE" in result.output
     assert "Customer is threatening to cancel or walk away" in result.output
-    assert "cancellation_threat" in result.output
+    # A rep reads the signal's label, never its id.
+    assert label("cancellation_threat") in result.output
+    assert "cancellation_threat" not in result.output
     assert "Reply draft" in result.output
 
 

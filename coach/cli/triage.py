@@ -152,11 +152,12 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     import contextlib
     import json
     import time
+    from collections import Counter
 
     from tqdm import tqdm
 
     from coach.settings import get_settings
-    from coach.triage.batch import read_rows, triage_rows
+    from coach.triage.batch import read_rows, summary, triage_rows
     from coach.triage.engine import get_engine
 
     if not column:
@@ -164,7 +165,7 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     rows = read_rows(path, column)
     target = path.with_name(path.stem + ".triage.jsonl") if out is None else out
     triager = get_engine(get_settings(), engine)
-    counts = {"escalate": 0, "handle": 0, "skipped": 0}
+    counts: Counter[str] = Counter()
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         handle: TextIO = sys.stdout
@@ -181,7 +182,6 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     where = "stdout" if target == "-" else str(target)
     print(
         f"triaged {len(rows)} texts in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):.0f}/s): "
-        f"{counts['escalate']} escalate, {counts['handle']} handle, {counts['skipped']} skipped "
-        f"(no text); wrote {where}",
+        f"{summary(counts)}; wrote {where}",
         file=sys.stderr,
     )

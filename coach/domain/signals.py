@@ -68,6 +68,7 @@ class SignalDef(BaseModel):
     wants: str
     not_venting: bool = False
     own_words: bool = False
+    a_state: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -19,19 +19,16 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 import yaml
 
 from coach.domain.signals import SIGNAL_TYPES
 
-if TYPE_CHECKING:
-    import numpy as np
-
 LABELS: tuple[str, ...] = (*SIGNAL_TYPES, "none")
 EXEMPLARS = Path(__file__).with_name("exemplars")
 SHIPPED = Path(__file__).with_name("model.npz")
-VERSION = "ensemble-v3-features"
+VERSION = "ensemble-v4-near"
 SEEDS = (0, 1, 2)
 HIDDEN = 256
 LINEAR_WEIGHT = 0.5
@@ -65,8 +62,6 @@ def load_exemplars(folder: Path = EXEMPLARS) -> Exemplars:
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
-    import numpy as np
-
     z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z)
     return p / p.sum(axis=1, keepdims=True)
@@ -74,8 +69,6 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 def _balanced(y: np.ndarray, k: int) -> np.ndarray:
     """Per-example weights that give every class the same total weight."""
-    import numpy as np
-
     counts = np.bincount(y, minlength=k).astype(np.float32)
     weight = (1.0 / np.maximum(counts, 1.0))[y]
     return (weight / weight.sum()).astype(np.float32)
@@ -83,8 +76,6 @@ def _balanced(y: np.ndarray, k: int) -> np.ndarray:
 
 def fit_linear(x: np.ndarray, y: np.ndarray, steps: int = 400) -> dict[str, np.ndarray]:
     """Multinomial logistic regression by full-batch gradient descent."""
-    import numpy as np
-
     k = len(LABELS)
     weight = _balanced(y, k)
     target = np.eye(k, dtype=np.float32)[y]
@@ -102,8 +93,6 @@ def fit_network(
 ) -> dict[str, np.ndarray]:
     """One hidden layer (ReLU), softmax out, trained with Adam on the whole set: deterministic
     for a seed, no dependency beyond numpy."""
-    import numpy as np
-
     rng = np.random.default_rng(seed)
     k, d = len(LABELS), x.shape[1]
     params = {
@@ -136,12 +125,18 @@ def fit_network(
 
 class SentenceClassifier:
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
-        self.arrays = {k: v.astype("float32") for k, v in arrays.items()}
+        self.arrays = {k: v.astype("float32") for k, v in arrays.items() if k != "near"}
+        # The exemplars' own vectors (int8), to tell how far a sentence is from all it learned.
+        near = arrays["near"].astype("float32")
+        self.near = near / (np.linalg.norm(near, axis=1, keepdims=True) + 1e-9)
+
+    def nearest(self, vectors: np.ndarray) -> np.ndarray:
+        """The cosine similarity of each sentence to the closest exemplar of any label: low for
+        text unlike anything the models learned (tweets, chit-chat), where they overreach."""
+        return (vectors @ self.near.T).max(axis=1)
 
     def probabilities(self, vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
         """(n, len(LABELS)) probabilities; a row per sentence (its vector and cue features)."""
-        import numpy as np
-
         a = self.arrays
         vectors = inputs(vectors, features)
         nets = [
@@ -154,8 +149,6 @@ class SentenceClassifier:
 
 
 def inputs(vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
-    import numpy as np
-
     return np.concatenate([vectors, FEATURE_SCALE * features], axis=1).astype(np.float32)
 
 
@@ -170,13 +163,16 @@ def exemplar_key(folder: Path = EXEMPLARS) -> str:
     from coach.cache import key_of
     from coach.reading.encoder import MODEL_ID
 
-    files = [*sorted(folder.glob("*.yaml")), *sorted(CUES.glob("*.yaml"))]
+    # The models are fitted on the exemplars and on the cue features the context module computes.
+    code = [Path(__file__), Path(__file__).with_name("context.py")]
+    files = [*sorted(folder.glob("*.yaml")), *sorted(CUES.glob("*.yaml")), *code]
     return key_of([MODEL_ID, VERSION, *(p.read_bytes() for p in files)])
 
 
-def _fitted() -> dict[str, np.ndarray]:
-    import numpy as np
+_NEAR_SCALE = 0.25  # exemplar vector components stay below this; int8 keeps them to 0.2%
 
+
+def _fitted() -> dict[str, np.ndarray]:
     from coach.reading.context import features
     from coach.reading.encoder import get_encoder
 
@@ -186,14 +182,14 @@ def _fitted() -> dict[str, np.ndarray]:
         [features(text, lang) for text, lang in zip(found.texts, found.languages, strict=True)],
         dtype=np.float32,
     )
-    return fit_all(inputs(vectors, cue_features), np.asarray(found.labels))
+    arrays = fit_all(inputs(vectors, cue_features), np.asarray(found.labels))
+    arrays["near"] = np.clip(np.round(vectors * 127 / _NEAR_SCALE), -127, 127).astype(np.int8)
+    return arrays
 
 
 @lru_cache(maxsize=1)
 def get_classifier() -> SentenceClassifier:
     """The shipped model when it was fitted on these exemplars, else a fit cached on disk."""
-    import numpy as np
-
     from coach import cache
 
     key = exemplar_key()
@@ -206,9 +202,7 @@ def get_classifier() -> SentenceClassifier:
 
 def write_shipped_model(path: Path = SHIPPED) -> Path:
     """Fit on the exemplars and write the weights the package ships (float16 halves the size)."""
-    import numpy as np
-
-    arrays = {k: v.astype(np.float16) for k, v in _fitted().items()}
+    arrays = {k: v if v.dtype == np.int8 else v.astype(np.float16) for k, v in _fitted().items()}
     np.savez_compressed(path, key=np.asarray(exemplar_key()), **arrays)  # type: ignore[arg-type]
     return path
 

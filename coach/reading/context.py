@@ -19,7 +19,7 @@ _LISTS = (
     "negators", "past_markers", "resolved", "withdrawn", "conditional", "reported_speech",
     "request_markers", "question_words", "thanks", "greetings", "signoffs", "leave_words",
     "stay_words", "denial_phrases", "intensifiers", "still", "distant_past", "recent_past",
-    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast",
+    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question",
 )  # fmt: skip
 
 
@@ -85,7 +85,7 @@ class Context:
     question: bool = False
     request: bool = False
     greeting: bool = False  # a greeting or sign-off line with nothing else
-    howto: bool = False  # a how-to question ("how do I cancel a scheduled export?")
+    howto: bool = False  # asks how or whether ("how do I cancel an export?", "asked whether ...")
     senior: bool = False  # someone above the rep is named (a manager, a director, "someone senior")
     legal_public: bool = (
         False  # a legal or public channel is named (counsel, a regulator, the press)
@@ -93,19 +93,17 @@ class Context:
     staying: bool = False  # a word of staying, not negated, not conditional ("decided to renew")
     own_fault: bool = False  # the customer's own doing or own system ("our firewall blocked it")
     minor: bool = False  # said to be small ("not urgent", "workaround", "just logging it")
+    positive: bool = (
+        False  # praise or an offer, with nothing wrong said ("happy to leave a review")
+    )
 
 
 def read_context(text: str, language: str) -> Context:
     c = cues(language)
     low = text.lower()
-    words = _WORDS.findall(low)
     still = c.has("still", low)
     start = low.lstrip(" -*•>\t")
-    greeting = (
-        len(words) <= 6
-        and (_starts(c, "greetings", start) or _starts(c, "signoffs", start))
-        and "?" not in text
-    )
+    greeting = _only_greeting(c, start)
     thanks_at = c.find("thanks", low)
     opener = re.sub(r"^[^:,\-–]{0,25}[:,\-–]\s*", "", start)  # "quick question: how do I ..."
     return Context(
@@ -116,10 +114,15 @@ def read_context(text: str, language: str) -> Context:
         denied=denied(low, c),
         thanks=bool(thanks_at) and thanks_at[0].start() <= 12,
         question=text.rstrip().endswith("?") or _starts(c, "question_words", opener),
-        howto=_starts(c, "howto", start) or _starts(c, "howto", opener),
+        howto=_starts(c, "howto", start)
+        or _starts(c, "howto", opener)
+        or c.has("indirect_question", low),
         senior=c.has("senior", low),
         own_fault=c.has("own_fault", low),
         minor=_unnegated(c, "minor", low),
+        positive=c.has("praise", low)
+        and not c.has("negators", low)
+        and not c.has("problem_words", low),
         staying=c.has("stay_words", low)
         and not c.has("negators", low)
         and not c.has("conditional", low)
@@ -128,6 +131,16 @@ def read_context(text: str, language: str) -> Context:
         request=c.has("request_markers", low) or "?" in text,
         greeting=greeting,
     )
+
+
+def _only_greeting(c: Cues, start: str) -> bool:
+    """A greeting or sign-off and at most a name: "Hi Dana,", "Best regards", "Thanks, Tom"."""
+    for name in ("greetings", "signoffs"):
+        found = c.find(name, start[:40])
+        if found and found[0].start() == 0:
+            rest = _WORDS.findall(start[found[0].end() :])
+            return len(rest) <= 1 and "?" not in start
+    return False
 
 
 def _starts(c: Cues, name: str, text: str) -> bool:
@@ -153,10 +166,12 @@ def denied(low: str, c: Cues) -> bool:
     """An intent or need is denied: a denial phrase, or a negator shortly before a word of
     leaving or escalating ("we will not cancel", "no need to involve your manager"). A negated
     word of staying ("we will not renew") is a threat, not a denial; so is "we will not hesitate"."""
-    if c.has("intensifiers", low) or c.has("conditional", low):
-        return False  # "we would not hesitate", "if it is not fixed, our counsel ..." threaten
+    if c.has("intensifiers", low):
+        return False  # "we would not hesitate to involve our lawyers" threatens
     if c.has("denial_phrases", low):
         return True
+    if c.has("conditional", low):
+        return False  # "if it is not fixed by Friday, our counsel ..." threatens
     negators = [m.end() for m in c.find("negators", low)]
     if not negators:
         return False

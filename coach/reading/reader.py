@@ -35,8 +35,10 @@ MAX_SENTENCES = 60
 # `none`; any other label needs `LABEL_THRESHOLD` on its own.
 ESCALATION_THRESHOLD = 0.7
 LABEL_THRESHOLD = 0.5
-# Venting is frustration the customer voices: a neutral remark is not venting.
-VENTING_THRESHOLD = 0.8
+# Venting is frustration the customer voices: a neutral remark is not venting, and beside a calm
+# request it must be plain.
+VENTING_THRESHOLD = 0.7
+VENTING_BESIDE_A_REQUEST = 0.85
 # A sentence that escalates may carry a second reason ("someone senior, about the SLA credits").
 SECOND_REASON = 0.15
 # Once an email escalates, any sentence may add a further reason it states clearly enough.
@@ -45,11 +47,13 @@ FURTHER_REASON = 0.35
 # question in the same email wins over a technical problem that is not certain.
 TECHNICAL_THRESHOLD = 0.6
 ROUTINE_WINS_AT = 0.7
-CERTAIN = 0.95
+CERTAIN = 0.98
+# A sentence far from every exemplar (a tweet about a football match) is one the classifier has
+# not learned: its labels count for less there than `none`.
+NEAR = 0.4
+FAR_DAMPING = 0.3
 ROUTINE_EVIDENCE = 0.35
 VENTING_EVIDENCE = 0.5
-# Signals about a state of things: over once it is resolved.
-_CURRENT_ONLY = {"technical_beyond_control", "relationship_breakdown", "scope_timeline_dispute"}
 _SIGNATURE_END = re.compile(r"[.!?:;…]$")
 
 
@@ -104,6 +108,7 @@ class Reader:
         """A reading per document; every sentence of every document is embedded in one call."""
         readings = [Reading(language=lang) for lang in langs]
         items: list[_Item] = []
+        thanked: list[str | None] = [None] * len(readings)
         for d, (sents, lang) in enumerate(zip(docs, langs, strict=True)):
             if lang not in languages.KNOWN:
                 readings[d].review = (
@@ -111,38 +116,45 @@ class Reader:
                     "yourself or have it translated"
                 )
                 continue
-            usable = [
-                s
-                for s in sents
-                if not s.injected
-                and len(s.text.split()) >= MIN_WORDS
-                and not looks_like_signature(s.text)
-            ]
+            usable = [s for s in sents if not s.injected and not looks_like_signature(s.text)]
             for said in usable[:MAX_SENTENCES]:
                 for clause in clauses(said.text, lang):
                     part = Said(clause, said.block, said.injected)
                     context = read_context(clause, lang)
-                    if not context.greeting:
+                    if not context.greeting and len(clause.split()) >= MIN_WORDS:
                         items.append(_Item(d, part, context))
-        if items:
-            import numpy as np
+                    elif context.thanks and thanked[d] is None:
+                        thanked[d] = clause  # "Thanks!" alone still earns a short, routine reply
+        import numpy as np
 
+        if items:
             from coach.reading.context import features
 
             vectors = self.encoder.encode([i.said.text for i in items])
             cue_features = np.asarray(
                 [features(i.said.text, readings[i.doc].language) for i in items], dtype=np.float32
             )
-            probs = self.classifier.probabilities(vectors, cue_features)
-            self._judge(items, probs, readings, reported)
-        elif not reported:
-            for reading in readings:
-                reading.review = reading.review or "no clear request found: read it yourself"
+            raw = self.classifier.probabilities(vectors, cue_features)
+            probs = raw.copy()
+            far = self.classifier.nearest(vectors) < NEAR
+            probs[far, :-1] *= FAR_DAMPING
+            probs[far] /= probs[far].sum(axis=1, keepdims=True)
+        else:
+            probs = raw = np.zeros((0, 1))
+        self._judge(items, probs, raw, readings, reported, thanked)
         return readings
 
     def _judge(
-        self, items: list[_Item], probs: np.ndarray, readings: list[Reading], reported: bool
+        self,
+        items: list[_Item],
+        probs: np.ndarray,
+        raw: np.ndarray,
+        readings: list[Reading],
+        reported: bool,
+        thanked: list[str | None],
     ) -> None:
+        """`probs` decide; `raw` (not damped for distance) adds further reasons to an email that
+        escalates."""
         from coach.reading.classifier import LABELS
 
         n = len(readings)
@@ -160,7 +172,7 @@ class Reader:
         for item in items:
             resolved_doc[item.doc] |= item.context.resolved
             minor_doc[item.doc] |= item.context.minor or item.context.own_fault
-        for item, row in zip(items, probs, strict=True):
+        for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d = item.context, item.doc
             problem = cues(readings[d].language).has("problem_words", item.said.text.lower())
             if (ctx.request or ctx.question) and asks[d] is None:
@@ -169,6 +181,8 @@ class Reader:
             low = item.said.text.lower()
             if other[d] is None and (
                 ctx.thanks
+                or ctx.denied
+                or ctx.withdrawn
                 or ctx.minor
                 or ctx.own_fault
                 or said.has("thanks", low)
@@ -180,7 +194,7 @@ class Reader:
                 other[d] = item.said.text
             best_routine[d] = max(best_routine[d], float(row[routine]))
             for k, name in enumerate(escalating):
-                p = float(row[k])
+                p = float(raw_row[k])
                 if p >= FURTHER_REASON and self._holds(name, p, ctx, resolved_doc[d], minor_doc[d]):
                     old_further = further[d].get(name)
                     if old_further is None or p > old_further.score:
@@ -221,12 +235,15 @@ class Reader:
             ):
                 signals = [f for f in signals if f.signal not in escalating]
                 escalations = []
+            vent = next((f for f in signals if f.signal == "venting"), None)
+            if vent is not None and asks[d] is not None and vent.score < VENTING_BESIDE_A_REQUEST:
+                signals.remove(vent)
             if escalations:
                 signals = [f for f in signals if f.signal not in ("routine_issue", "venting")]
                 have = {f.signal for f in signals}
                 signals += [f for name, f in further[d].items() if name not in have]
             elif not signals and not reported:
-                evidence = asks[d] or other[d]
+                evidence = asks[d] or other[d] or thanked[d]
                 if evidence is not None:
                     signals = [Found("routine_issue", evidence, ROUTINE_EVIDENCE)]
                 else:
@@ -239,24 +256,25 @@ class Reader:
         or thanks for something done; not over and done; a technical problem clearly serious."""
         if ctx.withdrawn or ctx.denied or ctx.thanks or ctx.howto or ctx.resolved or ctx.past:
             return False
-        if label in _CURRENT_ONLY and resolved_doc:
+        if table.signal(label).a_state and resolved_doc:
             return False
         # A request for a manager names someone above the rep; a legal or public threat names
         # the channel (counsel, a court, a regulator, the press, their members or board).
-        # "Our steering group decided to renew" stays: no threat to leave, no deal at risk.
+        # "Our steering group decided to renew" stays: no threat to leave, no deal at risk; "happy
+        # to leave a review" is an offer.
         if label in ("cancellation_threat", "deal_at_risk") and ctx.staying:
+            return False
+        if label in ("cancellation_threat", "legal_or_public_threat") and ctx.positive:
             return False
         # A reading the classifier is certain of stands without them.
         if label == "manager_request" and not ctx.senior and score < CERTAIN:
             return False
         if label == "legal_or_public_threat" and not ctx.legal_public and score < CERTAIN:
             return False
-        if label != "technical_beyond_control":
-            return True
         # A problem the customer caused, or calls small, is theirs or routine unless certain.
-        if minor_doc and score < CERTAIN:
+        if table.signal(label).a_state and minor_doc and score < CERTAIN:
             return False
-        return score >= TECHNICAL_THRESHOLD
+        return label != "technical_beyond_control" or score >= TECHNICAL_THRESHOLD
 
 
 def get_reader() -> Reader:

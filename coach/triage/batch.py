@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,3 +63,11 @@ def triage_rows(
                 yield "skipped", {"id": row_id, "error": str(result)}
             else:
                 yield result.decision, {"id": row_id, **result.model_dump(mode="json")}
+
+
+def summary(counts: Counter[str]) -> str:
+    """How a batch came out, in words: "3 escalate, 10 handle, 1 to read yourself, 0 skipped"."""
+    return (
+        f"{counts['escalate']} escalate, {counts['handle']} handle, "
+        f"{counts['review']} to read yourself, {counts['skipped']} skipped (no text)"
+    )

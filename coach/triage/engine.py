@@ -116,7 +116,7 @@ class TriageEngine(ABC):
         history = _one_per_type(checked.history) + self._history_signals(parsed)
         types: set[str] = {s.type for s in signals}
         review = proposal.review if not signals else None
-        assessment = decide(signals, parsed.newest, review=review)
+        assessment = decide(signals, parsed.newest, review=review, language=item.language)
         notes = list(parsed.notes) + proposal.notes
         if item.injected:
             notes.append(

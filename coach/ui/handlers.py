@@ -372,7 +372,9 @@ def triage_batch(
     path: str | None, column: str, settings: Settings, out_dir: Path, progress: Progress
 ) -> tuple[str | None, str]:
     """Triage every row of a .csv or .jsonl upload; returns the JSONL path and a summary."""
-    from coach.triage.batch import BATCH_CHUNK, read_rows, triage_rows
+    from collections import Counter
+
+    from coach.triage.batch import BATCH_CHUNK, read_rows, summary, triage_rows
     from coach.triage.engine import get_engine
 
     try:
@@ -381,7 +383,7 @@ def triage_batch(
             raise CoachError("name the column that holds the email text")
         rows = read_rows(Path(str(path)), column.strip())
         engine = get_engine(settings)
-        counts = {"escalate": 0, "handle": 0, "skipped": 0}
+        counts: Counter[str] = Counter()
         out = out_dir / (Path(str(path)).stem + ".triage.jsonl")
         started = time.perf_counter()
         with out.open("w", encoding="utf-8") as handle:
@@ -402,8 +404,7 @@ def triage_batch(
         return None, render.notice(unexpected(exc, "triaging the batch"))
     seconds = time.perf_counter() - started
     return str(out), render.notice(
-        f"Triaged {len(rows)} emails in {seconds:.1f} s: {counts['escalate']} escalate, "
-        f"{counts['handle']} handle, {counts['skipped']} skipped (no text).",
+        f"Triaged {len(rows)} emails in {seconds:.1f} s: {summary(counts)}.",
         "info",
     )
 
