@@ -203,3 +203,30 @@ def test_reported_speech_from_the_rep_is_the_customers_threat(reader) -> None:  
     said = [Said("Their Head of IT says he'll pull the contract if the migration slips again.")]
     reading = reader.read([said], ["en"], reported=True)[0]
     assert "cancellation_threat" in {f.signal for f in reading.signals}
+
+
+def test_the_shipped_model_was_fitted_on_these_exemplars_and_cues() -> None:
+    """`python -m coach.reading.classifier` must be run after editing exemplars or cues, so a
+    fresh install reads with the shipped weights instead of fitting for a minute."""
+    import numpy as np
+
+    from coach.reading.classifier import SHIPPED, exemplar_key
+
+    with np.load(SHIPPED, allow_pickle=False) as data:
+        assert str(data["key"]) == exemplar_key()
+
+
+def test_every_language_has_every_cue_list_and_exemplars_for_every_label() -> None:
+    import yaml
+
+    from coach.reading.classifier import EXEMPLARS, LABELS
+    from coach.reading.context import _LISTS, CUES
+
+    for code in language.KNOWN:
+        listed = yaml.safe_load((CUES / f"{code}.yaml").read_text(encoding="utf-8"))
+        missing = [name for name in _LISTS if not listed.get(name)]
+        assert not missing, (code, missing)
+        data = yaml.safe_load((EXEMPLARS / f"{code}.yaml").read_text(encoding="utf-8"))
+        for label in LABELS[:-1]:
+            assert len(data["signals"].get(label) or []) >= 20, (code, label)
+        assert len(data["none"]) >= 200, code

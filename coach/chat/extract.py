@@ -665,6 +665,18 @@ def _by_the_rep(sentence: str, start: int) -> bool:
     )
 
 
+_REP_QUESTION = re.compile(r"\b(?:i|we|my|our)\b[^?]*\?\s*$", IGNORE_CASE)
+
+
+def customer_voice(sentence: str) -> bool:
+    """The sentence tells what the customer's side says or does, not what the rep did or asks
+    the coach: it does not open with the rep ("I chased finance twice") and is not the rep's own
+    question ("Should I get my VP to call their CMO?")."""
+    if _REP_QUESTION.search(sentence):
+        return False
+    return not _is_first_person(sentence) or "they" in sentence.lower()
+
+
 def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str]:
     """Signals in what the rep says about the customer (not in what the rep did), read by the
     same reader as a customer's email, in reported speech: "their Head of IT says he'll pull the
@@ -676,9 +688,7 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     from coach.triage.signals import resolve
 
     found: dict[str, Signal] = {}
-    about_customer = [
-        s for s in sents if (not _is_first_person(s) or "they" in s.lower()) and s not in rep_side
-    ]
+    about_customer = [s for s in sents if customer_voice(s) and s not in rep_side]
     for s in sents:
         for name, rx in rep_signal_rules().items():
             m = rx.search(s)
@@ -687,7 +697,14 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     if about_customer:
         lang = languages.detect(" ".join(about_customer))
         reading = get_reader().read([[Said(s) for s in about_customer]], [lang], reported=True)[0]
+        # The sentence's main reading counts when it is strong; a second reason in the same
+        # sentence only when it is strong on its own.
+        mains: dict[str, Any] = {}
         for f in reading.signals:
-            if f.score >= SEMANTIC_MIN:
+            if f.evidence not in mains or f.own > mains[f.evidence].own:
+                mains[f.evidence] = f
+        for f in reading.signals:
+            main = mains[f.evidence] is f
+            if (f.score if main else f.own) >= SEMANTIC_MIN:
                 found.setdefault(f.signal, Signal(type=f.signal, evidence=f.evidence))  # type: ignore[arg-type]
     return [s.type for s in resolve(list(found.values()))]

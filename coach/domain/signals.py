@@ -69,6 +69,7 @@ class SignalDef(BaseModel):
     not_venting: bool = False
     own_words: bool = False
     a_state: bool = False
+    not_praise: bool = False
 
 
 @lru_cache(maxsize=1)

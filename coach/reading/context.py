@@ -19,7 +19,7 @@ _LISTS = (
     "negators", "past_markers", "resolved", "withdrawn", "conditional", "reported_speech",
     "request_markers", "question_words", "thanks", "greetings", "signoffs", "leave_words",
     "stay_words", "denial_phrases", "intensifiers", "still", "distant_past", "recent_past",
-    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question",
+    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question", "not_until",
 )  # fmt: skip
 
 
@@ -208,12 +208,15 @@ FEATURES: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def features(text: str, language: str) -> list[float]:
-    """The cue features of one sentence, in `FEATURES` order (1.0 present, 0.0 absent)."""
+def features(text: str, language: str, context: Context | None = None) -> list[float]:
+    """The cue features of one sentence, in `FEATURES` order (1.0 present, 0.0 absent); pass
+    the sentence's context when it is already read."""
     c = cues(language)
     low = text.lower()
-    ctx = read_context(text, language)
+    ctx = context or read_context(text, language)
     derived = {
+        # "renewal isn't until next year" is about time, not a refusal
+        "negators": c.has("negators", low) and not c.has("not_until", low),
         "resolved": ctx.resolved,
         "past": ctx.past,
         "denied": ctx.denied,

@@ -48,6 +48,7 @@ FURTHER_REASON = 0.35
 TECHNICAL_THRESHOLD = 0.6
 ROUTINE_WINS_AT = 0.7
 CERTAIN = 0.98
+NARRATED_TECHNICAL = 0.95  # a technical problem as a rep tells it
 # A sentence far from every exemplar (a tweet about a football match) is one the classifier has
 # not learned: its labels count for less there than `none`.
 NEAR = 0.4
@@ -71,7 +72,8 @@ class Said:
 class Found:
     signal: str
     evidence: str
-    score: float
+    score: float  # how strongly the sentence reads as escalating (or as this label)
+    own: float = 1.0  # the probability of this label on its own
 
 
 @dataclass
@@ -132,11 +134,26 @@ class Reader:
 
             vectors = self.encoder.encode([i.said.text for i in items])
             cue_features = np.asarray(
-                [features(i.said.text, readings[i.doc].language) for i in items], dtype=np.float32
+                [features(i.said.text, readings[i.doc].language, i.context) for i in items],
+                dtype=np.float32,
             )
             raw = self.classifier.probabilities(vectors, cue_features)
             probs = raw.copy()
-            far = self.classifier.nearest(vectors) < NEAR
+            # Only sentences that would escalate or vent need the distance (it costs a product
+            # with every exemplar).
+            from coach.reading.classifier import LABELS
+
+            n_escalating = len(table.escalating())
+            saying = np.flatnonzero(
+                (raw[:, :n_escalating].sum(axis=1) >= ESCALATION_THRESHOLD)
+                | (raw[:, LABELS.index("venting")] >= VENTING_THRESHOLD)
+            )
+            # A rep's narration is far from customers' mail by nature: no damping for it.
+            far = (
+                saying[self.classifier.nearest(vectors[saying]) < NEAR]
+                if not reported
+                else saying[:0]
+            )
             probs[far, :-1] *= FAR_DAMPING
             probs[far] /= probs[far].sum(axis=1, keepdims=True)
         else:
@@ -198,29 +215,33 @@ class Reader:
                 if p >= FURTHER_REASON and self._holds(name, p, ctx, resolved_doc[d], minor_doc[d]):
                     old_further = further[d].get(name)
                     if old_further is None or p > old_further.score:
-                        further[d][name] = Found(name, item.said.text, round(p, 3))
+                        further[d][name] = Found(name, item.said.text, round(p, 3), round(p, 3))
             mass = float(row[: len(escalating)].sum())
             top = int(row[: len(escalating)].argmax())
             if mass >= ESCALATION_THRESHOLD and mass > row[none]:
-                labels = [(escalating[top], mass)] + [
-                    (name, mass)
+                labels = [(escalating[top], mass, float(row[top]))] + [
+                    (name, mass, float(row[k]))
                     for k, name in enumerate(escalating)
                     if k != top and row[k] >= SECOND_REASON
                 ]
             else:
                 index = int(row[:none].argmax())
-                labels = [(LABELS[index], float(row[index]))]
+                labels = [(LABELS[index], float(row[index]), float(row[index]))]
                 needed = VENTING_THRESHOLD if index == venting else LABEL_THRESHOLD
                 if labels[0][0] in escalating or labels[0][1] < needed:
                     continue
-            for label, score in labels:
+            for label, score, own in labels:
                 if label in escalating and not self._holds(
                     label, score, ctx, resolved_doc[d], minor_doc[d]
                 ):
                     continue
+                # A rep's narration of a technical problem is not the customer's incident
+                # report: only a certain reading counts.
+                if reported and label == "technical_beyond_control" and score < NARRATED_TECHNICAL:
+                    continue
                 old = found[d].get(label)
                 if old is None or score > old.score:
-                    found[d][label] = Found(label, item.said.text, round(score, 3))
+                    found[d][label] = Found(label, item.said.text, round(score, 3), round(own, 3))
         for d, reading in enumerate(readings):
             if reading.review:
                 continue
@@ -260,11 +281,8 @@ class Reader:
             return False
         # A request for a manager names someone above the rep; a legal or public threat names
         # the channel (counsel, a court, a regulator, the press, their members or board).
-        # "Our steering group decided to renew" stays: no threat to leave, no deal at risk; "happy
-        # to leave a review" is an offer.
-        if label in ("cancellation_threat", "deal_at_risk") and ctx.staying:
-            return False
-        if label in ("cancellation_threat", "legal_or_public_threat") and ctx.positive:
+        # "Happy to leave a review", "good news: the board decided to renew" offer or please.
+        if table.signal(label).not_praise and ctx.positive:
             return False
         # A reading the classifier is certain of stands without them.
         if label == "manager_request" and not ctx.senior and score < CERTAIN:

@@ -106,7 +106,9 @@ class PlaybookGuide:
         )
         if assessment.scenario:
             query = f"{assessment.scenario}: {query}"
-        for hit in self.retriever.search(query, k=3):
+        # The query is a fixed phrase per signal set: the lexical index finds its passages
+        # without embedding it.
+        for hit in self.retriever.search(query, k=3, mode="bm25"):
             found.append(Citation(source=hit.source, section=hit.section))
         unique = list({(c.source, c.section): c for c in found}.values())
         self._cache[key] = unique
