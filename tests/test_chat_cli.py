@@ -74,3 +74,48 @@ def test_unknown_resume_id_exits_2(fresh_settings: Settings) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("coach: no conversation")
     assert "Traceback" not in proc.stderr
+
+
+SIGNED = """From: Ines Duarte <ines.duarte@lumenretail.pt>
+Subject: Export still broken
+
+Hi,
+
+The scheduled export has failed every night since Monday and our finance close is on March 14.
+If this is not fixed by then we will have to look at other vendors.
+
+Best regards,
+Ines Duarte
+Head of Ecommerce
+Lumen Retail
+"""
+
+
+def test_from_triage_starts_the_case_with_what_triage_read(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    mail = tmp_path / "mail.eml"
+    mail.write_text(SIGNED, encoding="utf-8")
+    proc = _coach(
+        ["chat", "--json", "--from-triage", str(mail)],
+        "I restarted the export job twice and opened a P1.\n",
+        fresh_settings.data_dir,
+    )
+    assert proc.returncode == 0, proc.stderr
+    seeded, turn = (json.loads(line) for line in proc.stdout.splitlines())
+    case = seeded["seeded"]["case"]
+    assert case["customer"] == "Lumen Retail"
+    assert (case["contact_name"], case["contact_title"]) == ("Ines Duarte", "Head of Ecommerce")
+    assert case["contact_email"] == "ines.duarte@lumenretail.pt"
+    assert "export has failed" in case["problem"] and case["deadline"] == "March 14"
+    assert "cancellation_threat" in case["signals"]
+    # The coach goes on from that case: it never asks which customer this is.
+    assert turn["conversation_id"] == seeded["seeded"]["conversation_id"]
+    assert turn["case"]["customer"] == "Lumen Retail" and turn["case"]["tried"]
+    assert "customer" not in turn["asked"]
+
+
+def test_from_triage_with_a_missing_file_is_one_line_and_exit_2(fresh_settings: Settings) -> None:
+    proc = _coach(["chat", "--from-triage", "no-such-mail.eml"], "", fresh_settings.data_dir)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "no-such-mail.eml" in proc.stderr

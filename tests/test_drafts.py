@@ -155,7 +155,7 @@ def test_customer_message(writer: OfflineWriter) -> None:
     draft = writer.write("customer", COMPLETE)
     assert draft.body.startswith("Hi Dana,")
     assert "I understand your concern" in draft.body
-    assert "Priya Shah, VP Customer Success," in draft.body
+    assert "Priya Shah, our VP Customer Success," in draft.body
     assert "Can we schedule a call" in draft.body
     assert draft.subject and draft.findings == []
 
@@ -203,7 +203,34 @@ def test_blame_and_promises_in_the_reps_notes_never_reach_a_draft(writer: Offlin
     brief = writer.write("brief", TAINTED).markdown
     assert "Their CFO is now copied on every email." in brief
     assert "The sync keeps failing" in brief
-    assert "Left out of this brief" in brief
+    # Nothing is dropped silently: every line held back is shown beside the draft, with its
+    # finding and a suggested rewrite, for the rep to decide.
+    held = writer.write("brief", TAINTED).held_back
+    lines = " ".join(h.line for h in held)
+    for bad in ("dropped the ball", "20% discount", "full refund", "botched"):
+        assert bad in lines, bad
+    assert {h.code for h in held} <= {"blame", "over_promise"} and all(h.rewrite for h in held)
+
+
+def test_a_broken_promise_is_a_fact_not_an_over_promise(writer: OfflineWriter) -> None:
+    case = CaseFile(
+        customer="Northwind",
+        contact_name="Raj Patel",
+        contact_title="CTO",
+        problem="The integration promised for end of Q3 is still not live.",
+        business_impact="Raj says they'll cancel at renewal ($250k ARR).",
+        leader_name="Priya Raman",
+        leader_title="VP Customer Success",
+    )
+    brief = writer.write("brief", case)
+    assert "promised for end of Q3 is still not live" in brief.markdown and not brief.held_back
+    customer = writer.write("customer", case)
+    assert customer.body.startswith("Hi Raj,")
+    assert "still not live" in customer.body
+    assert "Priya Raman, our VP Customer Success," in customer.body
+    for internal in ("$250k", "ARR", "cancel", "renewal", "CTO"):
+        assert internal not in customer.body, internal
+    assert customer.findings == []
 
 
 def _eval_cases(settings: Settings) -> list[DraftCase]:

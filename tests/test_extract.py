@@ -150,12 +150,16 @@ def test_telling_the_manager_is_not_telling_the_customer() -> None:
         "Looking for approval on waiving this month's fees.",
         "We need an exec on the call with their general counsel.",
         "I'd need my director to sign off on anything over 15%.",
-        "Can we get our CTO on a call with them this week?",
     ],
 )
 def test_the_reps_ask(text: str) -> None:
     u = understand(text, CaseFile(problem="x"))
     assert u.update["ask"] == text
+
+
+def test_a_question_proposing_the_ask_files_the_ask_not_the_question() -> None:
+    u = understand("Can we get our CTO on a call with them this week?", CaseFile(problem="x"))
+    assert u.update["ask"] == "Get our CTO on a call with them this week"
     assert "manager_request" not in u.signals  # the rep asking is not the customer asking
 
 

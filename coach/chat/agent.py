@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from coach.chat.tools import TOOL_FUNCTIONS, CoachContext, build_tools
-from coach.domain.casefile import CaseFile
+from coach.domain.casefile import REPLACE_KEY, CaseFile
 from coach.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,11 @@ Handler = Callable[[ModelRequest[CoachContext]], ModelResponse[Any]]
 def merge_case(old: dict[str, Any] | None, update: dict[str, Any] | None) -> dict[str, Any]:
     """Fold a case update into the case file (`CaseFile.merge`: nothing known is lost)."""
     base = CaseFile.model_validate(old or {})
-    return base.merge(update or {}).model_dump() if update else base.model_dump()
+    if not update:
+        return base.model_dump()
+    update = dict(update)
+    replace = update.pop(REPLACE_KEY, None) or ()
+    return base.merge(update, replace=replace).model_dump()
 
 
 def add_unique(old: list[Any] | None, new: list[Any] | None) -> list[Any]:

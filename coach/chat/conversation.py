@@ -298,3 +298,16 @@ def _drive(
             and not chunk.tool_call_chunks
         ):
             on_token(chunk.text)
+
+
+def start_from_case(case: dict[str, Any], title: str, settings: Settings) -> str:
+    """A new conversation that starts from a case already known (a triaged email's sender,
+    company, problem and signals): the coach asks only what is still open."""
+    from coach.chat.agent import build_agent
+    from coach.chat.offline import build_offline_model
+
+    conversation_id = new_conversation_id()
+    graph = build_agent(settings, build_offline_model(settings))
+    graph.update_state({"configurable": {"thread_id": conversation_id}}, {"case": case})
+    _touch(conversation_id, title, settings)
+    return conversation_id

@@ -18,14 +18,12 @@ import yaml
 
 from coach.chat.extract_semantic import Reading
 from coach.chat.phrases import (
-    ASK,
     ASK_UNKNOWN,
     AUTHORISED,
     CHECK,
     CLAUSE_SPLIT,
     COMMS_NO,
     COMMS_YES,
-    CONTACT,
     CONTACT_ONLY,
     CUSTOMER_AFTER,
     CUSTOMER_CONTEXT,
@@ -41,16 +39,12 @@ from coach.chat.phrases import (
     IGNORE_CASE,
     JUST_NOW,
     LEAD,
-    LEADER,
     MANAGER_NO,
     MANAGER_YES,
     ME,
-    MONEY,
-    NEXT_STEPS,
     NO,
     NOT_NAMES,
     NUMBER_WORDS,
-    PROBLEM_WORDS,
     ROOT_CAUSE_KNOWN,
     ROOT_CAUSE_UNKNOWN,
     SUMMARY,
@@ -60,7 +54,6 @@ from coach.chat.phrases import (
     TRIED_NOT,
     UNIT_DAYS,
     US,
-    WANTS,
     YES,
     YESTERDAY,
 )
@@ -83,8 +76,21 @@ YES_NO_ITEMS: dict[str, str] = {
 }
 
 
-def draft_kind(text: str) -> str:
+def draft_kind(text: str, case: CaseFile | None = None) -> str:
+    """Which draft a request asks for; a name from the case says who it is for ("What should
+    I send Rachel?" is the manager's message when Rachel is the rep's manager)."""
     low = text.lower()
+    if case is not None:
+        first = {
+            "brief": [case.manager_name, case.leader_name],
+            "customer": [case.contact_name],
+        }
+        other = re.search(r"call[-\s]?prep|follow[-\s]?(?:up|through)", low)
+        for kind, names in first.items():
+            for name in names:
+                said = name and re.search(rf"\b{re.escape(name.split()[0].lower())}\b", low)
+                if said and not other:
+                    return kind
     if re.search(
         r"call[-\s]?prep|prep\s+notes|talking\s+points|agenda|prepare\s+for\s+the\s+call", low
     ):
@@ -133,6 +139,7 @@ class Understanding:
     blame: list[Finding] = field(default_factory=list)
     draft_kind: str | None = None
     pasted: str = ""
+    replace: set[str] = field(default_factory=set)  # fields a correction sets anew
 
     @property
     def has_update(self) -> bool:
@@ -327,7 +334,13 @@ def _checklist_answers(s: str, checklist: dict[str, bool]) -> dict[str, bool]:
 
 
 def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Understanding:
-    """Read one message of the rep. `asked` are the items the coach's last question targeted."""
+    """Read one message of the rep. `asked` are the items the coach's last question targeted.
+
+    The case reader (`coach.reading.rep`) files each clause under the field it tells, or under
+    none; the checklist phrase rules and the question just asked settle the yes/no answers; what
+    no field claims is kept as context for the brief."""
+    from coach.reading.rep import read_case
+
     asked = list(asked or [])
     intent = intent_of(text)
     if intent == "email":
@@ -336,19 +349,16 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         return Understanding(intent="check", pasted=pasted_text(text))
     out = Understanding(intent=intent)
     if intent == "draft":
-        out.draft_kind = draft_kind(text)
+        out.draft_kind = draft_kind(text, case)
     spans = sentences(text)
     sents = [_clean(text[a:b]) for a, b in spans]
     sents = [s for s in sents if s]
     if not sents:
         return out
 
-    update: dict[str, Any] = {}
+    reading = read_case(text, case, asked)
+    update: dict[str, Any] = dict(reading.update)
     checklist: dict[str, bool] = {}
-    claimed: set[int] = set()
-    correction = bool(
-        re.match(r"^\W*(?:actually|correction|sorry|no,|to\s+correct)", text, IGNORE_CASE)
-    )
 
     # A bare yes/no answers the yes/no question just asked.
     first = sents[0]
@@ -363,197 +373,93 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         r"^\W*(?:yes|yeah|yep|yup|sure|correct|right|no|nope|nah)\b", first, IGNORE_CASE
     )
     elsewhere = set(_checklist_answers(first, {})) - set(yes_no_asked)
-    if yes_no_asked and (YES.match(first) or NO.match(first)) and (interjection or not elsewhere):
+    if (
+        yes_no_asked
+        and (YES.match(first) or NO.match(first))
+        and (interjection or not elsewhere)
+        and not reading.replace
+    ):
         value = not NO.match(first)
         for item in dict.fromkeys(yes_no_asked):
             checklist[item] = value
-        if bare:
-            claimed.add(0)
 
-    customer, named = find_customer(text, sents)
-    # A name found in passing never replaces the customer; "the customer is X" or a correction does.
-    if customer and customer != case.customer and (named or correction or not case.customer):
-        update["customer"] = customer
-    elif not case.customer and "customer" in asked and len(text.split()) <= 6:
-        name = _name(" ".join(re.findall(r"\b[A-Z][\w&.'-]*\b", text)))
-        if name:
-            update["customer"] = name
-            claimed.update(range(len(sents)))
-    m = CONTACT.search(text)
-    if m and not case.contact:
-        update["contact"] = f"{m.group('name')} ({m.group('title')})"
-
-    tried: list[str] = []
-    steps: list[str] = []
-    impact: list[str] = []
-    wants: list[str] = []
-    problem: list[str] = []
-    ask = ""
-    problem_extra: list[str] = []
+    # The checklist phrase rules, sentence by sentence, then what the reader read.
     rep_side: list[str] = []
-    for i, s in enumerate(sents):
-        answers = _checklist_answers(s, checklist)
+    for s in sents:
+        if s.endswith("?"):
+            continue
+        answers = _checklist_answers(s, {})
         if "manager_briefed" in answers:
             rep_side.append(s)
-        if (s.endswith("?") and not asked and not ASK.search(s)) or CUSTOMER_NAMED.search(s):
-            claimed.add(i)
-            continue
-        if ASK.search(s) and not ask and not WANTS.match(s):
-            ask = s
-            rep_side.append(s)
-            claimed.add(i)
-            continue
-        if NEXT_STEPS.search(s) and answers.get("tried_yourself") is not False:
-            steps.append(s)
-            claimed.add(i)
-            continue
-        if answers.get("tried_yourself"):
-            tried.append(s)
-            claimed.add(i)
-        money = bool(MONEY.search(s))
-        if money:
-            impact.append(s)
-            claimed.add(i)
-        if WANTS.search(s):
-            wants.append(s)
-            claimed.add(i)
-        # "The Acme renewal is at risk because ..." is the problem too, when none is known yet.
-        first_problem = not (case.problem or problem) and PROBLEM_WORDS.search(MONEY.sub(" ", s))
-        if i in claimed and not (
-            money and first_problem and "tried_yourself" not in answers and not wants
-        ):
-            continue
-        if ROOT_CAUSE_KNOWN.search(s) or ROOT_CAUSE_UNKNOWN.search(s):
-            if ROOT_CAUSE_KNOWN.search(s):
-                problem.append(s)
-            claimed.add(i)
-        elif answers:
-            claimed.add(i)
-            if len(s.split()) >= 7:  # "I told them upfront the fix ships Friday": keep the detail
-                problem_extra.append(s)
-        elif PROBLEM_WORDS.search(s) and (
-            not (case.problem or problem) or "problem" in asked or correction
-        ):
-            problem.append(s)
-            claimed.add(i)
-        elif SUMMARY.search(s) or DRAFT.search(s) or DURATION.search(s) or JUST_NOW.search(s):
-            claimed.add(i)
-            if len(s.split()) >= 6 and not (SUMMARY.search(s) or DRAFT.search(s)):
-                problem_extra.append(s)
+        for item, value in answers.items():
+            checklist.setdefault(item, value)
+    for item, value in reading.checklist.items():
+        checklist.setdefault(item, value)
+    if checklist.get("tried_yourself") is False:
+        update.pop("tried", None)
+    rep_side += [c.text for c in reading.clauses if c.role == "ask"]
 
-    if intent == "facts":
-        # A second opinion on the sentences no rule claimed, for items still open.
-        open_items = _open_items(case, checklist, tried, ask, impact, wants, problem)
-        for i, reading in _semantic_readings(sents, claimed, asked):
-            s = sents[i]
-            if reading.item not in open_items:
-                continue
-            open_items.discard(reading.item)
-            claimed.add(i)
-            if reading.item == "tried":
-                checklist["tried_yourself"] = reading.value
-                if reading.value:
-                    tried.append(s)
-            elif reading.item == "ask":
-                ask = s
-                rep_side.append(s)
-            elif reading.item == "business_impact":
-                impact.append(s)
-            elif reading.item == "customer_wants":
-                wants.append(s)
-            elif reading.item == "problem":
-                problem.append(s)
-            else:
-                checklist[reading.item] = reading.value
-                problem_extra.append(s)
-                if reading.item == "manager_briefed":
-                    rep_side.append(s)
-        if not (case.customer or update.get("customer")) and (
-            not case.problem or "customer" in asked
-        ):
-            name = company_name(sents)
-            if name:
-                update["customer"] = name
-
-    # What no rule claimed answers the open question just asked.
-    leftover = [s for i, s in enumerate(sents) if i not in claimed and len(s.split()) >= 2]
-    used_leftover = False
-    if leftover and intent == "facts":
-        for item in asked:
-            if item == "problem" and not problem:
-                problem = leftover
-            elif item == "customer_wants" and not wants:
-                wants = leftover
-            elif (
-                item in ("tried", "tried_yourself")
-                and not tried
-                and "tried_yourself" not in checklist
-            ):
-                tried = leftover
-            elif item == "business_impact" and not impact:
-                impact = leftover
-            elif item in ("ask", "clear_ask") and not ask:
-                ask = " ".join(leftover)
-            elif item == "proposed_next_steps" and not steps:
-                steps = leftover
-            else:
-                continue
-            used_leftover = True
-            break
+    # A short answer to "which customer is this?" is the customer's name.
+    if not (case.customer or update.get("customer")) and "customer" in asked:
+        if len(text.split()) <= 6:
+            name = _name(" ".join(re.findall(r"\b[A-Z][\w&.'-]*\b", text)))
         else:
-            if not case.problem and not problem and not asked:
-                problem = leftover[:2]
-                used_leftover = True
-    # Nothing the rep describes is lost: the rest is context for the brief.
-    context = (
-        []
-        if used_leftover or intent != "facts"
-        else [
-            s
-            for i, s in enumerate(sents)
-            if i not in claimed and len(s.split()) >= 4 and not s.endswith("?")
-        ]
-    )
-    context += [s for s in problem_extra if s not in context]
-    if context:
-        joined = " ".join(context)
-        if joined not in case.notes:
-            update["notes"] = _append(case.notes, joined) if case.notes else joined
+            name = find_customer(text, sents)[0] or company_name(sents)
+        if name:
+            update["customer"] = name
 
-    if problem:
-        joined = " ".join(problem)
-        if case.problem and not correction and joined not in case.problem:
-            joined = _append(case.problem, joined)
-        update["problem"] = joined
-    if wants:
-        update["customer_wants"] = " ".join(wants)
-    if impact:
-        joined = " ".join(impact)
-        if case.business_impact and not correction and joined not in case.business_impact:
-            joined = _append(case.business_impact, joined)
-        update["business_impact"] = joined
-    if ask:
-        update["ask"] = ask
-        checklist.setdefault("clear_ask", True)
-    if tried:
-        update["tried"] = tried
-        checklist.setdefault("tried_yourself", True)
-    if steps:
-        update["proposed_next_steps"] = steps
+    # What the reader filed nowhere answers the fact question just asked.
+    fact_fields = {"tried_yourself": "tried", "clear_ask": "ask"}
+    leftover = [
+        c.text
+        for c in reading.clauses
+        if c.role == "context" and len(c.text.split()) >= 2 and not c.text.endswith("?")
+    ]
+    used: set[str] = set()
+    only_context = all(c.role in ("context", "question_to_coach") for c in reading.clauses)
+    if leftover and intent == "facts" and not bare and only_context and len(leftover) <= 2:
+        for item in asked:
+            name = fact_fields.get(item, item)
+            if name not in _FACT_FIELDS or update.get(name) or name in reading.replace:
+                continue
+            if name == "tried" and checklist.get("tried_yourself") is False:
+                continue
+            update[name] = (
+                leftover if name in ("tried", "proposed_next_steps") else " ".join(leftover)
+            )
+            used.update(leftover)
+            if name == "tried":
+                checklist.setdefault("tried_yourself", True)
+            if name == "ask":
+                checklist.setdefault("clear_ask", True)
+            break
+    # Nothing the rep describes is lost: the rest is context for the brief.
+    if intent == "facts":
+        context = [
+            c.text
+            for c in reading.clauses
+            if c.role == "context"
+            and c.text not in used
+            and len(c.text.split()) >= 4
+            and not c.text.endswith("?")
+            and not reading.replace
+        ]
+        if context:
+            joined = " ".join(context)
+            if joined not in case.notes:
+                update["notes"] = _append(case.notes, joined) if case.notes else joined
+
     days = _days(sents)
     if days is not None:
         update["days_open"] = days
     auth = [m.group("what").strip() for m in AUTHORISED.finditer(text)]
     if auth:
         update["authorised_commitments"] = auth
-    lm = LEADER.search(text)
-    if lm:
-        update["leader_name"] = lm.group("name")
-        update["leader_title"] = lm.group("title").strip()
     if checklist:
         update["checklist"] = checklist
 
     out.update = update
+    out.replace = set(reading.replace)
     if intent == "facts":
         out.signals = detect_signals([s for s in sents if not s.endswith("?")], rep_side)
     out.answered = answered_items(update)
@@ -561,6 +467,11 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
     out.blame = [f for f in check(text, "any") if f.code == "blame"]
     return out
+
+
+_FACT_FIELDS = (
+    "problem", "customer_wants", "tried", "business_impact", "ask", "proposed_next_steps",
+)  # fmt: skip
 
 
 def _open_items(
@@ -677,6 +588,31 @@ def customer_voice(sentence: str) -> bool:
     return not _is_first_person(sentence) or "they" in sentence.lower()
 
 
+_REPORTING = re.compile(
+    r"^(?P<who>[^.!?]{0,120}?)\b(?:told\s+(?:me|us|our\s+\w+)|says?|said|mentioned|wrote|"
+    r"emailed|warned|threatened|hinted|let\s+(?:me|us)\s+know|is\s+saying|made\s+it\s+clear|"
+    r"just\s+messaged|messaged|called\s+to\s+say)\b",
+    IGNORE_CASE,
+)
+_WHEN_SAID = re.compile(
+    r"^\s*(?:(?:on|in|at|during|over|after)\s+(?:a|an|the|our|their|this|today's|yesterday's)?\s*"
+    r"[\w-]+(?:\s+(?:call|meeting|sync|today|yesterday|this\s+\w+))?|today|yesterday|this\s+"
+    r"(?:morning|afternoon|week)|straight\s+out|again|now)?\s*[,:]?\s*(?:that\s+)?",
+    IGNORE_CASE,
+)
+
+
+def _reported_content(sentence: str) -> str:
+    """What someone was reported to say, without the frame ("X told me today that ...")."""
+    m = _REPORTING.match(sentence)
+    if not m or re.search(r"\b(?:i|we)\b", m.group("who"), IGNORE_CASE):
+        return ""
+    rest = sentence[m.end() :]
+    that = re.match(r"^[^,.;]{0,50}?\bthat\s+", rest, IGNORE_CASE)
+    content = rest[that.end() :] if that else rest[_WHEN_SAID.match(rest).end() :]  # type: ignore[union-attr]
+    return content.strip() if len(content.split()) >= 3 else ""
+
+
 def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str]:
     """Signals in what the rep says about the customer (not in what the rep did), read by the
     same reader as a customer's email, in reported speech: "their Head of IT says he'll pull the
@@ -689,6 +625,11 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
 
     found: dict[str, Signal] = {}
     about_customer = [s for s in sents if customer_voice(s) and s not in rep_side]
+    # "Their Head of Risk, Amara, told me they're moving to Fraudline": what was said is read on
+    # its own too, so the frame of who said it does not dilute it.
+    said = {s: _reported_content(s) for s in about_customer}
+    about_customer += [c for c in said.values() if c and c not in about_customer]
+    source = {c: s for s, c in said.items() if c}
     for s in sents:
         for name, rx in rep_signal_rules().items():
             m = rx.search(s)
@@ -706,5 +647,6 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
         for f in reading.signals:
             main = mains[f.evidence] is f
             if (f.score if main else f.own) >= SEMANTIC_MIN:
-                found.setdefault(f.signal, Signal(type=f.signal, evidence=f.evidence))  # type: ignore[arg-type]
+                evidence = source.get(f.evidence, f.evidence)
+                found.setdefault(f.signal, Signal(type=f.signal, evidence=evidence))  # type: ignore[arg-type]
     return [s.type for s in resolve(list(found.values()))]

@@ -71,6 +71,8 @@ def _tool_args(u: Understanding) -> dict[str, Any]:
     args.update(u.update.get("checklist", {}))
     if u.signals:
         args["signals"] = u.signals
+    if u.replace:
+        args["replace"] = sorted(u.replace)
     return args
 
 
@@ -163,7 +165,7 @@ class OfflineChatModel(BaseChatModel):
             return _call("check_readiness")
         readiness = results["check_readiness"]
         if intent == "draft" and "draft" not in done:
-            return _call("draft", kind=draft_kind(text))
+            return _call("draft", kind=draft_kind(text, case))
         if intent == "facts" and "search_playbook" not in done:
             asked_question = "?" in text and not ESCALATION_QUESTION.search(text)
             if asked_question:

@@ -38,7 +38,11 @@ SUMMARY = re.compile(
 DRAFT = re.compile(
     r"\b(?:write|draft|prepare|prep|give\s+me|generate|create|make|produce|compose|do)\b"
     r"(?:\s+\w+){0,4}?\s+(?:brief|email|e-mail|message|note|call[-\s]?prep|prep\s+notes|"
-    r"talking\s+points|agenda|follow[-\s]?up|follow[-\s]?through|plan|reply|response)\b",
+    r"talking\s+points|agenda|follow[-\s]?up|follow[-\s]?through|plan|reply|response|"
+    r"slack|dm|summary\s+for)\b"
+    # "What should I send Rachel?", "what do I tell my manager?": a request for the message
+    r"|\bwhat\s+(?:should|do|can|would|shall)\s+(?:I|we)\s+(?:send|write|say|tell|email|"
+    r"reply|answer)\b|\bhow\s+(?:should|do|can)\s+I\s+(?:word|phrase|write|reply|respond)\b",
     IGNORE_CASE,
 )
 CHECK = re.compile(

@@ -22,7 +22,7 @@ from langchain_core.tools import BaseTool, tool
 from langgraph.types import Command
 
 from coach.chat.questions import derived_right_time, next_questions
-from coach.domain.casefile import CaseFile
+from coach.domain.casefile import REPLACE_KEY, CaseFile
 from coach.domain.signals import SIGNAL_TYPES
 from coach.errors import CoachError
 from coach.reading.case import judge
@@ -138,11 +138,16 @@ def update_case_file(
     runtime: Runtime,
     customer: str | None = None,
     contact: str | None = None,
+    contact_name: str | None = None,
+    contact_title: str | None = None,
+    contact_email: str | None = None,
+    manager_name: str | None = None,
     problem: str | None = None,
     customer_wants: str | None = None,
     tried: list[str] | None = None,
     business_impact: str | None = None,
     ask: str | None = None,
+    deadline: str | None = None,
     proposed_next_steps: list[str] | None = None,
     tried_yourself: bool | None = None,
     root_cause_understood: bool | None = None,
@@ -156,8 +161,14 @@ def update_case_file(
     authorised_commitments: list[str] | None = None,
     notes: str | None = None,
     signals: list[str] | None = None,
+    replace: list[str] | None = None,
 ) -> Command[Any]:
-    values = {k: v for k, v in locals().items() if k != "runtime" and v not in (None, "", [])}
+    values = {
+        k: v
+        for k, v in locals().items()
+        if k not in ("runtime", "replace") and v not in (None, "", [])
+    }
+    corrected = [r for r in replace or [] if r in CaseFile.model_fields]
     checklist = {
         k: values.pop(k)
         for k in ("tried_yourself", "root_cause_understood", "communicated_transparently",
@@ -170,7 +181,7 @@ def update_case_file(
     if checklist:
         values["checklist"] = checklist
     old = case_of(runtime.state)
-    merged = old.merge(values)
+    merged = old.merge(values, replace=corrected)
     derived = derived_right_time(merged)
     if derived is not None:
         values.setdefault("checklist", {})["right_time"] = derived
@@ -179,6 +190,8 @@ def update_case_file(
     payload: dict[str, Any] = {"noted": noted, "case": merged.model_dump()}
     if bad:
         payload["ignored_signals"] = bad
+    if corrected:
+        values[REPLACE_KEY] = corrected
     return _reply(runtime, "update_case_file", payload, case=values)
 
 

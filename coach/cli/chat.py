@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,6 +36,15 @@ def chat_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object per turn (no banner).")
     ] = False,
+    from_triage: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-triage",
+            metavar="EMAIL",
+            help="Start from a customer email (.eml, .txt, .html): triage reads the sender, "
+            "company, problem, wants, date and signals into the case first.",
+        ),
+    ] = None,
     engine: EngineOption = None,
 ) -> None:
     """Talk a frustrated customer's situation through with the coach. Reads lines from a pipe
@@ -49,6 +59,12 @@ def chat_command(
         return
     from coach.chat.conversation import conversation_exists, new_conversation_id
 
+    seeded = None
+    if from_triage is not None:
+        if resume is not None:
+            raise CoachError("use --from-triage or --resume, not both")
+        seeded = _seed_from_triage(from_triage, settings)
+        resume = seeded[0]
     if resume is not None:
         if not conversation_exists(resume, settings):
             raise CoachError(
@@ -59,7 +75,9 @@ def chat_command(
         conversation_id = new_conversation_id()
     interactive = sys.stdin.isatty() and not as_json
     console = _console()
-    if not as_json:
+    if seeded is not None:
+        _print_seed(seeded[1], console, as_json)
+    elif not as_json:
         _banner(console, settings, conversation_id, resumed=resume is not None)
     for line in _lines(interactive, console):
         if line.strip().lower() in QUIT:
@@ -67,6 +85,47 @@ def chat_command(
         _turn(conversation_id, line, settings, console, as_json, interactive)
     if not as_json:
         console.print(f"[dim]Saved. Resume with: coach chat --resume {conversation_id}[/dim]")
+
+
+def _seed_from_triage(path: Path, settings: Settings) -> tuple[str, dict[str, object]]:
+    from coach.chat.conversation import start_from_case
+    from coach.reading.case import case_from_triage, judge
+    from coach.triage.engine import get_engine
+
+    if not path.is_file():
+        raise CoachError(f"{path} does not exist; give the customer's email as a file")
+    if path.stat().st_size > 2_000_000:
+        raise CoachError(f"{path} is over 2 MB; save the one email you want to start from")
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    result = get_engine(settings, "offline").triage(text, filename=path.name)
+    case = case_from_triage(text, result)
+    title = f"From triage: {case.customer or case.contact_name or path.name}"
+    conversation_id = start_from_case(case.model_dump(), title, settings)
+    verdict = judge(case)
+    return conversation_id, {
+        "conversation_id": conversation_id,
+        "case": case.model_dump(),
+        "checklist_open": case.open_checklist_items(),
+        "recommendation": verdict.code,
+        "triage_decision": result.decision,
+    }
+
+
+def _print_seed(seed: dict[str, object], console: Console, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"seeded": seed}, ensure_ascii=False))
+        return
+    case = seed["case"]
+    assert isinstance(case, dict)
+    known = {k: v for k, v in case.items() if v and k not in ("checklist", "notes")}
+    console.print(
+        f"[bold]Escalation Coach[/bold]: conversation {seed['conversation_id']}, started from "
+        f"the triaged email (triage: {seed['triage_decision']})."
+    )
+    for key, value in known.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        console.print(f"  {key.replace('_', ' ')}: {shown}", markup=False)
+    console.print("[dim]Tell me what is still open; /quit leaves.[/dim]")
 
 
 def _console() -> Console:

@@ -40,6 +40,11 @@ def _emit(text: str, out: Path | None) -> None:
 def _notice(draft: Draft) -> None:
     if draft.notice:
         print(f"note: {draft.notice}", file=sys.stderr)
+    for held in draft.held_back:  # shown, never dropped silently: the rep decides
+        print(
+            f'held back ({held.code}): "{held.line}" -> {held.rewrite}',
+            file=sys.stderr,
+        )
 
 
 @app.command()
@@ -50,7 +55,7 @@ def brief(
         typer.Option(
             "--json",
             help='Print {"markdown", "recommendation", "headline", "first_steps", "reasons", '
-            '"warnings"}.',
+            '"warnings", "held_back"}.',
         ),
     ] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,

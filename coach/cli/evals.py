@@ -17,7 +17,7 @@ def eval_command(
         str | None,
         typer.Argument(
             metavar="SUITE",
-            help="retrieval, triage, drafts, chat, safety, rubric or all (default).",
+            help="retrieval, triage, drafts, chat, case, requests, safety, rubric or all (default).",
         ),
     ] = None,
     suite: Annotated[

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ from pydantic import (
 
 from coach.errors import CoachError
 
+REPLACE_KEY = "_replace"  # in a case update in the chat's state: the fields a correction sets anew
 MAX_FIELD_CHARS = 20_000
 MAX_LIST_ITEMS = 200
 MAX_FILE_BYTES = 5_000_000
@@ -73,11 +75,16 @@ class CaseFile(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     customer: Text = ""
-    contact: Text = ""
+    contact: Text = ""  # free text ("Dana Whitfield, VP Operations"); the parts follow
+    contact_name: Text = ""
+    contact_title: Text = ""
+    contact_email: Text = ""
+    manager_name: Text = ""  # the rep's own manager
     problem: Text = ""
     customer_wants: Text = ""
     tried: TextList = Field(default_factory=list)
     business_impact: Text = ""
+    deadline: Text = ""  # the date that matters ("June renewal", "by Friday")
     ask: Text = ""
     proposed_next_steps: TextList = Field(default_factory=list)
     checklist: Checklist = Field(default_factory=Checklist)
@@ -164,9 +171,11 @@ class CaseFile(BaseModel):
                 open_items.append(item)
         return open_items
 
-    def merge(self, update: CaseFile | dict[str, Any]) -> CaseFile:
+    def merge(self, update: CaseFile | dict[str, Any], replace: Collection[str] = ()) -> CaseFile:
         """A new case file with `update` folded in. A known fact is never overwritten by nothing:
-        empty text and null answers are ignored, lists gain new items without losing old ones."""
+        empty text and null answers are ignored, lists gain new items without losing old ones.
+        Fields in `replace` were corrected ("no, the contact is Lena"): a list is replaced, and a
+        new contact name drops the old contact's title and address unless the update gives them."""
         if isinstance(update, CaseFile):
             incoming = update.model_dump(exclude_unset=True)
         else:
@@ -174,16 +183,46 @@ class CaseFile(BaseModel):
                 exclude_unset=True
             )
         merged = self.model_dump()
+        if "contact_name" in replace:
+            for name in ("contact", "contact_title", "contact_email"):
+                if name not in incoming:
+                    merged[name] = ""
         for name, value in incoming.items():
             if name == "checklist":
                 for item, answer in value.items():
                     if answer is not None:
                         merged["checklist"][item] = answer
             elif isinstance(value, list):
-                merged[name] = merged[name] + [v for v in value if v and v not in merged[name]]
+                kept = [] if name in replace else merged[name]
+                merged[name] = kept + [v for v in value if v and v not in kept]
             elif value is not None and value != "":
                 merged[name] = value
         return CaseFile.model_validate(merged)
+
+    @property
+    def contact_display(self) -> str:
+        """The contact as one line: the free text, else name, title and address."""
+        if self.contact:
+            return self.contact
+        name = ", ".join(x for x in (self.contact_name, self.contact_title) if x)
+        return (
+            f"{name} <{self.contact_email}>"
+            if self.contact_email and name
+            else (name or self.contact_email)
+        )
+
+    @property
+    def contact_first_name(self) -> str:
+        """The name to greet the contact by: their first name, never a title."""
+        import re
+
+        name = self.contact_name or re.split(r"[,(<]", self.contact)[0].strip()
+        words = [w for w in name.split() if not re.fullmatch(r"(?:Dr|Mr|Mrs|Ms|Prof)\.?", w)]
+        first = words[0] if words else ""
+        titles = {"head", "vp", "director", "manager", "chief", "lead", "president", "owner"}
+        if first.isupper() or first.lower() in titles:
+            return ""  # "Hi CTO" greets a title, not a person
+        return first if re.fullmatch(r"[A-ZÀ-Þ][\w'’-]+", first) else ""
 
     def fact_text(self) -> str:
         """Every fact of the case as one string (for checking that drafts invent nothing)."""

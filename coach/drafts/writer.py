@@ -61,6 +61,16 @@ _PURPOSE = {
 }
 
 
+class HeldBack(BaseModel):
+    """A line of the case a draft does not repeat as written: shown to the rep with the finding
+    and a suggested rewrite, never dropped silently."""
+
+    line: str
+    code: str
+    message: str
+    rewrite: str
+
+
 class Draft(BaseModel):
     kind: DraftKind
     markdown: str
@@ -70,6 +80,7 @@ class Draft(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     engine: str = "offline"
     notice: str | None = None
+    held_back: list[HeldBack] = Field(default_factory=list)
 
     @property
     def checked_text(self) -> str:
@@ -99,32 +110,53 @@ _LEADING_JOIN = re.compile(r"^(?:and|but|so|because|since|as|which|while)\s+", r
 
 
 def _unsafe(text: str, authorised: list[str], reported: bool) -> bool:
-    if guardrails.check(text, "any", authorised):
-        return True
-    if not (reported and _REPORTED_PROMISE.search(text)):
-        return False
+    return bool(_finding(text, authorised, reported))
+
+
+def _finding(text: str, authorised: list[str], reported: bool) -> str:
+    """Why `text` may not go into a draft as written ("blame", "over_promise"), or ""."""
+    found = guardrails.check(text, "any", authorised)
+    if found:
+        return found[0].code
+    if not (reported and _REPORTED_PROMISE.search(text)) or rules.reports_broken_promise(
+        text, 0, len(text)
+    ):
+        return ""  # "the integration promised for Q3 is still not live" is a fact
     talks = rules.COMMUNICATION.search(text)
     for rx in (rules.MONEY, rules.DATE, rules.NEVER_AGAIN, rules.GUARANTEE):
         m = rx.search(text)
         if m and rx is rules.DATE and talks:
             continue  # "told them I'd update them by Friday" is a communication commitment
         if m and not guardrails.authorised_covers(text, m.group(0), authorised):
-            return True
-    return False
+            return "over_promise"
+    return ""
 
 
-def clean_fact(text: str, authorised: list[str], reported: bool = False) -> tuple[str, int]:
+_REWRITE_HINT = {
+    "blame": "Say what happened and what you are doing about it, without naming who is at fault.",
+    "over_promise": (
+        "Say what is being done and when you will next update them; commit to a date, credit or "
+        "guarantee only once it is authorised."
+    ),
+}
+
+
+def clean_fact(
+    text: str, authorised: list[str], reported: bool = False, held: list[HeldBack] | None = None
+) -> tuple[str, int]:
     """The text without the pieces that blame someone or promise what is not authorised.
 
     Returns the cleaned text (verbatim pieces of the original) and how many sentences lost a
-    piece. `reported` also drops the rep's reports of promises made ("told them they'd get a
+    piece; each such sentence is added to `held` with its finding and a suggested rewrite.
+    `reported` also holds back the rep's reports of promises made ("told them they'd get a
     refund"), which the guardrails would not flag in the past tense.
     """
     kept: list[str] = []
     removed = 0
     for start, end in guardrails.sentences(text):
         sentence = text[start:end]
-        if not _unsafe(sentence, authorised, reported):
+        code = _finding(sentence, authorised, reported)
+        if not code:
             kept.append(sentence)
             continue
         removed += 1
@@ -136,8 +168,19 @@ def clean_fact(text: str, authorised: list[str], reported: bool = False) -> tupl
                 continue
             rebuilt += (parts[i - 1] if rebuilt and i > 0 else "") + piece
         rebuilt = _LEADING_JOIN.sub("", rebuilt.strip(" ,;-"))
-        if rebuilt and len(rebuilt.split()) >= 2 and not _unsafe(rebuilt, authorised, reported):
+        usable = len(rebuilt.split()) >= 2 and not _unsafe(rebuilt, authorised, reported)
+        if usable:
             kept.append(rebuilt[0].upper() + rebuilt[1:])
+        if held is not None:
+            held.append(
+                HeldBack(
+                    line=sentence.strip(),
+                    code=code,
+                    message=rules.GOTCHAS.get(code, code),
+                    rewrite=(f"Kept as: {rebuilt[0].upper() + rebuilt[1:]}. " if usable else "")
+                    + _REWRITE_HINT.get(code, ""),
+                )
+            )
     return " ".join(kept), removed
 
 
@@ -180,6 +223,8 @@ def _leader(case: CaseFile) -> str:
         return f"{case.leader_name} ([title])"
     if case.leader_title:
         return f"[leader name], {case.leader_title}"
+    if case.manager_name:
+        return f"{case.manager_name} (your manager)"
     return LEADER_PLACEHOLDER
 
 
@@ -188,12 +233,9 @@ def _contact_name(contact: str) -> str:
     return name or contact
 
 
-def _greeting(contact: str) -> str:
-    name, _address = parseaddr(contact)
-    if not name and "@" not in contact:
-        name = re.split(r"\s*[(,<]|\s+-\s+", contact)[0]
-    first = name.split()[0] if name.split() else ""
-    return f"Hi {first}" if first.isalpha() and first[0].isupper() else "Hello"
+def _greeting(case: CaseFile) -> str:
+    first = case.contact_first_name
+    return f"Hi {first}" if first else "Hello"
 
 
 def _problem_phrase(problem: str) -> str:
@@ -207,42 +249,120 @@ def _problem_phrase(problem: str) -> str:
     return phrase
 
 
+_TO_CUSTOMER = (
+    (re.compile(r"\bthey're\b", re.I), "you're"),
+    (re.compile(r"\bthey've\b", re.I), "you've"),
+    (re.compile(r"\bthey'll\b", re.I), "you'll"),
+    (re.compile(r"\b(?:they|them)\b", re.I), "you"),
+    (re.compile(r"\btheir\b", re.I), "your"),
+    (re.compile(r"\btheirs\b", re.I), "yours"),
+)
+_NOT_FOR_CUSTOMER = re.compile(
+    r"\b(?:cancel\w*|churn\w*|terminat\w*|walk\s+away|leave|leaving|competitor|renewal|"
+    r"threat\w*|angry|furious|upset|mad|escalat\w*|lawyer|legal|sue|board|ARR|ACV|MRR|"
+    r"deal|quota|pipeline|budget|says?|said|told|thinks?|POC|I'm|I\s+am|my|we|our)\b|[$€£]\s?\d",
+    re.I,
+)
+
+
+def _issue_for_customer(case: CaseFile, problem: str) -> str:
+    """The problem as the customer may read it: their own trouble, in second person, without
+    anything said about them, our deal or our notes; "" when no such clause is left."""
+    names = [n for n in (case.customer, case.contact_name, *case.contact_name.split()) if n]
+    for start, end in guardrails.sentences(problem):
+        sentence = problem[start:end].strip().rstrip(".!?;: ")
+        for clause in re.split(r"[;,]\s+|\s+(?:because|since|so|but|and)\s+", sentence):
+            clause = clause.strip()
+            if len(clause.split()) < 3 or _NOT_FOR_CUSTOMER.search(clause):
+                continue
+            if any(n and n.lower() in clause.lower() for n in names[1:]):
+                continue
+            if case.customer:
+                clause = re.sub(
+                    rf"\b{re.escape(case.customer)}(?:['’]s)?\b", "your", clause, flags=re.I
+                ).replace("your's", "your")
+            for rx, repl in _TO_CUSTOMER:
+                clause = rx.sub(repl, clause)
+            if rules.internal_findings(clause):
+                continue
+            clause = re.sub(r"^(?:The|A)\s+", lambda m: m.group(0).lower(), clause)
+            return clause[:1].lower() + clause[1:] if clause[:2] != "I " else clause
+    return ""
+
+
+_SELF_INTRO = re.compile(
+    r"^\W*(?:I'm|I\s+am)\s+(?:the|their|an?)\s+(?:\w+\s+){0,3}?(?:SE|AE|CSM|AM|TAM|rep|account\s+"
+    r"(?:exec\w*|manager)|sales\s+engineer|customer\s+success\s+manager)\b[^.!?]*[.!?]?\s*",
+    re.I,
+)
+
+
+def _leader_intro(case: CaseFile) -> str:
+    """Who the customer message brings in, as the customer should read it."""
+    if case.leader_name and case.leader_title:
+        return f"{case.leader_name}, our {case.leader_title}"
+    if case.leader_name:
+        return case.leader_name
+    if case.manager_name:
+        return f"{case.manager_name}, my manager"
+    return LEADER_PLACEHOLDER
+
+
 def draft_facts(case: CaseFile) -> dict[str, Any]:
-    """The case as the drafts may use it: every fact, minus blame and unauthorised promises."""
+    """The case as the drafts may use it: every fact, minus blame and unauthorised promises,
+    which are listed in `held_back` for the rep to see and decide."""
     auth = [a for a in case.authorised_commitments if a]
-    left_out = 0
+    held: list[HeldBack] = []
 
     def clean(text: str, reported: bool = False) -> str:
-        nonlocal left_out
-        cleaned, removed = clean_fact(text, auth, reported)
-        left_out += removed
+        cleaned, _removed = clean_fact(text, auth, reported, held)
         return cleaned
 
     def clean_list(items: list[str], reported: bool = False) -> list[str]:
         return [c for c in (clean(i, reported) for i in items) if c]
 
-    problem = clean(case.problem, reported=True)
+    seen: set[str] = set()
+
+    def once(text: str) -> str:
+        """Each sentence of the case once, in the first field that holds it."""
+        kept = []
+        for start, end in guardrails.sentences(text):
+            sentence = text[start:end].strip()
+            key = re.sub(r"\W+", " ", sentence.lower()).strip()
+            if key and key not in seen:
+                seen.add(key)
+                kept.append(sentence)
+        return " ".join(kept)
+
+    problem = once(clean(case.problem, reported=True))
     steps = clean_list(case.proposed_next_steps, reported=True)
     state = judge(case)
     owners = [o for o in dict.fromkeys(_owner(s, case) for s in steps) if o != "owner to be named"]
     facts: dict[str, Any] = {
         "customer": clean(case.customer),
-        "contact": case.contact,
-        "contact_name": _contact_name(case.contact),
-        "greeting": _greeting(case.contact),
+        "contact": case.contact_display,
+        "contact_name": case.contact_name or _contact_name(case.contact),
+        "greeting": _greeting(case),
+        "manager_name": case.manager_name,
+        "manager_greeting": (
+            f"Hi {case.manager_name.split()[0]}," if case.manager_name.split() else ""
+        ),
         "problem": problem,
         "problem_phrase": _problem_phrase(problem),
-        "customer_wants": clean(case.customer_wants),
-        "tried": clean_list(case.tried, reported=True),
-        "business_impact": clean(case.business_impact),
-        "ask": clean(case.ask),
+        "issue_for_customer": _issue_for_customer(case, problem),
+        "customer_wants": once(clean(case.customer_wants)),
+        "business_impact": once(clean(case.business_impact)),
+        "ask": once(clean(case.ask)),
+        "tried": [t for t in (once(x) for x in clean_list(case.tried, reported=True)) if t],
+        "deadline": case.deadline,
         "next_steps": [{"text": s, "owner": _owner(s, case)} for s in steps],
         "owners": owners,
         "leader": _leader(case),
+        "leader_intro": _leader_intro(case),
         "leader_name": case.leader_name,
         "leader_title": case.leader_title,
         "authorised": auth,
-        "notes": clean(case.notes, reported=True),
+        "notes": "",
         "days_open": case.days_open,
         "signals": [signal_table.signal(s).brief for s in signal_table.in_order(case.signals)],
         "checklist": [
@@ -252,9 +372,16 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         "verdict": state,
         "warnings": state.warnings,
     }
+    facts["notes"] = once(_SELF_INTRO.sub("", clean(case.notes, reported=True)).strip())
     facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
-    facts["left_out"] = left_out
+    facts["held_back"] = list({h.line: h for h in held}.values())
     return facts
+
+
+def held_back_lines(case: CaseFile) -> list[HeldBack]:
+    """The lines of the case no draft repeats as written, each with its finding and a rewrite."""
+    held: list[HeldBack] = draft_facts(case)["held_back"]
+    return held
 
 
 _DATE_ASK = re.compile(
@@ -294,9 +421,14 @@ class OfflineWriter:
         if kind == "customer":
             subject = render("drafts/customer_subject.txt.j2", self.settings, **facts).strip()
             return finish(
-                kind, case, f"**Subject:** {subject}\n\n{text}", subject=subject, body=text
+                kind,
+                case,
+                f"**Subject:** {subject}\n\n{text}",
+                subject=subject,
+                body=text,
+                held_back=facts["held_back"],
             )
-        return finish(kind, case, text)
+        return finish(kind, case, text, held_back=facts["held_back"])
 
 
 def _tidy(text: str) -> str:
@@ -312,6 +444,7 @@ def finish(
     body: str = "",
     engine: str = "offline",
     notice: str | None = None,
+    held_back: list[HeldBack] | None = None,
 ) -> Draft:
     """A draft with its guardrail findings (and, for the brief, the readiness warnings)."""
     draft = Draft(
@@ -322,6 +455,7 @@ def finish(
         engine=engine,
         notice=notice,
         warnings=judge(case).warnings if kind == "brief" else [],
+        held_back=held_back if held_back is not None else held_back_lines(case),
     )
     draft.findings = guardrails.check(
         draft.checked_text, GUARDRAIL_KIND[kind], case.authorised_commitments
@@ -432,7 +566,11 @@ class LLMWriter:
         # Personal data in the facts and the reference goes to the model as placeholders.
         redactor = Redactor(enabled=self.settings.redact_pii)
         facts = draft_facts(case)
-        payload = {k: v for k, v in facts.items() if k not in {"verdict", "warnings", "checklist"}}
+        payload = {
+            k: v
+            for k, v in facts.items()
+            if k not in {"verdict", "warnings", "checklist", "held_back"}
+        }
         payload["warnings"] = [w.model_dump() for w in facts["warnings"]]
         messages: list[BaseMessage] = redactor.redact_messages(
             [
@@ -529,5 +667,6 @@ def brief_payload(case: CaseFile, writer: DraftWriter) -> tuple[Draft, dict[str,
         "reasons": [r.model_dump() for r in judged.reasons],
         "signals": case.signals,
         "warnings": [w.model_dump() for w in draft.warnings],
+        "held_back": [h.model_dump() for h in draft.held_back],
     }
     return draft, payload

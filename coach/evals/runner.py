@@ -32,7 +32,7 @@ HISTORY_FILE = "eval-history.jsonl"
 # name -> "module:function"; each function is `run(settings, engine) -> SuiteResult`.
 SUITES: dict[str, str] = {
     name: f"coach.evals.{name}:run"
-    for name in ("retrieval", "triage", "drafts", "chat", "safety", "rubric")
+    for name in ("retrieval", "triage", "drafts", "chat", "case", "requests", "safety", "rubric")
 }
 ENGINES = ("offline", "openai")
 

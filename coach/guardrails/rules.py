@@ -15,9 +15,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-Code = Literal["blame", "over_promise", "missing_acknowledgement", "no_ask"]
+Code = Literal["blame", "over_promise", "missing_acknowledgement", "no_ask", "internal_disclosure"]
 Kind = Literal["customer", "manager", "any"]
-CODES: tuple[str, ...] = ("blame", "over_promise", "missing_acknowledgement", "no_ask")
+CODES: tuple[str, ...] = (
+    "blame",
+    "over_promise",
+    "missing_acknowledgement",
+    "no_ask",
+    "internal_disclosure",
+)
 
 GOTCHAS: dict[str, str] = {
     "blame": "Gotchas > Throwing others under the bus - take ownership",
@@ -29,6 +35,10 @@ GOTCHAS: dict[str, str] = {
         "Escalation Framework > Step 4: Escalate to Customer > Acknowledge their concern directly"
     ),
     "no_ask": "Gotchas > Escalating without a plan - know what you need",
+    "internal_disclosure": (
+        "Escalation Communication > To Customer: acknowledge the concern and introduce leadership; "
+        "deal figures and internal notes stay internal"
+    ),
 }
 
 
@@ -721,9 +731,29 @@ def authorised_covers(clause: str, trigger: str, authorised: Sequence[str]) -> b
     return False
 
 
+# "Integration promised for end of Q3 is still not live": a report of a promise already broken is
+# a fact about the past, not a new promise.
+_BROKEN_PROMISE = _rx(
+    r"\b(?:promised|committed|agreed|guaranteed)\b(?:(?!\bI\s+promise\b).){0,120}?\b(?:still\s+"
+    r"(?:not|isn't|hasn't|no)|not\s+yet|never|hasn't|haven't|isn't|wasn't|didn't|missed|slipped|"
+    r"late|overdue|delayed|months?\s+ago|weeks?\s+ago|last\s+(?:year|quarter|month))\b"
+    r"|\b(?:was|were|had\s+been|been)\s+promised\b"
+)
+
+
+def reports_broken_promise(text: str, start: int, end: int) -> bool:
+    """The sentence around `start:end` reports a promise already broken."""
+    for s_start, s_end in sentences(text):
+        if s_start <= start < s_end:
+            return bool(_BROKEN_PROMISE.search(text[s_start:s_end]))
+    return False
+
+
 def _over_promises(text: str, authorised: Sequence[str]) -> Iterator[Finding]:
     for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
+        if _BROKEN_PROMISE.search(sentence):
+            continue
         question = sentence.rstrip().endswith("?")
         for c_start, c_end in clauses(text, s_start, s_end):
             clause = text[c_start:c_end]
@@ -868,6 +898,41 @@ def rule_findings(text: str, own: str, allowed: Sequence[str]) -> list[Finding]:
         f.model_copy(update={"quote": text[f.start : f.end]})
         for f in (*_blame(own), *_over_promises(own, allowed))
     ]
+
+
+# What a customer must never read: our deal figures, pipeline language and notes meant for us.
+_INTERNAL = _rx(
+    r"\b(?:ARR|ACV|MRR|TCV|pipeline|quota|forecast|commission|margin|deal\s+(?:size|value)|"
+    r"contract\s+value|account\s+value|book\s+of\s+business|churn\s+risk|at-risk\s+account|"
+    r"upsell|expansion\s+(?:deal|opportunity)|(?:internal|note\s+to\s+self|between\s+us|"
+    r"don't\s+tell\s+(?:them|the\s+customer))\b)\b|[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|bn)?\b|"
+    r"\b\d[\d,.]*\s?(?:k|m|mm|bn)\b(?=\s*(?:ARR|ACV|deal|renewal|a\s+year|per\s+year|"
+    r"annually|contract|account))"
+)
+
+
+def internal_findings(text: str, authorised: Sequence[str] = ()) -> list[Finding]:
+    """Deal figures, pipeline words and internal notes in a message meant for the customer."""
+    findings: list[Finding] = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        m = _INTERNAL.search(sentence)
+        if m is None or authorised_covers(sentence, m.group(0), authorised):
+            continue
+        findings.append(
+            Finding(
+                code="internal_disclosure",
+                quote=sentence,
+                message=(
+                    f"'{m.group(0)}' is internal: the customer should not read our deal figures, "
+                    "pipeline words or notes. Leave it out of the message."
+                ),
+                gotcha=GOTCHAS["internal_disclosure"],
+                start=start,
+                end=end,
+            )
+        )
+    return findings
 
 
 def structure_findings(text: str, kind: Kind) -> list[Finding]:

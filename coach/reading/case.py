@@ -7,6 +7,9 @@ the chat coach uses for what a rep says, so a case gets the same verdict whereve
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from coach.domain.casefile import CaseFile
 from coach.domain.verdict import Verdict, verdict
 
@@ -28,3 +31,121 @@ def judge(case: CaseFile) -> Verdict:
     """The verdict on a case, with its signals read from its words when it lists none: what the
     chat, the brief, the CLI and the UI all show."""
     return verdict(with_signals(case))
+
+
+# --- From a triaged email to a case ---------------------------------------------------------
+
+_FROM = re.compile(r"^(?:From|Von|De|Van|Da|Od|Från|Kimden)\s*:\s*(?P<who>.+)$", re.M | re.I)
+_FREE_MAIL = {
+    "gmail", "googlemail", "outlook", "hotmail", "live", "yahoo", "icloud", "me", "aol", "gmx",
+    "web", "proton", "protonmail", "mail", "yandex", "orange", "free", "wp", "o2", "libero",
+}  # fmt: skip
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon)|hallo|bonjour|"
+                       r"hola|ciao|olá|ola|cześć|dzień\s+dobry|beste|geachte)\b", re.I)  # fmt: skip
+
+
+def _sender(text: str, signature: str) -> tuple[str, str, str]:
+    """(name, title, address) of whoever sent the newest message: the From line first, then
+    the signature (a name line, the line under it as the title)."""
+    from email.utils import parseaddr
+
+    from coach.reading.people import EMAIL
+    from coach.triage.parse import _SIGN_OFF, is_bare_name
+
+    name = address = title = ""
+    head = _FROM.search(text[:3000])
+    if head:
+        name, address = parseaddr(head.group("who").strip())
+        name = name.strip().strip('"')
+    lines = [ln.strip() for ln in signature.splitlines() if ln.strip() and ln.strip() != "--"]
+    if lines and _SIGN_OFF.match(lines[0]):
+        inline = re.sub(r"^.*?[,.!]\s*", "", lines[0]) if re.search(r"[,.!]\s*\S", lines[0]) else ""
+        lines = ([inline] if inline else []) + lines[1:]
+    for k, line in enumerate(lines[:4]):
+        if is_bare_name(line):
+            name = name or line
+            after = lines[k + 1] if k + 1 < len(lines) else ""
+            if after and not EMAIL.search(after) and not re.search(r"\d{3}", after):
+                title = re.split(r"\s*[,|·–-]\s+", after)[0]
+            break
+    if not address:
+        found = EMAIL.findall(signature)
+        address = found[0] if found else ""
+    return name, title, address
+
+
+def _sign_off_tail(newest: str) -> str:
+    """The lines from the last sign-off ("Best regards,") on, when the parser kept them."""
+    from coach.triage.parse import _SIGN_OFF
+
+    lines = newest.splitlines()
+    for k in range(len(lines) - 1, max(len(lines) - 9, -1), -1):
+        if _SIGN_OFF.match(lines[k].strip()):
+            return "\n".join(lines[k:])
+    return ""
+
+
+def _company(signature: str, name: str, title: str, address: str) -> str:
+    """The sender's company: a signature line after the name and title, else the mail domain."""
+    from coach.reading.people import EMAIL
+
+    skip = {name, title}
+    for line in [ln.strip() for ln in signature.splitlines() if ln.strip()][1:6]:
+        if line in skip or EMAIL.search(line) or re.search(r"\d{3}|https?://|www\.", line):
+            continue
+        if title and line.startswith(title):
+            parts = re.split(r"\s*[,|·–]\s+|\s+-\s+", line)
+            if len(parts) > 1:
+                return parts[-1]
+            continue
+        if re.match(r"^(?-i:[A-Z])[\w&.'’-]*(?:\s+[\w&.'’-]+){0,4}$", line) and line != name:
+            return line
+    domain = address.rsplit("@", 1)[-1].lower() if "@" in address else ""
+    label = domain.split(".")[-2] if domain.count(".") >= 1 else ""
+    if label and label not in _FREE_MAIL and not label.isdigit():
+        return label.replace("-", " ").title()
+    return ""
+
+
+def case_from_triage(text: str, result: Any) -> CaseFile:
+    """The case a triaged email starts: the sender as the contact, their company, the problem
+    in their words, what they want, the date that matters and the signals triage found. Only
+    what triage read; the coach asks for the rest."""
+    from coach.reading.rep import _ANCHOR, _clean_date
+    from coach.triage.parse import parse, sentences
+
+    try:
+        parsed = parse(text)
+    except Exception:
+        return CaseFile(signals=list(result.signal_types()))
+    signature = parsed.signature or _sign_off_tail(parsed.newest)
+    name, title, address = _sender(text, signature)
+    company = _company(signature, name, title, address)
+    body = [s.strip() for s in sentences(parsed.newest) if s.strip()]
+    body = [s for s in body if len(s.split()) >= 4 and not _GREETING.match(s)]
+    evidence = [s.evidence for s in result.signals if s.type != "routine_issue"]
+    problem = next((s for s in body if any(e in s for e in evidence)), body[0] if body else "")
+    from coach.reading.people import DATE
+
+    # The date that matters: one beside a renewal, deadline or go-live, else the first date said.
+    dated = [
+        (not _ANCHOR.search(s), k, m)
+        for k, s in enumerate(body)
+        for m in DATE.finditer(s)
+        if not re.search(r"(?i)\b(?:since|last|ago|from)\s*$", s[: m.start()])
+        and not re.match(r"(?i)\s*(?:since|from)\b", m.group(0))
+    ]
+    dated = [d for d in dated if not re.fullmatch(r"(?i)today|tonight", d[2].group(0).strip())]
+    deadline = _clean_date(min(dated, key=lambda d: d[:2])[2].group(0)) if dated else ""
+    wants = result.customer_wants if result.customer_wants not in ("", "unclear") else ""
+    return CaseFile(
+        customer=company,
+        contact_name=name,
+        contact_title=title,
+        contact_email=address,
+        problem=problem[:600],
+        customer_wants=wants,
+        deadline=deadline,
+        signals=list(result.signal_types()),
+        notes=f"From a triaged email: {result.decision}.",
+    )

@@ -1,21 +1,27 @@
 """What a sentence is about: small models over multilingual sentence vectors and cue features.
 
-They are fitted on the labelled sentences in `exemplars/<language>.yaml` (every language together,
-so a threat written in Polish lands near its English and Dutch cousins) and give each sentence a
-probability per signal and for `none`. Three small neural networks (one hidden layer, different
-seeds) and a linear model are averaged: the networks separate topics better, the linear model keeps
-the average calibrated on sentences unlike any exemplar. They read meaning, not words: negation,
-tense and who speaks are for `coach.reading.context`, whose cues also reach the models as features
-(a negated word of leaving, someone senior named), so they can learn what a vector cannot show.
+Two models are built the same way. The signal model is fitted on the labelled customer sentences in
+`exemplars/<language>.yaml` (every language together, so a threat written in Polish lands near its
+English and Dutch cousins) and gives each sentence a probability per signal and for `none`. The
+role model is fitted on sentences reps type to the coach (`rep_exemplars/*.yaml`) and says which
+part of the case file a sentence tells (the problem, what was tried, the ask, ...).
 
-Fitting takes about a minute, so the fitted weights ship with the package (`model.npz`, with the
-key of the exemplars they were fitted on) and are refitted, and cached, only when the exemplar
-files change: `python -m coach.reading.classifier` refits and writes `model.npz`.
+Each is three small neural networks (one hidden layer, different seeds) averaged with a linear
+model: the networks separate topics better, the linear model keeps the average calibrated on
+sentences unlike any exemplar. They read meaning, not words: negation, tense and who speaks are for
+`coach.reading.context`, whose cues also reach the models as features (a negated word of leaving,
+someone senior named), so they can learn what a vector cannot show.
+
+Fitting takes about a minute, so the fitted weights ship with the package (`model.npz`,
+`rep_model.npz`, each with the key of what it was fitted on) and are refitted, and cached, only
+when their exemplars, cues or feature code change: `python -m coach.reading.classifier` refits and
+writes both.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,16 +31,18 @@ import yaml
 
 from coach.domain.signals import SIGNAL_TYPES
 
+HERE = Path(__file__).parent
+CUES = HERE / "cues"
 LABELS: tuple[str, ...] = (*SIGNAL_TYPES, "none")
-EXEMPLARS = Path(__file__).with_name("exemplars")
-SHIPPED = Path(__file__).with_name("model.npz")
+EXEMPLARS = HERE / "exemplars"
+SHIPPED = HERE / "model.npz"
 VERSION = "ensemble-v4-near"
 SEEDS = (0, 1, 2)
 HIDDEN = 256
 LINEAR_WEIGHT = 0.5
 FEATURE_SCALE = 0.5  # cue features next to unit-length sentence vectors
 _TEMPERATURE = 10.0
-CUES = Path(__file__).with_name("cues")
+_NEAR_SCALE = 0.25  # exemplar vector components stay below this; int8 keeps them to 0.2%
 
 
 @dataclass(frozen=True)
@@ -44,21 +52,40 @@ class Exemplars:
     languages: list[str]
 
 
-def load_exemplars(folder: Path = EXEMPLARS) -> Exemplars:
+@dataclass(frozen=True)
+class Spec:
+    """One model: its labels, where its exemplars are, how its features are read."""
+
+    name: str
+    labels: tuple[str, ...]
+    exemplars: Path
+    shipped: Path
+    version: str
+    load: Callable[[Path, tuple[str, ...]], Exemplars]
+    features: Callable[[str, str], list[float]]
+    code: tuple[Path, ...]  # the modules whose code the features depend on
+
+
+def load_signal_exemplars(folder: Path, labels: tuple[str, ...] = LABELS) -> Exemplars:
+    """`signals: {name: [sentences]}` and `none: [sentences]` per language file."""
     texts: list[str] = []
-    labels: list[int] = []
+    found: list[int] = []
     languages: list[str] = []
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         groups = [*(data.get("signals") or {}).items(), ("none", data.get("none") or [])]
         for label, sentences in groups:
-            if label not in LABELS:
+            if label not in labels:
                 raise ValueError(f"{path}: unknown label {label!r}")
             for sentence in sentences:
                 texts.append(str(sentence))
-                labels.append(LABELS.index(label))
+                found.append(labels.index(label))
                 languages.append(str(data.get("language", path.stem)))
-    return Exemplars(texts, labels, languages)
+    return Exemplars(texts, found, languages)
+
+
+def load_exemplars(folder: Path = EXEMPLARS) -> Exemplars:
+    return load_signal_exemplars(folder, LABELS)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -74,9 +101,8 @@ def _balanced(y: np.ndarray, k: int) -> np.ndarray:
     return (weight / weight.sum()).astype(np.float32)
 
 
-def fit_linear(x: np.ndarray, y: np.ndarray, steps: int = 400) -> dict[str, np.ndarray]:
+def fit_linear(x: np.ndarray, y: np.ndarray, k: int, steps: int = 400) -> dict[str, np.ndarray]:
     """Multinomial logistic regression by full-batch gradient descent."""
-    k = len(LABELS)
     weight = _balanced(y, k)
     target = np.eye(k, dtype=np.float32)[y]
     w = np.zeros((x.shape[1], k), dtype=np.float32)
@@ -89,12 +115,12 @@ def fit_linear(x: np.ndarray, y: np.ndarray, steps: int = 400) -> dict[str, np.n
 
 
 def fit_network(
-    x: np.ndarray, y: np.ndarray, seed: int, steps: int = 300, rate: float = 0.01
+    x: np.ndarray, y: np.ndarray, k: int, seed: int, steps: int = 300, rate: float = 0.01
 ) -> dict[str, np.ndarray]:
     """One hidden layer (ReLU), softmax out, trained with Adam on the whole set: deterministic
     for a seed, no dependency beyond numpy."""
     rng = np.random.default_rng(seed)
-    k, d = len(LABELS), x.shape[1]
+    d = x.shape[1]
     params = {
         "w1": (rng.standard_normal((d, HIDDEN)) * np.sqrt(2 / d)).astype(np.float32),
         "b1": np.zeros(HIDDEN, dtype=np.float32),
@@ -136,15 +162,15 @@ class SentenceClassifier:
         return (vectors @ self.near.T).max(axis=1)
 
     def probabilities(self, vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """(n, len(LABELS)) probabilities; a row per sentence (its vector and cue features)."""
+        """(n, labels) probabilities; a row per sentence (its vector and cue features)."""
         a = self.arrays
-        vectors = inputs(vectors, features)
+        x = inputs(vectors, features)
         nets = [
-            _softmax(np.maximum(vectors @ a[f"n{s}_w1"] + a[f"n{s}_b1"], 0) @ a[f"n{s}_w2"]
+            _softmax(np.maximum(x @ a[f"n{s}_w1"] + a[f"n{s}_b1"], 0) @ a[f"n{s}_w2"]
                      + a[f"n{s}_b2"])
             for s in SEEDS
         ]  # fmt: skip
-        linear = _softmax((vectors @ a["lin_w"] + a["lin_b"]) * _TEMPERATURE)
+        linear = _softmax((x @ a["lin_w"] + a["lin_b"]) * _TEMPERATURE)
         return (1 - LINEAR_WEIGHT) * sum(nets) / len(nets) + LINEAR_WEIGHT * linear
 
 
@@ -152,60 +178,101 @@ def inputs(vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
     return np.concatenate([vectors, FEATURE_SCALE * features], axis=1).astype(np.float32)
 
 
-def fit_all(vectors: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
-    arrays = {f"lin_{k}": v for k, v in fit_linear(vectors, labels).items()}
+def fit_all(x: np.ndarray, labels: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    arrays = {f"lin_{name}": v for name, v in fit_linear(x, labels, k).items()}
     for seed in SEEDS:
-        arrays.update({f"n{seed}_{k}": v for k, v in fit_network(vectors, labels, seed).items()})
+        arrays.update({f"n{seed}_{n}": v for n, v in fit_network(x, labels, k, seed).items()})
     return arrays
 
 
-def exemplar_key(folder: Path = EXEMPLARS) -> str:
+def key(spec: Spec) -> str:
     from coach.cache import key_of
     from coach.reading.encoder import MODEL_ID
 
-    # The models are fitted on the exemplars and on the cue features the context module computes.
-    code = [Path(__file__), Path(__file__).with_name("context.py")]
-    files = [*sorted(folder.glob("*.yaml")), *sorted(CUES.glob("*.yaml")), *code]
-    return key_of([MODEL_ID, VERSION, *(p.read_bytes() for p in files)])
+    files = [
+        *sorted(spec.exemplars.glob("*.yaml")),
+        *sorted(CUES.glob("*.yaml")),
+        Path(__file__),
+        *spec.code,
+    ]
+    return key_of([MODEL_ID, spec.version, *(p.read_bytes() for p in files)])
 
 
-_NEAR_SCALE = 0.25  # exemplar vector components stay below this; int8 keeps them to 0.2%
-
-
-def _fitted() -> dict[str, np.ndarray]:
-    from coach.reading.context import features
+def fitted(spec: Spec) -> dict[str, np.ndarray]:
     from coach.reading.encoder import get_encoder
 
-    found = load_exemplars()
+    found = spec.load(spec.exemplars, spec.labels)
     vectors = get_encoder().encode(found.texts)
     cue_features = np.asarray(
-        [features(text, lang) for text, lang in zip(found.texts, found.languages, strict=True)],
+        [spec.features(t, lang) for t, lang in zip(found.texts, found.languages, strict=True)],
         dtype=np.float32,
     )
-    arrays = fit_all(inputs(vectors, cue_features), np.asarray(found.labels))
+    arrays = fit_all(inputs(vectors, cue_features), np.asarray(found.labels), len(spec.labels))
     arrays["near"] = np.clip(np.round(vectors * 127 / _NEAR_SCALE), -127, 127).astype(np.int8)
     return arrays
 
 
-@lru_cache(maxsize=1)
-def get_classifier() -> SentenceClassifier:
+_models: dict[str, SentenceClassifier] = {}
+
+
+def model(spec: Spec) -> SentenceClassifier:
     """The shipped model when it was fitted on these exemplars, else a fit cached on disk."""
     from coach import cache
 
-    key = exemplar_key()
-    if SHIPPED.is_file():
-        with np.load(SHIPPED, allow_pickle=False) as data:
-            if str(data["key"]) == key:
-                return SentenceClassifier({k: data[k] for k in data.files if k != "key"})
-    return SentenceClassifier(cache.arrays("reader", key, _fitted))
+    if spec.name in _models:
+        return _models[spec.name]
+    expected = key(spec)
+    loaded = None
+    if spec.shipped.is_file():
+        with np.load(spec.shipped, allow_pickle=False) as data:
+            if str(data["key"]) == expected:
+                loaded = SentenceClassifier({k: data[k] for k in data.files if k != "key"})
+    if loaded is None:
+        loaded = SentenceClassifier(cache.arrays(spec.name, expected, lambda: fitted(spec)))
+    _models[spec.name] = loaded
+    return loaded
 
 
-def write_shipped_model(path: Path = SHIPPED) -> Path:
+def write_shipped(spec: Spec) -> Path:
     """Fit on the exemplars and write the weights the package ships (float16 halves the size)."""
-    arrays = {k: v if v.dtype == np.int8 else v.astype(np.float16) for k, v in _fitted().items()}
-    np.savez_compressed(path, key=np.asarray(exemplar_key()), **arrays)  # type: ignore[arg-type]
-    return path
+    arrays = {k: v if v.dtype == np.int8 else v.astype(np.float16) for k, v in fitted(spec).items()}
+    np.savez_compressed(spec.shipped, key=np.asarray(key(spec)), **arrays)  # type: ignore[arg-type]
+    return spec.shipped
+
+
+def _signal_features(text: str, language: str) -> list[float]:
+    from coach.reading.context import features
+
+    return features(text, language)
+
+
+SIGNALS = Spec(
+    name="reader",
+    labels=LABELS,
+    exemplars=EXEMPLARS,
+    shipped=SHIPPED,
+    version=VERSION,
+    load=load_signal_exemplars,
+    features=_signal_features,
+    code=(HERE / "context.py",),
+)
+
+
+def exemplar_key() -> str:
+    return key(SIGNALS)
+
+
+@lru_cache(maxsize=1)
+def get_classifier() -> SentenceClassifier:
+    return model(SIGNALS)
+
+
+def specs() -> list[Spec]:
+    from coach.reading.rep import ROLES_SPEC
+
+    return [SIGNALS, ROLES_SPEC]
 
 
 if __name__ == "__main__":
-    print(f"wrote {write_shipped_model()}", file=sys.stderr)
+    for spec in specs():
+        print(f"wrote {write_shipped(spec)}", file=sys.stderr)

@@ -14,6 +14,7 @@ not the customer speaking.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,6 +100,18 @@ def looks_like_signature(text: str) -> bool:
     return capitals >= max(1, len(words) - 1)
 
 
+_FIRST_PLURAL = re.compile(r"\b(?:our|ours|we|us)\b", re.IGNORECASE)
+
+
+def _vendor_side(clause: str, lang: str, context: Context) -> Context:
+    """In a rep's narration "our side", "our fault" and "we fixed it" are the vendor's, not the
+    customer's own doing: the cues of a customer's "our" do not apply."""
+    if lang != "en":
+        return context
+    masked = read_context(_FIRST_PLURAL.sub("the vendor", clause), lang)
+    return dataclasses.replace(context, resolved=masked.resolved, own_fault=masked.own_fault)
+
+
 class Reader:
     def __init__(self, encoder: SentenceEncoder, classifier: SentenceClassifier) -> None:
         self.encoder = encoder
@@ -123,6 +136,8 @@ class Reader:
                 for clause in clauses(said.text, lang):
                     part = Said(clause, said.block, said.injected)
                     context = read_context(clause, lang)
+                    if reported and (context.resolved or context.own_fault):
+                        context = _vendor_side(clause, lang, context)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
                         items.append(_Item(d, part, context))
                     elif context.thanks and thanked[d] is None:

@@ -371,6 +371,8 @@ def _is_reply_subject(subject: str) -> bool:
 
 _BULLET = re.compile(r"^\s*([-*•·]|\d+[.)])\s+")
 _END = re.compile(r"[.!?…]+[\"')\]]*(?=\s+\S)")
+# "Dr. Fitch", "Mr. Kim": a title's full stop ends no sentence.
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Jr|Sr|Hr|Fr|Sig|Sra?|Mme|vs)\.$")
 
 
 def sentences(block: str) -> list[str]:
@@ -387,6 +389,8 @@ def sentences(block: str) -> list[str]:
             cuts.add(pos)
     for m in _END.finditer(block):
         nxt = block[m.end() :].lstrip()[:1]
+        if _ABBREVIATION.search(block[: m.end()]):
+            continue
         # A question or an exclamation ends a sentence even before a lower-case word ("can you
         # loop in your boss? need an answer today"); a full stop needs a capital (abbreviations).
         if nxt and (not nxt.islower() or m.group(0).rstrip("\"')]")[-1:] in "?!"):

@@ -307,7 +307,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             if not seed:
                 raise gr.Error("Triage an email first, then continue in the coach.",
                                print_exception=False)  # fmt: skip
-            view = handlers.new_conversation(sess, settings)
+            view = handlers.start_from_triage(sess, settings)
             return (gr.Tabs(selected="coach"), seed, "", *view[1:])
 
         continue_btn.click(

@@ -286,6 +286,30 @@ def resume_conversation(
     return chat_view(resumed, settings)
 
 
+def start_from_triage(session: Session, settings: Settings) -> ChatView:
+    """A new conversation whose case starts with what triage read from the email: the sender,
+    their company, the problem, what they want, the date and the signals."""
+    from coach.chat.conversation import start_from_case
+    from coach.reading.case import case_from_triage
+
+    view = new_conversation(session, settings)
+    fresh = view[2]
+    triage = session.get("triage")
+    if not triage:
+        return view
+    try:
+        from coach.triage.models import TriageResult
+
+        result = TriageResult.model_validate(triage) if isinstance(triage, dict) else triage
+        case = case_from_triage(session["email"], result)
+        title = f"From triage: {case.customer or case.contact_name or 'customer email'}"
+        conversation_id = start_from_case(case.model_dump(), title, settings)
+    except Exception as exc:  # the email still goes to the coach; the seed is a convenience
+        return chat_view(fresh, settings, notice=unexpected(exc, "starting from the triage"))
+    known = [conversation_id] + [k for k in fresh["known"] if k != conversation_id]
+    return chat_view({**fresh, "conversation_id": conversation_id, "known": known[:50]}, settings)
+
+
 def seed_from_triage(session: Session) -> tuple[str, str]:
     """The first coach message for "continue in coach", and a notice when there is nothing."""
     triage = session.get("triage")
@@ -524,7 +548,14 @@ def write_drafts(values: Sequence[Any], settings: Settings, out_dir: Path) -> tu
     notices = []
     for kind in ("brief", "customer", "call-prep", "follow-up"):
         d = drafts[kind]
-        out += [d.markdown, render.findings([f.model_dump() for f in d.findings], d.notice)]
+        out += [
+            d.markdown,
+            render.findings(
+                [f.model_dump() for f in d.findings],
+                d.notice,
+                [h.model_dump() for h in d.held_back],
+            ),
+        ]
         if d.notice:
             notices.append(d.notice)
     out += [str(brief_md), str(eml), str(all_md)]

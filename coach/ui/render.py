@@ -291,8 +291,27 @@ def _md_lite(text: str) -> str:
 # --- drafts ------------------------------------------------------------------------------------
 
 
-def findings(items: Sequence[Mapping[str, str]], notice_text: str | None = None) -> str:
-    extra = notice(notice_text)
+def held_back(items: Sequence[Mapping[str, str]]) -> str:
+    """Lines of the case a draft did not repeat, shown with the finding and a rewrite."""
+    if not items:
+        return ""
+    rows = "".join(
+        f"<li>{badge(h['code'].replace('_', ' '), 'medium')} <q>{esc(h['line'])}</q><br>"
+        f'Suggested: {esc(h["rewrite"])} <span class="muted">({esc(h["message"])})</span></li>'
+        for h in items
+    )
+    return (
+        '<p class="coach-held">Held back from this draft, for you to decide: keep, reword or '
+        f'leave out.</p><ul class="coach-findings">{rows}</ul>'
+    )
+
+
+def findings(
+    items: Sequence[Mapping[str, str]],
+    notice_text: str | None = None,
+    held: Sequence[Mapping[str, str]] = (),
+) -> str:
+    extra = notice(notice_text) + held_back(held)
     if not items:
         return (
             extra

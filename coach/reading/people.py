@@ -1,0 +1,312 @@
+"""Who and what a rep's message names: people with their titles and side, the customer company,
+email addresses, figures and dates.
+
+A person is placed by the words around them: "their CTO Raj Patel", "Raj Patel (CTO) at
+Northwind" and "the contact is Lena" are the customer's; "my manager is Dana Brooks" is the rep's
+manager; "my VP, Priya Raman" and "bring in our CRO, Victor Hale" are leaders on our side. Names are
+capitalised words that are not titles, pronouns or sentence openers; titles are the words in
+`cues/en.yaml` (`titles`), so a team can add its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import yaml
+
+from coach.reading.context import CUES
+
+Side = Literal["customer", "ours"]
+Role = Literal["contact", "manager", "leader", "other"]
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+MONEY = re.compile(
+    r"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|bn|million|thousand)?\b(?:\s+(?:ARR|ACV|MRR|TCV|a\s+year|"
+    r"per\s+year|annually))?|\b\d[\d,.]*\s?(?:k|m|mm|bn|million|thousand)\s?(?:ARR|ACV|MRR|TCV|"
+    r"a\s+year|per\s+year|annually|deal|contract|renewal)?\b|\b\d[\d,.]*\s+(?:seats|licen[cs]es|"
+    r"users|stores|sites|locations|employees)\b)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+DATE = re.compile(
+    rf"\b(?:(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|{_MONTHS}|"
+    rf"q[1-4])|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?|"
+    rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|(?:in|by|before|until|from)\s+"
+    rf"{_MONTHS}(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}|q[1-4](?:\s+\d{{4}})?|(?:by|before|on|until|this|"
+    rf"next)\s+{_WEEKDAYS}|{_WEEKDAYS}|(?:this|next)\s+(?:week|month|quarter|year)|tomorrow|today|"
+    rf"tonight|within\s+\d+\s+(?:hours|days|weeks)|in\s+\d+\s+(?:days|weeks|months)|"
+    rf"\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
+    rf"{_MONTHS})\b",
+    re.IGNORECASE,
+)
+_NAME_WORD = r"(?-i:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’-]+|[A-Z]\.)"
+# "VP Finance", "Head of NOC": the departments a title may name without "of".
+DEPARTMENT = (
+    r"(?-i:Finance|Engineering|Sales|Marketing|Operations|Ops|Product|Customer\s+Success|Success|"
+    r"Support|Services|IT|HR|Legal|Security|Technology|Revenue|Growth|Partnerships|Risk|"
+    r"Compliance|Data|Procurement|Infrastructure|Platform|Analytics|Digital|Strategy|People|"
+    r"Customer\s+Experience|Guest\s+Experience|Delivery|Implementation|Professional\s+Services)"
+)
+NAME = rf"(?:(?-i:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
+_OPENERS = {
+    "i", "we", "they", "he", "she", "it", "the", "a", "an", "our", "their", "my", "your", "this",
+    "that", "these", "those", "what", "when", "where", "why", "how", "should", "can", "could",
+    "would", "will", "is", "are", "do", "does", "did", "hi", "hey", "hello", "thanks", "ok", "okay",
+    "also", "and", "but", "so", "if", "no", "yes", "not", "just", "need", "quick", "update", "ugh",
+    "customer", "client", "account", "contact", "manager", "boss", "vp", "ceo", "cto", "cfo",
+    "coo", "cio", "head", "director", "ask", "problem", "issue", "escalation", "renewal", "deal",
+    "team", "support", "engineering", "sales", "legal", "finance", "product", "security",
+    "implementation", "onboarding", "poc", "pilot", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december", "slack", "zoom", "teams",
+    "email", "qbr", "sla", "sow", "api", "sso", "rca", "eta", "p1", "csm", "ae", "se",
+}  # fmt: skip
+
+
+@dataclass
+class Person:
+    name: str
+    title: str = ""
+    email: str = ""
+    side: Side = "customer"
+    role: Role = "other"
+
+
+@dataclass
+class Named:
+    """What one message names."""
+
+    people: list[Person] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    money: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+
+    def first(self, role: Role) -> Person | None:
+        return next((p for p in self.people if p.role == role), None)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> re.Pattern[str]:
+    data = yaml.safe_load((CUES / "en.yaml").read_text(encoding="utf-8"))
+    words = sorted({t.lower() for t in data.get("titles") or []}, key=len, reverse=True)
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    # "VP of Customer Success", "Head of IT", "Director of Claims Ops": a title may take "of X".
+    return re.compile(
+        rf"(?<![\w'’])(?:(?:senior|sr\.?|junior|deputy|acting|interim|regional|global|group|"
+        rf"chief)\s+)?"
+        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
+        rf"(?:\s+(?:[A-Z][\w&-]*|ops|operations|success))?|(?:\s+{DEPARTMENT}){{1,2}}\b)?",
+        re.IGNORECASE,
+    )
+
+
+_COMPANY_WORDS = {
+    "district", "group", "inc", "ltd", "llc", "gmbh", "bank", "health", "media", "school",
+    "schools", "university", "college", "hospital", "council", "corp", "corporation",
+    "partners", "labs", "systems", "solutions", "logistics", "foods", "insurance", "capital",
+    "credit", "union", "authority", "pharmacy", "clinic", "clinics", "care", "hotels", "airlines",
+    "motors", "energy", "telecom", "financial", "holdings", "industries", "technologies",
+    "software", "analytics", "payments", "retail", "freight", "transit", "dental", "office",
+    "agency", "institute", "foundation", "association", "company", "co", "studios", "games",
+    "castings", "steelworks", "manufacturing", "consulting", "services", "ventures", "bio",
+    "biolabs", "pharma", "networks", "cloud", "data", "digital", "global", "international",
+}  # fmt: skip
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 4:
+        return False
+    if words[-1].lower().strip(".,'’") in _COMPANY_WORDS:
+        return False  # "Sunbeam School District, the superintendent": a company, not a person
+    if words[0].lower().rstrip(".") in _OPENERS or any(w.lower() in _OPENERS for w in words[1:]):
+        return False
+    return not _titles().fullmatch(text)
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(
+        r"^(?:(?:their|our|my|the|his|her|new|former|current|acting)\s+)+",
+        "",
+        title.strip(),
+        flags=re.IGNORECASE,
+    )
+    return title.strip(" ,.()")
+
+
+_MY_MANAGER = re.compile(
+    rf"\b(?i:my)\s+(?:(?:direct\s+)?manager|boss|(?:team\s+)?lead|line\s+manager|supervisor)"
+    rf"(?:\s+is|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
+    rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)"
+    rf"|(?:^|(?<=[.!?;]\s))(?i:manager)\s*(?:is|:|=|-)\s*(?P<name3>{NAME})"
+    rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})",
+    re.MULTILINE,
+)
+_LEADER_CORE = (
+    rf"(?:(?i:chief)\s+(?-i:[A-Z]\w+\s+){{1,2}}(?i:officer)|(?:VP|CRO|CEO|CTO|COO|CFO|CMO|CISO|"
+    rf"CPO|SVP|EVP|GM|(?i:president|head|director|chief|general\s+manager|vice\s+president))"
+    rf"(?:\s+{DEPARTMENT}){{0,2}})"
+)
+_OF = r"(?:\s+(?:of|for)\s+(?-i:[A-Z][\w&-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&-]*))*)?"
+_OUR_LEADER = re.compile(
+    rf"\b(?i:my|our)\s+(?P<title>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}{_OF})"
+    rf"\s*(?:,|\(|\s(?i:is))?\s*(?P<name>{NAME})\b"
+    rf"|(?P<name2>{NAME})\s*,\s*(?i:my|our)\s+(?P<title2>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}"
+    rf"{_OF})(?=[,.;)]|\s+(?:to|for|on|who|and)\b|$)",
+)
+_BRING_IN = re.compile(
+    rf"\b(?:bring\s+in|loop\s+in|involve|get|escalate\s+to|pull\s+in|ask)\s+(?P<name>{NAME})\s*"
+    rf"(?:,|\()\s*(?:our|my|the)\s+(?P<title>[\w &-]{{2,40}}?)(?=[,.;)]|\s+(?:to|for|on|who|into)\b|$)"
+)
+
+
+def read_people(text: str) -> list[Person]:
+    """People a message names, with what the words around them say about each."""
+    people: list[Person] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(person: Person, span: tuple[int, int]) -> None:
+        if any(a < span[1] and span[0] < b for a, b in taken) or not _is_name(person.name):
+            return
+        taken.append(span)
+        if not any(p.name == person.name for p in people):
+            people.append(person)
+
+    for m in _MY_MANAGER.finditer(text):
+        name = m.group("name") or m.group("name2") or m.group("name3") or m.group("name4")
+        add(Person(name, "manager", side="ours", role="manager"), m.span())
+    for rx in (_OUR_LEADER, _BRING_IN):
+        for m in rx.finditer(text):
+            groups = m.groupdict()
+            name = groups.get("name") or groups.get("name2") or ""
+            title = _clean_title(groups.get("title") or groups.get("title2") or "")
+            if re.fullmatch(r"(?:direct\s+)?(?:manager|boss|lead|supervisor)", title, re.I):
+                continue
+            add(Person(name, title, side="ours", role="leader"), m.span())
+    titles = _titles()
+    # The customer's people: "their CTO Raj Patel", "Raj Patel, their CTO", "Raj (CTO)".
+    for m in titles.finditer(text):
+        title = _clean_title(m.group(0))
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if re.search(r"\b(?:my|our)\s+$", before):
+            continue
+        after = re.match(rf"\s*,?\s*(?P<name>{NAME})", text[m.end() :])
+        if after and _is_name(after.group("name")):
+            span = (m.start(), m.end() + after.end())
+            add(Person(after.group("name"), title), span)
+            continue
+        lead = re.search(rf"(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()])
+        if lead and _is_name(lead.group("name")):
+            add(Person(lead.group("name"), title), (lead.start(), m.end()))
+    for m in re.finditer(
+        rf"(?P<name>{NAME}),?\s+(?i:(?:she|he|they)['’]s|(?:she|he)\s+is|who\s+is|who['’]s|is)\s+"
+        rf"(?i:the|their)\s+(?P<title>(?:[\w-]+\s+){{0,3}}?(?i:lead|manager|director|head|officer|"
+        rf"engineer|admin\w*|owner|architect|coordinator|specialist|analyst|president|founder|"
+        rf"counsel|buyer|controller|supervisor)|(?:VP|SVP|CTO|CEO|CFO|COO|CIO|CISO|CMO|GM)"
+        rf"(?:\s+{DEPARTMENT}){{0,2}})\b",
+        text,
+    ):
+        add(Person(m.group("name"), _clean_title(m.group("title"))), m.span())
+    for m in re.finditer(
+        rf"\b(?i:contact|champion|sponsor|point\s+of\s+contact)\s+(?i:is|was|there\s+is)?\s*"
+        rf"(?P<name>{NAME})",
+        text,
+    ):
+        add(Person(m.group("name"), ""), m.span())
+    for m in re.finditer(rf"(?P<name>{NAME})\s+(?:at|from)\s+(?-i:[A-Z])", text):
+        if len(m.group("name").split()) >= 2:  # "Expansion at Copperline" names no one
+            add(Person(m.group("name"), ""), (m.start(), m.end("name")))
+    emails = EMAIL.findall(text)
+    for person in people:
+        first = person.name.split()[0].lower().rstrip(".")
+        last = person.name.split()[-1].lower()
+        for address in emails:
+            local = address.split("@")[0].lower()
+            if first in local or (len(person.name.split()) > 1 and last in local):
+                person.email = address
+    for person in people:
+        if person.side == "customer":
+            person.role = "contact"
+    return people
+
+
+_COMPANY = r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
+_POSSESSIVE = r"(?:['’]s|(?<=s)['’])"
+_COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is the customer
+    (0, re.compile(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
+    (1, re.compile(rf"{_COMPANY}{_POSSESSIVE}\s+(?:[\w-]+\s+){{0,3}}?(?:CTO|CEO|CFO|COO|CIO|VP|"
+                   rf"SVP|head|team|IT|ops|renewal|contract|account|deal|POC|pilot|project|"
+                   rf"rollout|integration|procurement|finance|legal|board|director|manager|"
+                   rf"admin|sysadmin|lead|engineer|architect|officer|counsel|owner|GM|"
+                   rf"president|founder|champion|users?|staff|DPO|data|security)\b",
+                   re.IGNORECASE)),
+    (1, re.compile(rf"\b(?i:the|our|their)\s+{_COMPANY}\s+(?i:POC|pilot|account|renewal|deal|"
+                   rf"rollout|project|implementation|contract|expansion|upsell|migration)\b")),
+    (2, re.compile(rf"\b(?:at|for|on|over\s+at|escalate|escalating)\s+{_COMPANY}"
+                   rf"(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
+    (3, re.compile(rf"\b(?:with|from)\s+{_COMPANY}(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
+)  # fmt: skip
+_NOT_COMPANY = re.compile(
+    r"^(?:I|We|They|He|She|It|The|A|An|Our|Their|My|Your|This|That|Friday|Monday|Tuesday|"
+    r"Wednesday|Thursday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Q[1-4]|Slack|Zoom|Teams|Jira|Salesforce|Gmail|"
+    r"Outlook|LinkedIn|Should|Can|Could|Would|What|How|Why|Escalation|Security|Implementation|"
+    r"Account|Customer|Client|Update|Quick|Help|Need|Urgent|Coach|Expansion|Renewal|Ask|"
+    r"ARR|ACV|MRR|TCV|POC|SLA|SOW|API|CRM|QBR|RCA|SSO|SCIM|DPA|NOC|ETA|SE|AE|CSM|FYI|ASAP|OK)\b"
+)
+
+
+_LEGAL_FORM = re.compile(
+    r"\b(?<![\w@.])(?!(?:the|a|an|with|for|at|from|to|on|of|our|their|big|bigger|large|"
+    r"small|same|other|parent|holding|that|this)\s)[a-z][\w&-]+\s+(?:corp|inc|ltd|llc|gmbh|"
+    r"plc|bv|ag)\b(?!\.\w)"
+)
+
+
+def read_companies(text: str, people: list[Person]) -> list[str]:
+    """Companies the message names, the likeliest customer first."""
+    names = {p.name for p in people}
+    found: list[tuple[int, int, str]] = []
+    for rank, rx in _COMPANY_CUES:
+        for m in rx.finditer(text):
+            company = re.split(r"\.\s", m.group("company"))[0]  # a sentence ends the name
+            company = company.rstrip(".,'’").removesuffix("'s").removesuffix("’s")
+            words = company.split()
+            while words and _NOT_COMPANY.match(words[0]):
+                words = words[1:]
+            company = " ".join(words)
+            if (
+                company
+                and company not in names
+                and not any(company in n or n in company for n in names)
+                and not _titles().fullmatch(company)
+                and not re.fullmatch(DEPARTMENT, company)
+            ):
+                found.append((rank, m.start(), company))
+    for m in _LEGAL_FORM.finditer(text):  # "acme corp threatening to cancel", typed in haste
+        words = m.group(0).split()
+        found.append((1, m.start(), " ".join(w if w.isupper() else w.capitalize() for w in words)))
+    ordered: list[str] = []
+    for _, _, company in sorted(found):
+        if company not in ordered:
+            ordered.append(company)
+    return ordered
+
+
+def read_named(text: str) -> Named:
+    people = read_people(text)
+    return Named(
+        people=people,
+        companies=read_companies(text, people),
+        emails=EMAIL.findall(text),
+        money=[m.group(0).strip() for m in MONEY.finditer(text)],
+        dates=[m.group(0).strip() for m in DATE.finditer(text)],
+    )

@@ -1,0 +1,520 @@
+"""The case reader: what a rep tells the coach, read into the case file's typed facts.
+
+Each message is cut into clauses; each clause is read for the part of the case it tells (the
+problem, what the customer wants, what was tried, what is at stake, the ask, next steps, a checklist
+answer, a question put to the coach, or nothing the case needs), by a model fitted on sentences reps
+type (`rep_exemplars/*.yaml`) with cue features, and the checklist phrase rules as a first opinion.
+People, the customer company, addresses, figures and dates come from `coach.reading.people`. A fact
+goes to the field it belongs to or nowhere: a question is never a customer, and a sentence about the
+rep's manager is never a next step. A correction ("no, the contact is Lena, not Lars") replaces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coach.reading.classifier import Exemplars, Spec, model
+from coach.reading.people import DATE, EMAIL, MONEY, Named, read_named
+from coach.reading.rep_features import COACH_REQUEST, FIRST_PERSON, rep_features
+
+HERE = Path(__file__).parent
+ROLES: tuple[str, ...] = (
+    "problem", "customer_wants", "tried", "business_impact", "ask", "next_steps",
+    "manager_briefed_yes", "manager_briefed_no", "communicated_yes", "communicated_no",
+    "tried_no", "root_cause_yes", "root_cause_no", "question_to_coach", "context",
+)  # fmt: skip
+ROLE_THRESHOLD = 0.45
+FACT_ROLES = ("problem", "customer_wants", "tried", "business_impact", "ask", "next_steps")
+CHECKLIST_ROLES = {
+    "manager_briefed_yes": ("manager_briefed", True),
+    "manager_briefed_no": ("manager_briefed", False),
+    "communicated_yes": ("communicated_transparently", True),
+    "communicated_no": ("communicated_transparently", False),
+    "tried_no": ("tried_yourself", False),
+    "root_cause_yes": ("root_cause_understood", True),
+    "root_cause_no": ("root_cause_understood", False),
+}
+
+
+def load_role_exemplars(folder: Path, labels: tuple[str, ...] = ROLES) -> Exemplars:
+    """`roles: {role: [sentences]}` per file, any language."""
+    texts: list[str] = []
+    found: list[int] = []
+    languages: list[str] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for role, sentences in (data.get("roles") or {}).items():
+            if role not in labels:
+                raise ValueError(f"{path}: unknown role {role!r}")
+            for sentence in sentences:
+                texts.append(str(sentence))
+                found.append(labels.index(role))
+                languages.append(str(data.get("language", "en")))
+    return Exemplars(texts, found, languages)
+
+
+ROLES_SPEC = Spec(
+    name="roles",
+    labels=ROLES,
+    exemplars=HERE / "rep_exemplars",
+    shipped=HERE / "rep_model.npz",
+    version="roles-v1",
+    load=load_role_exemplars,
+    features=rep_features,
+    code=(HERE / "rep_features.py",),
+)
+
+
+@dataclass
+class Clause:
+    text: str
+    role: str
+    score: float
+
+
+@dataclass
+class CaseReading:
+    """What one message of the rep says, as case-file fields."""
+
+    update: dict[str, Any] = field(default_factory=dict)
+    checklist: dict[str, bool] = field(default_factory=dict)
+    replace: set[str] = field(default_factory=set)  # fields a correction sets anew
+    questions: list[str] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    named: Named = field(default_factory=Named)
+
+
+_CLAUSE_CUT = re.compile(
+    r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|we|they|she|he)\b)|"
+    r",?\s+(?=because\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|our|it|its|(?-i:[A-Z])"
+    r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
+)
+_CORRECTION = re.compile(
+    r"^\W*(?:no[,.!]|nope|actually|correction|sorry[,.]|to\s+correct|wait[,.])|\b(?:not|rather\s+"
+    r"than)\s+(?-i:[A-Z])\w+\s*$",
+    re.I,
+)
+_FRAMING = re.compile(
+    r"^\W*(?:(?:ok|okay|so|hey|hi|heads\s+up|fyi|ugh|quick\s+one|need\s+help|need\s+advice|update|"
+    r"context|background|bad\s+news|good\s+news)[\w\s,]*?[:,.!-]\s+"
+    r"|(?:the\s+)?(?:problem|issue|ask|customer|contact|context|situation)\s*(?:is|:)\s*)",
+    re.I,
+)
+
+
+def clauses(text: str) -> list[str]:
+    from coach.triage.parse import sentences
+
+    out: list[str] = []
+    for sentence in sentences(text):
+        pieces = [p.strip(" ,;") for p in _CLAUSE_CUT.split(sentence) if p and p.strip(" ,;")]
+        merged: list[str] = []
+        for piece in pieces:  # a fragment too short to say anything stays with the one before
+            if merged and len(piece.split()) < 4:
+                merged[-1] = f"{merged[-1]}, {piece}"
+            else:
+                merged.append(piece)
+        out.extend(merged)
+    return out
+
+
+def _checklist_rules(text: str) -> dict[str, bool]:
+    """The checklist phrase rules (`coach.chat.phrases`): a first opinion the model may not
+    contradict."""
+    from coach.chat.phrases import (
+        ASK_UNKNOWN,
+        COMMS_NO,
+        COMMS_YES,
+        CONTACT_ONLY,
+        MANAGER_NO,
+        MANAGER_YES,
+        ROOT_CAUSE_KNOWN,
+        ROOT_CAUSE_UNKNOWN,
+        TRIED_DONE,
+        TRIED_NONE,
+        TRIED_NOT,
+    )
+
+    found: dict[str, bool] = {}
+    if MANAGER_NO.search(text):
+        found["manager_briefed"] = False
+    elif MANAGER_YES.search(text):
+        found["manager_briefed"] = True
+    if "manager_briefed" not in found:
+        if COMMS_NO.search(text):
+            found["communicated_transparently"] = False
+        elif COMMS_YES.search(text) and FIRST_PERSON.search(text):
+            found["communicated_transparently"] = True
+    if TRIED_NOT.search(text) or TRIED_NONE.search(text):
+        found["tried_yourself"] = False
+    elif TRIED_DONE.search(text) and not (
+        CONTACT_ONLY.search(text) or (_REACHED_OUT.search(text) and not _FIX_WORDS.search(text))
+    ):
+        found["tried_yourself"] = True
+    if ROOT_CAUSE_UNKNOWN.search(text):
+        found["root_cause_understood"] = False
+    elif ROOT_CAUSE_KNOWN.search(text):
+        found["root_cause_understood"] = True
+    if ASK_UNKNOWN.search(text):
+        found["clear_ask"] = False
+    return found
+
+
+def role_probabilities(texts: list[str]) -> Any:
+    """(clauses, roles) probabilities."""
+    import numpy as np
+
+    from coach.reading.encoder import get_encoder
+
+    if not texts:
+        return np.zeros((0, len(ROLES)), dtype=np.float32)
+    vectors = get_encoder().encode(texts)
+    features = np.asarray([rep_features(t) for t in texts], dtype=np.float32)
+    return model(ROLES_SPEC).probabilities(vectors, features)
+
+
+def read_roles(texts: list[str]) -> list[tuple[str, float]]:
+    """The most likely role of each clause, with its probability."""
+    probs = role_probabilities(texts)
+    best = probs.argmax(axis=1)
+    return [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(best)]
+
+
+def _strip_framing(text: str) -> str:
+    text = _FRAMING.sub("", text).strip(" ,;:-").lstrip(".") or text
+    text = re.sub(r"^(?:because|since|and|but|so)\s+", "", text, flags=re.I)
+    return text[:1].upper() + text[1:]
+
+
+_ANCHOR = re.compile(
+    r"\b(?:renew\w*|deadline|due|go-?live|launch|by|before|until|cut-?over|expires?|"
+    r"contract\s+ends?|decision|board|audit|cancel\w*|terminat\w*)\b",
+    re.I,
+)
+_NOW = re.compile(r"^(?:today|tonight|this\s+(?:morning|afternoon|evening))$", re.I)
+
+
+def _deadline(readings: list[Clause]) -> str:
+    """The date that matters: the one nearest a renewal, a deadline or a go-live; a date said
+    only as when something happened ("told me today") is not a deadline."""
+    best: tuple[int, str] | None = None
+    for clause in readings:
+        if clause.role == "question_to_coach":
+            continue
+        anchors = [m.start() for m in _ANCHOR.finditer(clause.text)]
+        for m in DATE.finditer(clause.text):
+            if _NOW.match(m.group(0).strip()):
+                continue
+            distance = min((abs(m.start() - a) for a in anchors), default=1000)
+            if clause.role not in FACT_ROLES and distance >= 1000:
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, m.group(0))
+    return _clean_date(best[1]) if best else ""
+
+
+def _clean_date(text: str) -> str:
+    return re.sub(r"^(?:in|by|before|until|from|on)\s+", "", text.strip(), flags=re.I)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _join(parts: list[str]) -> str:
+    """Clauses of the rep's as one fact, each still a sentence."""
+    return " ".join(_sentence(p) for p in parts) if len(parts) > 1 else parts[0]
+
+
+_THEY_WANT = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:they|she|he|the\s+customer|the\s+client|(?!I\s)(?-i:[A-Z])[\w&'’-]*"
+    r"(?:\s+(?-i:[A-Z])[\w&'’-]*){0,3})\s+(?:really\s+|now\s+|just\s+)?(?:wants?|want\s+us|"
+    r"(?:is|are)\s+asking\s+(?:for|us)|asked\s+(?:for|us)|expects?|demands?|would\s+like|"
+    r"insists?\s+on|needs?\s+us\s+to)\b",
+    re.I,
+)
+_QUOTE = re.compile(r"[\"“«‘']([^\"”»’']{40,})[\"”»’']|[\"“«]([^\"”»]{40,})[\"”»]")
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where the message quotes someone at length ("Just got this from their COO: '...'")."""
+    return [m.span() for m in _QUOTE.finditer(text)]
+
+
+def _inside(text: str, piece: str, spans: list[tuple[int, int]]) -> bool:
+    at = text.find(piece.strip(" .'\""))
+    return at >= 0 and any(a <= at < b for a, b in spans)
+
+
+_NAMES_A_FIELD = re.compile(
+    r"\b(?:contact|customer|client|account|manager|boss|vp|name)\s+(?:is|was|=|:)", re.I
+)
+_ONLY_NAMING = re.compile(
+    r"^\W*(?:need\s+(?:help|advice)|help|quick\s+one|question|advice|update|hi|hey|ok|so)\b"
+    r"[\w\s,]*?(?:with|on|about|re|for|:)\s+",
+    re.I,
+)
+_PROPOSED_ASK = re.compile(
+    r"^\W*(?:should|can|could|shall|may)\s+(?:i|we)\s+(?P<ask>(?:get|have|ask|loop\s+in|bring\s+in|"
+    r"pull\s+in|involve|escalate\s+to)\b.*?\b(?:my|our)\s+(?:manager|boss|director|vp|svp|evp|cto|"
+    r"ceo|cro|coo|cfo|head|exec\w*|leadership|legal|founder)\b.*?)\s*\?\s*$",
+    re.I,
+)
+PROBLEM_FALLBACK = 0.1
+WEAK_FACT = 0.15
+STRONG_ASK = 0.8  # a clear ask said later adds to the one noted before
+CHECKLIST_MIN = 0.7  # a checklist answer read by the model alone needs to be clear
+
+
+_STAKE = re.compile(
+    r"\b(?:renew\w*|cancel\w*|churn\w*|terminat\w*|walk\s+away|leave|leaving|switch\w*|"
+    r"competitor|revenue|ARR|ACV|MRR|pipeline|expansion|upsell|contract|penalt\w*|fines?|"
+    r"board|lawyers?|legal|lawsuit|sue|reference|exec\w*\s+sponsor)\b",
+    re.I,
+)
+
+
+def _problem_or_stake(readings: list[Clause], probs: Any, problem_known: bool) -> None:
+    """Problem and business impact are told in the same breath and read alike: what is at stake
+    (money, the renewal, leaving) is the impact; the trouble itself is the problem. Every case has
+    a problem, so when no clause reads as one the likeliest clause about the trouble is it."""
+    situation = ("problem", "business_impact")
+    told = [k for k, c in enumerate(readings) if c.role in situation]
+    if len(told) >= 2 and len({readings[k].role for k in told}) == 1:
+        for k in told:
+            c = readings[k]
+            stake = bool(MONEY.search(c.text) or _STAKE.search(c.text))
+            role = "business_impact" if stake else "problem"
+            if role != c.role:
+                readings[k] = Clause(c.text, role, c.score)
+    if problem_known or any(c.role == "problem" for c in readings):
+        return
+    problem = ROLES.index("problem")
+    candidates = [
+        (float(probs[k, problem]), k)
+        for k, c in enumerate(readings)
+        if c.role != "question_to_coach"
+        and (c.role not in CHECKLIST_ROLES or c.score < CHECKLIST_MIN)
+        and not (
+            c.role in ("business_impact", "customer_wants")
+            and sum(r.role == c.role for r in readings) == 1
+        )
+    ]
+    if candidates and max(candidates)[0] >= PROBLEM_FALLBACK:
+        score, k = max(candidates)
+        readings[k] = Clause(readings[k].text, "problem", score)
+
+
+_REACHED_OUT = re.compile(
+    r"\b(?:emailed|e-mailed|called|phoned|rang|pinged|messaged|texted|slacked|told|briefed|"
+    r"updated|wrote\s+to|spoke\s+(?:to|with)|talked\s+(?:to|with)|apologi[sz]ed|met\s+with|"
+    r"reached\s+out\s+to|looped\s+in|cc'?d)\b",
+    re.I,
+)
+_FIX_WORDS = re.compile(
+    r"\b(?:fix\w*|patch\w*|restart\w*|reboot\w*|rolled?\s+back|revert\w*|workaround|"
+    r"reproduc\w*|debug\w*|logs?|ticket|config\w*|re-?ran|rerun|reset|migrat\w*|deploy\w*|"
+    r"escalated\s+to\s+(?:support|engineering|tier)|opened|filed|raised|tested|swapped|moved)\b",
+    re.I,
+)
+_OUR_SENIOR = re.compile(
+    r"\b(?:my|our)\s+(?:manager|boss|director|vp|svp|evp|head\s+of|cro|ceo|cto|coo|lead|"
+    r"team\s+lead|leadership|exec\w*)\b",
+    re.I,
+)
+_IMPACT = re.compile(
+    r"\b(?:idle|blocked|can't\s+(?:work|ship|sell|bill|book|trade|operate)|lost|losing|loses|"
+    r"cost\w*|revenue|overtime|penalt\w*|fines?|missed|miss(?:ing)?\s+(?:deadlines?|orders|"
+    r"sales)|staff|patients|customers\s+(?:can't|are)|hours\s+(?:of|a|per|each|every))\b",
+    re.I,
+)
+_ASKED_FACT = {"clear_ask": "ask", "tried_yourself": "tried", "proposed_next_steps": "next_steps"}
+
+
+_SUBJECT = re.compile(
+    r"^\W*(?:i|i'm|i've|we|we're|they|they're|he|she|it|it's|its|their|our|my|his|her|the\s+\w+\s+"
+    r"(?:is|are|was|were|has|have|keeps?))\b",
+    re.I,
+)
+
+
+def _answer_the_question(readings: list[Clause], asked: list[str]) -> None:
+    """A bare phrase in reply to "what do they want?" ("A working export by Friday.") answers
+    it: a person reads a fragment in the light of the question just put."""
+    wanted = [_ASKED_FACT.get(a, a) for a in asked]
+    wanted = [w for w in wanted if w in FACT_ROLES]
+    if not wanted or len(readings) != 1:
+        return
+    c = readings[0]
+    if c.role == wanted[0] or c.text.endswith("?") or c.role not in (*FACT_ROLES, "context"):
+        return
+    if len(c.text.split()) <= 12 and not _SUBJECT.search(c.text):
+        readings[0] = Clause(c.text, wanted[0], c.score)
+
+
+def read_case(text: str, case: Any = None, asked: list[str] | None = None) -> CaseReading:
+    """Read one message of the rep into case-file fields and checklist answers."""
+    out = CaseReading(named=read_named(text))
+    correction = bool(_CORRECTION.search(text))
+    named = out.named
+    pieces = clauses(text)
+    probs = role_probabilities([_strip_framing(p) for p in pieces])
+    quoted = _quoted_spans(text)
+    roles = [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(probs.argmax(axis=1))]
+    names = [p.name for p in named.people] + named.companies
+    for piece, (role, score) in zip(pieces, roles, strict=True):
+        rest = _ONLY_NAMING.sub("", piece).strip(" .!,")
+        if piece.rstrip().endswith("?") and COACH_REQUEST.search(piece):
+            role, score = "question_to_coach", max(score, 0.9)
+        elif (correction and _NAMES_A_FIELD.search(piece)) or (
+            rest != piece.strip(" .!,") and any(rest == n for n in names)
+        ):
+            role = "context"  # "no, the contact is Lena" or "need help with Acme": names only
+        if role in CHECKLIST_ROLES and score < CHECKLIST_MIN and not _checklist_rules(piece):
+            # A weak checklist reading without the checklist's words: the best fact it may tell
+            row = probs[len(out.clauses)]
+            facts = [(float(row[ROLES.index(r)]), r) for r in (*FACT_ROLES, "context")]
+            score, role = max(facts)
+            role = role if score >= WEAK_FACT else "context"
+        elif score < ROLE_THRESHOLD:
+            role = "context"
+        elif role in ("ask", "customer_wants", "next_steps", "business_impact") and (
+            _checklist_rules(piece)
+        ):
+            role = "context"  # "I haven't talked to them about it" answers the checklist only
+        if _THEY_WANT.search(piece) and role not in ("question_to_coach",):
+            role, score = "customer_wants", max(score, 0.9)
+        if _inside(text, piece, quoted):
+            # The customer speaks in a quote: their "we" is not the rep, so nothing in it is
+            # what the rep tried, plans or asks leadership for.
+            role = {"ask": "customer_wants", "next_steps": "customer_wants"}.get(role, role)
+            if role in ("tried", "question_to_coach") or role in CHECKLIST_ROLES:
+                role = "context"
+        out.clauses.append(Clause(piece, role, score))
+    update = out.update
+    known = case.model_dump() if case is not None else {}
+
+    def put(name: str, value: Any) -> None:
+        if value in ("", None, []):
+            return
+        if not known.get(name) or correction:
+            update[name] = value
+            if correction and known.get(name) and known.get(name) != value:
+                out.replace.add(name)
+
+    # A company named in passing never replaces the customer; "the customer is X" or a
+    # correction does.
+    new_customer = named.companies[0] if named.companies else ""
+    if not new_customer and not known.get("customer") and not known.get("problem"):
+        from coach.chat.extract import company_name, find_customer
+        from coach.triage.parse import sentences
+
+        people = " ".join(p.name for p in named.people)
+        sents = sentences(text)
+        candidate = find_customer(text, sents)[0] or company_name(sents)
+        if candidate and candidate not in people:
+            new_customer = candidate
+    if (
+        new_customer
+        and new_customer != known.get("customer")
+        and (not known.get("customer") or correction or _says_customer(text))
+    ):
+        update["customer"] = new_customer
+        if known.get("customer"):
+            out.replace.add("customer")
+    contact = named.first("contact")
+    if contact is not None:
+        put("contact_name", contact.name)
+        put("contact_title", contact.title)
+        put("contact_email", contact.email)
+    elif len(named.emails) == 1 and not known.get("contact_email"):
+        put("contact_email", named.emails[0])
+    manager = named.first("manager")
+    if manager is not None:
+        put("manager_name", manager.name)
+    leader = named.first("leader")
+    if leader is not None:
+        put("leader_name", leader.name)
+        put("leader_title", leader.title)
+
+    _problem_or_stake(out.clauses, probs, bool(known.get("problem")))
+    for k, c in enumerate(out.clauses):
+        if c.role == "tried" and _REACHED_OUT.search(c.text) and not _FIX_WORDS.search(c.text):
+            # "I emailed my VP" or "I phoned their director and owned it" is talking, not a fix
+            ours = _OUR_SENIOR.search(c.text)
+            out.clauses[k] = Clause(
+                c.text, "manager_briefed_yes" if ours else "communicated_yes", max(c.score, 0.75)
+            )
+        elif c.role == "problem" and known.get("problem") and _IMPACT.search(c.text):
+            out.clauses[k] = Clause(c.text, "business_impact", c.score)  # the trouble's toll
+    _answer_the_question(out.clauses, asked or [])
+    by_role: dict[str, list[Clause]] = {}
+    for clause in out.clauses:
+        if clause.role == "question_to_coach":
+            out.questions.append(clause.text)
+            proposed = _PROPOSED_ASK.search(_strip_framing(clause.text))
+            if proposed:  # "Should I get my VP to call their CMO?" proposes the ask
+                ask = proposed.group("ask")
+                by_role.setdefault("ask", []).append(Clause(ask[:1].upper() + ask[1:], "ask", 0.85))
+            continue
+        by_role.setdefault(clause.role, []).append(clause)
+        if clause.role in CHECKLIST_ROLES and clause.score >= CHECKLIST_MIN:
+            item, value = CHECKLIST_ROLES[clause.role]
+            out.checklist.setdefault(item, value)
+    # The phrase rules know the checklist's own words; they win over the model.
+    for clause in out.clauses:
+        if clause.role not in ("question_to_coach", "context") or not correction:
+            out.checklist.update(_checklist_rules(clause.text))
+
+    def texts(role: str, limit: int = 2) -> list[str]:
+        found = sorted(by_role.get(role, []), key=lambda c: -c.score)[:limit]
+        ordered = [c for c in out.clauses if c in found]  # the rep's order
+        ordered += [c for c in found if c not in ordered]
+        return [_strip_framing(c.text) for c in ordered]
+
+    def grow(name: str, parts: list[str]) -> None:
+        if not parts:
+            return
+        value = _join(parts)
+        before = known.get(name) or ""
+        if before and not correction and value not in before:
+            update[name] = f"{_sentence(before)} {value}"
+        else:
+            put(name, value)
+
+    grow("problem", texts("problem"))
+    grow("customer_wants", texts("customer_wants"))
+    if by_role.get("tried"):
+        update["tried"] = texts("tried", 5)
+        out.checklist.setdefault("tried_yourself", True)
+    impact = texts("business_impact")
+    if not impact:
+        impact = [c.text for c in out.clauses if MONEY.search(c.text) and c.role in FACT_ROLES][:1]
+    grow("business_impact", impact)
+    if by_role.get("ask"):
+        strong = max(c.score for c in by_role["ask"]) >= STRONG_ASK
+        if strong and known.get("ask") and not correction:
+            grow("ask", texts("ask"))
+        else:
+            put("ask", _join(texts("ask")))
+        out.checklist.setdefault("clear_ask", True)
+    if by_role.get("next_steps"):
+        update["proposed_next_steps"] = texts("next_steps", 5)
+    put("deadline", _deadline(out.clauses))
+    return out
+
+
+_SAYS_CUSTOMER = re.compile(r"\b(?:the\s+)?(?:customer|client|account)\s*(?:is|:)\s", re.I)
+
+
+def _says_customer(text: str) -> bool:
+    return bool(_SAYS_CUSTOMER.search(text))
+
+
+__all__ = ["EMAIL", "ROLES", "ROLES_SPEC", "CaseReading", "read_case"]
