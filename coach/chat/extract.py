@@ -76,27 +76,39 @@ YES_NO_ITEMS: dict[str, str] = {
 }
 
 
+_CALL_PREP = re.compile(
+    r"call[-\s]?prep|prep\s+notes|talking\s+points|agenda|prepare\s+for\s+the\s+call|"
+    r"\bprep(?:are)?\s+(?:me|us)\b|help\s+(?:me|us)\s+prep|should\s+(?:we|i)\s+cover|"
+    r"\bon\s+(?:the\s+)?call\s+with\b|\bprep\s+for\b"
+)
+_FOLLOW_UP = re.compile(r"follow[-\s]?(?:up|through)|after\s+the\s+call")
+
+
 def draft_kind(text: str, case: CaseFile | None = None) -> str:
-    """Which draft a request asks for; a name from the case says who it is for ("What should
-    I send Rachel?" is the manager's message when Rachel is the rep's manager)."""
+    """Which draft a request asks for; a name from the case says who a message is for ("What
+    should I send Rachel?" is the manager's message when Rachel is the rep's manager)."""
     low = text.lower()
-    if case is not None:
-        first = {
-            "brief": [case.manager_name, case.leader_name],
-            "customer": [case.contact_name],
-        }
-        other = re.search(r"call[-\s]?prep|follow[-\s]?(?:up|through)", low)
-        for kind, names in first.items():
-            for name in names:
-                said = name and re.search(rf"\b{re.escape(name.split()[0].lower())}\b", low)
-                if said and not other:
-                    return kind
-    if re.search(
-        r"call[-\s]?prep|prep\s+notes|talking\s+points|agenda|prepare\s+for\s+the\s+call", low
-    ):
+    if _CALL_PREP.search(low):
         return "call-prep"
-    if re.search(r"follow[-\s]?(?:up|through)|after\s+the\s+call", low):
+    if _FOLLOW_UP.search(low):
         return "follow-up"
+    if re.search(r"\b(?:customer|client)\s+(?:email|e-mail|message|reply)\b", low):
+        return "customer"
+    if case is not None:
+        # Whom the message is for: a name after "to", "send" or "for", else the first named.
+        people = [(case.contact_name, "customer"), (case.manager_name, "brief"),
+                  (case.leader_name, "brief")]  # fmt: skip
+        said: list[tuple[int, int, str]] = []
+        for name, kind in people:
+            if not name:
+                continue
+            first = re.escape(name.split()[0].lower())
+            m = re.search(rf"\b{first}\b", low)
+            if m:
+                addressed = re.search(rf"\b(?:to|send|for|message|email|tell)\s+{first}\b", low)
+                said.append((0 if addressed else 1, m.start(), kind))
+        if said:
+            return min(said)[2]
     to_customer = re.search(
         r"\b(?:customer|client|them|reply|response)\b|email\s+to\s+(?!my\s+manager)", low
     )
@@ -339,7 +351,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     The case reader (`coach.reading.rep`) files each clause under the field it tells, or under
     none; the checklist phrase rules and the question just asked settle the yes/no answers; what
     no field claims is kept as context for the brief."""
-    from coach.reading.rep import read_case
+    from coach.reading.rep import is_internal_note, read_case
 
     asked = list(asked or [])
     intent = intent_of(text)
@@ -413,7 +425,10 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     leftover = [
         c.text
         for c in reading.clauses
-        if c.role == "context" and len(c.text.split()) >= 2 and not c.text.endswith("?")
+        if c.role == "context"
+        and len(c.text.split()) >= 2
+        and not c.text.endswith("?")
+        and not is_internal_note(c.text)
     ]
     used: set[str] = set()
     only_context = all(c.role in ("context", "question_to_coach") for c in reading.clauses)

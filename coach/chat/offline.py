@@ -242,7 +242,9 @@ class OfflineChatModel(BaseChatModel):
             elif readiness.get("recommendation"):
                 prompt_for_more = "Tell me anything that changes, or ask for a draft."
         sources = [f"{c['source']} > {c['section']}" for c in readiness.get("citations", [])[:3]]
-        sources += [f"{p['source']} > {p['section']}" for p in passages[:1]]
+        sources += [f"{p['source']} > {p['section']}" for p in passages[:2]]
+        if draft:  # the draft follows these sections: cite them first
+            sources = [f"{c['source']} > {c['section']}" for c in draft.get("citations", [])]
         triage = results.get("triage_text")
         if triage and triage.get("error"):
             triage = None
@@ -261,7 +263,7 @@ class OfflineChatModel(BaseChatModel):
             questions=questions,
             preparing=readiness.get("recommendation") == "escalate_now",
             prompt_for_more=prompt_for_more,
-            sources=list(dict.fromkeys(sources)) if (show_rec or passages) else [],
+            sources=list(dict.fromkeys(sources)) if (show_rec or passages or draft) else [],
         )
         reply = re.sub(r"\n{3,}", "\n\n", reply).strip()
         if not reply:

@@ -42,7 +42,12 @@ DRAFT = re.compile(
     r"slack|dm|summary\s+for)\b"
     # "What should I send Rachel?", "what do I tell my manager?": a request for the message
     r"|\bwhat\s+(?:should|do|can|would|shall)\s+(?:I|we)\s+(?:send|write|say|tell|email|"
-    r"reply|answer)\b|\bhow\s+(?:should|do|can)\s+I\s+(?:word|phrase|write|reply|respond)\b",
+    r"reply|answer)\b|\bhow\s+(?:should|do|can)\s+I\s+(?:word|phrase|write|reply|respond)\b"
+    # "Prep me for Friday's call", "what should we cover?", "plan the follow-through"
+    r"|\bprep(?:are)?\s+(?:me|us)\b|\bhelp\s+(?:me|us)\s+prep|\bwhat\s+should\s+(?:we|I)\s+"
+    r"cover\b|\b(?:plan|map\s+out)\s+(?:the\s+|my\s+|our\s+)?follow[-\s]?(?:up|through)\b|"
+    r"\bfollow[-\s]?(?:up|through)\s+(?:plan|look\s+like)\b|\b(?:redo|rewrite|update|fix)\s+"
+    r"(?:the\s+|my\s+|that\s+)?(?:customer\s+)?(?:email|e-mail|message|note|brief|draft)\b",
     IGNORE_CASE,
 )
 CHECK = re.compile(

@@ -276,21 +276,24 @@ def triage_text(text: str, runtime: Runtime) -> Command[Any]:
 def draft(
     kind: Literal["brief", "customer", "call-prep", "follow-up"], runtime: Runtime
 ) -> Command[Any]:
-    from coach.drafts.writer import OfflineWriter, get_writer
+    from coach.drafts.writer import PLAYBOOK_SECTIONS, OfflineWriter, get_writer
 
     ctx = _ctx(runtime)
     case = case_of(runtime.state)
     writer = OfflineWriter(ctx.settings) if ctx.fell_back else get_writer(ctx.settings)
     result = writer.write(kind, case)
+    citations = cite(list(PLAYBOOK_SECTIONS.get(kind, ())), ctx.get_retriever())
     payload = {
         "kind": result.kind,
         "markdown": result.markdown,
         "findings": [
             {"code": f.code, "quote": f.quote, "message": f.message} for f in result.findings
         ],
+        "held_back": [h.model_dump() for h in result.held_back],
         "notice": result.notice,
+        "citations": citations,
     }
-    return _reply(runtime, "draft", payload, drafted=[kind])
+    return _reply(runtime, "draft", payload, drafted=[kind], turn_citations=citations)
 
 
 def check_draft(

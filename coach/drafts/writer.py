@@ -61,6 +61,21 @@ _PURPOSE = {
 }
 
 
+# The playbook sections each draft follows (cited beside the draft when the playbook has them).
+PLAYBOOK_SECTIONS: dict[str, tuple[str, ...]] = {
+    "brief": (
+        "Escalation Communication > To Your Manager",
+        "Escalation Framework > Step 3: Escalate Internally First",
+    ),
+    "customer": (
+        "Escalation Communication > To Customer",
+        "Escalation Framework > Step 4: Escalate to Customer",
+    ),
+    "call-prep": ("Escalation Framework > Step 5: Execute Escalation",),
+    "follow-up": ("Escalation Framework > Step 6: Follow Through",),
+}
+
+
 class HeldBack(BaseModel):
     """A line of the case a draft does not repeat as written: shown to the rep with the finding
     and a suggested rewrite, never dropped silently."""
@@ -260,9 +275,31 @@ _TO_CUSTOMER = (
 _NOT_FOR_CUSTOMER = re.compile(
     r"\b(?:cancel\w*|churn\w*|terminat\w*|walk\s+away|leave|leaving|competitor|renewal|"
     r"threat\w*|angry|furious|upset|mad|escalat\w*|lawyer|legal|sue|board|ARR|ACV|MRR|"
-    r"deal|quota|pipeline|budget|says?|said|told|thinks?|POC|I'm|I\s+am|my|we|our)\b|[$€£]\s?\d",
+    r"deal|quota|pipeline|budget|says?|said|told|thinks?|POC|I'm|I\s+am|my|between\s+us|"
+    r"internal\w*|team)\b|[$€£]\s?\d",
     re.I,
 )
+
+
+_ABOUT = re.compile(
+    r"\b(?:over|about|because\s+of|due\s+to|with)\s+(?P<what>(?:the|their|its|our|a|an)\s+"
+    r"[\w'’-]+(?:\s+(?!(?:and|but|so|because|since|if|unless|or)\b)[\w'’-]+){0,5})",
+    re.I,
+)
+
+
+def _concern_about(case: CaseFile, *texts: str) -> str:
+    """What the customer's concern is about, as a noun phrase ("the billing errors"), from a
+    sentence that reports them ("they'll walk at renewal over the billing errors")."""
+    for text in texts:
+        for m in _ABOUT.finditer(text):
+            what = re.sub(r"\s+(?:in|by|at|on|this|next|last)\s+.*$", "", m.group("what"))
+            what = re.sub(r"^(?:their|its)\s+", "your ", what, flags=re.I)
+            if len(what.split()) >= 2 and not _NOT_FOR_CUSTOMER.search(what):
+                if case.customer and case.customer.lower() in what.lower():
+                    continue
+                return what[:1].lower() + what[1:]
+    return ""
 
 
 def _issue_for_customer(case: CaseFile, problem: str) -> str:
@@ -337,7 +374,12 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
     problem = once(clean(case.problem, reported=True))
     steps = clean_list(case.proposed_next_steps, reported=True)
     state = judge(case)
-    owners = [o for o in dict.fromkeys(_owner(s, case) for s in steps) if o != "owner to be named"]
+    commitments = [
+        {"text": re.sub(r"\s*\(owner:[^)]*\)", "", a).strip(), "owner": _owner(a, case)}
+        for a in auth
+    ]
+    named = [_owner(s, case) for s in steps] + [c["owner"] for c in commitments]
+    owners = [o for o in dict.fromkeys(named) if o != "owner to be named"]
     facts: dict[str, Any] = {
         "customer": clean(case.customer),
         "contact": case.contact_display,
@@ -350,6 +392,7 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         "problem": problem,
         "problem_phrase": _problem_phrase(problem),
         "issue_for_customer": _issue_for_customer(case, problem),
+        "concern_about": _concern_about(case, problem, case.business_impact),
         "customer_wants": once(clean(case.customer_wants)),
         "business_impact": once(clean(case.business_impact)),
         "ask": once(clean(case.ask)),
@@ -362,6 +405,7 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         "leader_name": case.leader_name,
         "leader_title": case.leader_title,
         "authorised": auth,
+        "commitments": commitments,
         "notes": "",
         "days_open": case.days_open,
         "signals": [signal_table.signal(s).brief for s in signal_table.in_order(case.signals)],

@@ -56,7 +56,7 @@ def _section(trail: str) -> str:
     return _norm(re.sub(r"[^\w\s>:&/-]", "", trail))
 
 
-def run_case(case: RequestCase, settings: Settings) -> Graded:
+def run_case(case: RequestCase, settings: Settings, playbook: str = "") -> Graded:
     from coach.chat.agent import close_checkpointers
     from coach.chat.conversation import run_turn
 
@@ -81,6 +81,8 @@ def run_case(case: RequestCase, settings: Settings) -> Graded:
     named = bool(result.case.get("leader_name") or result.case.get("manager_name"))
     for found in PLACEHOLDER.findall(result.reply):
         low = found.lower()
+        if found in playbook:
+            continue  # the playbook's own template, quoted as the answer
         if low == "[your name]" or (low.startswith(("[leader", "[name", "[title")) and not named):
             continue
         graded.placeholders += 1
@@ -105,7 +107,11 @@ def run(settings: Settings, engine: str = "offline") -> SuiteResult:
     rows: list[list[object]] = []
     for path in sorted(settings.evals_dir.glob("requests*.yaml")):
         cases = load_cases(path, RequestCase)
-        graded = [run_case(c, settings) for c in cases]
+        playbook = "\n".join(
+            p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(settings.knowledge_dir.rglob("*.md"))
+        )
+        graded = [run_case(c, settings, playbook) for c in cases]
         for name, value in _metrics(graded).items():
             metrics[f"{path.stem}_{name}"] = value
         by_kind: dict[str, list[Graded]] = defaultdict(list)

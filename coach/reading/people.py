@@ -55,6 +55,10 @@ DEPARTMENT = (
     r"Customer\s+Experience|Guest\s+Experience|Delivery|Implementation|Professional\s+Services)"
 )
 NAME = rf"(?:(?-i:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
+_INTERJECTIONS = {
+    "sorry", "actually", "correction", "oh", "oops", "well", "right", "wait", "note", "btw",
+    "fyi", "also", "anyway", "apologies", "nope", "yeah", "yep",
+}  # fmt: skip
 _OPENERS = {
     "i", "we", "they", "he", "she", "it", "the", "a", "an", "our", "their", "my", "your", "this",
     "that", "these", "those", "what", "when", "where", "why", "how", "should", "can", "could",
@@ -103,7 +107,7 @@ def _titles() -> re.Pattern[str]:
         rf"(?<![\w'’])(?:(?:senior|sr\.?|junior|deputy|acting|interim|regional|global|group|"
         rf"chief)\s+)?"
         rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
-        rf"(?:\s+(?:[A-Z][\w&-]*|ops|operations|success))?|(?:\s+{DEPARTMENT}){{1,2}}\b)?",
+        rf"(?:\s+(?:{DEPARTMENT}|ops|operations|success))?|(?:\s+{DEPARTMENT}){{1,2}}\b)?",
         re.IGNORECASE,
     )
 
@@ -144,7 +148,8 @@ def _clean_title(title: str) -> str:
 
 _MY_MANAGER = re.compile(
     rf"\b(?i:my)\s+(?:(?:direct\s+)?manager|boss|(?:team\s+)?lead|line\s+manager|supervisor)"
-    rf"(?:\s+is|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
+    rf"(?:\s+is(?:\s+(?i:actually|now|really|in\s+fact))?|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})"
+    rf"|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
     rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)"
     rf"|(?:^|(?<=[.!?;]\s))(?i:manager)\s*(?:is|:|=|-)\s*(?P<name3>{NAME})"
     rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})",
@@ -172,6 +177,9 @@ def read_people(text: str) -> list[Person]:
     """People a message names, with what the words around them say about each."""
     people: list[Person] = []
     taken: list[tuple[int, int]] = []
+    # "Sorry, my manager is ...": an interjection opening a sentence is blanked (offsets kept).
+    words = "|".join(sorted(_INTERJECTIONS))
+    text = re.sub(rf"(?:^|(?<=[.!?]\s))(?i:{words})\b[,!:]?", lambda m: " " * len(m.group(0)), text)
 
     def add(person: Person, span: tuple[int, int]) -> None:
         if any(a < span[1] and span[0] < b for a, b in taken) or not _is_name(person.name):
@@ -182,6 +190,8 @@ def read_people(text: str) -> list[Person]:
 
     for m in _MY_MANAGER.finditer(text):
         name = m.group("name") or m.group("name2") or m.group("name3") or m.group("name4")
+        if name.split()[0].lower() in _OPENERS | _INTERJECTIONS:
+            continue  # "Sorry, my manager is ...": a word of the sentence, not a name
         add(Person(name, "manager", side="ours", role="manager"), m.span())
     for rx in (_OUR_LEADER, _BRING_IN):
         for m in rx.finditer(text):

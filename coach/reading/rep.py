@@ -185,8 +185,15 @@ def read_roles(texts: list[str]) -> list[tuple[str, float]]:
     return [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(best)]
 
 
+_WHO_PREFIX = re.compile(
+    r"^(?:(?-i:[A-Z])[\w&.'’-]*(?:['’]s)?|of|the|at|&)(?:\s+(?:(?-i:[A-Z])[\w&.'’-]*(?:['’]s)?|of|"
+    r"the|at|&)){0,9}\s*(?:\([^)]{0,80}\))?\s*:\s+"
+)
+
+
 def _strip_framing(text: str) -> str:
     text = _FRAMING.sub("", text).strip(" ,;:-").lstrip(".") or text
+    text = _WHO_PREFIX.sub("", text) or text  # "Globex's Head of Ops Maria Santos: their ..."
     text = re.sub(r"^(?:because|since|and|but|so)\s+", "", text, flags=re.I)
     return text[:1].upper() + text[1:]
 
@@ -237,6 +244,42 @@ _THEY_WANT = re.compile(
     r"(?:\s+(?-i:[A-Z])[\w&'’-]*){0,3})\s+(?:really\s+|now\s+|just\s+)?(?:wants?|want\s+us|"
     r"(?:is|are)\s+asking\s+(?:for|us)|asked\s+(?:for|us)|expects?|demands?|would\s+like|"
     r"insists?\s+on|needs?\s+us\s+to)\b",
+    re.I,
+)
+# "On the call Rachel promised Lena a corrected invoice by Friday": a commitment our side made,
+# which the follow-through plan must execute (the rep's own unapproved promise is not one).
+_MADE_COMMITMENT = re.compile(
+    r"(?:^|:\s*|,\s*|\bcall\s+|\bthen\s+)(?P<who>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?|we|leadership|our\s+"
+    r"[\w ]{2,30}?)\s+(?:(?:has|have)\s+)?(?:committed\s+to|promised|agreed\s+(?:to|on)|offered|"
+    r"signed\s+off\s+on|approved)\s+(?P<what>[^.;!?]+)",
+    re.I,
+)
+_ON_CALL = re.compile(r"\b(?:on|after|during|in)\s+the\s+call\b|\bthe\s+call\s+went\b|"
+                      r"\bagreed\s+on\s+the\s+call\b", re.I)  # fmt: skip
+
+
+def _commitments(text: str, contact_first: str) -> list[str]:
+    """Commitments our side made (on the call, or by a named leader), each with its owner."""
+    out: list[str] = []
+    for m in _MADE_COMMITMENT.finditer(text):
+        who = m.group("who").strip()
+        named = who[:1].isupper() and who.lower() not in ("we", "i", "they", "the customer")
+        if who.lower() in ("i", "they", "he", "she") or not (named or _ON_CALL.search(text)):
+            continue
+        what = m.group("what").strip()
+        if contact_first:
+            what = re.sub(rf"^(?:{re.escape(contact_first)}|them|him|her)\s+(?=a|an|the)", "", what)
+        what = re.sub(r"^(?:to\s+)?", "", what)
+        for part in re.split(r",\s*|\s+and\s+(?=a|an|the|weekly|daily|\w+ly\b)", what):
+            part = part.strip(" ,")
+            if len(part.split()) >= 2:
+                out.append(f"{part} (owner: {who})" if named else part)
+    return out
+
+
+_INTERNAL_NOTE = re.compile(
+    r"^\W*(?:between\s+us|off\s+the\s+record|internally|fyi\s+internal|note\s+to\s+self|"
+    r"confidentially|just\s+so\s+you\s+know)\b",
     re.I,
 )
 _QUOTE = re.compile(r"[\"“«‘']([^\"”»’']{40,})[\"”»’']|[\"“«]([^\"”»]{40,})[\"”»]")
@@ -295,6 +338,14 @@ def _problem_or_stake(readings: list[Clause], probs: Any, problem_known: bool) -
                 readings[k] = Clause(c.text, role, c.score)
     if problem_known or any(c.role == "problem" for c in readings):
         return
+    for k, c in enumerate(readings):
+        # Trouble read as its toll though it names no stake ("Initech had three SSO outages this
+        # month"): with no problem told, it is the problem.
+        if c.role == "business_impact" and not (
+            MONEY.search(c.text) or _STAKE.search(c.text) or _IMPACT.search(c.text)
+        ):
+            readings[k] = Clause(c.text, "problem", c.score)
+            return
     problem = ROLES.index("problem")
     candidates = [
         (float(probs[k, problem]), k)
@@ -354,8 +405,48 @@ def _answer_the_question(readings: list[Clause], asked: list[str]) -> None:
     c = readings[0]
     if c.role == wanted[0] or c.text.endswith("?") or c.role not in (*FACT_ROLES, "context"):
         return
+    if _INTERNAL_NOTE.search(c.text):
+        return
     if len(c.text.split()) <= 12 and not _SUBJECT.search(c.text):
         readings[0] = Clause(c.text, wanted[0], c.score)
+
+
+_NOT_BUT = re.compile(
+    r"(?P<new>[\w$€£%.'’-]+(?:\s+[\w$€£%.'’-]+)?)\s*,?\s+not\s+(?:in\s+|on\s+|the\s+)?"
+    r"(?P<old>[\w$€£%.'’-]+(?:\s+[\w$€£%.'’-]+)?)\s*[.!]?\s*$",
+    re.I,
+)
+_TEXT_FIELDS = ("problem", "customer_wants", "business_impact", "ask", "deadline", "notes")
+_PERSON_FIELDS = ("contact_name", "manager_name", "leader_name")
+
+
+def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
+    """ "The renewal is in April, not June": the old value is replaced wherever the case holds
+    it; "the contact is Lena, not Lars" replaces a person named Lars."""
+    from coach.triage.parse import sentences
+
+    for sentence in sentences(text):
+        m = _NOT_BUT.search(sentence.strip())
+        if not m:
+            continue
+        old = m.group("old").strip(" .")
+        new = " ".join(m.group("new").split()[-max(1, len(old.split())) :])
+        before = sentence.strip()[: m.start("old")]
+        person = re.search(r"((?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,2})\s*,?\s+not\s+\S*$",
+                           before)  # fmt: skip
+        if not old or not new or old.lower() == new.lower():
+            continue
+        word = re.compile(rf"\b{re.escape(old)}\b", re.I)
+        for name in _PERSON_FIELDS:
+            value = out.update.get(name) or known.get(name) or ""
+            if person and value and word.search(value.split()[0]) and name not in out.update:
+                out.update[name] = person.group(1)
+                out.replace.add(name)
+        for name in _TEXT_FIELDS:
+            value = out.update.get(name, known.get(name)) or ""
+            if isinstance(value, str) and word.search(value):
+                out.update[name] = word.sub(new, value)
+                out.replace.add(name)
 
 
 def read_case(text: str, case: Any = None, asked: list[str] | None = None) -> CaseReading:
@@ -388,7 +479,11 @@ def read_case(text: str, case: Any = None, asked: list[str] | None = None) -> Ca
             _checklist_rules(piece)
         ):
             role = "context"  # "I haven't talked to them about it" answers the checklist only
-        if _THEY_WANT.search(piece) and role not in ("question_to_coach",):
+        if _MADE_COMMITMENT.search(piece) and (_ON_CALL.search(text) or role == "customer_wants"):
+            role = "context"  # a commitment made is for the follow-through, not what they want
+        if _INTERNAL_NOTE.search(piece):
+            role = "context"  # "between us, ..." is for the brief's context, never a field
+        elif _THEY_WANT.search(piece) and role not in ("question_to_coach",):
             role, score = "customer_wants", max(score, 0.9)
         if _inside(text, piece, quoted):
             # The customer speaks in a quote: their "we" is not the rep, so nothing in it is
@@ -469,7 +564,9 @@ def read_case(text: str, case: Any = None, asked: list[str] | None = None) -> Ca
             out.checklist.setdefault(item, value)
     # The phrase rules know the checklist's own words; they win over the model.
     for clause in out.clauses:
-        if clause.role not in ("question_to_coach", "context") or not correction:
+        if clause.role == "question_to_coach" or clause.text.rstrip().endswith("?"):
+            continue  # a question put to the coach answers nothing on the checklist
+        if clause.role != "context" or not correction:
             out.checklist.update(_checklist_rules(clause.text))
 
     def texts(role: str, limit: int = 2) -> list[str]:
@@ -507,6 +604,12 @@ def read_case(text: str, case: Any = None, asked: list[str] | None = None) -> Ca
     if by_role.get("next_steps"):
         update["proposed_next_steps"] = texts("next_steps", 5)
     put("deadline", _deadline(out.clauses))
+    if correction:
+        _correct_text(text, known, out)
+    first = (contact.name if contact else known.get("contact_name") or "").split()
+    made = _commitments(text, first[0] if first else "")
+    if made:
+        update["authorised_commitments"] = made
     return out
 
 
@@ -517,4 +620,9 @@ def _says_customer(text: str) -> bool:
     return bool(_SAYS_CUSTOMER.search(text))
 
 
-__all__ = ["EMAIL", "ROLES", "ROLES_SPEC", "CaseReading", "read_case"]
+def is_internal_note(text: str) -> bool:
+    """ "Between us, ...": a note for the rep's side only."""
+    return bool(_INTERNAL_NOTE.search(text))
+
+
+__all__ = ["EMAIL", "ROLES", "ROLES_SPEC", "CaseReading", "is_internal_note", "read_case"]
