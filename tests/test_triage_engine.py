@@ -193,6 +193,39 @@ def test_reply_draft_acknowledges_promises_nothing_and_blames_no_one(
     assert check(text, "customer") == []
 
 
+SIGNED_THREAT = """Hi,
+
+The scheduled export has failed every night since Monday and our finance close is on March 14.
+If this is not fixed by then we will have to look at other vendors.
+
+Best regards,
+Ines Duarte
+Head of Ecommerce
+"""
+
+
+def test_reply_fits_the_message_names_the_issue_and_date_and_greets_the_signer(
+    offline: OfflineTriageEngine,
+) -> None:
+    from coach.guardrails import check
+
+    threat = offline.triage(SIGNED_THREAT).reply_draft
+    assert threat.startswith("Hi Ines,")
+    assert "the scheduled export" in threat and "March 14" in threat
+    assert "Monday" not in threat  # "since Monday" is when it started, not their date
+    thanks = offline.triage("Hi Sam,\n\nThanks, that fixed it! The export runs fine now.\n\n"
+                            "Best,\nHanna Berg\n").reply_draft  # fmt: skip
+    assert thanks.startswith("Hi Hanna,") and "glad it's working again" in thanks
+    assert "looking into it" not in thanks and len(thanks) < len(threat)
+    howto = offline.triage("Hello,\n\nHow do I add a second admin to our workspace?\n\n"
+                           "Thanks,\nPiotr Nowak\n").reply_draft  # fmt: skip
+    assert howto.startswith("Hi Piotr,") and "steps" in howto
+    for text in (threat, thanks, howto):
+        assert check(text, "customer") == [], text
+        sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) > 3]
+        assert len(sentences) == len(set(sentences)), text
+
+
 def test_triage_prompts_render(settings: Settings) -> None:
     from coach.domain.signals import meanings
 

@@ -134,7 +134,7 @@ class TriageEngine(ABC):
                 + ", ".join(sorted({s.type for s in history}))
                 + "; only the newest message counts toward the decision."
             )
-        from coach.triage.reply import draft_reply, greeting_name
+        from coach.triage.reply import draft_reply, greeting_name, read_message
 
         language_note = None
         if item.language not in languages.KNOWN:
@@ -166,6 +166,7 @@ class TriageEngine(ABC):
                 sorted(types),
                 assessment.scenario,
                 greeting_name(parsed.signature),
+                read_message(parsed.newest, item.language),
             ),
             engine=proposal.engine or self.name,
             reasons=assessment.reasons,
