@@ -320,3 +320,27 @@ def test_several_findings_in_one_text_each_with_its_own_span() -> None:
         "over_promise": "We will have it fixed by Friday.",
         "missing_acknowledgement": "Engineering dropped the ball.",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I understand your concern. You're a $250k ARR account, so this matters to us.",
+        "I understand your concern; as a churn risk you are a priority for my team.",
+        "I understand your concern. Between us, the platform team is behind on this.",
+        "I understand your concern about the renewal and the 120k deal value.",
+    ],
+)
+def test_internal_figures_and_notes_never_reach_the_customer(text: str) -> None:
+    found = [f for f in check(text, "customer") if f.code == "internal_disclosure"]
+    assert found and all(f.quote in text for f in found)
+    # The same words to the manager are fine: the code is about the audience.
+    assert not [f for f in check(text, "manager") if f.code == "internal_disclosure"]
+
+
+def test_a_past_broken_promise_is_a_fact_not_an_over_promise() -> None:
+    text = "The integration promised for end of Q3 is still not live."
+    assert [f.code for f in check(text, "any")] == []
+    assert [f.code for f in check("We will have the integration live by end of Q3.", "any")] == [
+        "over_promise"
+    ]

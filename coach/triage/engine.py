@@ -166,7 +166,7 @@ class TriageEngine(ABC):
                 sorted(types),
                 assessment.scenario,
                 greeting_name(parsed.signature),
-                read_message(parsed.newest, item.language),
+                read_message([s.text for s in item.sentences if not s.injected], item.language),
             ),
             engine=proposal.engine or self.name,
             reasons=assessment.reasons,

@@ -62,12 +62,12 @@ class Reading:
     deadline: str = ""
 
 
-def read_message(newest: str, language: str) -> Reading:
+def read_message(sents: list[str], language: str) -> Reading:
+    """`sents`: the customer's own sentences (text addressed to a machine already left out)."""
     from coach.reading.context import read_context
     from coach.reading.people import DATE
-    from coach.triage.parse import sentences
 
-    sents = [t.strip() for t in sentences(newest) if t.strip()]
+    sents = [t.strip() for t in sents if t.strip()]
     contexts = [read_context(t, language) for t in sents]
     body = [(t, c) for t, c in zip(sents, contexts, strict=True) if not c.greeting]
     kind = ""
@@ -90,7 +90,7 @@ def read_message(newest: str, language: str) -> Reading:
         for d in DATE.finditer(text):
             before = text[: d.start()].lower()
             if re.search(r"\b(?:since|last|ago|from)\s*$", before) or re.match(
-                r"(?i)\s*(?:since|from|today|tonight)\b", d.group(0)
+                r"(?i)\s*(?:since|from|today|tonight|this|next)\b", d.group(0)
             ):
                 continue
             if re.search(r"\b(?:by|before|until|deadline|due|close|renewal|go-?live|launch|on)\b",
