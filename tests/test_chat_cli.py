@@ -119,3 +119,16 @@ def test_from_triage_with_a_missing_file_is_one_line_and_exit_2(fresh_settings: 
     proc = _coach(["chat", "--from-triage", "no-such-mail.eml"], "", fresh_settings.data_dir)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no-such-mail.eml" in proc.stderr
+
+
+def test_the_cli_cannot_resume_or_list_another_users_conversation(
+    fresh_settings: Settings,
+) -> None:
+    from coach.chat.conversation import run_turn
+
+    theirs = run_turn("a1b2c3d4e5f6", "Acme is unhappy with the sync.", fresh_settings, owner="ana")
+    assert theirs.conversation_id == "a1b2c3d4e5f6"
+    proc = _coach(["chat", "--resume", "a1b2c3d4e5f6"], "hi\n", fresh_settings.data_dir)
+    assert proc.returncode == 2 and "no conversation with id" in proc.stderr
+    listed = _coach(["chat", "--list", "--json"], "", fresh_settings.data_dir)
+    assert "a1b2c3d4e5f6" not in listed.stdout

@@ -161,3 +161,36 @@ def test_login_is_required_when_configured(app_settings: Settings) -> None:
         )
     finally:
         demo.close()
+
+
+def test_each_user_reaches_only_their_own_conversations(tmp_path: Path) -> None:
+    """Signed in as B, A's conversation id is answered like an unknown one, and A's
+    conversation is unchanged; the CLI's local user sees neither."""
+    from gradio_client import Client
+
+    from coach.chat.conversation import LOCAL_USER, history, list_conversations
+
+    settings = Settings(data_dir=tmp_path, knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]
+    demo, address = serve(settings, auth=[("ana", "pass-ana-1"), ("ben", "pass-ben-1")])
+    try:
+        ana = Client(address, verbose=False, auth=("ana", "pass-ana-1"))
+        ben = Client(address, verbose=False, auth=("ben", "pass-ben-1"))
+        first = ana.predict(message="Acme's CFO says they'll cancel over the billing errors.",
+                            conversation_id="", api_name="/chat")  # fmt: skip
+        cid = first["conversation_id"]
+        with pytest.raises(Exception) as stolen:
+            ben.predict(message="what do you know so far?", conversation_id=cid, api_name="/chat")
+        with pytest.raises(Exception) as unknown:
+            ben.predict(message="hi", conversation_id="0123456789ab", api_name="/chat")
+        assert str(stolen.value).replace(cid, "ID") == str(unknown.value).replace(
+            "0123456789ab", "ID"
+        )
+        assert len(history(cid, settings)) == 2  # A's one turn: nothing was added by B
+        again = ana.predict(message="I've re-issued the invoices twice.", conversation_id=cid,
+                            api_name="/chat")  # fmt: skip
+        assert again["conversation_id"] == cid and again["case"]["customer"] == "Acme"
+        assert [c.id for c in list_conversations(settings, "ana")] == [cid]
+        assert list_conversations(settings, "ben") == []
+        assert list_conversations(settings, LOCAL_USER) == []
+    finally:
+        demo.close()

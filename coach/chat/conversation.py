@@ -109,41 +109,74 @@ def _meta(settings: Settings) -> sqlite3.Connection:
     conn = sqlite3.connect(str(db_path(settings)), timeout=10)
     conn.execute(
         "CREATE TABLE IF NOT EXISTS coach_conversations (id TEXT PRIMARY KEY, title TEXT, "
-        "turns INTEGER, created REAL, updated REAL)"
+        "turns INTEGER, created REAL, updated REAL, owner TEXT)"
     )
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(coach_conversations)")}
+    if "owner" not in columns:  # a store from before conversations had owners: they were local
+        conn.execute("ALTER TABLE coach_conversations ADD COLUMN owner TEXT")
     return conn
+
+
+LOCAL_USER = "local"  # the single user of a loopback run without a login, and of the CLI
+_OWNER = "COALESCE(owner, 'local') = ?"
 
 
 def new_conversation_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def list_conversations(settings: Settings) -> list[ConversationInfo]:
+def list_conversations(settings: Settings, owner: str | None = None) -> list[ConversationInfo]:
+    """Saved conversations, newest first: the owner's only, when an owner is given."""
     with _meta(settings) as conn:
-        rows = conn.execute(
-            "SELECT id, title, turns, created, updated FROM coach_conversations "
-            "ORDER BY updated DESC"
-        ).fetchall()
+        if owner is None:
+            rows = conn.execute(
+                "SELECT id, title, turns, created, updated FROM coach_conversations "
+                "ORDER BY updated DESC"
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT id, title, turns, created, updated FROM coach_conversations "
+                f"WHERE {_OWNER} ORDER BY updated DESC",
+                (owner,),
+            ).fetchall()
     return [
         ConversationInfo(id=r[0], title=r[1], turns=r[2], created=r[3], updated=r[4]) for r in rows
     ]
 
 
-def conversation_exists(conversation_id: str, settings: Settings) -> bool:
+def conversation_exists(conversation_id: str, settings: Settings, owner: str | None = None) -> bool:
+    """Whether the conversation exists (and, given an owner, belongs to them: another user's
+    conversation is answered exactly like one that does not exist)."""
     with _meta(settings) as conn:
-        row = conn.execute(
-            "SELECT 1 FROM coach_conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
+        if owner is None:
+            row = conn.execute(
+                "SELECT 1 FROM coach_conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        else:
+            row = conn.execute(
+                f"SELECT 1 FROM coach_conversations WHERE id = ? AND {_OWNER}",
+                (conversation_id, owner),
+            ).fetchone()
     return row is not None
 
 
-def _touch(conversation_id: str, title: str, settings: Settings) -> None:
+def _claimed_by_other(conversation_id: str, owner: str, settings: Settings) -> bool:
+    with _meta(settings) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(owner, 'local') FROM coach_conversations WHERE id = ?",
+            (conversation_id,),
+        ).fetchone()
+    return row is not None and row[0] != owner
+
+
+def _touch(conversation_id: str, title: str, settings: Settings, owner: str = LOCAL_USER) -> None:
     now = time.time()
     with _meta(settings) as conn:
         conn.execute(
-            "INSERT INTO coach_conversations (id, title, turns, created, updated) "
-            "VALUES (?, ?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET turns = turns + 1, updated = ?",
-            (conversation_id, title[:80], now, now, now),
+            "INSERT INTO coach_conversations (id, title, turns, created, updated, owner) "
+            "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET turns = turns + 1, "
+            "updated = ?",
+            (conversation_id, title[:80], now, now, owner, now),
         )
 
 
@@ -209,8 +242,10 @@ def run_turn(
     *,
     on_token: Callable[[str], None] | None = None,
     retriever: HybridRetriever | None = None,
+    owner: str = LOCAL_USER,
 ) -> TurnResult:
-    """Run one turn of the coach and report it in the chat contract's shape."""
+    """Run one turn of the coach and report it in the chat contract's shape. The conversation
+    belongs to `owner`; another user's conversation id is refused like an unknown one."""
     from coach.chat.agent import build_agent
     from coach.chat.offline import build_offline_model
     from coach.chat.tools import CoachContext
@@ -220,6 +255,8 @@ def run_turn(
     from coach.reading.case import judge
 
     text = check_input(user_text)
+    if _claimed_by_other(conversation_id, owner, settings):
+        raise CoachError(f"no conversation with id {conversation_id!r}")
     model = chat_model(settings)
     offline = build_offline_model(settings)
     engine = engine_name(model, settings)
@@ -246,7 +283,7 @@ def run_turn(
         offline_graph = build_agent(settings, offline)
         _drive(offline_graph, None, config, ctx, None)
     state = dict(graph.get_state({"configurable": {"thread_id": conversation_id}}).values)
-    _touch(conversation_id, text.splitlines()[0], settings)
+    _touch(conversation_id, text.splitlines()[0], settings, owner)
     case = CaseFile.model_validate(state.get("case") or {})
     messages = state.get("messages", [])
     reply = next(
@@ -300,7 +337,9 @@ def _drive(
             on_token(chunk.text)
 
 
-def start_from_case(case: dict[str, Any], title: str, settings: Settings) -> str:
+def start_from_case(
+    case: dict[str, Any], title: str, settings: Settings, owner: str = LOCAL_USER
+) -> str:
     """A new conversation that starts from a case already known (a triaged email's sender,
     company, problem and signals): the coach asks only what is still open."""
     from coach.chat.agent import build_agent
@@ -309,5 +348,5 @@ def start_from_case(case: dict[str, Any], title: str, settings: Settings) -> str
     conversation_id = new_conversation_id()
     graph = build_agent(settings, build_offline_model(settings))
     graph.update_state({"configurable": {"thread_id": conversation_id}}, {"case": case})
-    _touch(conversation_id, title, settings)
+    _touch(conversation_id, title, settings, owner)
     return conversation_id

@@ -57,7 +57,7 @@ def chat_command(
     if list_:
         _list(settings, as_json)
         return
-    from coach.chat.conversation import conversation_exists, new_conversation_id
+    from coach.chat.conversation import LOCAL_USER, conversation_exists, new_conversation_id
 
     seeded = None
     if from_triage is not None:
@@ -66,7 +66,7 @@ def chat_command(
         seeded = _seed_from_triage(from_triage, settings)
         resume = seeded[0]
     if resume is not None:
-        if not conversation_exists(resume, settings):
+        if not conversation_exists(resume, settings, LOCAL_USER):
             raise CoachError(
                 f"no conversation with id {resume!r}; `coach chat --list` shows the saved ones"
             )
@@ -247,9 +247,9 @@ def _notice(console: Console, as_json: bool, message: str, conversation_id: str)
 
 
 def _list(settings: Settings, as_json: bool) -> None:
-    from coach.chat.conversation import list_conversations
+    from coach.chat.conversation import LOCAL_USER, list_conversations
 
-    items = list_conversations(settings)
+    items = list_conversations(settings, LOCAL_USER)
     if as_json:
         typer.echo(json.dumps([i.model_dump() for i in items]))
         return

@@ -19,6 +19,23 @@ CSS_PATH = Path(__file__).with_name("style.css")
 CHAT_CONCURRENCY = 4
 
 
+def _request_aware(fn: Any) -> Any:
+    """Let Gradio pass the request (who is signed in) to `fn`: this module's annotations are
+    strings naming local imports, which Gradio cannot resolve, so they are resolved here (the
+    request's, and the plain types an API endpoint must declare)."""
+    import gradio as gr
+
+    plain = {"str": str, "dict[str, Any]": dict[str, Any], "Any": Any}
+    resolved: dict[str, Any] = {}
+    for name, hint in fn.__annotations__.items():
+        if "gr.Request" in str(hint):
+            resolved[name] = gr.Request
+        elif str(hint) in plain:
+            resolved[name] = plain[str(hint)]
+    fn.__annotations__ = resolved
+    return fn
+
+
 def _api(settings: Settings) -> tuple[Any, Any, Any]:
     """The three API functions, with bad input turned into a readable gradio error."""
     import gradio as gr
@@ -33,10 +50,17 @@ def _api(settings: Settings) -> tuple[Any, Any, Any]:
         except Exception as exc:
             raise gr.Error(handlers.unexpected(exc, what), print_exception=False) from None
 
-    def chat(message: str, conversation_id: str = "") -> dict[str, Any]:
+    @_request_aware
+    def chat(
+        message: str, conversation_id: str = "", request: gr.Request | None = None
+    ) -> dict[str, Any]:
         """One coach turn. Leave conversation_id empty to start a conversation; pass the returned
-        conversation_id to continue it. Returns what `coach chat --json` prints for the turn."""
-        return guard("coaching", lambda: handlers.api_chat(message, conversation_id, settings))
+        conversation_id to continue it. Returns what `coach chat --json` prints for the turn.
+        With a login, only the signed-in user's own conversations can be continued."""
+        owner = handlers.owner_of(request)
+        return guard(
+            "coaching", lambda: handlers.api_chat(message, conversation_id, settings, owner)
+        )
 
     def triage(email: str) -> dict[str, Any]:
         """Triage a customer email (plain text, HTML or .eml source). Returns what
@@ -236,11 +260,16 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                         passages_html]  # fmt: skip
         private_event: dict[str, Any] = {"api_visibility": "private"}
 
-        def chat_fn(message: str, sess: handlers.Session) -> Any:
-            yield from handlers.chat_turn(message, sess, settings)
+        @_request_aware
+        def chat_fn(message: str, sess: handlers.Session, request: gr.Request) -> Any:
+            yield from handlers.chat_turn(message, sess, settings, handlers.owner_of(request))
 
-        def refresh_past(sess: handlers.Session) -> Any:
-            return gr.Dropdown(choices=handlers.conversation_choices(sess, settings, private))
+        @_request_aware
+        def refresh_past(sess: handlers.Session, request: gr.Request) -> Any:
+            owner = handlers.owner_of(request)
+            return gr.Dropdown(
+                choices=handlers.conversation_choices(sess, settings, private, owner)
+            )
 
         def remember(sess: handlers.Session) -> list[str]:
             return list(sess["known"])
@@ -257,17 +286,24 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
         new_btn.click(lambda s: handlers.new_conversation(s, settings), session, chat_outputs,
                       **private_event)  # fmt: skip
+
+        @_request_aware
+        def resume_fn(cid: str | None, sess: handlers.Session, request: gr.Request) -> Any:
+            owner = handlers.owner_of(request)
+            return handlers.resume_conversation(cid, sess, settings, private, owner)
+
         resume_btn.click(
-            lambda cid, s: handlers.resume_conversation(cid, s, settings, private),
+            resume_fn,
             [past, session],
             chat_outputs,
             **private_event,
         ).then(remember, session, known, **private_event)
 
-        def on_load(ids: list[str] | None, sess: handlers.Session) -> Any:
+        @_request_aware
+        def on_load(ids: list[str] | None, sess: handlers.Session, request: gr.Request) -> Any:
             sess = {**sess, "known": [i for i in ids or [] if isinstance(i, str)][:50]}
             view = handlers.chat_view(sess, settings)
-            return (sess, refresh_past(sess), *view[4:])
+            return (sess, refresh_past(sess, request), *view[4:])
 
         demo.load(on_load, [known, session],
                   [session, past, rec_html, checklist_html, case_html, passages_html],
@@ -302,12 +338,13 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         batch_btn.click(batch_fn, [batch_file, batch_column], [batch_out, batch_notice],
                         **private_event)  # fmt: skip
 
-        def continue_fn(sess: handlers.Session) -> Any:
+        @_request_aware
+        def continue_fn(sess: handlers.Session, request: gr.Request) -> Any:
             seed, _ = handlers.seed_from_triage(sess)
             if not seed:
                 raise gr.Error("Triage an email first, then continue in the coach.",
                                print_exception=False)  # fmt: skip
-            view = handlers.start_from_triage(sess, settings)
+            view = handlers.start_from_triage(sess, settings, handlers.owner_of(request))
             return (gr.Tabs(selected="coach"), seed, "", *view[1:])
 
         continue_btn.click(

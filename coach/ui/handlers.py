@@ -52,6 +52,12 @@ EXAMPLE_EMAIL = (
 )
 
 
+def owner_of(request: Any) -> str:
+    """Who is asking: the signed-in user, else the local single user."""
+    name = getattr(request, "username", None)
+    return str(name) if name else "local"
+
+
 def new_session() -> Session:
     """What one browser tab holds: its conversation, its last turn, its triage, its drafts."""
     return {"conversation_id": None, "turn": None, "messages": [], "known": [], "triage": None,
@@ -77,17 +83,21 @@ def unexpected(exc: BaseException, what: str) -> str:
 # --- the API ------------------------------------------------------------------------------------
 
 
-def api_chat(message: str, conversation_id: str, settings: Settings) -> dict[str, Any]:
-    """One coach turn; an empty conversation id starts a new conversation."""
+def api_chat(
+    message: str, conversation_id: str, settings: Settings, owner: str = "local"
+) -> dict[str, Any]:
+    """One coach turn for `owner`; an empty conversation id starts a new conversation. Another
+    user's conversation id gets the same answer as an unknown one."""
     from coach.chat.conversation import conversation_exists, new_conversation_id, run_turn
 
     conversation_id = (conversation_id or "").strip()
-    if conversation_id and not conversation_exists(conversation_id, settings):
+    if conversation_id and not conversation_exists(conversation_id, settings, owner):
         raise CoachError(
             f"no conversation with id {conversation_id!r}; send an empty conversation_id to "
             "start a new one"
         )
-    return run_turn(conversation_id or new_conversation_id(), message or "", settings).as_json()
+    conversation_id = conversation_id or new_conversation_id()
+    return run_turn(conversation_id, message or "", settings, owner=owner).as_json()
 
 
 def api_triage(email: str, settings: Settings) -> dict[str, Any]:
@@ -164,7 +174,7 @@ def chat_view(session: Session, settings: Settings, box: str = "", notice: str =
 
 
 def _run_streaming(
-    conversation_id: str, text: str, settings: Settings
+    conversation_id: str, text: str, settings: Settings, owner: str = "local"
 ) -> Iterator[str | TurnResult]:
     """Yield the reply as it grows, then the TurnResult; re-raise what the turn raised."""
     from coach.chat.conversation import run_turn
@@ -173,7 +183,7 @@ def _run_streaming(
 
     def work() -> None:
         try:
-            result = run_turn(conversation_id, text, settings,
+            result = run_turn(conversation_id, text, settings, owner=owner,
                               on_token=lambda t: events.put(("token", t)))  # fmt: skip
             events.put(("done", result))
         except BaseException as exc:
@@ -196,7 +206,9 @@ def _run_streaming(
             return
 
 
-def chat_turn(message: str, session: Session, settings: Settings) -> Iterator[ChatView]:
+def chat_turn(
+    message: str, session: Session, settings: Settings, owner: str = "local"
+) -> Iterator[ChatView]:
     """Stream one coach turn into the page; a bad message leaves the box as it was."""
     from coach.chat.conversation import TurnResult, check_input, new_conversation_id
 
@@ -210,7 +222,7 @@ def chat_turn(message: str, session: Session, settings: Settings) -> Iterator[Ch
     conversation_id = session["conversation_id"] or new_conversation_id()
     yield chat_view({**session, "messages": [*session["messages"], ("assistant", "…")]}, settings)
     try:
-        for item in _run_streaming(conversation_id, text, settings):
+        for item in _run_streaming(conversation_id, text, settings, owner):
             if isinstance(item, TurnResult):
                 turn = item.as_json()
                 known = [conversation_id] + [k for k in session["known"] if k != conversation_id]
@@ -236,14 +248,14 @@ def new_conversation(session: Session, settings: Settings) -> ChatView:
 
 
 def conversation_choices(
-    session: Session, settings: Settings, show_all: bool
+    session: Session, settings: Settings, show_all: bool, owner: str = "local"
 ) -> list[tuple[str, str]]:
     """(label, id) of the conversations this tab may resume: its own, or all on a private app."""
     from coach.chat.conversation import list_conversations
 
     mine = set(session["known"])
     out = []
-    for info in list_conversations(settings):
+    for info in list_conversations(settings, owner):
         if show_all or info.id in mine:
             when = datetime.fromtimestamp(info.updated).strftime("%d %b %H:%M")
             turns = f"{info.turns} turn" + ("s" if info.turns != 1 else "")
@@ -252,7 +264,11 @@ def conversation_choices(
 
 
 def resume_conversation(
-    conversation_id: str | None, session: Session, settings: Settings, show_all: bool
+    conversation_id: str | None,
+    session: Session,
+    settings: Settings,
+    show_all: bool,
+    owner: str = "local",
 ) -> ChatView:
     """Load a saved conversation: its messages and its case file."""
     from coach.chat.conversation import conversation_exists, history, load_state
@@ -263,7 +279,7 @@ def resume_conversation(
     if not conversation_id:
         return chat_view(session, settings, notice="Pick a conversation to resume first.")
     allowed = show_all or conversation_id in session["known"]
-    if not allowed or not conversation_exists(conversation_id, settings):
+    if not allowed or not conversation_exists(conversation_id, settings, owner):
         return chat_view(session, settings, notice="That conversation is not available here.")
     try:
         state = load_state(conversation_id, settings)
@@ -286,7 +302,7 @@ def resume_conversation(
     return chat_view(resumed, settings)
 
 
-def start_from_triage(session: Session, settings: Settings) -> ChatView:
+def start_from_triage(session: Session, settings: Settings, owner: str = "local") -> ChatView:
     """A new conversation whose case starts with what triage read from the email: the sender,
     their company, the problem, what they want, the date and the signals."""
     from coach.chat.conversation import start_from_case
@@ -303,7 +319,7 @@ def start_from_triage(session: Session, settings: Settings) -> ChatView:
         result = TriageResult.model_validate(triage) if isinstance(triage, dict) else triage
         case = case_from_triage(session["email"], result)
         title = f"From triage: {case.customer or case.contact_name or 'customer email'}"
-        conversation_id = start_from_case(case.model_dump(), title, settings)
+        conversation_id = start_from_case(case.model_dump(), title, settings, owner)
     except Exception as exc:  # the email still goes to the coach; the seed is a convenience
         return chat_view(fresh, settings, notice=unexpected(exc, "starting from the triage"))
     known = [conversation_id] + [k for k in fresh["known"] if k != conversation_id]
