@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, alias="COACH_PORT")
     auth: str | None = Field(default=None, alias="COACH_AUTH")
     auth_file: Path | None = Field(default=None, alias="COACH_AUTH_FILE")
+    # Conversations not touched for this many days are deleted (checkpoints included).
+    retention_days: float | None = Field(default=None, alias="COACH_RETENTION_DAYS", gt=0)
 
     @property
     def uses_azure(self) -> bool:

@@ -14,9 +14,12 @@ CONTRACT = {"reply", "case", "checklist_open", "recommendation", "asked", "citat
             "engine", "tokens", "conversation_id"}  # fmt: skip
 
 
-def _coach(args: list[str], stdin: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def _coach(
+    args: list[str], stdin: str, data_dir: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_"))}
     env["COACH_DATA_DIR"] = str(data_dir)
+    env.update(extra or {})
     return subprocess.run(
         [sys.executable, "-c", "from coach.cli import main; main()", *args],
         input=stdin,
@@ -132,3 +135,94 @@ def test_the_cli_cannot_resume_or_list_another_users_conversation(
     assert proc.returncode == 2 and "no conversation with id" in proc.stderr
     listed = _coach(["chat", "--list", "--json"], "", fresh_settings.data_dir)
     assert "a1b2c3d4e5f6" not in listed.stdout
+
+
+def test_delete_forget_and_retention_remove_the_checkpoints_too(fresh_settings: Settings) -> None:
+    """Deleted means gone from the database: read it directly."""
+    import sqlite3
+    from contextlib import closing
+
+    from coach.chat.agent import close_checkpointers, db_path
+    from coach.chat.conversation import run_turn
+
+    for cid, owner in (("aaaaaaaaaaaa", "local"), ("bbbbbbbbbbbb", "ana"), ("cccccccccccc", "ana")):
+        run_turn(cid, "Acme is unhappy with the sync, call me at 415 555 0199.", fresh_settings,
+                 owner=owner)  # fmt: skip
+    close_checkpointers()
+
+    def rows(cid: str) -> int:
+        with closing(sqlite3.connect(db_path(fresh_settings))) as conn:
+            found = sum(conn.execute(f"SELECT COUNT(*) FROM {t} WHERE thread_id = ?",
+                                     (cid,)).fetchone()[0] for t in ("checkpoints", "writes"))  # fmt: skip
+            found += conn.execute(
+                "SELECT COUNT(*) FROM coach_conversations WHERE id = ?", (cid,)
+            ).fetchone()[0]
+        return int(found)
+
+    assert rows("aaaaaaaaaaaa") > 0
+
+    def on_disk() -> bytes:
+        db = db_path(fresh_settings)
+        return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+    assert b"415 555 0199" in on_disk()
+    proc = _coach(["chat", "--delete", "bbbbbbbbbbbb"], "", fresh_settings.data_dir)
+    assert proc.returncode == 2 and rows("bbbbbbbbbbbb") > 0  # not the local user's to delete
+    proc = _coach(["chat", "--delete", "aaaaaaaaaaaa"], "", fresh_settings.data_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert rows("aaaaaaaaaaaa") == 0
+    proc = _coach(["admin", "forget-user", "ana"], "", fresh_settings.data_dir)
+    assert proc.returncode == 0 and "deleted 2" in proc.stderr
+    assert rows("bbbbbbbbbbbb") == 0 and rows("cccccccccccc") == 0
+    assert b"415 555 0199" not in on_disk()  # not even in freed pages
+
+
+def test_retention_deletes_conversations_not_touched_for_that_long(tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from coach.chat.agent import close_checkpointers, db_path
+    from coach.chat.conversation import run_turn
+
+    settings = Settings(data_dir=tmp_path, knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]
+    run_turn("dddddddddddd", "Globex is upset.", settings)
+    run_turn("eeeeeeeeeeee", "Initech is upset.", settings)
+    close_checkpointers()
+    with closing(sqlite3.connect(db_path(settings))) as conn:
+        conn.execute("UPDATE coach_conversations SET updated = updated - 40 * 86400 "
+                     "WHERE id = 'dddddddddddd'")  # fmt: skip
+        conn.commit()
+    proc = _coach(["chat", "--list", "--json"], "", tmp_path, {"COACH_RETENTION_DAYS": "30"})
+    assert proc.returncode == 0, proc.stderr
+    assert [c["id"] for c in json.loads(proc.stdout)] == ["eeeeeeeeeeee"]
+    with closing(sqlite3.connect(db_path(settings))) as conn:
+        left = conn.execute("SELECT COUNT(*) FROM checkpoints WHERE thread_id = 'dddddddddddd'")
+        assert left.fetchone()[0] == 0
+
+
+def test_turns_at_the_same_moment_on_one_conversation_lose_no_message(
+    fresh_settings: Settings,
+) -> None:
+    """Four clients sending six turns each to one conversation at once: every turn is kept
+    (without the per-conversation lock about two thirds were lost)."""
+    import threading
+
+    from coach.chat.conversation import history, run_turn
+
+    cid = run_turn("f0f0f0f0f0f0", "Acme is unhappy with the sync.", fresh_settings).conversation_id
+    lines = [
+        [f"Update {k}-{j}: still failing on warehouse {k}." for j in range(6)] for k in range(4)
+    ]
+
+    def client(mine: list[str]) -> None:
+        for line in mine:
+            run_turn(cid, line, fresh_settings)
+
+    threads = [threading.Thread(target=client, args=(mine,)) for mine in lines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    said = [text for role, text in history(cid, fresh_settings) if role == "rep"]
+    assert len(said) == 1 + 24
+    assert sorted(said[1:]) == sorted(x for mine in lines for x in mine)

@@ -7,10 +7,12 @@ citations, warnings, engine and token usage.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import BaseCallbackHandler
@@ -246,6 +248,53 @@ def run_turn(
 ) -> TurnResult:
     """Run one turn of the coach and report it in the chat contract's shape. The conversation
     belongs to `owner`; another user's conversation id is refused like an unknown one."""
+    text = check_input(user_text)
+    if _claimed_by_other(conversation_id, owner, settings):
+        raise CoachError(f"no conversation with id {conversation_id!r}")
+    with _turn_lock(conversation_id, settings):
+        return _run_turn(conversation_id, text, settings, on_token, retriever, owner)
+
+
+TURN_WAIT_SECONDS = 120.0
+
+
+@contextlib.contextmanager
+def _turn_lock(conversation_id: str, settings: Settings) -> Iterator[None]:
+    """One turn at a time per conversation, across threads and processes on this machine: a
+    second turn waits for the first (messages are never interleaved or lost), and gives up with
+    a clear notice if the first takes too long."""
+    import fcntl
+
+    folder = settings.data_dir / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w-]", "_", conversation_id)[:64]
+    with open(folder / f"{safe}.lock", "a+b") as handle:
+        deadline = time.monotonic() + TURN_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise CoachError(
+                        "this conversation is still answering another message; "
+                        "send yours again in a moment"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _run_turn(
+    conversation_id: str,
+    text: str,
+    settings: Settings,
+    on_token: Callable[[str], None] | None,
+    retriever: HybridRetriever | None,
+    owner: str,
+) -> TurnResult:
     from coach.chat.agent import build_agent
     from coach.chat.offline import build_offline_model
     from coach.chat.tools import CoachContext
@@ -254,9 +303,6 @@ def run_turn(
     from coach.llm.models import MODEL_FAILURES, fallback_notice
     from coach.reading.case import judge
 
-    text = check_input(user_text)
-    if _claimed_by_other(conversation_id, owner, settings):
-        raise CoachError(f"no conversation with id {conversation_id!r}")
     model = chat_model(settings)
     offline = build_offline_model(settings)
     engine = engine_name(model, settings)
@@ -350,3 +396,39 @@ def start_from_case(
     graph.update_state({"configurable": {"thread_id": conversation_id}}, {"case": case})
     _touch(conversation_id, title, settings, owner)
     return conversation_id
+
+
+# --- forgetting -------------------------------------------------------------------------------
+
+
+def delete_conversation(conversation_id: str, settings: Settings, owner: str | None) -> bool:
+    """Delete a conversation for good: its checkpoints (every message and the case file) and its
+    listing. `owner` None is an admin's delete. False when there is no such conversation (or it
+    is another user's)."""
+    from coach.chat.agent import checkpointer
+
+    if not conversation_exists(conversation_id, settings, owner):
+        return False
+    saver = checkpointer(settings)
+    saver.conn.execute("PRAGMA secure_delete = ON")  # deleted pages are zeroed, not left behind
+    saver.delete_thread(conversation_id)
+    with _meta(settings) as conn:
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("DELETE FROM coach_conversations WHERE id = ?", (conversation_id,))
+    return True
+
+
+def forget_user(owner: str, settings: Settings) -> int:
+    """Delete every conversation of one user; the number deleted."""
+    ids = [c.id for c in list_conversations(settings, owner)]
+    return sum(delete_conversation(i, settings, None) for i in ids)
+
+
+def apply_retention(settings: Settings, days: float) -> int:
+    """Delete conversations not touched for `days`; the number deleted."""
+    cutoff = time.time() - days * 86400
+    with _meta(settings) as conn:
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM coach_conversations WHERE updated < ?", (cutoff,)
+        )]  # fmt: skip
+    return sum(delete_conversation(i, settings, None) for i in ids)

@@ -29,6 +29,7 @@ EngineOption = Annotated[
 ]
 
 # Each module registers its commands on `app` when imported.
+from coach.cli import admin as _admin  # noqa: E402,F401
 from coach.cli import chat as _chat  # noqa: E402,F401
 from coach.cli import drafts as _drafts  # noqa: E402,F401
 from coach.cli import evals as _evals  # noqa: E402,F401

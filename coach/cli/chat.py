@@ -45,6 +45,12 @@ def chat_command(
             "company, problem, wants, date and signals into the case first.",
         ),
     ] = None,
+    delete: Annotated[
+        str | None,
+        typer.Option(
+            "--delete", metavar="ID", help="Delete this conversation for good.", show_default=False
+        ),
+    ] = None,
     engine: EngineOption = None,
 ) -> None:
     """Talk a frustrated customer's situation through with the coach. Reads lines from a pipe
@@ -54,6 +60,19 @@ def chat_command(
     from coach.settings import get_settings
 
     settings = get_settings(engine=engine)
+    if settings.retention_days:
+        from coach.chat.conversation import apply_retention
+
+        apply_retention(settings, settings.retention_days)
+    if delete is not None:
+        from coach.chat.conversation import LOCAL_USER, delete_conversation
+
+        if not delete_conversation(delete, settings, LOCAL_USER):
+            raise CoachError(
+                f"no conversation with id {delete!r}; `coach chat --list` shows the saved ones"
+            )
+        print(f"deleted conversation {delete}", file=sys.stderr)
+        return
     if list_:
         _list(settings, as_json)
         return

@@ -85,6 +85,10 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
     settings = settings or get_settings()
     engine = "offline" if describe_model(settings).startswith("offline") else "model"
+    if settings.retention_days:
+        from coach.chat.conversation import apply_retention
+
+        apply_retention(settings, settings.retention_days)
 
     with gr.Blocks(title="Escalation Coach") as demo:
         session = gr.State(handlers.new_session())

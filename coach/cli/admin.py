@@ -1,0 +1,38 @@
+"""`coach admin`: what whoever runs the deployment does, not the reps."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from coach.cli import app
+
+admin = typer.Typer(help="Deployment chores: forget a user's data, apply retention.",
+                    no_args_is_help=True)  # fmt: skip
+app.add_typer(admin, name="admin")
+
+
+@admin.command("forget-user")
+def forget_user_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The login whose data goes.")],
+) -> None:
+    """Delete every conversation of one user, checkpoints included (a privacy request)."""
+    from coach.chat.conversation import forget_user
+    from coach.settings import get_settings
+
+    count = forget_user(name, get_settings())
+    print(f"deleted {count} conversation(s) of {name}", file=sys.stderr)
+
+
+@admin.command("retention")
+def retention_command(
+    days: Annotated[float, typer.Option("--days", min=0.001, help="Keep this many days.")],
+) -> None:
+    """Delete conversations not touched for DAYS (COACH_RETENTION_DAYS does it on every start)."""
+    from coach.chat.conversation import apply_retention
+    from coach.settings import get_settings
+
+    count = apply_retention(get_settings(), days)
+    print(f"deleted {count} conversation(s) older than {days:g} day(s)", file=sys.stderr)
