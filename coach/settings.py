@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, alias="COACH_PORT")
     auth: str | None = Field(default=None, alias="COACH_AUTH")
     auth_file: Path | None = Field(default=None, alias="COACH_AUTH_FILE")
+    # Users: a header set by a trusted reverse proxy that does SSO (honoured only when set), and
+    # who may see the Evals tab (comma-separated logins; the local single user always may).
+    trusted_user_header: str | None = Field(default=None, alias="COACH_TRUSTED_USER_HEADER")
+    admins: str = Field(default="", alias="COACH_ADMINS")
     # Conversations not touched for this many days are deleted (checkpoints included).
     retention_days: float | None = Field(default=None, alias="COACH_RETENTION_DAYS", gt=0)
 

@@ -226,3 +226,15 @@ def test_turns_at_the_same_moment_on_one_conversation_lose_no_message(
     said = [text for role, text in history(cid, fresh_settings) if role == "rep"]
     assert len(said) == 1 + 24
     assert sorted(said[1:]) == sorted(x for mine in lines for x in mine)
+
+
+def test_a_conversation_is_titled_by_its_case(fresh_settings: Settings) -> None:
+    from coach.chat.conversation import list_conversations, run_turn
+
+    run_turn(
+        "t1t1t1t1t1t1", "ok so here's the thing, long story short: " + "x " * 40, fresh_settings
+    )
+    run_turn("t1t1t1t1t1t1", "Acme is threatening to cancel because the nightly data sync keeps "
+             "failing.", fresh_settings)  # fmt: skip
+    [info] = list_conversations(fresh_settings)
+    assert info.title.startswith("Acme: ") and "sync keeps failing" in info.title

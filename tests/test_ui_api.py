@@ -194,3 +194,22 @@ def test_each_user_reaches_only_their_own_conversations(tmp_path: Path) -> None:
         assert list_conversations(settings, LOCAL_USER) == []
     finally:
         demo.close()
+
+
+def test_a_hashed_password_in_the_auth_file_signs_in(app_settings: Settings) -> None:
+    from gradio_client import Client
+
+    from coach.ui.auth import hash_password, password_matches
+
+    stored = hash_password("correct horse battery")
+    assert stored.startswith("pbkdf2_sha256$") and "correct horse" not in stored
+    assert password_matches(stored, "correct horse battery")
+    assert not password_matches(stored, "correct horse battery!")
+    demo, address = serve(app_settings, auth=[("lead", stored)])
+    try:
+        with pytest.raises(Exception):  # noqa: B017
+            Client(address, verbose=False, auth=("lead", stored))  # the hash is not the password
+        client = Client(address, verbose=False, auth=("lead", "correct horse battery"))
+        assert client.predict(email="Thanks, it works now.", api_name="/triage")["decision"]
+    finally:
+        demo.close()

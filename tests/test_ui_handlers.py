@@ -411,3 +411,22 @@ def test_mode_banner_says_how_to_switch_and_shows_no_secret(
     html = render.mode_banner(describe_model(settings), "model")
     assert "sk-test-secret-123" not in html and "pw@" not in html and "key=abc" not in html
     assert "COACH_ENGINE=offline" in html and "OPENAI_API_KEY" in html
+
+
+def test_who_is_asking_and_who_may_see_the_evals(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from coach.ui.handlers import is_admin, owner_of, who_html
+
+    plain = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    proxied = Settings(data_dir=tmp_path, COACH_TRUSTED_USER_HEADER="X-Forwarded-User",  # type: ignore[call-arg]
+                       COACH_ADMINS="lead, ops")  # fmt: skip
+    signed = SimpleNamespace(username="ana", headers={"x-forwarded-user": "mallory"})
+    anonymous = SimpleNamespace(username=None, headers={"x-forwarded-user": "ben"})
+    # The header is honoured only when the operator names it: otherwise anyone could send it.
+    assert owner_of(signed, plain) == "ana" and owner_of(anonymous, plain) == "local"
+    assert owner_of(anonymous, proxied) == "ben" and owner_of(None, proxied) == "local"
+    assert is_admin("local", plain) and not is_admin("ana", plain)
+    assert is_admin("ops", proxied) and not is_admin("ben", proxied)
+    assert "Sign out" in who_html("ana", signed_in=True) and who_html("local", False) == ""
+    assert "&lt;b&gt;" in who_html("<b>", signed_in=False)

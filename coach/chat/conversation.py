@@ -171,15 +171,34 @@ def _claimed_by_other(conversation_id: str, owner: str, settings: Settings) -> b
     return row is not None and row[0] != owner
 
 
-def _touch(conversation_id: str, title: str, settings: Settings, owner: str = LOCAL_USER) -> None:
+def _touch(
+    conversation_id: str,
+    title: str,
+    settings: Settings,
+    owner: str = LOCAL_USER,
+    summary: str = "",
+) -> None:
+    """Register a turn. The title is the case in a few words ("Acme: sync fails nightly") once
+    the case names its customer, else the first line the rep typed."""
     now = time.time()
     with _meta(settings) as conn:
         conn.execute(
             "INSERT INTO coach_conversations (id, title, turns, created, updated, owner) "
             "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET turns = turns + 1, "
-            "updated = ?",
-            (conversation_id, title[:80], now, now, owner, now),
+            "updated = ?, title = COALESCE(NULLIF(?, ''), title)",
+            (conversation_id, (summary or title)[:80], now, now, owner, now, summary[:80]),
         )
+
+
+def case_title(case: Any) -> str:
+    """A conversation's title from its case: the customer and the problem in a few words."""
+    customer = (getattr(case, "customer", "") or "").strip()
+    if not customer:
+        return ""
+    problem = re.sub(r"\s+", " ", getattr(case, "problem", "") or "").strip().rstrip(".")
+    if len(problem) > 60:
+        problem = problem[:60].rsplit(" ", 1)[0] + "…"
+    return f"{customer}: {problem}" if problem else customer
 
 
 # --- the model and the graph ----------------------------------------------------------------
@@ -329,8 +348,8 @@ def _run_turn(
         offline_graph = build_agent(settings, offline)
         _drive(offline_graph, None, config, ctx, None)
     state = dict(graph.get_state({"configurable": {"thread_id": conversation_id}}).values)
-    _touch(conversation_id, text.splitlines()[0], settings, owner)
     case = CaseFile.model_validate(state.get("case") or {})
+    _touch(conversation_id, text.splitlines()[0], settings, owner, case_title(case))
     messages = state.get("messages", [])
     reply = next(
         (m.text for m in reversed(messages) if isinstance(m, AIMessage) and not m.tool_calls),

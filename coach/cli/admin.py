@@ -36,3 +36,20 @@ def retention_command(
 
     count = apply_retention(get_settings(), days)
     print(f"deleted {count} conversation(s) older than {days:g} day(s)", file=sys.stderr)
+
+
+@admin.command("hash-password")
+def hash_password_command() -> None:
+    """Read a password on stdin and print its hash for COACH_AUTH_FILE (user:HASH lines)."""
+    from coach.errors import CoachError
+    from coach.ui.auth import hash_password
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise CoachError("a password needs at least 8 characters")
+    print(hash_password(password))

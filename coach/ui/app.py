@@ -57,7 +57,7 @@ def _api(settings: Settings) -> tuple[Any, Any, Any]:
         """One coach turn. Leave conversation_id empty to start a conversation; pass the returned
         conversation_id to continue it. Returns what `coach chat --json` prints for the turn.
         With a login, only the signed-in user's own conversations can be continued."""
-        owner = handlers.owner_of(request)
+        owner = handlers.owner_of(request, settings)
         return guard(
             "coaching", lambda: handlers.api_chat(message, conversation_id, settings, owner)
         )
@@ -99,6 +99,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                 "<p>Calm, playbook-backed help when a customer is upset.</p></div>"
                 + render.mode_banner(describe_model(settings), engine)
             )
+            who = gr.HTML(elem_classes="coach-who-slot")
 
         with gr.Tabs(selected="coach") as tabs:
             # --- Coach ---------------------------------------------------------------------
@@ -266,11 +267,13 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
         @_request_aware
         def chat_fn(message: str, sess: handlers.Session, request: gr.Request) -> Any:
-            yield from handlers.chat_turn(message, sess, settings, handlers.owner_of(request))
+            yield from handlers.chat_turn(
+                message, sess, settings, handlers.owner_of(request, settings)
+            )
 
         @_request_aware
         def refresh_past(sess: handlers.Session, request: gr.Request) -> Any:
-            owner = handlers.owner_of(request)
+            owner = handlers.owner_of(request, settings)
             return gr.Dropdown(
                 choices=handlers.conversation_choices(sess, settings, private, owner)
             )
@@ -293,7 +296,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
         @_request_aware
         def resume_fn(cid: str | None, sess: handlers.Session, request: gr.Request) -> Any:
-            owner = handlers.owner_of(request)
+            owner = handlers.owner_of(request, settings)
             return handlers.resume_conversation(cid, sess, settings, private, owner)
 
         resume_btn.click(
@@ -307,10 +310,15 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         def on_load(ids: list[str] | None, sess: handlers.Session, request: gr.Request) -> Any:
             sess = {**sess, "known": [i for i in ids or [] if isinstance(i, str)][:50]}
             view = handlers.chat_view(sess, settings)
-            return (sess, refresh_past(sess, request), *view[4:])
+            owner = handlers.owner_of(request, settings)
+            signed_in = bool(getattr(request, "username", None))
+            return (sess, refresh_past(sess, request), *view[4:],
+                    handlers.who_html(owner, signed_in),
+                    gr.Tab(visible=handlers.is_admin(owner, settings)))  # fmt: skip
 
         demo.load(on_load, [known, session],
-                  [session, past, rec_html, checklist_html, case_html, passages_html],
+                  [session, past, rec_html, checklist_html, case_html, passages_html, who,
+                   evals_tab],
                   **private_event)  # fmt: skip
 
         # Triage
@@ -348,7 +356,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             if not seed:
                 raise gr.Error("Triage an email first, then continue in the coach.",
                                print_exception=False)  # fmt: skip
-            view = handlers.start_from_triage(sess, settings, handlers.owner_of(request))
+            view = handlers.start_from_triage(sess, settings, handlers.owner_of(request, settings))
             return (gr.Tabs(selected="coach"), seed, "", *view[1:])
 
         continue_btn.click(
@@ -397,14 +405,23 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         )
 
         # Evals
-        def eval_fn() -> Any:
+        def admin_only(request: Any) -> None:
+            if not handlers.is_admin(handlers.owner_of(request, settings), settings):
+                raise gr.Error("The Evals tab is for whoever maintains the playbook.",
+                               print_exception=False)  # fmt: skip
+
+        @_request_aware
+        def eval_fn(request: gr.Request) -> Any:
+            admin_only(request)
             return handlers.eval_view(settings)
 
         eval_outputs = [eval_status, summary_df, metrics_df, eval_plot]
         evals_tab.select(eval_fn, None, eval_outputs, **private_event)
         refresh_btn.click(eval_fn, None, eval_outputs, **private_event)
 
-        def run_fn(progress: Any = gr.Progress()) -> Any:  # noqa: B008
+        @_request_aware
+        def run_fn(request: gr.Request, progress: Any = gr.Progress()) -> Any:  # noqa: B008
+            admin_only(request)
             try:
                 handlers.run_offline_evals(settings, lambda f, d: progress(f, desc=d))
             except CoachError as exc:
@@ -418,7 +435,9 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         run_btn.click(run_fn, None, eval_outputs, concurrency_limit=1, concurrency_id="evals",
                       **private_event)  # fmt: skip
 
-        def index_fn(progress: Any = gr.Progress()) -> Any:  # noqa: B008
+        @_request_aware
+        def index_fn(request: gr.Request, progress: Any = gr.Progress()) -> Any:  # noqa: B008
+            admin_only(request)
             return handlers.rebuild_index(
                 settings, lambda it, total, desc: progress.tqdm(it, total=total, desc=desc)
             )
@@ -533,7 +552,11 @@ def main(argv: list[str] | None = None) -> None:
 
 def launch(demo: Any, host: str, port: int, auth: Any = None, **kwargs: Any) -> Any:
     """Launch with the project's safe options (also used by tests and the load test)."""
+    from coach.ui.auth import gradio_auth
+
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
+    if isinstance(auth, list):  # user:password pairs, plain or hashed
+        auth = gradio_auth(auth)
     return demo.launch(
         server_name=host,
         server_port=port,

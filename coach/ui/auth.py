@@ -68,3 +68,45 @@ def resolve_auth(host: str, no_auth: bool, auth: str | None = None,
         "COACH_AUTH=user:password or COACH_AUTH_FILE=path (one user:password a line), or pass "
         "--no-auth if something else already protects it"
     )
+
+
+# --- password hashes -----------------------------------------------------------------------------
+
+HASH_PREFIX = "pbkdf2_sha256$"
+HASH_ITERATIONS = 600_000
+
+
+def hash_password(password: str, salt: str | None = None, iterations: int = HASH_ITERATIONS) -> str:
+    """`pbkdf2_sha256$ITERATIONS$SALT$HASH` (the format Django uses), for COACH_AUTH_FILE."""
+    import base64
+    import hashlib
+    import secrets
+
+    salt = salt or secrets.token_hex(12)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations)
+    return f"{HASH_PREFIX}{iterations}${salt}${base64.b64encode(digest).decode()}"
+
+
+def password_matches(stored: str, given: str) -> bool:
+    """Whether `given` is the password `stored` (plain text or a pbkdf2_sha256 hash)."""
+    import hmac
+
+    if stored.startswith(HASH_PREFIX):
+        try:
+            _, iterations, salt, _digest = stored.split("$", 3)
+            expected = hash_password(given, salt, int(iterations))
+        except ValueError:
+            return False
+        return hmac.compare_digest(expected.encode(), stored.encode())
+    return hmac.compare_digest(stored.encode(), given.encode())
+
+
+def gradio_auth(pairs: Credentials) -> object:
+    """What Gradio's `auth` takes: a check of a login against the pairs (hashes allowed)."""
+    logins = dict(pairs)
+
+    def check(user: str, password: str) -> bool:
+        stored = logins.get(user)
+        return stored is not None and password_matches(stored, password)
+
+    return check

@@ -52,10 +52,34 @@ EXAMPLE_EMAIL = (
 )
 
 
-def owner_of(request: Any) -> str:
-    """Who is asking: the signed-in user, else the local single user."""
+def owner_of(request: Any, settings: Settings | None = None) -> str:
+    """Who is asking: the user a trusted proxy names (only when COACH_TRUSTED_USER_HEADER is
+    set), else the signed-in user, else the local single user."""
+    header = settings.trusted_user_header if settings is not None else None
+    if header and request is not None:
+        headers = getattr(request, "headers", None) or {}
+        named = headers.get(header.lower()) or headers.get(header)
+        if named and str(named).strip():
+            return str(named).strip()[:100]
     name = getattr(request, "username", None)
     return str(name) if name else "local"
+
+
+def is_admin(owner: str, settings: Settings) -> bool:
+    """Who maintains the playbook: the users in COACH_ADMINS, and the local single user."""
+    admins = {a.strip() for a in settings.admins.split(",") if a.strip()}
+    return owner == "local" or owner in admins
+
+
+def who_html(owner: str, signed_in: bool) -> str:
+    from html import escape
+
+    if owner == "local":
+        return ""
+    out = f'<div class="coach-who">Signed in as <b>{escape(owner)}</b>'
+    if signed_in:
+        out += ' · <a href="/logout">Sign out</a>'
+    return out + "</div>"
 
 
 def new_session() -> Session:
