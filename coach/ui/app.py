@@ -309,16 +309,23 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         @_request_aware
         def on_load(ids: list[str] | None, sess: handlers.Session, request: gr.Request) -> Any:
             sess = {**sess, "known": [i for i in ids or [] if isinstance(i, str)][:50]}
-            view = handlers.chat_view(sess, settings)
             owner = handlers.owner_of(request, settings)
+            view = handlers.chat_view(sess, settings)
+            if sess["known"]:  # a refresh returns the rep to the conversation they had open
+                from coach.chat.conversation import conversation_exists
+
+                last = sess["known"][0]
+                if conversation_exists(last, settings, owner):
+                    view = handlers.resume_conversation(last, sess, settings, True, owner)
+            sess = view[2]
             signed_in = bool(getattr(request, "username", None))
-            return (sess, refresh_past(sess, request), *view[4:],
+            return (sess, view[1], refresh_past(sess, request), *view[4:],
                     handlers.who_html(owner, signed_in),
                     gr.Tab(visible=handlers.is_admin(owner, settings)))  # fmt: skip
 
         demo.load(on_load, [known, session],
-                  [session, past, rec_html, checklist_html, case_html, passages_html, who,
-                   evals_tab],
+                  [session, chatbot, past, rec_html, checklist_html, case_html, passages_html,
+                   who, evals_tab],
                   **private_event)  # fmt: skip
 
         # Triage

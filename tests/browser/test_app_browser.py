@@ -168,3 +168,17 @@ def test_two_browsers_never_see_each_others_case(browser: Browser, app_url: str,
     finally:
         first.close()
         second.close()
+
+
+def test_a_refresh_returns_to_the_open_conversation(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    _send(page, "Initech is threatening to cancel over three SSO outages this month.")
+    expect(page.locator(".coach-side")).to_contain_text("Initech", timeout=TIMEOUT)
+    page.wait_for_function(  # the browser has stored which conversation is open
+        "() => (localStorage.getItem('escalation-coach-conversations') || '').length > 4",
+        timeout=TIMEOUT,
+    )
+    page.reload()
+    expect(_bot(page)).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator("#coach-chat")).to_contain_text("SSO outages")
+    expect(page.locator(".coach-side")).to_contain_text("Initech", timeout=TIMEOUT)
