@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     admins: str = Field(default="", alias="COACH_ADMINS")
     # Conversations not touched for this many days are deleted (checkpoints included).
     retention_days: float | None = Field(default=None, alias="COACH_RETENTION_DAYS", gt=0)
+
+    @field_validator("data_dir", "knowledge_dir", "prompts_dir", "evals_dir", "auth_file")
+    @classmethod
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        """`~/coach-data` means the user's home, as it does in a shell."""
+        return value.expanduser() if value is not None else None
 
     @property
     def uses_azure(self) -> bool:

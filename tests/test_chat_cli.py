@@ -238,3 +238,39 @@ def test_a_conversation_is_titled_by_its_case(fresh_settings: Settings) -> None:
              "failing.", fresh_settings)  # fmt: skip
     [info] = list_conversations(fresh_settings)
     assert info.title.startswith("Acme: ") and "sync keeps failing" in info.title
+
+
+def test_binary_on_stdin_is_one_line_and_exit_2_with_no_turn(fresh_settings: Settings) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_"))}
+    env["COACH_DATA_DIR"] = str(fresh_settings.data_dir)
+    noise = bytes(range(256)) * 40
+    proc = subprocess.run(
+        [sys.executable, "-c", "from coach.cli import main; main()", "chat", "--json"],
+        input=noise, capture_output=True, env=env, cwd=REPO_ROOT / "tests", timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert len(proc.stderr.decode().strip().splitlines()) == 1 and b"Traceback" not in proc.stderr
+
+
+def test_bom_utf16_and_home_paths_are_read(tmp_path: Path, fresh_settings: Settings) -> None:
+    """A case file saved with a byte-order mark or as UTF-16 (Windows tools), a CSV with a BOM,
+    stdin over the limit for `coach check`, and `~` in COACH_DATA_DIR."""
+    case = tmp_path / "case.json"
+    case.write_bytes(b"\xef\xbb\xbf" + json.dumps({"customer": "Acme"}).encode())
+    proc = _coach(["brief", str(case), "--json"], "", fresh_settings.data_dir)
+    assert proc.returncode == 0, proc.stderr
+    case.write_bytes(json.dumps({"customer": "Globex"}).encode("utf-16"))
+    proc = _coach(["brief", str(case), "--json"], "", fresh_settings.data_dir)
+    assert proc.returncode == 0 and "Globex" in proc.stdout, proc.stderr
+    table = tmp_path / "mail.csv"
+    table.write_bytes(b"\xef\xbb\xbfbody\r\n" + b'"' + b"x" * 200_000 + b' we will cancel"\r\n')
+    proc = _coach(
+        ["triage", "--batch", str(table), "--column", "body"], "", fresh_settings.data_dir
+    )
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    proc = _coach(["check", "-"], "x" * 2_100_000, fresh_settings.data_dir)
+    assert proc.returncode == 2 and "larger than 2 MB" in proc.stderr
+
+    from coach.settings import Settings as Fresh
+
+    assert str(Fresh(COACH_DATA_DIR="~/coach-data").data_dir).startswith(str(Path.home()))  # type: ignore[call-arg]

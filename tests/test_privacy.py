@@ -40,3 +40,22 @@ def test_same_value_gets_the_same_placeholder_and_kinds_are_named() -> None:
 
 def test_a_number_that_fails_the_luhn_check_is_not_a_card() -> None:
     assert "1234 5678 9012 3456" in redact("ref 1234 5678 9012 3456").text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Call me back on 4155550199 please.", "4155550199"),
+        ("You can reach me at 14155550199.", "14155550199"),
+        ("my cell: 07700900123", "07700900123"),
+        ("Employee SSN 123-45-6789 was exposed in the export.", "123-45-6789"),
+    ],
+)
+def test_phone_numbers_without_separators_and_ssns_are_replaced(text: str, secret: str) -> None:
+    r = redact(text)
+    assert secret not in r.text and r.restore(r.text) == text
+
+
+def test_order_and_invoice_numbers_stay() -> None:
+    text = "Invoice 1234567 and order 2026-03-15 are late."
+    assert redact(text).text == text

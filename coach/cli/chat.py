@@ -181,8 +181,16 @@ def _lines(interactive: bool, console: Console) -> Iterator[str]:
             except EOFError:
                 return
     else:
-        for raw in sys.stdin:
-            yield raw.rstrip("\n")
+        for lineno, raw in enumerate(sys.stdin.buffer, 1):
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise CoachError(
+                    f"stdin line {lineno} is not UTF-8 text; pipe in the messages as text"
+                ) from None
+            if "\x00" in line:
+                raise CoachError(f"stdin line {lineno} holds binary data; pipe in text")
+            yield line.rstrip("\r\n")
 
 
 def _turn(

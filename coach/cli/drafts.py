@@ -147,17 +147,13 @@ def check(
 
 
 def _read_text(source: str) -> str:
+    from coach.textio import decode_text, read_limited
+
     if source == "-":
-        try:
-            return sys.stdin.buffer.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise CoachError("stdin is not UTF-8 text") from None
+        return decode_text(read_limited(sys.stdin.buffer, 2_000_000, "stdin"), "stdin")
     path = Path(source)
     if not path.is_file():
         raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
     if path.stat().st_size > 2_000_000:
         raise CoachError(f"{source} is larger than 2 MB; check one message at a time")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CoachError(f"{source} is not UTF-8 text") from None
+    return decode_text(path.read_bytes(), source)

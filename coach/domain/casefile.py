@@ -117,10 +117,9 @@ class CaseFile(BaseModel):
                 f"case file {path} is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
                 "a case file holds a few paragraphs of facts"
             )
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise CoachError(f"case file {path} is not UTF-8 text; save it as UTF-8 JSON") from None
+        from coach.textio import decode_text
+
+        text = decode_text(path.read_bytes(), f"case file {path}")
         return cls.loads(text, source=str(path))
 
     @classmethod

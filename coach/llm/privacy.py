@@ -33,6 +33,15 @@ _PHONE = re.compile(
     r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,8}){1,4}(?![\w/-])"
 )
 _DATE_LIKE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$")
+# A US social security number as written ("123-45-6789"), which reads like a date to _DATE_LIKE.
+_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+# A phone number typed without separators: ten digits (eleven with a leading 1) in North American
+# form, or any 7-15 digit run right after a word that announces a phone number.
+_BARE_PHONE = re.compile(
+    r"(?<![\w+/.-])1?[2-9]\d{2}[2-9]\d{6}(?![\w/-])"
+    r"|(?i:\b(?:call|phone|tel|telephone|mobile|cell|whatsapp|text\s+me|reach\s+me)\b)"
+    r"[^\d\n]{0,20}?(?P<cued>\+?\d{7,15})(?!\d)"
+)
 
 
 def _luhn(digits: str) -> bool:
@@ -171,8 +180,17 @@ def _redact(text: str, name: _Namer) -> str:
             return value
         return name("PHONE", value)
 
+    text = _SSN.sub(lambda m: name("ID", m.group(0)), text)
     text = _PHONE.sub(phone, text)
-    return text
+
+    def bare_phone(m: re.Match[str]) -> str:
+        if m.group("cued"):
+            start = m.start("cued") - m.start()
+            value = m.group("cued")
+            return m.group(0)[:start] + name("PHONE", value) + m.group(0)[start + len(value) :]
+        return name("PHONE", m.group(0))
+
+    return _BARE_PHONE.sub(bare_phone, text)
 
 
 # --- Our own instructions ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
     rows: list[dict[str, Any]] = []
     if path.suffix.lower() == ".jsonl":
         for lineno, line in enumerate(
-            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+            path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), 1
         ):
             if line.strip():
                 try:
@@ -33,8 +33,12 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
                 except json.JSONDecodeError:
                     raise CoachError(f"{path}:{lineno}: not valid JSON") from None
     elif path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        csv.field_size_limit(2_000_000)  # one email a field, up to the size limit
+        try:
+            with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+        except csv.Error as exc:
+            raise CoachError(f"{path} is not a CSV file this can read: {exc}") from None
     else:
         raise CoachError(f"--batch reads .csv or .jsonl files, not {path.suffix or 'this file'}")
     if not rows:

@@ -50,6 +50,13 @@ def decode(data: bytes | str) -> str:
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+            try:
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                raise CoachError(
+                    "the file says it is UTF-16 but is not; save it as UTF-8"
+                ) from None
         sample = data[:4096]
         if b"\x00" in sample or _control_share(sample.decode("latin-1")) > 0.1:
             raise CoachError(

@@ -1,0 +1,28 @@
+"""Bytes a user hands us, as text: UTF-8 with or without a byte-order mark, or UTF-16 with one
+(what Windows tools save); anything else gets one sentence saying what to do."""
+
+from __future__ import annotations
+
+from coach.errors import CoachError
+
+
+def decode_text(data: bytes, what: str) -> str:
+    """`data` as text; `what` names it in the error ("case file x.json", "stdin")."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CoachError(f"{what} says it is UTF-16 but is not; save it as UTF-8") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CoachError(f"{what} is not UTF-8 text; save it as UTF-8") from None
+
+
+def read_limited(stream: object, limit: int, what: str) -> bytes:
+    """At most `limit` bytes from a binary stream; more is refused before any work is done."""
+    read = getattr(stream, "read")  # noqa: B009 - a file-like object
+    data: bytes = read(limit + 1)
+    if len(data) > limit:
+        raise CoachError(f"{what} is larger than {limit // 1_000_000} MB; send one item at a time")
+    return data
