@@ -135,9 +135,33 @@ _CONTINUES = re.compile(
 )
 
 
+# What only a machine is addressed by: an AI named, prompt or role vocabulary, output formats.
+_MACHINE_ONLY = re.compile(
+    rf"\b{_AI}s?\b|\b(system|developer)\s+(prompt|message)|\bprompt|\bjson\b|\boutput\b|"
+    r"\b(role-?play|pretend|jailbreak|persona|in character)\b|\byou\s+are\s+(now|an?|the)\b|"
+    r"[\[<{]|^\W*(system|assistant|admin|instructions?)\s*[:>]|\bfrom now on\b|"
+    r"\b(decision|urgency|signals?|severity|classification)\s*[:=]",
+    re.IGNORECASE,
+)
+# The customer speaking of themselves and what they will do ("we will not renew", "I sent").
+_OWN_VOICE = re.compile(
+    r"\b(we|we'll|we're|we've|our|us|i|i'm|i've|i'll|my)\b.{0,80}\b(will|won't|are|have|had|"
+    r"decided|want|need|sent|cancel\w*|renew\w*|leave|leaving|terminat\w*|notice|expect|"
+    r"asked|paid|pay|can't|cannot|is|was)\b",
+    re.IGNORECASE,
+)
+
+
 def is_injection(text: str) -> bool:
-    """A sentence addressed to a machine, or one telling its reader how to classify or output."""
-    return bool(_INJECTION.search(text))
+    """A sentence addressed to a machine, or one telling its reader how to classify or output.
+
+    A customer's own sentence is never dropped for being imperative: "please treat this email as
+    formal notice that we will not renew" or "please disregard the instructions I sent your team"
+    speak to people about the customer's own affairs, so they stay customer text unless they also
+    address a machine (an AI named, prompt or role vocabulary, markup, an output format)."""
+    if not _INJECTION.search(text):
+        return False
+    return bool(_MACHINE_ONLY.search(text)) or not _OWN_VOICE.search(text)
 
 
 def markup_spans(block: str) -> list[tuple[int, int]]:
