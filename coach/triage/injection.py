@@ -152,6 +152,23 @@ _OWN_VOICE = re.compile(
 )
 
 
+# Letters that look Latin but are not (Cyrillic and Greek), for reading disguised instructions;
+# the text itself, and every quote, stays as written.
+_CONFUSABLES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУҮаеіјорсуххѕԁһӏΑΒΕΗΙΚΜΝΟΡΤΧΥΖαοιν",
+    "ABESIJKMHOPCTXYYaeijopcyxxsdhlABEHIKMNOPTXYZaoiv",
+)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f]")
+
+
+def fold(text: str) -> str:
+    """`text` as a reader sees it: compatibility forms folded (full-width "ＳＹＳＴＥＭ"),
+    invisible characters (zero-width, Unicode tags) removed, look-alike letters mapped to Latin."""
+    import unicodedata
+
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_CONFUSABLES)
+
+
 def is_injection(text: str) -> bool:
     """A sentence addressed to a machine, or one telling its reader how to classify or output.
 
@@ -159,6 +176,7 @@ def is_injection(text: str) -> bool:
     formal notice that we will not renew" or "please disregard the instructions I sent your team"
     speak to people about the customer's own affairs, so they stay customer text unless they also
     address a machine (an AI named, prompt or role vocabulary, markup, an output format)."""
+    text = fold(text)
     if not _INJECTION.search(text):
         return False
     return bool(_MACHINE_ONLY.search(text)) or not _OWN_VOICE.search(text)
@@ -166,6 +184,9 @@ def is_injection(text: str) -> bool:
 
 def markup_spans(block: str) -> list[tuple[int, int]]:
     """Character spans of machine markup in a block: tags, role tokens, verdict-bearing JSON."""
+    folded = fold(block)
+    if len(folded) == len(block):  # same offsets: read the folded text for disguised markup
+        block = folded
     spans = [(m.start(), m.end()) for m in _MARKUP.finditer(block)]
     for start in (m.start() for m in re.finditer(r"\{", block)):
         if any(a <= start < b for a, b in spans):
