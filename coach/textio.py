@@ -26,3 +26,18 @@ def read_limited(stream: object, limit: int, what: str) -> bytes:
     if len(data) > limit:
         raise CoachError(f"{what} is larger than {limit // 1_000_000} MB; send one item at a time")
     return data
+
+
+_CONTROL = __import__("re").compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: object) -> object:
+    """`value` (a string, or lists and dicts of them) without control characters, so text from
+    an email can never move the cursor, retitle the terminal or recolour what follows."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: printable(v) for k, v in value.items()}
+    return value

@@ -95,7 +95,7 @@ def test_non_utf8_files_never_fail(tmp_path: Path) -> None:
     (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf## Title\n\nBody text here.\n")
     (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
     docs = {d.source: d for d in load_documents(tmp_path)}
-    assert set(docs) == {"latin1.md", "binary.txt", "bom.md"}
+    assert set(docs) == {"latin1.md", "bom.md"}  # binary data is skipped with a warning
     assert "möchte kündigen" in docs["latin1.md"].text
     assert docs["bom.md"].text.startswith("## Title")
     assert load_passages(tmp_path)  # chunking survives all of them
@@ -148,3 +148,17 @@ def test_clean_title_drops_emoji_and_colons() -> None:
     assert clean_title("🎯 When to Escalate") == "When to Escalate"
     assert clean_title("Escalate If:") == "Escalate If"
     assert clean_title("⚠️ Gotchas") == "Gotchas"
+
+
+def test_knowledge_stays_inside_its_folder_and_reads_only_text(tmp_path: Path) -> None:
+    from coach.playbook.knowledge import load_documents
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "playbook.md").write_text("# Playbook\n\nEscalate when they threaten to cancel.\n")
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Not yours\n\nroot:x:0:0\n")
+    (folder / "linked.md").symlink_to(secret)
+    (folder / "blob.md").write_bytes(b"\x00\x01\x02" * 100)
+    names = [d.source for d in load_documents(folder)]
+    assert names == ["playbook.md"]

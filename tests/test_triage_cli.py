@@ -138,3 +138,16 @@ def test_a_megabyte_and_an_eml_with_attachment_give_sane_results(tmp_path: Path)
     data = json.loads(result.output)
     assert data["decision"] == "escalate"
     assert any("screenshot.png" in n for n in data["notes"])
+
+
+def test_terminal_escapes_in_an_email_are_never_printed(tmp_path: Path) -> None:
+    mail = tmp_path / "esc.txt"
+    mail.write_text(
+        "Hi,\n\nWe will cancel \x1b]0;pwned\x07 \x1b[31mRED\x1b[0m today.\n\nBest,\nTom\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", "from coach.cli import main; main()", "triage", str(mail)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "pwned" in proc.stdout and "\x1b]0" not in proc.stdout and "\x1b[31m" not in proc.stdout

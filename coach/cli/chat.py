@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from coach.cli import EngineOption, app
 from coach.errors import CoachError
+from coach.textio import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -143,7 +144,7 @@ def _print_seed(seed: dict[str, object], console: Console, as_json: bool) -> Non
     )
     for key, value in known.items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        console.print(f"  {key.replace('_', ' ')}: {shown}", markup=False)
+        console.print(f"  {key.replace('_', ' ')}: {printable(shown)}", markup=False)
     console.print("[dim]Tell me what is still open; /quit leaves.[/dim]")
 
 
@@ -170,7 +171,7 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
         if past:
             console.print(f"[dim]{len(past)} earlier messages. Last coach reply:[/dim]")
             last = next((t for r, t in reversed(past) if r == "coach"), "")
-            console.print(last[:600], markup=False)
+            console.print(str(printable(last[:600])), markup=False)
 
 
 def _lines(interactive: bool, console: Console) -> Iterator[str]:
@@ -253,7 +254,7 @@ def _render(console: Console, result: TurnResult) -> None:
 
     if result.notice:
         console.print(f"[yellow]Notice: {escape(result.notice)}[/yellow]")
-    console.print(Markdown(result.reply))
+    console.print(Markdown(str(printable(result.reply))))
 
 
 def _footer(console: Console, result: TurnResult) -> None:
@@ -287,4 +288,4 @@ def _list(settings: Settings, as_json: bool) -> None:
 
     for info in items:
         when = datetime.fromtimestamp(info.updated).strftime("%Y-%m-%d %H:%M")
-        typer.echo(f"{info.id}  {when}  {info.turns:>3} turns  {info.title}")
+        typer.echo(f"{info.id}  {when}  {info.turns:>3} turns  {printable(info.title)}")

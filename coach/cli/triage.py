@@ -90,6 +90,11 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
     from rich.console import Console
     from rich.text import Text
 
+    from coach.textio import printable
+
+    result = type(result).model_validate(printable(result.model_dump()))
+    data = str(printable(data.decode("utf-8", errors="replace"))).encode("utf-8")
+
     from coach.domain.signals import label
     from coach.triage.parse import parse
 

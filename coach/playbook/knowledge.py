@@ -122,6 +122,9 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+MAX_PAGE_BYTES = 5_000_000  # a playbook page is text; anything bigger is not one
+
+
 def load_documents(knowledge_dir: Path) -> list[Document]:
     """Every `.md`/`.txt` page under the knowledge directory, repaired."""
     if not knowledge_dir.is_dir():
@@ -132,10 +135,20 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
             "to the folder holding your playbook pages"
         )
     docs = []
+    root = knowledge_dir.resolve()
     for path in sorted(knowledge_dir.rglob("*")):
         if not path.is_file() or path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
             continue
+        if not path.resolve().is_relative_to(root):
+            log.warning("skipped %s: a link to a file outside the knowledge folder", path.name)
+            continue
+        if path.stat().st_size > MAX_PAGE_BYTES:
+            log.warning("skipped %s: larger than %d MB", path.name, MAX_PAGE_BYTES // 1_000_000)
+            continue
         data = path.read_bytes()
+        if b"\x00" in data[:8192]:
+            log.warning("skipped %s: binary data, not a text page", path.name)
+            continue
         text = repair_text(decode_bytes(data))
         digest = hashlib.sha256(data + CHUNKER_VERSION.encode()).hexdigest()
         docs.append(Document(path.relative_to(knowledge_dir).as_posix(), text, digest))
