@@ -430,3 +430,16 @@ def test_who_is_asking_and_who_may_see_the_evals(tmp_path: Path) -> None:
     assert is_admin("ops", proxied) and not is_admin("ben", proxied)
     assert "Sign out" in who_html("ana", signed_in=True) and who_html("local", False) == ""
     assert "&lt;b&gt;" in who_html("<b>", signed_in=False)
+
+
+def test_logins_are_rate_limited() -> None:
+    from coach.ui.auth import LOCK_SECONDS, MAX_FAILURES, gradio_auth
+
+    t = [0.0]
+    check = gradio_auth([("ana", "right-password")], clock=lambda: t[0])
+    assert check("ana", "right-password")  # type: ignore[operator]
+    for _ in range(MAX_FAILURES):
+        assert not check("ana", "guess")  # type: ignore[operator]
+    assert not check("ana", "right-password")  # type: ignore[operator]  # locked
+    t[0] += LOCK_SECONDS + 1
+    assert check("ana", "right-password")  # type: ignore[operator]

@@ -101,12 +101,33 @@ def password_matches(stored: str, given: str) -> bool:
     return hmac.compare_digest(stored.encode(), given.encode())
 
 
-def gradio_auth(pairs: Credentials) -> object:
-    """What Gradio's `auth` takes: a check of a login against the pairs (hashes allowed)."""
+MAX_FAILURES = 5  # wrong passwords for one login within the window before it is locked
+LOCK_SECONDS = 300.0
+
+
+def gradio_auth(pairs: Credentials, clock: object = None) -> object:
+    """What Gradio's `auth` takes: a check of a login against the pairs (hashes allowed). After
+    five wrong passwords for a login within five minutes, that login is refused for five
+    minutes, right password or not (so a password cannot be guessed at speed)."""
+    import threading
+    import time
+
+    now = clock if callable(clock) else time.monotonic
     logins = dict(pairs)
+    failures: dict[str, list[float]] = {}
+    lock = threading.Lock()
 
     def check(user: str, password: str) -> bool:
+        with lock:
+            recent = [t for t in failures.get(user, []) if now() - t < LOCK_SECONDS]
+            failures[user] = recent
+            if len(recent) >= MAX_FAILURES:
+                return False
         stored = logins.get(user)
-        return stored is not None and password_matches(stored, password)
+        ok = stored is not None and password_matches(stored, password)
+        if not ok:
+            with lock:
+                failures.setdefault(user, []).append(now())
+        return ok
 
     return check
