@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -411,3 +412,59 @@ def test_invoke_structured_reports_plainly_after_the_repair_fails() -> None:
         )
     assert outcome.value.reasons == ["offline"]
     assert outcome.notice is not None and "could not be read" in outcome.notice
+
+
+@pytest.mark.parametrize("shape", ["nonjson", "empty", "shape"])
+def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_path: Path) -> None:
+    """A server that answers non-JSON, an empty `choices` or the wrong shape: triage, the brief
+    and a chat turn answer offline with a notice, never a traceback, and the turn is kept."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    bodies = {
+        "nonjson": b"<html>oops</html>",
+        "empty": json.dumps(
+            {"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+        ).encode(),
+        "shape": b'{"foo": 1}',
+    }
+
+    class Broken(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(bodies[shape])
+
+    server = HTTPServer(("127.0.0.1", 0), Broken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_"))}
+    env.update(OPENAI_BASE_URL=f"http://127.0.0.1:{server.server_port}/v1",
+               COACH_MAX_RETRIES="0", COACH_DATA_DIR=str(tmp_path))  # fmt: skip
+    mail = tmp_path / "mail.txt"
+    mail.write_text("Hi,\n\nIf the export is not fixed by Friday we will cancel.\n\nBest,\nTom\n")
+
+    def coach(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from coach.cli import main; main()", *args],
+                              input=stdin, capture_output=True, text=True, env=env, timeout=180)  # fmt: skip
+
+    try:
+        triage = coach("triage", str(mail), "--json")
+        assert triage.returncode == 0 and "Traceback" not in triage.stderr, triage.stderr[-500:]
+        assert json.loads(triage.stdout)["engine"] == "offline"
+        turn = coach("chat", "--json", stdin="Acme is threatening to cancel.\n")
+        assert turn.returncode == 0 and "Traceback" not in turn.stderr, turn.stderr[-500:]
+        reply = json.loads(turn.stdout.splitlines()[-1])
+        assert reply["engine"] == "offline" and reply["notice"] and reply["case"]["customer"]
+        listed = coach("chat", "--list", "--json")
+        assert reply["conversation_id"] in listed.stdout  # the turn was kept: it can be resumed
+    finally:
+        server.shutdown()

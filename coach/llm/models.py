@@ -7,6 +7,7 @@ limits, server errors, timeouts and dropped connections; when the model still fa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -118,6 +119,31 @@ def _log_retry(state: RetryCallState) -> None:
     logger.warning("model call failed (%s); retrying in %.1f s", reason, wait)
 
 
+# What the client library raises when a server answers outside the API's shape (non-JSON, an
+# empty or missing `choices`, a broken stream): a model failure like any other, so the caller
+# falls back offline with a notice. Raised only around the client call, so a bug of ours is
+# never taken for one.
+_MALFORMED = (json.JSONDecodeError, ValueError, IndexError, KeyError, TypeError, AttributeError)
+
+
+@contextlib.contextmanager
+def _readable_answer() -> Iterator[None]:
+    try:
+        yield
+    except ModelError:
+        raise
+    except _MALFORMED as exc:
+        raise ModelError(
+            f"the model server's answer could not be read ({type(exc).__name__})"
+        ) from exc
+
+
+def _with_an_answer(result: ChatResult) -> ChatResult:
+    if not result.generations:  # `"choices": []`
+        raise ModelError("the model server answered with no choices")
+    return result
+
+
 class _RetryMixin:
     """Retries each request (before any token arrives) with exponential backoff and jitter."""
 
@@ -135,11 +161,17 @@ class _RetryMixin:
         }
 
     def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
-        return Retrying(**self._retry_options())(super()._generate, *args, **kwargs)  # type: ignore[misc]
+        with _readable_answer():
+            result = Retrying(**self._retry_options())(super()._generate, *args, **kwargs)  # type: ignore[misc]
+        return _with_an_answer(result)
 
     async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
         parent = super()._agenerate  # type: ignore[misc]
-        return await AsyncRetrying(**self._retry_options())(parent, *args, **kwargs)
+        with _readable_answer():
+            result: ChatResult = await AsyncRetrying(**self._retry_options())(
+                parent, *args, **kwargs
+            )
+        return _with_an_answer(result)
 
     def _stream(
         self,
@@ -155,8 +187,10 @@ class _RetryMixin:
             return next(chunks, None), chunks
 
         # Only the connection and the first chunk are retried: tokens already shown stay shown.
-        first, rest = Retrying(**self._retry_options())(open_stream)
-        if first is not None:
+        with _readable_answer():
+            first, rest = Retrying(**self._retry_options())(open_stream)
+            if first is None:
+                raise ModelError("the model server's stream held no answer")
             yield first
             yield from rest
 
@@ -179,9 +213,11 @@ class _RetryMixin:
                 return None, chunks
 
         opened: tuple[ChatGenerationChunk | None, AsyncIterator[ChatGenerationChunk]]
-        opened = await AsyncRetrying(**self._retry_options())(open_stream)
-        first, rest = opened
-        if first is not None:
+        with _readable_answer():
+            opened = await AsyncRetrying(**self._retry_options())(open_stream)
+            first, rest = opened
+            if first is None:
+                raise ModelError("the model server's stream held no answer")
             yield first
             async for chunk in rest:
                 yield chunk
