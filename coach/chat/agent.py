@@ -170,6 +170,9 @@ def _private(handler: Handler, settings: Settings) -> Handler:
         from coach.llm.privacy import Redactor
 
         redactor = Redactor()
+        context = getattr(request.runtime, "context", None)
+        if context is not None and hasattr(context, "redactor"):
+            context.redactor = redactor  # streamed tokens are restored with the same mapping
         # History first: it only grows, so a value keeps its placeholder from call to call.
         sent = redactor.redact_messages(request.messages)
         system = request.system_message

@@ -390,6 +390,12 @@ def _drive(
     if on_token is None:
         graph.invoke(turn_input, config, context=ctx, durability=durability)
         return
+    pending = ""  # text held back while a placeholder ("[EMAIL_1]") may still be arriving
+
+    def restored(text: str) -> str:
+        redactor = getattr(ctx, "redactor", None)
+        return str(redactor.restore(text)) if redactor is not None else text
+
     for chunk, meta in graph.stream(
         turn_input, config, context=ctx, stream_mode="messages", durability=durability
     ):
@@ -399,7 +405,16 @@ def _drive(
             and chunk.text
             and not chunk.tool_call_chunks
         ):
-            on_token(chunk.text)
+            pending += chunk.text
+            cut = pending.rfind("[")
+            if cut >= 0 and "]" not in pending[cut:] and len(pending) - cut < 40:
+                ready, pending = pending[:cut], pending[cut:]
+            else:
+                ready, pending = pending, ""
+            if ready:
+                on_token(restored(ready))
+    if pending:
+        on_token(restored(pending))
 
 
 def start_from_case(

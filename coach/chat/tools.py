@@ -49,6 +49,8 @@ class CoachContext:
     notices: list[str] = field(default_factory=list)
     fell_back: bool = False
     _triage: TriageEngine | None = None
+    # The placeholders of the model call in progress, so streamed tokens show the real values.
+    redactor: Any = None
 
     def get_retriever(self) -> HybridRetriever:
         if self.retriever is None:
