@@ -274,3 +274,12 @@ def test_bom_utf16_and_home_paths_are_read(tmp_path: Path, fresh_settings: Setti
     from coach.settings import Settings as Fresh
 
     assert str(Fresh(COACH_DATA_DIR="~/coach-data").data_dir).startswith(str(Path.home()))  # type: ignore[call-arg]
+
+
+def test_the_offline_footer_shows_no_token_counts(fresh_settings: Settings) -> None:
+    proc = _coach(
+        ["chat"], "Acme is threatening to cancel over the sync.\n", fresh_settings.data_dir
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "recommendation:" in proc.stdout and "offline" in proc.stdout
+    assert "tokens" not in proc.stdout

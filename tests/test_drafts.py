@@ -358,6 +358,8 @@ def test_cli_brief_json_and_drafts(tmp_path: Path) -> None:
     result = _coach("draft", "customer", str(case_path), "--out", str(out), "--eml", str(eml))
     assert result.returncode == 0, result.stderr
     assert LEADER_PLACEHOLDER in out.read_text() and eml.read_bytes().count(b"X-Unsent: 1") == 1
+    only_eml = _coach("draft", "customer", str(case_path), "--eml", str(eml))
+    assert only_eml.returncode == 0 and "I understand your concern" in only_eml.stdout
     assert _coach("draft", "call-prep", str(case_path), "--eml", str(eml)).returncode == 2
     assert _coach("draft", "memo", str(case_path)).returncode == 2
 

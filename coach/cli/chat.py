@@ -260,10 +260,15 @@ def _render(console: Console, result: TurnResult) -> None:
 def _footer(console: Console, result: TurnResult) -> None:
     rec = (result.recommendation or "undecided").replace("_", " ")
     cost = f", ~${result.tokens.est_cost_usd:.4f}" if result.tokens.est_cost_usd else ""
+    # Token counts mean something only when a model is paid for; offline they are noise.
+    usage = (
+        ""
+        if result.engine == "offline"
+        else f" | tokens {result.tokens.tokens_in} in / {result.tokens.tokens_out} out{cost}"
+    )
     console.print(
         f"[dim]recommendation: {rec} | open checklist: {len(result.checklist_open)} | "
-        f"{result.engine} | tokens {result.tokens.tokens_in} in / "
-        f"{result.tokens.tokens_out} out{cost}[/dim]"
+        f"{result.engine}{usage}[/dim]"
     )
 
 

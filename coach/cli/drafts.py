@@ -99,8 +99,9 @@ def draft(
 
         write_eml(result, eml, case.contact)
         print(f"wrote {eml}", file=sys.stderr)
-    if eml is None or out is not None:
-        _emit(result.markdown, out)
+    # The draft is always shown: with --eml alone it still goes to stdout, so the rep sees what
+    # the message says.
+    _emit(result.markdown, out)
 
 
 @app.command()
