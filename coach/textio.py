@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coach.errors import CoachError
 
 
@@ -28,7 +30,9 @@ def read_limited(stream: object, limit: int, what: str) -> bytes:
     return data
 
 
-_CONTROL = __import__("re").compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters no reader sees: zero-width marks, the soft hyphen, Unicode tag characters.
+INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f]")
 
 
 def printable(value: object) -> object:

@@ -650,8 +650,10 @@ class LLMWriter:
                         subject=reference.subject,
                         body=text,
                         engine=self.engine,
+                        held_back=reference.held_back,
                     ), ""
-                return finish(kind, case, text, engine=self.engine), ""
+                held = reference.held_back  # the same case: the same lines held back
+                return finish(kind, case, text, engine=self.engine, held_back=held), ""
             retry = render("drafts/llm_retry.md.j2", self.settings, problems=problems)
             messages += [answer, HumanMessage(redactor.redact(retry))]
         return reference, "; ".join(problems)

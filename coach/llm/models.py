@@ -7,7 +7,6 @@ limits, server errors, timeouts and dropped connections; when the model still fa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import threading
@@ -126,7 +125,7 @@ def _log_retry(state: RetryCallState) -> None:
 _MALFORMED = (json.JSONDecodeError, ValueError, IndexError, KeyError, TypeError, AttributeError)
 
 
-@contextlib.contextmanager
+@contextmanager
 def _readable_answer() -> Iterator[None]:
     try:
         yield

@@ -151,12 +151,10 @@ def redact(text: str) -> Redaction:
     return Redaction(text=redactor.redact(text), mapping=redactor.mapping)
 
 
-# Characters no reader sees (Unicode tag characters, zero-width marks) never go to a model.
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
-
-
 def _redact(text: str, name: _Namer) -> str:
-    text = _INVISIBLE.sub("", text)
+    from coach.textio import INVISIBLE
+
+    text = INVISIBLE.sub("", text)  # what no reader sees never goes to a model
     text = _EMAIL.sub(lambda m: name("EMAIL", m.group(0)), text)
     text = _IBAN.sub(lambda m: name("ACCOUNT", m.group(0)), text)
 

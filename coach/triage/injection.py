@@ -158,7 +158,6 @@ _CONFUSABLES = str.maketrans(
     "АВЕЅІЈКМНОРСТХУҮаеіјорсуххѕԁһӏΑΒΕΗΙΚΜΝΟΡΤΧΥΖαοιν",
     "ABESIJKMHOPCTXYYaeijopcyxxsdhlABEHIKMNOPTXYZaoiv",
 )
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f]")
 
 
 def fold(text: str) -> str:
@@ -166,7 +165,9 @@ def fold(text: str) -> str:
     invisible characters (zero-width, Unicode tags) removed, look-alike letters mapped to Latin."""
     import unicodedata
 
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_CONFUSABLES)
+    from coach.textio import INVISIBLE
+
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_CONFUSABLES)
 
 
 def is_injection(text: str) -> bool:
