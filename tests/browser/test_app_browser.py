@@ -174,10 +174,11 @@ def test_a_refresh_returns_to_the_open_conversation(page: Page, app_url: str) ->
     page.goto(app_url)
     _send(page, "Initech is threatening to cancel over three SSO outages this month.")
     expect(page.locator(".coach-side")).to_contain_text("Initech", timeout=TIMEOUT)
-    page.wait_for_function(  # the browser has stored which conversation is open
-        "() => (localStorage.getItem('escalation-coach-conversations') || '').length > 4",
-        timeout=TIMEOUT,
-    )
+    # The page stores which conversation is open after the turn (the list of past conversations
+    # is refreshed first, then the id is remembered): wait for both before reloading.
+    page.get_by_text("Past conversations").click()
+    expect(page.get_by_text("Initech", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(2000)
     page.reload()
     expect(_bot(page)).to_have_count(1, timeout=TIMEOUT)
     expect(page.locator("#coach-chat")).to_contain_text("SSO outages")
