@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run install dev test lint format typecheck pytest eval bench browser-deps live-deps test-live clean
+.PHONY: run install dev test lint format typecheck pytest eval bench browser-deps live-deps test-live team-deps test-team clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: install
 	$(BIN)/coach ingest
 	$(PY) app.py
 
-test: dev lint typecheck pytest eval test-live
+test: dev lint typecheck pytest eval test-live test-team
 
 lint: dev
 	$(BIN)/ruff check coach tests app.py
@@ -53,7 +53,7 @@ browser-deps:
 	else echo "browser tests need Chromium: sudo apt-get install chromium"; fi
 
 pytest: dev browser-deps
-	$(BIN)/pytest -q -m "not live"
+	$(BIN)/pytest -q -m "not live and not team"
 
 eval: dev
 	$(BIN)/coach eval --suite all --report eval-report
@@ -73,6 +73,17 @@ live-deps:
 test-live: dev live-deps
 	$(PY) tests/live/live_server.py install
 	$(BIN)/pytest -q -m live tests/live
+
+# A team deployment for real: Debian's PostgreSQL server (started by the tests on a temporary port
+# and data folder, as the postgres account when run as root), `chroma run` and two app processes.
+team-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "the team tests need PostgreSQL: sudo apt-get install postgresql"; fi
+
+test-team: dev team-deps
+	$(BIN)/pytest -q -m team tests/team
 
 clean:
 	rm -rf $(VENV) eval-report .pytest_cache .mypy_cache .ruff_cache

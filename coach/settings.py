@@ -5,6 +5,7 @@ Every variable is listed with its default in `.env.example`.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     )
     evals_dir: Path = Field(default_factory=lambda: _bundled("evals"), alias="COACH_EVALS_DIR")
     chroma_url: str | None = Field(default=None, alias="COACH_CHROMA_URL")
+    # Conversations, checkpoints, users and eval history: SQLite in data_dir unless this names a
+    # PostgreSQL server (postgresql://user:password@host:5432/db) that several processes share.
+    database_url: str | None = Field(default=None, alias="COACH_DATABASE_URL")
 
     # Models. No key and no base URL means the offline engine.
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
@@ -78,6 +82,15 @@ class Settings(BaseSettings):
     def _expand_home(cls, value: Path | None) -> Path | None:
         """`~/coach-data` means the user's home, as it does in a shell."""
         return value.expanduser() if value is not None else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value and not re.match(r"postgres(ql)?://", value):
+            raise ValueError(
+                "COACH_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)"
+            )
+        return value or None
 
     @property
     def uses_azure(self) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import threading
 from collections.abc import Callable
 from functools import lru_cache
@@ -30,7 +29,6 @@ from coach.domain.casefile import REPLACE_KEY, CaseFile
 from coach.settings import Settings
 
 log = logging.getLogger(__name__)
-DB_NAME = "conversations.sqlite"
 STATE_OPEN = "<coach_state>"
 STATE_CLOSE = "</coach_state>"
 Handler = Callable[[ModelRequest[CoachContext]], ModelResponse[Any]]
@@ -321,36 +319,29 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
 # --- the agent -----------------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_savers: dict[Path, Any] = {}
-_graphs: dict[tuple[int, Path, Path], tuple[BaseChatModel, Any]] = {}
+_graphs: dict[tuple[int, str, Path], tuple[BaseChatModel, Any]] = {}
 
 
 def db_path(settings: Settings) -> Path:
-    return settings.data_dir / DB_NAME
+    """The SQLite file of the embedded store (unused when COACH_DATABASE_URL is set)."""
+    from coach.storage import sqlite_path
+
+    return sqlite_path(settings)
 
 
 def checkpointer(settings: Settings) -> Any:
-    """One SqliteSaver per database file, shared by every agent of the process."""
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    """The checkpointer of the settings' store, shared by every agent of the process."""
+    from coach.storage import database
 
-    path = db_path(settings)
-    with _lock:
-        saver = _savers.get(path)
-        if saver is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), check_same_thread=False)
-            saver = SqliteSaver(conn)
-            saver.setup()
-            _savers[path] = saver
-        return saver
+    return database(settings).checkpointer()
 
 
 def close_checkpointers() -> None:
     """Close every database connection (tests simulate a restart with this)."""
+    from coach.storage import close_databases
+
+    close_databases()
     with _lock:
-        for saver in _savers.values():
-            saver.conn.close()
-        _savers.clear()
         _graphs.clear()
 
 
@@ -358,7 +349,7 @@ def build_agent(settings: Settings, model: BaseChatModel) -> Any:
     """The compiled agent graph for this model and data directory (cached)."""
     from coach.llm.prompts import render
 
-    key = (id(model), db_path(settings), settings.prompts_dir)
+    key = (id(model), settings.database_url or str(db_path(settings)), settings.prompts_dir)
     saver = checkpointer(settings)
     with _lock:
         cached = _graphs.get(key)

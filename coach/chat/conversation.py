@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import BaseCallbackHandler
@@ -21,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from coach.errors import CoachError
 from coach.settings import Settings
+from coach.storage import record_user
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -104,19 +104,11 @@ class UsageCounter(BaseCallbackHandler):
 # --- metadata -------------------------------------------------------------------------------------
 
 
-def _meta(settings: Settings) -> sqlite3.Connection:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    from coach.chat.agent import db_path
+def _meta(settings: Settings) -> contextlib.AbstractContextManager[Any]:
+    """A connection to the conversation list (SQLite or PostgreSQL), committed on exit."""
+    from coach.storage import database
 
-    conn = sqlite3.connect(str(db_path(settings)), timeout=10)
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS coach_conversations (id TEXT PRIMARY KEY, title TEXT, "
-        "turns INTEGER, created REAL, updated REAL, owner TEXT)"
-    )
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(coach_conversations)")}
-    if "owner" not in columns:  # a store from before conversations had owners: they were local
-        conn.execute("ALTER TABLE coach_conversations ADD COLUMN owner TEXT")
-    return conn
+    return database(settings).connect()
 
 
 LOCAL_USER = "local"  # the single user of a loopback run without a login, and of the CLI
@@ -184,10 +176,12 @@ def _touch(
     with _meta(settings) as conn:
         conn.execute(
             "INSERT INTO coach_conversations (id, title, turns, created, updated, owner) "
-            "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET turns = turns + 1, "
-            "updated = ?, title = COALESCE(NULLIF(?, ''), title)",
+            "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "turns = coach_conversations.turns + 1, "
+            "updated = ?, title = COALESCE(NULLIF(?, ''), coach_conversations.title)",
             (conversation_id, (summary or title)[:80], now, now, owner, now, summary[:80]),
         )
+    record_user(owner, settings)
 
 
 def case_title(case: Any) -> str:
@@ -277,33 +271,13 @@ def run_turn(
 TURN_WAIT_SECONDS = 120.0
 
 
-@contextlib.contextmanager
-def _turn_lock(conversation_id: str, settings: Settings) -> Iterator[None]:
-    """One turn at a time per conversation, across threads and processes on this machine: a
-    second turn waits for the first (messages are never interleaved or lost), and gives up with
-    a clear notice if the first takes too long."""
-    import fcntl
+def _turn_lock(conversation_id: str, settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """One turn at a time per conversation, across threads and processes (every process of a
+    team on PostgreSQL): a second turn waits for the first (messages are never interleaved or
+    lost), and gives up with a clear notice if the first takes too long."""
+    from coach.storage import database
 
-    folder = settings.data_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = re.sub(r"[^\w-]", "_", conversation_id)[:64]
-    with open(folder / f"{safe}.lock", "a+b") as handle:
-        deadline = time.monotonic() + TURN_WAIT_SECONDS
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise CoachError(
-                        "this conversation is still answering another message; "
-                        "send yours again in a moment"
-                    ) from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return database(settings).turn_lock(conversation_id, TURN_WAIT_SECONDS)
 
 
 def _run_turn(
@@ -439,23 +413,24 @@ def delete_conversation(conversation_id: str, settings: Settings, owner: str | N
     """Delete a conversation for good: its checkpoints (every message and the case file) and its
     listing. `owner` None is an admin's delete. False when there is no such conversation (or it
     is another user's)."""
-    from coach.chat.agent import checkpointer
+    from coach.storage import database
 
     if not conversation_exists(conversation_id, settings, owner):
         return False
-    saver = checkpointer(settings)
-    saver.conn.execute("PRAGMA secure_delete = ON")  # deleted pages are zeroed, not left behind
-    saver.delete_thread(conversation_id)
+    database(settings).delete_checkpoints(conversation_id)
     with _meta(settings) as conn:
-        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("DELETE FROM coach_conversations WHERE id = ?", (conversation_id,))
     return True
 
 
 def forget_user(owner: str, settings: Settings) -> int:
     """Delete every conversation of one user; the number deleted."""
+    from coach.storage import forget_user_metadata
+
     ids = [c.id for c in list_conversations(settings, owner)]
-    return sum(delete_conversation(i, settings, None) for i in ids)
+    deleted = sum(delete_conversation(i, settings, None) for i in ids)
+    forget_user_metadata(owner, settings)
+    return deleted
 
 
 def apply_retention(settings: Settings, days: float) -> int:

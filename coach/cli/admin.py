@@ -9,7 +9,7 @@ import typer
 
 from coach.cli import app
 
-admin = typer.Typer(help="Deployment chores: forget a user's data, apply retention.",
+admin = typer.Typer(help="Deployment chores: set up the store, forget a user's data, apply retention.",
                     no_args_is_help=True)  # fmt: skip
 app.add_typer(admin, name="admin")
 
@@ -53,3 +53,16 @@ def hash_password_command() -> None:
     if len(password) < 8:
         raise CoachError("a password needs at least 8 characters")
     print(hash_password(password))
+
+
+@admin.command("migrate")
+def migrate_command() -> None:
+    """Create or update the tables of the conversation store (SQLite, or the PostgreSQL server of
+    COACH_DATABASE_URL): the app also does this on start."""
+    from coach.settings import get_settings
+    from coach.storage import database, redacted_url, sqlite_path
+
+    settings = get_settings()
+    db = database(settings)
+    where = redacted_url(settings.database_url or "") or str(sqlite_path(settings))
+    print(f"{db.kind} store ready: {where}", file=sys.stderr)

@@ -393,6 +393,14 @@ def append_history(settings: Settings, report: EvalReport) -> Path:
         seconds=report.seconds,
         suites=_metrics(report),
     )
+    if settings.database_url:  # a team's history lives with its conversations
+        from coach.storage import database, redacted_url
+
+        with database(settings).connect() as conn:
+            conn.execute(
+                "INSERT INTO coach_eval_history (entry) VALUES (?)", (entry.model_dump_json(),)
+            )
+        return Path(redacted_url(settings.database_url))
     path = settings.data_dir / HISTORY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
@@ -403,10 +411,18 @@ def append_history(settings: Settings, report: EvalReport) -> Path:
 def load_history(settings: Settings) -> list[HistoryEntry]:
     """Every recorded run, oldest first; a damaged line is skipped (and logged), not fatal."""
     path = settings.data_dir / HISTORY_FILE
-    if not path.is_file():
+    if settings.database_url:
+        from coach.storage import database
+
+        with database(settings).connect() as conn:
+            rows = conn.execute("SELECT entry FROM coach_eval_history ORDER BY id").fetchall()
+        lines = [r[0] for r in rows]
+    elif path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+    else:
         return []
     entries = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:

@@ -541,6 +541,10 @@ def main(argv: list[str] | None = None) -> None:
         auth = resolve_auth(args.host, args.no_auth, settings.auth or "", auth_file or "")
         if not 0 < args.port < 65536:
             raise CoachError(f"--port {args.port} is not a port number (1-65535)")
+        if settings.database_url:  # a team's database: reachable and set up before serving
+            from coach.storage import database
+
+            database(settings)
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -549,7 +553,7 @@ def main(argv: list[str] | None = None) -> None:
     demo = build_app(settings, private=is_loopback(args.host) and auth is None)
     threading.Thread(target=warm_up, args=(settings,), name="warm-up", daemon=True).start()
     try:
-        launch(demo, args.host, args.port, auth)
+        launch(demo, args.host, args.port, auth, settings=settings)
     except OSError as exc:
         print(
             f"coach: cannot serve on {args.host}:{args.port} ({exc}); try --port", file=sys.stderr
@@ -557,13 +561,21 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
 
 
-def launch(demo: Any, host: str, port: int, auth: Any = None, **kwargs: Any) -> Any:
-    """Launch with the project's safe options (also used by tests and the load test)."""
+def launch(
+    demo: Any,
+    host: str,
+    port: int,
+    auth: Any = None,
+    settings: Settings | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Launch with the project's safe options (also used by tests and the load test). Given
+    settings, failed logins are counted in the database (shared by a team's processes)."""
     from coach.ui.auth import gradio_auth
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     if isinstance(auth, list):  # user:password pairs, plain or hashed
-        auth = gradio_auth(auth)
+        auth = gradio_auth(auth, settings=settings)
     return demo.launch(
         server_name=host,
         server_port=port,

@@ -7,8 +7,12 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.settings import Settings
 
 Credentials = list[tuple[str, str]]
 
@@ -105,29 +109,55 @@ MAX_FAILURES = 5  # wrong passwords for one login within the window before it is
 LOCK_SECONDS = 300.0
 
 
-def gradio_auth(pairs: Credentials, clock: object = None) -> object:
+def gradio_auth(
+    pairs: Credentials, clock: object = None, settings: Settings | None = None
+) -> object:
     """What Gradio's `auth` takes: a check of a login against the pairs (hashes allowed). After
     five wrong passwords for a login within five minutes, that login is refused for five
-    minutes, right password or not (so a password cannot be guessed at speed)."""
+    minutes, right password or not (so a password cannot be guessed at speed). Given settings,
+    failures are kept in the database, so every app process of a team counts the same ones."""
     import threading
     import time
 
-    now = clock if callable(clock) else time.monotonic
+    now = clock if callable(clock) else time.time
     logins = dict(pairs)
-    failures: dict[str, list[float]] = {}
+    memory: dict[str, list[float]] = {}
     lock = threading.Lock()
 
-    def check(user: str, password: str) -> bool:
+    def recent(user: str) -> int:
+        since = now() - LOCK_SECONDS
+        if settings is not None:
+            from coach.storage import database
+
+            with database(settings).connect() as conn:
+                conn.execute("DELETE FROM coach_login_failures WHERE at < ?", (since,))
+                row = conn.execute(
+                    "SELECT COUNT(*) FROM coach_login_failures WHERE login = ?", (user,)
+                ).fetchone()
+            return int(row[0])
         with lock:
-            recent = [t for t in failures.get(user, []) if now() - t < LOCK_SECONDS]
-            failures[user] = recent
-            if len(recent) >= MAX_FAILURES:
-                return False
+            memory[user] = [t for t in memory.get(user, []) if t >= since]
+            return len(memory[user])
+
+    def failed(user: str) -> None:
+        if settings is not None:
+            from coach.storage import database
+
+            with database(settings).connect() as conn:
+                conn.execute(
+                    "INSERT INTO coach_login_failures (login, at) VALUES (?, ?)", (user, now())
+                )
+            return
+        with lock:
+            memory.setdefault(user, []).append(now())
+
+    def check(user: str, password: str) -> bool:
+        if recent(user) >= MAX_FAILURES:
+            return False
         stored = logins.get(user)
         ok = stored is not None and password_matches(stored, password)
         if not ok:
-            with lock:
-                failures.setdefault(user, []).append(now())
+            failed(user)
         return ok
 
     return check
