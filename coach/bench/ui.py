@@ -92,13 +92,22 @@ def start_app(
     raise RuntimeError(f"app.py did not answer within {timeout:.0f} s")
 
 
-def simulate_user(url: str, name: str, everyone: tuple[str, ...], think: float = 0.0) -> UserRun:
+def simulate_user(
+    url: str | list[str],
+    name: str,
+    everyone: tuple[str, ...],
+    think: float = 0.0,
+    auth: tuple[str, str] | None = None,
+) -> UserRun:
+    """One rep's ten turns. Given several app processes, the turns alternate between them (the
+    conversation lives in the shared database)."""
     from gradio_client import Client
 
     run = UserRun(name)
     others = [n for n in everyone if n != name]
+    urls = [url] if isinstance(url, str) else url
     try:
-        client = Client(url, verbose=False)
+        clients = [Client(u, verbose=False, auth=auth) for u in urls]
     except Exception as exc:
         run.errors.append(f"connect: {type(exc).__name__}: {exc}")
         return run
@@ -106,6 +115,7 @@ def simulate_user(url: str, name: str, everyone: tuple[str, ...], think: float =
     for i, line in enumerate(SCRIPT):
         if think and i:
             time.sleep(think)
+        client = clients[(i + len(name)) % len(clients)]
         start = time.perf_counter()
         try:
             turn = client.predict(message=line.format(name=name), conversation_id=conversation,
@@ -170,5 +180,38 @@ def bench_ui(rows: list[Row], work: Path) -> None:
             proc.kill()
 
 
+def bench_team(rows: list[Row], work: Path) -> None:
+    """The same load across two app processes sharing PostgreSQL and a Chroma server (started by
+    `coach.deploy`), each user signed in as themselves."""
+    from coach.deploy import postgres_bin, team
+    from coach.errors import CoachError
+
+    try:
+        postgres_bin()
+    except CoachError as exc:
+        print(f"team bench skipped: {exc}", file=sys.stderr)
+        return
+    names = CUSTOMERS[:USERS]
+    logins = {n: f"pass-{n.lower()}-1" for n in names}
+    auth_file = work / "team-users.txt"
+    auth_file.write_text("".join(f"{n}:{p}\n" for n, p in logins.items()), encoding="utf-8")
+    os.environ["COACH_AUTH_FILE"] = str(auth_file)
+    os.environ["COACH_ENGINE"] = "offline"
+    try:
+        with team(work / "team", apps=2) as (servers, _, _):
+            urls = [s.url + "/" for s in servers]
+            simulate_user(urls, names[0], (), auth=(names[0], logins[names[0]]))  # warm-up
+            started = time.perf_counter()
+            with ThreadPoolExecutor(USERS) as pool:
+                runs = list(pool.map(
+                    lambda n: simulate_user(urls, n, names, 0.0, (n, logins[n])), names
+                ))  # fmt: skip
+            label = f"{USERS} users x {TURNS} turns, 2 processes on PostgreSQL, no think"
+            _report(rows, runs, time.perf_counter() - started, label)
+    finally:
+        os.environ.pop("COACH_AUTH_FILE", None)
+
+
 def register(benches: dict[str, Callable[[list[Row], Path], None]]) -> None:
     benches["ui"] = bench_ui
+    benches["team"] = bench_team
