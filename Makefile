@@ -75,12 +75,16 @@ test-live: dev live-deps
 	$(BIN)/pytest -q -m live tests/live
 
 # A team deployment for real: Debian's PostgreSQL server (started by the tests on a temporary port
-# and data folder, as the postgres account when run as root), `chroma run` and two app processes.
+# and data folder, as the postgres account when run as root), `chroma run`, two app processes and
+# nginx in front. As root with apt, PostgreSQL and nginx are installed here when missing.
 team-deps:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="postgresql"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	else echo "the team tests need PostgreSQL: sudo apt-get install postgresql"; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "the team tests need:$$missing (sudo apt-get install$$missing)"; fi
 
 test-team: dev team-deps
 	$(BIN)/pytest -q -m team tests/team

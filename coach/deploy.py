@@ -8,10 +8,10 @@ starts (each only when not given):
 - `chroma run` in `<folder>/chroma` (`--chroma-url` to use yours), then ingests the playbook once;
 - `--apps` app processes on ports `--port`, `--port`+1, ...: each with its own data folder for
   caches and the same `COACH_DATABASE_URL` and `COACH_CHROMA_URL`. Logins come from the
-  environment (`COACH_AUTH_FILE`, `COACH_TRUSTED_USER_HEADER`) as for one process.
-
-A reverse proxy in front (see the README) sends a browser to one process for the length of its
-session; any process serves any conversation, because they share the database.
+  environment (`COACH_AUTH_FILE`, `COACH_TRUSTED_USER_HEADER`) as for one process;
+- with `--proxy-port`, nginx in front of them (NGINX_CONF below): it keeps one signed-in session
+  on one process and spreads sessions over the processes; any process serves any conversation,
+  because they share the database.
 """
 
 from __future__ import annotations
@@ -212,6 +212,81 @@ def start_app(database_url: str, chroma_url: str, data_dir: Path, port: int) -> 
     return server
 
 
+NGINX_CONF = """\
+worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+{user}
+events {{ worker_connections 512; }}
+http {{
+    log_format upstream '$remote_addr "$request" $status $upstream_addr';
+    access_log {folder}/access.log upstream;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    client_max_body_size 3m;
+    # A sticky-session cookie: a client's first request picks a process at random and the
+    # cookie keeps the client there (its login and event streams live in that process); any
+    # process serves any conversation, because they share the database.
+    map $cookie_coach_route $coach_route {{
+        "" $request_id;
+        default $cookie_coach_route;
+    }}
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    upstream coach {{
+        hash $coach_route consistent;
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://coach;
+            proxy_http_version 1.1;
+            proxy_set_header Host $host:{port};
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_buffering off;
+            proxy_read_timeout 300s;
+            add_header Set-Cookie "coach_route=$coach_route; Path=/; HttpOnly; SameSite=Lax" always;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+    )
+
+
+def start_proxy(folder: Path, upstreams: list[str], port: int | None = None) -> Process:
+    """nginx in front of the app processes, on a loopback port (the configuration a team copies)."""
+    nginx = nginx_binary()
+    if nginx is None:
+        raise CoachError("nginx is not installed: apt-get install nginx (or skip the proxy)")
+    port = port or free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "nginx.conf"
+    servers = "\n".join(f"        server {u.removeprefix('http://')};" for u in upstreams)
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf.write_text(NGINX_CONF.format(folder=folder, servers=servers, port=port, user=user))
+    log = folder / "nginx.log"
+    proc = _spawn([nginx, "-c", str(conf), "-p", str(folder), "-e", str(folder / "error.log")], log)
+    server = Process("nginx", f"http://127.0.0.1:{port}", proc, log)
+    try:
+        _wait_http(f"{server.url}/", proc, 30, "nginx")
+    except CoachError as exc:
+        server.stop()
+        raise CoachError(f"{exc}\n{server.tail()}") from None
+    return server
+
+
 @contextlib.contextmanager
 def team(
     folder: Path,
@@ -219,8 +294,10 @@ def team(
     port: int | None = None,
     database_url: str | None = None,
     chroma_url: str | None = None,
+    proxy_port: int | None = None,
 ) -> Iterator[tuple[list[Process], str, str]]:
-    """Everything up, then down again: (app processes, database URL, Chroma URL)."""
+    """Everything up, then down again: (app processes, database URL, Chroma URL). With a proxy
+    port, nginx listens there in front of the processes and comes first in the list."""
     started: list[Process] = []
     try:
         if not database_url:
@@ -233,6 +310,10 @@ def team(
         ports = [port + i for i in range(apps)] if port else [free_port() for _ in range(apps)]
         servers = [start_app(database_url, chroma_url, folder / f"app-{p}", p) for p in ports]
         started.extend(servers)
+        if proxy_port is not None:
+            proxy = start_proxy(folder / "nginx", [s.url for s in servers], proxy_port or None)
+            started.append(proxy)
+            servers = [proxy, *servers]
         yield servers, database_url, chroma_url
     finally:
         for process in reversed(started):
@@ -248,16 +329,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folder", type=Path, default=Path("team"), help="where data goes")
     parser.add_argument("--database-url", help="a PostgreSQL server to use instead of starting one")
     parser.add_argument("--chroma-url", help="a Chroma server to use instead of starting one")
+    parser.add_argument("--proxy-port", type=int, default=None,
+                        help="put nginx in front on this port (0: any free port)")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         with team(
-            args.folder.resolve(), args.apps, args.port, args.database_url, args.chroma_url
+            args.folder.resolve(),
+            args.apps,
+            args.port,
+            args.database_url,
+            args.chroma_url,
+            args.proxy_port,
         ) as (servers, db_url, chroma_url):
             from coach.storage import redacted_url
 
             print(f"database  {redacted_url(db_url)}\nchroma    {chroma_url}")
             for server in servers:
-                print(f"app       {server.url}")
+                print(f"{'proxy' if server.name == 'nginx' else 'app':<9} {server.url}")
             print("Ctrl-C stops them all.", flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 while all(s.proc is not None and s.proc.poll() is None for s in servers):

@@ -1,8 +1,8 @@
 """A team deployment for real: PostgreSQL (Debian's server, on a temporary port and data folder),
-`chroma run`, and two app processes sharing them, started by the worked example
+`chroma run`, two app processes sharing them and nginx in front, started by the worked example
 (`python -m coach.deploy`'s `team()`). Two users sign in from a password file.
 
-Locally the tests skip when PostgreSQL is not installed (`make team-deps`); with `CI=true` they
+Locally the tests skip when PostgreSQL or nginx is not installed (`make team-deps`); with `CI=true` they
 fail instead.
 """
 
@@ -28,7 +28,7 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from coach.deploy import postgres_bin
+    from coach.deploy import nginx_binary, postgres_bin
     from coach.deploy import team as start_team
     from coach.errors import CoachError
 
@@ -36,6 +36,8 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         postgres_bin()
     except CoachError as exc:
         _unavailable(str(exc))
+    if nginx_binary() is None:
+        _unavailable("nginx is not installed (make team-deps)")
     folder = tmp_path_factory.mktemp("team")
     os.chmod(folder, 0o755)  # PostgreSQL runs as its own account when the tests run as root
     auth_file = folder / "users.txt"
@@ -43,9 +45,11 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     saved = {k: os.environ.get(k) for k in ("COACH_AUTH_FILE", "COACH_CACHE_DIR")}
     os.environ["COACH_AUTH_FILE"] = str(auth_file)
     try:
-        with start_team(folder, apps=2) as (servers, database_url, chroma_url):
+        with start_team(folder, apps=2, proxy_port=0) as (servers, database_url, chroma_url):
+            proxy, *apps = servers
             yield {
-                "apps": [s.url + "/" for s in servers],
+                "apps": [s.url + "/" for s in apps],
+                "proxy": proxy.url + "/",
                 "database_url": database_url,
                 "chroma_url": chroma_url,
                 "folder": folder,

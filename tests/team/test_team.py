@@ -71,6 +71,40 @@ def test_a_conversation_started_on_one_process_continues_on_the_other(
     assert owners == [("ana", 2)]
 
 
+def test_the_reverse_proxy_keeps_each_session_on_one_process(
+    team: dict[str, Any], sign_in: Any
+) -> None:
+    """Through nginx: each signed-in client (its login lives in one process) keeps its
+    conversation and its own case, whichever process its sticky cookie chose."""
+    proxy = team["proxy"]
+    turns = {}
+    for user, customer in (
+        ("ana", "Vandelay"),
+        ("ben", "Wonka"),
+        ("ana", "Tyrell"),
+        ("ben", "Oscorp"),
+    ):
+        client = sign_in(proxy, user)
+        first = client.predict(
+            message=f"{customer}'s COO says they'll cancel over the failed data migration.",
+            conversation_id="",
+            api_name="/chat",
+        )
+        again = client.predict(
+            message="I tried rerunning the migration twice.",
+            conversation_id=first["conversation_id"],
+            api_name="/chat",
+        )
+        assert again["case"]["customer"] == customer
+        turns[customer] = (user, again["conversation_id"])
+    owners = dict(rows(team["database_url"], "SELECT id, owner FROM coach_conversations"))
+    assert all(owners[cid] == user for user, cid in turns.values())
+    log = (team["folder"] / "nginx" / "access.log").read_text()
+    assert log.count("/gradio_api/queue/join") >= 8
+    upstreams = (team["folder"] / "nginx" / "nginx.conf").read_text()
+    assert all(app.removeprefix("http://").rstrip("/") in upstreams for app in team["apps"])
+
+
 def test_another_users_id_is_answered_like_an_unknown_one_on_every_process(
     team: dict[str, Any], sign_in: Any, team_settings: Settings
 ) -> None:
