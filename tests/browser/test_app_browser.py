@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from coach.domain import signals as table
@@ -183,3 +186,58 @@ def test_a_refresh_returns_to_the_open_conversation(page: Page, app_url: str) ->
     expect(_bot(page)).to_have_count(1, timeout=TIMEOUT)
     expect(page.locator("#coach-chat")).to_contain_text("SSO outages")
     expect(page.locator(".coach-side")).to_contain_text("Initech", timeout=TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def login_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with two logins, as a team serves it."""
+    from coach.settings import Settings
+    from coach.ui.app import build_app, launch
+
+    data = tmp_path_factory.mktemp("browser-login-data")
+    settings = Settings(data_dir=data, knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    demo = build_app(settings, private=False)
+    launch(demo, "127.0.0.1", port, [("ana", "pass-ana-1"), ("ben", "pass-ben-1")],
+           prevent_thread_lock=True, quiet=True)  # fmt: skip
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+def _sign_in(page: Page, url: str, user: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_label(re.compile("username", re.IGNORECASE)).fill(user)
+    page.get_by_label(re.compile("password", re.IGNORECASE)).fill(password)
+    page.get_by_role("button", name=re.compile("login", re.IGNORECASE)).click()
+    expect(page.locator("#coach-input textarea")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_signed_in_reps_keep_their_case_and_never_see_anothers(
+    browser: Browser, login_url: str, shots: Shots
+) -> None:
+    ana_context, ben_context = browser.new_context(), browser.new_context()
+    try:
+        ana = ana_context.new_page()
+        _sign_in(ana, login_url, "ana", "pass-ana-1")
+        expect(ana.locator("body")).to_contain_text("ana", timeout=TIMEOUT)  # who is signed in
+        _send(ana, "Vandelay Industries is threatening to cancel over the failed data migration.")
+        expect(ana.locator(".coach-side")).to_contain_text("Vandelay", timeout=TIMEOUT)
+        ana.get_by_text("Past conversations").click()
+        expect(ana.get_by_text("Vandelay", exact=False).first).to_be_visible(timeout=TIMEOUT)
+        ana.wait_for_timeout(2000)
+        ana.reload()
+        expect(ana.locator(".coach-side")).to_contain_text("Vandelay", timeout=TIMEOUT)
+        expect(ana.locator("#coach-chat")).to_contain_text("data migration")
+
+        ben = ben_context.new_page()
+        _sign_in(ben, login_url, "ben", "pass-ben-1")
+        ben.get_by_text("Past conversations").click()
+        ben.wait_for_timeout(1500)
+        expect(ben.locator("body")).not_to_contain_text("Vandelay")
+        shots(ana, "signed-in-ana")
+        shots(ben, "signed-in-ben")
+    finally:
+        ana_context.close()
+        ben_context.close()
