@@ -263,3 +263,30 @@ def test_eval_history_lives_in_the_database(team_settings: Settings) -> None:
         assert not (team_settings.data_dir / "eval-history.jsonl").exists()
     finally:
         close_databases()
+
+
+def test_the_cli_on_a_team_database_sees_only_its_own_conversations(
+    team: dict[str, Any], team_settings: Settings
+) -> None:
+    """`coach admin migrate` sets the schema up again harmlessly; `coach chat` keeps the local
+    user's conversation in PostgreSQL, lists only it, and refuses a rep's id like an unknown one."""
+    url = team["database_url"]
+    migrated = coach(team_settings, "admin", "migrate")
+    assert migrated.returncode == 0 and "postgres store ready" in migrated.stderr, migrated.stderr
+    assert "secret" not in migrated.stderr
+    env_line = "Soylent says they will not renew: the SSO outage hit payroll.\n"
+    said = subprocess.run(
+        [sys.executable, "-m", "coach", "chat", "--json"], input=env_line, text=True,
+        capture_output=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "COACH_DATABASE_URL": url,
+             "COACH_DATA_DIR": str(team_settings.data_dir)},
+    )  # fmt: skip
+    assert said.returncode == 0, said.stderr
+    cid = json.loads(said.stdout.splitlines()[0])["conversation_id"]
+    assert rows(url, "SELECT owner FROM coach_conversations WHERE id = %s", cid) == [("local",)]
+    listed = coach(team_settings, "chat", "--list")
+    assert cid in listed.stdout + listed.stderr
+    ana_ids = [r[0] for r in rows(url, "SELECT id FROM coach_conversations WHERE owner = 'ana'")]
+    assert ana_ids and not any(i in listed.stdout + listed.stderr for i in ana_ids)
+    stolen = coach(team_settings, "chat", "--resume", ana_ids[0])
+    assert stolen.returncode == 2 and "no conversation" in stolen.stderr.lower(), stolen.stderr
