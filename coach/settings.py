@@ -103,6 +103,19 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
 
+def active_engine(settings: Settings, requested: str | None = None) -> Literal["offline", "openai"]:
+    """The one answer to "which engine answers": the engine asked for (a CLI flag), else
+    COACH_ENGINE, else a model whenever one is configured (OpenAI, a compatible server, Azure).
+    Here, not beside the model code, so an offline run never imports the model libraries."""
+    choice = requested or settings.engine
+    if choice in ("offline", "openai"):
+        return choice  # type: ignore[return-value]
+    configured = (
+        settings.openai_api_key or settings.openai_base_url or settings.azure_openai_endpoint
+    )
+    return "openai" if configured else "offline"
+
+
 def get_settings(**overrides: object) -> Settings:
     """Build settings; keyword overrides (CLI flags) win over the environment."""
     from pydantic import ValidationError

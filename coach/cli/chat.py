@@ -212,7 +212,7 @@ def _turn(
         if not interactive:
             _notice(console, as_json, "empty line skipped", conversation_id)
         return
-    from coach.llm.models import active_engine
+    from coach.settings import active_engine
 
     stream = interactive and active_engine(settings) == "openai"
     try:

@@ -44,7 +44,7 @@ from tenacity import (
 )
 
 from coach.errors import CoachError
-from coach.settings import Settings, get_settings
+from coach.settings import Settings, active_engine, get_settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -258,18 +258,6 @@ def _tiktoken_name(model: str) -> str | None:
 
 
 Engine = Literal["offline", "openai"]
-
-
-def active_engine(settings: Settings, requested: str | None = None) -> Engine:
-    """The one answer to "which engine answers": the engine asked for (a CLI flag), else
-    COACH_ENGINE, else a model whenever one is configured (OpenAI, a compatible server, Azure)."""
-    choice = requested or settings.engine
-    if choice in ("offline", "openai"):
-        return choice  # type: ignore[return-value]
-    configured = (
-        settings.openai_api_key or settings.openai_base_url or settings.azure_openai_endpoint
-    )
-    return "openai" if configured else "offline"
 
 
 def _is_openai_host(base_url: str | None) -> bool:

@@ -423,7 +423,7 @@ def triage_email(text: str, session: Session, settings: Settings) -> tuple[str, 
     except Exception as exc:
         return "", "", session, render.notice(unexpected(exc, "triaging the email"))
     session = {**session, "triage": result, "email": text}
-    from coach.llm.models import active_engine
+    from coach.settings import active_engine
 
     card = render.triage_card(result, shown)
     engine_note = "" if result["engine"] != "offline" or active_engine(settings) == "offline" else (
