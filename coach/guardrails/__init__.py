@@ -35,5 +35,19 @@ def check(text: str, kind: Kind = "any", authorised: Iterable[str] = ()) -> list
     return rules.dedupe(findings)
 
 
+def blame(text: str) -> list[Finding]:
+    """Only the blame findings of `check` (the chat reads every rep message for them; the other
+    rules are compiled when a draft is checked)."""
+    from coach.guardrails import rules
+    from coach.guardrails.semantic import get_semantic_guard
+
+    own = rules.own_words(text)
+    findings = [f.model_copy(update={"quote": text[f.start : f.end]}) for f in rules.blame_in(own)]
+    guard = get_semantic_guard()
+    if guard is not None:
+        findings += [f for f in guard.findings(text, own, [], findings) if f.code == "blame"]
+    return rules.dedupe(findings)
+
+
 def codes(findings: Iterable[Finding]) -> set[str]:
     return {f.code for f in findings}

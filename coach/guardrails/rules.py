@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
 
@@ -88,8 +88,24 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return list(_spans(text, start, end, _CLAUSE_BREAK))
 
 
+class _Lazy:
+    """A pattern compiled on first use: compiling all of them took about a second of every
+    cold start, and most runs need only a few."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, re.IGNORECASE | re.VERBOSE)
+        return getattr(self._compiled, name)
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE | re.VERBOSE)
+    return cast("re.Pattern[str]", _Lazy(pattern))
 
 
 # --- Blame ------------------------------------------------------------------------------------
@@ -890,6 +906,11 @@ def _first_sentence(text: str) -> tuple[int, int]:
 def own_words(text: str) -> str:
     """`text` with reported speech and quotations blanked: what the writer says in their own voice."""
     return _mask(text, _reported(text))
+
+
+def blame_in(own: str) -> list[Finding]:
+    """Blame in the writer's own words (spans into the text `own` was made from)."""
+    return list(_blame(own))
 
 
 def rule_findings(text: str, own: str, allowed: Sequence[str]) -> list[Finding]:

@@ -185,6 +185,12 @@ def get_retriever(settings: Settings | None = None, refresh: bool = False) -> Hy
         settings.embeddings,
     )
     with _lock:
+        if not refresh and key not in _cache:
+            from coach.playbook.store import SnapshotStore, read_snapshot
+
+            passages = read_snapshot(settings)  # unchanged playbook: no Chroma until needed
+            if passages is not None:
+                _cache[key] = HybridRetriever(SnapshotStore(settings, passages))  # type: ignore[arg-type]
         if refresh or key not in _cache:
             store, report = build_index(settings)
             if report.changed:

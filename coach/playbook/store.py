@@ -134,6 +134,7 @@ class KnowledgeStore:
                 self.collection.delete(where={"source": doc.source})
             self._add(passages, doc.sha256)
             report.passages_embedded += len(passages)
+        write_snapshot(self.settings, {d.source: d.sha256 for d in docs}, self.passages())
         return report
 
     def _delete_all(self) -> None:
@@ -228,6 +229,82 @@ def _passage(pid: str, meta: Any) -> Passage:
         tokens=int(meta["tokens"]),
         links=[Link(**x) for x in json.loads(str(meta.get("links") or "[]"))],
     )
+
+
+# -- the passages without Chroma ---------------------------------------------------------------
+#
+# Lexical search (what triage cites) needs only the passages. After every ingest they are written
+# beside the index with the file hashes they came from, so a fresh process whose playbook has not
+# changed reads them without importing chromadb or opening the collection (about 1.5 s). Vector
+# search still opens the real store, on first use.
+
+SNAPSHOT = "passages.json"
+
+
+def _snapshot_key(settings: Settings) -> str:
+    model = settings.openai_embedding_model if settings.embeddings == "openai" else "local"
+    return f"{settings.embeddings}:{model}:{settings.knowledge_dir.resolve()}"
+
+
+def write_snapshot(settings: Settings, files: dict[str, str], passages: list[Passage]) -> None:
+    if settings.chroma_url:
+        return  # a shared server can change under us: always ask it
+    path = settings.index_dir / SNAPSHOT
+    data = {
+        "key": _snapshot_key(settings),
+        "files": files,
+        "passages": [p.model_dump(mode="json") for p in passages],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        log.debug("passage snapshot not written: %s", exc)
+
+
+def read_snapshot(settings: Settings) -> list[Passage] | None:
+    """The passages, when the snapshot matches the playbook's files as they are now."""
+    if settings.chroma_url:
+        return None
+    path = settings.index_dir / SNAPSHOT
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") != _snapshot_key(settings):
+            return None
+        files = {d.source: d.sha256 for d in load_documents(settings.knowledge_dir)}
+        if files != data.get("files"):
+            return None
+        return [Passage.model_validate(p) for p in data["passages"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class SnapshotStore:
+    """A store whose passages come from the snapshot; the real store opens on first vector use."""
+
+    def __init__(self, settings: Settings, passages: list[Passage]) -> None:
+        self.settings = settings
+        self._passages = passages
+        self._real: KnowledgeStore | None = None
+
+    def passages(self) -> list[Passage]:
+        return list(self._passages)
+
+    def real(self) -> KnowledgeStore:
+        if self._real is None:
+            real = open_store(self.settings)
+            real.ingest()  # unchanged files cost a hash comparison; a lost index is rebuilt
+            self._real = real
+        return self._real
+
+    @property
+    def embeddings(self) -> Embeddings:
+        return self.real().embeddings
+
+    def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        return self.real().query(vector, k)
 
 
 def open_store(settings: Settings) -> KnowledgeStore:
