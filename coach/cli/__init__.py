@@ -3,7 +3,9 @@ so `coach --help` and a cold `coach search` stay fast."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -27,6 +29,20 @@ EngineOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+@contextlib.contextmanager
+def working(message: str) -> Iterator[None]:
+    """A spinner on the terminal while something that can take a second or more runs (nothing
+    when stderr is a pipe or a file, so scripted and JSON output stay clean)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message, spinner="dots"):
+        yield
+
 
 # Each module registers its commands on `app` when imported.
 from coach.cli import admin as _admin  # noqa: E402,F401

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from coach.cli import EngineOption, app
+from coach.cli import EngineOption, app, working
 from coach.errors import CoachError
 from coach.textio import printable
 
@@ -219,7 +219,8 @@ def _turn(
         if stream:
             result = _streamed(conversation_id, line, settings, console)
         else:
-            result = run_turn(conversation_id, line, settings)
+            with working("Thinking it through..."):
+                result = run_turn(conversation_id, line, settings)
     except CoachError as exc:
         _notice(console, as_json, str(exc), conversation_id)
         return

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.cli import EngineOption, app
+from coach.cli import EngineOption, app, working
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -65,7 +65,8 @@ def brief(
     from coach.domain.casefile import CaseFile
     from coach.drafts.writer import brief_payload
 
-    draft, payload = brief_payload(CaseFile.load(case_path), _writer(engine))
+    with working("Writing the brief..."):
+        draft, payload = brief_payload(CaseFile.load(case_path), _writer(engine))
     _notice(draft)
     if as_json:
         _emit(json.dumps(payload, ensure_ascii=False, indent=2), out)
@@ -92,7 +93,8 @@ def draft(
     from coach.reading.case import with_signals
 
     case = with_signals(CaseFile.load(case_path))
-    result = _writer(engine).write(kind, case)  # type: ignore[arg-type]
+    with working("Writing the draft..."):
+        result = _writer(engine).write(kind, case)  # type: ignore[arg-type]
     _notice(result)
     if eml is not None:
         from coach.drafts.export import write_eml

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coach.cli import app
+from coach.cli import app, working
 from coach.errors import CoachError
 
 
@@ -43,7 +43,8 @@ def search(
         raise CoachError(f"unknown mode {mode!r}; use hybrid, vector or bm25")
     from coach.playbook.retrieval import get_retriever
 
-    hits = get_retriever().search(query, k=k, mode=mode)  # type: ignore[arg-type]
+    with working("Searching the playbook..."):
+        hits = get_retriever().search(query, k=k, mode=mode)  # type: ignore[arg-type]
     if as_json:
         json.dump([h.as_json() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

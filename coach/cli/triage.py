@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from coach.cli import EngineOption, app
+from coach.cli import EngineOption, app, working
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ def triage_command(
     from coach.settings import get_settings
     from coach.triage.engine import get_engine
 
-    result = get_engine(get_settings(), engine).triage(data, filename=filename)
+    with working("Reading the email..."):
+        result = get_engine(get_settings(), engine).triage(data, filename=filename)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
