@@ -123,7 +123,9 @@ def intent_of(text: str) -> Intent:
         return "email"
     if CHECK.search(stripped) and (":" in stripped or "\n" in stripped) and len(stripped) > 40:
         return "check"
-    if DRAFT.search(stripped) and len(stripped) < 300:
+    from coach.chat.requests import read_request
+
+    if read_request(stripped).kind == "draft" or (DRAFT.search(stripped) and len(stripped) < 300):
         return "draft"
     if SUMMARY.search(stripped) and len(stripped) < 200:
         return "summary"
@@ -362,13 +364,33 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     out = Understanding(intent=intent)
     if intent == "draft":
         out.draft_kind = draft_kind(text, case)
+    # The sentences that ask the coach for something are not facts of the case; the people they
+    # name are ("draft a note to my manager Ingrid Solberg").
+    from coach.chat.requests import read_request
+
+    request = read_request(text, case)
+    asking = ""
+    if request.kind:
+        asking, text = request.text, request.facts
+        if not text.strip():
+            text = ""
     spans = sentences(text)
     sents = [_clean(text[a:b]) for a, b in spans]
     sents = [s for s in sents if s]
-    if not sents:
+    if not sents and not asking:
         return out
 
-    reading = read_case(text, case, asked)
+    reading = read_case(text, case, asked, names_from=asking)
+    if not sents:
+        people = {
+            k: v
+            for k, v in reading.update.items()
+            if k in ("contact_name", "contact_title", "contact_email", "manager_name",
+                     "leader_name", "leader_title", "customer")
+        }  # fmt: skip
+        out.update = people
+        out.replace = set(reading.replace) & set(people)
+        return out
     update: dict[str, Any] = dict(reading.update)
     checklist: dict[str, bool] = {}
 
@@ -478,9 +500,9 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     if intent == "facts":
         out.signals = detect_signals([s for s in sents if not s.endswith("?")], rep_side)
     out.answered = answered_items(update)
-    from coach.guardrails import check
+    from coach.guardrails import blame
 
-    out.blame = [f for f in check(text, "any") if f.code == "blame"]
+    out.blame = blame(text)
     return out
 
 

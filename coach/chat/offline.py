@@ -157,6 +157,7 @@ class OfflineChatModel(BaseChatModel):
             if u.has_update:
                 return _call("update_case_file", **_tool_args(u))
         from coach.chat.extract import draft_kind, intent_of
+        from coach.chat.requests import read_request
 
         intent = intent_of(text)
         if intent == "check":
@@ -164,10 +165,16 @@ class OfflineChatModel(BaseChatModel):
         if "check_readiness" not in done:
             return _call("check_readiness")
         readiness = results["check_readiness"]
+        request = read_request(text, case)
         if intent == "draft" and "draft" not in done:
-            return _call("draft", kind=draft_kind(text, case))
+            kind = request.draft or draft_kind(text, case)
+            return _call("draft", kind=kind)
         if intent == "facts" and "search_playbook" not in done:
-            asked_question = "?" in text and not ESCALATION_QUESTION.search(text)
+            if request.kind == "playbook":
+                return _call("search_playbook", query=request.text[:500])
+            asked_question = (
+                "?" in text and not ESCALATION_QUESTION.search(text) and request.kind != "verdict"
+            )
             if asked_question:
                 return _call("search_playbook", query=text[:500])
         drafted = set(state.get("drafted") or [])
@@ -198,10 +205,13 @@ class OfflineChatModel(BaseChatModel):
             label = FIELD_LABELS.get(key, key)
             if label not in noted:
                 noted.append(label)
+        from coach.chat.requests import asks_about_escalating
+
+        asks_verdict = bool(ESCALATION_QUESTION.search(text)) or (
+            intent == "facts" and asks_about_escalating(text)
+        )
         show_rec = bool(readiness.get("recommendation")) and (
-            readiness.get("changed")
-            or intent == "summary"
-            or bool(ESCALATION_QUESTION.search(text))
+            readiness.get("changed") or intent == "summary" or asks_verdict
         )
         recommendation = None
         if show_rec:
@@ -258,7 +268,7 @@ class OfflineChatModel(BaseChatModel):
             warnings=warnings,
             blame=blame,
             findings=None if check_result is None else check_result.get("findings", []),
-            passages=passages if "?" in text and intent == "facts" else [],
+            passages=passages if intent == "facts" else [],
             draft=draft,
             questions=questions,
             preparing=readiness.get("recommendation") == "escalate_now",

@@ -46,7 +46,10 @@ DATE = re.compile(
     rf"{_MONTHS})\b",
     re.IGNORECASE,
 )
-_NAME_WORD = r"(?-i:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’-]+|[A-Z]\.)"
+_NAME_WORD = (
+    r"(?-i:O['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|(?:De|La|Le|Di|Van)[A-Z][a-z]+|[A-ZÀ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-Þ]?[a-zà-öø-ÿ'’]+)*|"
+    r"[A-Z]\.)"
+)
 # "VP Finance", "Head of NOC": the departments a title may name without "of".
 DEPARTMENT = (
     r"(?-i:Finance|Engineering|Sales|Marketing|Operations|Ops|Product|Customer\s+Success|Success|"
@@ -106,7 +109,8 @@ def _titles() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w'’])(?:(?:senior|sr\.?|junior|deputy|acting|interim|regional|global|group|"
         rf"chief)\s+)?"
-        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
+        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:(?-i:[A-Z][\w&-]*)"
+        rf"(?:\s+(?-i:[A-Z][\w&-]*)){{0,2}}|[A-Z][\w&-]*|IT|HR|ops)"
         rf"(?:\s+(?:{DEPARTMENT}|ops|operations|success))?|(?:\s+{DEPARTMENT}){{1,2}}\b)?",
         re.IGNORECASE,
     )
@@ -147,13 +151,66 @@ def _clean_title(title: str) -> str:
 
 
 _MY_MANAGER = re.compile(
-    rf"\b(?i:my)\s+(?:(?:direct\s+)?manager|boss|(?:team\s+)?lead|line\s+manager|supervisor)"
+    rf"\b(?i:my)\s+(?:(?:direct\s+)?(?i:manager|mgr)|boss|(?:team\s+)?lead|line\s+manager|supervisor)"
     rf"(?:\s+is(?:\s+(?i:actually|now|really|in\s+fact))?|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})"
     rf"|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
     rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)"
     rf"|(?:^|(?<=[.!?;]\s))(?i:manager)\s*(?:is|:|=|-)\s*(?P<name3>{NAME})"
     rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})",
     re.MULTILINE,
+)
+_MY_MANAGER_LOOSE = re.compile(
+    r"\bmy\s+(?:direct\s+|line\s+)?(?:manager|mgr|boss|supervisor)\s*(?:is\s+(?:now\s+)?|[,:(]\s*)?",
+    re.IGNORECASE,
+)
+_LOOSE_STOP = {
+    "is", "was", "the", "a", "an", "and", "or", "but", "will", "would", "has", "had", "have",
+    "said", "says", "knows", "know", "not", "also", "already", "just", "on", "in", "at", "to",
+    "for", "with", "from", "out", "off", "who", "that", "this", "yet", "now", "here", "there",
+    "today", "tomorrow", "yesterday", "doesnt", "didnt", "isnt", "hasnt", "wont", "cant", "can",
+    "could", "should", "may", "might", "must", "wants", "thinks", "agreed", "join", "joins",
+    "aware", "ok", "okay", "fine", "back", "away", "since", "about", "of", "as", "by", "via",
+    "me", "my", "our", "their", "his", "her", "him", "she", "he", "they", "we", "i", "it", "its",
+    "still", "too", "very", "really", "needs", "need", "asked", "asks", "told", "did",
+    "does", "do", "been", "being", "be", "are", "were", "so", "if", "then", "when", "while",
+    "ceo", "cto", "cfo", "coo", "cio", "vp", "svp", "head", "director", "manager", "lead",
+    "engineer", "ops", "person", "guy", "lady", "team", "again", "only", "both", "all",
+}  # fmt: skip
+
+
+def _loose_name(text: str) -> str:
+    """A name typed in lower case right after a cue that says a name follows ("contact is
+    chiamaka okafor", "my manager aditya rao"): one to three words that are no common word."""
+    words: list[str] = []
+    for word in re.findall(r"[^\s,.;:()!?]+", text[:60])[:3]:
+        bare = word.lower().strip("'’\"")
+        if (
+            bare in _LOOSE_STOP
+            or bare in _OPENERS
+            or not re.fullmatch(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*", bare)
+            or (len(bare) > 4 and bare.endswith(("ed", "ly", "ing")))
+            or len(bare) < 2
+        ):
+            break
+        words.append(word)
+        nxt = text[text.find(word) + len(word) :][:2]
+        if not nxt.startswith(" ") or nxt[1:2] in ",.;:(":
+            break
+    if not words:
+        return ""
+    return " ".join("-".join(p[:1].upper() + p[1:] for p in w.split("-")) for w in words)
+
+
+_CONTACT_CUE = re.compile(
+    r"\b(?:(?:main|primary|key|my|our|the|their)\s+)?(?i:contacts?|champion|sponsor|"
+    r"point\s+of\s+contact|poc)\s*(?:is|was|=|:|-)?\s*(?=\S)"
+    r"|\b(?P<ttl>(?-i:CTO|CEO|CFO|COO|CIO|CISO|CMO|CRO|GM|VP(?:\s+\w+)?)|(?i:head\s+of\s+\w+))"
+    r"\s+(?:is|was)\s+(?=\S)",
+    re.IGNORECASE,
+)
+_IS_MY_CONTACT = re.compile(
+    rf"(?P<name>{NAME}|(?-i:[a-zà-ÿ][a-zà-ÿ'’-]+\s+[a-zà-ÿ][a-zà-ÿ'’-]+))\s+(?i:is)\s+(?i:my|our|the)\s+"
+    r"(?i:main\s+|primary\s+|key\s+)?(?i:contact|champion|point\s+of\s+contact)\b"
 )
 _LEADER_CORE = (
     rf"(?:(?i:chief)\s+(?-i:[A-Z]\w+\s+){{1,2}}(?i:officer)|(?:VP|CRO|CEO|CTO|COO|CFO|CMO|CISO|"
@@ -202,6 +259,35 @@ def read_people(text: str) -> list[Person]:
                 continue
             add(Person(name, title, side="ours", role="leader"), m.span())
     titles = _titles()
+    if not any(p.role == "manager" for p in people):
+        for m in _MY_MANAGER_LOOSE.finditer(text):  # "my manager aditya rao is fully briefed"
+            name = _loose_name(text[m.end() :])
+            if name:
+                add(Person(name, "manager", side="ours", role="manager"), m.span())
+                break
+    # The contact, said outright: "contact is chiamaka okafor, their VP ops", "Siobhan O'Neill is
+    # my contact", "contact Maria Santos (VP Member Experience)", "CTO is Aminata Diallo".
+    for m in _CONTACT_CUE.finditer(text):
+        rest = text[m.end() :]
+        strict = re.match(rf"(?P<name>{NAME})", rest)
+        name = strict.group("name") if strict and _is_name(strict.group("name")) else ""
+        name = name or _loose_name(rest)
+        if not name:
+            continue
+        end = m.end() + len(rest) - len(rest.lstrip()) + len(name)
+        title = m.group("ttl") or ""
+        after = re.match(r"\s*(?:,\s*(?:(?:she|he)['’]s\s+|(?:their|the|a)\s+)?|\(\s*)", text[end:])
+        if not title and after:
+            t = titles.match(text, end + after.end())
+            if t:
+                title = t.group(0)
+                end = t.end()
+        add(Person(name, _clean_title(title)), (m.start(), end))
+    for m in _IS_MY_CONTACT.finditer(text):
+        name = m.group("name")
+        name = name if name[:1].isupper() else _loose_name(name)
+        if name:
+            add(Person(name, ""), m.span())
     # The customer's people: "their CTO Raj Patel", "Raj Patel, their CTO", "Raj (CTO)".
     for m in titles.finditer(text):
         title = _clean_title(m.group(0))
@@ -214,6 +300,8 @@ def read_people(text: str) -> list[Person]:
             add(Person(after.group("name"), title), span)
             continue
         lead = re.search(rf"(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()])
+        if lead and re.search(r"\b(?:of|de|for|da|do|des|del|für)\s+$", text[: lead.start()], re.I):
+            continue  # "Diretor de Operações (ops director)": part of a title, not a name
         if lead and _is_name(lead.group("name")):
             add(Person(lead.group("name"), title), (lead.start(), m.end()))
     for m in re.finditer(
@@ -274,6 +362,16 @@ _NOT_COMPANY = re.compile(
 )
 
 
+_OPENS_WITH_COMPANY = re.compile(
+    r"(?:^|\n)\W*(?:(?:ok(?:ay)?|so|hey|right|quick\s+bkgd|background|context)[\s,:.-]+)*"
+    r"(?:(?:account|customer|client)\s*(?:is|:|-)\s*)?"
+    r"(?P<co>[\w&'’.-]+(?:\s+[\w&'’.-]+){0,4}?)\s*(?:\([^)]{1,40}\)\s*)?(?:,|\s[-–—]\s|\()\s*"
+    r"(?:(?:main|primary|key|their|the|my|our)\s+)?(?:contacts?\b|champion\b|poc\b|"
+    r"(?-i:CTO|CEO|CFO|COO|CIO|CISO|GM|VP)\b|(?-i:Dr|Mr|Mrs|Ms)\.?\s|(?:head|director|vp)\s+of\b|"
+    r"(?-i:[A-Z][a-z]+\s+[A-Z][a-z]+)\s+(?:is|\()|[\w'’-]+\s+[\w'’-]+\s+is\s+(?:my|our|the)\s+"
+    r"(?:main\s+|primary\s+)?contact\b)",
+    re.IGNORECASE,
+)
 _LEGAL_FORM = re.compile(
     r"\b(?<![\w@.])(?!(?:the|a|an|with|for|at|from|to|on|of|our|their|big|bigger|large|"
     r"small|same|other|parent|holding|that|this)\s)[a-z][\w&-]+\s+(?:corp|inc|ltd|llc|gmbh|"
@@ -301,6 +399,15 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
                 and not re.fullmatch(DEPARTMENT, company)
             ):
                 found.append((rank, m.start(), company))
+    for m in _OPENS_WITH_COMPANY.finditer(text):
+        # "kestrel logistics, contact is ...", "Sahel Telecom, CTO is ...": the account first
+        words = m.group("co").split()
+        while words and words[0].lower() in _OPENERS | {"ok", "okay", "so", "account", "customer"}:
+            words = words[1:]
+        if words and not any(w.lower() in _LOOSE_STOP for w in words):
+            company = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
+            if company not in names and not _titles().fullmatch(company):
+                found.append((0, m.start(), company))
     for m in _LEGAL_FORM.finditer(text):  # "acme corp threatening to cancel", typed in haste
         words = m.group(0).split()
         found.append((1, m.start(), " ".join(w if w.isupper() else w.capitalize() for w in words)))

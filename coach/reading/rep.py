@@ -449,9 +449,13 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
                 out.replace.add(name)
 
 
-def read_case(text: str, case: Any = None, asked: list[str] | None = None) -> CaseReading:
-    """Read one message of the rep into case-file fields and checklist answers."""
-    out = CaseReading(named=read_named(text))
+def read_case(
+    text: str, case: Any = None, asked: list[str] | None = None, names_from: str = ""
+) -> CaseReading:
+    """Read one message of the rep into case-file fields and checklist answers. `names_from` is
+    the part of the message that asks the coach for something: only the people and companies
+    it names count."""
+    out = CaseReading(named=read_named(f"{text}\n{names_from}" if names_from else text))
     correction = bool(_CORRECTION.search(text))
     named = out.named
     pieces = clauses(text)
