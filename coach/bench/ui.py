@@ -164,7 +164,7 @@ def bench_ui(rows: list[Row], work: Path) -> None:
     proc, to_first_200 = start_app(work / "ui-data", port)
     try:
         rows.append(Row("ui: `python app.py` start to first HTTP 200 (fresh data dir)",
-                        to_first_200, "s", "<= 8 s", to_first_200 <= 8))  # fmt: skip
+                        to_first_200, "s", "<= 5 s", to_first_200 <= 5))  # fmt: skip
         url = f"http://127.0.0.1:{port}/"
         simulate_user(url, "Warmup", ())  # first turn builds the index and loads the models
         for think, label in ((THINK_SECONDS, f"{USERS} users x {TURNS} turns, {THINK_SECONDS:g} s think"),

@@ -240,7 +240,6 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
         request: ModelRequest[CoachContext],
         handler: Any,
     ) -> ModelResponse[Any] | AIMessage:
-        from coach.llm.models import MODEL_FAILURES, fallback_notice
         from coach.llm.prompts import render
 
         ctx = request.runtime.context if request.runtime else None
@@ -254,6 +253,8 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
             return handler(_offline(request, ctx))
         if _is_local(request.model, ctx):
             return handler(_offline(request, ctx))
+        from coach.llm.models import MODEL_FAILURES, fallback_notice  # a model's path only
+
         call = _private(handler, settings)
         try:
             response = call(request)

@@ -200,7 +200,15 @@ def case_title(case: Any) -> str:
 
 def chat_model(settings: Settings) -> BaseChatModel:
     """The model for the coach: the test double, the configured model, or the offline engine."""
+    import sys
+
     from coach.chat.offline import build_offline_model
+    from coach.settings import active_engine
+
+    # Without the model module loaded no test double can be in place: an offline run need not
+    # import the OpenAI client and LangChain's OpenAI models at all (about a second cold).
+    if "coach.llm.models" not in sys.modules and active_engine(settings) == "offline":
+        return build_offline_model(settings)
     from coach.llm.models import build_chat_model
 
     return build_chat_model(settings, offline=build_offline_model)
@@ -293,12 +301,16 @@ def _run_turn(
     from coach.chat.tools import CoachContext
     from coach.domain.casefile import CaseFile
     from coach.domain.readiness import warning_codes
-    from coach.llm.models import MODEL_FAILURES, fallback_notice
     from coach.reading.case import judge
 
     model = chat_model(settings)
     offline = build_offline_model(settings)
     engine = engine_name(model, settings)
+    failures: tuple[type[BaseException], ...] = ()
+    if engine != "offline":
+        from coach.llm.models import MODEL_FAILURES, fallback_notice
+
+        failures = MODEL_FAILURES
     ctx = CoachContext(settings=settings, retriever=retriever, offline_model=offline)
     usage = UsageCounter(settings.model)
     config: dict[str, Any] = {
@@ -314,7 +326,7 @@ def _run_turn(
     durability = "exit" if engine == "offline" else "async"
     try:
         _drive(graph, turn_input, config, ctx, on_token, durability)
-    except MODEL_FAILURES as exc:
+    except failures as exc:
         # The failure escaped the middleware (for example mid-stream): finish the turn offline
         # from the checkpoint, which already holds the rep's message.
         ctx.fell_back = True
