@@ -417,9 +417,33 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         "warnings": state.warnings,
     }
     facts["notes"] = once(_SELF_INTRO.sub("", clean(case.notes, reported=True)).strip())
+    facts["shareable_notes"] = _shareable(facts["notes"], auth)
+    facts["shareable_problem"] = _shareable(problem, auth)
+    facts["shareable_wants"] = _shareable(facts["customer_wants"], auth)
     facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
     facts["held_back"] = list({h.line: h for h in held}.values())
     return facts
+
+
+_BETWEEN_US = re.compile(
+    r"\b(?:between\s+us|off\s+the\s+record|internal(?:ly)?(?:\s+only)?|confidential\w*|"
+    r"don'?t\s+(?:put|mention|say|tell|share)|do\s+not\s+(?:put|mention|say|tell|share)|"
+    r"not\s+(?:for|to)\s+(?:the\s+)?customer)\b",
+    re.IGNORECASE,
+)
+
+
+def _shareable(text: str, authorised: list[str]) -> str:
+    """The sentences of `text` a document that may be forwarded can hold: no note "between us",
+    no deal figure or internal word."""
+    from coach.chat.requests import split_sentences
+
+    kept = [
+        s
+        for s in split_sentences(text)
+        if not _BETWEEN_US.search(s) and not rules.internal_findings(s, authorised)
+    ]
+    return " ".join(kept)
 
 
 def held_back_lines(case: CaseFile) -> list[HeldBack]:
@@ -686,7 +710,7 @@ class LLMWriter:
 def get_writer(settings: Settings | None = None, engine: str | None = None) -> DraftWriter:
     """The writer for the engine asked for, else the settings' active engine."""
     settings = settings or get_settings()
-    from coach.llm.models import active_engine
+    from coach.settings import active_engine
 
     chosen = active_engine(settings, engine)
     return LLMWriter(settings) if chosen == "openai" else OfflineWriter(settings)

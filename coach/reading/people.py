@@ -213,8 +213,8 @@ _IS_MY_CONTACT = re.compile(
     r"(?i:main\s+|primary\s+|key\s+)?(?i:contact|champion|point\s+of\s+contact)\b"
 )
 _LEADER_CORE = (
-    rf"(?:(?i:chief)\s+(?-i:[A-Z]\w+\s+){{1,2}}(?i:officer)|(?:VP|CRO|CEO|CTO|COO|CFO|CMO|CISO|"
-    rf"CPO|SVP|EVP|GM|(?i:president|head|director|chief|general\s+manager|vice\s+president))"
+    rf"(?:(?i:chief)\s+(?-i:[A-Z]\w+\s+){{1,2}}(?i:officer)|(?:(?i:VP|RVP|AVP|CRO|CEO|CTO|COO|CFO|CMO|"
+    rf"CISO|CPO|SVP|EVP|GM)|(?i:president|head|director|chief|general\s+manager|vice\s+president))"
     rf"(?:\s+{DEPARTMENT}){{0,2}})"
 )
 _OF = r"(?:\s+(?:of|for)\s+(?-i:[A-Z][\w&-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&-]*))*)?"
@@ -292,7 +292,7 @@ def read_people(text: str) -> list[Person]:
     for m in titles.finditer(text):
         title = _clean_title(m.group(0))
         before = text[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"\b(?:my|our)\s+$", before):
+        if re.search(r"\b(?:my|our)\s+$", before) or re.match(r"(?:my|our)\s", m.group(0), re.I):
             continue
         after = re.match(rf"\s*,?\s*(?P<name>{NAME})", text[m.end() :])
         if after and _is_name(after.group("name")):
@@ -348,7 +348,7 @@ _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is
                    re.IGNORECASE)),
     (1, re.compile(rf"\b(?i:the|our|their)\s+{_COMPANY}\s+(?i:POC|pilot|account|renewal|deal|"
                    rf"rollout|project|implementation|contract|expansion|upsell|migration)\b")),
-    (2, re.compile(rf"\b(?:at|for|on|over\s+at|escalate|escalating)\s+{_COMPANY}"
+    (2, re.compile(rf"(?:\b(?:at|for|on|over\s+at|escalate|escalating)|@)\s+{_COMPANY}"
                    rf"(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
     (3, re.compile(rf"\b(?:with|from)\s+{_COMPANY}(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
 )  # fmt: skip

@@ -258,6 +258,57 @@ _ON_CALL = re.compile(r"\b(?:on|after|during|in)\s+the\s+call\b|\bthe\s+call\s+w
                       r"\bagreed\s+on\s+the\s+call\b", re.I)  # fmt: skip
 
 
+_PROMISE_VERB = re.compile(
+    r"\b(?:committed\s+to|commited\s+to|promised|agreed\s+(?:to|on)|offered|signed\s+off\s+on|"
+    r"approved|pledged|guaranteed)\b\s*:?\s*(?:(?:us|them|her|him)\s+)?",
+    re.I,
+)
+_NOT_OURS = re.compile(r"\b(?:i|they|he|she|customer|client)\s*$", re.I)
+
+
+def _owner_before(before: str, ours: list[str]) -> str:
+    """Who on our side made the commitment: the last of our people named before the verb in the
+    same sentence ("my VP Rahul Khanna called her monday, acknowledged it, promised ...")."""
+    low = before.lower()
+    found = ""
+    at = -1
+    for name in ours:
+        for key in {name.lower(), name.split()[0].lower()}:
+            k = low.rfind(key)
+            if k > at and re.match(rf"{re.escape(key)}\b", low[k:]):
+                found, at = name, k
+    return found
+
+
+def commitments_made(text: str, ours: list[str], contact_first: str = "") -> list[str]:
+    """Commitments our people made, each with its owner: the sentence names one of `ours`
+    (our leaders, the manager) before the promise; what follows the verb, cut at its commas,
+    "+" and "and", are the items. A note "between us" is no commitment to the customer."""
+    from coach.chat.requests import split_sentences
+
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        if _INTERNAL_NOTE.search(sentence) or re.search(r"\bbetween\s+us\b", sentence, re.I):
+            continue
+        for m in _PROMISE_VERB.finditer(sentence):
+            before = sentence[: m.start()]
+            who = _owner_before(before, ours)
+            if not who or _NOT_OURS.search(before.strip(" ,")):
+                continue
+            what = re.split(r"[.;!?]", sentence[m.end() :])[0]
+            if contact_first:
+                what = re.sub(rf"^(?:{re.escape(contact_first)})\s+", "", what, flags=re.I)
+            what = re.sub(r"^(?:to\s+)", "", what.strip())
+            for part in re.split(
+                r",\s*(?:and\s+)?|\s+\+\s+|\s+and\s+(?=a|an|the|weekly|daily|\w+ly\b)", what
+            ):
+                part = part.strip(" ,")
+                if len(part.split()) >= 2:
+                    out.append(f"{part} (owner: {who})")
+            break
+    return out
+
+
 def _commitments(text: str, contact_first: str) -> list[str]:
     """Commitments our side made (on the call, or by a named leader), each with its owner."""
     out: list[str] = []
@@ -449,6 +500,31 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
                 out.replace.add(name)
 
 
+_NAMING_WORDS = {
+    "contact", "contacts", "main", "primary", "key", "is", "are", "was", "my", "our", "their",
+    "the", "a", "an", "customer", "client", "account", "champion", "sponsor", "poc", "manager",
+    "mgr", "boss", "director", "head", "of", "vp", "svp", "evp", "rvp", "cro", "ceo", "cto",
+    "coo", "cfo", "cio", "gm", "and", "plus", "also", "ok", "okay", "so", "his", "her", "she",
+    "he", "engineer", "lead", "team", "colleague", "deputy", "assistant", "owner", "partner",
+    "new", "now", "actually", "hey", "quick", "bkgd", "background", "context", "there", "with",
+    "at", "from", "who", "s", "they're", "theyre", "based", "in", "ops", "it", "person", "guy",
+    "call", "email", "name", "named", "called", "exec", "executive", "officer", "chief",
+}  # fmt: skip
+
+
+def _names_only(piece: str, named: Named) -> bool:
+    """The clause only says who is who ("Ostara Biotech, contact Linnea Berg, Director of Lab
+    Ops", "my VP is Arjun Mehta"): it names people and the account, and tells nothing else."""
+    rest = re.sub(r"\([^()]{0,40}\)", " ", piece)
+    found = False
+    for value in [p.name for p in named.people] + [p.title for p in named.people] + named.companies:
+        if value and re.search(re.escape(value), rest, re.I):
+            rest = re.sub(re.escape(value), " ", rest, flags=re.I)
+            found = True
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", rest) if w.lower() not in _NAMING_WORDS]
+    return found and len(words) <= 1
+
+
 def read_case(
     text: str, case: Any = None, asked: list[str] | None = None, names_from: str = ""
 ) -> CaseReading:
@@ -463,6 +539,10 @@ def read_case(
     quoted = _quoted_spans(text)
     roles = [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(probs.argmax(axis=1))]
     names = [p.name for p in named.people] + named.companies
+    known_case = case.model_dump() if case is not None else {}
+    ours_named = [p.name for p in named.people if p.side == "ours"] + [
+        known_case.get(k) or "" for k in ("leader_name", "manager_name") if known_case.get(k)
+    ]
     for piece, (role, score) in zip(pieces, roles, strict=True):
         rest = _ONLY_NAMING.sub("", piece).strip(" .!,")
         if piece.rstrip().endswith("?") and COACH_REQUEST.search(piece):
@@ -483,10 +563,14 @@ def read_case(
             _checklist_rules(piece)
         ):
             role = "context"  # "I haven't talked to them about it" answers the checklist only
-        if _MADE_COMMITMENT.search(piece) and (_ON_CALL.search(text) or role == "customer_wants"):
+        if (_MADE_COMMITMENT.search(piece) or _PROMISE_VERB.search(piece)) and (
+            _ON_CALL.search(text) or role == "customer_wants" or commitments_made(piece, ours_named)
+        ):
             role = "context"  # a commitment made is for the follow-through, not what they want
         if _INTERNAL_NOTE.search(piece):
             role = "context"  # "between us, ..." is for the brief's context, never a field
+        elif _names_only(piece, named):
+            role = "context"  # who is who goes to the people fields, not the problem
         elif _THEY_WANT.search(piece) and role not in ("question_to_coach",):
             role, score = "customer_wants", max(score, 0.9)
         if _inside(text, piece, quoted):
@@ -611,7 +695,10 @@ def read_case(
     if correction:
         _correct_text(text, known, out)
     first = (contact.name if contact else known.get("contact_name") or "").split()
-    made = _commitments(text, first[0] if first else "")
+    ours = [p.name for p in named.people if p.side == "ours"]
+    ours += [known.get(k) or "" for k in ("leader_name", "manager_name") if known.get(k)]
+    made = commitments_made(text, list(dict.fromkeys(ours)), first[0] if first else "")
+    made = made or _commitments(text, first[0] if first else "")
     if made:
         update["authorised_commitments"] = made
     return out
