@@ -695,9 +695,9 @@ def read_case(
     if correction:
         _correct_text(text, known, out)
     first = (contact.name if contact else known.get("contact_name") or "").split()
-    ours = [p.name for p in named.people if p.side == "ours"]
-    ours += [known.get(k) or "" for k in ("leader_name", "manager_name") if known.get(k)]
-    made = commitments_made(text, list(dict.fromkeys(ours)), first[0] if first else "")
+    our_people: list[str] = [p.name for p in named.people if p.side == "ours"]
+    our_people += [known.get(k) or "" for k in ("leader_name", "manager_name") if known.get(k)]
+    made = commitments_made(text, list(dict.fromkeys(our_people)), first[0] if first else "")
     made = made or _commitments(text, first[0] if first else "")
     if made:
         update["authorised_commitments"] = made
