@@ -230,3 +230,114 @@ def test_every_language_has_every_cue_list_and_exemplars_for_every_label() -> No
         for label in LABELS[:-1]:
             assert len(data["signals"].get(label) or []) >= 20, (code, label)
         assert len(data["none"]) >= 200, code
+
+
+# --- structure beyond the classifier's cues (coach/reading/structure.py, lexicon/) -------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "then"),
+    [
+        ("en", "If the invoices are wrong again next month, we are done with you.", "we are done"),
+        ("en", "One more outage like Tuesday's and we cancel.", "we cancel."),
+        ("de", "Entweder das läuft bis Montag oder wir kündigen.", "wir kündigen."),
+        ("fr", "Si le portail retombe en panne, nous partons.", "nous partons."),
+        ("pl", "Jeśli to się powtórzy, wypowiemy umowę.", "wypowiemy umowę."),
+        ("it", "Disdiciamo il contratto se la migrazione slitta ancora.", "Disdiciamo il"),
+    ],
+)
+def test_the_consequence_of_a_condition_is_read_on_its_own(
+    lang: str, sentence: str, then: str
+) -> None:
+    from coach.reading.structure import consequence
+
+    found = consequence(sentence, lang)
+    assert found is not None and then in found and found in sentence
+
+
+def test_no_consequence_without_a_condition() -> None:
+    from coach.reading.structure import consequence
+
+    assert consequence("Please send the updated invoice by Friday.", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("en", ["Automatic reply: pricing question", "I will answer when I am back."]),
+        ("en", ["I am out of the office until the 3rd with limited access to email."]),
+        ("de", ["Abwesenheitsnotiz: Angebot", "Ich bin ab Montag wieder da."]),
+        ("nl", ["Bedankt voor je bericht. Ik ben afwezig tot maandag en lees mijn mail niet."]),
+        ("pl", ["Odpowiedź automatyczna: faktura", "Wracam w poniedziałek."]),
+    ],
+)
+def test_an_automatic_reply_is_review_not_routine(reader, lang: str, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(s) for s in lines]], [lang])[0]
+    assert reading.review and "automatic reply" in reading.review
+    assert reading.signals == []
+
+
+def test_a_portal_that_was_unreachable_is_no_automatic_reply() -> None:
+    from coach.reading.structure import auto_reply
+
+    assert not auto_reply(["Das Portal war zwei Tage nicht erreichbar."], "de")
+
+
+def test_someone_senior_on_the_customers_own_side_is_not_a_request_for_ours() -> None:
+    from coach.reading.structure import refine
+
+    own = "Passing on a request from our CFO: could you send the W-9?"
+    ours = "Our CFO wants to speak to your CEO this week."
+    assert not refine(read_context(own, "en"), own, "en").senior
+    assert refine(read_context(ours, "en"), ours, "en").senior
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("fr", "Merci de me passer votre responsable dès aujourd'hui."),
+        ("en", "Thanks in advance for putting me through to your manager."),
+    ],
+)
+def test_a_thank_you_that_asks_is_a_request(lang: str, sentence: str) -> None:
+    from coach.reading.structure import refine
+
+    context = refine(read_context(sentence, lang), sentence, lang)
+    assert context.request and not context.thanks
+
+
+def test_a_short_note_that_only_wants_a_call_is_review(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [Said("We should talk about the renewal."), Said("Ring me tomorrow.")]
+    reading = reader.read([said], ["en"])[0]
+    assert reading.review and reading.signals == []
+
+
+def test_a_lawyer_named_in_a_calm_request_is_not_a_threat(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [
+        Said("Our legal team would like to read the master agreement before we sign it."),
+        Said("Could you send the current version as a Word file?"),
+    ]
+    reading = reader.read([said], ["en"])[0]
+    assert [f.signal for f in reading.signals] == ["routine_issue"]
+
+
+def test_an_internal_note_passed_on_counts_as_forwarded() -> None:
+    text = (
+        "Hi Sam,\n\nSee the note from our COO below.\n\nAna\n\n-----Original Message-----\n"
+        "From: Raj Patel <raj@northwind.example>\nSent: Monday, 3 March 2025 10:00\n"
+        "To: Ana Ruiz <ana@northwind.example>\nSubject: vendor\n\n"
+        "Ana, if the dashboards fail again this month we will not renew.\n"
+    )
+    assert "will not renew" in _speakers(text)["forwarded"]
+
+
+def test_every_language_has_every_structure_family() -> None:
+    import yaml
+
+    from coach.reading.language import KNOWN
+    from coach.reading.structure import FAMILIES, LEXICON
+
+    for code in KNOWN:
+        data = yaml.safe_load((LEXICON / f"{code}.yaml").read_text(encoding="utf-8"))
+        assert data["language"] == code
+        assert all(data.get(name) for name in FAMILIES), code

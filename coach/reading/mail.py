@@ -87,6 +87,19 @@ def _header_block(lines: list[str], i: int) -> int:
     return end - i if end - i >= 2 else 0
 
 
+_ADDRESS_DOMAIN = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+_TO = re.compile(r"^\s*\**(?:To|An|Aan|[ÀA]|Para|Do)\s*:", re.I)
+
+
+def _internal(header: list[str]) -> bool:
+    """A header block whose sender and every recipient share one mail domain."""
+    sender = [d.lower() for d in _ADDRESS_DOMAIN.findall(header[0])] if header else []
+    to = [
+        d.lower() for line in header[1:] if _TO.match(line) for d in _ADDRESS_DOMAIN.findall(line)
+    ]
+    return len(set(sender)) == 1 and bool(to) and set(to) == set(sender)
+
+
 def _subject_of(lines: list[str], start: int, end: int) -> str:
     for line in lines[start:end]:
         m = _SUBJECT.match(line)
@@ -114,9 +127,13 @@ def split_parts(text: str) -> list[Part]:
             continue
         span = _header_block(lines, i)
         if span:
-            # An Outlook block with no banner: a forward when its subject says so, else a reply.
+            # An Outlook block with no banner: a forward when its subject says so, or when it is
+            # mail inside one organisation (it reached us only because someone there passed it
+            # on: "see our CFO's note below"); else a reply.
             subject = _subject_of(lines, i, i + span)
-            forwarded = bool(_FORWARD_SUBJECT.match(subject)) and not in_quote_history
+            forwarded = (
+                bool(_FORWARD_SUBJECT.match(subject)) and not in_quote_history
+            ) or _internal(lines[i : i + span])
             header = [] if forwarded else list(range(i, i + span))
             parts.append(Part("forwarded" if forwarded else "quoted", header, subject=subject))
             in_quote_history = not forwarded

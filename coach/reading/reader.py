@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from coach.domain import signals as table
 from coach.reading import language as languages
+from coach.reading import structure
 from coach.reading.context import Context, clauses, cues, read_context
 
 if TYPE_CHECKING:
@@ -88,7 +89,13 @@ class Reading:
 class _Item:
     doc: int
     said: Said
-    context: Context
+    context: Context  # as a person reads it (`structure.refine`)
+    base: Context  # as the classifier's cue features were read
+    text: str = ""  # what is classified: the sentence, or the consequence of its condition
+    consequence: bool = False  # only an escalation it states counts
+
+    def __post_init__(self) -> None:
+        self.text = self.text or self.said.text
 
 
 def looks_like_signature(text: str) -> bool:
@@ -132,24 +139,42 @@ class Reader:
                 )
                 continue
             usable = [s for s in sents if not s.injected and not looks_like_signature(s.text)]
+            opening = [s.text for s in sents if not s.injected]
+            if not reported and structure.auto_reply(opening, lang):
+                readings[d].review = (
+                    "an automatic reply (out of office): nobody wrote anything to act on; read "
+                    "it yourself"
+                )
+                continue
             for said in usable[:MAX_SENTENCES]:
                 for clause in clauses(said.text, lang):
                     part = Said(clause, said.block, said.injected)
-                    context = read_context(clause, lang)
-                    if reported and (context.resolved or context.own_fault):
-                        context = _vendor_side(clause, lang, context)
+                    base = read_context(clause, lang)
+                    if reported and (base.resolved or base.own_fault):
+                        base = _vendor_side(clause, lang, base)
+                    context = structure.refine(base, clause, lang)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
-                        items.append(_Item(d, part, context))
+                        items.append(_Item(d, part, context, base))
                     elif context.thanks and thanked[d] is None:
                         thanked[d] = clause  # "Thanks!" alone still earns a short, routine reply
+                        continue
+                    else:
+                        continue
+                    # "If the export breaks again, we're out": the consequence is read on its own
+                    # too; the whole sentence stays the evidence.
+                    then = structure.consequence(clause, lang)
+                    then_base = read_context(then, lang) if then is not None else None
+                    if then is not None and then_base is not None and not then_base.question:
+                        then_ctx = structure.refine(then_base, then, lang)
+                        items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
         import numpy as np
 
         if items:
             from coach.reading.context import features
 
-            vectors = self.encoder.encode([i.said.text for i in items])
+            vectors = self.encoder.encode([i.text for i in items])
             cue_features = np.asarray(
-                [features(i.said.text, readings[i.doc].language, i.context) for i in items],
+                [features(i.text, readings[i.doc].language, i.base) for i in items],
                 dtype=np.float32,
             )
             raw = self.classifier.probabilities(vectors, cue_features)
@@ -201,30 +226,43 @@ class Reader:
         best_routine = [0.0] * n
         resolved_doc = [False] * n
         minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall": routine
+        shapes = _shapes(items, probs, readings, venting)
         for item in items:
             resolved_doc[item.doc] |= item.context.resolved
             minor_doc[item.doc] |= item.context.minor or item.context.own_fault
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d = item.context, item.doc
-            problem = cues(readings[d].language).has("problem_words", item.said.text.lower())
-            if (ctx.request or ctx.question) and asks[d] is None:
+            lang = readings[d].language
+            for label in structure_signals(item, lang, reported):
+                if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):
+                    old = found[d].get(label)
+                    if old is None or old.score < RULE_SCORE:
+                        found[d][label] = Found(label, item.said.text, RULE_SCORE, RULE_SCORE)
+            problem = cues(lang).has("problem_words", item.said.text.lower())
+            asking = ctx.request or ctx.question or structure.asks(item.said.text, lang)
+            if asking and asks[d] is None and not item.consequence:
                 asks[d] = item.said.text
-            said = cues(readings[d].language)
+            said = cues(lang)
             low = item.said.text.lower()
-            if other[d] is None and (
-                ctx.thanks
-                or ctx.denied
-                or ctx.withdrawn
-                or ctx.minor
-                or ctx.own_fault
-                or said.has("thanks", low)
-                or said.has("praise", low)
-                or problem
-                or row[routine] >= ROUTINE_EVIDENCE
-                or row[venting] >= VENTING_EVIDENCE
+            if (
+                not item.consequence
+                and other[d] is None
+                and (
+                    ctx.thanks
+                    or ctx.denied
+                    or ctx.withdrawn
+                    or ctx.minor
+                    or ctx.own_fault
+                    or said.has("thanks", low)
+                    or said.has("praise", low)
+                    or problem
+                    or row[routine] >= ROUTINE_EVIDENCE
+                    or row[venting] >= VENTING_EVIDENCE
+                )
             ):
                 other[d] = item.said.text
-            best_routine[d] = max(best_routine[d], float(row[routine]))
+            if not item.consequence:
+                best_routine[d] = max(best_routine[d], float(row[routine]))
             for k, name in enumerate(escalating):
                 p = float(raw_row[k])
                 if p >= FURTHER_REASON and self._holds(name, p, ctx, resolved_doc[d], minor_doc[d]):
@@ -239,6 +277,10 @@ class Reader:
                     for k, name in enumerate(escalating)
                     if k != top and row[k] >= SECOND_REASON
                 ]
+                if not reported and shapes[d].doubts(labels[0][0], mass, item, lang):
+                    continue
+            elif item.consequence:
+                continue  # a consequence adds an escalation or nothing
             else:
                 index = int(row[:none].argmax())
                 labels = [(LABELS[index], float(row[index]), float(row[index]))]
@@ -280,7 +322,12 @@ class Reader:
                 signals += [f for name, f in further[d].items() if name not in have]
             elif not signals and not reported:
                 evidence = asks[d] or other[d] or thanked[d]
-                if evidence is not None:
+                if shapes[d].only_a_call():
+                    reading.review = (
+                        "a short note that asks only for a call and says little else: call them "
+                        "and read it yourself"
+                    )
+                elif evidence is not None:
                     signals = [Found("routine_issue", evidence, ROUTINE_EVIDENCE)]
                 else:
                     reading.review = "no clear request found: read it yourself"
@@ -308,6 +355,88 @@ class Reader:
         if table.signal(label).a_state and minor_doc and score < CERTAIN:
             return False
         return label != "technical_beyond_control" or score >= TECHNICAL_THRESHOLD
+
+
+# A reading from the sentence's structure alone ("our members will hear about this at the annual
+# meeting", another client's records in a file): clear, but not certain.
+RULE_SCORE = 0.8
+# A short note that only wants to talk ("we need to talk about the contract. Call me.") escalates
+# only on a sentence that names what it is about; otherwise a person would call before deciding.
+SHORT_SENTENCES = 2
+SHORT_WORDS = 15
+SHORT_DOUBT = 0.9
+# In a calm request with nothing wrong said, the customer's lawyer or data protection named is not
+# a threat ("our lawyer has comments on the DPA before we sign").
+CALM_DOUBTS = frozenset({"legal_or_public_threat"})
+
+
+def structure_signals(item: _Item, language: str, reported: bool) -> list[str]:
+    """Signals the sentence's structure states whatever the classifier says."""
+    if item.consequence:
+        return []
+    text, ctx = item.said.text, item.context
+    found = []
+    if structure.public_threat(text, language, ctx):
+        found.append("legal_or_public_threat")
+    if not reported and structure.data_exposure(text, language, ctx):
+        found.append("technical_beyond_control")
+    return found
+
+
+@dataclass
+class _Shape:
+    """How one email is built: its length, whether anything is wrong in it, what it asks."""
+
+    sentences: int = 0
+    words: int = 0
+    grievance: bool = False
+    asks: int = 0
+    calls: int = 0  # asks that are only to be called ("call me when you're free")
+
+    @property
+    def short(self) -> bool:
+        return self.sentences <= SHORT_SENTENCES and self.words <= SHORT_WORDS
+
+    @property
+    def calm(self) -> bool:
+        return self.asks > 0 and not self.grievance
+
+    def only_a_call(self) -> bool:
+        return self.short and self.calls > 0 and self.calls == self.asks
+
+    def doubts(self, label: str, score: float, item: _Item, language: str) -> bool:
+        """An escalation this email's shape does not let stand below certainty."""
+        if score >= CERTAIN:
+            return False
+        if self.calm and label in CALM_DOUBTS:
+            return True
+        # "We need to talk about the contract": a wish to talk, with only a topic named.
+        text = item.said.text
+        return (
+            self.short
+            and score < SHORT_DOUBT
+            and structure.contact_only(text, language)
+            and not structure.explicit(text, language)
+        )
+
+
+def _shapes(
+    items: list[_Item], probs: np.ndarray, readings: list[Reading], venting: int
+) -> list[_Shape]:
+    shapes = [_Shape() for _ in readings]
+    for item, row in zip(items, probs, strict=True):
+        if item.consequence:
+            continue
+        shape, lang, text = shapes[item.doc], readings[item.doc].language, item.said.text
+        shape.sentences += 1
+        shape.words += len(text.split())
+        shape.grievance |= structure.grievance(text, lang, item.context) or bool(
+            row[venting] >= VENTING_EVIDENCE
+        )
+        if item.context.request or item.context.question or structure.asks(text, lang):
+            shape.asks += 1
+            shape.calls += structure.contact_only(text, lang)
+    return shapes
 
 
 def get_reader() -> Reader:

@@ -1,0 +1,181 @@
+"""How a sentence and an email are built, read beyond the cues the classifier was fitted with.
+
+The classifier reads what a sentence is about; `coach.reading.context` reads how it is meant. This
+module reads the rest of the structure a person notices, with word families per language in
+`lexicon/<language>.yaml` (same format as `cues/`, kept apart so that the fitted models' key does
+not change with them):
+
+- the consequence of a condition or an ultimatum ("if the export breaks again, we're out", "one
+  more week like this and I'm pulling the plug", "either the numbers are right or we don't
+  renew"), which is read on its own as well as with its condition;
+- a thank-you that asks ("merci de me mettre en relation", "thanks in advance") is a request;
+- a condition is about what may come, so a time word in it ("the last quarter we pay for this
+  unless ...") does not make it past;
+- someone senior on the customer's own side ("forwarding a request from our CFO") is not a
+  request for the rep's manager;
+- an automatic reply, a request only to be called, a public channel named with "will hear about
+  this", another party's data shown to this customer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+# The pattern builder is the cues' own, so both kinds of list read the same way.
+from coach.reading.context import Context, Cues, cues
+from coach.reading.context import _pattern as pattern
+
+LEXICON = Path(__file__).with_name("lexicon")
+FAMILIES = (
+    "auto_reply", "away", "polite_request", "ultimatum", "consequence", "leaving", "contact_only",
+    "hear_about", "other_party", "data_words", "asks", "stakes",
+)  # fmt: skip
+MIN_CONSEQUENCE_WORDS = 2
+
+
+@lru_cache(maxsize=16)
+def lexicon(language: str) -> Cues:
+    path = LEXICON / f"{language}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    patterns = {}
+    for name in FAMILIES:
+        compiled = pattern([str(e) for e in data.get(name) or []])
+        if compiled is not None:
+            patterns[name] = compiled
+    return Cues(language, patterns)
+
+
+def _spans(c: Cues, name: str, low: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in c.find(name, low)]
+
+
+def refine(ctx: Context, text: str, language: str) -> Context:
+    """The context as a person reads it: a thank-you that asks is a request, a condition is not
+    past, someone senior of the customer's own is not a request for ours."""
+    c, lx = cues(language), lexicon(language)
+    low = text.lower()
+    changes: dict[str, bool] = {}
+    if (ctx.thanks or ctx.positive) and lx.has("polite_request", low):
+        changes.update(thanks=False, positive=False, request=True)
+    if ctx.past and (c.has("conditional", low) or lx.has("ultimatum", low)):
+        changes["past"] = False
+    if ctx.senior:
+        own = _spans(c, "own_side", low)
+        senior = _spans(c, "senior", low)
+        if own and all(any(a <= s and e <= b for a, b in own) for s, e in senior):
+            changes["senior"] = False
+    return dataclasses.replace(ctx, **changes) if changes else ctx
+
+
+def consequence(text: str, language: str) -> str | None:
+    """What a condition or an ultimatum says will follow, verbatim from `text`: the main clause
+    after "if ..., " / "one more ... and" / "either ... or", or before a trailing "if ..."."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    c, lx = cues(language), lexicon(language)
+    openers = sorted(
+        [(m.start(), m.end(), False) for m in c.find("conditional", low)]
+        + [(m.start(), m.end(), True) for m in lx.find("ultimatum", low)]
+    )
+    if not openers:
+        return None
+    start, end, ultimatum = openers[0]
+    lead_from = max(low.rfind(":", 0, start), low.rfind(";", 0, start)) + 1
+    before = text[lead_from:start].rstrip()
+    lead = before.strip(" ,–—-")
+    # "Honestly, if ...", "Let me be clear: if ...": the condition leads; "We cancel if ...": the
+    # main clause comes first.
+    if len(lead.split()) <= 1 or before.endswith((",", "–", "—", "-")):
+        comma = re.search(r"[,–—]\s*|\s-\s|\bthen\b", low[end:])
+        link = next((m for m in lx.find("consequence", low) if m.start() >= end + 3), None)
+        cut = None
+        if comma and (not ultimatum or link is None or comma.start() + end <= link.start()):
+            cut = end + comma.end()
+        elif link is not None:
+            cut = link.end()
+        if cut is None:
+            return None
+        found = text[cut:].strip(" ,–—-")
+    else:
+        found = lead
+    return found if len(found.split()) >= MIN_CONSEQUENCE_WORDS and found != text else None
+
+
+def auto_reply(sentences: list[str], language: str) -> bool:
+    """An out-of-office or other automatic reply: said in its first lines, by name ("Automatic
+    reply", "Abwesenheitsnotiz") or by two words of being away ("out of the office", "limited
+    access to email")."""
+    lx = lexicon(language)
+    opening = " \n ".join(sentences[:4]).lower()
+    return lx.has("auto_reply", opening) or len(lx.find("away", opening)) >= 2
+
+
+def explicit(text: str, language: str) -> bool:
+    """The sentence names what an escalation is about (leaving, someone senior, a legal or public
+    channel, something broken), not only a mood or a topic ("we need to talk about the
+    contract", "this cannot go on")."""
+    c, lx = cues(language), lexicon(language)
+    low = text.lower()
+    return any(
+        [
+            lx.has("leaving", low),
+            lx.has("stakes", low),
+            c.has("leave_words", low),
+            c.has("stay_words", low),
+            c.has("senior", low),
+            c.has("legal_public", low),
+            c.has("problem_words", low),
+            lx.has("hear_about", low),
+            lx.has("other_party", low),
+        ]
+    )
+
+
+def grievance(text: str, language: str, ctx: Context) -> bool:
+    """Something is wrong in this sentence: a problem, a persisting one, something that is not
+    so, or a word of leaving; a denial ("we are not planning to leave") reassures instead."""
+    c, lx = cues(language), lexicon(language)
+    low = text.lower()
+    if c.has("problem_words", low) or c.has("still", low):
+        return True
+    if ctx.denied or ctx.withdrawn or ctx.howto:
+        return False
+    return lx.has("leaving", low) or c.has("negators", low)
+
+
+def public_threat(text: str, language: str, ctx: Context) -> bool:
+    """Others will hear of it, with the audience named: "our members will hear about this at the
+    annual meeting"."""
+    low = text.lower()
+    return (
+        lexicon(language).has("hear_about", low)
+        and ctx.legal_public
+        and not (ctx.denied or ctx.withdrawn or ctx.question or ctx.howto)
+    )
+
+
+def data_exposure(text: str, language: str, ctx: Context) -> bool:
+    """Another party's data shown to this customer: "the CSV has another client's customer
+    records in it"."""
+    lx = lexicon(language)
+    low = text.lower()
+    return (
+        lx.has("other_party", low)
+        and lx.has("data_words", low)
+        and not (ctx.question or ctx.howto or ctx.withdrawn or ctx.denied)
+        and not cues(language).has("conditional", low)
+    )
+
+
+def contact_only(text: str, language: str) -> bool:
+    return lexicon(language).has("contact_only", text.lower())
+
+
+def asks(text: str, language: str) -> bool:
+    return lexicon(language).has("asks", text.lower())
