@@ -686,4 +686,20 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
             if (f.score if main else f.own) >= SEMANTIC_MIN:
                 evidence = source.get(f.evidence, f.evidence)
                 found.setdefault(f.signal, Signal(type=f.signal, evidence=evidence))  # type: ignore[arg-type]
+    # "He said they're renewing": a customer who says they stay has made no threat to leave.
+    threat = found.get("cancellation_threat")
+    if threat and _STAYING.search(threat.evidence) and not _LEAVING.search(threat.evidence):
+        found.pop("cancellation_threat")
     return [s.type for s in resolve(list(found.values()))]
+
+
+_STAYING = re.compile(
+    r"\b(?:(?:they're|they\s+are|we're|he's|she's|is|are)\s+(?:still\s+)?(?:renewing|staying)|"
+    r"(?:will|'ll|going\s+to|plan\s+to|want\s+to)\s+renew|(?:renewed|signed\s+the\s+renewal)|"
+    r"not\s+going\s+anywhere)\b",
+    IGNORE_CASE,
+)
+_LEAVING = re.compile(
+    r"\b(?:not|n't|never|unless|if|won't|cancel\w*|leave|leaving|walk|switch\w*|competitor)\b",
+    IGNORE_CASE,
+)

@@ -216,6 +216,7 @@ class OfflineChatModel(BaseChatModel):
         recommendation = None
         if show_rec:
             recommendation = {
+                "answer": _direct_answer(readiness["recommendation"], text) if asks_verdict else "",
                 "headline": readiness["headline"],
                 "reasons": readiness.get("reasons", []),
                 "first_steps": readiness.get("first_steps", []),
@@ -315,6 +316,27 @@ class OfflineChatModel(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+
+
+_TIMING = re.compile(r"\btoo\s+(?P<when>early|soon|late)\b", re.IGNORECASE)
+
+
+def _direct_answer(code: str | None, question: str) -> str:
+    """The rep asked whether to escalate: the answer in a word first, in the question's terms
+    ("too early?" is answered "yes, too early" or "not too early")."""
+    timing = _TIMING.search(question)
+    when = timing.group("when").lower() if timing else ""
+    if code == "escalate_now":
+        if when in ("early", "soon"):
+            return f"No, it is not too {when}: escalate now."
+        if when == "late":
+            return "It is not too late: escalate now."
+        return "Yes: escalate now."
+    if code in ("not_yet", "do_not_escalate"):
+        if when in ("early", "soon"):
+            return f"Yes, it is too {when} to escalate: not yet."
+        return "Not yet." if code == "not_yet" else "No, not yet: this is yours to handle for now."
+    return ""
 
 
 # Warnings worth saying in the chat (the rest show in the brief and in `warnings`).
