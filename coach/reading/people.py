@@ -262,10 +262,10 @@ def read_people(text: str) -> list[Person]:
     if not any(p.role == "manager" for p in people):
         for m in _MY_MANAGER_LOOSE.finditer(text):  # "my manager aditya rao is fully briefed"
             name = _loose_name(text[m.end() :])
-            after = text[m.end() + len(name) :]
+            following = text[m.end() + len(name) :]
             said = bool(re.search(r"(?:\bis|[,:(])\s*$", m.group(0))) or re.match(
                 r"\s+(?:is|was|has|had|will|wants|knows|said|says|thinks|agreed|and)\b|\s*[,(]",
-                after,
+                following,
             )
             if name and said:  # a name is said as one: "my manager is X", "my manager x is ..."
                 add(Person(name, "manager", side="ours", role="manager"), m.span())
