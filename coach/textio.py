@@ -7,6 +7,36 @@ import re
 
 from coach.errors import CoachError
 
+# The one limit on text a rep pastes or sends, in the Coach, Triage and Brief (browser, server,
+# API and CLI alike): a long real thread fits. An email's source with attachments may be larger as
+# a file (2 MB, MAX_FILE_BYTES); triage reads its text.
+MAX_TEXT_CHARS = 200_000
+MAX_FILE_BYTES = 2_000_000
+# What the browser sends instead of a paste over the limit, so nothing large is uploaded.
+TOO_LONG_MARK = "\x00coach-too-long:"
+
+
+def too_long(length: int) -> str:
+    return (
+        f"that is {length:,} characters; the limit is {MAX_TEXT_CHARS:,} "
+        "(cut quoted history, signatures or attachments and send the rest)"
+    )
+
+
+def check_length(text: str) -> None:
+    """One clear sentence when text is over the limit (or is the browser's too-long mark)."""
+    if text.startswith(TOO_LONG_MARK):
+        length = text.removeprefix(TOO_LONG_MARK)
+        raise CoachError(too_long(int(length) if length.isdigit() else MAX_TEXT_CHARS + 1))
+    if len(text) > MAX_TEXT_CHARS:
+        raise CoachError(too_long(len(text)))
+
+
+def looks_like_mail_source(text: str) -> bool:
+    """An .eml's source (headers, MIME parts): allowed up to the file limit, not the text one."""
+    head = text[:20_000]
+    return bool(re.match(r"(?:[\w-]+:[^\n]*\n)+", head)) and "content-type:" in head.lower()
+
 
 def decode_text(data: bytes, what: str) -> str:
     """`data` as text; `what` names it in the error ("case file x.json", "stdin")."""

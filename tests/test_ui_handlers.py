@@ -63,7 +63,15 @@ def test_api_brief_returns_what_the_cli_prints(settings: Settings, tmp_path: Pat
     ("call", "message"),
     [
         (lambda s: handlers.api_triage("   ", s), "empty"),
-        (lambda s: handlers.api_triage("x" * 2_000_001, s), "2 MB"),
+        (lambda s: handlers.api_triage("x" * 200_001, s), "the limit is 200,000"),
+        (lambda s: handlers.api_triage("\x00coach-too-long:312000", s), "312,000 characters"),
+        (lambda s: handlers.api_brief('{"notes": "' + "x" * 200_001 + '"}', s), "the limit is"),
+        (
+            lambda s: handlers.api_triage(
+                "From: a@b.c\nContent-Type: text/plain\n\n" + "x" * 2_000_001, s
+            ),
+            "2 MB",
+        ),
         (lambda s: handlers.api_brief("", s), "empty"),
         (lambda s: handlers.api_brief("{not json", s), "not valid JSON"),
         (lambda s: handlers.api_brief('{"custmer": "Acme"}', s), "did you mean 'customer'"),
@@ -125,9 +133,9 @@ def test_chat_bad_input_keeps_the_text_and_says_why(settings: Settings) -> None:
     box, history, same, notice, *_ = _last(handlers.chat_turn("   ", session, settings))
     assert box == "   " and history == [] and same["conversation_id"] is None
     assert "Empty message" in notice
-    too_long = "a" * 20_001
+    too_long = "a" * 200_001
     box, _, _, notice, *_ = _last(handlers.chat_turn(too_long, session, settings))
-    assert box == too_long and "too long" in notice
+    assert box == too_long and "the limit is 200,000" in notice
 
 
 def test_failing_model_shows_a_notice_and_the_offline_answer(fresh_settings: Settings) -> None:

@@ -247,12 +247,13 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
             raise TypeError("the coach agent runs with a CoachContext")
         settings = ctx.settings
         system = render("agent/system.md.j2", settings, state=state_block(dict(request.state)))
+        if (ctx.fell_back and ctx.offline_model is not None) or _is_local(request.model, ctx):
+            # The offline coach has no context window: it reads the whole turn (trimming a long
+            # paste away made it ask for the same tool again and again).
+            local = request.override(system_message=SystemMessage(system))
+            return handler(_offline(local, ctx))
         full = _trim([SystemMessage(system), *request.messages], settings)
         request = request.override(system_message=full[0], messages=full[1:])  # type: ignore[arg-type]
-        if ctx.fell_back and ctx.offline_model is not None:
-            return handler(_offline(request, ctx))
-        if _is_local(request.model, ctx):
-            return handler(_offline(request, ctx))
         from coach.llm.models import MODEL_FAILURES, fallback_notice  # a model's path only
 
         call = _private(handler, settings)

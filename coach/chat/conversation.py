@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from coach.playbook.retrieval import HybridRetriever
 
-MAX_INPUT_CHARS = 20_000
+MAX_INPUT_CHARS = 200_000  # coach.textio.MAX_TEXT_CHARS: one limit for everything pasted
 RECURSION_LIMIT = 40
 
 
@@ -244,14 +244,12 @@ def history(conversation_id: str, settings: Settings) -> list[tuple[str, str]]:
 
 
 def check_input(text: str) -> str:
+    from coach.textio import check_length
+
     stripped = text.strip()
     if not stripped:
         raise CoachError("empty message: type what is happening with the customer")
-    if len(stripped) > MAX_INPUT_CHARS:
-        raise CoachError(
-            f"message too long ({len(stripped):,} characters); "
-            f"send at most {MAX_INPUT_CHARS:,} at a time"
-        )
+    check_length(stripped)
     if "\x00" in stripped:
         raise CoachError("the message contains binary data; paste plain text")
     # Undecodable bytes from a pipe arrive as lone surrogates, which the tokenizer and SQLite reject.

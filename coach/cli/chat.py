@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from coach.settings import Settings
 
 QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
-MAX_LINE_CHARS = 20_000
+MAX_LINE_CHARS = 200_000  # coach.textio.MAX_TEXT_CHARS
 
 
 @app.command("chat")

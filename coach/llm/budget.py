@@ -91,10 +91,14 @@ def trim_messages_to_budget(
         return kept
     last = humans[-1]
     head = [m for m in kept if isinstance(m, SystemMessage)][:1]
-    room = budget - count_message_tokens([*head, last.model_copy(update={"content": ""})])
+    # This turn's tool calls and results stay with the cut message: without them the model
+    # would ask for the same tools again, turn after turn.
+    after = list(messages)[len(messages) - list(reversed(messages)).index(last) :]
+    tail = after if count_message_tokens(after) < budget // 2 else []
+    room = budget - count_message_tokens([*head, last.model_copy(update={"content": ""}), *tail])
     enc = get_encoding()
     cut = enc.decode(enc.encode(last.text, disallowed_special=())[: max(room, 0)])
-    return [*head, last.model_copy(update={"content": cut})]
+    return [*head, last.model_copy(update={"content": cut}), *tail]
 
 
 def fit_passages(texts: Sequence[str], budget: int) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from coach.errors import CoachError
 from coach.settings import Settings, get_settings
+from coach.textio import MAX_FILE_BYTES, MAX_TEXT_CHARS
 
 log = logging.getLogger(__name__)
 CSS_PATH = Path(__file__).with_name("style.css")
@@ -75,6 +76,25 @@ def _api(settings: Settings) -> tuple[Any, Any, Any]:
     return chat, triage, brief
 
 
+# The one size limit, checked in the browser before anything is sent: over the limit, the text
+# stays where the rep typed it and only a mark with its length goes to the server, which answers
+# with a readable notice (coach.textio: the same limit is enforced there). An email's source with
+# attachments may be up to the file limit.
+SIZE_GUARD_JS = (
+    "(...args) => {"
+    f" const limit = {MAX_TEXT_CHARS}, fileLimit = {MAX_FILE_BYTES};"
+    " const texts = args.filter((a) => typeof a === 'string');"
+    " const total = texts.reduce((n, t) => n + t.length, 0);"
+    " const head = texts.length ? texts[0].slice(0, 20000) : '';"
+    " const source = /^(?:[\\w-]+:[^\\n]*\\n)+/.test(head) && /content-type:/i.test(head);"
+    " if (total <= limit || (source && total <= fileLimit)) return args;"
+    " let marked = false;"
+    " return args.map((a) => typeof a !== 'string' ? a"
+    "   : (marked ? '' : ((marked = true), '\\u0000coach-too-long:' + total)));"
+    "}"
+)
+
+
 def build_app(settings: Settings | None = None, private: bool = True) -> Any:
     """The Blocks app. `private` (loopback, no login): every saved conversation may be resumed;
     otherwise a browser sees only the conversations it started."""
@@ -105,7 +125,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             # --- Coach ---------------------------------------------------------------------
             with gr.Tab("Coach", id="coach"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=420):
-                    chat_notice = gr.HTML(elem_classes="coach-notice-slot")
+                    chat_notice = gr.HTML(elem_classes="coach-notice-slot", elem_id="coach-notice")
                     chatbot = gr.Chatbot(
                         height=460,
                         show_label=False,
@@ -171,7 +191,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                             size="md",
                         )
                         triage_btn = gr.Button("Triage", variant="primary", elem_id="triage-btn")
-                    triage_notice = gr.HTML()
+                    triage_notice = gr.HTML(elem_id="triage-notice")
                     gr.Examples([[handlers.EXAMPLE_EMAIL]], inputs=email, label="Example email")
                     with gr.Accordion("Triage many emails (.csv or .jsonl)", open=False):
                         batch_file = gr.File(
@@ -267,6 +287,10 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
         @_request_aware
         def chat_fn(message: str, sess: handlers.Session, request: gr.Request) -> Any:
+            note = handlers.too_long_notice(message)
+            if note:  # the browser kept the text and sent only its length
+                yield (gr.skip(), gr.skip(), sess, note, *[gr.skip()] * 4)
+                return
             yield from handlers.chat_turn(
                 message, sess, settings, handlers.owner_of(request, settings)
             )
@@ -287,7 +311,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             "concurrency_id": "chat",
         }
         for trigger in (send.click, box.submit):
-            trigger(chat_fn, [box, session], chat_outputs, **chat_event).then(
+            trigger(chat_fn, [box, session], chat_outputs, js=SIZE_GUARD_JS, **chat_event).then(
                 refresh_past, session, past, **private_event
             ).then(remember, session, known, **private_event)
 
@@ -330,13 +354,17 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
         # Triage
         def triage_fn(text: str, sess: handlers.Session) -> Any:
+            refused = handlers.too_long_notice(text)
+            if refused:
+                return gr.skip(), gr.skip(), sess, refused, gr.skip()
             card_html, reply_text, sess, note = handlers.triage_email(text, sess, settings)
             if not card_html:  # bad input: keep the last card and reply
                 return gr.skip(), gr.skip(), sess, note, gr.skip()
             return card_html, reply_text, sess, note, gr.Button(interactive=True)
 
         triage_outputs = [card, reply, session, triage_notice, continue_btn]
-        triage_btn.click(triage_fn, [email, session], triage_outputs, **private_event)
+        triage_btn.click(triage_fn, [email, session], triage_outputs, js=SIZE_GUARD_JS,
+                         **private_event)  # fmt: skip
 
         def upload_fn(path: str | None, current: str, sess: handlers.Session) -> Any:
             text, note = handlers.load_email_file(path, current)
@@ -408,6 +436,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             write_fn,
             form,
             [readiness_html, *draft_parts, dl_md, dl_eml, dl_all, brief_notice],
+            js=SIZE_GUARD_JS,
             **private_event,
         )
 

@@ -131,19 +131,38 @@ def api_triage(email: str, settings: Settings) -> dict[str, Any]:
     email = email or ""
     if not email.strip():
         raise CoachError("the email is empty: paste the customer's email")
-    if len(email.encode("utf-8", errors="replace")) > MAX_UPLOAD_BYTES:
-        raise CoachError("the email is larger than 2 MB; send one message at a time")
+    from coach.textio import check_length, looks_like_mail_source
+
+    if looks_like_mail_source(email) and not email.startswith("\x00"):
+        if len(email.encode("utf-8", errors="replace")) > MAX_UPLOAD_BYTES:
+            raise CoachError("the email is larger than 2 MB; send one message at a time")
+    else:
+        check_length(email)
     result = get_engine(settings).triage(email)
     return result.model_dump(mode="json")
+
+
+def too_long_notice(text: object) -> str | None:
+    """The notice for a paste the browser refused as too long (it sent a mark, not the text)."""
+    from coach.textio import TOO_LONG_MARK, check_length
+
+    if isinstance(text, str) and text.startswith(TOO_LONG_MARK):
+        try:
+            check_length(text)
+        except CoachError as exc:
+            return render.notice(sentence(exc))
+    return None
 
 
 def api_brief(case_json: str, settings: Settings) -> dict[str, Any]:
     """The brief to the manager from a case file given as JSON text."""
     from coach.domain.casefile import CaseFile
     from coach.drafts.writer import brief_payload, get_writer
+    from coach.textio import check_length
 
     if not (case_json or "").strip():
         raise CoachError('the case file is empty: send a JSON object such as {"customer": ...}')
+    check_length(case_json)
     case = CaseFile.loads(case_json, source="case")
     return brief_payload(case, get_writer(settings))[1]
 
@@ -500,9 +519,13 @@ def case_to_form(case: dict[str, Any]) -> tuple[Any, ...]:
 def form_to_case(values: Sequence[Any]) -> CaseFile:
     """A case file from the form; a bad value is a CoachError naming the field."""
     from coach.domain.casefile import CaseFile
+    from coach.textio import TOO_LONG_MARK, check_length
 
     if len(values) != len(FORM_FIELDS):
         raise CoachError(f"the form sent {len(values)} values, expected {len(FORM_FIELDS)}")
+    texts = [v for v in values if isinstance(v, str)]
+    marked = next((v for v in texts if v.startswith(TOO_LONG_MARK)), None)
+    check_length(marked or "".join(texts))  # the whole form, under the one limit
     form = dict(zip(FORM_FIELDS, values, strict=True))
     data: dict[str, Any] = {f: str(form[f] or "") for f in TEXT_FIELDS}
     for f in LIST_FIELDS:

@@ -39,6 +39,13 @@ def _bot(page: Page) -> Any:
     return page.locator('#coach-chat [data-testid="bot"]')
 
 
+def _paste(page: Page, selector: str, text: str) -> None:
+    """Put a long text in a box as one paste does (typing 300k characters takes minutes)."""
+    page.locator(selector).evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", text
+    )
+
+
 def _send(page: Page, text: str) -> None:
     page.locator("#coach-input textarea").fill(text)
     page.locator("#coach-input textarea").press("Enter")
@@ -80,10 +87,13 @@ def test_first_time_user_gets_a_reply_with_a_checklist_question(
 def test_bad_chat_input_shows_a_notice_and_keeps_the_text(page: Page, app_url: str,
                                                           shots: Shots) -> None:  # fmt: skip
     page.goto(app_url)
-    long_text = "a" * 20_001
-    page.locator("#coach-input textarea").fill(long_text)
+    page.locator("#coach-input textarea").fill("   ")
     page.locator("#coach-input textarea").press("Enter")
-    expect(page.locator(".coach-notice")).to_contain_text("too long", timeout=TIMEOUT)
+    expect(page.locator(".coach-notice")).to_contain_text("Empty", timeout=TIMEOUT)
+    long_text = "a" * 200_001
+    _paste(page, "#coach-input textarea", long_text)
+    page.locator("#coach-input textarea").press("Enter")
+    expect(page.locator(".coach-notice")).to_contain_text("the limit is", timeout=TIMEOUT)
     expect(page.locator("#coach-input textarea")).to_have_value(long_text)
     expect(_bot(page)).to_have_count(0)
     shots(page, "notice")
@@ -241,3 +251,33 @@ def test_signed_in_reps_keep_their_case_and_never_see_anothers(
     finally:
         ana_context.close()
         ben_context.close()
+
+
+def test_one_size_limit_is_checked_in_the_browser(page: Page, app_url: str) -> None:
+    """A 300k paste is refused before upload with a readable notice and stays in the box; a 150k
+    thread goes through, in the Coach and in Triage."""
+    from coach.textio import MAX_TEXT_CHARS
+
+    thread = "\n\n".join([EMAIL] * (150_000 // len(EMAIL)))
+    huge = thread * 2
+    assert len(thread) < MAX_TEXT_CHARS < len(huge)
+    page.goto(app_url)
+    _paste(page, "#coach-input textarea", huge)
+    page.locator("#coach-input textarea").press("Enter")
+    notice = page.locator("#coach-notice")
+    expect(notice).to_contain_text("the limit is 200,000", timeout=TIMEOUT)
+    assert len(page.locator("#coach-input textarea").input_value()) == len(huge)
+    expect(_bot(page)).to_have_count(0)
+    _paste(page, "#coach-input textarea", thread)
+    page.locator("#coach-input textarea").press("Enter")
+    expect(_bot(page)).to_have_count(1, timeout=60_000)
+
+    page.get_by_role("tab", name="Triage").click()
+    _paste(page, "#triage-email textarea", huge)
+    page.locator("#triage-btn").click()
+    expect(page.locator("#triage-notice")).to_contain_text("the limit is 200,000", timeout=TIMEOUT)
+    assert len(page.locator("#triage-email textarea").input_value()) == len(huge)
+    _paste(page, "#triage-email textarea", thread)
+    page.locator("#triage-btn").click()
+    expect(page.locator("#triage-card")).to_contain_text("ESCALATE", ignore_case=True,
+                                                        timeout=60_000)  # fmt: skip
