@@ -353,7 +353,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     The case reader (`coach.reading.rep`) files each clause under the field it tells, or under
     none; the checklist phrase rules and the question just asked settle the yes/no answers; what
     no field claims is kept as context for the brief."""
-    from coach.reading.rep import is_internal_note, read_case
+    from coach.reading.rep import is_internal_note, names_only, read_case
 
     asked = list(asked or [])
     intent = intent_of(text)
@@ -451,6 +451,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         and len(c.text.split()) >= 2
         and not c.text.endswith("?")
         and not is_internal_note(c.text)
+        and not names_only(c.text, reading.named)
     ]
     used: set[str] = set()
     only_context = all(c.role in ("context", "question_to_coach") for c in reading.clauses)

@@ -345,6 +345,9 @@ _COMPANY = r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&.'�
 _POSSESSIVE = r"(?:['’]s|(?<=s)['’])"
 _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is the customer
     (0, re.compile(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
+    # a correction of the account: "this one is Corvid Freight", "it's actually Corvid"
+    (0, re.compile(rf"\b(?i:this\s+one|this\s+account|this\s+customer|the\s+right\s+one|it)"
+                   rf"(?:\s+is|['’]s)\s+(?i:actually\s+|really\s+)?{_COMPANY}")),
     (1, re.compile(rf"{_COMPANY}{_POSSESSIVE}\s+(?:[\w-]+\s+){{0,3}}?(?:CTO|CEO|CFO|COO|CIO|VP|"
                    rf"SVP|head|team|IT|ops|renewal|contract|account|deal|POC|pilot|project|"
                    rf"rollout|integration|procurement|finance|legal|board|director|manager|"
@@ -416,6 +419,16 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
     for m in _LEGAL_FORM.finditer(text):  # "acme corp threatening to cancel", typed in haste
         words = m.group(0).split()
         found.append((1, m.start(), " ".join(w if w.isupper() else w.capitalize() for w in words)))
+    # "Helios is my other account": named to say it is not this one
+    other = {
+        m.group("company")
+        for m in re.finditer(
+            rf"{_COMPANY}\s+(?i:is|was)\s+(?i:my|our|a|an)\s+(?i:other|different|another)\s+"
+            rf"(?i:account|customer|client)",
+            text,
+        )
+    }
+    found = [f for f in found if f[2] not in other]
     ordered: list[str] = []
     for _, _, company in sorted(found):
         if company not in ordered:

@@ -95,8 +95,10 @@ _CLAUSE_CUT = re.compile(
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
 )
 _CORRECTION = re.compile(
-    r"^\W*(?:no[,.!]|nope|actually|correction|sorry[,.]|to\s+correct|wait[,.])|\b(?:not|rather\s+"
-    r"than)\s+(?-i:[A-Z])\w+\s*$",
+    r"^\W*(?:(?:ugh|oh|oops|hmm|um|ah|ok|okay|wait)\b[\s,.!]*)*(?:no[,.!]|no\s+wait|nope|actually|"
+    r"correction|sorry\b|my\s+bad|to\s+correct|wait\b|scratch\s+that|i\s+mean\b|i\s+was\s+wrong)"
+    r"|\b(?:not|rather\s+than)\s+(?-i:[A-Z])\w+\s*$|\binstead\s*[.!]?\s*$|"
+    r"\b(?:is|it's|it\s+is|that's)\s+(?:actually|now|really)\b",
     re.I,
 )
 _FRAMING = re.compile(
@@ -476,7 +478,14 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
     it; "the contact is Lena, not Lars" replaces a person named Lars."""
     from coach.triage.parse import sentences
 
-    for sentence in sentences(text):
+    pieces = [
+        p
+        for sentence in sentences(text)
+        for p in re.split(
+            r"\s[-–—]\s|;\s*|,\s+(?=(?:just|i\s|i'|since|because|sorry|my\s+bad))", sentence
+        )
+    ]
+    for sentence in pieces:
         m = _NOT_BUT.search(sentence.strip())
         if not m:
             continue
@@ -510,6 +519,20 @@ _NAMING_WORDS = {
     "at", "from", "who", "s", "they're", "theyre", "based", "in", "ops", "it", "person", "guy",
     "call", "email", "name", "named", "called", "exec", "executive", "officer", "chief",
 }  # fmt: skip
+
+
+_CORRECTING = re.compile(
+    r"\b(?:not|rather\s+than)\s+[\w$€£%.'’-]+\s*[.!]?\s*$|\binstead\b|\b(?:is|it's|it\s+is)\s+"
+    r"(?:actually|now|really)\b|\bthis\s+one\s+is\b|\b(?:my|our)\s+(?:other|different)\s+"
+    r"(?:account|customer|client)\b|^\W*(?:(?:ugh|oh|oops|hmm|wait|no)\b[\s,.!]*)*(?:sorry|"
+    r"actually|correction|wait|my\s+bad|scratch\s+that)\b",
+    re.I,
+)
+
+
+def names_only(piece: str, named: Named) -> bool:
+    """Public: the clause only says who is who."""
+    return _names_only(piece, named)
 
 
 def _names_only(piece: str, named: Named) -> bool:
@@ -569,8 +592,8 @@ def read_case(
             role = "context"  # a commitment made is for the follow-through, not what they want
         if _INTERNAL_NOTE.search(piece):
             role = "context"  # "between us, ..." is for the brief's context, never a field
-        elif _names_only(piece, named):
-            role = "context"  # who is who goes to the people fields, not the problem
+        elif _names_only(piece, named) or (correction and _CORRECTING.search(piece)):
+            role = "context"  # who is who, or what it is not, is no new fact of the case
         elif _THEY_WANT.search(piece) and role not in ("question_to_coach",):
             role, score = "customer_wants", max(score, 0.9)
         if _inside(text, piece, quoted):
