@@ -161,8 +161,8 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
     console.print(f"[bold]Escalation Coach[/bold]: {escape(describe_model(settings))}")
     console.print(
         f"[dim]{what} conversation {conversation_id}. Tell me what is happening; paste the "
-        'customer\'s email; ask "what do you know so far?" or "write the brief". /quit leaves. '
-        "COACH_ENGINE=offline|openai or --engine switches the engine.[/dim]"
+        'customer\'s email; ask "what do you know so far?" or "write the brief". /quit leaves.'
+        "[/dim]"
     )
     if resumed:
         from coach.chat.conversation import history

@@ -333,14 +333,15 @@ def _safe_url(url: str) -> str:
 
 
 def describe_model(settings: Settings | None = None) -> str:
-    """One line for the UI and CLI banner: which engine answers and how to switch. No secrets."""
+    """One line for the UI and CLI banner, in a rep's words: who answers and what leaves the
+    machine. No secrets; how to switch is for whoever runs the coach (README, the UI's details)."""
     settings = settings or get_settings()
     if _overrides:
         return f"test model ({type(_overrides[-1]).__name__})"
     if active_engine(settings) == "offline":
         return (
-            "offline engine (playbook rules + local search); "
-            "set OPENAI_API_KEY or OPENAI_BASE_URL to use a model"
+            "offline: answers come from your team's playbook, on this machine; "
+            "nothing you paste leaves it"
         )
     if settings.uses_azure and settings.azure_openai_endpoint:
         where = f"Azure OpenAI {_safe_url(settings.azure_openai_endpoint)}"
@@ -348,11 +349,12 @@ def describe_model(settings: Settings | None = None) -> str:
         where = _safe_url(settings.openai_base_url)
     else:
         where = "api.openai.com"
-    return (
-        f"model {settings.model} at {where} "
-        f"(up to {settings.max_output_tokens} output tokens; "
-        "COACH_ENGINE=offline switches to the offline engine)"
+    privacy = (
+        "names, emails, phone numbers and account ids are masked before anything is sent"
+        if settings.redact_pii
+        else "what you paste is sent as it is"
     )
+    return f"model {settings.model} at {where} writes the answers; {privacy}"
 
 
 def failure_reason(exc: BaseException) -> str:

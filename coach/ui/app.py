@@ -95,6 +95,17 @@ SIZE_GUARD_JS = (
 )
 
 
+def scroll_to(elem_id: str) -> str:
+    """Browser code that brings a new result into view (a notice, if one was shown instead)."""
+    return (
+        "() => { const notice = document.querySelector('.coach-notice.tone-warn, "
+        ".coach-notice.tone-danger');"
+        f" const target = document.getElementById('{elem_id}');"
+        " const el = notice && notice.offsetParent !== null ? notice : target;"
+        " if (el) el.scrollIntoView({behavior: 'smooth', block: 'start'}); }"
+    )
+
+
 def build_app(settings: Settings | None = None, private: bool = True) -> Any:
     """The Blocks app. `private` (loopback, no login): every saved conversation may be resumed;
     otherwise a browser sees only the conversations it started."""
@@ -235,7 +246,8 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                     with gr.Column(scale=3, min_width=420):
                         readiness_html = gr.HTML(
                             '<div class="coach-card coach-empty">Fill in the case, then write the '
-                            "brief. Readiness warnings and guardrail findings appear here.</div>"
+                            "brief. Readiness warnings and guardrail findings appear here.</div>",
+                            elem_id="brief-result",
                         )
                         draft_parts: list[Any] = []
                         with gr.Tabs():
@@ -268,12 +280,16 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                     headers=["suite", "verdict", "gates passed", "cases passed", "seconds"],
                     label="Last report: suites",
                     interactive=False,
+                    wrap=True,
+                    elem_classes="coach-table",
                 )
                 metrics_df = gr.Dataframe(
                     headers=["suite", "metric", "value", "threshold", "verdict"],
                     label="Last report: metrics",
                     interactive=False,
                     max_height=420,
+                    wrap=True,
+                    elem_classes="coach-table",
                 )
                 with gr.Accordion("Playbook index", open=False):
                     gr.Markdown("Re-embed the playbook in `knowledge/` after you edit it.")
@@ -364,7 +380,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
 
         triage_outputs = [card, reply, session, triage_notice, continue_btn]
         triage_btn.click(triage_fn, [email, session], triage_outputs, js=SIZE_GUARD_JS,
-                         **private_event)  # fmt: skip
+                         **private_event).then(None, js=scroll_to("triage-card"))  # fmt: skip
 
         def upload_fn(path: str | None, current: str, sess: handlers.Session) -> Any:
             text, note = handlers.load_email_file(path, current)
@@ -373,7 +389,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             return (text, *triage_fn(text, sess))
 
         upload.upload(upload_fn, [upload, email, session], [email, *triage_outputs],
-                      **private_event)  # fmt: skip
+                      **private_event).then(None, js=scroll_to("triage-card"))  # fmt: skip
 
         def batch_fn(path: str | None, column: str, progress: Any = gr.Progress()) -> Any:  # noqa: B008
             out, note = handlers.triage_batch(
@@ -438,7 +454,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             [readiness_html, *draft_parts, dl_md, dl_eml, dl_all, brief_notice],
             js=SIZE_GUARD_JS,
             **private_event,
-        )
+        ).then(None, js=scroll_to("brief-result"))
 
         # Evals
         def admin_only(request: Any) -> None:

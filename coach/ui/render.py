@@ -81,7 +81,7 @@ def mode_banner(description: str, engine: str) -> str:
     return (
         '<div class="coach-mode">'
         f"{badge(label, tone)} <span>{esc(description)}</span>"
-        '<details class="coach-switch"><summary>How to switch</summary>'
+        '<details class="coach-switch"><summary>How to switch (for whoever runs the coach)</summary>'
         "<ul><li>Use a model: set <code>OPENAI_API_KEY</code> (or <code>OPENAI_BASE_URL</code> for "
         "a local OpenAI-compatible server) and <code>COACH_MODEL</code>, then restart "
         "<code>python app.py</code>.</li>"
@@ -132,7 +132,7 @@ def highlight(text: str, quotes: Iterable[tuple[str, str]], history: Iterable[st
 
 
 def triage_card(result: Mapping[str, Any], email_text: str) -> str:
-    """The triage result as one card: verdict badges, evidence in the email, wants, steps."""
+    """The triage result as one card: verdict badges, next steps, evidence in the email, wants."""
     decision = str(result["decision"])
     urgency = str(result["urgency"])
     head = (
@@ -154,6 +154,8 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
         parts.append(notice(f"Read it yourself: {result['review_reason']}", "warn"))
     if result.get("language_note"):
         parts.append(notice(result["language_note"], "info"))
+    # What to do comes right after the verdict (first on a phone's screen), then the evidence.
+    parts.append(_section("Next steps", _list(result.get("next_steps") or [], ordered=True)))
     signals = list(result.get("signals") or [])
     if signals:
         rows = "".join(
@@ -174,7 +176,6 @@ def triage_card(result: Mapping[str, Any], email_text: str) -> str:
     parts.append(
         _section("The customer wants", f"<p>{esc(result.get('customer_wants') or '—')}</p>")
     )
-    parts.append(_section("Next steps", _list(result.get("next_steps") or [], ordered=True)))
     reasons = [
         f"{r['section']}: {r['rule']}" + (f" ({signal_label(r['signal'])})"
                                            if r.get("signal") else "")

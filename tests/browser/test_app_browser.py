@@ -281,3 +281,42 @@ def test_one_size_limit_is_checked_in_the_browser(page: Page, app_url: str) -> N
     page.locator("#triage-btn").click()
     expect(page.locator("#triage-card")).to_contain_text("ESCALATE", ignore_case=True,
                                                         timeout=60_000)  # fmt: skip
+
+
+WIDTH_JS = "() => document.documentElement.scrollWidth"
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1440, 900)])
+def test_layouts_fit_the_phone_and_the_desktop(
+    browser: Browser, app_url: str, shots: Shots, width: int, height: int
+) -> None:
+    """No tab overflows sideways; on the phone the triage decision is on the first screen; on
+    the desktop the chat and the case sit side by side."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        expect(page.locator("#coach-input textarea")).to_be_visible(timeout=TIMEOUT)
+        for tab in ("Coach", "Triage", "Brief", "Evals"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(500)
+            assert page.evaluate(WIDTH_JS) <= width, f"{tab} overflows at {width} px"
+            shots(page, f"{tab.lower()}-{width}")
+        page.get_by_role("tab", name="Coach").click()
+        chat = page.locator("#coach-chat").bounding_box()
+        side = page.locator(".coach-side").bounding_box()
+        assert chat and side
+        if width >= 1200:
+            assert side["x"] >= chat["x"] + chat["width"] - 1  # side by side
+        page.get_by_role("tab", name="Triage").click()
+        _paste(page, "#triage-email textarea", EMAIL)
+        page.locator("#triage-btn").click()
+        badge = page.locator("#triage-card .coach-badge").first
+        expect(badge).to_be_visible(timeout=TIMEOUT)
+        page.wait_for_timeout(800)
+        box = badge.bounding_box()
+        assert box and box["y"] + box["height"] <= height, f"decision at y={box and box['y']}"
+        assert page.evaluate(WIDTH_JS) <= width
+        shots(page, f"triage-result-{width}")
+    finally:
+        context.close()
