@@ -354,7 +354,7 @@ def _defang(text: str) -> str:
 
 def get_engine(settings: Settings | None = None, engine: str | None = None) -> TriageEngine:
     """The engine the settings ask for ("offline" or "openai"); `engine` overrides them."""
-    from coach.llm.models import active_engine
+    from coach.settings import active_engine
 
     settings = settings or get_settings()
     if active_engine(settings, engine) == "openai":
