@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,17 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], says: str) -> Non
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("coach: ")
     assert says in proc.stderr
+
+
+def test_the_human_output_reads_as_passages_not_scores(settings: Any) -> None:
+    """No fusion scores unless asked (--verbose); a template is one message, not cut lines."""
+    env = {**os.environ, "COACH_DATA_DIR": str(settings.data_dir)}
+    run = [sys.executable, "-m", "coach", "search", "what do I send my manager", "-k", "3"]
+    plain = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300)
+    assert plain.returncode == 0, plain.stderr
+    assert "score" not in plain.stdout and "To Your Manager" in plain.stdout
+    template = next(line for line in plain.stdout.splitlines() if line.startswith('"Hey'))
+    assert template.rstrip().endswith('proceed?"')  # the whole template on one line
+    verbose = subprocess.run([*run, "--verbose"], env=env, capture_output=True, text=True,
+                             timeout=300)  # fmt: skip
+    assert "score 0." in verbose.stdout

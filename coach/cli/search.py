@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Annotated, Any
@@ -33,6 +34,9 @@ def search(
         bool, typer.Option("--json", help="Print a JSON array, best first.")
     ] = False,
     mode: Annotated[str, typer.Option(help="hybrid, vector or bm25.")] = "hybrid",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show each passage's kind and score.")
+    ] = False,
 ) -> None:
     """Search the escalation playbook."""
     if not query.strip():
@@ -53,12 +57,17 @@ def search(
     if not hits:
         console.print("No playbook passage matches that query.")
         return
+    from rich.markup import escape
+
     for i, hit in enumerate(hits, 1):
-        console.print(
-            f"[bold]{i}. {hit.section}[/bold]  [dim]{hit.source} · {hit.kind} · score {hit.score:.3f}[/dim]"
-        )
-        snippet = hit.text if len(hit.text) <= 400 else hit.text[:400].rsplit(" ", 1)[0] + " …"
-        console.print(snippet, markup=False)
+        where = f"{hit.source} · {hit.kind} · score {hit.score:.3f}" if verbose else hit.source
+        section = escape(hit.section.replace(" > ", " › "))
+        console.print(f"[bold]{i}. {section}[/bold]  [dim]({escape(where)})[/dim]")
+        text = hit.text
+        if hit.kind == "template":  # one message, however the page broke its lines
+            text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+        snippet = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
+        console.print(snippet, markup=False, soft_wrap=True)  # the terminal wraps, between words
         console.print()
 
 
