@@ -340,8 +340,9 @@ def test_eval_view_without_a_report_says_how_to_get_one(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(handlers, "REPO_ROOT", tmp_path)
-    status, summary, metrics, chart = handlers.eval_view(fresh_settings)
+    status, summary, metrics, chart, download = handlers.eval_view(fresh_settings)
     assert "No eval report yet" in status and summary == [] and metrics == []
+    assert download is None
     assert "No eval history yet" in chart
 
 
@@ -357,9 +358,11 @@ def test_run_offline_evals_writes_the_report_and_the_chart(
     assert [s.name for s in report.suites] == ["retrieval", "missing"]
     assert report.suites[1].status == "skipped"
     assert steps[0][0] == 0 and "retrieval" in steps[0][1] and steps[-1][0] == 1.0
+    assert "left" in steps[0][1]  # a time estimate on the one bar
     assert (handlers.report_dir(fresh_settings) / "report.json").is_file()
-    status, summary, metrics, chart = handlers.eval_view(fresh_settings)
-    assert "Last run" in status
+    status, summary, metrics, chart, download = handlers.eval_view(fresh_settings)
+    assert "Last run" in status and "gates held" in status
+    assert download is not None and Path(download).read_text().startswith("#")
     assert summary[0][:2] == ["retrieval", "PASS" if report.suites[0].passed else "FAIL"]
     assert any(row[1] == "hybrid_recall@3" and row[3] == ">= 0.95" for row in metrics)
     assert "Retrieval recall@3" in chart and "<circle" in chart

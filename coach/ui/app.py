@@ -275,9 +275,18 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                         "Run offline evals", variant="primary", scale=0, min_width=200
                     )
                     refresh_btn = gr.Button("Refresh", scale=0, min_width=120)
+                    report_dl = gr.DownloadButton(
+                        "⬇ Report (.md)", value=None, scale=0, min_width=160, elem_id="dl-report"
+                    )
                 eval_plot = gr.HTML(elem_id="eval-chart")
                 summary_df = gr.Dataframe(
-                    headers=["suite", "verdict", "gates passed", "cases passed", "seconds"],
+                    headers=[
+                        "suite",
+                        "verdict (gates)",
+                        "gates held",
+                        "cases fully right",
+                        "seconds",
+                    ],
                     label="Last report: suites",
                     interactive=False,
                     wrap=True,
@@ -467,7 +476,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             admin_only(request)
             return handlers.eval_view(settings)
 
-        eval_outputs = [eval_status, summary_df, metrics_df, eval_plot]
+        eval_outputs = [eval_status, summary_df, metrics_df, eval_plot, report_dl]
         evals_tab.select(eval_fn, None, eval_outputs, **private_event)
         refresh_btn.click(eval_fn, None, eval_outputs, **private_event)
 
@@ -485,7 +494,7 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             return handlers.eval_view(settings)
 
         run_btn.click(run_fn, None, eval_outputs, concurrency_limit=1, concurrency_id="evals",
-                      **private_event)  # fmt: skip
+                      show_progress_on=[eval_status], **private_event)  # fmt: skip
 
         @_request_aware
         def index_fn(request: gr.Request, progress: Any = gr.Progress()) -> Any:  # noqa: B008

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import shutil
 import tempfile
 import threading
 import time
@@ -656,6 +657,8 @@ def report_tables(report: EvalReport) -> tuple[list[list[Any]], list[list[Any]]]
         cases = run.result.cases if run.result else []
         passed = f"{sum(c.passed for c in cases)}/{len(cases)}" if cases else "—"
         summary.append([run.name, verdict(run), gates, passed, round(run.seconds, 1)])
+        # The verdict is the gates' (the thresholds); cases are counted whole, so a suite can
+        # pass its gates while some cases miss a detail: the headers say which is which.
         for name, value, gate in metric_rows(run):
             word = "" if gate is None else ("pass" if gate.passed else "FAIL")
             metrics.append([run.name, name, fmt(value), gate.threshold if gate else "", word])
@@ -676,26 +679,49 @@ def history_chart(settings: Settings) -> str:
     return render.metric_chart(runs, series)
 
 
-def eval_view(settings: Settings) -> tuple[str, list[list[Any]], list[list[Any]], str]:
-    """Status line, summary table, metrics table and history chart for the Evals tab."""
+def eval_view(settings: Settings) -> tuple[str, list[list[Any]], list[list[Any]], str, Any]:
+    """Status line, summary table, metrics table, history chart and the report's download for
+    the Evals tab."""
     from coach.evals.runner import load_report
 
     chart = history_chart(settings)
     path = latest_report_path(settings)
     if path is None:
-        return ("No eval report yet: press **Run offline evals** (about 30 s), or run "
-                "`make eval`.", [], [], chart)  # fmt: skip
+        return ("No eval report yet: press **Run offline evals** (a few minutes on a laptop), or "
+                "run `make eval`.", [], [], chart, None)  # fmt: skip
     try:
         report = load_report(path)
     except CoachError as exc:
-        return f"Could not read {path.name}: {exc}", [], [], chart
+        return f"Could not read {path.name}: {exc}", [], [], chart, None
     summary, metrics = report_tables(report)
     when = report.timestamp.astimezone().strftime("%d %b %Y %H:%M")
+    gates = [g for run in report.suites for g in run.gates]
+    held = sum(g.passed for g in gates)
     verdict = "PASS" if report.passed else "FAIL"
     commit = (report.commit or "unknown")[:10]
-    status = (f"**Last run: {verdict}** · {report.engine} engine · {when} · "
-              f"{report.seconds:.0f} s · commit {commit}")  # fmt: skip
-    return status, summary, metrics, chart
+    status = (f"**Last run: {verdict}** ({held} of {len(gates)} gates held) · {report.engine} "
+              f"engine · {when} · {report.seconds:.0f} s · commit {commit} · report files in "
+              f"`{path.parent}`")  # fmt: skip
+    download = None
+    markdown = path.with_name("report.md")
+    if markdown.is_file():  # a copy the browser may fetch
+        download = session_dir() / "eval-report.md"
+        shutil.copyfile(markdown, download)
+    return status, summary, metrics, chart, download
+
+
+def expected_seconds(settings: Settings) -> dict[str, float]:
+    """How long each suite took in the last report (the estimate for the next run)."""
+    from coach.evals.runner import load_report
+
+    path = latest_report_path(settings)
+    if path is None:
+        return {}
+    try:
+        report = load_report(path)
+    except CoachError:
+        return {}
+    return {run.name: run.seconds for run in report.suites if run.seconds > 0}
 
 
 def run_offline_evals(settings: Settings, progress: Progress) -> EvalReport:
@@ -719,8 +745,15 @@ def run_offline_evals(settings: Settings, progress: Progress) -> EvalReport:
     t0 = time.perf_counter()
     runs: list[SuiteRun] = []
     names = list(SUITES)
+    # One bar, moved by time: each suite weighs what it took last run (a minute when unknown).
+    last = expected_seconds(settings)
+    weights = [last.get(name, 60.0) for name in names]
+    total = sum(weights)
     for i, name in enumerate(names):
-        progress(i / len(names), f"Running the {name} suite ({i + 1} of {len(names)})")
+        left = sum(weights[i:])
+        progress(sum(weights[:i]) / total,
+                 f"Running the {name} suite ({i + 1} of {len(names)}), "
+                 f"about {_duration(left)} left")  # fmt: skip
         try:
             resolve_suite(name)
         except Exception as exc:
@@ -734,6 +767,11 @@ def run_offline_evals(settings: Settings, progress: Progress) -> EvalReport:
     write_reports(report, report_dir(settings))
     append_history(settings, report)
     return report
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(seconds, 1.0)
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def rebuild_index(
