@@ -261,11 +261,15 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                                     found = gr.HTML()
                                     draft_parts += [text, found]
                         with gr.Row():
-                            dl_md = gr.DownloadButton("⬇ Brief (.md)", elem_id="dl-brief")
-                            dl_eml = gr.DownloadButton(
-                                "⬇ Customer message (.eml)", elem_id="dl-eml"
+                            dl_md = gr.DownloadButton(
+                                "⬇ Brief (.md)", elem_id="dl-brief", interactive=False
                             )
-                            dl_all = gr.DownloadButton("⬇ All drafts (.md)", elem_id="dl-all")
+                            dl_eml = gr.DownloadButton(
+                                "⬇ Customer message (.eml)", elem_id="dl-eml", interactive=False
+                            )
+                            dl_all = gr.DownloadButton(
+                                "⬇ All drafts (.md)", elem_id="dl-all", interactive=False
+                            )
 
             # --- Evals ---------------------------------------------------------------------
             with gr.Tab("Evals", id="evals") as evals_tab:
@@ -276,7 +280,11 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
                     )
                     refresh_btn = gr.Button("Refresh", scale=0, min_width=120)
                     report_dl = gr.DownloadButton(
-                        "⬇ Report (.md)", value=None, scale=0, min_width=160, elem_id="dl-report"
+                        "⬇ Report (.md)",
+                        scale=0,
+                        min_width=160,
+                        elem_id="dl-report",
+                        interactive=False,
                     )
                 eval_plot = gr.HTML(elem_id="eval-chart")
                 summary_df = gr.Dataframe(
@@ -455,7 +463,13 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         case_upload.upload(case_upload_fn, case_upload, [*form, brief_notice], **private_event)
 
         def write_fn(*values: Any) -> Any:
-            return handlers.write_drafts(values, settings, handlers.session_dir())
+            *parts, md_path, eml_path, all_path, note = handlers.write_drafts(
+                values, settings, handlers.session_dir()
+            )
+            # A download is offered once there is something to download (never a dead button).
+            downloads = [gr.DownloadButton(value=p, interactive=p is not None)
+                         for p in (md_path, eml_path, all_path)]  # fmt: skip
+            return (*parts, *downloads, note)
 
         write_btn.click(
             write_fn,
@@ -474,7 +488,11 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
         @_request_aware
         def eval_fn(request: gr.Request) -> Any:
             admin_only(request)
-            return handlers.eval_view(settings)
+            return _with_download(handlers.eval_view(settings))
+
+        def _with_download(view: tuple[Any, ...]) -> tuple[Any, ...]:
+            *rest, path = view
+            return (*rest, gr.DownloadButton(value=path, interactive=path is not None))
 
         eval_outputs = [eval_status, summary_df, metrics_df, eval_plot, report_dl]
         evals_tab.select(eval_fn, None, eval_outputs, **private_event)
@@ -486,12 +504,12 @@ def build_app(settings: Settings | None = None, private: bool = True) -> Any:
             try:
                 handlers.run_offline_evals(settings, lambda f, d: progress(f, desc=d))
             except CoachError as exc:
-                _, *rest = handlers.eval_view(settings)
+                _, *rest = _with_download(handlers.eval_view(settings))
                 return (f"**Could not run the evals:** {exc}", *rest)
             except Exception as exc:
-                _status, *rest = handlers.eval_view(settings)
+                _status, *rest = _with_download(handlers.eval_view(settings))
                 return (handlers.unexpected(exc, "running the evals"), *rest)
-            return handlers.eval_view(settings)
+            return _with_download(handlers.eval_view(settings))
 
         run_btn.click(run_fn, None, eval_outputs, concurrency_limit=1, concurrency_id="evals",
                       show_progress_on=[eval_status], **private_event)  # fmt: skip
