@@ -115,7 +115,7 @@ _PLAYBOOK = re.compile(
     _I,
 )
 _ESCALATE = re.compile(
-    r"\bescalat\w*\b|\b(?:loop|bring|pull)\s+in\s+(?:my|our|the)\s+(?:manager|mgr|boss|vp|director|"
+    r"\bescalat(?:e|es|ing|ed)\b|\b(?:loop|bring|pull)\s+in\s+(?:my|our|the)\s+(?:manager|mgr|boss|vp|director|"
     r"leadership|exec\w*)\b|\binvolve\s+(?:my|our)?\s*(?:manager|mgr|boss|vp|leadership)\b|"
     r"\bover-?react\w*\b|\btoo\s+(?:early|soon|late)\b|\bpull\s+the\s+trigger\b|\bworth\s+"
     r"(?:raising|flagging|bothering)\b|\bsound\s+the\s+alarm\b|\bgo\s+(?:over\s+\w+\s+head|up\s+the\s+"
@@ -213,13 +213,30 @@ def _person_kind(word: str, case: CaseFile) -> DraftKind | None:
     return None
 
 
-def _addressee(text: str, case: CaseFile) -> DraftKind | None:
+def _last_named(text: str, case: CaseFile) -> DraftKind | None:
+    """Whom a pronoun points back to: the last person of the case (or "my manager") named
+    before it in the same message ("my manager is actually Rachel, not Dana. What do I send
+    her?")."""
+    last: tuple[int, DraftKind] | None = None
+    for m in re.finditer(r"[\w'’-]+", text):
+        kind = _person_kind(m.group(0), case)
+        if kind:
+            last = (m.start(), kind)
+    for m in _OUR_SIDE.finditer(text):
+        if last is None or m.start() > last[0]:
+            last = (m.start(), "brief")
+    return last[1] if last else None
+
+
+def _addressee(text: str, case: CaseFile, before: str = "") -> DraftKind | None:
     """Whom the message is for, from the words after "to", "for", "send"..., else any name or role
     the request mentions."""
     for m in _TO.finditer(text):
         who = m.group("who").strip()
         if _OUR_SIDE.match(who) or re.match(r"(?:my|our)\s", who, _I):
             return "brief" if _OUR_SIDE.match(who) else None
+        if re.fullmatch(r"him|her|them", who, _I):
+            return _last_named(f"{before} {text[: m.start()]}", case) or "customer"
         if _THEIR_SIDE.match(who):
             return "customer"
         words = re.sub(r"^(?:the|their|a)\s+", "", who, flags=_I).split()
@@ -251,13 +268,13 @@ def _addressee(text: str, case: CaseFile) -> DraftKind | None:
     return None
 
 
-def draft_of(text: str, case: CaseFile | None = None) -> DraftKind:
-    """Which draft the asking words want."""
+def draft_of(text: str, case: CaseFile | None = None, before: str = "") -> DraftKind:
+    """Which draft the asking words want; `before` is what the message said first."""
     case = case or CaseFile()
     if _FOLLOW_UP.search(text):
         return "follow-up"
     message = _MESSAGE_WORD.search(text)
-    to = _addressee(text, case)
+    to = _addressee(text, case, before)
     if message and not re.match(r"(?:updates?|summary|recap)$", message.group(0), _I):
         if to == "customer" or (to is None and re.search(r"\bintro", text, _I)):
             return "customer"
@@ -301,7 +318,7 @@ def read_request(text: str, case: CaseFile | None = None) -> Request:
         telling.append(sentence)
     request = Request(kind=kind, text=" ".join(asking), facts=" ".join(telling))
     if kind == "draft":
-        request.draft = draft_of(request.text, case)
+        request.draft = draft_of(request.text, case, before=request.facts)
     return request
 
 

@@ -109,8 +109,7 @@ def _titles() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w'’])(?:(?:senior|sr\.?|junior|deputy|acting|interim|regional|global|group|"
         rf"chief)\s+)?"
-        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:(?-i:[A-Z][\w&-]*)"
-        rf"(?:\s+(?-i:[A-Z][\w&-]*)){{0,2}}|[A-Z][\w&-]*|IT|HR|ops)"
+        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
         rf"(?:\s+(?:{DEPARTMENT}|ops|operations|success))?|(?:\s+{DEPARTMENT}){{1,2}}\b)?",
         re.IGNORECASE,
     )
