@@ -71,4 +71,8 @@ def main() -> None:
         sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # a full disk, a read-only folder, a path that is a directory
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"coach: {exc.strerror or exc}{where}", file=sys.stderr)
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -71,6 +71,8 @@ def eval_command(
     gates_file = thresholds or settings.evals_dir / "thresholds.yaml"
     gates = load_thresholds(gates_file)
     earlier = load_report(baseline) if baseline else None
+    if report.exists() and not report.is_dir():  # say so before minutes of work, not after
+        raise CoachError(f"--report {report} is a file; give a folder for the report files")
 
     result = run_evals(settings, selection, engine, gates, gates_file)
     if earlier is not None:

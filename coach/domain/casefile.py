@@ -130,6 +130,10 @@ class CaseFile(BaseModel):
             raise CoachError(
                 f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
+        except RecursionError:
+            raise CoachError(f"{source} nests too deeply to be a case file") from None
+        except ValueError as exc:  # e.g. an integer of thousands of digits
+            raise CoachError(f"{source} is not a case file ({exc})") from None
         return cls.from_data(data, source=source)
 
     @classmethod

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.evals.base import Table
+from coach.errors import CoachError
 from coach.evals.runner import Delta, EvalReport, Gate, SuiteRun, dump_json
 
 if TYPE_CHECKING:
@@ -50,7 +51,12 @@ def verdict(run: SuiteRun) -> str:
 
 
 def write_reports(report: EvalReport, directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.exists() and not directory.is_dir():
+        raise CoachError(f"--report {directory} is a file; give a folder for the report files")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CoachError(f"cannot create the report folder {directory}: {exc.strerror}") from None
     contents = (dump_json(report), to_markdown(report), to_junit(report))
     paths = []
     for name, text in zip(REPORT_FILES, contents, strict=True):

@@ -328,7 +328,9 @@ def load_report(path: Path) -> EvalReport:
             f"baseline report {path} does not exist; pass a report.json of an earlier run"
         )
     try:
-        return EvalReport.model_validate_json(path.read_text(encoding="utf-8"))
+        return EvalReport.model_validate_json(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CoachError(f"{path} could not be read as a report.json ({exc})") from None
     except ValidationError as exc:
         raise CoachError(
             f"{path} is not a coach eval report.json ({exc.error_count()} problems, first: "

@@ -311,4 +311,24 @@ def open_store(settings: Settings) -> KnowledgeStore:
     from coach.playbook.embeddings import build_embeddings
 
     model_id, embeddings = build_embeddings(settings)
+    try:
+        return KnowledgeStore(settings, model_id, embeddings, make_client(settings))
+    except CoachError:
+        raise
+    except Exception as exc:  # chromadb's errors for a damaged local index
+        if settings.chroma_url:
+            raise CoachError(f"the Chroma server at {settings.chroma_url} failed: {exc}") from None
+        problem = type(exc).__name__
+    # The index is derived from the playbook: set the damaged one aside and build it again.
+    import time
+
+    from chromadb.api.client import SharedSystemClient
+
+    damaged = settings.index_dir / "chroma"
+    aside = damaged.with_name(f"chroma.damaged-{int(time.time())}")
+    log.warning("the playbook index at %s is damaged (%s); rebuilding it (the old one is "
+                "kept as %s)", damaged, problem, aside.name)  # fmt: skip
+    SharedSystemClient.clear_system_cache()
+    damaged.rename(aside)
+    (settings.index_dir / SNAPSHOT).unlink(missing_ok=True)
     return KnowledgeStore(settings, model_id, embeddings, make_client(settings))
