@@ -137,7 +137,8 @@ def test_cli_fuzz_for_a_bounded_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Random inputs through `coach triage -`, `coach check -` and `coach brief FILE` for a
-    minute: every run ends with exit 0 or 2 and never prints a traceback."""
+    minute: every run ends with its documented exit codes (0 or 2; `check` also 1 for findings)
+    and never prints a traceback."""
     import random
 
     rng = random.Random(15)
@@ -162,7 +163,8 @@ def test_cli_fuzz_for_a_bounded_time(
         for argv in (["triage", "-"], ["check", "-"], ["brief", str(case)]):
             code = _run_cli(argv, data, monkeypatch)
             out = capsys.readouterr()
-            assert code in (0, 2), (argv, data[:200], out.err[-500:])
+            allowed = (0, 1, 2) if argv[0] == "check" else (0, 2)  # check: 1 means findings
+            assert code in allowed, (argv, data[:200], out.err[-500:])
             assert "Traceback" not in out.err, out.err[-800:]
             runs += 1
     assert runs > 30
