@@ -57,6 +57,15 @@ DEPARTMENT = (
     r"Compliance|Data|Procurement|Infrastructure|Platform|Analytics|Digital|Strategy|People|"
     r"Customer\s+Experience|Guest\s+Experience|Delivery|Implementation|Professional\s+Services)"
 )
+# The nouns a department's name ends with ("Head of Supply Chain", "GM of Guest Experience"): a
+# title goes on through them, never through a person's name after it.
+_TITLE_TAIL = (
+    r"(?-i:Experience|Chain|Systems|Relations|Management|Planning|Affairs|Excellence|Enablement|"
+    r"Solutions|Applications|Architecture|Transformation|Programs|Projects|Quality|Assurance|"
+    r"Logistics|Supply|Care|Nursing|Labs?|Ops|Operations|Success|Services|Analytics|Tech|"
+    r"Technology|Engineering|Development|Design|Content|Communications|Channels|Accounts|Claims|"
+    r"Payments|Billing|Treasury|Controls|Governance|Insights|Intelligence|Research|Innovation)"
+)
 NAME = rf"(?:(?-i:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
 _INTERJECTIONS = {
     "sorry", "actually", "correction", "oh", "oops", "well", "right", "wait", "note", "btw",
@@ -110,7 +119,8 @@ def _titles() -> re.Pattern[str]:
         rf"(?<![\w'’])(?:(?:senior|sr\.?|junior|deputy|acting|interim|regional|global|group|"
         rf"chief)\s+)?"
         rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
-        rf"(?:\s+(?:{DEPARTMENT}|ops|operations|success))?|(?:\s+{DEPARTMENT}){{1,2}}\b)?",
+        rf"(?:\s+(?:{DEPARTMENT}|{_TITLE_TAIL}|ops|operations|success)){{0,2}}|"
+        rf"(?:\s+{DEPARTMENT}){{1,2}}\b)?",
         re.IGNORECASE,
     )
 
