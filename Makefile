@@ -44,13 +44,17 @@ format: dev
 typecheck: dev
 	$(BIN)/mypy
 
-# Browser tests drive Debian's Chromium (never a downloaded browser). As root with apt it is
-# installed here; elsewhere the tests skip locally and fail when CI=true.
+# Browser tests drive Debian's Chromium (never a downloaded browser), and the no-network test
+# traces the app with strace. As root with apt they are installed here; elsewhere those tests
+# skip locally and fail when CI=true.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="chromium"; \
+	command -v strace >/dev/null || missing="$$missing strace"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "browser tests need Chromium: sudo apt-get install chromium"; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "some tests need:$$missing (sudo apt-get install$$missing)"; fi
 
 pytest: dev browser-deps
 	$(BIN)/pytest -q -m "not live and not team"
