@@ -96,6 +96,19 @@ class Database:
         with self.connect() as conn:
             conn.execute("PRAGMA secure_delete = ON")
 
+    def prune(self, conversation_id: str) -> None:
+        """Keep only the latest checkpoint of a conversation (what resume reads): each one holds
+        the whole conversation, so keeping them all grew storage with the square of its turns."""
+        saver = self.checkpointer()
+        with saver.lock, saver.conn:
+            for table in ("writes", "checkpoints"):
+                saver.conn.execute(
+                    f"DELETE FROM {table} WHERE thread_id = ? AND checkpoint_id NOT IN "
+                    "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
+                    "AND checkpoint_ns = '' ORDER BY checkpoint_id DESC LIMIT 1)",
+                    (conversation_id, conversation_id),
+                )
+
     # -- one turn at a time --------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -159,6 +172,9 @@ class PostgresDatabase(Database):
 
     def delete_checkpoints(self, conversation_id: str) -> None:
         self.checkpointer().delete_thread(conversation_id)
+
+    def prune(self, conversation_id: str) -> None:
+        self.checkpointer().prune([conversation_id], strategy="keep_latest")
 
     @contextlib.contextmanager
     def turn_lock(self, conversation_id: str, wait: float) -> Iterator[None]:

@@ -332,6 +332,9 @@ def _run_turn(
         offline_graph = build_agent(settings, offline)
         _drive(offline_graph, None, config, ctx, None)
     state = dict(graph.get_state({"configurable": {"thread_id": conversation_id}}).values)
+    from coach.storage import database
+
+    database(settings).prune(conversation_id)  # storage grows with the conversation, not its square
     case = CaseFile.model_validate(state.get("case") or {})
     _touch(conversation_id, text.splitlines()[0], settings, owner, case_title(case))
     messages = state.get("messages", [])
