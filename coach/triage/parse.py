@@ -385,9 +385,11 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         notes.append(
             "A forwarded message from the customer's side was read as part of their message."
         )
-    if not blocks and not forwarded and history_idx:
+    if not forwarded and history_idx and (not blocks or _greeting_only(blocks, text)):
+        # Nothing new above a reply marker (or only "Hi Sam,"): the marker does not look like a
+        # real reply, and what follows it is what the customer is saying.
         notes.append("The message has no new text above the quoted history; the history was read.")
-        blocks = _blocks(lines, history_idx)
+        blocks = blocks + _blocks(lines, history_idx)
     if not blocks and not forwarded:
         raise CoachError("the email has no message text to triage (only a signature or quotes)")
     return ParsedEmail(
@@ -401,6 +403,16 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         notes=notes,
         forwarded=len(forwarded),
     )
+
+
+def _greeting_only(blocks: list[str], text: str) -> bool:
+    """Whether the new text is only a greeting or a sign-off with a name ("Hi Sam,")."""
+    from coach.reading.context import _only_greeting as only_greeting
+    from coach.reading.context import cues
+    from coach.reading.language import detect
+
+    lang = detect(text[:2000])
+    return all(only_greeting(cues(lang), b.strip()) for b in blocks if b.strip())
 
 
 def _is_reply_subject(subject: str) -> bool:
