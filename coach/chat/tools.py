@@ -61,7 +61,7 @@ class CoachContext:
 
     def triage_engine(self) -> TriageEngine:
         if self._triage is None:
-            from coach.llm.models import active_engine
+            from coach.settings import active_engine
             from coach.triage.engine import OfflineTriageEngine, get_engine
 
             if self.fell_back or active_engine(self.settings) == "offline":

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coach.evals.base import Table
 from coach.errors import CoachError
+from coach.evals.base import Table
 from coach.evals.runner import Delta, EvalReport, Gate, SuiteRun, dump_json
 
 if TYPE_CHECKING:
