@@ -18,7 +18,6 @@ from coach.drafts.export import to_eml, write_eml
 from coach.drafts.writer import (
     BRIEF_SECTIONS,
     DRAFT_KINDS,
-    LEADER_PLACEHOLDER,
     LLMWriter,
     OfflineWriter,
     invented_facts,
@@ -160,9 +159,11 @@ def test_customer_message(writer: OfflineWriter) -> None:
     assert draft.subject and draft.findings == []
 
 
-def test_customer_message_without_a_leader_has_a_marked_placeholder(writer: OfflineWriter) -> None:
+def test_customer_message_without_a_leader_reads_as_sent(writer: OfflineWriter) -> None:
+    """No leader or manager named: plain words the rep can send, no template marker to fill."""
     draft = writer.write("customer", CaseFile(problem="Sync fails nightly"))
-    assert LEADER_PLACEHOLDER in draft.body
+    assert "a senior colleague from our leadership team" in draft.body
+    assert "[leader" not in draft.body
     assert draft.body.startswith("Hello,")
     assert guardrails.check(draft.body, "customer") == []
 
@@ -357,7 +358,7 @@ def test_cli_brief_json_and_drafts(tmp_path: Path) -> None:
     out, eml = tmp_path / "msg.md", tmp_path / "msg.eml"
     result = _coach("draft", "customer", str(case_path), "--out", str(out), "--eml", str(eml))
     assert result.returncode == 0, result.stderr
-    assert LEADER_PLACEHOLDER in out.read_text() and eml.read_bytes().count(b"X-Unsent: 1") == 1
+    assert "a senior colleague" in out.read_text() and eml.read_bytes().count(b"X-Unsent: 1") == 1
     only_eml = _coach("draft", "customer", str(case_path), "--eml", str(eml))
     assert only_eml.returncode == 0 and "I understand your concern" in only_eml.stdout
     assert _coach("draft", "call-prep", str(case_path), "--eml", str(eml)).returncode == 2

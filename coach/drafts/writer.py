@@ -231,16 +231,17 @@ def _owner(step: str, case: CaseFile) -> str:
 
 
 def _leader(case: CaseFile) -> str:
-    """The leader by the name and title given; what is missing is a marked placeholder."""
+    """The leader by the name and title given, in plain words when something is missing (no
+    template marker a rep would have to spot and fill)."""
     if case.leader_name and case.leader_title:
         return f"{case.leader_name}, {case.leader_title}"
     if case.leader_name:
-        return f"{case.leader_name} ([title])"
+        return case.leader_name
     if case.leader_title:
-        return f"[leader name], {case.leader_title}"
+        return f"our {case.leader_title} (name to confirm)"
     if case.manager_name:
         return f"{case.manager_name} (your manager)"
-    return LEADER_PLACEHOLDER
+    return "a leader you agree on with your manager"
 
 
 def _contact_name(contact: str) -> str:
@@ -340,9 +341,11 @@ def _leader_intro(case: CaseFile) -> str:
         return f"{case.leader_name}, our {case.leader_title}"
     if case.leader_name:
         return case.leader_name
+    if case.leader_title:
+        return f"our {case.leader_title}"
     if case.manager_name:
         return f"{case.manager_name}, my manager"
-    return LEADER_PLACEHOLDER
+    return "a senior colleague from our leadership team"
 
 
 def draft_facts(case: CaseFile) -> dict[str, Any]:
