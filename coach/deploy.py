@@ -332,6 +332,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--proxy-port", type=int, default=None,
                         help="put nginx in front on this port (0: any free port)")  # fmt: skip
     args = parser.parse_args(argv)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # so a `kill` or `timeout` stops every process it started too
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         with team(
             args.folder.resolve(),
