@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from coach.domain import signals as table
-from coach.domain.casefile import CHECKLIST_QUESTIONS
+from coach.domain.casefile import CHECKLIST_QUESTIONS, CaseFile
 from coach.settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,10 @@ CHAT = [
     "draft the customer email",
 ]
 # Ids a rep could mistake for words ("venting") are words; the ones with an underscore are not.
-IDS = sorted((i for i in {*table.table(), *CHECKLIST_QUESTIONS} if "_" in i), key=len, reverse=True)
+FIELDS = set(CaseFile.model_fields)
+IDS = sorted(
+    (i for i in {*table.table(), *CHECKLIST_QUESTIONS, *FIELDS} if "_" in i), key=len, reverse=True
+)
 JARGON = re.compile(
     r"\b(?:" + "|".join(map(re.escape, IDS)) + r")\b|\btokens?\b|[{}]|\[leader\b|\bNone\b"
 )

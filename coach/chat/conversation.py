@@ -310,10 +310,12 @@ def _run_turn(
 
         failures = MODEL_FAILURES
     ctx = CoachContext(settings=settings, retriever=retriever, offline_model=offline)
-    usage = UsageCounter(settings.model)
+    # The offline engine uses no model, so it has no tokens to count (and a cold turn need not
+    # load an encoding to count them).
+    usage = UsageCounter(settings.model) if engine != "offline" else None
     config: dict[str, Any] = {
         "configurable": {"thread_id": conversation_id},
-        "callbacks": [usage],
+        "callbacks": [usage] if usage is not None else [],
         "recursion_limit": RECURSION_LIMIT,
     }
     turn_input = {"messages": [HumanMessage(text)], "turn_asked": None, "turn_citations": None}
@@ -343,7 +345,9 @@ def _run_turn(
         "",
     )
     cost = None
-    if engine == "openai" and not ctx.fell_back:
+    tokens_in = usage.tokens_in if usage is not None else 0
+    tokens_out = max(usage.tokens_out, 0) if usage is not None else 0
+    if engine == "openai" and not ctx.fell_back and usage is not None:
         from coach.llm.budget import price_for
 
         prices = price_for(settings.model)
@@ -360,7 +364,7 @@ def _run_turn(
         warnings=warning_codes(case),
         engine="offline" if ctx.fell_back else engine,
         tokens=Tokens.model_validate(
-            {"in": usage.tokens_in, "out": max(usage.tokens_out, 0), "est_cost_usd": cost}
+            {"in": tokens_in, "out": tokens_out, "est_cost_usd": cost}
         ),
         notice=" ".join(dict.fromkeys(ctx.notices)) or None,
     )

@@ -33,28 +33,36 @@ from coach.domain.casefile import CaseFile
 from coach.settings import Settings
 
 _ids = itertools.count(1)
+# What the rep reads for each case field and checklist item ("Got it: the contact, their title").
 FIELD_LABELS = {
-    "customer": "customer",
-    "contact": "contact",
+    "customer": "the customer",
+    "contact": "the contact",
+    "contact_name": "the contact",
+    "contact_title": "their title",
+    "contact_email": "their email",
+    "manager_name": "your manager",
     "problem": "the problem",
     "customer_wants": "what they want",
     "tried": "what you tried",
-    "business_impact": "business impact",
+    "business_impact": "what is at stake",
+    "deadline": "the date that matters",
     "ask": "your ask",
     "proposed_next_steps": "next steps",
-    "tried_yourself": "tried yourself",
-    "root_cause_understood": "root cause",
-    "communicated_transparently": "communication with the customer",
-    "clear_ask": "clear ask",
-    "right_time": "timing",
-    "manager_briefed": "manager briefing",
+    "tried_yourself": "what you tried",
+    "root_cause_understood": "the root cause",
+    "communicated_transparently": "what you told the customer",
+    "clear_ask": "your ask",
+    "right_time": "the timing",
+    "manager_briefed": "whether your manager knows",
     "days_open": "how long it has run",
-    "leader_name": "leader",
-    "leader_title": "leader's title",
+    "leader_name": "the leader to bring in",
+    "leader_title": "the leader's title",
     "authorised_commitments": "what you may offer",
-    "signals": "the situation",
-    "notes": "notes",
+    "signals": "how serious it is",
+    "notes": "your notes",
 }
+# The first words of a turn that records facts, taken in turn so replies do not all open alike.
+NOTED_OPENERS = ("Noted", "Got it", "Added to the case", "Thanks, I have added")
 ESCALATION_QUESTION = re.compile(
     r"\b(?:should\s+i|do\s+i\s+need\s+to|is\s+it\s+time\s+to|when\s+(?:should|do)\s+i)\s+escalate\b",
     re.IGNORECASE,
@@ -202,9 +210,11 @@ class OfflineChatModel(BaseChatModel):
         current = CaseFile.model_validate(update.get("case") or state.get("case") or {})
         noted = []
         for key in update.get("noted", []):
-            label = FIELD_LABELS.get(key, key)
+            label = FIELD_LABELS.get(key, key.replace("_", " "))
             if label not in noted:
                 noted.append(label)
+        said = sum(isinstance(m, HumanMessage) for m in state.get("messages") or [])
+        opener = NOTED_OPENERS[said % len(NOTED_OPENERS)]
         from coach.chat.requests import asks_about_escalating
 
         asks_verdict = bool(ESCALATION_QUESTION.search(text)) or (
@@ -263,6 +273,7 @@ class OfflineChatModel(BaseChatModel):
             "agent/reply.md.j2",
             self.settings,
             noted=noted,
+            opener=opener,
             triage=triage,
             summary=case_summary(current) if intent == "summary" else "",
             recommendation=recommendation,
