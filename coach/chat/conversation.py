@@ -363,9 +363,7 @@ def _run_turn(
         citations=[Citation(**c) for c in state.get("turn_citations") or []],
         warnings=warning_codes(case),
         engine="offline" if ctx.fell_back else engine,
-        tokens=Tokens.model_validate(
-            {"in": tokens_in, "out": tokens_out, "est_cost_usd": cost}
-        ),
+        tokens=Tokens.model_validate({"in": tokens_in, "out": tokens_out, "est_cost_usd": cost}),
         notice=" ".join(dict.fromkeys(ctx.notices)) or None,
     )
 
