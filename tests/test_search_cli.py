@@ -118,3 +118,18 @@ def test_the_human_output_reads_as_passages_not_scores(settings: Any) -> None:
     verbose = subprocess.run([*run, "--verbose"], env=env, capture_output=True, text=True,
                              timeout=300)  # fmt: skip
     assert "score 0." in verbose.stdout
+
+
+def test_ingest_reports_progress_on_a_pipe(tmp_path: Path) -> None:
+    """Not on a terminal (a CI job, a server's log), ingest prints one line a page."""
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    for name in ("a", "b", "c"):
+        (knowledge / f"{name}.md").write_text(f"# Page {name}\n\n## Step\n\n- Do {name} first\n")
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data"),
+           "COACH_KNOWLEDGE_DIR": str(knowledge)}  # fmt: skip
+    proc = subprocess.run([sys.executable, "-m", "coach", "ingest"], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("Embedding")]
+    assert lines == [f"Embedding playbook pages: {i}/3 ({n}.md)" for i, n in enumerate("abc", 1)]

@@ -15,9 +15,20 @@ from coach.errors import CoachError
 
 
 def rich_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
+    """A progress bar on a terminal; one line a step on a pipe or in a log (a CI job or a
+    server's ingest shows how far it got, and where it was when interrupted)."""
+    if not sys.stderr.isatty():
+        return _lines(items, total, label)
     from rich.progress import track
 
     return track(items, total=total, description=label, console=_console(stderr=True))
+
+
+def _lines(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
+    for i, item in enumerate(items, 1):
+        name = getattr(item, "source", "")
+        print(f"{label}: {i}/{total}" + (f" ({name})" if name else ""), file=sys.stderr, flush=True)
+        yield item
 
 
 def _console(stderr: bool = False) -> Any:
