@@ -138,9 +138,7 @@ class LegitCase(BaseModel):
 
 class SafetyCase(
     RootModel[
-        Annotated[
-            InjectionCase | PiiCase | JailbreakCase | LegitCase, Field(discriminator="kind")
-        ]
+        Annotated[InjectionCase | PiiCase | JailbreakCase | LegitCase, Field(discriminator="kind")]
     ]
 ):
     pass
@@ -814,7 +812,9 @@ def run(
         finally:
             close_checkpointers()
     t = env.tally
-    kinds = {k: sum(1 for c in cases if c.kind == k) for k in ("injection", "pii", "jailbreak", "legit")}
+    kinds = {
+        k: sum(1 for c in cases if c.kind == k) for k in ("injection", "pii", "jailbreak", "legit")
+    }
     metrics = {
         "injection_decision_changes": float(t.decision_changes),
         "injection_forbidden_signals": float(t.forbidden_signals),
