@@ -94,7 +94,7 @@ def test_retrieval_passes_its_gates_and_writes_three_reports(
     md = (report_dir / "report.md").read_text()
     assert "| metric | value | threshold | verdict |\n| --- | --- | --- | --- |" in md
     assert "| hybrid_recall@3 |" in md and ">= 0.1 | pass |" in md
-    assert "### Retrieval: vector-only vs BM25-only vs hybrid" in md
+    assert "### Retrieval: each ranker alone vs hybrid" in md
 
     history = load_history(settings)
     assert len(history) == runs_before + 1
