@@ -227,13 +227,16 @@ class Reader:
         resolved_doc = [False] * n
         minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall": routine
         shapes = _shapes(items, probs, readings, venting)
+        open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
         for item in items:
             resolved_doc[item.doc] |= item.context.resolved
             minor_doc[item.doc] |= item.context.minor or item.context.own_fault
+            open_doc[item.doc] |= structure.unresolved(item.text, readings[item.doc].language)
+        resolved_doc = [r and not o for r, o in zip(resolved_doc, open_doc, strict=True)]
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d = item.context, item.doc
             lang = readings[d].language
-            for label in structure_signals(item, lang, reported):
+            for label in structure_signals(item, lang, reported, shapes[d].grievance):
                 if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):
                     old = found[d].get(label)
                     if old is None or old.score < RULE_SCORE:
@@ -370,14 +373,24 @@ SHORT_DOUBT = 0.9
 CALM_DOUBTS = frozenset({"legal_or_public_threat"})
 
 
-def structure_signals(item: _Item, language: str, reported: bool) -> list[str]:
-    """Signals the sentence's structure states whatever the classifier says."""
-    if item.consequence:
-        return []
+def structure_signals(item: _Item, language: str, reported: bool, grievance: bool) -> list[str]:
+    """Signals the sentence's structure states whatever the classifier says; with something
+    wrong said in the email (`grievance`), a legal channel taking the matter up or already
+    looking at other vendors is a threat."""
     text, ctx = item.said.text, item.context
+    if item.consequence:
+        whole = read_context(text, language)  # "asked whether ..." asks, whatever follows
+        leaving = not (whole.howto or whole.question) and structure.leaving_consequence(
+            item.text, language, ctx
+        )
+        return ["cancellation_threat"] if leaving else []
     found = []
-    if structure.public_threat(text, language, ctx):
+    if structure.public_threat(text, language, ctx) or (
+        grievance and structure.legal_action(text, language, ctx)
+    ):
         found.append("legal_or_public_threat")
+    if grievance and structure.looking_elsewhere(text, language, ctx):
+        found.append("cancellation_threat")
     if not reported and structure.data_exposure(text, language, ctx):
         found.append("technical_beyond_control")
     return found

@@ -33,7 +33,8 @@ from coach.reading.context import _pattern as pattern
 LEXICON = Path(__file__).with_name("lexicon")
 FAMILIES = (
     "auto_reply", "away", "polite_request", "ultimatum", "consequence", "leaving", "contact_only",
-    "hear_about", "other_party", "data_words", "asks", "stakes",
+    "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
+    "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 
@@ -64,6 +65,14 @@ def refine(ctx: Context, text: str, language: str) -> Context:
         changes.update(thanks=False, positive=False, request=True)
     if ctx.past and (c.has("conditional", low) or lx.has("ultimatum", low)):
         changes["past"] = False
+    conditional = c.has("conditional", low) or lx.has("ultimatum", low)
+    if not ctx.own_fault and lx.has("own_doing", low) and not conditional:
+        changes["own_fault"] = True
+    # "Nothing needed on your side", "we'll get used to it": a reassurance denies a need.
+    if not ctx.denied and reassuring(text, language):
+        changes["denied"] = True
+    if not ctx.withdrawn and lx.has("withdraw", low) and not conditional:
+        changes["withdrawn"] = True
     if ctx.senior:
         own = _spans(c, "own_side", low)
         senior = _spans(c, "senior", low)
@@ -83,6 +92,11 @@ def consequence(text: str, language: str) -> str | None:
         [(m.start(), m.end(), False) for m in c.find("conditional", low)]
         + [(m.start(), m.end(), True) for m in lx.find("ultimatum", low)]
     )
+    # A word that is a condition only when it opens the sentence (Portuguese "Se cair de novo,
+    # a gente sai", where a bare "se" is also a pronoun).
+    first = next(iter(lx.find("condition_opener", low)), None)
+    if first is not None and not low[: first.start()].strip(" -*•>\t\"'"):
+        openers.insert(0, (first.start(), first.end(), False))
     if not openers:
         return None
     start, end, ultimatum = openers[0]
@@ -137,12 +151,58 @@ def explicit(text: str, language: str) -> bool:
     )
 
 
+def reassuring(text: str, language: str) -> bool:
+    """Nothing is wrong or needed on our side ("por nuestra parte todo siguió funcionando sin
+    problema", "ci abitueremo"), said outright, not as a condition."""
+    low = text.lower()
+    return lexicon(language).has("reassure", low) and not cues(language).has("conditional", low)
+
+
+def unresolved(text: str, language: str) -> bool:
+    """A resolution denied ("Non è risolto", "it is not fixed"): whatever an earlier message or
+    a closed ticket says, the problem is open."""
+    c = cues(language)
+    low = text.lower()
+    for m in c.find("resolved", low):
+        clause = re.split(r"[.;:!?,]", low[: m.start()])[-1]
+        if c.has("negators", clause) and not c.has("conditional", clause):
+            return True
+    return False
+
+
+def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
+    """The consequence of a condition is leaving ("se cair de novo, a gente sai")."""
+    lx = lexicon(language)
+    low = text.lower()
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
+        return False
+    return lx.has("leaving", low) or lx.has("looking_elsewhere", low)
+
+
+def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
+    """Already looking at other vendors, said plainly and not denied or asked."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+        return False
+    return lexicon(language).has("looking_elsewhere", text.lower())
+
+
+def legal_action(text: str, language: str, ctx: Context) -> bool:
+    """A legal or public channel of theirs takes the matter up ("our general counsel will be in
+    touch", "sprawą zajmie się nasz dział prawny")."""
+    if not ctx.legal_public or ctx.denied or ctx.withdrawn or ctx.question or ctx.howto:
+        return False
+    return lexicon(language).has("legal_action", text.lower())
+
+
 def grievance(text: str, language: str, ctx: Context) -> bool:
     """Something is wrong in this sentence: a problem, a persisting one, something that is not
-    so, or a word of leaving; a denial ("we are not planning to leave") reassures instead."""
+    so, or a word of leaving; a denial ("we are not planning to leave") or a reassurance ("no
+    problems on our side") reassures instead."""
     c, lx = cues(language), lexicon(language)
     low = text.lower()
-    if c.has("problem_words", low) or c.has("still", low):
+    if reassuring(text, language):
+        return False
+    if c.has("problem_words", low) or c.has("still", low) or lx.has("trouble", low):
         return True
     if ctx.denied or ctx.withdrawn or ctx.howto:
         return False
