@@ -353,7 +353,13 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     The case reader (`coach.reading.rep`) files each clause under the field it tells, or under
     none; the checklist phrase rules and the question just asked settle the yes/no answers; what
     no field claims is kept as context for the brief."""
-    from coach.reading.rep import is_internal_note, names_only, read_case
+    from coach.reading.rep import (
+        checklist_view,
+        is_internal_note,
+        names_only,
+        plain_contractions,
+        read_case,
+    )
 
     asked = list(asked or [])
     intent = intent_of(text)
@@ -361,6 +367,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         return Understanding(intent="email", pasted=pasted_text(text))
     if intent == "check":
         return Understanding(intent="check", pasted=pasted_text(text))
+    text = plain_contractions(text)
     out = Understanding(intent=intent)
     if intent == "draft":
         out.draft_kind = draft_kind(text, case)
@@ -419,10 +426,14 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
     # The checklist phrase rules, sentence by sentence, then what the reader read.
     rep_side: list[str] = []
+    who = (
+        update.get("manager_name") or case.manager_name or "",
+        update.get("contact_name") or case.contact_name or "",
+    )
     for s in sents:
         if s.endswith("?"):
             continue
-        answers = _checklist_answers(s, {})
+        answers = _checklist_answers(checklist_view(s, *who), {})
         if "manager_briefed" in answers:
             rep_side.append(s)
         for item, value in answers.items():

@@ -36,10 +36,11 @@ _MONTHS = (
 )
 _WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DATE = re.compile(
-    rf"\b(?:(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|{_MONTHS}|"
+    rf"\b(?:(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|"
+    rf"{_MONTHS}(?!\s+\d)|"
     rf"q[1-4])|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?|"
     rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|(?:in|by|before|until|from)\s+"
-    rf"{_MONTHS}(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}|q[1-4](?:\s+\d{{4}})?|(?:by|before|on|until|this|"
+    rf"{_MONTHS}(?!\s+\d)(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}|q[1-4](?:\s+\d{{4}})?|(?:by|before|on|until|this|"
     rf"next)\s+{_WEEKDAYS}|{_WEEKDAYS}|(?:this|next)\s+(?:week|month|quarter|year)|tomorrow|today|"
     rf"tonight|within\s+\d+\s+(?:hours|days|weeks)|in\s+\d+\s+(?:days|weeks|months)|"
     rf"\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
@@ -223,12 +224,15 @@ _IS_MY_CONTACT = re.compile(
 )
 _LEADER_CORE = (
     rf"(?:(?i:chief)\s+(?-i:[A-Z]\w+\s+){{1,2}}(?i:officer)|(?:(?i:VP|RVP|AVP|CRO|CEO|CTO|COO|CFO|CMO|"
-    rf"CISO|CPO|SVP|EVP|GM)|(?i:president|head|director|chief|general\s+manager|vice\s+president))"
+    rf"CISO|CPO|CCO|CSO|CDO|CXO|CIO|SVP|EVP|GM)|(?i:president|head|director|chief|general\s+manager|vice\s+president))"
     rf"(?:\s+{DEPARTMENT}){{0,2}})"
 )
 _OF = r"(?:\s+(?:of|for)\s+(?-i:[A-Z][\w&-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&-]*))*)?"
 _OUR_LEADER = re.compile(
-    rf"\b(?i:my|our)\s+(?P<title>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}{_OF})"
+    # "our VP Eng, Anders Lindqvist": capitalised words before the comma finish the title
+    rf"\b(?i:my|our)\s+(?P<title3>{_LEADER_CORE}(?:\s+(?-i:[A-Z][\w&-]*)){{1,2}}{_OF})\s*,\s*"
+    rf"(?P<name3>{NAME})\b"
+    rf"|\b(?i:my|our)\s+(?P<title>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}{_OF})"
     rf"\s*(?:,|\(|\s(?i:is))?\s*(?P<name>{NAME})\b"
     rf"|(?P<name2>{NAME})\s*,\s*(?i:my|our)\s+(?P<title2>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}"
     rf"{_OF})(?=[,.;)]|\s+(?:to|for|on|who|and)\b|$)",
@@ -237,6 +241,51 @@ _BRING_IN = re.compile(
     rf"\b(?:bring\s+in|loop\s+in|involve|get|escalate\s+to|pull\s+in|ask)\s+(?P<name>{NAME})\s*"
     rf"(?:,|\()\s*(?:our|my|the)\s+(?P<title>[\w &-]{{2,40}}?)(?=[,.;)]|\s+(?:to|for|on|who|into)\b|$)"
 )
+
+
+_MANAGER_SAID = re.compile(
+    r"\b(?:my|our)\s+(?:direct\s+|line\s+)?(?:manager|mgr|boss|supervisor)\b", re.I
+)
+_NAME_IS = re.compile(
+    r"\b(?:(?:her|his|their)\s+name(?:['’]s|\s+is)|that['’]?s|thats|it['’]s|called|named)\s+",
+    re.I,
+)
+
+
+def _manager_in_sentence(sentence: str, people: list[Person], before: str = "") -> str:
+    """The person a sentence about the rep's manager names as the manager: "I haven't told my
+    manager yet, her name is Ngozi Eze", "havent looped in my manager yet, thats Ben Adler",
+    "Owen Gallagher (my mgr) is fully in the loop". The name is said as a name (after "her name
+    is", "that's"), in brackets, or right beside the manager; "her name is X" may follow the
+    sentence about the manager. Someone already placed, or two such names, leave it open."""
+    about = _MANAGER_SAID.search(sentence)
+    if not about and not (_MANAGER_SAID.search(before) and _NAME_IS.search(sentence)):
+        return ""
+    placed = {p.name for p in people}
+    names: list[str] = []
+    for m in re.finditer(NAME, sentence):
+        name = m.group(0)
+        if not _is_name(name) or name in placed or _titles().search(name):
+            continue
+        lead = sentence[: m.start()]
+        tail = sentence[m.end() :]
+        beside = about is not None and (
+            0 <= m.start() - about.end() <= 3 or 0 <= about.start() - m.end() <= 3
+        )
+        if (
+            re.search(r"\(\s*$", lead)
+            or re.search(_NAME_IS.pattern + r"$", lead, re.I)
+            or beside
+            or (about is not None and re.match(r"\s*\(\s*(?:my|our)\s", tail, re.I))
+        ):
+            names.append(name)
+    said = _NAME_IS.search(sentence)
+    if not names and said:
+        loose = _loose_name(sentence[said.end() :])
+        if loose:
+            names.append(loose)
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ""
 
 
 def read_people(text: str) -> list[Person]:
@@ -262,8 +311,10 @@ def read_people(text: str) -> list[Person]:
     for rx in (_OUR_LEADER, _BRING_IN):
         for m in rx.finditer(text):
             groups = m.groupdict()
-            name = groups.get("name") or groups.get("name2") or ""
-            title = _clean_title(groups.get("title") or groups.get("title2") or "")
+            name = groups.get("name") or groups.get("name2") or groups.get("name3") or ""
+            title = _clean_title(
+                groups.get("title") or groups.get("title2") or groups.get("title3") or ""
+            )
             if re.fullmatch(r"(?:direct\s+)?(?:manager|boss|lead|supervisor)", title, re.I):
                 continue
             add(Person(name, title, side="ours", role="leader"), m.span())
@@ -278,6 +329,15 @@ def read_people(text: str) -> list[Person]:
             )
             if name and said:  # a name is said as one: "my manager is X", "my manager x is ..."
                 add(Person(name, "manager", side="ours", role="manager"), m.span())
+                break
+    if not any(p.role == "manager" for p in people):
+        before = ""
+        for sentence in re.finditer(r"[^.!?\n]+", text):
+            found = _manager_in_sentence(sentence.group(0), people, before)
+            before = sentence.group(0)
+            if found:
+                at = sentence.start() + sentence.group(0).find(found)
+                add(Person(found, "manager", side="ours", role="manager"), (at, at + len(found)))
                 break
     # The contact, said outright: "contact is chiamaka okafor, their VP ops", "Siobhan O'Neill is
     # my contact", "contact Maria Santos (VP Member Experience)", "CTO is Aminata Diallo".
@@ -306,7 +366,7 @@ def read_people(text: str) -> list[Person]:
     for m in titles.finditer(text):
         title = _clean_title(m.group(0))
         before = text[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"\b(?:my|our)\s+$", before) or re.match(r"(?:my|our)\s", m.group(0), re.I):
+        if re.search(r"\b(?:my|our)\s+$", before) or re.search(r"\b(?:my|our)\s", m.group(0), re.I):
             continue
         after = re.match(rf"\s*,?\s*(?P<name>{NAME})", text[m.end() :])
         if after and _is_name(after.group("name")):

@@ -109,11 +109,39 @@ _FRAMING = re.compile(
 )
 
 
-def clauses(text: str) -> list[str]:
+# A full stop ends a rep's sentence before a lower-case word too ("...moved them to v5. dispatchers
+# cant build routes"): reps type in haste. Not after an abbreviation, an initial or inside a
+# figure or an address.
+_LOWER_STOP = re.compile(r"(?<=[a-z0-9)\]'’%])[.!?]+\s+(?=[a-z(])")
+_SHORT_FORM = re.compile(
+    r"(?:\b(?:dr|mr|mrs|ms|prof|st|jr|sr|vs|etc|approx|incl|e\.g|i\.e|fig|dept|mgmt|est)|"
+    r"(?<![\w.])\w)$",
+    re.I,
+)
+
+
+def rep_sentences(text: str) -> list[str]:
+    """The rep's sentences, cut at a full stop before a lower-case word as well."""
     from coach.triage.parse import sentences
 
     out: list[str] = []
     for sentence in sentences(text):
+        start = 0
+        for m in _LOWER_STOP.finditer(sentence):
+            if _SHORT_FORM.search(sentence[start : m.start()]):
+                continue
+            piece = sentence[start : m.start() + len(m.group(0).rstrip())].strip()
+            if piece:
+                out.append(piece)
+            start = m.end()
+        if sentence[start:].strip():
+            out.append(sentence[start:].strip())
+    return out
+
+
+def clauses(text: str) -> list[str]:
+    out: list[str] = []
+    for sentence in rep_sentences(text):
         pieces = [p.strip(" ,;") for p in _CLAUSE_CUT.split(sentence) if p and p.strip(" ,;")]
         merged: list[str] = []
         for piece in pieces:  # a fragment too short to say anything stays with the one before
@@ -125,9 +153,72 @@ def clauses(text: str) -> list[str]:
     return out
 
 
-def _checklist_rules(text: str) -> dict[str, bool]:
+# Contractions typed without the apostrophe ("ive", "havent", "dont"): read as written out.
+_BARE_CONTRACTIONS = {
+    "ive": "i've", "im": "i'm", "id": "i'd", "dont": "don't", "didnt": "didn't", "havent": "haven't",
+    "hasnt": "hasn't", "hadnt": "hadn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't",
+    "werent": "weren't", "cant": "can't", "couldnt": "couldn't", "wont": "won't",
+    "wouldnt": "wouldn't", "shouldnt": "shouldn't", "doesnt": "doesn't", "theyre": "they're",
+    "theyve": "they've", "weve": "we've", "thats": "that's", "whats": "what's", "shes": "she's",
+    "hes": "he's", "its been": "it's been", "its not": "it's not", "its still": "it's still",
+}  # fmt: skip
+_BARE_RX = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _BARE_CONTRACTIONS), key=len, reverse=True)) + r")\b",
+    re.I,
+)
+
+
+def plain_contractions(text: str) -> str:
+    """ "ive already opened a P1" -> "i've already opened a P1": the rules read contractions."""
+
+    def put(m: re.Match[str]) -> str:
+        word = m.group(1)
+        if word == "ID" or (
+            word.lower() == "id"
+            and not re.match(
+                r"\s+(?:like|rather|say|prefer|"
+                r"love|need|want|ask)\b",
+                m.string[m.end() :],
+            )
+        ):
+            return word
+        full = _BARE_CONTRACTIONS[word.lower()]
+        return full[:1].upper() + full[1:] if word[:1].isupper() else full
+
+    return _BARE_RX.sub(put, text)
+
+
+_ROLE_NOUN = r"(?:manager|mgr|boss|line\s+manager|direct\s+manager|supervisor)"
+_NAME_AFTER_ROLE = re.compile(
+    rf"\b(?P<my>my|our)\s+{_ROLE_NOUN}\s*(?:,\s*|\(\s*)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+    r"(?:\s*\))?",
+    re.I,
+)
+_NAME_BEFORE_ROLE = re.compile(
+    rf"(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:\(|,)\s*(?:my|our)\s+{_ROLE_NOUN}(?:\s*\))?",
+    re.I,
+)
+
+
+def checklist_view(text: str, manager: str = "", contact: str = "") -> str:
+    """The sentence as the checklist rules read it: who is meant, not how they are named. "my
+    manager Keisha Morgan is fully briefed" and "Owen Gallagher (my mgr) is in the loop" say
+    "my manager ..."; the contact's name is "them"."""
+    text = plain_contractions(text)
+    text = _NAME_AFTER_ROLE.sub(lambda m: f"{m.group('my')} manager", text)
+    text = _NAME_BEFORE_ROLE.sub("my manager", text)
+    text = re.sub(r"\bmy\s+mgr\b", "my manager", text, flags=re.I)
+    for name, role in ((manager, "my manager"), (contact, "them")):
+        name = re.sub(r"^(?:dr|mr|mrs|ms|prof)\.?\s+", "", name, flags=re.I)
+        for part in dict.fromkeys([name, *name.split()[:1]]):
+            if len(part) >= 3:
+                text = re.sub(rf"\b{re.escape(part)}\b", role, text, flags=re.I)
+    return text
+
+
+def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[str, bool]:
     """The checklist phrase rules (`coach.chat.phrases`): a first opinion the model may not
-    contradict."""
+    contradict. They read the sentence as `checklist_view` puts it."""
     from coach.chat.phrases import (
         ASK_UNKNOWN,
         COMMS_NO,
@@ -142,6 +233,7 @@ def _checklist_rules(text: str) -> dict[str, bool]:
         TRIED_NOT,
     )
 
+    text = checklist_view(text, manager, contact)
     found: dict[str, bool] = {}
     if MANAGER_NO.search(text):
         found["manager_briefed"] = False
@@ -164,7 +256,24 @@ def _checklist_rules(text: str) -> dict[str, bool]:
         found["root_cause_understood"] = True
     if ASK_UNKNOWN.search(text):
         found["clear_ask"] = False
+    if _TIME_WRONG.search(text):
+        found["right_time"] = False
+    elif _TIME_RIGHT.search(text):
+        found["right_time"] = True
     return found
+
+
+_TIME_RIGHT = re.compile(
+    r"\b(?:now\s+is|now['’]s|it's|it\s+is|this\s+is|feels\s+like)\s+(?:the\s+)?right\s+"
+    r"(?:time|moment)\b|"
+    r"\b(?:isn't|is\s+not|not)\s+too\s+(?:early|soon)\b|\bright\s+time\s+to\s+escalate\b",
+    re.I,
+)
+_TIME_WRONG = re.compile(
+    r"(?<!not\s)(?<!isn't\s)\b(?:too\s+early|too\s+soon|premature|too\s+late|waited\s+too\s+long)\b"
+    r"(?![^.?!]*\?)",
+    re.I,
+)
 
 
 def role_probabilities(texts: list[str]) -> Any:
@@ -202,16 +311,21 @@ def _strip_framing(text: str) -> str:
 
 _ANCHOR = re.compile(
     r"\b(?:renew\w*|deadline|due|go-?live|launch|by|before|until|cut-?over|expires?|"
-    r"contract\s+ends?|decision|board|audit|cancel\w*|terminat\w*)\b",
+    r"contract\s+ends?|decision|board|audit|cancel\w*|terminat\w*|qbr|signs?|sign-?off|signature|"
+    r"ends?|notice|kick-?off|close|closes|closing|starts?|review)\b",
     re.I,
 )
 _NOW = re.compile(r"^(?:today|tonight|this\s+(?:morning|afternoon|evening))$", re.I)
+_DAY = re.compile(r"\d")
+ANCHORED = 40  # a date this close to a renewal, a deadline or a go-live is the one that matters
 
 
-def _deadline(readings: list[Clause]) -> str:
-    """The date that matters: the one nearest a renewal, a deadline or a go-live; a date said
-    only as when something happened ("told me today") is not a deadline."""
+def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
+    """The date that matters, with how far it stands from its anchor: the one nearest a renewal,
+    a deadline or a go-live, a day ("dec 15") over a period ("end of Q4") said with it; a date
+    said only as when something happened ("told me today") is not a deadline."""
     best: tuple[int, str] | None = None
+    dated: list[str] = []
     for clause in readings:
         if clause.role == "question_to_coach":
             continue
@@ -219,12 +333,24 @@ def _deadline(readings: list[Clause]) -> str:
         for m in DATE.finditer(clause.text):
             if _NOW.match(m.group(0).strip()):
                 continue
-            distance = min((abs(m.start() - a) for a in anchors), default=1000)
+            dated.append(_clean_date(m.group(0)))
+            outside = [a for a in anchors if not m.start() <= a < m.end()]
+            distance = min((abs(m.start() - a) for a in outside), default=1000)
             if clause.role not in FACT_ROLES and distance >= 1000:
                 continue
+            if _DAY.search(m.group(0)) and distance < 1000:
+                distance = max(0, distance - 20)
             if best is None or distance < best[0]:
-                best = (distance, m.group(0))
-    return _clean_date(best[1]) if best else ""
+                best = (distance, _clean_date(m.group(0)))
+    if best is None:
+        return None
+    # "renewal is in may ... may 28": the day refines the month said nearer the anchor
+    month = best[1].split()[-1].lower()
+    if not _DAY.search(best[1]):
+        for date in dated:
+            if _DAY.search(date) and date.lower().startswith(month[:3]):
+                return best[0], date
+    return best
 
 
 def _clean_date(text: str) -> str:
@@ -332,10 +458,15 @@ def _commitments(text: str, contact_first: str) -> list[str]:
 
 _INTERNAL_NOTE = re.compile(
     r"^\W*(?:between\s+us|off\s+the\s+record|internally|fyi\s+internal|note\s+to\s+self|"
-    r"confidentially|just\s+so\s+you\s+know)\b",
+    r"confidentially|just\s+so\s+you\s+know|internal(?:\s+(?:note|only|context))?\s*[:,-])|"
+    r"\b(?:don'?t|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:put|share|mention|include|"
+    r"say)\b[^.!?]{0,60}\b(?:external|customer|them|anything\s+that\s+goes)",
     re.I,
 )
-_QUOTE = re.compile(r"[\"“«‘']([^\"”»’']{40,})[\"”»’']|[\"“«]([^\"”»]{40,})[\"”»]")
+# A quote opens and closes at a word's edge; an apostrophe inside a word ("he'll") is no quote.
+_QUOTE = re.compile(
+    r"(?<!\w)[\"“«]([^\"”»]{40,})[\"”»]|(?<!\w)['‘]((?:[^'’]|(?<=\w)['’](?=\w)){40,}?)['’](?!\w)"
+)
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -362,6 +493,14 @@ _PROPOSED_ASK = re.compile(
     r"ceo|cro|coo|cfo|head|exec\w*|leadership|legal|founder)\b.*?)\s*\?\s*$",
     re.I,
 )
+# The rep's own ask, said as such: "what I need: ...", "ask: ...", "my ask is ...".
+_REP_ASKS = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:what\s+i(?:'d)?\s+(?:need|want|would\s+like)|(?:my|the|our)\s+ask"
+    r"\b|ask\s*(?:is|would\s+be|:)|i\s+(?:need|want|would\s+like|'d\s+like)\s+(?:our|my)\s)",
+    re.I,
+)
+# A clause with no subject of its own, carrying on the one before ("..., on a call with marcus").
+_CONTINUES = re.compile(r"^\W*(?:on|to|for|with|at|by|into|plus)\s", re.I)
 PROBLEM_FALLBACK = 0.1
 WEAK_FACT = 0.15
 STRONG_ASK = 0.8  # a clear ask said later adds to the one noted before
@@ -563,6 +702,12 @@ def read_case(
     roles = [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(probs.argmax(axis=1))]
     names = [p.name for p in named.people] + named.companies
     known_case = case.model_dump() if case is not None else {}
+    manager_seen = named.first("manager")
+    contact_seen = named.first("contact")
+    who = (
+        manager_seen.name if manager_seen else known_case.get("manager_name") or "",
+        contact_seen.name if contact_seen else known_case.get("contact_name") or "",
+    )
     ours_named = [p.name for p in named.people if p.side == "ours"] + [
         known_case.get(k) or "" for k in ("leader_name", "manager_name") if known_case.get(k)
     ]
@@ -574,7 +719,7 @@ def read_case(
             rest != piece.strip(" .!,") and any(rest == n for n in names)
         ):
             role = "context"  # "no, the contact is Lena" or "need help with Acme": names only
-        if role in CHECKLIST_ROLES and score < CHECKLIST_MIN and not _checklist_rules(piece):
+        if role in CHECKLIST_ROLES and score < CHECKLIST_MIN and not _checklist_rules(piece, *who):
             # A weak checklist reading without the checklist's words: the best fact it may tell
             row = probs[len(out.clauses)]
             facts = [(float(row[ROLES.index(r)]), r) for r in (*FACT_ROLES, "context")]
@@ -583,7 +728,7 @@ def read_case(
         elif score < ROLE_THRESHOLD:
             role = "context"
         elif role in ("ask", "customer_wants", "next_steps", "business_impact") and (
-            _checklist_rules(piece)
+            _checklist_rules(piece, *who)
         ):
             role = "context"  # "I haven't talked to them about it" answers the checklist only
         if (_MADE_COMMITMENT.search(piece) or _PROMISE_VERB.search(piece)) and (
@@ -596,6 +741,18 @@ def read_case(
             role = "context"  # who is who, or what it is not, is no new fact of the case
         elif _THEY_WANT.search(piece) and role not in ("question_to_coach",):
             role, score = "customer_wants", max(score, 0.9)
+        rules = _checklist_rules(piece, *who)
+        if role == "context" and rules.get("tried_yourself") and not _INTERNAL_NOTE.search(piece):
+            role, score = "tried", max(score, 0.7)  # the rules' words: "ive already opened a P1"
+        if _REP_ASKS.search(piece) and role in ("customer_wants", "context", "next_steps"):
+            role, score = "ask", max(score, 0.85)  # "what I need: our VP Eng on a call"
+        if (
+            out.clauses
+            and _CONTINUES.match(piece)
+            and out.clauses[-1].role in FACT_ROLES
+            and role not in CHECKLIST_ROLES
+        ):
+            role = out.clauses[-1].role  # "..., on a call with marcus this week": same fact
         if _inside(text, piece, quoted):
             # The customer speaks in a quote: their "we" is not the rep, so nothing in it is
             # what the rep tried, plans or asks leadership for.
@@ -678,7 +835,7 @@ def read_case(
         if clause.role == "question_to_coach" or clause.text.rstrip().endswith("?"):
             continue  # a question put to the coach answers nothing on the checklist
         if clause.role != "context" or not correction:
-            out.checklist.update(_checklist_rules(clause.text))
+            out.checklist.update(_checklist_rules(clause.text, *who))
 
     def texts(role: str, limit: int = 2) -> list[str]:
         found = sorted(by_role.get(role, []), key=lambda c: -c.score)[:limit]
@@ -714,7 +871,19 @@ def read_case(
         out.checklist.setdefault("clear_ask", True)
     if by_role.get("next_steps"):
         update["proposed_next_steps"] = texts("next_steps", 5)
-    put("deadline", _deadline(out.clauses))
+    dated = _deadline_found(out.clauses)
+    if dated:
+        before = str(known.get("deadline") or "")
+        if (
+            before
+            and not correction
+            and dated[0] <= ANCHORED
+            and _DAY.search(dated[1])
+            and not (_DAY.search(before))
+        ):
+            update["deadline"] = dated[1]  # "june" then "their board signs off june 3"
+        else:
+            put("deadline", dated[1])
     if correction:
         _correct_text(text, known, out)
     first = (contact.name if contact else known.get("contact_name") or "").split()
