@@ -116,6 +116,30 @@ def active_engine(settings: Settings, requested: str | None = None) -> Literal["
     return "openai" if configured else "offline"
 
 
+def require_writable(folder: Path, what: str = "the data directory") -> Path:
+    """`folder`, created if missing, after proving a file can be written in it: a read-only mount
+    or a folder owned by someone else is one clear error, before any work that would fail half
+    way (or mistake the failure for a damaged index)."""
+    import contextlib
+    import os
+
+    from coach.errors import CoachError
+
+    probe = folder / f".coach-write-check-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+    except OSError as exc:
+        raise CoachError(
+            f"{what} {folder} is not writable ({exc.strerror or exc}); point COACH_DATA_DIR at a "
+            "folder you can write to"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+    return folder
+
+
 def get_settings(**overrides: object) -> Settings:
     """Build settings; keyword overrides (CLI flags) win over the environment."""
     from pydantic import ValidationError

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
-from coach.settings import Settings
+from coach.settings import Settings, require_writable
 
 DB_NAME = "conversations.sqlite"
 POOL_SIZE = 8
@@ -53,7 +53,7 @@ class Database:
     def connect(self) -> Iterator[Any]:
         """A connection for metadata queries, committed when the block ends."""
         path = sqlite_path(self.settings)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        require_writable(path.parent)
         conn = sqlite3.connect(str(path), timeout=10)
         try:
             with conn:
@@ -83,7 +83,7 @@ class Database:
         with self._lock:
             if self._saver is None:
                 path = sqlite_path(self.settings)
-                path.parent.mkdir(parents=True, exist_ok=True)
+                require_writable(path.parent)
                 saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
                 saver.setup()
                 self._saver = saver

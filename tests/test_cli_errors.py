@@ -4,6 +4,8 @@ index is rebuilt."""
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +54,65 @@ def test_a_damaged_index_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
     db = data / "index" / "chroma" / "chroma.sqlite3"
     db.write_bytes(db.read_bytes()[:9000])  # truncated mid-file
     (data / "index" / "passages.json").unlink()
-    proc = _coach(["search", "customer wants my manager", "-k", "1"], data, tmp_path)
+    proc = _coach(["search", "what goes in the message to my manager", "-k", "3"], data, tmp_path)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert "damaged" in proc.stderr and "To Your Manager" in proc.stdout
     assert list((data / "index").glob("chroma.damaged-*"))
+
+
+def _read_only(
+    folder: Path, args: list[str], cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI with `folder` as its data directory, mounted read-only in a mount namespace of
+    its own (root ignores permission bits, not a read-only mount)."""
+    env = {**os.environ, "COACH_DATA_DIR": str(folder)}
+    script = (
+        f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
+        f'exec "$0" -m coach "$@"'
+    )
+    return subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable, *args], env=env,
+                          cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root and unshare"
+)
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [(["triage", "mail.txt"], ""), (["search", "escalate"], ""), (["ingest"], ""),
+     (["chat", "--json"], "hello\n")],
+)  # fmt: skip
+def test_a_read_only_data_directory_is_one_line_and_exit_2(
+    tmp_path: Path, args: list[str], stdin: str
+) -> None:
+    (tmp_path / "mail.txt").write_text("Hi, how do I export last month's invoices?\n\nAnn\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    proc = _read_only(data, args, tmp_path, stdin)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "damaged" not in proc.stderr
+    assert "is not writable (Read-only file system)" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not list(data.iterdir())  # nothing was half-written, nothing set aside
+
+
+def test_an_interrupted_ingest_stops_cleanly_and_the_next_run_recovers(tmp_path: Path) -> None:
+    kdir = tmp_path / "knowledge"
+    kdir.mkdir()
+    for i in range(16):  # long enough to interrupt mid-way
+        sections = "\n\n".join(f"## Topic {i}-{j}\n\n" + f"Guidance line {j} for page {i}. " * 12
+                               for j in range(3))  # fmt: skip
+        (kdir / f"page-{i:02}.md").write_text(f"# Page {i}\n\n{sections}\n")
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data"), "COACH_KNOWLEDGE_DIR": str(kdir)}
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "ingest"], env=env, cwd=tmp_path,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)  # fmt: skip
+    assert proc.stderr is not None
+    seen = [proc.stderr.readline() for _ in range(2)]  # progress lines: it is under way
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, [*seen, rest]
+    assert "Traceback" not in rest
+    again = subprocess.run([sys.executable, "-m", "coach", "search", "Guidance line 2 for page 15"],
+                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+    assert "Page 15" in again.stdout

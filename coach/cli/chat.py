@@ -58,9 +58,11 @@ def chat_command(
     (`printf 'line1\\nline2\\n' | coach chat`) and prints each reply; type /quit to leave."""
     if engine not in (None, "offline", "openai"):
         raise CoachError(f"--engine must be offline or openai, not {engine!r}")
-    from coach.settings import get_settings
+    from coach.settings import get_settings, require_writable
 
     settings = get_settings(engine=engine)
+    if not settings.database_url:  # conversations are saved there: say so before the first line
+        require_writable(settings.data_dir)
     if settings.retention_days:
         from coach.chat.conversation import apply_retention
 

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from coach.errors import CoachError
 from coach.playbook.knowledge import Link, Passage, chunk_document, load_documents
+from coach.settings import require_writable
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -71,7 +72,7 @@ def make_client(settings: Settings) -> ClientAPI:
                 f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); "
                 "start it or unset COACH_CHROMA_URL to use the embedded store"
             ) from None
-    path = settings.index_dir / "chroma"
+    path = require_writable(settings.index_dir, "the index folder") / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 

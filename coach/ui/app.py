@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
-from coach.settings import Settings, get_settings
+from coach.settings import Settings, get_settings, require_writable
 from coach.textio import MAX_FILE_BYTES, MAX_TEXT_CHARS
 
 log = logging.getLogger(__name__)
@@ -617,6 +617,10 @@ def main(argv: list[str] | None = None) -> None:
             from coach.storage import database
 
             database(settings)
+        else:  # conversations are saved there: a read-only folder is one line, not a traceback
+            require_writable(settings.data_dir)
+        if not settings.chroma_url:
+            require_writable(settings.index_dir, "the index folder")
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
