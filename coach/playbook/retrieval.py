@@ -181,7 +181,7 @@ class HybridRetriever:
                 from coach.reading.encoder import MODEL_ID, get_encoder
 
                 texts = [p.embedding_text() for p in self.passages]
-                lines = [(i, ln) for i, p in enumerate(self.passages) for ln in p.line_views()]
+                lines = [(i, ln) for i, p in enumerate(self.passages) for ln in _views(p)]
 
                 def build() -> dict[str, Any]:
                     enc = get_encoder()
@@ -192,7 +192,7 @@ class HybridRetriever:
                         else np.zeros((0, 1), dtype=np.float32),
                     }
 
-                key = cache.key_of([MODEL_ID, *texts])
+                key = cache.key_of([MODEL_ID, *texts, *(ln for _, ln in lines)])
                 arrays = cache.arrays("playbook-multilingual", key, build)
                 self._multi = (arrays["passages"], arrays["lines"], [i for i, _ in lines])
             return self._multi
@@ -302,3 +302,10 @@ def get_retriever(settings: Settings | None = None, refresh: bool = False) -> Hy
                 log.info("knowledge index updated: %s", report.summary())
             _cache[key] = HybridRetriever(store)
         return _cache[key]
+
+
+def _views(passage: Passage) -> list[str]:
+    """What the multilingual ranker compares a question with, besides the whole passage: the
+    section's own title (a short question in another language matches a title best) and each line."""
+    title = passage.section.split(" (", 1)[0].split(" > ")[-1]
+    return [title, *passage.line_views()]
