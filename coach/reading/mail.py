@@ -108,6 +108,17 @@ def _subject_of(lines: list[str], start: int, end: int) -> str:
     return ""
 
 
+def is_marker(line: str) -> bool:
+    """A line that frames quoted or forwarded mail rather than saying anything: a banner
+    ("-----Original Message-----"), a header field ("Sent: ..."), or an attribution ("On ... wrote:")."""
+    return bool(
+        _ORIGINAL.match(line)
+        or _FORWARD.match(line)
+        or _HEADER_FIELD.match(line)
+        or _ATTRIBUTION.match(line)
+    )
+
+
 def split_parts(text: str) -> list[Part]:
     """The email's lines, cut into the newest message, forwarded messages and quoted history."""
     lines = text.split("\n")

@@ -143,13 +143,27 @@ _MACHINE_ONLY = re.compile(
     r"\b(decision|urgency|signals?|severity|classification)\s*[:=]",
     re.IGNORECASE,
 )
-# The customer speaking of themselves and what they will do ("we will not renew", "I sent").
+# The customer speaking of themselves and what they will do ("we will not renew", "I sent"), in
+# either order ("...will not be renewing our subscription"); and the same in the other seven
+# languages, where a first-person pronoun or possessive, or a first-person plural verb, beside
+# the sentence's verbs is enough ("ignore las instrucciones que le di ... cancelaremos").
+_SELF = r"(we|we'll|we're|we've|our|us|i|i'm|i've|i'll|my)"
+_DOING = (
+    r"(will|won't|are|have|had|decided|want|need|sent|gave|cancel\w*|renew\w*|leave|leaving|"
+    r"terminat\w*|notice|expect|asked|paid|pay|can't|cannot|is|was)"
+)
+_SELF_OTHER = (
+    r"(wir|uns|unser\w*|ich|mein\w*|mir|mich|nous|notre|nos|je|j'|mon|mes|nosotros|nuestr\w+|"
+    r"yo|noi|nostr\w|io|mio|mia|miei|mie|nós|nosso|nossa|nossos|nossas|eu|meu|minha|wij|ons|"
+    r"onze|ik|mijn|nasz\w*|nam|nas|ja|mój|moja|moje|mnie|\w{3,}(emos|amos|imos|iamo|śmy))"
+)
 _OWN_VOICE = re.compile(
-    r"\b(we|we'll|we're|we've|our|us|i|i'm|i've|i'll|my)\b.{0,80}\b(will|won't|are|have|had|"
-    r"decided|want|need|sent|cancel\w*|renew\w*|leave|leaving|terminat\w*|notice|expect|"
-    r"asked|paid|pay|can't|cannot|is|was)\b",
+    rf"\b{_SELF}\b.{{0,80}}\b{_DOING}\b|\b{_DOING}\b.{{0,80}}\b{_SELF}\b|\b{_SELF_OTHER}\b",
     re.IGNORECASE,
 )
+# Text no reader sees, hidden in Unicode tag characters: a sentence that carries some was written
+# to steer a machine (emoji flags use a few, after a black flag, and are left alone).
+_HIDDEN_TAGS = re.compile("(?<!\U0001f3f4)[\U000e0020-\U000e007f]{6,}")
 
 
 # Letters that look Latin but are not (Cyrillic and Greek), for reading disguised instructions;
@@ -226,7 +240,8 @@ def mark(block: str, sentences: list[str]) -> list[bool]:
         end = start + len(sent)
         pos = end
         overlaps = any(a < end and start < b for a, b in spans)
-        flags.append(overlaps or is_injection(sent))
+        hidden = bool(_HIDDEN_TAGS.search(block, start, end) or _HIDDEN_TAGS.match(block, end))
+        flags.append(overlaps or hidden or is_injection(sent))
     if not any(flags):
         return flags
     out = list(flags)

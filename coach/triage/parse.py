@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from typing import Literal
 
 from coach.errors import CoachError
-from coach.reading.mail import split_parts
+from coach.reading.mail import is_marker, split_parts
 
 Format = Literal["auto", "text", "html", "eml"]
 MAX_CHARS = 30_000  # longer input is cut (with a note): a real email is far shorter
@@ -389,7 +389,11 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         # Nothing new above a reply marker (or only "Hi Sam,"): the marker does not look like a
         # real reply, and what follows it is what the customer is saying.
         notes.append("The message has no new text above the quoted history; the history was read.")
-        blocks = blocks + _blocks(lines, history_idx)
+        said = [i for i in history_idx if not is_marker(lines[i])]
+        h_body, h_signature, _ = _strip_tail(lines, said)
+        blocks = blocks + _blocks(lines, h_body)
+        if not signature:  # the signer is under what they said
+            signature = h_signature
     if not blocks and not forwarded:
         raise CoachError("the email has no message text to triage (only a signature or quotes)")
     return ParsedEmail(
@@ -412,7 +416,13 @@ def _greeting_only(blocks: list[str], text: str) -> bool:
     from coach.reading.language import detect
 
     lang = detect(text[:2000])
-    return all(only_greeting(cues(lang), b.strip()) for b in blocks if b.strip())
+
+    def salutation(block: str) -> bool:  # "Gentile Dott. Adeyemi," "Buenas tardes, Sra. Ruiz:"
+        return "\n" not in block and len(block.split()) <= 6 and block.endswith((",", ":", "!"))
+
+    return all(
+        only_greeting(cues(lang), b.strip()) or salutation(b.strip()) for b in blocks if b.strip()
+    )
 
 
 def _is_reply_subject(subject: str) -> bool:
