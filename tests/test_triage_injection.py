@@ -93,6 +93,12 @@ def test_markup_spans_cover_tool_calls_and_verdict_json() -> None:
         ("Mit freundlichen Grüßen\nJürgen Hofmann", "Jürgen"),
         ("R. Kaur", ""),
         ("Regards,\nSupport Team", ""),
+        ("Cordiali saluti,\nGiulia Ferrante\nResponsabile Amministrazione", "Giulia"),
+        ("Met vriendelijke groet,\nJan de Vries", "Jan"),
+        ("Atenciosamente,\nMaria dos Santos", "Maria"),
+        ("Pozdrawiam,\nAnna Nowak", "Anna"),
+        ("Z poważaniem\nPiotr Zieliński", "Piotr"),
+        ("Un saludo,\nAna de la Fuente", "Ana"),
     ],
 )
 def test_greeting_name_from_the_sign_off(signature: str, name: str) -> None:

@@ -235,7 +235,14 @@ _SIGN_OFF = re.compile(
     r"liebe grüße|grüße|gruß|(vielen )?dank(e)?( im voraus| schön| und (viele|beste|liebe) grüße)?|cordialement|bien cordialement|"
     r"bien à vous|salutations|merci( d'avance| beaucoup| par avance| d’avance)?|atentamente|"
     r"saludos|un saludo|un cordial saludo|saludos cordiales|cordiales saludos|"
-    r"(muchas )?gracias( de antemano| por adelantado)?)\s*[,.!]?"
+    r"(muchas )?gracias( de antemano| por adelantado)?|un abrazo|abrazos|schöne grüße|"
+    r"herzliche grüße|bonne journée|bien à toi|amitiés|"
+    r"cordiali saluti|distinti saluti|cordialmente|saluti|un saluto|un caro saluto|grazie( mille)?|"
+    r"met vriendelijke groet(en)?|vriendelijke groet(en)?|hartelijke groet(en)?|groet(en|jes)?|"
+    r"(alvast )?bedankt|dank (je|u)( wel)?|mvg|"
+    r"atenciosamente|cumprimentos|melhores cumprimentos|abraços?|um abraço|obrigad[oa]|att\.?|"
+    r"pozdrawiam|serdecznie pozdrawiam|z poważaniem|z wyrazami szacunku|pozdrowienia|dziękuję|"
+    r"dzięki)\s*[,.!]?"
     r"(\s*(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*)(\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*)){0,2})?\s*$",
     re.IGNORECASE,
 )
@@ -244,7 +251,8 @@ _POSTSCRIPT = re.compile(r"^\s*(p\.?\s?p\.?\s?s|p\.?\s?s|n\.?\s?b)\b\.?\s*[:.,\-
 # A name on its own as the message's last paragraph ("Hanna", "Ingrid Sørensen\nFinance").
 _BARE_NAME = re.compile(
     r"^\s*[-–—~]*\s*(?-i:(Dr|Mr|Mrs|Ms|Prof)\.?\s+)?(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)"
-    r"(\s+(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)){0,2}\s*$"
+    r"(\s+(?-i:(?:de|van|der|den|von|zu|da|di|do|dos|das|del|della|la|le|ten|ter|y|e|al|bin)\s+){0,2}"
+    r"(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)){0,2}\s*$"
 )
 _NOT_NAMES = {
     "thanks", "thank", "regards", "best", "cheers", "hi", "hello", "hey", "dear", "team", "support",
