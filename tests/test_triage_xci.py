@@ -35,4 +35,9 @@ def test_every_tweet_triages_and_escalation_rises_with_severity(settings: Settin
     assert shares["4"] >= 2 * shares["0"] + 0.05
     # Levels 2 and 3 are close; each is above level 1 and below level 4.
     assert concern["4"] > max(concern["2"], concern["3"])
-    assert min(concern["2"], concern["3"]) > concern["1"] > concern["0"]
+    assert min(concern["2"], concern["3"]) > concern["1"]
+    # Levels 0 and 1 are within a few tweets of each other (0.108 and 0.106 before issue 11's
+    # calm-email reading); that reading drops bare-keyword escalations on both ("How do I cancel my
+    # service?" at 0, "We're off. What's going on?", a power cut, at 1), so only a clear
+    # inversion fails.
+    assert concern["1"] >= concern["0"] - 0.01

@@ -15,6 +15,7 @@ not the customer speaking.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ class Reader:
                     if then is not None and then_base is not None and not then_base.question:
                         then_ctx = structure.refine(then_base, then, lang)
                         items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
+        _withdraw_before(items, langs)
         import numpy as np
 
         if items:
@@ -272,6 +274,7 @@ class Reader:
                     old_further = further[d].get(name)
                     if old_further is None or p > old_further.score:
                         further[d][name] = Found(name, item.said.text, round(p, 3), round(p, 3))
+            own_doing = structure.own_doing(item.said.text, lang)
             mass = float(row[: len(escalating)].sum())
             top = int(row[: len(escalating)].argmax())
             if mass >= ESCALATION_THRESHOLD and mass > row[none]:
@@ -294,6 +297,9 @@ class Reader:
                 if label in escalating and not self._holds(
                     label, score, ctx, resolved_doc[d], minor_doc[d]
                 ):
+                    continue
+                # "The delay was our own doing": a state the customer says they caused is theirs.
+                if table.signal(label).a_state and own_doing:
                     continue
                 # A rep's narration of a technical problem is not the customer's incident
                 # report: only a certain reading counts.
@@ -368,9 +374,12 @@ RULE_SCORE = 0.8
 SHORT_SENTENCES = 2
 SHORT_WORDS = 15
 SHORT_DOUBT = 0.9
+SHORT_REMARK = 6
 # In a calm request with nothing wrong said, the customer's lawyer or data protection named is not
 # a threat ("our lawyer has comments on the DPA before we sign").
 CALM_DOUBTS = frozenset({"legal_or_public_threat"})
+# A calm question may ask for someone senior; about leaving, a decision or a deal it only asks.
+QUESTION_MAY_ASK_FOR = "manager_request"
 
 
 def structure_signals(item: _Item, language: str, reported: bool, grievance: bool) -> list[str]:
@@ -423,8 +432,28 @@ class _Shape:
             return False
         if self.calm and label in CALM_DOUBTS:
             return True
-        # "We need to talk about the contract": a wish to talk, with only a topic named.
         text = item.said.text
+        # In a calm email (it asks, nothing is wrong) an escalation must name what it is about
+        # (a data protection law named in a compliance request does not), and a question there
+        # ("does the discount apply if we switch to annual?") asks; so must a short remark with
+        # nothing wrong in it, among longer ones ("Así lo veríamos antes").
+        if self.calm and (
+            not structure.explicit(text, language, legal=False)
+            or (
+                item.context.question
+                and label != QUESTION_MAY_ASK_FOR
+                and not table.signal(label).a_state
+            )
+        ):
+            return True
+        if (
+            self.sentences > SHORT_SENTENCES
+            and len(text.split()) <= SHORT_REMARK
+            and not structure.explicit(text, language)
+            and not structure.grievance(text, language, item.context)
+        ):
+            return True
+        # "We need to talk about the contract": a wish to talk, with only a topic named.
         return (
             self.short
             and score < SHORT_DOUBT
@@ -450,6 +479,19 @@ def _shapes(
             shape.asks += 1
             shape.calls += structure.contact_only(text, lang)
     return shapes
+
+
+def _withdraw_before(items: list[_Item], langs: Sequence[str]) -> None:
+    """A sentence that opens by withdrawing withdraws the one before it in the same block ("Last
+    week I said I'd take this to our board. No need anymore, ...")."""
+    for before, item in itertools.pairwise(items):
+        if (
+            before.doc == item.doc
+            and before.said.block == item.said.block
+            and not item.consequence
+            and structure.withdraws_before(item.said.text, langs[item.doc], item.context)
+        ):
+            before.context = dataclasses.replace(before.context, withdrawn=True)
 
 
 def get_reader() -> Reader:

@@ -130,7 +130,7 @@ def auto_reply(sentences: list[str], language: str) -> bool:
     return lx.has("auto_reply", opening) or len(lx.find("away", opening)) >= 2
 
 
-def explicit(text: str, language: str) -> bool:
+def explicit(text: str, language: str, legal: bool = True) -> bool:
     """The sentence names what an escalation is about (leaving, someone senior, a legal or public
     channel, something broken), not only a mood or a topic ("we need to talk about the
     contract", "this cannot go on")."""
@@ -143,7 +143,7 @@ def explicit(text: str, language: str) -> bool:
             c.has("leave_words", low),
             c.has("stay_words", low),
             c.has("senior", low),
-            c.has("legal_public", low),
+            legal and c.has("legal_public", low),
             c.has("problem_words", low),
             lx.has("hear_about", low),
             lx.has("other_party", low),
@@ -156,6 +156,12 @@ def reassuring(text: str, language: str) -> bool:
     problema", "ci abitueremo"), said outright, not as a condition."""
     low = text.lower()
     return lexicon(language).has("reassure", low) and not cues(language).has("conditional", low)
+
+
+def own_doing(text: str, language: str) -> bool:
+    """The customer says in so many words that they caused it ("el problema era nuestro")."""
+    low = text.lower()
+    return lexicon(language).has("own_doing", low) and not cues(language).has("conditional", low)
 
 
 def unresolved(text: str, language: str) -> bool:
@@ -194,14 +200,25 @@ def legal_action(text: str, language: str, ctx: Context) -> bool:
     return lexicon(language).has("legal_action", text.lower())
 
 
+def withdraws_before(text: str, language: str, ctx: Context) -> bool:
+    """A sentence that opens by withdrawing ("No need anymore, the patch fixed it", "Forget
+    that."): what the sentence before it asked or threatened is withdrawn too."""
+    if not ctx.withdrawn:
+        return False
+    low = text.lower().lstrip(" -*•>\t")
+    c, lx = cues(language), lexicon(language)
+    first = [m.start() for m in (*c.find("withdrawn", low), *lx.find("withdraw", low))]
+    return bool(first) and min(first) <= 3
+
+
 def grievance(text: str, language: str, ctx: Context) -> bool:
     """Something is wrong in this sentence: a problem, a persisting one, something that is not
     so, or a word of leaving; a denial ("we are not planning to leave") or a reassurance ("no
     problems on our side") reassures instead."""
     c, lx = cues(language), lexicon(language)
     low = text.lower()
-    if reassuring(text, language):
-        return False
+    if reassuring(text, language) or ctx.resolved or ctx.past:
+        return False  # "the outage last month is fixed" is not something wrong now
     if c.has("problem_words", low) or c.has("still", low) or lx.has("trouble", low):
         return True
     if ctx.denied or ctx.withdrawn or ctx.howto:
