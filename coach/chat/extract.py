@@ -628,11 +628,29 @@ def _by_the_rep(sentence: str, start: int) -> bool:
 _REP_QUESTION = re.compile(r"\b(?:i|we|my|our)\b[^?]*\?\s*$", IGNORE_CASE)
 
 
+# "talked to our PM Ravi, he said ...", "sent the RCA tuesday": the rep narrates without an "I".
+_REP_NARRATES = re.compile(
+    r"^\W*(?:(?:also|already|then|just|and)\s+)*(?:talked|spoke|pinged|emailed|called|sent|ran|"
+    r"pushed|opened|filed|asked|offered|tried|met|got|had|gave|shared|escalated|looped|chased|"
+    r"reached|followed|walked|explained|told|did|went)\b",
+    IGNORE_CASE,
+)
+_OUR_SPEAKER = re.compile(
+    r"\b(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:pm|product\s+manager|manager|boss|vp|director|lead|"
+    r"engineer\w*|team|legal|cto|ceo|cro|cfo|support|se|tam)\b[^.!?]{0,40}?\b(?:said|says|told|"
+    r"thinks|confirmed)\b",
+    IGNORE_CASE,
+)
+
+
 def customer_voice(sentence: str) -> bool:
     """The sentence tells what the customer's side says or does, not what the rep did or asks
-    the coach: it does not open with the rep ("I chased finance twice") and is not the rep's own
-    question ("Should I get my VP to call their CMO?")."""
-    if _REP_QUESTION.search(sentence):
+    the coach: it does not open with the rep ("I chased finance twice", "talked to our PM"), does
+    not report one of our own people ("our PM said it's not on the plan") and is not the rep's
+    own question ("Should I get my VP to call their CMO?")."""
+    if _REP_QUESTION.search(sentence) or _OUR_SPEAKER.search(sentence):
+        return False
+    if _REP_NARRATES.match(sentence) and "they" not in sentence.lower():
         return False
     return not _is_first_person(sentence) or "they" in sentence.lower()
 
@@ -708,7 +726,8 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
 _STAYING = re.compile(
     r"\b(?:(?:they're|they\s+are|we're|he's|she's|is|are)\s+(?:still\s+)?(?:renewing|staying)|"
     r"(?:will|'ll|going\s+to|plan\s+to|want\s+to)\s+renew|(?:renewed|signed\s+the\s+renewal)|"
-    r"not\s+going\s+anywhere)\b",
+    r"not\s+going\s+anywhere|(?:we're|we\s+are)\s+(?:good|fine|ok(?:ay)?)|done\s+venting|"
+    r"no\s+hard\s+feelings|all\s+good)\b",
     IGNORE_CASE,
 )
 _LEAVING = re.compile(

@@ -281,6 +281,7 @@ class OfflineChatModel(BaseChatModel):
             blame=blame,
             findings=None if check_result is None else check_result.get("findings", []),
             passages=passages if intent == "facts" else [],
+            playbook_note=playbook_note(text, passages) if intent == "facts" else "",
             draft=draft,
             questions=questions,
             preparing=readiness.get("recommendation") == "escalate_now",
@@ -327,6 +328,44 @@ class OfflineChatModel(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+
+
+_TOPIC = re.compile(
+    r"\b(?:about|on|regarding|re|for|when|if)\s+(?P<topic>[^?.!]{3,80})", re.IGNORECASE
+)
+_TOPIC_STOP = {
+    "the", "a", "an", "to", "them", "they", "their", "it", "this", "that", "what", "when", "how",
+    "playbook", "say", "says", "does", "should", "we", "i", "my", "our", "down", "up", "with",
+    "customer", "customers", "client", "is", "are", "be", "do", "and", "or", "of", "in", "on",
+    "calm", "make", "get", "can", "could", "would", "any", "anything",
+}  # fmt: skip
+
+
+def playbook_note(question: str, passages: list[dict[str, Any]]) -> str:
+    """Say whether the passages found answer the rep's question: "what does the playbook say
+    about offering a discount?" is answered with the passage, or with "the playbook doesn't
+    cover that" when none of its words about the topic are there."""
+    if not passages:
+        return ""
+    m = _TOPIC.search(question)
+    if not m:
+        return "What the playbook says:"
+    words = [
+        w
+        for w in re.findall(r"[a-z][a-z'-]+", m.group("topic").lower())
+        if w not in _TOPIC_STOP and len(w) >= 4
+    ]
+    if not words:
+        return "What the playbook says:"
+    text = " ".join(str(p.get("text", "")) for p in passages[:2]).lower()
+    found = [w for w in words if re.search(rf"\b{re.escape(w[:5])}", text)]
+    topic = m.group("topic").strip().rstrip("?")
+    if len(found) * 2 < len(words):
+        return (
+            f"The playbook doesn't cover {topic} directly. The nearest passages are below; "
+            "check with your manager before offering anything it doesn't mention."
+        )
+    return f"What the playbook says about {topic}:"
 
 
 _TIMING = re.compile(r"\btoo\s+(?P<when>early|soon|late)\b", re.IGNORECASE)

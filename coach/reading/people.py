@@ -198,7 +198,7 @@ def _loose_name(text: str) -> str:
             bare in _LOOSE_STOP
             or bare in _OPENERS
             or not re.fullmatch(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*", bare)
-            or (len(bare) > 4 and bare.endswith(("ed", "ly", "ing")))
+            or (len(bare) > 4 and "-" not in bare and bare.endswith(("ed", "ly", "ing")))
             or len(bare) < 2
         ):
             break
@@ -212,8 +212,8 @@ def _loose_name(text: str) -> str:
 
 
 _CONTACT_CUE = re.compile(
-    r"\b(?:(?:main|primary|key|my|our|the|their)\s+)?(?i:contacts?|champion|sponsor|"
-    r"point\s+of\s+contact|poc)\s*(?:is|was|=|:|-)?\s*(?=\S)"
+    r"\b(?:(?:main|primary|key|my|our|the|their)\s+)?(?:(?i:contacts?|champion|sponsor|"
+    r"point\s+of\s+contact)\s*(?:is|was|=|:|-)?|(?i:poc)\s*(?:is|was|=|:))\s*(?=\S)"
     r"|\b(?P<ttl>(?-i:CTO|CEO|CFO|COO|CIO|CISO|CMO|CRO|GM|VP(?:\s+\w+)?)|(?i:head\s+of\s+\w+))"
     r"\s+(?:is|was)\s+(?=\S)",
     re.IGNORECASE,
@@ -286,6 +286,43 @@ def _manager_in_sentence(sentence: str, people: list[Person], before: str = "") 
             names.append(loose)
     names = list(dict.fromkeys(names))
     return names[0] if len(names) == 1 else ""
+
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:in|is|was|the|their|our|my|a|an|to|bring|bringing|with|and|at|for|from|get|getting|"
+    r"loop|looping|involve|ask|need|want)\s+)+",
+    re.I,
+)
+_LOWER_NAME = r"(?-i:[a-zà-ÿ][a-zà-ÿ'’-]+\s+[a-zà-ÿ][a-zà-ÿ'’-]+)"
+
+
+def _plain_name(text: str) -> bool:
+    """Two lower-case words that may be a person's name: no common word, title or company word."""
+    for word in text.split():
+        bare = word.lower()
+        if (
+            bare in _LOOSE_STOP | _OPENERS | _COMPANY_WORDS | _INTERJECTIONS
+            or len(bare) < 2
+            or (len(bare) > 4 and bare.endswith(("ed", "ly", "ing", "ion", "ness", "ment")))
+            or _titles().fullmatch(bare)
+            or bare in _COMMON
+        ):
+            return False
+    return True
+
+
+_COMMON = {
+    "went", "got", "had", "sent", "told", "said", "called", "our", "new", "old", "big", "all",
+    "one", "two", "three", "any", "some", "most", "more", "less", "very", "well", "good", "bad",
+    "call", "calls", "meeting", "email", "what", "who", "where", "ask", "wants", "need", "needs",
+    "help", "sync", "weekly", "daily", "last", "next", "week", "month", "year", "day", "days",
+    "hours", "time", "issue", "problem", "outage", "deal", "renewal", "contract", "account",
+    "customer", "client", "contact", "users", "user", "staff", "people", "folks", "guys", "someone",
+    "anyone", "everyone", "nobody", "like", "about", "into", "over", "under", "after", "before",
+    "joining", "leading", "lead", "listen", "will", "can", "is", "are", "was", "were", "be", "the",
+    "then", "than", "also", "even", "fix", "bug", "app", "api", "sso", "data", "system", "tool",
+    "plan", "roadmap", "product", "team", "support", "engineering", "sales", "legal", "finance",
+}  # fmt: skip
 
 
 def read_people(text: str) -> list[Person]:
@@ -378,6 +415,33 @@ def read_people(text: str) -> list[Person]:
             continue  # "Diretor de Operações (ops director)": part of a title, not a name
         if lead and _is_name(lead.group("name")):
             add(Person(lead.group("name"), title), (lead.start(), m.end()))
+    # The same, typed in lower case: "kenji watanabe, director of IT", "our CRO mateus costa",
+    # "nomvula dlamini is the COO", "my svp, emile dubois". Two words that are no common word.
+    for m in titles.finditer(text):
+        prefix = _TITLE_PREFIX.match(m.group(0))
+        start = m.start() + (prefix.end() if prefix else 0)
+        title = _clean_title(text[start : m.end()])
+        if not title or re.fullmatch(r"(?:manager|lead|team\s+lead|boss|mgr)", title, re.I):
+            continue
+        ours = bool(
+            re.search(r"\b(?:my|our)\s+$", text[max(0, start - 12) : start], re.I)
+            or re.search(r"\b(?:my|our)\s", prefix.group(0) if prefix else "", re.I)
+        )
+        after = re.match(
+            rf"(?:\s*,\s*|\s+(?i:is)\s+|\s*)(?P<name>{_LOWER_NAME})\b", text[m.end() :]
+        )
+        lead = re.search(
+            rf"(?P<name>{_LOWER_NAME})\s*(?:,\s*(?:their|the|our|my)?\s*|\(\s*|\s+is\s+"
+            rf"(?:the\s+|their\s+|our\s+|my\s+)?)$",
+            text[:start],
+        )
+        beside = after or lead
+        if not beside or not _plain_name(beside.group("name")):
+            continue
+        name = " ".join(w[:1].upper() + w[1:] for w in beside.group("name").split())
+        span = (m.start(), m.end() + beside.end()) if after else (beside.start(), m.end())
+        role: Role = "leader" if ours else "other"
+        add(Person(name, title, side="ours" if ours else "customer", role=role), span)
     for m in re.finditer(
         rf"(?P<name>{NAME}),?\s+(?i:(?:she|he|they)['’]s|(?:she|he)\s+is|who\s+is|who['’]s|is)\s+"
         rf"(?i:the|their)\s+(?P<title>(?:[\w-]+\s+){{0,3}}?(?i:lead|manager|director|head|officer|"
@@ -456,6 +520,25 @@ _LEGAL_FORM = re.compile(
 )
 
 
+# A company typed in lower case, known by the word its name ends with: "for pinecrest credit
+# union", "its cedar valley health", "university of ashford".
+_LOWER_WORD = (
+    r"(?!(?:for|at|on|with|from|the|a|an|to|of|and|is|its|our|their|my|new)\b)(?-i:[a-z][\w&'-]*)"
+)
+_LOWER_COMPANY = re.compile(
+    rf"(?:\b(?:for|at|on|with|from|its|it's|is|re)\s+|^\W*)(?P<co>{_LOWER_WORD}(?:\s+{_LOWER_WORD})"
+    r"{0,2}\s+(?:"
+    + "|".join(sorted(_COMPANY_WORDS - {"co", "office", "data", "cloud", "global", "digital"}))
+    + r")|university\s+of\s+[a-z]+)\b(?!\s+(?:team|issue|problem|side|of)\b)",
+    re.MULTILINE,
+)
+# The account named first with what it is in brackets: "hey so Bramble & Oak (home goods, $45k)".
+_OPENS_WITH_ABOUT = re.compile(
+    rf"(?:^|\n)\W*(?:(?i:hey|hi|ok|okay|so|right|quick\s+one|context|background)[\s,:.-]+)*"
+    rf"{_COMPANY}\s*\((?=[^)]{{3,80}}\))"
+)
+
+
 def read_companies(text: str, people: list[Person]) -> list[str]:
     """Companies the message names, the likeliest customer first."""
     names = {p.name for p in people}
@@ -481,10 +564,19 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         words = m.group("co").split()
         while words and words[0].lower() in _OPENERS | {"ok", "okay", "so", "account", "customer"}:
             words = words[1:]
-        if words and not any(w.lower() in _LOOSE_STOP for w in words):
+        if words and not any(w.lower() in _LOOSE_STOP | _INTERJECTIONS | _OPENERS for w in words):
             company = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
             if company not in names and not _titles().fullmatch(company):
                 found.append((0, m.start(), company))
+    for m in _LOWER_COMPANY.finditer(text):  # "sso broken for pinecrest credit union"
+        words = m.group("co").split()
+        if not any(w.lower() in (_LOOSE_STOP | _OPENERS) - {"of"} for w in words[:-1]):
+            found.append((2, m.start(), " ".join(w if w in ("of", "&") else w.capitalize()
+                                                 for w in words)))  # fmt: skip
+    for m in _OPENS_WITH_ABOUT.finditer(text):  # "Bramble & Oak (home goods ecom, $45k/yr)"
+        company = m.group("company")
+        if company not in names and not _NOT_COMPANY.match(company):
+            found.append((0, m.start(), company))
     for m in _LEGAL_FORM.finditer(text):  # "acme corp threatening to cancel", typed in haste
         words = m.group(0).split()
         found.append((1, m.start(), " ".join(w if w.isupper() else w.capitalize() for w in words)))

@@ -95,7 +95,8 @@ _CLAUSE_CUT = re.compile(
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
 )
 _CORRECTION = re.compile(
-    r"^\W*(?:(?:ugh|oh|oops|hmm|um|ah|ok|okay|wait)\b[\s,.!]*)*(?:no[,.!]|no\s+wait|nope|actually|"
+    r"^\W*(?:(?:ugh|oh|oops|hmm|um|ah|ok|okay|wait|also|and|so)\b[\s,.!]*)*(?:no[,.!]|no\s+wait|nope|"
+    r"actually|"
     r"correction|sorry\b|my\s+bad|to\s+correct|wait\b|scratch\s+that|i\s+mean\b|i\s+was\s+wrong)"
     r"|\b(?:not|rather\s+than)\s+(?-i:[A-Z])\w+\s*$|\binstead\s*[.!]?\s*$|"
     r"\b(?:is|it's|it\s+is|that's)\s+(?:actually|now|really)\b",
@@ -159,7 +160,8 @@ _BARE_CONTRACTIONS = {
     "hasnt": "hasn't", "hadnt": "hadn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't",
     "werent": "weren't", "cant": "can't", "couldnt": "couldn't", "wont": "won't",
     "wouldnt": "wouldn't", "shouldnt": "shouldn't", "doesnt": "doesn't", "theyre": "they're",
-    "theyve": "they've", "weve": "we've", "thats": "that's", "whats": "what's", "shes": "she's",
+    "theyve": "they've", "theyll": "they'll", "theyd": "they'd", "itll": "it'll",
+    "youre": "you're", "wouldve": "would've", "weve": "we've", "thats": "that's", "whats": "what's", "shes": "she's",
     "hes": "he's", "its been": "it's been", "its not": "it's not", "its still": "it's still",
 }  # fmt: skip
 _BARE_RX = re.compile(
@@ -316,7 +318,7 @@ _ANCHOR = re.compile(
     re.I,
 )
 _NOW = re.compile(r"^(?:today|tonight|this\s+(?:morning|afternoon|evening))$", re.I)
-_DAY = re.compile(r"\d")
+_DAY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")  # "dec 15", "the 3rd"; not "Q4" or "2026"
 ANCHORED = 40  # a date this close to a renewal, a deadline or a go-live is the one that matters
 
 
@@ -336,6 +338,8 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
             dated.append(_clean_date(m.group(0)))
             outside = [a for a in anchors if not m.start() <= a < m.end()]
             distance = min((abs(m.start() - a) for a in outside), default=1000)
+            if re.match(r"(?:by|before|until)\s", m.group(0), re.I):
+                distance = 0  # "by Thursday" says its own deadline
             if clause.role not in FACT_ROLES and distance >= 1000:
                 continue
             if _DAY.search(m.group(0)) and distance < 1000:
@@ -612,6 +616,32 @@ _TEXT_FIELDS = ("problem", "customer_wants", "business_impact", "ask", "deadline
 _PERSON_FIELDS = ("contact_name", "manager_name", "leader_name")
 
 
+def _correct_figure(text: str, known: dict[str, Any], out: CaseReading) -> None:
+    """ "actually its 180k ARR, i was looking at last years number": one figure in a correction
+    replaces the one the case holds for what is at stake."""
+    said = [m.group(0).strip() for m in MONEY.finditer(text)]
+    value = str(out.update.get("business_impact", known.get("business_impact")) or "")
+    held = [m.group(0).strip() for m in MONEY.finditer(value)]
+    if len(said) != 1 or len(held) != 1 or said[0] == held[0] or "business_impact" in out.replace:
+        return
+    out.update["business_impact"] = value.replace(held[0], said[0])
+    out.replace.add("business_impact")
+
+
+def _says_instead(text: str) -> bool:
+    """ "POC ends may 9 not may 19", "its $180k not $120k": a date or a figure said in place of
+    another is a correction, however the sentence opens."""
+    for sentence in rep_sentences(text):
+        m = _NOT_BUT.search(sentence.strip())
+        if not m:
+            continue
+        new, old = m.group("new").strip(" ."), m.group("old").strip(" .")
+        for rx in (DATE, MONEY):
+            if rx.search(old) and rx.search(new):
+                return True
+    return False
+
+
 def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
     """ "The renewal is in April, not June": the old value is replaced wherever the case holds
     it; "the contact is Lena, not Lars" replaces a person named Lars."""
@@ -630,6 +660,25 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
             continue
         old = m.group("old").strip(" .")
         new = " ".join(m.group("new").split()[-max(1, len(old.split())) :])
+        said_date = DATE.fullmatch(m.group("new").strip())
+        if said_date and DATE.fullmatch(old):
+            # "renewal is may 14 not june": the new date whole, in place of the old one
+            new = _clean_date(said_date.group(0))
+            value = str(out.update.get("deadline", known.get("deadline")) or "")
+            if value and re.search(rf"\b{re.escape(old)}\b", value, re.I):
+                out.update["deadline"] = new
+                out.replace.add("deadline")
+            old_value = re.compile(rf"\b{re.escape(old)}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?\b", re.I)
+            for name in _TEXT_FIELDS:
+                text_value = out.update.get(name, known.get(name)) or ""
+                if (
+                    name != "deadline"
+                    and isinstance(text_value, str)
+                    and old_value.search(text_value)
+                ):
+                    out.update[name] = old_value.sub(new, text_value)
+                    out.replace.add(name)
+            continue
         before = sentence.strip()[: m.start("old")]
         person = re.search(r"((?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,2})\s*,?\s+not\s+\S*$",
                            before)  # fmt: skip
@@ -661,7 +710,7 @@ _NAMING_WORDS = {
 
 
 _CORRECTING = re.compile(
-    r"\b(?:not|rather\s+than)\s+[\w$€£%.'’-]+\s*[.!]?\s*$|\binstead\b|\b(?:is|it's|it\s+is)\s+"
+    r"\b(?:not|rather\s+than)\s+[\w$€£%.'’-]+(?:\s+\d{1,2}(?:st|nd|rd|th)?)?\s*[.!]?\s*$|\binstead\b|\b(?:is|it's|it\s+is)\s+"
     r"(?:actually|now|really)\b|\bthis\s+one\s+is\b|\b(?:my|our)\s+(?:other|different)\s+"
     r"(?:account|customer|client)\b|^\W*(?:(?:ugh|oh|oops|hmm|wait|no)\b[\s,.!]*)*(?:sorry|"
     r"actually|correction|wait|my\s+bad|scratch\s+that)\b",
@@ -694,7 +743,7 @@ def read_case(
     the part of the message that asks the coach for something: only the people and companies
     it names count."""
     out = CaseReading(named=read_named(f"{text}\n{names_from}" if names_from else text))
-    correction = bool(_CORRECTION.search(text))
+    correction = bool(_CORRECTION.search(text)) or _says_instead(text)
     named = out.named
     pieces = clauses(text)
     probs = role_probabilities([_strip_framing(p) for p in pieces])
@@ -886,6 +935,7 @@ def read_case(
             put("deadline", dated[1])
     if correction:
         _correct_text(text, known, out)
+        _correct_figure(text, known, out)
     first = (contact.name if contact else known.get("contact_name") or "").split()
     our_people: list[str] = [p.name for p in named.people if p.side == "ours"]
     our_people += [known.get(k) or "" for k in ("leader_name", "manager_name") if known.get(k)]
