@@ -268,8 +268,12 @@ class Reader:
                 other[d] = item.said.text
             if not item.consequence:
                 best_routine[d] = max(best_routine[d], float(row[routine]))
+            # "Please confirm whether this is approved": a request that names no leaving asks.
+            asks_without_leaving = structure.asks_without_leaving(item.said.text, lang, ctx)
             for k, name in enumerate(escalating):
                 p = float(raw_row[k])
+                if name == LEAVING and asks_without_leaving:
+                    continue
                 if p >= FURTHER_REASON and self._holds(name, p, ctx, resolved_doc[d], minor_doc[d]):
                     old_further = further[d].get(name)
                     if old_further is None or p > old_further.score:
@@ -297,6 +301,8 @@ class Reader:
                 if label in escalating and not self._holds(
                     label, score, ctx, resolved_doc[d], minor_doc[d]
                 ):
+                    continue
+                if label == LEAVING and asks_without_leaving:
                     continue
                 # "The delay was our own doing": a state the customer says they caused is theirs.
                 if table.signal(label).a_state and own_doing:
@@ -378,6 +384,7 @@ SHORT_REMARK = 6
 # In a calm request with nothing wrong said, the customer's lawyer or data protection named is not
 # a threat ("our lawyer has comments on the DPA before we sign").
 CALM_DOUBTS = frozenset({"legal_or_public_threat"})
+LEAVING = "cancellation_threat"
 # A calm question may ask for someone senior; about leaving, a decision or a deal it only asks.
 QUESTION_MAY_ASK_FOR = "manager_request"
 

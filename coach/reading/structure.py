@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 # The pattern builder is the cues' own, so both kinds of list read the same way.
-from coach.reading.context import Context, Cues, cues
+from coach.reading.context import Context, Cues, cues, resolved
 from coach.reading.context import _pattern as pattern
 
 LEXICON = Path(__file__).with_name("lexicon")
@@ -35,6 +35,7 @@ FAMILIES = (
     "auto_reply", "away", "polite_request", "ultimatum", "consequence", "leaving", "contact_only",
     "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
+    "not_resolved",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 
@@ -65,6 +66,11 @@ def refine(ctx: Context, text: str, language: str) -> Context:
         changes.update(thanks=False, positive=False, request=True)
     if ctx.past and (c.has("conditional", low) or lx.has("ultimatum", low)):
         changes["past"] = False
+    # "six invoices addressed to another company": a word of resolution in another sense.
+    if ctx.resolved and lx.has("not_resolved", low):
+        blanked = lx.patterns["not_resolved"].sub(" ", low)
+        if not resolved(blanked, c):
+            changes["resolved"] = False
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
     if not ctx.own_fault and lx.has("own_doing", low) and not conditional:
         changes["own_fault"] = True
@@ -156,6 +162,21 @@ def reassuring(text: str, language: str) -> bool:
     problema", "ci abitueremo"), said outright, not as a condition."""
     low = text.lower()
     return lexicon(language).has("reassure", low) and not cues(language).has("conditional", low)
+
+
+def asks_without_leaving(text: str, language: str, ctx: Context) -> bool:
+    """A request or question that names no leaving ("please let me know who approves this"):
+    whatever it is about, it is not a threat to leave."""
+    low = text.lower()
+    lx = lexicon(language)
+    if not (ctx.request or ctx.question or lx.has("asks", low)):
+        return False
+    return not (
+        lx.has("leaving", low)
+        or lx.has("looking_elsewhere", low)
+        or cues(language).has("conditional", low)
+        or lx.has("ultimatum", low)
+    )
 
 
 def own_doing(text: str, language: str) -> bool:
