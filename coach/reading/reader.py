@@ -148,7 +148,7 @@ class Reader:
                 )
                 continue
             for said in usable[:MAX_SENTENCES]:
-                for clause in (c for p in _colon_pieces(said.text) for c in clauses(p, lang)):
+                for clause in clauses(said.text, lang):
                     part = Said(clause, said.block, said.injected)
                     base = read_context(clause, lang)
                     if reported and (base.resolved or base.own_fault):
@@ -499,23 +499,6 @@ def _withdraw_before(items: list[_Item], langs: Sequence[str]) -> None:
             and structure.withdraws_before(item.said.text, langs[item.doc], item.context)
         ):
             before.context = dataclasses.replace(before.context, withdrawn=True)
-
-
-_COLON = re.compile(r"(?<=\w)\s?:\s+(?=\S)")
-
-
-def _colon_pieces(text: str) -> list[str]:
-    """A sentence that opens one thing and says another after a colon ("Please ignore my last
-    email about licences: management has decided to terminate unless...", "Merci de transférer
-    ce message à votre responsable : je souhaite un entretien"): each side is read on its own
-    when both are clauses. Pieces are verbatim substrings of the sentence."""
-    m = _COLON.search(text)
-    if m is None:
-        return [text]
-    before, after = text[: m.start()].strip(), text[m.end() :].strip()
-    if len(before.split()) >= 4 and len(after.split()) >= 5:
-        return [before, *_colon_pieces(after)]
-    return [text]
 
 
 def get_reader() -> Reader:
