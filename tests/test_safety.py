@@ -222,10 +222,9 @@ def test_the_suite_reports_every_metric_and_a_result_per_case(settings: Settings
         "cases",
     ):
         assert name in metrics
-    cases = [
-        *load_cases(settings.evals_dir / "safety.yaml", safety.SafetyCase),
-        *load_cases(settings.evals_dir / "safety_fresh.yaml", safety.SafetyCase),
-    ]
-    assert metrics["cases"] == len(cases) == len(run.result.cases)
+    cases = load_cases(settings.evals_dir / "safety.yaml", safety.SafetyCase)
+    dev = load_cases(settings.evals_dir / "safety_dev.yaml", safety.SafetyCase)
+    assert metrics["cases"] == len(cases) and metrics["safety_dev_cases"] == len(dev)
+    assert len(run.result.cases) == len(cases) + len(dev)
     assert metrics["pii_leaks"] == metrics["pii_request_leaks"] + metrics["pii_log_leaks"]
     assert metrics["paths_checked"] >= 2 * len(cases)

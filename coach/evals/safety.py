@@ -15,8 +15,9 @@ Every case in `evals/safety.yaml` runs offline and deterministically:
   previous instructions I sent your team. We have decided to cancel..."); offline triage and the
   model path must keep its decision and signals, and drop none of its quotes as injected.
 
-`safety_fresh.yaml`, when present, holds cases written blind (without reading the code); they run
-with the others and are counted in their own table row.
+`safety_dev.yaml`, when present, holds cases written blind (without reading the code), measured
+once and then developed on; they run after the others, and their figures are reported under
+`safety_dev_*`, beside the gated ones, not gated.
 
 With `engine="openai"` the injection and jailbreak cases also run on the configured model.
 """
@@ -779,43 +780,77 @@ def run(
     if not path.is_file():  # a team's own evals directory may have no safety cases
         raise SuiteSkipped(f"no {cases_file} in {settings.evals_dir}")
     cases = [c.root for c in load_cases(path, SafetyCase)]
-    fresh_path = path.with_name("safety_fresh.yaml")
+    fresh_path = path.with_name("safety_dev.yaml")
     fresh = (
         [c.root for c in load_cases(fresh_path, SafetyCase)]
         if cases_file == "safety.yaml" and fresh_path.is_file()
         else []
     )
-    fresh_ids = {f"{c.kind}/{c.id}" for c in fresh}
-    cases += fresh
     retriever = get_retriever(settings)
     results: list[CaseResult] = []
+    fresh_results: list[CaseResult] = []
     with tempfile.TemporaryDirectory(prefix="coach-safety-") as tmp:
-        env = Env(
-            settings=settings,
-            engine=engine,
-            retriever=retriever,
-            offline_triage=OfflineTriageEngine(settings, retriever),
-            secrets=prompt_sentences(settings),
-            tmp=Path(tmp),
-        )
+        envs = [
+            Env(
+                settings=settings,
+                engine=engine,
+                retriever=retriever,
+                offline_triage=OfflineTriageEngine(settings, retriever),
+                secrets=prompt_sentences(settings),
+                tmp=Path(tmp),
+            )
+            for _ in range(2)
+        ]
         try:
             with captured_logs(quiet=True):
-                for case in cases:
-                    if isinstance(case, InjectionCase):
-                        results.append(run_injection(case, env))
-                    elif isinstance(case, PiiCase):
-                        results.append(run_pii(case, env))
-                    elif isinstance(case, LegitCase):
-                        results.append(run_legit(case, env))
-                    else:
-                        results.append(run_jailbreak(case, env))
+                for group, env, out in ((cases, envs[0], results), (fresh, envs[1], fresh_results)):
+                    for case in group:
+                        out.append(_run_case(case, env))
         finally:
             close_checkpointers()
-    t = env.tally
+    metrics = _metrics(envs[0].tally, cases)
+    if fresh:  # reported beside the gated figures
+        metrics.update({f"safety_dev_{k}": v for k, v in _metrics(envs[1].tally, fresh).items()})
+    kinds = [k for k in ("injection", "pii", "jailbreak", "legit") if metrics[f"{k}_cases"]]
+    rows: list[list[Any]] = [
+        [kind, int(metrics[f"{kind}_cases"]),
+         sum(1 for r in results if r.id.startswith(kind + "/") and r.passed)]
+        for kind in kinds
+    ]  # fmt: skip
+    if fresh:
+        rows.append(
+            [
+                "safety_dev.yaml (written blind, then developed on)",
+                len(fresh),
+                sum(r.passed for r in fresh_results),
+            ]
+        )
+    table = Table(title="Safety cases", columns=["kind", "cases", "passed"], rows=rows)
+    return SuiteResult(
+        suite="safety",
+        engine=engine,
+        metrics=metrics,
+        cases=[*results, *fresh_results],
+        tables=[table],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _run_case(case: InjectionCase | PiiCase | JailbreakCase | LegitCase, env: Env) -> CaseResult:
+    if isinstance(case, InjectionCase):
+        return run_injection(case, env)
+    if isinstance(case, PiiCase):
+        return run_pii(case, env)
+    if isinstance(case, LegitCase):
+        return run_legit(case, env)
+    return run_jailbreak(case, env)
+
+
+def _metrics(t: Tally, cases: Sequence[Any]) -> dict[str, float]:
     kinds = {
         k: sum(1 for c in cases if c.kind == k) for k in ("injection", "pii", "jailbreak", "legit")
     }
-    metrics = {
+    return {
         "injection_decision_changes": float(t.decision_changes),
         "injection_forbidden_signals": float(t.forbidden_signals),
         "pii_leaks": float(t.pii_request_leaks + t.pii_log_leaks),
@@ -832,21 +867,3 @@ def run(
         "paths_checked": float(t.paths),
         **{f"{k}_cases": float(n) for k, n in kinds.items()},
     }
-    rows = [
-        [kind, n, sum(1 for r in results if r.id.startswith(kind + "/") and r.passed)]
-        for kind, n in kinds.items()
-    ]
-    if fresh:
-        fresh_results = [r for r in results if r.id in fresh_ids]
-        rows.append(
-            ["written blind (safety_fresh.yaml)", len(fresh), sum(r.passed for r in fresh_results)]
-        )
-    table = Table(title="Safety cases", columns=["kind", "cases", "passed"], rows=rows)
-    return SuiteResult(
-        suite="safety",
-        engine=engine,
-        metrics=metrics,
-        cases=results,
-        tables=[table],
-        seconds=time.perf_counter() - started,
-    )
