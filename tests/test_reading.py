@@ -341,3 +341,104 @@ def test_every_language_has_every_structure_family() -> None:
         data = yaml.safe_load((LEXICON / f"{code}.yaml").read_text(encoding="utf-8"))
         assert data["language"] == code
         assert all(data.get(name) for name in FAMILIES), code
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "signal"),
+    [
+        ("en", "Sam - I want to speak with their VP before we sign anything for next year.",
+         "manager_request"),
+        ("fr", "Camille, je veux un rendez-vous avec leur direction avant le renouvellement.",
+         "manager_request"),
+        ("pt", "João, peça uma reunião com a diretoria deles antes da renovação.",
+         "manager_request"),
+    ],
+)  # fmt: skip
+def test_a_forwarded_colleague_calls_us_they(reader, lang: str, sentence: str, signal: str) -> None:  # type: ignore[no-untyped-def]
+    """Between the customer's colleagues we are "they": a forwarded note asking for "their VP"
+    asks for ours; the evidence stays the verbatim sentence."""
+    reading = reader.read([[Said(sentence, forwarded=True)]], [lang])[0]
+    assert signal in {f.signal for f in reading.signals}
+    assert all(f.evidence == sentence for f in reading.signals)
+
+
+def test_vendor_words_are_swapped_only_as_whole_words() -> None:
+    from coach.reading.structure import to_vendor
+
+    assert to_vendor("They said their VP would call them.", "en") == (
+        "you said your VP would call you."
+    )
+    assert to_vendor("a diretoria deles", "pt") == "a diretoria de vocês"
+    assert to_vendor("Theirselves, theory", "en") == "Theirselves, theory"
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("en", "Just confirming for the record: we've decided to renew for another two years."),
+        ("en", "I'm going on leave in April, so please add a second admin."),
+        ("en", "Our legal team has reviewed the updated terms and has no comments."),
+        ("es", "He revisado el contrato y tenéis razón, el módulo no estaba incluido."),
+        ("fr", "Pouvez-vous envoyer la désignation comme responsable de traitement ?"),
+    ],
+)
+def test_staying_another_sense_or_a_concession_does_not_escalate(
+    reader, lang: str, sentence: str
+) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], [lang])[0]
+    escalating = {f.signal for f in reading.signals} - {"routine_issue", "venting"}
+    assert not escalating, reading.signals
+
+
+def test_staying_in_doubt_is_still_a_threat(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [Said("Our contract ends in March, and at this point I'd give it 50/50 that we stay.")]
+    reading = reader.read([said], ["en"])[0]
+    assert "cancellation_threat" in {f.signal for f in reading.signals}
+
+
+def test_a_client_of_the_customer_is_not_their_own_doing() -> None:
+    text = "Depuis ce matin, un de nos clients voit les bons de livraison d'un autre client."
+    assert not read_context(text, "fr").own_fault
+    assert read_context("Un de nos techniciens a supprimé la règle par erreur.", "fr").own_fault
+
+
+def test_another_partys_data_is_an_incident_beside_a_routine_question(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [
+        Said("Can you add Lucie Fabre as a user on our workspace?"),
+        Said("Also, since this morning one of our clients sees another client's invoices."),
+    ]
+    reading = reader.read([said], ["en"])[0]
+    assert "technical_beyond_control" in {f.signal for f in reading.signals}
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("en", "Please forward this to your manager: I want a meeting with him before Thursday."),
+        ("fr", "Merci de transférer ce message à votre responsable : je souhaite un entretien."),
+        ("de", "Bitte leiten Sie diese Nachricht an Ihren Vorgesetzten weiter."),
+    ],
+)
+def test_asking_that_the_message_go_up_is_a_manager_request(
+    reader, lang: str, sentence: str
+) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], [lang])[0]
+    assert "manager_request" in {f.signal for f in reading.signals}
+
+
+def test_a_main_clause_before_a_trailing_condition_is_its_consequence() -> None:
+    from coach.reading.structure import consequence
+
+    text = (
+        "Bitte ignorieren Sie meine vorherige E-Mail: unsere Geschäftsführung hat entschieden, "
+        "den Vertrag zu kündigen, falls bis zum 20. März keine Lösung vorliegt."
+    )
+    found = consequence(text, "de")
+    assert found is not None and found.endswith("den Vertrag zu kündigen")
+    assert consequence("Honestly, if you can fix it", "en") is None
+
+
+def test_a_day_before_a_month_ends_no_sentence() -> None:
+    from coach.triage.parse import sentences
+
+    assert len(sentences("Wir kündigen, falls bis zum 20. März nichts passiert. Danke.")) == 2

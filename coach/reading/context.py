@@ -96,6 +96,8 @@ class Context:
     positive: bool = (
         False  # praise or an offer, with nothing wrong said ("happy to leave a review")
     )
+    # a word of leaving only in another sense ("I'm going on leave in April", "cancel the call")
+    other_leave: bool = False
 
 
 def read_context(text: str, language: str) -> Context:
@@ -118,7 +120,7 @@ def read_context(text: str, language: str) -> Context:
         or _starts(c, "howto", opener)
         or c.has("indirect_question", low),
         senior=c.has("senior", low),
-        own_fault=c.has("own_fault", low),
+        own_fault=_own_not_theirs(c, low),
         minor=_unnegated(c, "minor", low),
         positive=c.has("praise", low)
         and not c.has("negators", low)
@@ -131,6 +133,13 @@ def read_context(text: str, language: str) -> Context:
         request=c.has("request_markers", low) or "?" in text,
         greeting=greeting,
     )
+
+
+def _own_not_theirs(c: Cues, low: str) -> bool:
+    """The customer's own doing or system, not a party of theirs ("un de nos techniciens" is
+    their own; "un de nos clients voit ..." is a client of theirs, someone else)."""
+    theirs = [(m.start(), m.end()) for m in c.find("third_party", low)]
+    return any(not any(a <= m.start() < b for a, b in theirs) for m in c.find("own_fault", low))
 
 
 def _only_greeting(c: Cues, start: str) -> bool:

@@ -69,6 +69,9 @@ class Said:
     text: str
     block: int = 0
     injected: bool = False
+    # Forwarded from the customer's side: colleagues writing to each other call us "they"
+    # ("I want a meeting with their VP"), so the note is read as if said to us.
+    forwarded: bool = False
 
 
 @dataclass
@@ -106,6 +109,21 @@ def looks_like_signature(text: str) -> bool:
         return False
     capitals = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
     return capitals >= max(1, len(words) - 1)
+
+
+# A paragraph that opens by calling someone by name ("Sam - ", "Camille, ", "Jo Park, ").
+_VOCATIVE = re.compile(
+    r"^\s*[A-ZÀ-ÖØ-ÝŁŚŻŹĆŃ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-ÝŁŚŻŹĆŃ][\w'’.-]*)?\s*(?:,|\s[-–—])\s+"
+)
+VOCATIVE_REST = 4  # words left after the name: else the sentence is too short to cut
+
+
+def _without_vocative(text: str) -> str:
+    """The sentence without the name it opens by calling: a classifier reads what is said."""
+    m = _VOCATIVE.match(text)
+    if m is None or len(text[m.end() :].split()) < VOCATIVE_REST:
+        return text
+    return text[m.end() :]
 
 
 _FIRST_PLURAL = re.compile(r"\b(?:our|ours|we|us)\b", re.IGNORECASE)
@@ -147,17 +165,24 @@ class Reader:
                     "it yourself"
                 )
                 continue
+            block = None
             for said in usable[:MAX_SENTENCES]:
-                for clause in clauses(said.text, lang):
-                    part = Said(clause, said.block, said.injected)
+                opens, block = said.block != block, said.block
+                for piece in clauses(said.text, lang):
+                    part = Said(piece, said.block, said.injected, said.forwarded)
+                    # What is read and classified; the evidence stays the verbatim piece.
+                    clause = structure.to_vendor(piece, lang) if said.forwarded else piece
+                    # "Camille, je veux ...": the name called at the start is not what is said.
+                    classified = _without_vocative(clause) if opens else clause
+                    opens = False
                     base = read_context(clause, lang)
                     if reported and (base.resolved or base.own_fault):
                         base = _vendor_side(clause, lang, base)
                     context = structure.refine(base, clause, lang)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
-                        items.append(_Item(d, part, context, base))
+                        items.append(_Item(d, part, context, base, classified))
                     elif context.thanks and thanked[d] is None:
-                        thanked[d] = clause  # "Thanks!" alone still earns a short, routine reply
+                        thanked[d] = piece  # "Thanks!" alone still earns a short, routine reply
                         continue
                     else:
                         continue
@@ -229,6 +254,7 @@ class Reader:
         resolved_doc = [False] * n
         minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall": routine
         shapes = _shapes(items, probs, readings, venting)
+        stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
         for item in items:
             resolved_doc[item.doc] |= item.context.resolved
@@ -240,6 +266,7 @@ class Reader:
             lang = readings[d].language
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
                 if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):
+                    stated[d].add(label)
                     old = found[d].get(label)
                     if old is None or old.score < RULE_SCORE:
                         found[d][label] = Found(label, item.said.text, RULE_SCORE, RULE_SCORE)
@@ -320,9 +347,13 @@ class Reader:
             signals = list(found[d].values())
             escalations = [f for f in signals if f.signal in escalating]
             technical_only = all(f.signal == "technical_beyond_control" for f in escalations)
+            # Another party's data shown to this customer is an incident however routine the rest
+            # of the email is ("can you add a user? ... and above all, a client sees another
+            # client's delivery notes").
             if (
                 escalations
                 and technical_only
+                and not stated[d] & {f.signal for f in escalations}
                 and best_routine[d] >= ROUTINE_WINS_AT
                 and max(f.score for f in escalations) < CERTAIN
             ):
@@ -360,6 +391,9 @@ class Reader:
         # the channel (counsel, a court, a regulator, the press, their members or board).
         # "Happy to leave a review", "good news: the board decided to renew" offer or please.
         if table.signal(label).not_praise and ctx.positive:
+            return False
+        # "We've decided to renew for another two years": staying, said plainly, is no threat.
+        if label == LEAVING and (ctx.staying or ctx.other_leave):
             return False
         # A reading the classifier is certain of stands without them.
         if label == "manager_request" and not ctx.senior and score < CERTAIN:
@@ -407,6 +441,8 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         found.append("legal_or_public_threat")
     if grievance and structure.looking_elsewhere(text, language, ctx):
         found.append("cancellation_threat")
+    if structure.passes_on(text, language, ctx):
+        found.append("manager_request")
     if not reported and structure.data_exposure(text, language, ctx):
         found.append("technical_beyond_control")
     return found

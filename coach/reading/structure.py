@@ -35,9 +35,35 @@ FAMILIES = (
     "auto_reply", "away", "polite_request", "ultimatum", "consequence", "leaving", "contact_only",
     "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
-    "not_resolved",
+    "not_resolved", "your_side", "hedge", "leave_other_sense",
+    "not_senior", "pass_on",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
+MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
+
+
+@lru_cache(maxsize=16)
+def _vendor_words(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """`forwarded_vendor` in the lexicon: how colleagues name us among themselves ("their VP",
+    "leur direction", "a diretoria deles"), and how the customer would say it to us."""
+    path = LEXICON / f"{language}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    mapping = {str(k).lower(): str(v) for k, v in (data.get("forwarded_vendor") or {}).items()}
+    if not mapping:
+        return None
+    words = sorted(mapping, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w'’])(?:{alternatives})(?![\w'’])", re.IGNORECASE), mapping
+
+
+def to_vendor(text: str, language: str) -> str:
+    """A forwarded note between the customer's colleagues, as if said to us: "I want to speak
+    with their VP" reads as "... with your VP" (who "they" are is who the note reached)."""
+    found = _vendor_words(language)
+    if found is None:
+        return text
+    pattern, mapping = found
+    return pattern.sub(lambda m: mapping[re.sub(r"\s+", " ", m.group(0).lower())], text)
 
 
 @lru_cache(maxsize=16)
@@ -72,6 +98,14 @@ def refine(ctx: Context, text: str, language: str) -> Context:
         if not resolved(blanked, c):
             changes["resolved"] = False
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
+    # "I'm going on leave in April": leaving in another sense, and no other word of leaving.
+    if lx.has("leave_other_sense", low):
+        rest = lx.patterns["leave_other_sense"].sub(" ", low)
+        if not (lx.has("leaving", rest) or c.has("leave_words", rest)):
+            changes["other_leave"] = True
+    # "I'd give it 50/50 that we stay": staying in doubt is not staying.
+    if ctx.staying and lx.has("hedge", low):
+        changes["staying"] = False
     if not ctx.own_fault and lx.has("own_doing", low) and not conditional:
         changes["own_fault"] = True
     # "Nothing needed on your side", "we'll get used to it": a reassurance denies a need.
@@ -79,12 +113,27 @@ def refine(ctx: Context, text: str, language: str) -> Context:
         changes["denied"] = True
     if not ctx.withdrawn and lx.has("withdraw", low) and not conditional:
         changes["withdrawn"] = True
+    # "la vostra nomina a responsabile del trattamento": a title in another sense.
+    if ctx.senior and not _senior(c, lx, low):
+        changes["senior"] = False
     if ctx.senior:
-        own = _spans(c, "own_side", low)
+        # "a diretoria de vocês", "la direction de votre société": named as ours, not theirs.
+        own = [
+            (a, b)
+            for a, b in _spans(c, "own_side", low)
+            if not any(0 <= s - b <= 2 for s, _ in _spans(lx, "your_side", low))
+        ]
         senior = _spans(c, "senior", low)
         if own and all(any(a <= s and e <= b for a, b in own) for s, e in senior):
             changes["senior"] = False
     return dataclasses.replace(ctx, **changes) if changes else ctx
+
+
+def _senior(c: Cues, lx: Cues, low: str) -> bool:
+    """Someone senior is named, not only a title in another sense ("data controller")."""
+    if lx.has("not_senior", low):
+        low = lx.patterns["not_senior"].sub(" ", low)
+    return c.has("senior", low)
 
 
 def consequence(text: str, language: str) -> str | None:
@@ -120,8 +169,13 @@ def consequence(text: str, language: str) -> str | None:
         elif link is not None:
             cut = link.end()
         if cut is None:
-            return None
-        found = text[cut:].strip(" ,–—-")
+            # "..., den Vertrag zu kündigen, falls bis zum 20. März keine Lösung vorliegt": a
+            # main clause before a comma and a trailing condition with nothing after it.
+            if len(lead.split()) < MIN_LEAD_WORDS:
+                return None
+            found = lead
+        else:
+            found = text[cut:].strip(" ,–—-")
     else:
         found = lead
     return found if len(found.split()) >= MIN_CONSEQUENCE_WORDS and found != text else None
@@ -148,7 +202,7 @@ def explicit(text: str, language: str, legal: bool = True) -> bool:
             lx.has("stakes", low),
             c.has("leave_words", low),
             c.has("stay_words", low),
-            c.has("senior", low),
+            _senior(c, lx, low),
             legal and c.has("legal_public", low),
             c.has("problem_words", low),
             lx.has("hear_about", low),
@@ -255,6 +309,16 @@ def public_threat(text: str, language: str, ctx: Context) -> bool:
         lexicon(language).has("hear_about", low)
         and ctx.legal_public
         and not (ctx.denied or ctx.withdrawn or ctx.question or ctx.howto)
+    )
+
+
+def passes_on(text: str, language: str, ctx: Context) -> bool:
+    """Asks that the message go to someone above the rep ("Merci de transférer ce message à
+    votre responsable", "please forward this to your manager"): a request for them."""
+    return (
+        ctx.senior
+        and lexicon(language).has("pass_on", text.lower())
+        and not (ctx.denied or ctx.withdrawn or ctx.howto)
     )
 
 

@@ -262,7 +262,9 @@ class OfflineTriageEngine(TriageEngine):
     def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
         from coach.reading.reader import Said, get_reader
 
-        docs = [[Said(s.text, s.block, s.injected) for s in i.sentences] for i in items]
+        docs = [
+            [Said(s.text, s.block, s.injected, s.forwarded) for s in i.sentences] for i in items
+        ]
         readings = get_reader().read(docs, [i.language for i in items])
         proposals = []
         for item, reading in zip(items, readings, strict=True):

@@ -443,6 +443,12 @@ _BULLET = re.compile(r"^\s*([-*•·]|\d+[.)])\s+")
 _END = re.compile(r"[.!?…]+[\"')\]]*(?=\s+\S)")
 # "Dr. Fitch", "Mr. Kim": a title's full stop ends no sentence.
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Jr|Sr|Hr|Fr|Sig|Sra?|Mme|vs)\.$")
+# "bis zum 20. März", "am 3. Juni": a day's full stop before a month (German capitalises it).
+_DAY = re.compile(r"(?<![\w.])\d{1,2}\.$")
+_MONTH = re.compile(
+    r"(?:Jan(?:uar)?|Feb(?:ruar)?|März|Maerz|Mär|Apr(?:il)?|Mai|Juni?|Juli?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Okt(?:ober)?|Nov(?:ember)?|Dez(?:ember)?)\b"
+)
 
 
 def sentences(block: str) -> list[str]:
@@ -460,6 +466,8 @@ def sentences(block: str) -> list[str]:
     for m in _END.finditer(block):
         nxt = block[m.end() :].lstrip()[:1]
         if _ABBREVIATION.search(block[: m.end()]):
+            continue
+        if _DAY.search(block[: m.end()]) and _MONTH.match(block[m.end() :].lstrip()):
             continue
         # A question or an exclamation ends a sentence even before a lower-case word ("can you
         # loop in your boss? need an answer today"); a full stop needs a capital (abbreviations).

@@ -23,15 +23,20 @@ class Sentence:
     text: str
     block: int
     injected: bool = False
+    forwarded: bool = False  # from a message forwarded from the customer's side
 
 
 def split_sentences(parsed: ParsedEmail) -> list[Sentence]:
     """Sentences of the customer's side, with text addressed to a machine marked as injected."""
     out: list[Sentence] = []
+    first_forwarded = len(parsed.newest_blocks) - parsed.forwarded
     for b, block in enumerate(parsed.newest_blocks):
         texts = sentences(block)
         flags = mark(block, texts)
-        out.extend(Sentence(t, b, f) for t, f in zip(texts, flags, strict=True))
+        out.extend(
+            Sentence(t, b, f, forwarded=b >= first_forwarded)
+            for t, f in zip(texts, flags, strict=True)
+        )
     return out
 
 
