@@ -191,7 +191,7 @@ def test_follow_up_plan_owners_and_cadence(writer: OfflineWriter) -> None:
     assert "a 10% credit on the March invoice (authorised), owner: owner to be named" in (
         draft.markdown
     )
-    assert "## Update cadence" in draft.markdown and "## Lessons learned" in draft.markdown
+    assert "## Communicate progress" in draft.markdown and "## Lessons learned" in draft.markdown
     assert draft.findings == []
 
 

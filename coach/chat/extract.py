@@ -125,7 +125,10 @@ def intent_of(text: str) -> Intent:
         return "check"
     from coach.chat.requests import read_request
 
-    if read_request(stripped).kind == "draft" or (DRAFT.search(stripped) and len(stripped) < 300):
+    kind = read_request(stripped).kind
+    # A question about the playbook or about escalating is answered, not drafted ("what am I
+    # supposed to put in the msg to my manager?", "should I just email my VP?").
+    if kind == "draft" or (kind is None and DRAFT.search(stripped) and len(stripped) < 300):
         return "draft"
     if SUMMARY.search(stripped) and len(stripped) < 200:
         return "summary"
@@ -466,7 +469,17 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     ]
     used: set[str] = set()
     only_context = all(c.role in ("context", "question_to_coach") for c in reading.clauses)
-    if leftover and intent == "facts" and not bare and only_context and len(leftover) <= 2:
+    # A correction's other clauses say why ("rachel moved teams last week"): no answer to the
+    # question just asked.
+    correcting = bool(reading.replace)
+    if (
+        leftover
+        and intent == "facts"
+        and not bare
+        and only_context
+        and len(leftover) <= 2
+        and not correcting
+    ):
         for item in asked:
             name = fact_fields.get(item, item)
             if name not in _FACT_FIELDS or update.get(name) or name in reading.replace:
@@ -507,8 +520,17 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     if checklist:
         update["checklist"] = checklist
 
+    replace = set(reading.replace)
+    renamed = _customer_renamed(text, case)
+    if renamed and "customer" not in replace:
+        update["customer"] = renamed
+        replace.add("customer")
+    if replace:
+        _drop_reasons_for_correction(update, case, replace)
+        if not update.get("checklist", True):
+            update.pop("checklist")
     out.update = update
-    out.replace = set(reading.replace)
+    out.replace = replace
     if intent == "facts":
         out.signals = detect_signals([s for s in sents if not s.endswith("?")], rep_side)
     out.answered = answered_items(update)
@@ -521,6 +543,73 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 _FACT_FIELDS = (
     "problem", "customer_wants", "tried", "business_impact", "ask", "proposed_next_steps",
 )  # fmt: skip
+
+
+_RENAME_CUE = (
+    r"(?:old|former|previous|legacy|wrong)\s+name|formerly|renamed|rebrand\w*|used\s+to\s+be"
+)
+_NEW_NAME = re.compile(
+    r"\b(?:it'?s|it\s+is|its|they'?re(?:\s+now)?|now(?:\s+called)?|renamed\s+(?:to|as)|"
+    r"rebranded\s+(?:to|as)|called|customer\s+is|account\s+is)\s+(?P<new>[A-Za-z][\w&.'’-]*"
+    r"(?:\s+(?!(?:not|and|but|so|now|since|which|who)\b)[A-Za-z][\w&.'’-]*){0,3}?)\s*(?=[,;.—–-]|\s+not\b|$)",
+    IGNORE_CASE,
+)
+
+
+def _customer_renamed(text: str, case: CaseFile) -> str:
+    """The customer's right name when the rep corrects it ("oops its solace health, solace clinics
+    is their old name", "it's Northwind Health, not Northwind Clinics")."""
+    old = (case.customer or "").strip()
+    if not old or not re.search(rf"\b{re.escape(old)}\b", text, IGNORE_CASE):
+        return ""
+    cue = re.search(_RENAME_CUE, text, IGNORE_CASE) or re.search(
+        rf"\bnot\s+(?:the\s+)?{re.escape(old)}\b|\b{re.escape(old)}\s+(?:is|was)\s+wrong\b",
+        text,
+        IGNORE_CASE,
+    )
+    if not cue:
+        return ""
+    for m in _NEW_NAME.finditer(text):
+        new = m.group("new").strip(" .,'’")
+        if new and new.lower() != old.lower() and new.lower() not in ("their", "the", "our"):
+            return " ".join(w if w.isupper() or not w.islower() else w.capitalize()
+                            for w in new.split())  # fmt: skip
+    return ""
+
+
+def _drop_reasons_for_correction(update: dict[str, Any], case: CaseFile, replace: set[str]) -> None:
+    """A correction's other clauses name the old value to say why it changed ("rachel moved teams
+    last week", "solace clinics is their old name"): they are not new facts of the case."""
+    olds: list[str] = []
+    for name in replace & {"customer", "contact_name", "manager_name", "leader_name"}:
+        before = str(getattr(case, name) or "").strip()
+        if before and before.lower() != str(update.get(name) or "").lower():
+            olds.append(before)
+            if name != "customer" and len(before.split()[0]) > 2:
+                olds.append(before.split()[0])
+    if not olds:
+        return
+    old_rx = re.compile(r"\b(?:" + "|".join(re.escape(o) for o in olds) + r")\b", IGNORE_CASE)
+    for name in (*_FACT_FIELDS, "notes"):
+        if name in replace or name not in update:
+            continue
+        value = update[name]
+        if isinstance(value, list):
+            kept = [v for v in value if not old_rx.search(v)]
+            if kept:
+                update[name] = kept
+            else:
+                update.pop(name)
+                if name == "tried" and not case.tried:
+                    update.get("checklist", {}).pop("tried_yourself", None)
+        elif isinstance(value, str) and old_rx.search(value):
+            text = " ".join(
+                value[a:b] for a, b in sentences(value) if not old_rx.search(value[a:b])
+            ).strip()
+            if text:
+                update[name] = text
+            else:
+                update.pop(name)
 
 
 def _open_items(
@@ -727,7 +816,9 @@ _STAYING = re.compile(
     r"\b(?:(?:they're|they\s+are|we're|he's|she's|is|are)\s+(?:still\s+)?(?:renewing|staying)|"
     r"(?:will|'ll|going\s+to|plan\s+to|want\s+to)\s+renew|(?:renewed|signed\s+the\s+renewal)|"
     r"not\s+going\s+anywhere|(?:we're|we\s+are)\s+(?:good|fine|ok(?:ay)?)|done\s+venting|"
-    r"no\s+hard\s+feelings|all\s+good)\b",
+    r"no\s+hard\s+feelings|all\s+good|"
+    # a renewal far off is a date, not a threat: "renewal isnt till next year"
+    r"renewal\s+(?:is\s*n['o]?t|isnt|is\s+not|'s\s+not)\s+(?:due\s+)?(?:till|until|for)\b)\b",
     IGNORE_CASE,
 )
 _LEAVING = re.compile(

@@ -29,6 +29,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import Field
 
 from coach.chat.extract import Understanding, understand
+from coach.chat.tools import CORRECTION_LABELS
 from coach.domain.casefile import CaseFile
 from coach.settings import Settings
 
@@ -165,7 +166,7 @@ class OfflineChatModel(BaseChatModel):
             if u.has_update:
                 return _call("update_case_file", **_tool_args(u))
         from coach.chat.extract import draft_kind, intent_of
-        from coach.chat.requests import read_request
+        from coach.chat.requests import is_question, read_request
 
         intent = intent_of(text)
         if intent == "check":
@@ -181,7 +182,7 @@ class OfflineChatModel(BaseChatModel):
             if request.kind == "playbook":
                 return _call("search_playbook", query=request.text[:500])
             asked_question = (
-                "?" in text and not ESCALATION_QUESTION.search(text) and request.kind != "verdict"
+                is_question(text) and not ESCALATION_QUESTION.search(text) and request.kind is None
             )
             if asked_question:
                 return _call("search_playbook", query=text[:500])
@@ -208,8 +209,15 @@ class OfflineChatModel(BaseChatModel):
         update = results.get("update_case_file") or {}
         readiness = results.get("check_readiness") or {}
         current = CaseFile.model_validate(update.get("case") or state.get("case") or {})
+        corrected = [
+            f"{CORRECTION_LABELS[k]} is now {v}"
+            for k, v in (update.get("corrected") or {}).items()
+            if k in CORRECTION_LABELS and v
+        ]
         noted = []
         for key in update.get("noted", []):
+            if key in (update.get("corrected") or {}):
+                continue
             label = FIELD_LABELS.get(key, key.replace("_", " "))
             if label not in noted:
                 noted.append(label)
@@ -220,16 +228,24 @@ class OfflineChatModel(BaseChatModel):
         asks_verdict = bool(ESCALATION_QUESTION.search(text)) or (
             intent == "facts" and asks_about_escalating(text)
         )
-        show_rec = bool(readiness.get("recommendation")) and (
-            readiness.get("changed") or intent == "summary" or asks_verdict
+        show_rec = bool(readiness.get("headline")) and (
+            (
+                bool(readiness.get("recommendation"))
+                and (readiness.get("changed") or intent == "summary")
+            )
+            or asks_verdict
         )
         recommendation = None
         if show_rec:
+            code = readiness.get("recommendation")
             recommendation = {
-                "answer": _direct_answer(readiness["recommendation"], text) if asks_verdict else "",
+                "answer": _direct_answer(code, text) if asks_verdict else "",
                 "headline": readiness["headline"],
                 "reasons": readiness.get("reasons", []),
                 "first_steps": readiness.get("first_steps", []),
+                "missing": still_missing(readiness.get("checklist_open") or [])
+                if asks_verdict and code != "do_not_escalate"
+                else [],
             }
         new = set(readiness.get("new_warnings") or [])
         if "proposed_next_steps" not in (state.get("asked") or []):
@@ -273,6 +289,7 @@ class OfflineChatModel(BaseChatModel):
             "agent/reply.md.j2",
             self.settings,
             noted=noted,
+            corrected=corrected,
             opener=opener,
             triage=triage,
             summary=case_summary(current) if intent == "summary" else "",
@@ -382,11 +399,32 @@ def _direct_answer(code: str | None, question: str) -> str:
         if when == "late":
             return "It is not too late: escalate now."
         return "Yes: escalate now."
-    if code in ("not_yet", "do_not_escalate"):
+    if code == "not_yet":
         if when in ("early", "soon"):
-            return f"Yes, it is too {when} to escalate: not yet."
-        return "Not yet." if code == "not_yet" else "No, not yet: this is yours to handle for now."
-    return ""
+            return f"Yes, it is too {when} to escalate: not yet. Prepare first."
+        return "Not yet: prepare first, then escalate."
+    if code == "do_not_escalate":
+        if when in ("early", "soon"):
+            return f"Yes, it is too {when}: not yet. Don't escalate this; it is yours to handle."
+        return "No, not yet: don't escalate; this is yours to handle for now."
+    return "I can't say yet: too little of the case is known."
+
+
+# What each open checklist item still needs, as the rep would do it (Pre-Escalation Checklist).
+_MISSING = {
+    "tried_yourself": "what you have tried yourself to resolve it",
+    "root_cause_understood": "the root cause of their frustration, not the symptoms",
+    "communicated_transparently": "telling the customer plainly where things stand",
+    "clear_ask": "a clear ask for leadership: a decision, an approval, or someone on a call",
+    "manager_briefed": (
+        "briefing your manager: the situation, what you tried, what you need and next steps"
+    ),
+}
+
+
+def still_missing(open_items: list[str]) -> list[str]:
+    """The checklist items still open, in the words of what to do about them."""
+    return [_MISSING[i] for i in open_items if i in _MISSING]
 
 
 # Warnings worth saying in the chat (the rest show in the brief and in `warnings`).

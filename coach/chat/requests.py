@@ -79,6 +79,14 @@ _ASK_OPEN = re.compile(
     rf"|(?:(?:the|a|an|my|our|your)\s+)?(?:[\w-]+\s+){{0,2}}?{_DOC}\s+(?:to|for|pls|please)\b"
     rf"|(?:the\s+)?(?:call\s+prep|talking\s+points|agenda|follow[-\s]?up\s+plan)\b"
     rf"|who\s+(?:says|does|covers|leads)\s+what\b"
+    # "whats my job on the call vs what kofi does", "what do i say on the call"
+    rf"|(?:what's|whats|what\s+is|what\s+are)\s+(?:my|our|his|her|their|[\w-]+'s)\s+(?:job|role|part|"
+    rf"roles|jobs|lines?)\b"
+    rf"|what\s+(?:do|should|does)\s+(?:i|we|he|she|[\w-]+)\s+(?:do|say)\s+(?:on|in|during)\s+the\s+"
+    rf"(?:call|meeting)\b"
+    # "what am i on the hook for now", "what do we owe them after the call"
+    rf"|what\s+(?:am\s+i|are\s+we|is\s+my\s+team)\s+(?:now\s+)?on\s+the\s+hook\s+for\b"
+    rf"|what\s+do\s+(?:i|we)\s+owe\s+(?:them|the\s+customer)\b"
     rf")",
     _I,
 )
@@ -92,7 +100,7 @@ _FOLLOW_UP = re.compile(
     r"\bfollow[-\s]?(?:ups?|through)\b|\bfollowups?\b|\bafter\s+(?:the|today'?s?|our|this|that)\s+"
     r"(?:[\w-]+\s+){0,2}?(?:call|meeting)\b|\b(?:from|after)\s+here\b|\bnow\s+that\s+(?:it'?s|it\s+is|"
     r"the\s+\w+\s+is)\s+(?:fixed|resolved|live|shipped|done)\b|\brecap\w*\b|\bnext\s+(?:two|2|few|"
-    r"couple(?:\s+of)?)\s+(?:weeks|wks|days)\b|\bkeep\s+(?:the\s+)?momentum\b|\bgone\s+(?:quiet|"
+    r"couple(?:\s+of)?)\s+(?:weeks|wks|days)\b|\bon\s+the\s+hook\b|\blessons?\s+learn(?:ed|t)\b|\bowe\s+(?:them|the\s+customer)\b|\bkeep\s+(?:the\s+)?momentum\b|\bgone\s+(?:quiet|"
     r"silent|dark)\b",
     _I,
 )
@@ -102,12 +110,22 @@ _CALL = re.compile(
     r"\bwho\s+(?:says|does|covers|leads)\s+what\b|\b(?:say|cover|lead\s+with|open\s+with)\b",
     _I,
 )
+_PREP = re.compile(
+    r"\b(?:call\s+prep|prep\s+(?:notes|me|us|sheet|doc)|talking\s+points|agenda|run\s*-?sheet|"
+    r"(?:job|role|part)s?\s+on\s+the\s+(?:call|meeting))\b|\b(?:prep|notes|plan)\b[^.?!]*\b(?:before|for)\s+"
+    r"(?:the|our|this|tomorrow'?s?|today'?s?|\w+day'?s?)\s+(?:\w+\s+)?(?:call|meeting|sync|qbr)\b",
+    _I,
+)
 _MESSAGE_WORD = re.compile(rf"\b{_MESSAGE}\b", _I)
 _PLAYBOOK = re.compile(
     r"\b(?:playbook|play\s*book|guidance|guideline\w*|best\s+practices?|the\s+process|our\s+"
     r"process|the\s+rules?|policy|framework|checklist|according\s+to|what\s+does\s+it\s+say|"
     r"(?:biggest|common|typical|usual)\s+(?:mistakes|pitfalls|gotchas|traps)|gotchas?|pitfalls?|"
-    r"supposed\s+to\s+(?:do|say|handle))\b"
+    r"(?:supposed|meant|expected)\s+to\s+(?:do|say|handle|put|include|write|send|cover|ask|"
+    r"tell|bring|have|prepare|escalate)|by\s+the\s+book|right\s+way\s+to|best\s+way\s+to)\b"
+    # "what goes in the msg to my manager", "what should be in the brief": what a document holds
+    r"|\bwhat\s+(?:goes|should\s+go|belongs|should\s+be|needs\s+to\s+be|do\s+i\s+(?:put|include))"
+    r"\s+(?:in|into)\b"
     # a general question, not about this case: "when should I escalate?", "what do I do if ..."
     r"|^\W*(?:in\s+general\W+)?when\s+(?:should|shouldn't|should\s+not|do|don't|is\s+it)\s+"
     r"(?:i|we|you|reps?|one)\b|\b(?:what|how)\s+(?:do|should|does)\s+(?:i|we|you|a\s+rep)\s+"
@@ -119,12 +137,22 @@ _ESCALATE = re.compile(
     r"leadership|exec\w*)\b|\binvolve\s+(?:my|our)?\s*(?:manager|mgr|boss|vp|leadership)\b|"
     r"\bover-?react\w*\b|\btoo\s+(?:early|soon|late)\b|\bpull\s+the\s+trigger\b|\bworth\s+"
     r"(?:raising|flagging|bothering)\b|\bsound\s+the\s+alarm\b|\bgo\s+(?:over\s+\w+\s+head|up\s+the\s+"
-    r"chain)\b",
+    r"chain)\b"
+    # asking whether to take it to someone on our side: "do i need my manager for this",
+    # "should i just email my vp", "time to get my director involved?"
+    r"|\b(?:loop|bring|pull|rope|get|involve|need|email|e-?mail|ping|cc|tell|call|slack|ask|"
+    r"go\s+to|take\s+(?:it|this)\s+to|flag\s+(?:it|this)\s+(?:to|with|for)|raise\s+(?:it|this)\s+"
+    r"(?:to|with))\s+(?:in\s+)?(?:my|our|the)\s+(?:direct\s+|own\s+)?(?:manager|mgr|boss|vp|svp|"
+    r"director|leadership|exec\w*|cro|cto|ceo|coo|cfo|skip(?:[-\s]level)?|leaders?|management)\b"
+    r"|\b(?:take|kick|send|push)\s+(?:it|this)\s+upstairs\b|\bjump(?:ing)?\s+the\s+gun\b|"
+    r"\bprematur\w*\b|\bhold\s+off\b|\bwait\s+(?:it\s+out|longer|and\s+see|a\s+bit)\b|"
+    r"\bhandle\s+(?:it|this)\s+(?:myself|on\s+my\s+own|alone)\b|\bkeep\s+(?:pushing|trying)\b",
     _I,
 )
 _QUESTION = re.compile(
     r"\?\s*$|^\W*(?:should|shall|do|does|is|are|am|can|could|would|will|when|what|how|why|"
-    r"which|who|too|worth|escalate\s+or|time\s+to)\b|\bor\s+(?:not|should|keep|try|wait|am|"
+    r"which|who|too|worth|escalate\s+or|time\s+to|whats|what's|hows|how's|whens|when's|who's|"
+    r"whos|isnt|isn't|shouldnt|shouldn't|dont|don't|do\s+u|should\s+u|any\s+reason)\b|\bor\s+(?:not|should|keep|try|wait|am|"
     r"just|do)\b",
     _I,
 )
@@ -268,17 +296,39 @@ def _addressee(text: str, case: CaseFile, before: str = "") -> DraftKind | None:
     return None
 
 
+_INTERNAL_MESSAGE = re.compile(
+    r"\bescalation\s+(?:msg|message|note|email|e-mail|brief|write-?up|slack|dm)\b|\bslack\b|\bdms?\b|"
+    r"\bteams\s+(?:msg|message|chat)\b",
+    _I,
+)
+
+
+def _names_contact(text: str, case: CaseFile) -> bool:
+    return any(_person_kind(w, case) == "customer" for w in re.findall(r"[\w'’-]+", text))
+
+
 def draft_of(text: str, case: CaseFile | None = None, before: str = "") -> DraftKind:
     """Which draft the asking words want; `before` is what the message said first."""
     case = case or CaseFile()
     if _FOLLOW_UP.search(text):
         return "follow-up"
+    if _PREP.search(text):
+        return "call-prep"  # "prep notes for me and hannah before the call"
     message = _MESSAGE_WORD.search(text)
     to = _addressee(text, case, before)
     if message and not re.match(r"(?:updates?|summary|recap)$", message.group(0), _I):
-        if to == "customer" or (to is None and re.search(r"\bintro", text, _I)):
+        # An escalation note or a Slack/DM goes to our side, unless it names the contact.
+        internal = _INTERNAL_MESSAGE.search(text) and not _names_contact(text, case)
+        if not internal and (to == "customer" or (to is None and re.search(r"\bintro", text, _I))):
             return "customer"
         return "brief"
+    said_on_call = re.search(r"\b(?:on|in|during)\s+the\s+(?:call|meeting)\b", text, _I)
+    if (
+        to
+        and not said_on_call
+        and re.search(r"\b(?:send|e-?mail|write|text|slack|ping|dm)\b", text, _I)
+    ):
+        return to  # "what do i send my manager before the call" is a message, not call prep
     if _CALL.search(text):
         return "call-prep"
     if to:
@@ -333,3 +383,20 @@ def asks_about_escalating(text: str) -> bool:
         _ESCALATE.search(s) and _QUESTION.search(s) and not _PLAYBOOK.search(s)
         for s in split_sentences(text)
     )
+
+
+# A question typed without its question mark: it opens with a question word and a subject
+# ("whats my vp supposed to do", "should i wait", "how do i word it").
+_BARE_QUESTION = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|hey|also|quick\s+q(?:uestion)?)\W+)*(?:whats|what's|hows|how's|"
+    r"whens|when's|whos|who's|(?:what|how|when|why|which|who)\s+(?:am|are|do|does|did|should|would|"
+    r"can|could|is|shall|must)\b|(?:should|shall|do|does|am|can|could|would|is|are)\s+(?:i|we|u|you|it|"
+    r"this|that|there|my|our)\b|any\s+reason|is\s+it)\b",
+    _I,
+)
+
+
+def is_question(text: str) -> bool:
+    """A sentence of `text` asks something, with or without its question mark ("whats my vp
+    supposed to do on the call")."""
+    return any(s.rstrip().endswith("?") or _BARE_QUESTION.search(s) for s in split_sentences(text))

@@ -9,6 +9,7 @@ the offline engine) writes its reply from. Descriptions are prompt text and live
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -183,18 +184,94 @@ def update_case_file(
     if checklist:
         values["checklist"] = checklist
     old = case_of(runtime.state)
+    swapped = carry_correction(old, values, corrected)
     merged = old.merge(values, replace=corrected)
     derived = derived_right_time(merged)
     if derived is not None:
         values.setdefault("checklist", {})["right_time"] = derived
         merged = merged.merge({"checklist": {"right_time": derived}})
-    noted = [k for k in values if k != "checklist"] + list(values.get("checklist", {}))
+    noted = [k for k in values if k != "checklist" and k not in swapped]
+    noted += list(values.get("checklist", {}))
     payload: dict[str, Any] = {"noted": noted, "case": merged.model_dump()}
     if bad:
         payload["ignored_signals"] = bad
     if corrected:
         values[REPLACE_KEY] = corrected
+        payload["corrected"] = {
+            k: getattr(merged, k) for k in corrected if k in CORRECTION_LABELS and k not in swapped
+        }
     return _reply(runtime, "update_case_file", payload, case=values)
+
+
+# Corrections the chat confirms by name ("Corrected: the contact is now Lena Becker").
+CORRECTION_LABELS = {
+    "customer": "the customer",
+    "contact_name": "the contact",
+    "contact_title": "their title",
+    "contact_email": "their email",
+    "manager_name": "your manager",
+    "leader_name": "the leader to bring in",
+    "leader_title": "the leader's title",
+    "deadline": "the date that matters",
+    "business_impact": "what is at stake",
+}
+_PEOPLE = ("contact_name", "manager_name", "leader_name")
+_TEXTS = ("problem", "customer_wants", "business_impact", "ask", "notes", "deadline")
+_LISTS = ("tried", "proposed_next_steps")
+_FIGURE = re.compile(r"[$€£]?\s?\d[\d,.]*\s?(?:k|m|mm|bn|%)?(?![\w])", re.IGNORECASE)
+
+
+def _swaps(name: str, before: str, after: str) -> list[tuple[str, str]]:
+    """What a corrected value replaces: the whole old value, a person's first name, or the one
+    figure the old value held ("deal is 120k" -> "180k ARR": 120k -> 180k)."""
+    if not before or not after or before.lower() == after.lower():
+        return []
+    if name in _PEOPLE or name in ("customer", "deadline"):
+        pairs = [(before, after)]
+        old_first, new_first = before.split()[0], after.split()[0]
+        if name in _PEOPLE and old_first.lower() != new_first.lower() and len(old_first) > 2:
+            pairs.append((old_first, new_first))
+        return pairs
+    olds = [f.strip() for f in _FIGURE.findall(before) if any(ch.isdigit() for ch in f)]
+    news = [f.strip() for f in _FIGURE.findall(after) if any(ch.isdigit() for ch in f)]
+    if len(olds) == 1 and len(news) == 1 and olds[0] != news[0]:
+        return [(olds[0], news[0])]
+    return []
+
+
+def carry_correction(old: CaseFile, values: dict[str, Any], corrected: list[str]) -> set[str]:
+    """A corrected value replaces the old one everywhere else the case repeats it ("my manager
+    is rachel ostrowski" in the notes once the manager is Priyanka Shah). Rewritten fields are
+    added to `values` and `corrected`; returns their names."""
+    pairs: list[tuple[str, str]] = []
+    for name in list(corrected):
+        before, after = getattr(old, name, None), values.get(name)
+        if isinstance(before, str) and isinstance(after, str):
+            pairs += _swaps(name, before.strip(), after.strip())
+    if not pairs:
+        return set()
+
+    def swap(text: str) -> str:
+        for a, b in pairs:
+            text = re.sub(rf"(?<![\w$€£]){re.escape(a)}(?![\w])", b, text, flags=re.IGNORECASE)
+        return text
+
+    rewritten: set[str] = set()
+    for name in _TEXTS:
+        before = getattr(old, name)
+        if name in corrected or not before or swap(before) == before:
+            continue
+        fresh = values.get(name)
+        values[name] = swap(before) + (f" {fresh}" if isinstance(fresh, str) and fresh else "")
+        rewritten.add(name)
+    for name in _LISTS:
+        items = getattr(old, name)
+        if name in corrected or not items or [swap(i) for i in items] == items:
+            continue
+        values[name] = [swap(i) for i in items] + list(values.get(name) or [])
+        rewritten.add(name)
+    corrected += sorted(rewritten)
+    return rewritten
 
 
 def check_readiness(runtime: Runtime) -> Command[Any]:

@@ -277,7 +277,7 @@ _NOT_FOR_CUSTOMER = re.compile(
     r"\b(?:cancel\w*|churn\w*|terminat\w*|walk\s+away|leave|leaving|competitor|renewal|"
     r"threat\w*|angry|furious|upset|mad|escalat\w*|lawyer|legal|sue|board|ARR|ACV|MRR|"
     r"deal|quota|pipeline|budget|says?|said|told|thinks?|POC|I'm|I\s+am|my|between\s+us|"
-    r"internal\w*|team)\b|[$€£]\s?\d",
+    r"internal\w*|(?<!their\s)(?<!your\s)team)\b|[$€£]\s?\d",
     re.I,
 )
 
@@ -303,12 +303,44 @@ def _concern_about(case: CaseFile, *texts: str) -> str:
     return ""
 
 
+# How a rep reports the customer's trouble, around the trouble itself: "Aisha is upset that
+# onboarding has slipped", "she told me they'll cancel at renewal if the dashboard stays stale".
+_FEELING_FRAME = re.compile(
+    r"^.*?\b(?:is|are|'s|was|were|got|getting|seems?)\s+(?:really\s+|very\s+|pretty\s+|so\s+)?"
+    r"(?:upset|frustrated|angry|furious|mad|annoyed|unhappy|livid|concerned|worried)\s+"
+    r"(?:that|about|because|over|with|since)\s+",
+    re.I,
+)
+_THREAT_IF = re.compile(
+    r"\b(?:cancel\w*|leave|walk(?:\s+away)?|churn|terminate|not\s+renew|switch\w*)\b[^,;]*?\b"
+    r"(?:if|unless)\s+(?P<cond>.{12,})$",
+    re.I,
+)
+
+
+_SAYS_FRAME = re.compile(
+    r"^(?:she|he|they|the\s+customer|the\s+client|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"(?:claims?|claimed|says?|said|thinks?|thought|believes?|insists?|insisted|told\s+(?:me|us)|"
+    r"feels?|complain(?:s|ed)?)\s+(?:that\s+)?",
+    re.I,
+)
+
+
+def _what_it_is_about(sentence: str) -> str:
+    """The trouble a sentence reports, without who feels what about it or what they threaten."""
+    m = _THREAT_IF.search(sentence)
+    if m:
+        return m.group("cond")
+    sentence = _SAYS_FRAME.sub("", _FEELING_FRAME.sub("", sentence))
+    return re.sub(r"\b(?:his|her)\s+team\b", "their team", sentence, flags=re.I)
+
+
 def _issue_for_customer(case: CaseFile, problem: str) -> str:
     """The problem as the customer may read it: their own trouble, in second person, without
     anything said about them, our deal or our notes; "" when no such clause is left."""
     names = [n for n in (case.customer, case.contact_name, *case.contact_name.split()) if n]
     for start, end in guardrails.sentences(problem):
-        sentence = problem[start:end].strip().rstrip(".!?;: ")
+        sentence = _what_it_is_about(problem[start:end].strip().rstrip(".!?;: "))
         for clause in re.split(r"[;,]\s+|\s+(?:because|since|so|but|and)\s+", sentence):
             clause = clause.strip()
             if len(clause.split()) < 3 or _NOT_FOR_CUSTOMER.search(clause):
@@ -517,7 +549,19 @@ def finish(
     notice: str | None = None,
     held_back: list[HeldBack] | None = None,
 ) -> Draft:
-    """A draft with its guardrail findings (and, for the brief, the readiness warnings)."""
+    """A draft with its guardrail findings (and, for the brief, the readiness warnings).
+
+    Every draft says each sentence once; a customer message carries nothing internal. A line
+    taken out for either reason is shown in `held_back` with why, never dropped silently."""
+    held_back = list(held_back if held_back is not None else held_back_lines(case))
+    if kind == "customer":
+        body, taken = audience_pass(body or markdown, case.authorised_commitments)
+        if taken:
+            markdown = f"**Subject:** {subject}\n\n{body}" if subject else body
+            held_back += taken
+    else:
+        markdown, taken = _once_each(markdown)
+        held_back += taken
     draft = Draft(
         kind=kind,
         markdown=markdown,
@@ -526,12 +570,83 @@ def finish(
         engine=engine,
         notice=notice,
         warnings=judge(case).warnings if kind == "brief" else [],
-        held_back=held_back if held_back is not None else held_back_lines(case),
+        held_back=held_back,
     )
     draft.findings = guardrails.check(
         draft.checked_text, GUARDRAIL_KIND[kind], case.authorised_commitments
     )
     return draft
+
+
+_REPEAT_HINT = "Said once already in this draft; the repeat is left out."
+_INTERNAL_HINT = (
+    "Tell the customer what happens next, not our figures: leave out deal values, ARR, "
+    "discounts, invoice amounts and internal notes."
+)
+
+
+def _sentence_key(sentence: str) -> str:
+    return re.sub(r"\W+", " ", sentence.lower()).strip()
+
+
+def _once_each(text: str) -> tuple[str, list[HeldBack]]:
+    """`text` with any sentence of four words or more said a second time taken out, line by line
+    (headings, list markers and layout kept)."""
+    seen: set[str] = set()
+    taken: list[HeldBack] = []
+    out_lines: list[str] = []
+    for line in text.split("\n"):
+        pieces = []
+        changed = False
+        for start, end in guardrails.sentences(line):
+            sentence = line[start:end]
+            key = _sentence_key(sentence)
+            if len(key.split()) >= 4 and key in seen:
+                changed = True
+                taken.append(HeldBack(line=sentence.strip(), code="duplicate",
+                                      message=_REPEAT_HINT, rewrite=""))  # fmt: skip
+                continue
+            if len(key.split()) >= 4:
+                seen.add(key)
+            pieces.append((start, end))
+        if not changed:
+            out_lines.append(line)
+            continue
+        lead = re.match(r"^\s*(?:[-*>#]+\s+|\d+[.)]\s+)?", line)
+        prefix = lead.group(0) if lead else ""
+        kept = " ".join(line[a:b].strip() for a, b in pieces).strip()
+        if kept.startswith(prefix.strip()) and prefix.strip():
+            kept = kept[len(prefix.strip()) :].strip()
+        if kept.strip(" -*>#"):
+            out_lines.append(prefix + kept)
+    return "\n".join(out_lines), taken
+
+
+def audience_pass(
+    body: str, authorised: list[str] | tuple[str, ...] = ()
+) -> tuple[str, list[HeldBack]]:
+    """The customer message without what the customer must not read (deal figures, ARR, internal
+    notes) and without a sentence said twice; what was taken out, for the rep to see."""
+    taken: list[HeldBack] = []
+    out_lines: list[str] = []
+    for line in body.split("\n"):
+        found = rules.internal_findings(line, list(authorised))
+        if not found:
+            out_lines.append(line)
+            continue
+        spans = [(f.start, f.end) for f in found]
+        kept = " ".join(
+            line[a:b].strip()
+            for a, b in guardrails.sentences(line)
+            if not any(a < e and s < b for s, e in spans)
+        )
+        for f in found:
+            taken.append(HeldBack(line=f.quote.strip(), code="internal_disclosure",
+                                  message=f.message, rewrite=_INTERNAL_HINT))  # fmt: skip
+        if kept.strip():
+            out_lines.append(kept)
+    text, repeats = _once_each("\n".join(out_lines))
+    return _tidy(text) if text.strip() else text, taken + repeats
 
 
 # --- Invented facts -------------------------------------------------------------------------
@@ -700,6 +815,9 @@ class LLMWriter:
             found.append("it mentions facts that are not in the case: " + ", ".join(invented))
         for f in guardrails.check(text, GUARDRAIL_KIND[kind], case.authorised_commitments):
             found.append(f'{f.code}: "{f.quote}": {f.message}')
+        _once, repeats = _once_each(text)
+        if repeats:
+            found.append("it says a sentence twice: " + "; ".join(f'"{r.line}"' for r in repeats))
         if kind == "brief":
             missing = [s for s in BRIEF_SECTIONS if s.lower() not in text.lower()]
             if missing:

@@ -927,8 +927,15 @@ _INTERNAL = _rx(
     r"contract\s+value|account\s+value|book\s+of\s+business|churn\s+risk|at-risk\s+account|"
     r"upsell|expansion\s+(?:deal|opportunity)|(?:internal|note\s+to\s+self|between\s+us|"
     r"don't\s+tell\s+(?:them|the\s+customer))\b)\b|[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|bn)?\b|"
-    r"\b\d[\d,.]*\s?(?:k|m|mm|bn)\b(?=\s*(?:ARR|ACV|deal|renewal|a\s+year|per\s+year|"
-    r"annually|contract|account))"
+    r"\b\d[\d,.]*\s?(?:k|m|mm|bn)\b(?=\s*(?:ARR|ACV|TCV|MRR|deal|renewal|a\s+year|per\s+year|"
+    r"annually|contract|account|invoice|PO\b|purchase\s+order|payment|total|value|spend|budget|"
+    r"licen[cs]es?|subscription|over\s+\d|USD|EUR|GBP|dollars|euros|pounds))|"
+    # an amount in thousands or millions standing alone: "(85k)", "renewal in 5 wks, 1.2M"
+    r"\b\d[\d,.]*\s?(?:k|m|mm|bn)\b(?!\s*[\w$€£%-])|"
+    r"\b\d[\d,.]*\s?(?:USD|EUR|GBP|dollars|euros)\b|\b(?:USD|EUR|GBP)\s?\d|"
+    # what the deal is worth (an offered discount is an over-promise, not a disclosure)
+    r"\b(?:renewal|contract|deal|account|annual|total)\s+(?:contract\s+)?value\b|\blist\s+price\b|"
+    r"\b(?:deal|account|contract|renewal)\s+(?:is\s+)?worth\b"
 )
 
 
