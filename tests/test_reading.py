@@ -442,3 +442,19 @@ def test_a_day_before_a_month_ends_no_sentence() -> None:
     from coach.triage.parse import sentences
 
     assert len(sentences("Wir kündigen, falls bis zum 20. März nichts passiert. Danke.")) == 2
+
+
+def test_announced_maintenance_is_planned_work_not_trouble() -> None:
+    from coach.reading.structure import grievance, refine
+
+    text = "Auf Ihrer Statusseite ist ein geplanter Ausfall wegen Wartungsarbeiten angekündigt."
+    ctx = refine(read_context(text, "de"), text, "de")
+    assert ctx.minor and not grievance(text, "de", ctx)
+
+
+def test_after_otherwise_comes_the_consequence() -> None:
+    from coach.reading.structure import consequence
+
+    assert consequence("Fix the export by Friday, otherwise we cancel the contract.", "en") == (
+        "we cancel the contract."
+    )

@@ -36,7 +36,7 @@ FAMILIES = (
     "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
-    "not_senior", "pass_on",
+    "not_senior", "pass_on", "planned",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -98,6 +98,10 @@ def refine(ctx: Context, text: str, language: str) -> Context:
         if not resolved(blanked, c):
             changes["resolved"] = False
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
+    # "auf Ihrer Statusseite ist ein geplanter Ausfall angekündigt": announced maintenance is
+    # planned work, not trouble.
+    if not ctx.minor and lx.has("planned", low) and not c.has("still", low):
+        changes["minor"] = True
     # "I'm going on leave in April": leaving in another sense, and no other word of leaving.
     if lx.has("leave_other_sense", low):
         rest = lx.patterns["leave_other_sense"].sub(" ", low)
@@ -155,6 +159,11 @@ def consequence(text: str, language: str) -> str | None:
     if not openers:
         return None
     start, end, ultimatum = openers[0]
+    # "..., otherwise we leave", "würden ... sonst auf Sonntag legen": after "otherwise" comes
+    # what will follow; what comes before it is the condition, not a consequence.
+    if any(a == start and b == end for a, b in _spans(lx, "consequence", low)):
+        after = text[end:].strip(" ,–—-")
+        return after if len(after.split()) >= MIN_CONSEQUENCE_WORDS and after != text else None
     lead_from = max(low.rfind(":", 0, start), low.rfind(";", 0, start)) + 1
     before = text[lead_from:start].rstrip()
     lead = before.strip(" ,–—-")
@@ -294,6 +303,8 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     low = text.lower()
     if reassuring(text, language) or ctx.resolved or ctx.past:
         return False  # "the outage last month is fixed" is not something wrong now
+    if lx.has("planned", low) and not c.has("still", low):
+        return False  # announced maintenance is planned work
     if c.has("problem_words", low) or c.has("still", low) or lx.has("trouble", low):
         return True
     if ctx.denied or ctx.withdrawn or ctx.howto:

@@ -144,6 +144,33 @@ def drop_hidden(html: str) -> tuple[str, int]:
 
 
 _MD_ESCAPE = re.compile(r"\\([-.+*#_`\[\]()!>|])")
+_ANGLE = re.compile(r"[<>]")
+_LONGEST_TAG = 4000
+
+
+def _defuse_open_tags(html: str) -> str:
+    """`html` with every `<` that no `>` closes within 4,000 characters written as `&lt;`: Python's
+    HTML parser rescans to the end for each unclosed tag or attribute (2 MB of `<a style="xxx`
+    took 26 s); a real tag is far shorter, and one pass over the angle brackets keeps this linear."""
+    opens: list[int] = []
+    broken: list[int] = []
+    for m in _ANGLE.finditer(html):
+        if m.group() == "<":
+            opens.append(m.start())
+        else:
+            broken.extend(p for p in opens if m.start() - p > _LONGEST_TAG)
+            opens.clear()
+    broken.extend(opens)
+    if not broken:
+        return html
+    out: list[str] = []
+    pos = 0
+    for p in broken:
+        out.append(html[pos:p])
+        out.append("&lt;")
+        pos = p + 1
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def html_to_text(html: str, notes: list[str] | None = None) -> str:
@@ -160,7 +187,7 @@ def html_to_text(html: str, notes: list[str] | None = None) -> str:
     converter.ignore_emphasis = True
     converter.ignore_tables = True
     converter.unicode_snob = True
-    text = converter.handle(cleaned)
+    text = converter.handle(_defuse_open_tags(cleaned))
     text = _MD_ESCAPE.sub(r"\1", text)
     lines = [ln.rstrip() for ln in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
@@ -440,7 +467,10 @@ def _is_reply_subject(subject: str) -> bool:
 # --- sentences -------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*([-*•·]|\d+[.)])\s+")
-_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s+\S)")
+# Starts only where a run of marks starts and never backtracks into it, so a run of 30,000 dots is
+# read once (linear), not once per dot.
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"')\]]*+(?=\s++\S)")
+_NEXT = re.compile(r"\s*+(\S)")
 # "Dr. Fitch", "Mr. Kim": a title's full stop ends no sentence.
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Jr|Sr|Hr|Fr|Sig|Sra?|Mme|vs)\.$")
 # "bis zum 20. März", "am 3. Juni": a day's full stop before a month (German capitalises it).
@@ -464,10 +494,12 @@ def sentences(block: str) -> list[str]:
         if not wrapped or _BULLET.match(lines[k + 1]):
             cuts.add(pos)
     for m in _END.finditer(block):
-        nxt = block[m.end() :].lstrip()[:1]
-        if _ABBREVIATION.search(block[: m.end()]):
+        after = _NEXT.match(block, m.end())
+        nxt = after.group(1) if after else ""
+        before = max(0, m.end() - 16)  # a title or a day is short: look only that far back
+        if _ABBREVIATION.search(block, before, m.end()):
             continue
-        if _DAY.search(block[: m.end()]) and _MONTH.match(block[m.end() :].lstrip()):
+        if _DAY.search(block, before, m.end()) and after and _MONTH.match(block, after.start(1)):
             continue
         # A question or an exclamation ends a sentence even before a lower-case word ("can you
         # loop in your boss? need an answer today"); a full stop needs a capital (abbreviations).
