@@ -54,10 +54,15 @@ class Database:
         """A connection for metadata queries, committed when the block ends."""
         path = sqlite_path(self.settings)
         require_writable(path.parent)
-        conn = sqlite3.connect(str(path), timeout=10)
+        try:
+            conn = sqlite3.connect(str(path), timeout=10)
+        except sqlite3.Error as exc:
+            raise damaged_store(path, exc) from None
         try:
             with conn:
                 yield conn
+        except sqlite3.DatabaseError as exc:
+            raise damaged_store(path, exc) from None
         finally:
             conn.close()
 
@@ -84,8 +89,11 @@ class Database:
             if self._saver is None:
                 path = sqlite_path(self.settings)
                 require_writable(path.parent)
-                saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
-                saver.setup()
+                try:
+                    saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
+                    saver.setup()
+                except sqlite3.DatabaseError as exc:
+                    raise damaged_store(path, exc) from None
                 self._saver = saver
             return self._saver
 
@@ -252,6 +260,16 @@ def _wait_for(take: Any, wait: float) -> None:
 def redacted_url(url: str) -> str:
     """A database URL fit for a message: the password is not shown."""
     return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def damaged_store(path: Path, exc: Exception) -> CoachError:
+    """One sentence for a conversation store SQLite cannot read. Conversations are the rep's work,
+    so the file is never replaced behind their back: they move it aside and run again."""
+    what = "is not a file" if path.is_dir() else "is damaged or not a conversation store"
+    return CoachError(
+        f"{path} {what} ({exc}); move it aside (for example to {path.name}.damaged) and run "
+        "again to start a new store, or restore it from a backup"
+    )
 
 
 def sqlite_path(settings: Settings) -> Path:

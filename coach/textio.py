@@ -51,6 +51,15 @@ def decode_text(data: bytes, what: str) -> str:
         raise CoachError(f"{what} is not UTF-8 text; save it as UTF-8") from None
 
 
+def argument_text(value: str, what: str) -> str:
+    """A command-line argument as text: bytes that were not UTF-8 reach Python as lone surrogates,
+    which no tokenizer or encoder accepts; they get one sentence instead."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise CoachError(f"{what} is not UTF-8 text; type it again") from None
+
+
 def read_limited(stream: object, limit: int, what: str) -> bytes:
     """At most `limit` bytes from a binary stream; more is refused before any work is done."""
     read = getattr(stream, "read")  # noqa: B009 - a file-like object
@@ -60,7 +69,8 @@ def read_limited(stream: object, limit: int, what: str) -> bytes:
     return data
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the bidirectional overrides that reorder what a terminal shows.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Characters no reader sees: zero-width marks, the soft hyphen, Unicode tag characters.
 INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f]")
 

@@ -167,3 +167,13 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, content: str, named
 def test_cli_missing_case_file_exits_2(tmp_path: Path) -> None:
     result = _coach("brief", str(tmp_path / "nope.json"))
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_a_very_long_message_is_clipped_into_the_case_not_refused() -> None:
+    from coach.domain.casefile import MAX_FIELD_CHARS, MAX_LIST_ITEMS
+
+    case = CaseFile(problem="Exports fail").merge({"tried": ["x" * 100_000], "notes": "y" * 90_000})
+    assert len(case.tried[0]) == MAX_FIELD_CHARS and len(case.notes) == MAX_FIELD_CHARS
+    for i in range(MAX_LIST_ITEMS + 5):
+        case = case.merge({"tried": [f"step {i}"]})
+    assert len(case.tried) == MAX_LIST_ITEMS and case.tried[-1] == f"step {MAX_LIST_ITEMS + 4}"

@@ -116,3 +116,45 @@ def test_an_interrupted_ingest_stops_cleanly_and_the_next_run_recovers(tmp_path:
                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
     assert "Page 15" in again.stdout
+
+
+def _coach_stdin(
+    args: list[str], data: Path, cwd: Path, stdin: bytes
+) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "COACH_DATA_DIR": str(data)}
+    return subprocess.run([sys.executable, "-m", "coach", *args], env=env, cwd=cwd, input=stdin,
+                          capture_output=True, timeout=300)  # fmt: skip
+
+
+def test_more_than_the_input_limit_on_stdin_is_refused_before_any_work(tmp_path: Path) -> None:
+    """Triage and chat read at most 2 MB from stdin; more is one line and exit 2, and the chat
+    turns before the limit are kept."""
+    huge = b"We will cancel. " * 140_000  # 2.2 MB
+    triage = _coach_stdin(["triage", "-"], tmp_path / "data", tmp_path, huge)
+    assert triage.returncode == 2 and b"Traceback" not in triage.stderr
+    assert b"2 MB" in triage.stderr and len(triage.stderr.strip().splitlines()) == 1
+    chat_in = b"Acme is unhappy about the export outage.\n" + huge + b"\n"
+    chat = _coach_stdin(["chat", "--json"], tmp_path / "data", tmp_path, chat_in)
+    assert chat.returncode == 2 and b"Traceback" not in chat.stderr, chat.stderr[-300:]
+    assert b"turns before it are saved" in chat.stderr
+    listed = _coach(["chat", "--list", "--json"], tmp_path / "data", tmp_path)
+    assert "Acme" in listed.stdout
+
+
+def test_a_damaged_conversation_store_is_one_line_and_kept(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    store = data / "conversations.sqlite"
+    store.write_bytes(b"this is not a database" * 200)
+    proc = _coach_stdin(["chat", "--json"], data, tmp_path, b"Acme will cancel.\n")
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr, proc.stderr[-300:]
+    assert b"move it aside" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert store.read_bytes().startswith(b"this is not a database")  # never replaced
+
+
+def test_an_argument_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-m", "coach", "search", b"caf\xe9 outage"], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-300:]
+    assert "not UTF-8" in proc.stderr

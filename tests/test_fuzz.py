@@ -116,6 +116,22 @@ def test_decoding_takes_any_bytes(data: bytes) -> None:
         return
 
 
+@FAST
+@given(text=st.text(max_size=300))
+def test_printable_text_has_no_terminal_controls(text: str) -> None:
+    """What reaches a terminal from an email can never move the cursor, retitle the window or
+    reorder what is shown (bidirectional overrides)."""
+    from coach.textio import printable
+
+    shown = printable(text)
+    assert isinstance(shown, str)
+    assert not any(
+        (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E
+        or 0x2066 <= ord(c) <= 0x2069
+        for c in shown
+    )  # fmt: skip
+
+
 # --- the CLI, in-process, for a bounded time -------------------------------------------------
 
 FUZZ_SECONDS = 60.0

@@ -415,10 +415,11 @@ def test_invoke_structured_reports_plainly_after_the_repair_fails() -> None:
     assert outcome.notice is not None and "could not be read" in outcome.notice
 
 
-@pytest.mark.parametrize("shape", ["nonjson", "empty", "shape"])
+@pytest.mark.parametrize("shape", ["nonjson", "empty", "shape", "cut", "refusal", "blank"])
 def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_path: Path) -> None:
-    """A server that answers non-JSON, an empty `choices` or the wrong shape: triage, the brief
-    and a chat turn answer offline with a notice, never a traceback, and the turn is kept."""
+    """A server that answers non-JSON, an empty `choices`, the wrong shape, an answer cut at the
+    output limit, a refusal or an empty text: triage, the brief and a chat turn answer offline
+    with a notice, never a traceback, and the turn is kept."""
     import json
     import os
     import subprocess
@@ -434,16 +435,42 @@ def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_
         "shape": b'{"foo": 1}',
     }
 
+    def answer(message: dict[str, object], finish: str) -> bytes:
+        choice = {"index": 0, "message": {"role": "assistant", **message}, "finish_reason": finish}
+        return json.dumps(
+            {"id": "x", "object": "chat.completion", "created": 1, "model": "m",
+             "choices": [choice]}
+        ).encode()  # fmt: skip
+
+    def chunks(delta: dict[str, object], finish: str) -> bytes:
+        def event(d: dict[str, object], end: str | None) -> str:
+            choice = {"index": 0, "delta": d, "finish_reason": end}
+            body = {"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                    "choices": [choice]}  # fmt: skip
+            return f"data: {json.dumps(body)}\n\n"
+
+        out = event({"role": "assistant", "content": ""}, None) + event(delta, None)
+        return (out + event({}, finish) + "data: [DONE]\n\n").encode()
+
+    answers = {
+        "cut": ({"content": "Given the threat, I would esc"}, "length"),
+        "refusal": ({"content": None, "refusal": "I can't help with that."}, "stop"),
+        "blank": ({"content": "   "}, "stop"),
+    }
+    streams = {k: chunks(*v) for k, v in answers.items()}
+    bodies.update({k: answer(*v) for k, v in answers.items()})
+
     class Broken(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
 
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            asked = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            stream = asked.get("stream") and shape in streams
             self.send_response(200)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/event-stream" if stream else "application/json")
             self.end_headers()
-            self.wfile.write(bodies[shape])
+            self.wfile.write(streams[shape] if stream else bodies[shape])
 
     server = HTTPServer(("127.0.0.1", 0), Broken)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -154,6 +154,26 @@ def test_hidden_elements_are_dropped_in_near_linear_time() -> None:
     ) == ("<p>Hi</p><p>Bye</p>", 1)
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "Hi. " + "." * 500_000 + " We will cancel.",  # one endless run of full stops
+        '<html><a title="' + "x y " * 120_000 + "We will cancel.</html>",  # an unclosed attribute
+        "e.g. " * 100_000 + "we will cancel",  # abbreviations all the way down
+    ],
+    ids=["dots", "attribute", "abbreviations"],
+)
+def test_shapes_that_once_froze_the_server_are_read_in_bounded_time(shape: str) -> None:
+    """Inputs near the size limit that made the sentence splitter and the HTML reader go
+    quadratic (a 560 KB mail once held the server for minutes): seconds, not minutes."""
+    import time
+
+    start = time.perf_counter()
+    parsed = parse(shape)
+    cut = sentences(parsed.text)
+    assert time.perf_counter() - start < 10.0 and parsed.text and cut
+
+
 def test_a_reply_marker_under_only_a_greeting_is_not_trusted() -> None:
     """'Hi Sam,' then 'On ... wrote:' and unquoted text: not a real reply, so what follows the
     marker is the customer's message (a fake marker cannot hide a threat as history)."""

@@ -95,6 +95,24 @@ def state_block(state: dict[str, Any]) -> str:
 # --- middleware --------------------------------------------------------------------------------
 
 
+def _incomplete(message: AIMessage) -> str | None:
+    """Why a plain answer from a model server cannot stand as the coach's reply: empty, refused,
+    filtered, cut at the output limit, or a stream that ended without saying it was finished."""
+    meta = message.response_metadata or {}
+    finish = meta.get("finish_reason")
+    if message.additional_kwargs.get("refusal"):
+        return "it refused"
+    if finish == "length":
+        return "the answer was cut off at the output limit"
+    if finish == "content_filter":
+        return "the answer was withheld by a content filter"
+    if not message.text.strip():
+        return "the answer was empty"
+    if finish is None and meta.get("model_provider"):  # a server's answer that never finished
+        return "the answer stopped mid-stream"
+    return None
+
+
 def _malformed(message: AIMessage, known: set[str]) -> str | None:
     if message.invalid_tool_calls:
         bad = message.invalid_tool_calls[0]
@@ -290,6 +308,14 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
                 ctx.notices.append(text)
                 return AIMessage(content=text)
         if isinstance(message, AIMessage) and not message.tool_calls:
+            why = _incomplete(message)
+            if why is not None and ctx.offline_model is not None:
+                log.warning("unusable model answer (%s); the offline coach answers", why)
+                ctx.fell_back = True
+                ctx.notices.append(
+                    f"The model did not answer ({why}); the offline engine answered instead."
+                )
+                return handler(_offline(request, ctx))
             return self._checked(response, message, request, ctx, handler)
         return response
 

@@ -391,12 +391,18 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         return out
 
     reading = read_case(text, case, asked, names_from=asking)
+    if request.kind == "verdict" and "ask" not in reading.update:
+        # "Can we get our CTO on a call with them this week?" asks whether to escalate and
+        # proposes the ask itself: an action with the customer is filed as the ask.
+        proposed = read_case(asking, case, asked).update.get("ask")
+        if proposed and _WITH_CUSTOMER.search(proposed):
+            reading.update["ask"] = proposed
     if not sents:
         people = {
             k: v
             for k, v in reading.update.items()
             if k in ("contact_name", "contact_title", "contact_email", "manager_name",
-                     "leader_name", "leader_title", "customer")
+                     "leader_name", "leader_title", "customer", "ask")
         }  # fmt: skip
         out.update = people
         out.replace = set(reading.replace) & set(people)
@@ -539,6 +545,10 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     out.blame = blame(text)
     return out
 
+
+_WITH_CUSTOMER = re.compile(
+    r"\b(?:them|their|theirs|the\s+customer|the\s+client|the\s+account)\b", IGNORE_CASE
+)
 
 _FACT_FIELDS = (
     "problem", "customer_wants", "tried", "business_impact", "ask", "proposed_next_steps",

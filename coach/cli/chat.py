@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
 MAX_LINE_CHARS = 200_000  # coach.textio.MAX_TEXT_CHARS
+MAX_STDIN_BYTES = 2_000_000  # coach.textio.MAX_FILE_BYTES: one conversation piped in
 
 
 @app.command("chat")
@@ -63,6 +64,9 @@ def chat_command(
     settings = get_settings(engine=engine)
     if not settings.database_url:  # conversations are saved there: say so before the first line
         require_writable(settings.data_dir)
+        from coach.storage import database
+
+        database(settings)  # a damaged store is one line and exit 2 before anything is typed
     if settings.retention_days:
         from coach.chat.conversation import apply_retention
 
@@ -184,7 +188,14 @@ def _lines(interactive: bool, console: Console) -> Iterator[str]:
             except EOFError:
                 return
     else:
+        total = 0
         for lineno, raw in enumerate(sys.stdin.buffer, 1):
+            total += len(raw)
+            if total > MAX_STDIN_BYTES:  # the turns before it are saved; the rest is refused
+                raise CoachError(
+                    f"stdin is larger than {MAX_STDIN_BYTES // 1_000_000} MB; "
+                    f"stopped at line {lineno}, the turns before it are saved"
+                )
             try:
                 line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
             except UnicodeDecodeError:

@@ -11,6 +11,7 @@ import typer
 
 from coach.cli import EngineOption, app, working
 from coach.errors import CoachError
+from coach.textio import printable
 
 if TYPE_CHECKING:
     from coach.drafts.writer import Draft, DraftWriter
@@ -28,7 +29,8 @@ def _writer(engine: str | None) -> DraftWriter:
 
 
 def _emit(text: str, out: Path | None) -> None:
-    if out is None:
+    if out is None:  # text from a case file or an email: no escape sequence reaches the terminal
+        text = str(printable(text))
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     from coach.drafts.export import write_markdown
@@ -42,7 +44,7 @@ def _notice(draft: Draft) -> None:
         print(f"note: {draft.notice}", file=sys.stderr)
     for held in draft.held_back:  # shown, never dropped silently: the rep decides
         print(
-            f'held back ({held.code}): "{held.line}" -> {held.rewrite}',
+            printable(f'held back ({held.code}): "{held.line}" -> {held.rewrite}'),
             file=sys.stderr,
         )
 
@@ -144,7 +146,7 @@ def check(
         print("clean: no blame, over-promising, missing acknowledgement or missing ask found")
     else:
         for f in findings:
-            print(f'{f.code}: "{f.quote}"\n  why: {f.message}\n  playbook: {f.gotcha}')
+            print(printable(f'{f.code}: "{f.quote}"\n  why: {f.message}\n  playbook: {f.gotcha}'))
     if findings:
         raise typer.Exit(1)
 

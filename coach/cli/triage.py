@@ -69,15 +69,19 @@ def triage_command(
 
 
 def _read_input(file: str | None) -> tuple[bytes, str | None]:
+    """The email's bytes, refused over the 2 MB file limit before any work is done."""
+    from coach.textio import MAX_FILE_BYTES, read_limited
+
     if file is None or file == "-":
         if file is None and sys.stdin.isatty():
             raise CoachError("give an email FILE, - to read stdin, or --batch FILE --column NAME")
-        return sys.stdin.buffer.read(), None
+        return read_limited(sys.stdin.buffer, MAX_FILE_BYTES, "stdin"), None
     path = Path(file)
     if not path.is_file():
         raise CoachError(f"{file} is not a file; give an email file, or - to read stdin")
     try:
-        return path.read_bytes(), path.name
+        with path.open("rb") as handle:
+            return read_limited(handle, MAX_FILE_BYTES, file), path.name
     except OSError as exc:
         raise CoachError(f"could not read {file}: {exc.strerror}") from None
 

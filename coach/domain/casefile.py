@@ -181,8 +181,8 @@ class CaseFile(BaseModel):
         new contact name drops the old contact's title and address unless the update gives them."""
         if isinstance(update, CaseFile):
             incoming = update.model_dump(exclude_unset=True)
-        else:
-            incoming = CaseFile.from_data(update, source="case update").model_dump(
+        else:  # read from what the rep typed: clipped to the limits, never refused
+            incoming = CaseFile.from_data(_clipped(update), source="case update").model_dump(
                 exclude_unset=True
             )
         merged = self.model_dump()
@@ -200,6 +200,9 @@ class CaseFile(BaseModel):
                 merged[name] = kept + [v for v in value if v and v not in kept]
             elif value is not None and value != "":
                 merged[name] = value
+        for name, value in merged.items():  # a long conversation keeps its latest items
+            if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+                merged[name] = value[-MAX_LIST_ITEMS:]
         return CaseFile.model_validate(merged)
 
     @property
@@ -274,3 +277,19 @@ def describe_error(exc: ValidationError) -> str:
         got = {"str": "text", "dict": "an object", "list": "a list"}.get(got, got)
         return f"field '{field}'{at} {_TYPE_WORDS[kind]} (got {got})"
     return f"field '{field}'{at}: {err['msg']}"
+
+
+def _clipped(update: dict[str, Any]) -> dict[str, Any]:
+    """A case update with each text cut to the field limit and each list to the item limit, so
+    that a very long message is kept (its first 20,000 characters a field), not refused."""
+    out: dict[str, Any] = {}
+    for name, value in update.items():
+        if isinstance(value, str):
+            out[name] = value[:MAX_FIELD_CHARS]
+        elif isinstance(value, list):
+            out[name] = [v[:MAX_FIELD_CHARS] if isinstance(v, str) else v for v in value][
+                -MAX_LIST_ITEMS:
+            ]
+        else:
+            out[name] = value
+    return out

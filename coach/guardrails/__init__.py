@@ -10,6 +10,10 @@ from collections.abc import Iterable
 
 from coach.guardrails.rules import GOTCHAS, Finding, Kind, authorised_covers, sentences
 
+# How much of one chat message is read for the rep's own blame wording (a message may be 200,000
+# characters, mostly a pasted thread; blame is in the rep's few sentences).
+BLAME_READ_CHARS = 20_000
+
 __all__ = ["GOTCHAS", "Finding", "Kind", "authorised_covers", "check", "codes", "sentences"]
 
 
@@ -41,6 +45,9 @@ def blame(text: str) -> list[Finding]:
     from coach.guardrails import rules
     from coach.guardrails.semantic import get_semantic_guard
 
+    text = text[
+        :BLAME_READ_CHARS
+    ]  # bounded work per message: a pasted thread is not the rep's voice
     own = rules.own_words(text)
     findings = [f.model_copy(update={"quote": text[f.start : f.end]}) for f in rules.blame_in(own)]
     guard = get_semantic_guard()
