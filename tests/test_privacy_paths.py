@@ -281,3 +281,36 @@ def test_chat_reply_within_the_authorised_commitments_passes(fresh_settings: Set
     with override_chat_model(model):
         result = run_turn("authorised", line, fresh_settings)
     assert result.reply == reply and result.notice is None and result.engine == "test"
+
+
+# --- every documented kind, through every model path -----------------------------------------
+
+KINDS_TEXT = (
+    "Reach me on +447700900123 or (415)5550199, or 415\u2013555\u20130199. SSN 078051120. "
+    "IBAN de89 3704 0044 0532 0130 00. Card 4111.1111.1111.1111. Mail dana@m\u00fcller-logistik.de. "
+    "customer ID CUST-88231, subscription ID sub_1NqR8x2eZvKYlo2C, tenant "
+    "7f3a9c2e-1b4d-4e8a-9c1f-2b3d4e5f6a7b."
+)
+KINDS_RAW = ["+447700900123", "(415)5550199", "415\u2013555\u20130199", "078051120",
+             "de89 3704", "4111.1111", "m\u00fcller-logistik", "m\\u00fcller-logistik",
+             "CUST-88231", "sub_1NqR8x2eZvKYlo2C", "7f3a9c2e-1b4d"]  # fmt: skip
+
+
+def test_every_documented_kind_stays_out_of_triage_drafts_and_chat(
+    fresh_settings: Settings,
+) -> None:
+    from coach.triage.engine import LLMTriageEngine
+
+    triage_model = ScriptedChatModel([tool_call("TriageProposal", signals=[])])
+    with override_chat_model(triage_model):
+        LLMTriageEngine(fresh_settings).triage(f"Hi,\n\n{KINDS_TEXT}\n\nDana")
+    case = CASE.model_copy(update={"notes": KINDS_TEXT, "contact": "Dana Whitfield"})
+    draft_model = ScriptedChatModel([_echo_reference()])
+    with override_chat_model(draft_model):
+        LLMWriter(fresh_settings).write("brief", case)
+    chat_model = ScriptedChatModel([_echo])
+    with override_chat_model(chat_model):
+        run_turn("pii-kinds", f"Dana sent her details: {KINDS_TEXT}", fresh_settings)
+    for name, model in (("triage", triage_model), ("brief", draft_model), ("chat", chat_model)):
+        sent = model.sent_text()
+        assert [raw for raw in KINDS_RAW if raw in sent] == [], name

@@ -769,7 +769,7 @@ class LLMWriter:
                     render(
                         "drafts/llm_user.md.j2",
                         self.settings,
-                        facts_json=json.dumps(payload, indent=2, default=str),
+                        facts_json=json.dumps(payload, indent=2, default=str, ensure_ascii=False),
                         reference=reference.checked_text,
                     )
                 ),
