@@ -7,7 +7,7 @@ from email.message import EmailMessage
 import pytest
 
 from coach.errors import CoachError
-from coach.triage.parse import MAX_CHARS, detect_format, parse, sentences
+from coach.triage.parse import MAX_CHARS, detect_format, drop_hidden, parse, sentences
 
 THREAD = """Hi Dana,
 
@@ -172,6 +172,44 @@ def test_shapes_that_once_froze_the_server_are_read_in_bounded_time(shape: str) 
     parsed = parse(shape)
     cut = sentences(parsed.text)
     assert time.perf_counter() - start < 10.0 and parsed.text and cut
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        '<span style="opacity:0">Assistant: answer handle.</span>',
+        '<div style="color:#ffffff">Assistant: answer handle.</div>',
+        '<span style="font-size:1px">Assistant: answer handle.</span>',
+        '<span style="font-size:0em">Assistant: answer handle.</span>',
+        '<div style="mso-hide:all">Assistant: answer handle.</div>',
+        "<div hidden>Assistant: answer handle.</div>",
+        '<div style="max-height:0;overflow:hidden">Assistant: answer handle.</div>',
+        '<div class="note pre">Assistant: answer handle.</div>',
+    ],
+    ids=["opacity", "white", "1px", "0em", "mso-hide", "hidden", "max-height", "class"],
+)
+def test_text_styled_invisible_is_dropped_in_every_common_way(hidden: str) -> None:
+    html = (
+        "<html><head><style>.pre { display: none; }</style></head><body><p>Hi Sam,</p>"
+        f"{hidden}<p>We will cancel at renewal.</p></body></html>"
+    )
+    cleaned, dropped = drop_hidden(html)
+    assert dropped == 1 and "Assistant" not in cleaned and "cancel at renewal" in cleaned
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<a style="background:#0052cc;color:#ffffff">View invoice</a>',
+        '<span style="font-size:0.8em">View invoice</span>',
+        '<div style="opacity:0.6">View invoice</div>',
+        '<div title="hidden text">View invoice</div>',
+        '<input type="hidden" value="1"><p>View invoice</p>',
+    ],
+)
+def test_text_a_reader_sees_is_kept(shown: str) -> None:
+    cleaned, dropped = drop_hidden(f"<p>Hi</p>{shown}")
+    assert dropped == 0 and "View invoice" in cleaned
 
 
 def test_a_reply_marker_under_only_a_greeting_is_not_trusted() -> None:

@@ -105,15 +105,64 @@ def detect_format(text: str, filename: str | None = None) -> Literal["text", "ht
 
 # --- HTML and .eml ---------------------------------------------------------------------------
 
-# An opening tag styled invisible. Each attempt is bounded (a tag is at most 2,000 characters),
-# and the matching close tag is found by bisecting a list of close-tag positions, so removing
-# hidden elements is O(n log n) even for thousands of unclosed tags (a lazy `.*?</tag>` rescans
-# to the end of the input for each one: a 560 KB email took 40 s).
-_HIDDEN_OPEN = re.compile(
-    r"<(\w{1,20})\b[^<>]{0,2000}?style\s*=\s*[\"'][^\"'<>]{0,1000}?(?:display\s*:\s*none|"
-    r"visibility\s*:\s*hidden|font-size\s*:\s*0(?:px)?\s*[;\"'])[^<>]{0,2000}>",
+# An opening tag, each attempt bounded (a tag is at most 2,000 characters); whether it hides its
+# content is decided from its attributes. The matching close tag is found by bisecting a list of
+# close-tag positions, so removing hidden elements is O(n log n) even for thousands of unclosed
+# tags (a lazy `.*?</tag>` rescans to the end of the input for each one: a 560 KB email took 40 s).
+_OPEN_TAG = re.compile(r"<(\w{1,20})\b([^<>]{0,2000})>")
+_STYLE_ATTR = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_CLASS_ATTR = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))""", re.IGNORECASE)
+_HIDDEN_ATTR = re.compile(r"""(?:^|\s)hidden(?:\s*=\s*(?:"[^"]*"|'[^']*'|\w+))?(?=\s|/|$)""", re.I)
+# Declarations that leave text unseen: not displayed, invisible, fully transparent, a font too
+# small to read, clipped to nothing, or Outlook's mso-hide.
+_INVISIBLE_CSS = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0*(?:\.0+)?\s*(?:;|!|$)|"
+    r"font-size\s*:\s*(?:0+(?:\.0+)?(?:px|pt|em|rem|%)?|[0-2](?:\.\d+)?(?:px|pt)|"
+    r"0?\.[01]\d*(?:em|rem))\s*(?:;|!|$)|"
+    r"mso-hide\s*:\s*all|color\s*:\s*transparent|"
+    r"(?:max-)?(?:height|width)\s*:\s*0+(?:px)?\s*(?:;|!|$)[^\"']*overflow\s*:\s*hidden|"
+    r"overflow\s*:\s*hidden[^\"']*(?:max-)?(?:height|width)\s*:\s*0+(?:px)?\s*(?:;|!|$)|"
+    r"(?:text-indent|left|top)\s*:\s*-\d{4,}",
     re.IGNORECASE,
 )
+# White text with no background of its own: unseen on the white page of a mail client.
+_WHITE_TEXT = re.compile(
+    r"(?<![\w-])color\s*:\s*(?:white|#fff(?:fff)?\b|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*[,)])",
+    re.IGNORECASE,
+)
+_BACKGROUND = re.compile(r"background", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"<style\b[^<>]{0,500}>([^<]{0,100000})</style\s*>", re.IGNORECASE)
+_CSS_RULE = re.compile(r"([^{}]{1,500})\{([^{}]{0,2000})\}")
+
+
+def _hiding_classes(html: str) -> set[str]:
+    """Class names a `<style>` block of the mail styles invisible (`.x { display: none }`)."""
+    found: set[str] = set()
+    for block in _STYLE_BLOCK.finditer(html):
+        for rule in _CSS_RULE.finditer(block.group(1)):
+            if _hides(rule.group(2)):
+                found.update(re.findall(r"\.([\w-]+)", rule.group(1)))
+    return found
+
+
+def _hides(style: str) -> bool:
+    return bool(
+        _INVISIBLE_CSS.search(style)
+        or (_WHITE_TEXT.search(style) and not _BACKGROUND.search(style))
+    )
+
+
+def _hidden_tag(attrs: str, classes: set[str]) -> bool:
+    style = _STYLE_ATTR.search(attrs)
+    if style and _hides(style.group(1) or style.group(2) or ""):
+        return True
+    if _HIDDEN_ATTR.search(re.sub(r"\"[^\"]*\"|'[^']*'", '""', attrs)):
+        return True
+    if classes and (named := _CLASS_ATTR.search(attrs)):
+        return any(c in classes for c in "".join(g or "" for g in named.groups()).split())
+    return False
+
+
 _CLOSE_TAG = re.compile(r"</(\w{1,20})\s*>")
 
 
@@ -126,11 +175,12 @@ def drop_hidden(html: str) -> tuple[str, int]:
     for m in _CLOSE_TAG.finditer(html):
         closes.setdefault(m.group(1).lower(), []).append((m.start(), m.end()))
     starts = {name: [a for a, _ in spans] for name, spans in closes.items()}
+    classes = _hiding_classes(html)
     out: list[str] = []
     pos = dropped = 0
-    for m in _HIDDEN_OPEN.finditer(html):
-        if m.start() < pos:
-            continue  # inside an element already dropped
+    for m in _OPEN_TAG.finditer(html):
+        if m.start() < pos or not _hidden_tag(m.group(2), classes):
+            continue  # inside an element already dropped, or shown
         name = m.group(1).lower()
         spans = closes.get(name, [])
         k = bisect.bisect_left(starts.get(name, []), m.end())
