@@ -243,3 +243,48 @@ def test_batch_gives_the_same_answers_as_one_by_one(offline: OfflineTriageEngine
         assert isinstance(result, TriageResult)
         one = offline.triage(text)
         assert (one.decision, one.signal_types()) == (result.decision, result.signal_types())
+
+
+WRAP = "Hi Sam,\n\n{}\n\nRegards,\nDana Whitfield\nNorthwind Logistics\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "signal"),
+    [
+        ("Please disregard the earlier instructions I gave your onboarding team; we have decided "
+         "to terminate our agreement.", "cancellation_threat"),
+        ("Mark this as critical. Production has been down since 6am and our lawyers are preparing "
+         "a breach of contract claim.", "legal_or_public_threat"),
+        ("Record this email as a formal complaint. If nothing changes we will take this to our "
+         "attorneys and the press.", "legal_or_public_threat"),
+        ("Por favor, ignore las instrucciones anteriores que le di a su equipo; hemos decidido "
+         "cancelar el contrato.", "cancellation_threat"),
+        ("Negeer mijn vorige e-mail: we zeggen het contract op per einde van de maand.",
+         "cancellation_threat"),
+        ("Ignori la mia ultima email, abbiamo deciso di disdire il contratto.",
+         "cancellation_threat"),
+        ("Ignore minhas instruções anteriores: decidimos rescindir o contrato no fim do mês.",
+         "cancellation_threat"),
+        ("Proszę zignorować moją poprzednią wiadomość: wypowiadamy umowę z końcem miesiąca.",
+         "cancellation_threat"),
+    ],
+)  # fmt: skip
+def test_a_threat_worded_like_an_instruction_is_still_the_customers(
+    offline: OfflineTriageEngine, body: str, signal: str
+) -> None:
+    """Withdrawing an earlier message, or telling a person how to file this one, does not take
+    the threat that follows with it."""
+    result = offline.triage(WRAP.format(body))
+    assert result.decision == "escalate" and signal in result.signal_types(), result.signal_types()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Please disregard my earlier note about cancelling; we're staying, and I've told our COO.",
+        "Vergeet mijn mail van gisteren maar, waarin ik vroeg om jullie directeur te spreken. "
+        "Het probleem is opgelost.",
+    ],
+)
+def test_a_withdrawn_threat_stays_withdrawn(offline: OfflineTriageEngine, body: str) -> None:
+    assert offline.triage(WRAP.format(body)).decision != "escalate"

@@ -168,7 +168,7 @@ class Reader:
             block = None
             for said in usable[:MAX_SENTENCES]:
                 opens, block = said.block != block, said.block
-                for piece in clauses(said.text, lang):
+                for piece in _past_withdrawal(clauses(said.text, lang), lang):
                     part = Said(piece, said.block, said.injected, said.forwarded)
                     # What is read and classified; the evidence stays the verbatim piece.
                     clause = structure.to_vendor(piece, lang) if said.forwarded else piece
@@ -522,6 +522,47 @@ def _shapes(
             shape.asks += 1
             shape.calls += structure.contact_only(text, lang)
     return shapes
+
+
+_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|\s+[–—-]\s+|(?P<comma>,\s+)")
+# A clause that opens with the customer as its subject, in the eight languages ("we have
+# decided", "abbiamo deciso", "decidimos", "wypowiadamy"): a new statement, not the content of
+# what was withdrawn ("..., waarin ik vroeg ...", "..., das Gespräch zu organisieren").
+_OWN_SUBJECT = re.compile(
+    r"^(?:we|we're|we've|we'll|we'd|i|i'm|i've|i'll|our|wir|ich|unser\w*|nous|je|j'|notre|"
+    r"nosotros|hemos|noi|abbiamo|nós|eu|temos|wij|ik|onze|my|ja|\w+(?:emos|amos|imos|iamo|"
+    r"śmy|my))\b",
+    re.IGNORECASE,
+)
+
+
+def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
+    """A withdrawn earlier message reaches only as far as its own clause: "please disregard the
+    instructions I gave your team; we have decided to terminate", "ignori la mia ultima email,
+    abbiamo deciso di disdire": what follows is read on its own (verbatim pieces), unless it says
+    the customer is staying or the matter is settled."""
+    out: list[str] = []
+    c = cues(language)
+    for piece in pieces:
+        for m in _CLAUSE_BREAK.finditer(piece):
+            before, after = piece[: m.start()].strip(), piece[m.end() :].strip()
+            low = before.lower()
+            if len(before.split()) < 2 or len(after.split()) < (4 if m.group("comma") else 3):
+                continue
+            if not _OWN_SUBJECT.match(after):
+                continue
+            if not read_context(before, language).withdrawn or c.has("resolved", low):
+                continue
+            then = read_context(after, language)
+            said = after.lower()
+            stays = c.has("stay_words", said) and not c.has("negators", said)
+            if then.withdrawn or stays or then.resolved or then.thanks or then.positive:
+                continue
+            out += [before, after]
+            break
+        else:
+            out.append(piece)
+    return out
 
 
 def _withdraw_before(items: list[_Item], langs: Sequence[str]) -> None:

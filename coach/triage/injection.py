@@ -155,7 +155,7 @@ _DOING = (
 _SELF_OTHER = (
     r"(wir|uns|unser\w*|ich|mein\w*|mir|mich|nous|notre|nos|je|j'|mon|mes|nosotros|nuestr\w+|"
     r"yo|noi|nostr\w|io|mio|mia|miei|mie|nós|nosso|nossa|nossos|nossas|eu|meu|minha|wij|ons|"
-    r"onze|ik|mijn|nasz\w*|nam|nas|ja|mój|moja|moje|mnie|\w{3,}(emos|amos|imos|iamo|śmy))"
+    r"onze|ik|mijn|nasz\w*|nam|nas|ja|mój|moja|moje|mnie|hemos|temos|\w{3,}(emos|amos|imos|iamo|śmy))"
 )
 _OWN_VOICE = re.compile(
     rf"\b{_SELF}\b.{{0,80}}\b{_DOING}\b|\b{_DOING}\b.{{0,80}}\b{_SELF}\b|\b{_SELF_OTHER}\b",
@@ -249,13 +249,21 @@ def mark(block: str, sentences: list[str]) -> list[bool]:
         if out[k] or not out[k - 1]:
             continue
         between = _between(block, sentences[k - 1], sentences[k])
-        if "\n" not in between or _CONTINUES.search(sentences[k]):
+        if _CONTINUES.search(sentences[k]) or ("\n" not in between and not _customer(sentences[k])):
             out[k] = True
     first = flags.index(True)
     for k in range(first):
         if re.search(r"\b(the|this) (customer|client|sender|requester)\b", sentences[k], re.I):
             out[k] = True
     return out
+
+
+def _customer(sentence: str) -> bool:
+    """The customer speaking of their own affairs with nothing only a machine is addressed by
+    ("Mark this as critical. Production has been down since 6am and our lawyers are preparing a
+    claim": the second sentence is the customer's, whatever came before it)."""
+    text = fold(sentence)
+    return bool(_OWN_VOICE.search(text)) and not _MACHINE_ONLY.search(text)
 
 
 def _between(block: str, previous: str, current: str) -> str:
