@@ -284,3 +284,20 @@ def test_the_offline_footer_shows_no_token_counts(fresh_settings: Settings) -> N
     assert proc.returncode == 0, proc.stderr
     assert "recommendation:" in proc.stdout and "offline" in proc.stdout
     assert "tokens" not in proc.stdout
+
+
+def test_a_very_long_message_is_kept_whole_and_read_in_bounded_work(
+    fresh_settings: Settings,
+) -> None:
+    """A rep pastes 150,000 characters: the message is saved whole, the case keeps what the
+    coach read (its first characters), and the reply comes back."""
+    from coach.chat.conversation import load_state, run_turn
+    from coach.chat.offline import READ_CHARS
+
+    head = "Acme says the nightly export has failed four times and they will cancel at renewal. "
+    text = head + "The export log shows the same timeout again. " * 3300
+    assert len(text) > 20 * READ_CHARS
+    turn = run_turn("long-one", text, fresh_settings)
+    assert turn.reply and turn.case["customer"] == "Acme"
+    stored = [m.text for m in load_state("long-one", fresh_settings)["messages"]]
+    assert text.strip() in [s.strip() for s in stored]

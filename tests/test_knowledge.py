@@ -94,8 +94,16 @@ def test_non_utf8_files_never_fail(tmp_path: Path) -> None:
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf## Title\n\nBody text here.\n")
     (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "utf16.md").write_bytes(
+        "## Eskalacja\n\nKlient chce wypowiedzieć umowę.\n".encode("utf-16")
+    )
     docs = {d.source: d for d in load_documents(tmp_path)}
-    assert set(docs) == {"latin1.md", "bom.md"}  # binary data is skipped with a warning
+    assert set(docs) == {
+        "latin1.md",
+        "bom.md",
+        "utf16.md",
+    }  # binary data is skipped, with a warning
+    assert "wypowiedzieć umowę" in docs["utf16.md"].text
     assert "möchte kündigen" in docs["latin1.md"].text
     assert docs["bom.md"].text.startswith("## Title")
     assert load_passages(tmp_path)  # chunking survives all of them

@@ -28,7 +28,7 @@ from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-from coach.chat.extract import Understanding, understand
+from coach.chat.extract import Understanding, pasted_text, understand
 from coach.chat.tools import CORRECTION_LABELS
 from coach.domain.casefile import CaseFile
 from coach.settings import Settings
@@ -68,6 +68,8 @@ ESCALATION_QUESTION = re.compile(
     r"\b(?:should\s+i|do\s+i\s+need\s+to|is\s+it\s+time\s+to|when\s+(?:should|do)\s+i)\s+escalate\b",
     re.IGNORECASE,
 )
+
+READ_CHARS = 6_000  # a rep message; a pasted email goes to triage, which reads 30,000
 
 
 def _call(name: str, **args: Any) -> AIMessage:
@@ -143,7 +145,10 @@ class OfflineChatModel(BaseChatModel):
         last_human = max(
             (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
         )
-        text = messages[last_human].text if last_human >= 0 else ""
+        full = messages[last_human].text if last_human >= 0 else ""
+        # A message is kept whole, but the coach reads its first READ_CHARS characters (a pasted
+        # email or draft goes to its tool whole): the work per turn stays bounded.
+        text = full[:READ_CHARS]
         results: dict[str, dict[str, Any]] = {}
         for m in messages[last_human + 1 :]:
             if isinstance(m, ToolMessage) and m.name:
@@ -154,6 +159,8 @@ class OfflineChatModel(BaseChatModel):
         done = set(results)
         if not done:
             u = understand(text, case, list(state.get("pending") or []))
+            if u.intent in ("email", "check") and len(full) > len(text):
+                u.pasted = pasted_text(full)
             if u.intent == "email":
                 return _call("triage_text", text=u.pasted)
             if u.intent == "check":

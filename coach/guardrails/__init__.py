@@ -12,7 +12,7 @@ from coach.guardrails.rules import GOTCHAS, Finding, Kind, authorised_covers, se
 
 # How much of one chat message is read for the rep's own blame wording (a message may be 200,000
 # characters, mostly a pasted thread; blame is in the rep's few sentences).
-BLAME_READ_CHARS = 20_000
+BLAME_READ_CHARS = 6_000  # coach.chat.offline.READ_CHARS
 
 __all__ = ["GOTCHAS", "Finding", "Kind", "authorised_covers", "check", "codes", "sentences"]
 

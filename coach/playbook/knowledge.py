@@ -146,6 +146,12 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
             log.warning("skipped %s: larger than %d MB", path.name, MAX_PAGE_BYTES // 1_000_000)
             continue
         data = path.read_bytes()
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+            try:
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                log.warning("skipped %s: says it is UTF-16 but is not", path.name)
+                continue
         if b"\x00" in data[:8192]:
             log.warning("skipped %s: binary data, not a text page", path.name)
             continue
