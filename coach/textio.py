@@ -72,7 +72,12 @@ def read_limited(stream: object, limit: int, what: str) -> bytes:
 # Control characters, and the bidirectional overrides that reorder what a terminal shows.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Characters no reader sees: zero-width marks, the soft hyphen, Unicode tag characters.
-INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f]")
+# Also the bidirectional embeddings and isolates, the combining grapheme joiner, the Mongolian
+# vowel separator and the variation selectors, which split a word without showing anything.
+INVISIBLE = re.compile(
+    "[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f\u202a-\u202e\u2066-\u2069"
+    "\u034f\u180e\ufe00-\ufe0f]"
+)
 
 
 def printable(value: object) -> object:

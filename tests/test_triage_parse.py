@@ -239,3 +239,26 @@ def test_a_reply_marker_under_only_a_greeting_is_not_trusted() -> None:
             "wrote:\n> We will cancel unless the export is fixed.\n")  # fmt: skip
     parsed = parse(real)
     assert not any("cancel" in b for b in parsed.newest_blocks) and "cancel" in parsed.history
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "----------",
+        "__________",
+        "-----Original Message-----",
+        "On Monday I wrote:",
+        "Am Montag schrieb ich:",
+        "From: our CFO's perspective this is serious.\nSent: three escalations already.",
+    ],
+    ids=["dashes", "underscores", "banner-alone", "on-i-wrote", "am-schrieb-ich", "from-prose"],
+)
+def test_a_marker_with_no_mail_structure_after_it_does_not_make_history(marker: str) -> None:
+    """Forward and reply markers are trusted only where real mail structure follows them (a
+    header block, an attribution with a date or address, quoted lines)."""
+    email = (
+        f"Hi Sam,\n\nQuick update from our side.\n\n{marker}\nThe sync failed again and we will "
+        "cancel our contract at renewal if it is not fixed by Friday.\n\nDana\nNorthwind\n"
+    )
+    parsed = parse(email)
+    assert any("cancel our contract" in b for b in parsed.newest_blocks), parsed.newest_blocks

@@ -77,10 +77,38 @@ def _attribution_span(lines: list[str], i: int) -> int:
     return 2 if wrapped and _ATTRIBUTION.match(lines[i] + " " + lines[i + 1]) else 0
 
 
+def _next_line(lines: list[str], i: int) -> int:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
+
+
+def _history_follows(lines: list[str], i: int) -> bool:
+    """A banner ("-----Original Message-----", a rule of dashes) opens history only when mail
+    structure follows it: a header block, an attribution or quoted lines. A line of dashes
+    above the customer's own words is a separator, not a way to turn them into history."""
+    j = _next_line(lines, i)
+    return j < len(lines) and bool(
+        _header_block(lines, j) or _attribution_span(lines, j) or _is_quote(lines[j])
+    )
+
+
+def _real_attribution(lines: list[str], i: int, span: int) -> bool:
+    """An attribution a mail client wrote names a date or an address ("On Mon, 3 Mar 2025 at
+    10:00, Sam <sam@x.com> wrote:"), or introduces quoted lines; "On Monday I wrote:" over
+    unquoted text is the customer talking."""
+    said = " ".join(lines[i : i + span])
+    j = _next_line(lines, i + span)
+    return bool(re.search(r"\d|@", said)) or (j < len(lines) and _is_quote(lines[j]))
+
+
 def _header_block(lines: list[str], i: int) -> int:
     """Length of a From:/Sent:/Subject: block starting at i (0 if none)."""
     if not _FROM.match(lines[i]):
         return 0
+    value = lines[i].split(":", 1)[1].strip(" *")
+    if "@" not in value and (len(value.split()) > 6 or value.endswith((".", "!", "?"))):
+        return 0  # "From: our CFO's perspective this is serious." is a sentence, not a header
     end = i + 1
     while end < len(lines) and end - i < 8 and _HEADER_FIELD.match(lines[end]):
         end += 1
@@ -150,12 +178,14 @@ def split_parts(text: str) -> list[Part]:
             in_quote_history = not forwarded
             i += span
             continue
-        if _ORIGINAL.match(line):
+        if _ORIGINAL.match(line) and _history_follows(lines, i + 1):
             parts.append(Part("quoted", [i]))
             in_quote_history = True
             i += 1
             continue
         span = _attribution_span(lines, i)
+        if span and not _real_attribution(lines, i, span):
+            span = 0  # "On Monday I wrote:" with the customer's own words after it, unquoted
         if span:
             parts.append(Part("quoted", list(range(i, i + span))))
             # Bottom-posting: the attribution introduces a `>` block and new text may follow it.

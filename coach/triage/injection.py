@@ -169,8 +169,15 @@ _HIDDEN_TAGS = re.compile("(?<!\U0001f3f4)[\U000e0020-\U000e007f]{6,}")
 # Letters that look Latin but are not (Cyrillic and Greek), for reading disguised instructions;
 # the text itself, and every quote, stays as written.
 _CONFUSABLES = str.maketrans(
-    "АВЕЅІЈКМНОРСТХУҮаеіјорсуххѕԁһӏΑΒΕΗΙΚΜΝΟΡΤΧΥΖαοιν",
-    "ABESIJKMHOPCTXYYaeijopcyxxsdhlABEHIKMNOPTXYZaoiv",
+    {
+        **dict(
+            zip("АВЕЅІЈКМНОРСТХУҮаеіјорсуххѕԁһӏ", "ABESIJKMHOPCTXYYaeijopcyxxsdhl", strict=True)
+        ),
+        # Greek capitals and small letters that read as Latin ("ιgnοrε")
+        **dict(zip("ΑΒΕΗΙΚΜΝΟΡΤΧΥΖαβεηικνορτυχωγ", "ABEHIKMNOPTXYZabenikvoptuxwy", strict=True)),
+        # small capitals ("ꜱʏꜱᴛᴇᴍ")
+        **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
+    }
 )
 
 
