@@ -163,6 +163,25 @@ def test_login_is_required_when_configured(app_settings: Settings) -> None:
         demo.close()
 
 
+def test_sign_ins_are_throttled_per_client_address(app_settings: Settings) -> None:
+    """Passwords sprayed across many logins from one address: after 20 failures that address
+    waits (429 with a sentence and Retry-After), while the lock per login stays as it was."""
+    from coach.ui.auth import MAX_CLIENT_FAILURES
+
+    demo, address = serve(app_settings, auth=[("rep", "s3cret-pass")])
+    try:
+        codes = [
+            httpx.post(address + "login", data={"username": f"u{i}", "password": "p"}).status_code
+            for i in range(MAX_CLIENT_FAILURES + 2)
+        ]
+        assert 429 not in codes[:MAX_CLIENT_FAILURES] and codes[-1] == 429, codes
+        refused = httpx.post(address + "login", data={"username": "rep", "password": "s3cret-pass"})
+        assert refused.status_code == 429 and "try again in" in refused.json()["detail"]
+        assert int(refused.headers["retry-after"]) > 0
+    finally:
+        demo.close()
+
+
 def test_each_user_reaches_only_their_own_conversations(tmp_path: Path) -> None:
     """Signed in as B, A's conversation id is answered like an unknown one, and A's
     conversation is unchanged; the CLI's local user sees neither."""

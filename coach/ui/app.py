@@ -652,6 +652,14 @@ def launch(
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     if isinstance(auth, list):  # user:password pairs, plain or hashed
         auth = gradio_auth(auth, settings=settings)
+    if auth is not None:  # a throttle per client address on top of the lock per login
+        from starlette.middleware import Middleware
+
+        from coach.ui.auth import LoginThrottle
+
+        app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+        app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(LoginThrottle)]
+        kwargs["app_kwargs"] = app_kwargs
     return demo.launch(
         server_name=host,
         server_port=port,

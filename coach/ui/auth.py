@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coach.errors import CoachError
 
@@ -161,3 +161,64 @@ def gradio_auth(
         return ok
 
     return check
+
+
+MAX_CLIENT_FAILURES = 20  # failed sign-ins from one address within the window before it waits
+
+
+class LoginThrottle:
+    """ASGI middleware: after MAX_CLIENT_FAILURES failed sign-ins from one client address within
+    LOCK_SECONDS, that address gets 429 and a sentence saying when to try again, so passwords
+    cannot be sprayed across many logins from one place. (Behind a reverse proxy every client
+    shares the proxy's address: put the limit in the proxy there.)"""
+
+    def __init__(self, app: Any, clock: Any = None, limit: int = MAX_CLIENT_FAILURES) -> None:
+        import threading
+        import time
+
+        self.app = app
+        self.now = clock if callable(clock) else time.time
+        self.limit = limit
+        self.failures: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = str(scope.get("path", "")).rstrip("/")
+        if (
+            scope.get("type") != "http"
+            or scope.get("method") != "POST"
+            or not path.endswith("/login")
+        ):
+            await self.app(scope, receive, send)
+            return
+        client = str((scope.get("client") or ("unknown",))[0])
+        since = self.now() - LOCK_SECONDS
+        with self.lock:
+            recent = [t for t in self.failures.get(client, []) if t >= since]
+            self.failures[client] = recent
+            if len(self.failures) > 10_000:  # forget quiet addresses: bounded memory
+                for key in [k for k, v in self.failures.items() if not v or v[-1] < since]:
+                    del self.failures[key]
+        if len(recent) >= self.limit:
+            wait = int(recent[0] + LOCK_SECONDS - self.now()) // 60 + 1
+            body = (
+                '{"detail": "Too many failed sign-ins from this address; try again in '
+                f'{wait} minute{"s" if wait != 1 else ""}."}}'
+            ).encode()
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"retry-after", str(wait * 60).encode())]})  # fmt: skip
+            await send({"type": "http.response.body", "body": body})
+            return
+        status = 0
+
+        async def watch(message: Any) -> None:
+            nonlocal status
+            if message.get("type") == "http.response.start":
+                status = int(message.get("status", 0))
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if status >= 400:
+            with self.lock:
+                self.failures.setdefault(client, []).append(self.now())
