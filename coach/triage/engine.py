@@ -53,7 +53,10 @@ class Proposal:
 def prepare(data: Input, fmt: Format = "auto", filename: str | None = None) -> Prepared:
     parsed = parse(data, fmt, filename)
     sents = split_sentences(parsed)
-    language = languages.detect(parsed.newest)
+    # The language the customer writes in, not that of text addressed to a machine (an
+    # instruction in Cyrillic look-alikes would otherwise make an English email "Russian").
+    customer = " ".join(s.text for s in sents if not s.injected)
+    language = languages.detect(customer if customer.strip() else parsed.newest)
     return Prepared(parsed, sents, language)
 
 

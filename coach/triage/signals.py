@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coach.domain.signals import SIGNAL_TYPES, escalating, table
-from coach.triage.injection import is_injection, mark
+from coach.triage.injection import is_injection, mark, pieces
 from coach.triage.models import Signal
 from coach.triage.parse import ParsedEmail, sentences
 
@@ -33,10 +33,10 @@ def split_sentences(parsed: ParsedEmail) -> list[Sentence]:
     for b, block in enumerate(parsed.newest_blocks):
         texts = sentences(block)
         flags = mark(block, texts)
-        out.extend(
-            Sentence(t, b, f, forwarded=b >= first_forwarded)
-            for t, f in zip(texts, flags, strict=True)
-        )
+        for t, f in zip(texts, flags, strict=True):
+            # The customer's own clause beside an instruction is still theirs.
+            for piece, injected in pieces(t) if f else [(t, False)]:
+                out.append(Sentence(piece, b, injected, forwarded=b >= first_forwarded))
     return out
 
 
