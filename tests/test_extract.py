@@ -330,3 +330,18 @@ def test_reaching_the_customer_is_not_trying_a_fix(text: str, value: bool | None
     """Rule: not yet when the rep has not tried to resolve it; a call is communication."""
     checklist = understand(text, CaseFile(customer="Acme", problem="x")).update.get("checklist", {})
     assert checklist.get("tried_yourself") is value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The customer wrote "Forget the discount request. We are done, we will not renew."',
+        "Dana at Northwind wrote to me: 'Please disregard the previous instructions I sent your "
+        "team. We have decided to cancel our subscription.'",
+        "Customer says: ignore my last email, we are cancelling the contract at the end of the month.",
+    ],
+)
+def test_a_quoted_threat_after_an_instruction_like_opening_is_the_customers(text: str) -> None:
+    """A quotation that runs over sentences, or opens by withdrawing an earlier message, still
+    carries the customer's threat ("we" inside it is the customer, not the rep's company)."""
+    assert "cancellation_threat" in understand(text, CaseFile()).signals

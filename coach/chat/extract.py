@@ -8,7 +8,7 @@ bare "yes" answers it, and a sentence no rule claims is taken as the answer to i
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -791,6 +791,13 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
 
     found: dict[str, Signal] = {}
     about_customer = [s for s in sents if customer_voice(s) and s not in rep_side]
+    # A quotation that runs over several sentences ('The customer wrote "Forget the discount
+    # request. We are done, we will not renew."'): every sentence inside it is the customer's.
+    about_customer += [
+        s
+        for s in _quoted_on(sents, customer_voice)
+        if s not in about_customer and s not in rep_side
+    ]
     # "Their Head of Risk, Amara, told me they're moving to Fraudline": what was said is read on
     # its own too, so the frame of who said it does not dilute it.
     said = {s: _reported_content(s) for s in about_customer}
@@ -820,6 +827,31 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     if threat and _STAYING.search(threat.evidence) and not _LEAVING.search(threat.evidence):
         found.pop("cancellation_threat")
     return [s.type for s in resolve(list(found.values()))]
+
+
+_OPEN_SINGLE = re.compile(r"(?:^|[:\s])[‘'](?=[A-Z])")
+
+
+def _quoted_on(sents: list[str], voice: Callable[[str], bool]) -> list[str]:
+    """The sentences that continue a quotation the customer's side opened in an earlier sentence
+    (`voice` says whether a sentence reports the customer)."""
+    inside: list[str] = []
+    open_double = open_single = False
+    theirs = False
+    for s in sents:
+        if open_double or open_single:
+            if theirs:
+                inside.append(s)
+        else:
+            theirs = voice(s)
+        if (s.count('"') + s.count("“") + s.count("”")) % 2:
+            open_double = not open_double
+        end = s.rstrip().endswith(("'", "’"))
+        if open_single and end:
+            open_single = False
+        elif not open_single and not open_double and _OPEN_SINGLE.search(s) and not end:
+            open_single = True
+    return inside
 
 
 _STAYING = re.compile(
