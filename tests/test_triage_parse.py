@@ -141,11 +141,14 @@ def test_hidden_elements_are_dropped_in_near_linear_time() -> None:
 
     from coach.triage.parse import drop_hidden
 
-    def seconds(n: int) -> float:
+    def seconds(n: int) -> float:  # the best of three: one pause of the machine is not the code
         html = "<html><body>" + "<div style='display:none'>x " * n + "We will cancel.</body></html>"
-        start = time.perf_counter()
-        drop_hidden(html)
-        return time.perf_counter() - start
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            drop_hidden(html)
+            times.append(time.perf_counter() - start)
+        return min(times)
 
     small, large = seconds(10_000), seconds(70_000)  # about 280 KB and 2 MB
     assert large < 2.0 and large < 7 * 4 * max(small, 0.01)
