@@ -170,3 +170,15 @@ def test_knowledge_stays_inside_its_folder_and_reads_only_text(tmp_path: Path) -
     (folder / "blob.md").write_bytes(b"\x00\x01\x02" * 100)
     names = [d.source for d in load_documents(folder)]
     assert names == ["playbook.md"]
+
+
+def test_a_skipped_page_is_reported_once_however_often_the_folder_is_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "page.md").write_text("## Title\n\nBody text here.\n", encoding="utf-8")
+    (tmp_path / "blob.md").write_bytes(bytes(range(256)) * 4)
+    with caplog.at_level("WARNING"):
+        for _ in range(3):  # the index, the lexicon and the search each read the folder
+            assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert skipped == ["skipped blob.md: binary data, not a text page"]

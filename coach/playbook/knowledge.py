@@ -123,6 +123,14 @@ def decode_bytes(data: bytes) -> str:
 
 
 MAX_PAGE_BYTES = 5_000_000  # a playbook page is text; anything bigger is not one
+_WARNED: set[tuple[str, str]] = set()  # pages are loaded by the index, the lexicon and the search
+
+
+def _skip(path: Path, reason: str) -> None:
+    """Say once per process that a page is skipped, however often the folder is read."""
+    if (str(path), reason) not in _WARNED:
+        _WARNED.add((str(path), reason))
+        log.warning("skipped %s: %s", path.name, reason)
 
 
 def load_documents(knowledge_dir: Path) -> list[Document]:
@@ -140,20 +148,20 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
         if not path.is_file() or path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
             continue
         if not path.resolve().is_relative_to(root):
-            log.warning("skipped %s: a link to a file outside the knowledge folder", path.name)
+            _skip(path, "a link to a file outside the knowledge folder")
             continue
         if path.stat().st_size > MAX_PAGE_BYTES:
-            log.warning("skipped %s: larger than %d MB", path.name, MAX_PAGE_BYTES // 1_000_000)
+            _skip(path, f"larger than {MAX_PAGE_BYTES // 1_000_000} MB")
             continue
         data = path.read_bytes()
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
             try:
                 data = data.decode("utf-16").encode("utf-8")
             except UnicodeDecodeError:
-                log.warning("skipped %s: says it is UTF-16 but is not", path.name)
+                _skip(path, "says it is UTF-16 but is not")
                 continue
         if b"\x00" in data[:8192]:
-            log.warning("skipped %s: binary data, not a text page", path.name)
+            _skip(path, "binary data, not a text page")
             continue
         text = repair_text(decode_bytes(data))
         digest = hashlib.sha256(data + CHUNKER_VERSION.encode()).hexdigest()
