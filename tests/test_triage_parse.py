@@ -265,3 +265,21 @@ def test_a_marker_with_no_mail_structure_after_it_does_not_make_history(marker: 
     )
     parsed = parse(email)
     assert any("cancel our contract" in b for b in parsed.newest_blocks), parsed.newest_blocks
+
+
+_B64_HEAD = (
+    b"From: Ann Lee <ann@example.com>\nSubject: Renewal\nMIME-Version: 1.0\n"
+    b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+)
+
+
+def test_an_eml_whose_base64_body_is_cut_short_is_refused_not_triaged_as_gibberish() -> None:
+    # "We will cancel the contract" in base64, cut off mid-quantum
+    with pytest.raises(CoachError, match="base64 but is damaged"):
+        parse(_B64_HEAD + b"V2Ugd2lsbCBjYW5jZWwgdGhlIGNvbnRyYWN0"[:-3] + b"\n", filename="m.eml")
+
+
+def test_an_eml_base64_body_with_stray_characters_is_read_with_a_note() -> None:
+    parsed = parse(_B64_HEAD + b"V2Ugd2lsbCBjYW5j!ZWwgdGhlIGNvbnRyYWN0\n", filename="m.eml")
+    assert "We will cancel the contract" in parsed.newest
+    assert any("stray characters" in n for n in parsed.notes)

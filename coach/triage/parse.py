@@ -308,6 +308,14 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
             "the .eml file has no text or HTML body to triage; paste the message text instead"
         )
     content = _part_text(body)
+    damaged = {type(d).__name__ for d in body.defects}
+    if "InvalidBase64LengthDefect" in damaged:  # the library hands back the undecoded text
+        raise CoachError(
+            "the .eml body is marked base64 but is damaged (cut short?) and cannot be read; "
+            "paste the message text instead"
+        )
+    if "InvalidBase64CharactersDefect" in damaged:
+        notes.append("The message body had stray characters in its base64; they were skipped.")
     if body.get_content_type() == "text/html":
         content = html_to_text(content, notes)
     return subject, content.replace("\r\n", "\n")
