@@ -458,3 +458,41 @@ def test_after_otherwise_comes_the_consequence() -> None:
     assert consequence("Fix the export by Friday, otherwise we cancel the contract.", "en") == (
         "we cancel the contract."
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "names_stakes"),
+    [
+        ("As promised, I've attached the signed order form for the extra seats.", "en", False),
+        ("We're planning a nightly backfill and want to stay within limits.", "en", False),
+        ("Una compañera se jubila y no queremos seguir pagando su licencia.", "es", True),
+        ("If the export breaks again we will not renew.", "en", True),
+        ("We willen die graag laten tekenen voordat we beginnen.", "nl", False),
+        ("Wir werden den Vertrag nicht verlängern.", "de", True),
+    ],
+)
+def test_staying_or_paying_names_the_stakes_only_when_it_is_in_doubt(
+    sentence: str, lang: str, names_stakes: bool
+) -> None:
+    from coach.reading import structure
+
+    assert structure.explicit(sentence, lang) is names_stakes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Several customers got a phishing email sent through your platform.", "en"),
+        ("Wir vermuten ein Datenleck in eurem Portal.", "de"),
+        ("Nous avons constaté une fuite de données clients.", "fr"),
+        ("Hubo un acceso no autorizado a nuestra cuenta.", "es"),
+        ("C'è stata una fuga di dati dal vostro sistema.", "it"),
+        ("Er is een datalek bij jullie platform.", "nl"),
+        ("Houve um vazamento de dados dos nossos clientes.", "pt"),
+        ("Doszło do wycieku danych naszych klientów.", "pl"),
+    ],
+)
+def test_a_security_incident_is_a_problem_in_every_language(sentence: str, lang: str) -> None:
+    from coach.reading.context import cues
+
+    assert cues(lang).has("problem_words", sentence.lower())

@@ -210,7 +210,9 @@ def explicit(text: str, language: str, legal: bool = True) -> bool:
             lx.has("leaving", low),
             lx.has("stakes", low),
             c.has("leave_words", low),
-            c.has("stay_words", low),
+            # Staying, paying or signing names the stakes only when it is in doubt ("we won't
+            # renew", "if ... we stop paying"); "attached the signed order form" does not.
+            c.has("stay_words", low) and (c.has("negators", low) or c.has("conditional", low)),
             _senior(c, lx, low),
             legal and c.has("legal_public", low),
             c.has("problem_words", low),
