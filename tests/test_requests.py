@@ -149,3 +149,23 @@ def test_a_draft_says_each_sentence_once_and_keeps_its_layout() -> None:
     )
     assert text == "# T\n\n- The sync is down since Monday."
     assert [h.code for h in taken] == ["duplicate"]
+
+
+def test_a_bare_playbook_question_searches_for_the_situation_told_with_it() -> None:
+    from coach.chat.offline import playbook_query
+
+    told = "billing bug we cannot fix this month, customer keeps asking for a date."
+    assert playbook_query("playbook guidance?", told).startswith(told)
+    query = playbook_query("What does the playbook say I should give my manager?", "")
+    assert query == "I should give my manager?"
+
+
+def test_the_passage_holding_the_questions_words_comes_first() -> None:
+    from coach.chat.offline import closest_first
+
+    passages = [
+        {"section": "Gotchas", "text": "Escalating too early - try to resolve yourself first"},
+        {"section": "Step 3", "text": "Brief your manager with: what you've tried, next steps"},
+    ]
+    first = closest_first("what should I give my manager when I brief them?", passages)[0]
+    assert first["section"] == "Step 3"
