@@ -169,3 +169,28 @@ def test_the_passage_holding_the_questions_words_comes_first() -> None:
     ]
     first = closest_first("what should I give my manager when I brief them?", passages)[0]
     assert first["section"] == "Step 3"
+
+
+def test_a_brief_addressed_to_a_new_name_greets_that_name_as_the_manager(
+    fresh_settings: Any,
+) -> None:
+    from coach.chat.agent import close_checkpointers
+    from coach.chat.conversation import run_turn
+    from coach.chat.requests import addressed_name
+
+    case = CaseFile(customer="Halden Foods", contact_name="Mirela Popescu")
+    request = read_request("can u draft my escalation note to greta, keep it short", case)
+    assert request.draft == "brief"
+    assert addressed_name(request.text, case) == "Greta"
+    assert addressed_name(read_request("draft the msg to mirela", case).text, case) == ""
+    assert addressed_name(read_request("send the brief to legal", case).text, case) == ""
+
+    run_turn(
+        "t-new-name",
+        "Halden Foods, contact Mirela Popescu. Their order sync fails.",
+        fresh_settings,
+    )
+    result = run_turn("t-new-name", "can u draft my escalation note to greta", fresh_settings)
+    close_checkpointers()
+    assert "Hi Greta," in result.reply
+    assert result.case.get("manager_name") == "Greta"

@@ -170,6 +170,14 @@ class OfflineChatModel(BaseChatModel):
                     else "any"
                 )
                 return _call("check_draft", text=u.pasted, kind=kind)
+            if u.intent == "draft" and not (case.manager_name or u.update.get("manager_name")):
+                # "draft my escalation note to olga": whom the brief greets is the rep's manager.
+                from coach.chat.requests import addressed_name, read_request
+
+                request = read_request(text, case)
+                name = addressed_name(request.text, case)
+                if request.draft == "brief" and name:
+                    u.update["manager_name"] = name
             if u.has_update:
                 return _call("update_case_file", **_tool_args(u))
         from coach.chat.extract import draft_kind, intent_of
