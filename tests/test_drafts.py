@@ -463,3 +463,25 @@ def test_call_prep_carries_what_was_tried_and_who_joins(writer: OfflineWriter) -
     markdown = writer.write("call-prep", case).markdown
     assert "Opened ticket SUP-8812" in markdown
     assert "Henrik Berg" in markdown
+
+
+def test_customer_email_skips_a_job_title_and_reads_the_impact_last(writer: OfflineWriter) -> None:
+    case = CaseFile.from_data(
+        {
+            "customer": "Larchmont Academy",
+            "contact_name": "Ines Duarte",
+            "problem": "Larchmont academy",
+            "notes": "ines is my contact, head of student services",
+            "business_impact": "issue: students got exam timetables for the wrong term, 200 "
+            "complaints. Renewal is $90k.",
+        }
+    )
+    body = writer.write("customer", case).body
+    assert "students got exam timetables for the wrong term" in body
+    assert "head of student services" not in body
+    assert "90k" not in body
+
+
+def test_follow_up_plan_says_what_was_done(writer: OfflineWriter) -> None:
+    markdown = writer.write("follow-up", COMPLETE).markdown
+    assert "Rolled two warehouses back to the v4.1 connector" in markdown

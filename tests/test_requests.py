@@ -194,3 +194,13 @@ def test_a_brief_addressed_to_a_new_name_greets_that_name_as_the_manager(
     close_checkpointers()
     assert "Hi Greta," in result.reply
     assert result.case.get("manager_name") == "Greta"
+
+
+def test_one_shared_word_does_not_overrule_the_retriever() -> None:
+    from coach.chat.offline import closest_first
+
+    passages = [
+        {"section": "Step 5", "text": "Leadership should: listen, take ownership"},
+        {"section": "Step 4", "text": "Set up the call/meeting"},
+    ]
+    assert closest_first("what's he supposed to do on the call?", passages) == passages

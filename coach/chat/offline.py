@@ -411,7 +411,7 @@ _PLAYBOOK_FRAME = re.compile(
 def closest_first(question: str, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The passages found, the one holding most of the question's own words first ("what should I
     give my manager when I brief them" is answered by "Brief your manager with: ..."); ties keep
-    the retriever's order."""
+    the retriever's order. One shared word ("call") is too little to overrule the retriever."""
     words = _stems(question, _FRAME_WORDS)
     if not words or len(passages) < 2:
         return passages
@@ -420,7 +420,11 @@ def closest_first(question: str, passages: list[dict[str, Any]]) -> list[dict[st
         found = _stems(f"{p.get('section', '')} {p.get('text', '')}")
         return len(words & found)
 
-    return sorted(passages, key=lambda p: -score(p))
+    scores = [score(p) for p in passages]
+    if max(scores) < 2 or max(scores) <= scores[0]:
+        return passages
+    order = sorted(range(len(passages)), key=lambda i: -scores[i])
+    return [passages[i] for i in order]
 
 
 def playbook_note(question: str, passages: list[dict[str, Any]]) -> str:

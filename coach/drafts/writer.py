@@ -345,7 +345,14 @@ def _only_who(clause: str, case: CaseFile) -> bool:
     for said in (case.customer, case.contact_name, case.contact_title, *case.contact_name.split()):
         if said:
             bare = re.sub(rf"\b{re.escape(said)}\b", " ", bare, flags=re.I)
-    return len(re.findall(r"[A-Za-z]{2,}", bare)) < 3
+    return len(re.findall(r"[A-Za-z]{2,}", bare)) < 3 or bool(_JOB_TITLE.match(bare.strip(" ,.()")))
+
+
+_JOB_TITLE = re.compile(
+    r"(?:(?:the|their|our|my|his|her)\s+)?(?:head|dir(?:ector)?|vp|svp|evp|avp|chief|manager|lead|"
+    r"cto|cio|ceo|cfo|coo|cmo|cro|ciso|president|founder|owner)\b",
+    re.I,
+)
 
 
 def _issue_for_customer(case: CaseFile, problem: str, *fallbacks: str) -> str:
@@ -472,8 +479,13 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
     facts["shareable_notes"] = _shareable(facts["notes"], auth)
     facts["shareable_problem"] = _shareable(problem, auth)
     facts["shareable_wants"] = _shareable(facts["customer_wants"], auth)
+    facts["shareable_tried"] = [t for t in (_shareable(x, auth) for x in facts["tried"]) if t]
     facts["issue_for_customer"] = _issue_for_customer(
-        case, problem, facts["shareable_notes"], facts["shareable_wants"]
+        case,
+        problem,
+        facts["shareable_notes"],
+        facts["shareable_wants"],
+        _shareable(facts["business_impact"], auth),
     )
     facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
     facts["held_back"] = list({h.line: h for h in held}.values())
