@@ -424,3 +424,64 @@ def test_cli_check_refuses_empty_text(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "coach: there is nothing to check: the text is empty"
+
+
+def test_customer_email_says_the_trouble_not_who_the_customer_is(writer: OfflineWriter) -> None:
+    """A problem that opens with who the customer is ("Acme Freight (Lyon), contact ...") still
+    gives the customer their trouble, and a rep's "she told me ..." is her words, not our promise."""
+    case = CaseFile.from_data(
+        {
+            "customer": "Acme Freight",
+            "contact_name": "Odile Marchand",
+            "contact_title": "Head of Fleet",
+            "problem": "Acme Freight (lyon), contact Odile Marchand, Head of Fleet. She told me "
+            "they'll cancel in march if the route planner keeps losing overnight jobs",
+        }
+    )
+    body = writer.write("customer", case).body
+    assert "the route planner keeps losing overnight jobs" in body
+    assert "(lyon)" not in body
+
+
+def test_customer_email_reads_the_notes_when_the_problem_only_names_the_customer(
+    writer: OfflineWriter,
+) -> None:
+    case = CaseFile.from_data(
+        {
+            "customer": "Birchwood Dental",
+            "contact_name": "Tomasz Zielinski",
+            "problem": "Birchwood dental, tomasz zielinski",
+            "customer_wants": "Appointment confirmations have not been sent for 5 days",
+        }
+    )
+    body = writer.write("customer", case).body
+    assert "appointment confirmations have not been sent" in body
+
+
+def test_call_prep_carries_what_was_tried_and_who_joins(writer: OfflineWriter) -> None:
+    case = COMPLETE.merge({"ask": "Call on Tuesday with their COO Henrik Berg and my VP Ama Owusu"})
+    markdown = writer.write("call-prep", case).markdown
+    assert "Opened ticket SUP-8812" in markdown
+    assert "Henrik Berg" in markdown
+
+
+def test_customer_email_skips_a_job_title_and_reads_the_impact_last(writer: OfflineWriter) -> None:
+    case = CaseFile.from_data(
+        {
+            "customer": "Larchmont Academy",
+            "contact_name": "Ines Duarte",
+            "problem": "Larchmont academy",
+            "notes": "ines is my contact, head of student services",
+            "business_impact": "issue: students got exam timetables for the wrong term, 200 "
+            "complaints. Renewal is $90k.",
+        }
+    )
+    body = writer.write("customer", case).body
+    assert "students got exam timetables for the wrong term" in body
+    assert "head of student services" not in body
+    assert "90k" not in body
+
+
+def test_follow_up_plan_says_what_was_done(writer: OfflineWriter) -> None:
+    markdown = writer.write("follow-up", COMPLETE).markdown
+    assert "Rolled two warehouses back to the v4.1 connector" in markdown

@@ -149,3 +149,58 @@ def test_a_draft_says_each_sentence_once_and_keeps_its_layout() -> None:
     )
     assert text == "# T\n\n- The sync is down since Monday."
     assert [h.code for h in taken] == ["duplicate"]
+
+
+def test_a_bare_playbook_question_searches_for_the_situation_told_with_it() -> None:
+    from coach.chat.offline import playbook_query
+
+    told = "billing bug we cannot fix this month, customer keeps asking for a date."
+    assert playbook_query("playbook guidance?", told).startswith(told)
+    query = playbook_query("What does the playbook say I should give my manager?", "")
+    assert query == "I should give my manager?"
+
+
+def test_the_passage_holding_the_questions_words_comes_first() -> None:
+    from coach.chat.offline import closest_first
+
+    passages = [
+        {"section": "Gotchas", "text": "Escalating too early - try to resolve yourself first"},
+        {"section": "Step 3", "text": "Brief your manager with: what you've tried, next steps"},
+    ]
+    first = closest_first("what should I give my manager when I brief them?", passages)[0]
+    assert first["section"] == "Step 3"
+
+
+def test_a_brief_addressed_to_a_new_name_greets_that_name_as_the_manager(
+    fresh_settings: Any,
+) -> None:
+    from coach.chat.agent import close_checkpointers
+    from coach.chat.conversation import run_turn
+    from coach.chat.requests import addressed_name
+
+    case = CaseFile(customer="Halden Foods", contact_name="Mirela Popescu")
+    request = read_request("can u draft my escalation note to greta, keep it short", case)
+    assert request.draft == "brief"
+    assert addressed_name(request.text, case) == "Greta"
+    assert addressed_name(read_request("draft the msg to mirela", case).text, case) == ""
+    assert addressed_name(read_request("send the brief to legal", case).text, case) == ""
+
+    run_turn(
+        "t-new-name",
+        "Halden Foods, contact Mirela Popescu. Their order sync fails.",
+        fresh_settings,
+    )
+    result = run_turn("t-new-name", "can u draft my escalation note to greta", fresh_settings)
+    close_checkpointers()
+    assert "Hi Greta," in result.reply
+    assert result.case.get("manager_name") == "Greta"
+
+
+def test_one_shared_word_does_not_overrule_the_retriever() -> None:
+    from coach.chat.offline import closest_first
+
+    passages = [
+        {"section": "Step 5", "text": "Leadership should: listen, take ownership"},
+        {"section": "Step 4", "text": "Set up the call/meeting"},
+    ]
+    assert closest_first("what's he supposed to do on the call?", passages) == passages

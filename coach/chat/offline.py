@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +170,14 @@ class OfflineChatModel(BaseChatModel):
                     else "any"
                 )
                 return _call("check_draft", text=u.pasted, kind=kind)
+            if u.intent == "draft" and not (case.manager_name or u.update.get("manager_name")):
+                # "draft my escalation note to olga": whom the brief greets is the rep's manager.
+                from coach.chat.requests import addressed_name, read_request
+
+                request = read_request(text, case)
+                name = addressed_name(request.text, case)
+                if request.draft == "brief" and name:
+                    u.update["manager_name"] = name
             if u.has_update:
                 return _call("update_case_file", **_tool_args(u))
         from coach.chat.extract import draft_kind, intent_of
@@ -187,7 +195,7 @@ class OfflineChatModel(BaseChatModel):
             return _call("draft", kind=kind)
         if intent == "facts" and "search_playbook" not in done:
             if request.kind == "playbook":
-                return _call("search_playbook", query=request.text[:500])
+                return _call("search_playbook", query=playbook_query(request.text, request.facts))
             asked_question = (
                 is_question(text) and not ESCALATION_QUESTION.search(text) and request.kind is None
             )
@@ -271,6 +279,11 @@ class OfflineChatModel(BaseChatModel):
         )
         check_result = results.get("check_draft")
         passages = (results.get("search_playbook") or {}).get("passages") or []
+        from coach.chat.requests import read_request
+
+        request = read_request(text, current)
+        question = request.text if request.kind == "playbook" else text
+        passages = closest_first(question, passages)
         draft = results.get("draft")
         questions = readiness.get("questions") or []
         prompt_for_more = ""
@@ -305,7 +318,7 @@ class OfflineChatModel(BaseChatModel):
             blame=blame,
             findings=None if check_result is None else check_result.get("findings", []),
             passages=passages if intent == "facts" else [],
-            playbook_note=playbook_note(text, passages) if intent == "facts" else "",
+            playbook_note=playbook_note(question, passages) if intent == "facts" else "",
             draft=draft,
             questions=questions,
             preparing=readiness.get("recommendation") == "escalate_now",
@@ -365,6 +378,55 @@ _TOPIC_STOP = {
 }  # fmt: skip
 
 
+def _stems(text: str, skip: Collection[str] = ()) -> set[str]:
+    return {
+        w[:5]
+        for w in re.findall(r"[a-z][a-z'-]+", text.lower())
+        if len(w) >= 4 and w not in _TOPIC_STOP and w not in skip
+    }
+
+
+_FRAME_WORDS = {"playbook", "guidance", "should", "what", "does", "says", "tell", "give", "about"}
+
+
+def playbook_query(asking: str, told: str) -> str:
+    """What to search the playbook for: the question, with the situation the rep told in the
+    same message when the question alone names no topic ("eng bug we can't fix this quarter,
+    customer keeps asking for an ETA. playbook guidance?")."""
+    if len(_stems(asking, _FRAME_WORDS)) < 2 and told:
+        return f"{told} {asking}"[:500]
+    # "What does the playbook say I should ...": the frame names no topic and pulls the search
+    # towards the passages that quote templates.
+    topic = _PLAYBOOK_FRAME.sub("", asking).strip()
+    return (topic if len(topic.split()) >= 3 else asking)[:500]
+
+
+_PLAYBOOK_FRAME = re.compile(
+    r"^\W*(?:what|how)\s+(?:does|do|would)\s+(?:the|our)\s+play\s*book\s+(?:say|suggest|"
+    r"recommend|tell\s+(?:me|us))(?:\s+(?:about|on|regarding))?\s*",
+    re.IGNORECASE,
+)
+
+
+def closest_first(question: str, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The passages found, the one holding most of the question's own words first ("what should I
+    give my manager when I brief them" is answered by "Brief your manager with: ..."); ties keep
+    the retriever's order. One shared word ("call") is too little to overrule the retriever."""
+    words = _stems(question, _FRAME_WORDS)
+    if not words or len(passages) < 2:
+        return passages
+
+    def score(p: dict[str, Any]) -> int:
+        found = _stems(f"{p.get('section', '')} {p.get('text', '')}")
+        return len(words & found)
+
+    scores = [score(p) for p in passages]
+    if max(scores) < 2 or max(scores) <= scores[0]:
+        return passages
+    order = sorted(range(len(passages)), key=lambda i: -scores[i])
+    return [passages[i] for i in order]
+
+
 def playbook_note(question: str, passages: list[dict[str, Any]]) -> str:
     """Say whether the passages found answer the rep's question: "what does the playbook say
     about offering a discount?" is answered with the passage, or with "the playbook doesn't
@@ -383,7 +445,7 @@ def playbook_note(question: str, passages: list[dict[str, Any]]) -> str:
         return "What the playbook says:"
     text = " ".join(str(p.get("text", "")) for p in passages[:2]).lower()
     found = [w for w in words if re.search(rf"\b{re.escape(w[:5])}", text)]
-    topic = m.group("topic").strip().rstrip("?")
+    topic = re.sub(r"^(?:i|we|you)\s+", "", m.group("topic").strip().rstrip("?"), flags=re.I)
     if len(found) * 2 < len(words):
         return (
             f"The playbook doesn't cover {topic} directly. The nearest passages are below; "

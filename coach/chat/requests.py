@@ -296,6 +296,34 @@ def _addressee(text: str, case: CaseFile, before: str = "") -> DraftKind | None:
     return None
 
 
+_NOT_A_NAME = re.compile(
+    r"(?:the|a|an|it|this|that|me|us|you|him|her|them|my|our|your|their|everyone|all|"
+    r"legal|finance|support|eng|engineering|product|sales|ops|security|billing|procurement|"
+    r"leadership|management|team|channel|slack|email|friday|monday|tuesday|wednesday|thursday|"
+    r"saturday|sunday|tomorrow|today|tonight|next|later|now|help|approval|review|sign|send|ask|"
+    r"get|make|set|join|escalat\w*|prep\w*|plan\w*|call\w*|meeting|keep|include|say|explain)$",
+    _I,
+)
+
+
+def addressed_name(text: str, case: CaseFile) -> str:
+    """The first name a request addresses that the case does not know yet ("draft my escalation
+    note to olga"), capitalised; "" when it addresses no one new."""
+    for m in _TO.finditer(text):
+        word = m.group("who").strip(".,'’!?")
+        if (
+            not re.fullmatch(r"[A-Za-z][a-z]{2,}|[A-Z][a-z]+", word)
+            or _NOT_A_NAME.match(word)
+            or re.fullmatch(_DOC, word, _I)
+            or _OUR_SIDE.match(word)
+            or _THEIR_SIDE.match(word)
+            or _person_kind(word, case)
+        ):
+            continue
+        return word[:1].upper() + word[1:].lower()
+    return ""
+
+
 _INTERNAL_MESSAGE = re.compile(
     r"\bescalation\s+(?:msg|message|note|email|e-mail|brief|write-?up|slack|dm)\b|\bslack\b|\bdms?\b|"
     r"\bteams\s+(?:msg|message|chat)\b",

@@ -112,7 +112,7 @@ class DraftWriter(Protocol):
 
 _REPORTED_PROMISE = re.compile(
     r"^\W*(?:offer|give|promise|guarantee|provide|apply|issue|waive|refund|credit|comp)\b|"
-    r"\b(?:promised|told\s+(?:the\s+)?\w+|assured|"
+    r"\b(?:promised|told\s+(?!(?:me|us)\b)(?:the\s+)?\w+|assured|"
     r"said\s+(?:we|I)(?:'d|'ll|\s+would|\s+will|\s+could)|offered|committed\s+to|agreed\s+to|"
     r"guaranteed)\b",
     re.IGNORECASE,
@@ -335,28 +335,52 @@ def _what_it_is_about(sentence: str) -> str:
     return re.sub(r"\b(?:his|her)\s+team\b", "their team", sentence, flags=re.I)
 
 
-def _issue_for_customer(case: CaseFile, problem: str) -> str:
+_LABEL = re.compile(r"^[\w\s]{0,30}:\s*['\"“‘]?|^['\"“‘]+")
+
+
+def _only_who(clause: str, case: CaseFile) -> bool:
+    """A clause that only says who the customer is ("Nimbus Clinics (jakarta)", "contact Putri
+    Wulandari, Chief Nursing Officer"): no trouble of theirs is left once the names go."""
+    bare = clause
+    for said in (case.customer, case.contact_name, case.contact_title, *case.contact_name.split()):
+        if said:
+            bare = re.sub(rf"\b{re.escape(said)}\b", " ", bare, flags=re.I)
+    return len(re.findall(r"[A-Za-z]{2,}", bare)) < 3 or bool(_JOB_TITLE.match(bare.strip(" ,.()")))
+
+
+_JOB_TITLE = re.compile(
+    r"(?:(?:the|their|our|my|his|her)\s+)?(?:head|dir(?:ector)?|vp|svp|evp|avp|chief|manager|lead|"
+    r"cto|cio|ceo|cfo|coo|cmo|cro|ciso|president|founder|owner)\b",
+    re.I,
+)
+
+
+def _issue_for_customer(case: CaseFile, problem: str, *fallbacks: str) -> str:
     """The problem as the customer may read it: their own trouble, in second person, without
-    anything said about them, our deal or our notes; "" when no such clause is left."""
+    anything said about them, our deal or our notes; "" when no such clause is left. When the
+    problem holds no such clause (only who the customer is), the `fallbacks` are read in turn."""
     names = [n for n in (case.customer, case.contact_name, *case.contact_name.split()) if n]
-    for start, end in guardrails.sentences(problem):
-        sentence = _what_it_is_about(problem[start:end].strip().rstrip(".!?;: "))
-        for clause in re.split(r"[;,]\s+|\s+(?:because|since|so|but|and)\s+", sentence):
-            clause = clause.strip()
-            if len(clause.split()) < 3 or _NOT_FOR_CUSTOMER.search(clause):
-                continue
-            if any(n and n.lower() in clause.lower() for n in names[1:]):
-                continue
-            if case.customer:
-                clause = re.sub(
-                    rf"\b{re.escape(case.customer)}(?:['’]s)?\b", "your", clause, flags=re.I
-                ).replace("your's", "your")
-            for rx, repl in _TO_CUSTOMER:
-                clause = rx.sub(repl, clause)
-            if rules.internal_findings(clause):
-                continue
-            clause = re.sub(r"^(?:The|A)\s+", lambda m: m.group(0).lower(), clause)
-            return clause[:1].lower() + clause[1:] if clause[:2] != "I " else clause
+    for text in (problem, *fallbacks):
+        for start, end in guardrails.sentences(text):
+            sentence = _what_it_is_about(text[start:end].strip().rstrip(".!?;: '\"”’"))
+            for clause in re.split(r"[;,]\s+|\s+(?:because|since|so|but|and)\s+", sentence):
+                clause = _LABEL.sub("", clause.strip()).strip()
+                if len(clause.split()) < 3 or _NOT_FOR_CUSTOMER.search(clause):
+                    continue
+                if _only_who(clause, case):
+                    continue
+                if any(n and n.lower() in clause.lower() for n in names[1:]):
+                    continue
+                if case.customer:
+                    clause = re.sub(
+                        rf"\b{re.escape(case.customer)}(?:['’]s)?\b", "your", clause, flags=re.I
+                    ).replace("your's", "your")
+                for rx, repl in _TO_CUSTOMER:
+                    clause = rx.sub(repl, clause)
+                if rules.internal_findings(clause):
+                    continue
+                clause = re.sub(r"^(?:The|A)\s+", lambda m: m.group(0).lower(), clause)
+                return clause[:1].lower() + clause[1:] if clause[:2] != "I " else clause
     return ""
 
 
@@ -426,7 +450,7 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
         ),
         "problem": problem,
         "problem_phrase": _problem_phrase(problem),
-        "issue_for_customer": _issue_for_customer(case, problem),
+        "issue_for_customer": "",
         "concern_about": _concern_about(case, problem, case.business_impact),
         "customer_wants": once(clean(case.customer_wants)),
         "business_impact": once(clean(case.business_impact)),
@@ -455,6 +479,14 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
     facts["shareable_notes"] = _shareable(facts["notes"], auth)
     facts["shareable_problem"] = _shareable(problem, auth)
     facts["shareable_wants"] = _shareable(facts["customer_wants"], auth)
+    facts["shareable_tried"] = [t for t in (_shareable(x, auth) for x in facts["tried"]) if t]
+    facts["issue_for_customer"] = _issue_for_customer(
+        case,
+        problem,
+        facts["shareable_notes"],
+        facts["shareable_wants"],
+        _shareable(facts["business_impact"], auth),
+    )
     facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
     facts["held_back"] = list({h.line: h for h in held}.values())
     return facts
