@@ -14,12 +14,15 @@ The decision table (the playbook's words in quotes):
 | legal or public threat, a technical problem  |                                        |                |
 | beyond the rep's control, a manager request  |                                        |                |
 | any other "Escalate If" signal (a leadership | has tried and has told the customer    | escalate_now; gaps (ask, plan, manager) become first steps |
-| decision, a deal or relationship at risk, a  | has not tried, or says they have not   | not_yet ("You haven't tried to resolve it yourself", "You haven't communicated with customer about it") |
-| dispute over scope or dates)                 | told the customer                      |                |
+| decision, a deal or relationship at risk, a  | has not tried, has not told the        | not_yet ("You haven't tried to resolve it yourself", "You haven't communicated with customer about it") |
+| dispute over scope or dates)                 | customer, or answers "no" to a         | not_yet (the checklist's "Have you briefed your manager on the situation?", "Do you have a clear ask for leadership?", "Do you understand the root cause of their frustration?") |
+|                                              | checklist question                     |                |
 
-An unbriefed manager never blocks an escalation: briefing is its first step (Step 3). "Too late"
-(the customer has checked out, or a month has passed) adds "don't wait" to an escalation; it does
-not turn a "not yet" into "now".
+An immediate signal escalates now whatever the checklist says ("Escalate immediately"); briefing the
+manager is then its first step (Step 3). For any other signal a checklist question the rep answered
+"no" holds the escalation back; one nobody answered does not. "Too late" (the customer has checked
+out, or a month has passed) adds "don't wait" to an escalation; it does not turn a "not yet" into
+"now".
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ NOT_TRIED = table.PlaybookRule(
 )
 NOT_COMMUNICATED = table.PlaybookRule(
     text="You haven't communicated with customer about it", section=DONT_ESCALATE_IF
+)
+CHECKLIST = "Pre-Escalation Checklist"
+NOT_BRIEFED = table.PlaybookRule(
+    text="Have you briefed your manager on the situation?", section=CHECKLIST
+)
+NO_CLEAR_ASK = table.PlaybookRule(text="Do you have a clear ask for leadership?", section=CHECKLIST)
+ROOT_CAUSE = table.PlaybookRule(
+    text="Do you understand the root cause of their frustration?", section=CHECKLIST
 )
 
 # What to do about each gap, in the order a rep should deal with them: a few words for the
@@ -108,6 +119,13 @@ HANDLE_DEFAULT = (
 BLOCKING: dict[str, table.PlaybookRule] = {
     "not_tried_yourself": NOT_TRIED,
     "not_communicated": NOT_COMMUNICATED,
+}
+# Checklist questions the rep has answered "no" to ("I haven't told my manager yet", "not sure
+# what I'd ask for"): they hold back a non-urgent escalation too. Unknown is not "no".
+STATED_GAPS: dict[str, tuple[str, table.PlaybookRule]] = {
+    "manager_briefed": ("manager_not_briefed", NOT_BRIEFED),
+    "clear_ask": ("no_clear_ask", NO_CLEAR_ASK),
+    "root_cause_understood": ("root_cause_unknown", ROOT_CAUSE),
 }
 
 
@@ -202,8 +220,9 @@ def verdict(case: CaseFile) -> Verdict:
     urgent = [s for s in signals if s in table.immediate()]
     tried = not has_not_tried(case)
     communicated = case.checklist.communicated_transparently is not False
+    said_no = [gap for item, gap in STATED_GAPS.items() if getattr(case.checklist, item) is False]
     gaps = [GAP_STEPS[c] for c in GAP_STEPS if c in codes and c != "too_early"]
-    if urgent or (tried and communicated):
+    if urgent or (tried and communicated and not said_no):
         manager = MANAGER_BRIEFED if case.checklist.manager_briefed is True else BRIEF_MANAGER
         steps: list[tuple[str, str]] = [
             manager,
@@ -218,9 +237,12 @@ def verdict(case: CaseFile) -> Verdict:
             warnings=warnings,
         )
     held = [rule for code, rule in BLOCKING.items() if code in codes]
+    held += [rule for _, rule in said_no]
     reasons += [Reason(rule=r.text, section=r.section) for r in held]
     first = ("not_tried_yourself", "too_early", "not_communicated")
     blocking = [GAP_STEPS[c] for c in first if c in codes]
+    if any(code == "manager_not_briefed" for code, _ in said_no):
+        blocking.append(BRIEF_MANAGER)
     steps = blocking + [g for g in gaps if g not in blocking]
     return Verdict(
         code="not_yet",
