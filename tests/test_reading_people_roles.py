@@ -80,5 +80,5 @@ def test_a_self_introduction_with_a_figure_still_tells_the_stake() -> None:
 
     staked = "im the SE on the Tallgrass Builders renewal (construction, ~$150k/yr)."
     assert not names_only(staked, read_named(staked))
-    plain = "Brightwater Dental Group, I'm their CSM"
+    plain = "Tallgrass Builders, contact Mateo Fernandez, I'm their SE"
     assert names_only(plain, read_named(plain))
