@@ -53,7 +53,7 @@ _NAME_WORD = (
 )
 # "VP Finance", "Head of NOC": the departments a title may name without "of".
 DEPARTMENT = (
-    r"(?-i:Finance|Engineering|Sales|Marketing|Operations|Ops|Product|Customer\s+Success|Success|"
+    r"(?-i:Finance|Engineering|Eng|Engg|Sales|Marketing|Operations|Ops|Product|Customer\s+Success|Success|"
     r"Support|Services|IT|HR|Legal|Security|Technology|Revenue|Growth|Partnerships|Risk|"
     r"Compliance|Data|Procurement|Infrastructure|Platform|Analytics|Digital|Strategy|People|"
     r"Customer\s+Experience|Guest\s+Experience|Delivery|Implementation|Professional\s+Services)"
@@ -101,6 +101,7 @@ class Named:
     """What one message names."""
 
     people: list[Person] = field(default_factory=list)
+    their_title: str = ""  # "she's their CMIO" with no one named beside it
     companies: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     money: list[str] = field(default_factory=list)
@@ -165,13 +166,20 @@ _MY_MANAGER = re.compile(
     rf"(?:\s+is(?:\s+(?i:actually|now|really|in\s+fact))?|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})"
     rf"|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
     rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)"
-    rf"|(?:^|(?<=[.!?;]\s))(?i:manager)\s*(?:is|:|=|-)\s*(?P<name3>{NAME})"
+    rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s*(?:is\b|:|=|-)\s*(?P<name3>{NAME})"
     rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})",
     re.MULTILINE,
 )
+# "my manager aditya rao", "manager = niamh byrne", "..., mgr is sven": the rep's own manager.
 _MY_MANAGER_LOOSE = re.compile(
-    r"\bmy\s+(?:direct\s+|line\s+)?(?:manager|mgr|boss|supervisor)\s*(?:is\s+(?:now\s+)?|[,:(]\s*)?",
-    re.IGNORECASE,
+    r"(?:\bmy\s+(?:direct\s+|line\s+)?|(?:^|(?<=[.!?;,\n]))\s*)(?:manager|mgr|boss|supervisor)"
+    r"\s*(?:is\s+(?:now\s+)?|[,:(=]\s*)?",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What may follow a name said right after "my manager": "briefed my manager marta yesterday".
+_AFTER_NAME = re.compile(
+    r"\s+(?:is|was|has|had|will|wants|knows|said|says|thinks|agreed|and|yesterday|today|"
+    r"already|earlier|too|about|this\s+\w+|last\s+\w+)\b|\s*[,(.;!]|\s*$"
 )
 _LOOSE_STOP = {
     "is", "was", "the", "a", "an", "and", "or", "but", "will", "would", "has", "had", "have",
@@ -213,7 +221,8 @@ def _loose_name(text: str) -> str:
 
 _CONTACT_CUE = re.compile(
     r"\b(?:(?:main|primary|key|my|our|the|their)\s+)?(?:(?i:contacts?|champion|sponsor|"
-    r"point\s+of\s+contact)\s*(?:is|was|=|:|-)?|(?i:poc)\s*(?:is|was|=|:))\s*(?=\S)"
+    r"point\s+of\s+contact)\s*(?:(?:is|was)(?![\w'’])|=|:|-)?|(?i:poc)\s*(?:(?:is|was)(?![\w'’])|=|:))"
+    r"\s*(?=\S)"
     r"|\b(?P<ttl>(?-i:CTO|CEO|CFO|COO|CIO|CISO|CMO|CRO|GM|VP(?:\s+\w+)?)|(?i:head\s+of\s+\w+))"
     r"\s+(?:is|was)\s+(?=\S)",
     re.IGNORECASE,
@@ -360,9 +369,8 @@ def read_people(text: str) -> list[Person]:
         for m in _MY_MANAGER_LOOSE.finditer(text):  # "my manager aditya rao is fully briefed"
             name = _loose_name(text[m.end() :])
             following = text[m.end() + len(name) :]
-            said = bool(re.search(r"(?:\bis|[,:(])\s*$", m.group(0))) or re.match(
-                r"\s+(?:is|was|has|had|will|wants|knows|said|says|thinks|agreed|and)\b|\s*[,(]",
-                following,
+            said = bool(re.search(r"(?:\bis|[,:(=])\s*$", m.group(0))) or (
+                m.group(0).lower().startswith("my") and _AFTER_NAME.match(following)
             )
             if name and said:  # a name is said as one: "my manager is X", "my manager x is ..."
                 add(Person(name, "manager", side="ours", role="manager"), m.span())
@@ -387,7 +395,10 @@ def read_people(text: str) -> list[Person]:
             continue
         end = m.end() + len(rest) - len(rest.lstrip()) + len(name)
         title = m.group("ttl") or ""
-        after = re.match(r"\s*(?:,\s*(?:(?:she|he)['’]s\s+|(?:their|the|a)\s+)?|\(\s*)", text[end:])
+        after = re.match(
+            r"\s*(?:,\s*(?:(?:she|he)(?:['’]?s|\s+is)\s+)?(?:(?:their|the|a)\s+)?|\(\s*)",
+            text[end:],
+        )
         if not title and after:
             t = titles.match(text, end + after.end())
             if t:
@@ -471,7 +482,31 @@ def read_people(text: str) -> list[Person]:
     for person in people:
         if person.side == "customer":
             person.role = "contact"
+    title = pronoun_title(text)
+    if title:
+        said_at = _PRONOUN_TITLE.search(text)
+        before = text[: said_at.start()] if said_at else text
+        theirs = [p for p in people if p.side == "customer" and p.name in before]
+        nearest = max(theirs, key=lambda p: before.rfind(p.name)) if theirs else None
+        if nearest and not nearest.title:  # "Ines Duarte at Lumen, she's their ecom manager"
+            nearest.title = title
     return people
+
+
+# "she's their ecommerce manager", "shes Head of Automation": the title of someone just named.
+_PRONOUN_TITLE = re.compile(
+    r"(?:^|(?<=[,.;:!?(])|\band\b)\s*(?i:she|he)(?:['’]?s|\s+is)\s+(?:(?i:their|the)\s+)?(?=\S)",
+    re.MULTILINE,
+)
+
+
+def pronoun_title(text: str) -> str:
+    """The title a "she's their X" clause gives, or ""."""
+    for m in _PRONOUN_TITLE.finditer(text):
+        t = _titles().match(text, m.end())
+        if t and re.match(r"\s*(?:[,.;:!?)]|and\b|$)", text[t.end() :]):
+            return _clean_title(t.group(0))
+    return ""
 
 
 _COMPANY = r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
@@ -601,7 +636,14 @@ def read_named(text: str) -> Named:
     people = read_people(text)
     return Named(
         people=people,
-        companies=read_companies(text, people),
+        their_title=pronoun_title(text),
+        # "Head of Automation" is someone's title, not a company
+        companies=[
+            c
+            for c in read_companies(text, people)
+            if not any(c in p.title for p in people)
+            and not re.search(rf"\b(?:of|for)\s+{re.escape(c)}\b", pronoun_title(text))
+        ],
         emails=EMAIL.findall(text),
         money=[m.group(0).strip() for m in MONEY.finditer(text)],
         dates=[m.group(0).strip() for m in DATE.finditer(text)],

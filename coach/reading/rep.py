@@ -519,7 +519,9 @@ _STAKE = re.compile(
 )
 
 
-def _problem_or_stake(readings: list[Clause], probs: Any, problem_known: bool) -> None:
+def _problem_or_stake(
+    readings: list[Clause], probs: Any, problem_known: bool, naming: Any = None
+) -> None:
     """Problem and business impact are told in the same breath and read alike: what is at stake
     (money, the renewal, leaving) is the impact; the trouble itself is the problem. Every case has
     a problem, so when no clause reads as one the likeliest clause about the trouble is it."""
@@ -547,6 +549,7 @@ def _problem_or_stake(readings: list[Clause], probs: Any, problem_known: bool) -
         (float(probs[k, problem]), k)
         for k, c in enumerate(readings)
         if c.role != "question_to_coach"
+        and not (naming is not None and _names_only(c.text, naming))
         and (c.role not in CHECKLIST_ROLES or c.score < CHECKLIST_MIN)
         and not (
             c.role in ("business_impact", "customer_wants")
@@ -706,6 +709,7 @@ _NAMING_WORDS = {
     "new", "now", "actually", "hey", "quick", "bkgd", "background", "context", "there", "with",
     "at", "from", "who", "s", "they're", "theyre", "based", "in", "ops", "it", "person", "guy",
     "call", "email", "name", "named", "called", "exec", "executive", "officer", "chief",
+    "company", "prospect", "org", "organisation", "organization", "i", "i'm", "im",
 }  # fmt: skip
 
 
@@ -723,17 +727,34 @@ def names_only(piece: str, named: Named) -> bool:
     return _names_only(piece, named)
 
 
+# The rep saying who they are on the account: "I'm their CSM", "im the AE on X", "SE on the POC".
+_REP_ROLE = re.compile(
+    r"(?:\bi(?:['’]?m|\s+am)\s+(?:the|their|your|an?)\s+|^\W*)(?:csm|ae|se|am|tam|sdr|bdr|rep|"
+    r"account\s+(?:manager|exec\w*|lead|owner)|sales\s+(?:engineer|rep)|solutions?\s+engineer|"
+    r"customer\s+success\s+manager)\b(?:\s+(?:on|for|at)\b(?:\s+(?:the|this))?)?",
+    re.I,
+)
+
+
 def _names_only(piece: str, named: Named) -> bool:
     """The clause only says who is who ("Ostara Biotech, contact Linnea Berg, Director of Lab
-    Ops", "my VP is Arjun Mehta"): it names people and the account, and tells nothing else."""
-    rest = re.sub(r"\([^()]{0,40}\)", " ", piece)
+    Ops", "my VP is Arjun Mehta", "Brightwater Dental, I'm their CSM"): it names people, the
+    account and the rep's own part, and tells nothing else."""
+    if MONEY.search(piece):
+        return False  # "im the SE on X (~$150k/yr)" tells what is at stake
+    rest = re.sub(r"\([^()]{0,80}\)", " ", piece)
+    self_named = _REP_ROLE.search(rest)
+    rest = _REP_ROLE.sub(" ", rest)
+    rest = re.sub(r"\b(?:she|he)(?:['’]?s|\s+is)\b", " ", rest, flags=re.I)
+    if named.their_title:
+        rest = re.sub(re.escape(named.their_title), " ", rest, flags=re.I)
     found = False
     for value in [p.name for p in named.people] + [p.title for p in named.people] + named.companies:
         if value and re.search(re.escape(value), rest, re.I):
             rest = re.sub(re.escape(value), " ", rest, flags=re.I)
             found = True
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", rest) if w.lower() not in _NAMING_WORDS]
-    return found and len(words) <= 1
+    return (found or bool(self_named)) and len(words) <= 1
 
 
 def read_case(
@@ -830,7 +851,8 @@ def read_case(
         people = " ".join(p.name for p in named.people)
         sents = sentences(text)
         candidate = find_customer(text, sents)[0] or company_name(sents)
-        if candidate and candidate not in people:
+        titles = " ".join([p.title for p in named.people] + [named.their_title])
+        if candidate and candidate not in people and candidate not in titles:
             new_customer = candidate
     if (
         new_customer
@@ -847,6 +869,10 @@ def read_case(
         put("contact_email", contact.email)
     elif len(named.emails) == 1 and not known.get("contact_email"):
         put("contact_email", named.emails[0])
+    untitled = not update.get("contact_title") and not known.get("contact_title")
+    someone = (contact is not None and contact.name) or known.get("contact_name")
+    if named.their_title and untitled and someone:
+        update["contact_title"] = named.their_title  # "she's their ecommerce manager"
     manager = named.first("manager")
     if manager is not None:
         put("manager_name", manager.name)
@@ -855,7 +881,11 @@ def read_case(
         put("leader_name", leader.name)
         put("leader_title", leader.title)
 
-    _problem_or_stake(out.clauses, probs, bool(known.get("problem")))
+    account = update.get("customer") or known.get("customer")
+    naming = named
+    if account and account not in named.companies:
+        naming = Named(named.people, named.their_title, [*named.companies, account])
+    _problem_or_stake(out.clauses, probs, bool(known.get("problem")), naming)
     for k, c in enumerate(out.clauses):
         if c.role == "tried" and _REACHED_OUT.search(c.text) and not _FIX_WORDS.search(c.text):
             # "I emailed my VP" or "I phoned their director and owned it" is talking, not a fix

@@ -1,0 +1,84 @@
+"""Who is on which side, and the titles said beside them, in reps' own shorthand."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.chat.extract import understand
+from coach.domain.casefile import CaseFile
+
+
+def read(text: str) -> dict[str, object]:
+    return understand(text, CaseFile(), []).update
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("manager = niamh byrne", "Niamh Byrne"),
+        ("my VP is Olamide Johnson, manager is Sven Eriksson", "Sven Eriksson"),
+        ("i briefed my manager marta yesterday, contact is joe blake at acme corp", "Marta"),
+    ],
+)
+def test_the_reps_manager_said_in_shorthand(text: str, name: str) -> None:
+    update = read(text)
+    assert update.get("manager_name") == name
+    assert update.get("contact_name") != name
+
+
+def test_a_leader_title_abbreviated() -> None:
+    update = read("our VP Eng Lise Berg can join a call.")
+    assert update.get("leader_name") == "Lise Berg"
+    assert update.get("leader_title") == "VP Eng"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Got an email from Ines Duarte at Lumen Retail, she's their ecommerce manager.",
+         "ecommerce manager"),
+        ("contact is Dr. Amara Nwosu, she's the CMIO", "CMIO"),
+        ("their lead dev, Ifeoma Chukwu (ifeoma@pharmacy.example), is annoyed", "lead dev"),
+    ],
+)  # fmt: skip
+def test_the_contacts_title_said_beside_them(text: str, title: str) -> None:
+    assert read(text).get("contact_title") == title
+
+
+def test_a_title_said_later_goes_to_the_known_contact() -> None:
+    case = CaseFile(customer="Lumen Retail", contact_name="Ines Duarte")
+    update = understand("she's their ecommerce manager", case, []).update
+    assert update.get("contact_title") == "ecommerce manager"
+
+
+def test_a_negated_verb_is_no_contact() -> None:
+    update = read("they'll go with Snowline instead if the POC isn't stable by Friday.")
+    assert "contact_name" not in update
+
+
+def test_a_title_is_no_customer() -> None:
+    update = read("contact is Mireille Fontaine, shes Head of Automation.")
+    assert update.get("contact_title") == "Head of Automation"
+    assert update.get("customer") != "Automation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brightwater Dental Group, I'm their CSM",
+        "Sunvale Home Care, Nursing Director Bridget O'Neill",
+        "company is Arcturus Robotics, contact Bruno Martel, Head of Automation",
+    ],
+)
+def test_saying_who_is_who_is_no_problem(text: str) -> None:
+    assert "problem" not in read(text)
+
+
+def test_a_self_introduction_with_a_figure_still_tells_the_stake() -> None:
+    from coach.reading.people import read_named
+    from coach.reading.rep import names_only
+
+    staked = "im the SE on the Tallgrass Builders renewal (construction, ~$150k/yr)."
+    assert not names_only(staked, read_named(staked))
+    plain = "Tallgrass Builders, contact Mateo Fernandez, I'm their SE"
+    assert names_only(plain, read_named(plain))
