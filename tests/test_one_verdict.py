@@ -236,3 +236,41 @@ def test_every_view_shows_the_tables_label(settings: Settings) -> None:
     card = render.triage_card(result, "the signature is on hold")
     assert table.label("deal_at_risk") in card and "deal_at_risk<" not in card
     assert table.signal("deal_at_risk").label in render.case_panel({"signals": ["deal_at_risk"]})
+
+
+def _deal_case(**checklist: bool) -> CaseFile:
+    return CaseFile.model_validate(
+        {
+            "customer": "Driftwood",
+            "problem": "The champion is leaving and the renewal is at risk",
+            "tried": ["Weekly calls with the champion"],
+            "signals": ["deal_at_risk"],
+            "checklist": {"tried_yourself": True, "communicated_transparently": True, **checklist},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("said_no", "rule"),
+    [
+        ("manager_briefed", "Have you briefed your manager on the situation?"),
+        ("clear_ask", "Do you have a clear ask for leadership?"),
+        ("root_cause_understood", "Do you understand the root cause of their frustration?"),
+    ],
+)
+def test_a_checklist_question_answered_no_holds_back_an_escalation_that_is_not_urgent(
+    said_no: str, rule: str
+) -> None:
+    assert verdict(_deal_case()).code == "escalate_now"  # unknown is not "no"
+    held = verdict(_deal_case(**{said_no: False}))
+    assert held.code == "not_yet"
+    assert rule in [r.rule for r in held.reasons]
+    if said_no == "manager_briefed":
+        assert any("Brief your manager" in step for step in held.first_steps)
+
+
+def test_an_urgent_signal_escalates_now_whatever_the_checklist_says() -> None:
+    case = _deal_case(manager_briefed=False, clear_ask=False).merge(
+        {"signals": ["cancellation_threat"]}
+    )
+    assert verdict(case).code == "escalate_now"

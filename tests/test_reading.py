@@ -496,3 +496,45 @@ def test_a_security_incident_is_a_problem_in_every_language(sentence: str, lang:
     from coach.reading.context import cues
 
     assert cues(lang).has("problem_words", sentence.lower())
+
+
+@pytest.mark.parametrize(
+    ("told", "lang", "asks_for_ours"),
+    [
+        ("they want to talk to my manager", "en", True),
+        ("Their COO asked for a call with our VP.", "en", True),
+        ("sie wollen mit meinem Chef sprechen", "de", True),
+        ("I need to brief my manager before I do anything", "en", False),
+        ("my manager is Dana Brooks, I briefed her on slack", "en", False),
+    ],
+)
+def test_in_a_reps_account_my_manager_is_ours(told: str, lang: str, asks_for_ours: bool) -> None:
+    reading = get_reader().read([[Said(told)]], [lang], reported=True)[0]
+    assert ("manager_request" in {f.signal for f in reading.signals}) is asks_for_ours
+
+
+@pytest.mark.parametrize(
+    ("sentence", "public"),
+    [
+        ("Bad news on Driftwood Media.", False),
+        ("They called Harbor Press Group about the renewal.", False),
+        ("We will go to the media with this.", True),
+        ("Media will hear about this.", True),
+    ],
+)
+def test_the_press_inside_a_name_or_an_idiom_is_not_the_press(sentence: str, public: bool) -> None:
+    from coach.reading import structure
+
+    ctx = structure.refine(read_context(sentence, "en"), sentence, "en")
+    assert ctx.legal_public is public
+
+
+def test_in_a_reps_account_a_problem_the_customer_caused_is_not_beyond_our_control() -> None:
+    told = "their webhooks stopped firing after they rotated their API keys"
+    reading = get_reader().read([[Said(told)]], ["en"], reported=True)[0]
+    assert "technical_beyond_control" not in {f.signal for f in reading.signals}
+    ctx = read_context(told, "en")
+    from coach.reading import structure
+
+    assert structure.refine(ctx, told, "en", reported=True).own_fault
+    assert not structure.refine(ctx, told, "en").own_fault  # in a customer's email "they" differ

@@ -178,7 +178,7 @@ class Reader:
                     base = read_context(clause, lang)
                     if reported and (base.resolved or base.own_fault):
                         base = _vendor_side(clause, lang, base)
-                    context = structure.refine(base, clause, lang)
+                    context = structure.refine(base, clause, lang, reported)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
                         items.append(_Item(d, part, context, base, classified))
                     elif context.thanks and thanked[d] is None:
@@ -191,7 +191,7 @@ class Reader:
                     then = structure.consequence(clause, lang)
                     then_base = read_context(then, lang) if then is not None else None
                     if then is not None and then_base is not None and not then_base.question:
-                        then_ctx = structure.refine(then_base, then, lang)
+                        then_ctx = structure.refine(then_base, then, lang, reported)
                         items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
         _withdraw_before(items, langs)
         import numpy as np
@@ -333,6 +333,14 @@ class Reader:
                     continue
                 # "The delay was our own doing": a state the customer says they caused is theirs.
                 if table.signal(label).a_state and own_doing:
+                    continue
+                # In the rep's account, "I need to brief my manager" is the rep's own plan, not
+                # the customer asking for ours.
+                if (
+                    reported
+                    and label == "manager_request"
+                    and _OWN_SUBJECT.match(item.said.text.strip())
+                ):
                     continue
                 # A rep's narration of a technical problem is not the customer's incident
                 # report: only a certain reading counts.

@@ -36,7 +36,7 @@ FAMILIES = (
     "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
-    "not_senior", "pass_on", "planned",
+    "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -82,9 +82,10 @@ def _spans(c: Cues, name: str, low: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in c.find(name, low)]
 
 
-def refine(ctx: Context, text: str, language: str) -> Context:
+def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Context:
     """The context as a person reads it: a thank-you that asks is a request, a condition is not
-    past, someone senior of the customer's own is not a request for ours."""
+    past, someone senior of the customer's own is not a request for ours. In a rep's account of
+    the case (`reported`), "my manager" and "our VP" are ours, not the customer's."""
     c, lx = cues(language), lexicon(language)
     low = text.lower()
     changes: dict[str, bool] = {}
@@ -112,6 +113,9 @@ def refine(ctx: Context, text: str, language: str) -> Context:
         changes["staying"] = False
     if not ctx.own_fault and lx.has("own_doing", low) and not conditional:
         changes["own_fault"] = True
+    # In the rep's account the customer is "they": "after they rotated their API keys".
+    if reported and not ctx.own_fault and lx.has("their_doing", low) and not conditional:
+        changes["own_fault"] = True
     # "Nothing needed on your side", "we'll get used to it": a reassurance denies a need.
     if not ctx.denied and reassuring(text, language):
         changes["denied"] = True
@@ -120,6 +124,14 @@ def refine(ctx: Context, text: str, language: str) -> Context:
     # "la vostra nomina a responsabile del trattamento": a title in another sense.
     if ctx.senior and not _senior(c, lx, low):
         changes["senior"] = False
+    # "Driftwood Media", "Harbor Press Group": a word of the press inside a company's name.
+    # "Bad news on the account": news as an idiom, not the press.
+    idioms = _spans(lx, "news_idiom", low)
+    if ctx.legal_public and all(
+        _in_a_name(text, a) or any(x <= a < y for x, y in idioms)
+        for a, _ in _spans(c, "legal_public", low)
+    ):
+        changes["legal_public"] = False
     if ctx.senior:
         # "a diretoria de vocês", "la direction de votre société": named as ours, not theirs.
         own = [
@@ -127,10 +139,22 @@ def refine(ctx: Context, text: str, language: str) -> Context:
             for a, b in _spans(c, "own_side", low)
             if not any(0 <= s - b <= 2 for s, _ in _spans(lx, "your_side", low))
         ]
+        if reported:
+            mine = {s for s, _ in _spans(lx, "first_person", low)}
+            own = [(a, b) for a, b in own if a not in mine]
         senior = _spans(c, "senior", low)
         if own and all(any(a <= s and e <= b for a, b in own) for s, e in senior):
             changes["senior"] = False
     return dataclasses.replace(ctx, **changes) if changes else ctx
+
+
+_NAME_BEFORE = re.compile(r"(?:^|[^.!?:;\s]\s*)\b[A-Z][\w&'’-]*\s+$")
+
+
+def _in_a_name(text: str, at: int) -> bool:
+    """The word at `at` is capitalised and follows a capitalised word inside the sentence: part
+    of a name ("Driftwood Media"), not the thing itself ("the media")."""
+    return text[at : at + 1].isupper() and bool(_NAME_BEFORE.search(text[:at]))
 
 
 def _senior(c: Cues, lx: Cues, low: str) -> bool:
