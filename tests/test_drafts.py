@@ -465,7 +465,7 @@ def test_call_prep_carries_what_was_tried_and_who_joins(writer: OfflineWriter) -
     assert "Henrik Berg" in markdown
 
 
-def test_customer_email_skips_a_job_title_and_reads_the_impact_last(writer: OfflineWriter) -> None:
+def test_customer_email_never_takes_the_issue_from_notes_or_impact(writer: OfflineWriter) -> None:
     case = CaseFile.from_data(
         {
             "customer": "Larchmont Academy",
@@ -477,9 +477,10 @@ def test_customer_email_skips_a_job_title_and_reads_the_impact_last(writer: Offl
         }
     )
     body = writer.write("customer", case).body
-    assert "students got exam timetables for the wrong term" in body
     assert "head of student services" not in body
-    assert "90k" not in body
+    assert "200 complaints" not in body and "90k" not in body
+    wants = case.merge({"customer_wants": "exam timetables for the right term by Friday"})
+    assert "exam timetables for the right term" in writer.write("customer", wants).body
 
 
 def test_follow_up_plan_says_what_was_done(writer: OfflineWriter) -> None:

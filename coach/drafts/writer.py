@@ -358,7 +358,8 @@ _JOB_TITLE = re.compile(
 def _issue_for_customer(case: CaseFile, problem: str, *fallbacks: str) -> str:
     """The problem as the customer may read it: their own trouble, in second person, without
     anything said about them, our deal or our notes; "" when no such clause is left. When the
-    problem holds no such clause (only who the customer is), the `fallbacks` are read in turn."""
+    problem holds no such clause (only who the customer is), the `fallbacks` (what the customer
+    wants) are read in turn."""
     names = [n for n in (case.customer, case.contact_name, *case.contact_name.split()) if n]
     for text in (problem, *fallbacks):
         for start, end in guardrails.sentences(text):
@@ -480,13 +481,9 @@ def draft_facts(case: CaseFile) -> dict[str, Any]:
     facts["shareable_problem"] = _shareable(problem, auth)
     facts["shareable_wants"] = _shareable(facts["customer_wants"], auth)
     facts["shareable_tried"] = [t for t in (_shareable(x, auth) for x in facts["tried"]) if t]
-    facts["issue_for_customer"] = _issue_for_customer(
-        case,
-        problem,
-        facts["shareable_notes"],
-        facts["shareable_wants"],
-        _shareable(facts["business_impact"], auth),
-    )
+    # The rep's notes and the business impact are ours: they never stand in for the customer's
+    # issue in a message to the customer.
+    facts["issue_for_customer"] = _issue_for_customer(case, problem, facts["shareable_wants"])
     facts["unauthorised_wants"] = _unauthorised_wants(facts["customer_wants"], auth)
     facts["held_back"] = list({h.line: h for h in held}.values())
     return facts
