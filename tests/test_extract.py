@@ -345,3 +345,112 @@ def test_a_quoted_threat_after_an_instruction_like_opening_is_the_customers(text
     """A quotation that runs over sentences, or opens by withdrawing an earlier message, still
     carries the customer's threat ("we" inside it is the customer, not the rep's company)."""
     assert "cancellation_threat" in understand(text, CaseFile()).signals
+
+
+# --- what a rep's sentence is about, read from its structure -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("Root cause: our implementation team was understaffed.", "root_cause_understood", True),
+        ("Root cause: unknown so far.", "root_cause_understood", False),
+        ("I've owned that with them in writing.", "communicated_transparently", True),
+        ("honestly im not sure whats driving it", "root_cause_understood", False),
+    ],
+)
+def test_checklist_answers_said_as_labels_or_in_passing(text: str, item: str, value: bool) -> None:
+    assert understand(text, CaseFile(problem="x")).update["checklist"][item] is value
+
+
+def test_what_the_customer_does_is_no_checklist_answer() -> None:
+    u = understand("Their PMO is on board but Fitch won't engage.", CaseFile(problem="x"))
+    assert "communicated_transparently" not in u.update.get("checklist", {})
+
+
+def test_a_team_that_is_not_the_manager_does_not_answer_the_manager_question() -> None:
+    u = understand(
+        "havent sent them to our legal team yet", CaseFile(problem="x"), ["manager_briefed"]
+    )
+    assert "manager_briefed" not in u.update.get("checklist", {})
+
+
+def test_a_contract_term_and_a_talk_this_morning_are_not_the_issues_age() -> None:
+    case = CaseFile(customer="Meridian", problem="missed go-live")
+    assert "days_open" not in understand("Contract is $520k over 3 years.", case).update
+    talked = understand("talked to their COO Glen Ortiz this morning", case).update
+    assert "days_open" not in talked
+    assert talked["contact_title"] == "COO"
+    assert understand("It has been down for 3 days.", case).update["days_open"] == 3
+
+
+def test_missed_dates_are_not_the_deadline_and_a_new_date_replaces_the_old() -> None:
+    u = understand(
+        "Their CEO stopped taking my calls after we missed the go-live date three times "
+        "(Jan 10, Feb 7, Mar 6).",
+        CaseFile(customer="Meridian"),
+    )
+    assert "deadline" not in u.update
+    assert (
+        "deadline"
+        not in understand(
+            "it's gone down twice this month", CaseFile(customer="Meridian", problem="x")
+        ).update
+    )
+    renewed = understand(
+        "Ask: our CRO calls Dr. Fitch this week and commits to the new April 18 go-live.",
+        CaseFile(customer="Meridian", problem="x", deadline="March 1"),
+    )
+    assert renewed.update["deadline"] == "April 18"
+
+
+def test_naming_the_account_and_the_reps_part_answers_no_fact_question() -> None:
+    u = understand("Brightwater Dental Group, I'm their CSM", CaseFile(), ["problem", "customer"])
+    assert u.update["customer"] == "Brightwater Dental Group"
+    assert "problem" not in u.update
+    email = understand(
+        "sorry, email is keiko.tanaka@ridgewayauto.com",
+        CaseFile(customer="Ridgeway", problem="x", contact_email="ktanaka@ridgewayauto.com"),
+        ["tried"],
+    ).update
+    assert email["contact_email"] == "keiko.tanaka@ridgewayauto.com"
+    assert "tried" not in email
+
+
+def test_a_stake_is_no_answer_to_what_was_tried() -> None:
+    u = understand(
+        "contract is $1.1M over 3 yrs", CaseFile(customer="Marion", problem="x"), ["tried"]
+    )
+    assert "tried" not in u.update
+    assert "$1.1M" in u.update["business_impact"]
+
+
+def test_a_name_corrected_is_replaced_whole_wherever_it_was_written() -> None:
+    case = CaseFile(
+        customer="Marion",
+        problem="x",
+        leader_name="Dwight Harris",
+        ask="Our VP Public Sector, Dwight Harris, to call their director",
+    )
+    u = understand("sorry, Dwayne Harris, not Dwight. autocorrect", case)
+    assert u.update["leader_name"] == "Dwayne Harris"
+    assert u.update["ask"] == "Our VP Public Sector, Dwayne Harris, to call their director"
+
+
+def test_the_reps_own_want_for_our_leader_is_the_ask() -> None:
+    u = understand(
+        "would probably want our VP Public Sector, Dwayne Harris, to call their director",
+        CaseFile(customer="Marion", problem="x"),
+    )
+    assert "call their director" in u.update["ask"]
+    assert "customer_wants" not in u.update
+
+
+def test_the_customers_threat_told_in_the_third_person_is_theirs() -> None:
+    u = understand(
+        "he said if the appointment scheduler goes down again they're out, full stop",
+        CaseFile(customer="Brightwater", problem="outages"),
+    )
+    assert "cancellation_threat" in u.signals
+    calm = understand("she said they are renewing, all good", CaseFile(customer="B", problem="x"))
+    assert "cancellation_threat" not in calm.signals

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from dataclasses import replace as with_fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -246,8 +247,24 @@ _ISSUE_TIME = re.compile(
 )
 
 
+_TALKED = re.compile(
+    r"\b(?:talked|spoke|spoken|met|called|phoned|emailed|messaged|pinged|said|says|told|"
+    r"mentioned|heard|chatted|call|meeting)\b",
+    IGNORE_CASE,
+)
+# "Contract is $520k over 3 years", "a 2-year deal": a contract's term is not how long the issue
+# has been open.
+_TERM_BEFORE = re.compile(
+    r"[$€£]\s?\d|\b\d+(?:[.,]\d+)?\s?[km]\b|\b(?:contract|deal|term|agreement|subscription|"
+    r"licen[cs]e|arr|acv|tcv|renewal|worth|valued?)\b",
+    IGNORE_CASE,
+)
+
+
 def _days(sents: list[str]) -> int | None:
-    text = " ".join(sents)
+    # "talked to their COO this morning" dates the talk, not the issue.
+    timed = [s for s in sents if not (_TALKED.search(s) and not _ISSUE_TIME.search(s))]
+    text = " ".join(timed)
     if JUST_NOW.search(text):
         return 0
     if YESTERDAY.search(text):
@@ -258,6 +275,7 @@ def _days(sents: list[str]) -> int | None:
             for sent in sents
             if (found := DURATION.search(sent))
             and not (_is_first_person(sent) and not _ISSUE_TIME.search(sent))
+            and not _TERM_BEFORE.search(sent[: found.start()])
         ),
         None,
     )
@@ -422,7 +440,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     interjection = re.match(
         r"^\W*(?:yes|yeah|yep|yup|sure|correct|right|no|nope|nah)\b", first, IGNORE_CASE
     )
-    elsewhere = set(_checklist_answers(first, {})) - set(yes_no_asked)
+    elsewhere = (set(_checklist_answers(first, {})) | set(reading.checklist)) - set(yes_no_asked)
     if (
         yes_no_asked
         and (YES.match(first) or NO.match(first))
@@ -459,11 +477,16 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             name = _name(" ".join(re.findall(r"\b[A-Z][\w&.'-]*\b", text)))
         else:
             name = find_customer(text, sents)[0] or company_name(sents)
-        if name:
-            update["customer"] = name
+        people = [p.name for p in reading.named.people]
+        if name and not any(name in person or person in name for person in people):
+            update["customer"] = name  # a person named in the answer is not the account
 
     # What the reader filed nowhere answers the fact question just asked.
     fact_fields = {"tried_yourself": "tried", "clear_ask": "ask"}
+    account = update.get("customer") or case.customer
+    naming = reading.named
+    if account and account not in naming.companies:
+        naming = with_fields(naming, companies=[*naming.companies, account])
     leftover = [
         c.text
         for c in reading.clauses
@@ -471,7 +494,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         and len(c.text.split()) >= 2
         and not c.text.endswith("?")
         and not is_internal_note(c.text)
-        and not names_only(c.text, reading.named)
+        and not names_only(c.text, naming)
     ]
     used: set[str] = set()
     only_context = all(c.role in ("context", "question_to_coach") for c in reading.clauses)
@@ -511,6 +534,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             and len(c.text.split()) >= 4
             and not c.text.endswith("?")
             and not reading.replace
+            and not names_only(c.text, naming)  # who is who is in the case's own fields
         ]
         if context:
             joined = " ".join(context)
@@ -810,6 +834,14 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
                 found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]
     if about_customer:
         lang = languages.detect(" ".join(about_customer))
+        # The customer's words told in the third person are read as they would have said them:
+        # "if it goes down again they're out" is their "we're out".
+        if lang == "en":
+            for s in list(about_customer):
+                said_as = _in_their_words(s)
+                if said_as != s and said_as not in about_customer:
+                    about_customer.append(said_as)
+                    source[said_as] = source.get(s, s)
         reading = get_reader().read([[Said(s) for s in about_customer]], [lang], reported=True)[0]
         # The sentence's main reading counts when it is strong; a second reason in the same
         # sentence only when it is strong on its own.
@@ -827,6 +859,31 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     if threat and _STAYING.search(threat.evidence) and not _LEAVING.search(threat.evidence):
         found.pop("cancellation_threat")
     return [s.type for s in resolve(list(found.values()))]
+
+
+_THEIR_WORDS = (
+    (
+        re.compile(
+            r"\b(?:they|he|she)(?:'re|\s+are|'s\s+(?=going|gonna|done|out|leaving|moving|"
+            r"switching|looking|pulling|walking|cancel))",
+            IGNORE_CASE,
+        ),
+        "we're",
+    ),
+    (re.compile(r"\b(?:they|he|she)\s+(?:is|are)\b", IGNORE_CASE), "we are"),
+    (re.compile(r"\b(?:they|he|she)'ll\b", IGNORE_CASE), "we'll"),
+    (re.compile(r"\b(?:they|he|she)'d\b", IGNORE_CASE), "we'd"),
+    (re.compile(r"\b(?:they|he|she)'ve\b", IGNORE_CASE), "we've"),
+    (re.compile(r"\b(?:they|he|she)\b", IGNORE_CASE), "we"),
+)
+
+
+def _in_their_words(sentence: str) -> str:
+    """A reported sentence with the customer's side as its subject put in the first person
+    ("they're out" -> "we're out"); "their" stays, since "our" in the rep's account is ours."""
+    for rx, first in _THEIR_WORDS:
+        sentence = rx.sub(first, sentence)
+    return sentence
 
 
 _OPEN_SINGLE = re.compile(r"(?:^|[:\s])[‘'](?=[A-Z])")

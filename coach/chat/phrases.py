@@ -152,7 +152,8 @@ PROBLEM_WORDS = re.compile(
 )
 ROOT_CAUSE_KNOWN = re.compile(
     r"\b(?:the\s+)?(?:root\s+cause|cause|real\s+(?:issue|problem|reason)|underlying\s+(?:issue|"
-    r"problem|cause)|reason|culprit)\s+(?:is|was|seems\s+to\s+be|turned\s+out|:)|\bit(?:'s|\s+is|"
+    r"problem|cause)|reason|culprit)(?:\s+(?:is|was|seems\s+to\s+be|turned\s+out)|\s*:(?!\s*(?:unknown|"
+    r"unclear|tbd|n/?a|not\s+\w+|no\s+idea|\?)))|\bit(?:'s|\s+is|"
     r"\s+was)\s+(?:caused|because)\b|\bcaused\s+by\b|\bturn(?:s|ed)?\s+out\b|\bwe\s+(?:know|found|"
     r"traced)\s+(?:why|what|the\s+cause|it)\b|\bi\s+(?:understand|know)\s+(?:why|the\s+root\s+cause|"
     r"what's\s+behind)\b|\btraced\s+(?:it|this|the\s+\w+)\s+(?:back\s+)?to\b|\b(?:came|comes|boils?)"
@@ -163,8 +164,8 @@ ROOT_CAUSE_KNOWN = re.compile(
 ROOT_CAUSE_UNKNOWN = re.compile(
     r"\b(?:don't|do\s+not|doesn't)\s+(?:really\s+)?(?:know|understand)\s+(?:why|what(?:'s|\s+is)\s+"
     r"(?:causing|behind|going\s+on)|the\s+(?:root\s+)?cause)|\bnot\s+sure\s+(?:why|what(?:'s|\s+is)\s+"
-    r"(?:causing|behind|going\s+on))|\bno\s+idea\s+(?:why|what)|\broot\s+cause\s+(?:is\s+)?"
-    r"(?:unknown|unclear|not\s+(?:known|clear))|\b(?:haven't|have\s+not|still\s+haven't)\s+found\s+"
+    r"(?:causing|behind|going\s+on|driving))|\bno\s+idea\s+(?:why|what)|\broot\s+cause\s*(?:is\s+|:\s*)?"
+    r"(?:unknown|unclear|tbd|not\s+(?:known|clear|found|yet))|\b(?:haven't|have\s+not|still\s+haven't)\s+found\s+"
     r"the\s+(?:root\s+)?cause|\bstill\s+investigating\b|\bnobody\s+knows\s+why\b",
     IGNORE_CASE,
 )
@@ -371,7 +372,8 @@ MANAGER_NO = _rx(
 )
 _COMMS_VERBS = (
     r"(?:told|explained(?:\s+[\w-]+){0,4}?\s+to|updated|informed|kept|walked|briefed|warned|called|"
-    r"rang|phoned|emailed|e-mailed|messaged|texted|met\s+with|reached\s+out\s+to|responded\s+to|"
+    r"rang|phoned|emailed|e-mailed|messaged|texted|met\s+with|owned\s+(?:up\s+to\s+)?(?:it|that|this|"
+    r"the\s+[\w-]+)\s+(?:with|to)|admitted\s+(?:it|that|this|the\s+[\w-]+)\s+to|reached\s+out\s+to|responded\s+to|"
     r"replied\s+to|got\s+back\s+to|gotten\s+back\s+to|spoke\s+(?:to|with)|spoken\s+(?:to|with)|"
     r"talked\s+(?:to|with)|communicated\s+(?:with|to)|shared\s+(?:[\w-]+\s+){0,3}?with|let|gave|"
     r"sent|showed|apologi[sz]ed\s+to|flagged\s+(?:it|this)\s+to|(?:jumped|hopped|got)\s+on\s+"

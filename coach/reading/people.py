@@ -153,7 +153,8 @@ def _is_name(text: str) -> bool:
 
 def _clean_title(title: str) -> str:
     title = re.sub(
-        r"^(?:(?:their|our|my|the|his|her|new|former|current|acting)\s+)+",
+        r"^(?:(?:to|with|from|at|for|by|about|and|their|our|my|the|his|her|new|former|current|"
+        r"acting)\s+)+",
         "",
         title.strip(),
         flags=re.IGNORECASE,

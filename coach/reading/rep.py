@@ -322,6 +322,20 @@ _DAY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")  # "dec 15", "the 3rd"; not "Q
 ANCHORED = 40  # a date this close to a renewal, a deadline or a go-live is the one that matters
 
 
+# A date said as one that was missed, or as the span of how often something happened, is when,
+# not a deadline.
+_MISSED = re.compile(
+    r"\b(?:missed|slipped|blew|blown|overran|pushed\s+back|postponed)\b[^.;]{0,60}$", re.I
+)
+_HOW_OFTEN = re.compile(
+    r"\b(?:once|twice|thrice|(?:\d+|two|three|four|five|several|many|multiple)\s+times|again|"
+    r"already|so\s+far)\s*(?:in\s+)?$",
+    re.I,
+)
+# "commits to the new April 18 go-live": a new date replaces the one noted before.
+_NEW_DATE = re.compile(r"\b(?:new|revised|updated|rescheduled|moved\s+to)\s+(?:\w+\s+)?$", re.I)
+
+
 def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
     """The date that matters, with how far it stands from its anchor: the one nearest a renewal,
     a deadline or a go-live, a day ("dec 15") over a period ("end of Q4") said with it; a date
@@ -335,6 +349,9 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
         for m in DATE.finditer(clause.text):
             if _NOW.match(m.group(0).strip()):
                 continue
+            before = clause.text[: m.start()]
+            if _MISSED.search(before) or _HOW_OFTEN.search(before):
+                continue  # "we missed go-live three times (Jan 10, ...)", "down twice this month"
             dated.append(_clean_date(m.group(0)))
             outside = [a for a in anchors if not m.start() <= a < m.end()]
             distance = min((abs(m.start() - a) for a in outside), default=1000)
@@ -344,6 +361,8 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
                 continue
             if _DAY.search(m.group(0)) and distance < 1000:
                 distance = max(0, distance - 20)
+            if _NEW_DATE.search(before):
+                distance = -1  # the new date is the one that counts now
             if best is None or distance < best[0]:
                 best = (distance, _clean_date(m.group(0)))
     if best is None:
@@ -500,7 +519,8 @@ _PROPOSED_ASK = re.compile(
 # The rep's own ask, said as such: "what I need: ...", "ask: ...", "my ask is ...".
 _REP_ASKS = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?(?:what\s+i(?:'d)?\s+(?:need|want|would\s+like)|(?:my|the|our)\s+ask"
-    r"\b|ask\s*(?:is|would\s+be|:)|i\s+(?:need|want|would\s+like|'d\s+like)\s+(?:our|my)\s)",
+    r"\b|ask\s*(?:is|would\s+be|:)|(?:i\s+)?(?:need|want|would\s+(?:probably\s+|ideally\s+)?"
+    r"(?:like|want)|'d\s+(?:probably\s+|ideally\s+)?(?:like|want))\s+(?:our|my)\s)",
     re.I,
 )
 # A clause with no subject of its own, carrying on the one before ("..., on a call with marcus").
@@ -584,6 +604,7 @@ _IMPACT = re.compile(
     r"sales)|staff|patients|customers\s+(?:can't|are)|hours\s+(?:of|a|per|each|every))\b",
     re.I,
 )
+ANSWER_KEEPS = 0.9  # a fact read this clearly keeps its field whatever was just asked
 _ASKED_FACT = {"clear_ask": "ask", "tried_yourself": "tried", "proposed_next_steps": "next_steps"}
 
 
@@ -594,7 +615,7 @@ _SUBJECT = re.compile(
 )
 
 
-def _answer_the_question(readings: list[Clause], asked: list[str]) -> None:
+def _answer_the_question(readings: list[Clause], asked: list[str], naming: Any = None) -> None:
     """A bare phrase in reply to "what do they want?" ("A working export by Friday.") answers
     it: a person reads a fragment in the light of the question just put."""
     wanted = [_ASKED_FACT.get(a, a) for a in asked]
@@ -604,8 +625,10 @@ def _answer_the_question(readings: list[Clause], asked: list[str]) -> None:
     c = readings[0]
     if c.role == wanted[0] or c.text.endswith("?") or c.role not in (*FACT_ROLES, "context"):
         return
-    if _INTERNAL_NOTE.search(c.text):
-        return
+    if c.role != "context" and (c.score >= ANSWER_KEEPS or MONEY.search(c.text)):
+        return  # "contract is $1.1M over 3 yrs" after "what have you tried?" is the stake
+    if _INTERNAL_NOTE.search(c.text) or (naming is not None and _names_only(c.text, naming)):
+        return  # "Brightwater Dental, I'm their CSM" says who is who, whatever was asked
     if len(c.text.split()) <= 12 and not _SUBJECT.search(c.text):
         readings[0] = Clause(c.text, wanted[0], c.score)
 
@@ -648,11 +671,9 @@ def _says_instead(text: str) -> bool:
 def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
     """ "The renewal is in April, not June": the old value is replaced wherever the case holds
     it; "the contact is Lena, not Lars" replaces a person named Lars."""
-    from coach.triage.parse import sentences
-
     pieces = [
         p
-        for sentence in sentences(text)
+        for sentence in rep_sentences(text)
         for p in re.split(
             r"\s[-–—]\s|;\s*|,\s+(?=(?:just|i\s|i'|since|because|sorry|my\s+bad))", sentence
         )
@@ -688,11 +709,22 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
         if not old or not new or old.lower() == new.lower():
             continue
         word = re.compile(rf"\b{re.escape(old)}\b", re.I)
+        renamed = False
         for name in _PERSON_FIELDS:
             value = out.update.get(name) or known.get(name) or ""
             if person and value and word.search(value.split()[0]) and name not in out.update:
                 out.update[name] = person.group(1)
                 out.replace.add(name)
+                # "Dwayne Harris, not Dwight": the whole old name goes, wherever it was written
+                whole = re.compile(rf"\b{re.escape(value)}\b", re.I)
+                for field_name in _TEXT_FIELDS:
+                    text_value = out.update.get(field_name, known.get(field_name)) or ""
+                    if isinstance(text_value, str) and whole.search(text_value):
+                        out.update[field_name] = whole.sub(person.group(1), text_value)
+                        out.replace.add(field_name)
+                renamed = True
+        if renamed:
+            continue
         for name in _TEXT_FIELDS:
             value = out.update.get(name, known.get(name)) or ""
             if isinstance(value, str) and word.search(value):
@@ -742,19 +774,53 @@ def _names_only(piece: str, named: Named) -> bool:
     account and the rep's own part, and tells nothing else."""
     if MONEY.search(piece):
         return False  # "im the SE on X (~$150k/yr)" tells what is at stake
-    rest = re.sub(r"\([^()]{0,80}\)", " ", piece)
+    rest = re.sub(r"\([^()]{0,80}\)", " ", EMAIL.sub(" ", piece))
     self_named = _REP_ROLE.search(rest)
     rest = _REP_ROLE.sub(" ", rest)
     rest = re.sub(r"\b(?:she|he)(?:['’]?s|\s+is)\b", " ", rest, flags=re.I)
     if named.their_title:
         rest = re.sub(re.escape(named.their_title), " ", rest, flags=re.I)
-    found = False
+    found = bool(EMAIL.search(piece))  # "email is keiko.tanaka@..." says who, too
     for value in [p.name for p in named.people] + [p.title for p in named.people] + named.companies:
         if value and re.search(re.escape(value), rest, re.I):
             rest = re.sub(re.escape(value), " ", rest, flags=re.I)
             found = True
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", rest) if w.lower() not in _NAMING_WORDS]
     return (found or bool(self_named)) and len(words) <= 1
+
+
+# What the rep did (told the customer, briefed the manager, tried nothing): a clause whose subject
+# is the customer's side and that has no word of the rep's ("Their PMO is on board but Fitch won't
+# engage") tells what they do, not a checklist answer.
+_REP_DOING = {"communicated_yes", "communicated_no", "manager_briefed_yes", "manager_briefed_no",
+              "tried_no"}  # fmt: skip
+_THIRD_PARTY = re.compile(
+    r"^\W*(?:(?i:their|they|they're|he|she|he's|she's|the\s+(?:customer|client|account))\b|"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:is|was|has|had|won't|wont|will|doesn't|didn't|"
+    r"hasn't|isn't|says|said|wants|keeps|refuses|stopped)\b)"
+)
+_ESCALATE_INTENT = re.compile(
+    r"^\W*(?:(?:hi|hey|so|ok|okay|i\s+think)\W+)*(?:i\s+)?(?:think\s+i\s+)?(?:need|want|have|"
+    r"'?m\s+going|am\s+going|should|might\s+need)\s+to\s+escalate\b(?![^.]*\bto\s+(?:my|our)\b)",
+    re.I,
+)
+_REP_WORD = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we've|we're|us|our)\b", re.I)
+
+
+_MANAGER_WORD = re.compile(
+    r"\b(?:manager|mgr|boss|supervisor|lead|vp|director|head|him|her|leadership|management|"
+    r"skip[-\s]level|internally|anyone|anybody|nobody|no\s+one)\b",
+    re.I,
+)
+
+
+def _names_manager(piece: str, manager: str) -> bool:
+    """The clause is about the rep's manager: it names them, by role or by name."""
+    first = manager.split()[0] if manager else ""
+    return bool(
+        _MANAGER_WORD.search(piece)
+        or (first and re.search(rf"\b{re.escape(first)}\b", piece, re.I))
+    )
 
 
 def read_case(
@@ -789,7 +855,18 @@ def read_case(
             rest != piece.strip(" .!,") and any(rest == n for n in names)
         ):
             role = "context"  # "no, the contact is Lena" or "need help with Acme": names only
-        if role in CHECKLIST_ROLES and score < CHECKLIST_MIN and not _checklist_rules(piece, *who):
+        not_an_answer = (
+            role in _REP_DOING and _THIRD_PARTY.match(piece) and not _REP_WORD.search(piece)
+        )
+        if role.startswith("manager_briefed") and not _names_manager(piece, who[0]):
+            not_an_answer = (
+                True  # "haven't sent them to our legal team yet" is not about the manager
+            )
+        if (
+            role in CHECKLIST_ROLES
+            and (score < CHECKLIST_MIN or not_an_answer)
+            and not _checklist_rules(piece, *who)
+        ):
             # A weak checklist reading without the checklist's words: the best fact it may tell
             row = probs[len(out.clauses)]
             facts = [(float(row[ROLES.index(r)]), r) for r in (*FACT_ROLES, "context")]
@@ -805,8 +882,10 @@ def read_case(
             _ON_CALL.search(text) or role == "customer_wants" or commitments_made(piece, ours_named)
         ):
             role = "context"  # a commitment made is for the follow-through, not what they want
-        if _INTERNAL_NOTE.search(piece):
-            role = "context"  # "between us, ..." is for the brief's context, never a field
+        if _INTERNAL_NOTE.search(piece) or _ESCALATE_INTENT.match(piece):
+            # "between us, ..." is for the brief's context, never a field; "need to escalate X"
+            # says what the rep means to do, not what to ask leadership for
+            role = "context"
         elif _names_only(piece, named) or (correction and _CORRECTING.search(piece)):
             role = "context"  # who is who, or what it is not, is no new fact of the case
         elif _THEY_WANT.search(piece) and role not in ("question_to_coach",):
@@ -867,8 +946,8 @@ def read_case(
         put("contact_name", contact.name)
         put("contact_title", contact.title)
         put("contact_email", contact.email)
-    elif len(named.emails) == 1 and not known.get("contact_email"):
-        put("contact_email", named.emails[0])
+    elif len(named.emails) == 1 and (not known.get("contact_email") or correction):
+        put("contact_email", named.emails[0])  # "sorry, email is keiko.tanaka@..." replaces
     untitled = not update.get("contact_title") and not known.get("contact_title")
     someone = (contact is not None and contact.name) or known.get("contact_name")
     if named.their_title and untitled and someone:
@@ -885,6 +964,9 @@ def read_case(
     naming = named
     if account and account not in named.companies:
         naming = Named(named.people, named.their_title, [*named.companies, account])
+        for k, c in enumerate(out.clauses):
+            if c.role in FACT_ROLES and _names_only(c.text, naming):
+                out.clauses[k] = Clause(c.text, "context", c.score)  # "Acme, I'm their CSM"
     _problem_or_stake(out.clauses, probs, bool(known.get("problem")), naming)
     for k, c in enumerate(out.clauses):
         if c.role == "tried" and _REACHED_OUT.search(c.text) and not _FIX_WORDS.search(c.text):
@@ -895,7 +977,8 @@ def read_case(
             )
         elif c.role == "problem" and known.get("problem") and _IMPACT.search(c.text):
             out.clauses[k] = Clause(c.text, "business_impact", c.score)  # the trouble's toll
-    _answer_the_question(out.clauses, asked or [])
+    # A correction ("sorry typo, its $640k not 460") fixes a value; it answers no question.
+    _answer_the_question(out.clauses, [] if correction else asked or [], naming)
     by_role: dict[str, list[Clause]] = {}
     for clause in out.clauses:
         if clause.role == "question_to_coach":
@@ -956,9 +1039,10 @@ def read_case(
         if (
             before
             and not correction
-            and dated[0] <= ANCHORED
-            and _DAY.search(dated[1])
-            and not (_DAY.search(before))
+            and (
+                dated[0] < 0
+                or (dated[0] <= ANCHORED and _DAY.search(dated[1]) and not _DAY.search(before))
+            )
         ):
             update["deadline"] = dated[1]  # "june" then "their board signs off june 3"
         else:
