@@ -477,8 +477,8 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             name = _name(" ".join(re.findall(r"\b[A-Z][\w&.'-]*\b", text)))
         else:
             name = find_customer(text, sents)[0] or company_name(sents)
-        people = [p.name for p in reading.named.people]
-        if name and not any(name in person or person in name for person in people):
+        persons = [p.name for p in reading.named.people]
+        if name and not any(name in person or person in name for person in persons):
             update["customer"] = name  # a person named in the answer is not the account
 
     # What the reader filed nowhere answers the fact question just asked.
