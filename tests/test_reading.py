@@ -538,3 +538,66 @@ def test_in_a_reps_account_a_problem_the_customer_caused_is_not_beyond_our_contr
 
     assert structure.refine(ctx, told, "en", reported=True).own_fault
     assert not structure.refine(ctx, told, "en").own_fault  # in a customer's email "they" differ
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            [
+                "The label printers in both warehouses were offline for the whole of Saturday.",
+                "Nothing for you to do, happy for you to close the case.",
+            ],
+        ),
+        (
+            "pt",
+            [
+                "As impressoras de etiquetas dos dois armazéns ficaram offline o sábado inteiro.",
+                "Pode encerrar o chamado, vocês não precisam fazer nada.",
+            ],
+        ),
+    ],
+)
+def test_a_customer_closing_the_case_ends_the_incident(reader, lang: str, said: list[str]) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(s) for s in said]], [lang])[0]
+    assert "technical_beyond_control" not in {f.signal for f in reading.signals}
+    open_incident = reader.read([[Said(said[0])]], [lang])[0]
+    assert "technical_beyond_control" in {f.signal for f in open_incident.signals}
+
+
+def test_a_notice_taken_back_is_no_threat(reader) -> None:  # type: ignore[no-untyped-def]
+    said = (
+        "Après la démonstration à notre direction, nous revenons sur notre décision : "
+        "notre lettre de résiliation du 2 mai est nulle et non avenue."
+    )
+    reading = reader.read([[Said(said)]], ["fr"])[0]
+    assert "cancellation_threat" not in {f.signal for f in reading.signals}
+
+
+def test_a_spanish_outlook_reply_header_starts_the_history() -> None:
+    text = (
+        "Seguimos sin solución y necesitamos una fecha.\n\n"
+        "-----Mensaje original-----\nDe: Soporte <soporte@example.com>\n"
+        "Enviado el: lunes, 3 de junio de 2024 18:02\nPara: Ana\nAsunto: Ticket 1\n\n"
+        "Procedemos a cerrar el ticket.\n"
+    )
+    parts = _speakers(text)
+    assert "cerrar el ticket" not in parts["newest"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "denies"),
+    [
+        ("de", "Wir denken nicht an eine Kündigung, und mit Ihnen bin ich zufrieden.", True),
+        ("pl", "Od razu zaznaczę: nie zamierzamy rezygnować z Państwa systemu.", True),
+        ("en", "We are not going to cancel, but we need a date.", True),
+        ("en", "We won't renew.", False),
+        ("en", "If this is not fixed by Friday we will cancel.", False),
+        ("fr", "Nous ne renouvellerons pas le contrat.", False),
+    ],
+)
+def test_a_leaving_denied_is_told_from_a_threat(lang: str, text: str, denies: bool) -> None:
+    from coach.reading import structure
+
+    assert structure.denies_leaving(text, lang) is denies

@@ -45,8 +45,8 @@ _ORIGINAL = re.compile(
 )
 _FROM = re.compile(r"^\s*\**(?:From|Von|Van|De|Da|Od|Från)\s*:\**\s*\S", re.I)
 _HEADER_FIELD = re.compile(
-    r"^\s*\**(?:From|Von|Van|De|Da|Od|Sent|Date|Gesendet|Datum|Verzonden|Envoy[ée]|Enviado|"
-    r"Fecha|Inviato|Data|Wys[łl]ano|Subject|Betreff|Onderwerp|Objet|Asunto|Oggetto|Assunto|Temat|"
+    r"^\s*\**(?:From|Von|Van|De|Da|Od|Sent|Date|Gesendet|Datum|Verzonden|Envoy[ée](?:\s+le)?|"
+    r"Enviad[oa](?:\s+(?:el|em))?|Fecha|Inviato(?:\s+il)?|Data|Wys[łl]ano|Subject|Betreff|Onderwerp|Objet|Asunto|Oggetto|Assunto|Temat|"
     r"To|An|Aan|[ÀA]|Para|Do|Cc|CC|Bcc|Kopie|Reply-To)\s*:",
     re.I,
 )

@@ -257,10 +257,20 @@ class Reader:
         stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
         for item in items:
-            resolved_doc[item.doc] |= item.context.resolved
+            resolved_doc[item.doc] |= item.context.resolved or (
+                not item.consequence
+                and structure.closes(item.said.text, readings[item.doc].language, item.context)
+            )
             minor_doc[item.doc] |= item.context.minor or item.context.own_fault
             open_doc[item.doc] |= structure.unresolved(item.text, readings[item.doc].language)
         resolved_doc = [r and not o for r, o in zip(resolved_doc, open_doc, strict=True)]
+        # "We are not thinking of cancelling": a customer who says plainly in the email that they
+        # are not leaving has made no threat to leave in a sentence that names no leaving.
+        staying_doc = [False] * n
+        for item in items:
+            staying_doc[item.doc] |= not item.consequence and structure.denies_leaving(
+                item.said.text, readings[item.doc].language
+            )
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d = item.context, item.doc
             lang = readings[d].language
@@ -296,10 +306,12 @@ class Reader:
             if not item.consequence:
                 best_routine[d] = max(best_routine[d], float(row[routine]))
             # "Please confirm whether this is approved": a request that names no leaving asks.
-            asks_without_leaving = structure.asks_without_leaving(item.said.text, lang, ctx)
+            no_leaving = structure.asks_without_leaving(item.said.text, lang, ctx) or (
+                staying_doc[d] and not structure.lexicon(lang).has("leaving", low)
+            )
             for k, name in enumerate(escalating):
                 p = float(raw_row[k])
-                if name == LEAVING and asks_without_leaving:
+                if name == LEAVING and no_leaving:
                     continue
                 if p >= FURTHER_REASON and self._holds(name, p, ctx, resolved_doc[d], minor_doc[d]):
                     old_further = further[d].get(name)
@@ -329,7 +341,7 @@ class Reader:
                     label, score, ctx, resolved_doc[d], minor_doc[d]
                 ):
                     continue
-                if label == LEAVING and asks_without_leaving:
+                if label == LEAVING and no_leaving:
                     continue
                 # "The delay was our own doing": a state the customer says they caused is theirs.
                 if table.signal(label).a_state and own_doing:

@@ -36,7 +36,7 @@ FAMILIES = (
     "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
-    "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing",
+    "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -347,6 +347,30 @@ def public_threat(text: str, language: str, ctx: Context) -> bool:
         and ctx.legal_public
         and not (ctx.denied or ctx.withdrawn or ctx.question or ctx.howto)
     )
+
+
+def denies_leaving(text: str, language: str) -> bool:
+    """A word of leaving with a negation just before it, not in a condition ("Wir denken nicht an
+    eine Kündigung", "nie zamierzamy rezygnować", "we're not going to cancel")."""
+    low = text.lower()
+    c = cues(language)
+    if c.has("conditional", low):
+        return False
+    return any(
+        c.has("negators", low[max(0, m.start() - 30) : m.start()])
+        for m in lexicon(language).patterns["leaving"].finditer(low)
+    )
+
+
+def closes(text: str, language: str, ctx: Context) -> bool:
+    """The customer tells us the matter is over ("Happy for you to close the case", "Nothing for
+    you to do", "Pode encerrar o chamado"): what the email says of an incident is history."""
+    low = text.lower()
+    found = lexicon(language).patterns["close_it"].search(low)
+    if found is None or ctx.withdrawn or ctx.howto or cues(language).has("conditional", low):
+        return False
+    # "Nothing for you to do" is negated by design; "please don't close the ticket" is not closing.
+    return not cues(language).has("negators", low[max(0, found.start() - 20) : found.start()])
 
 
 def passes_on(text: str, language: str, ctx: Context) -> bool:
