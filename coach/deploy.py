@@ -183,6 +183,7 @@ def app_env(database_url: str, chroma_url: str, data_dir: Path, port: int) -> di
         COACH_CHROMA_URL=chroma_url,
         COACH_DATA_DIR=str(data_dir),
         COACH_PORT=str(port),
+        COACH_TRUSTED_PROXIES="127.0.0.1",  # nginx, on this machine, names the client
         GRADIO_ANALYTICS_ENABLED="False",
     )
     return env
@@ -246,7 +247,7 @@ http {{
             proxy_pass http://coach;
             proxy_http_version 1.1;
             proxy_set_header Host $host:{port};
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;

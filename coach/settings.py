@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # who may see the Evals tab (comma-separated logins; the local single user always may).
     trusted_user_header: str | None = Field(default=None, alias="COACH_TRUSTED_USER_HEADER")
     admins: str = Field(default="", alias="COACH_ADMINS")
+    # Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or
+    # networks: 127.0.0.1 when nginx runs on this machine). None by default: the client is whoever
+    # connected, so a sign-in cannot pick the address the throttle counts it against.
+    trusted_proxies: str = Field(default="", alias="COACH_TRUSTED_PROXIES")
     # Conversations not touched for this many days are deleted (checkpoints included).
     retention_days: float | None = Field(default=None, alias="COACH_RETENTION_DAYS", gt=0)
 
@@ -82,6 +86,22 @@ class Settings(BaseSettings):
     def _expand_home(cls, value: Path | None) -> Path | None:
         """`~/coach-data` means the user's home, as it does in a shell."""
         return value.expanduser() if value is not None else None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        import ipaddress
+
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"COACH_TRUSTED_PROXIES must list IP addresses or networks (127.0.0.1, "
+                    f"10.0.0.0/8), not {item!r}"
+                ) from None
+        return ",".join(items)
 
     @field_validator("database_url")
     @classmethod

@@ -29,11 +29,14 @@ SCHEMA = (
     "turns INTEGER, created DOUBLE PRECISION, updated DOUBLE PRECISION, owner TEXT)",
     "CREATE TABLE IF NOT EXISTS coach_users (login TEXT PRIMARY KEY, "
     "first_seen DOUBLE PRECISION, last_seen DOUBLE PRECISION)",
-    "CREATE TABLE IF NOT EXISTS coach_login_failures (login TEXT, at DOUBLE PRECISION)",
+    "CREATE TABLE IF NOT EXISTS coach_login_failures (login TEXT, at DOUBLE PRECISION, "
+    "client TEXT)",
     "CREATE INDEX IF NOT EXISTS coach_conversations_owner ON coach_conversations (owner, updated)",
 )
 PG_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS coach_eval_history (id BIGSERIAL PRIMARY KEY, entry TEXT NOT NULL)",
+    # A store from before failed sign-ins were counted per client address.
+    "ALTER TABLE coach_login_failures ADD COLUMN IF NOT EXISTS client TEXT",
 )
 
 
@@ -78,6 +81,9 @@ class Database:
                 conn.execute("ALTER TABLE coach_conversations ADD COLUMN owner TEXT")
             for statement in SCHEMA[1:]:
                 conn.execute(statement)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(coach_login_failures)")}
+            if "client" not in columns:  # a store from before failures were kept per address
+                conn.execute("ALTER TABLE coach_login_failures ADD COLUMN client TEXT")
         self.checkpointer()
 
     # -- checkpoints ---------------------------------------------------------------------------

@@ -134,3 +134,64 @@ def test_redaction_is_linear_on_long_runs(shape: str) -> None:
     start = time.perf_counter()
     redact(shape)
     assert time.perf_counter() - start < 10.0
+
+
+# Forms an adversarial pass found leaking, each with what must not be left in the text.
+FOUND = [
+    ("phone, area code and slash", "reach me at 030/12345678 anytime", "12345678"),
+    ("phone, mobile and slash", "Handy: 0171/1234567", "1234567"),
+    ("phone, spaced slash", "Tel. 0171 / 123 45 67", "0171"),
+    ("phone, spaced dashes", "call me: 415 - 555 - 0199", "0199"),
+    ("phone, extension", "+1-415-555-0199x204", "0199"),
+    ("phone, written extension", "+1 415 555 0199 ext. 23", "ext. 23"),
+    ("phone, Spanish groups of three", "Call 612 345 678 today", "345 678"),
+    ("SSN named, bare", "my SSN is 123456789", "123456789"),
+    ("SSN named, dots", "SSN: 123.45.6789", "6789"),
+    ("SSN, dotted abbreviation", "S.S.N. 123456789", "123456789"),
+    ("SSN shape, spaces", "her number 123 45 6789 is on file", "6789"),
+    ("IBAN, dots", "IBAN DE89.3704.0044.0532.0130.00", "0532"),
+    ("card, spaced dashes", "Visa 4111 - 1111 - 1111 - 1111", "1111 - 1111"),
+    ("card, double spaces", "cc 4111  1111  1111  1111", "1111  1111"),
+    ("email, Cyrillic domain and TLD", "dana@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", "dana@"),
+    ("email, punycode TLD", "dana@xn--bcher-kva.xn--p1ai", "p1ai"),
+    ("email, apostrophe", "mail o'brien@example.com", "o'brien"),
+    ("email, quoted local part", '"dana whitfield"@example.com', "whitfield"),
+    ("account number after 'is'", "account number is 88231907", "88231907"),
+    ("customer ID after 'is'", "Our customer ID is CUST-88231.", "CUST-88231"),
+    ("customer number, short", "Customer number: 4471", "4471"),
+    ("account no, short", "account no 1234", "1234"),
+    ("client reference", "client ref 55667788", "55667788"),
+    ("account ID in brackets", "Account (ID 88231907)", "88231907"),
+    ("a list of accounts", "accounts 55667788 and 55667799", "55667799"),
+    ("a list of account numbers", "account numbers 123456, 234567 and 345678", "345678"),
+    ("policy number with slashes", "policy no. PL/2024/8877", "8877"),
+    ("sort code", "sort code 12-34-56", "34-56"),
+    ("UUID without dashes", "id 3f2504e04f8911d39a0c0305e82c3301", "3f2504e0"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "text", "secret"), FOUND, ids=[f[0] for f in FOUND])
+def test_forms_found_leaking_are_redacted_and_restored(kind: str, text: str, secret: str) -> None:
+    r = redact(text)
+    assert secret not in r.text, r.text
+    assert r.restore(r.text) == text
+
+
+# Numbers that are not personal data: prices, dates, counts, quarters, ranges, order quantities.
+ORDINARY = [
+    "ARR $250k", "Q3 2026", "FY 2024-2025 plan", "from 2024 2025", "2024/2025 budget",
+    "we sold 12 000 000 units", "EUR 1 250 000", "1.250.000 EUR", "we have 250 345 678 users",
+    "Q3 2026 we add 3 000 seats", "between 1000 - 2000 users", "1500/2000 seats",
+    "tickets 120 130 140 150", "Order 123 4567", "invoice 2024-000123", "Order #1234567, quantity 2500",
+    "renewal 30.06.2026", "on 12/05/2026", "30 06 2026", "contract 12/2025", "the contract 2026 renewal",
+    "a 12-month subscription", "subscription 3-year", "customer since 2019", "customer ID is Q3-2026",
+    "customers 120000 worldwide", "the account is 250000 a year", "account 250000 users",
+    "accounts 12 and 15", "policy 3.2.1", "policies 2024 and 2025", "client 24/7 support",
+    "account no longer active, 12 seats", "customer no. 1 complaint", "account for 30% of revenue",
+    "a customer count of 250 345", "price 1,299.00",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kept", ORDINARY)
+def test_ordinary_numbers_are_not_redacted(kept: str) -> None:
+    assert redact(kept).text == kept

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -314,3 +315,75 @@ def test_every_documented_kind_stays_out_of_triage_drafts_and_chat(
     for name, model in (("triage", triage_model), ("brief", draft_model), ("chat", chat_model)):
         sent = model.sent_text()
         assert [raw for raw in KINDS_RAW if raw in sent] == [], name
+
+
+# --- the forms an adversarial pass sent through, one by one, through each path ----------------
+
+# (kind, as the customer wrote it, what must not reach the model)
+FORMS = [
+    ("SSN named, without dashes", "My SSN is 123456789.", "123456789"),
+    ("SSN in its shape, spaced", "Her social is 123 45 6789.", "45 6789"),
+    ("account number after 'is'", "Our account number is 88231907.", "88231907"),
+    ("customer ID after 'is'", "Our customer ID is CUST-88231.", "CUST-88231"),
+    ("account ID in brackets", "Account (ID 88231907) was billed twice.", "88231907"),
+    ("a list of accounts", "Both accounts 55667788 and 55667799 were hit.", "55667799"),
+    ("policy number with slashes", "See policy no. PL/2024/8877.", "2024/8877"),
+    ("phone, area code and slash", "Call me on 030/12345678.", "12345678"),
+    ("phone, mobile and slash", "Handy: 0171/1234567.", "1234567"),
+    ("phone, extension", "Ring +1-415-555-0199x204 today.", "555-0199"),
+    ("phone, spaced dashes", "call me: 415 - 555 - 0199.", "555 - 0199"),
+    ("email, Cyrillic domain", "Write to dana@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444 please.", "dana@"),
+]  # fmt: skip
+
+
+def _leaked(secret: str, sent: str) -> bool:
+    return secret in sent or json.dumps(secret)[1:-1] in sent
+
+
+def _triage_sends(settings: Settings, text: str) -> str:
+    from coach.triage.engine import LLMTriageEngine
+
+    model = ScriptedChatModel([tool_call("TriageProposal", signals=[])])
+    with override_chat_model(model):
+        LLMTriageEngine(settings).triage(f"Hi Sam,\n\nOur billing is wrong again. {text}\n\nDana")
+    return model.sent_text()
+
+
+def _brief_sends(settings: Settings, text: str) -> str:
+    case = CASE.model_copy(update={"notes": text, "contact": "Dana Whitfield"})
+    model = ScriptedChatModel([_echo_reference()])
+    with override_chat_model(model):
+        LLMWriter(settings).write("brief", case)
+    return model.sent_text()
+
+
+def _chat_sends(settings: Settings, text: str) -> str:
+    model = ScriptedChatModel([_echo])
+    with override_chat_model(model):
+        run_turn(f"forms-{uuid.uuid4().hex}", f"Dana sent her details. {text}", settings)
+    return model.sent_text()
+
+
+PATHS = {"triage": _triage_sends, "brief": _brief_sends, "chat": _chat_sends}
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize(("kind", "text", "secret"), FORMS, ids=[f[0] for f in FORMS])
+def test_each_form_stays_out_of_every_model_path(
+    settings: Settings, path: str, kind: str, text: str, secret: str
+) -> None:
+    sent = PATHS[path](settings, text)
+    assert not _leaked(secret, sent), f"{kind} reached the {path} model"
+
+
+# Numbers that are not personal data reach the model as they were written.
+ORDINARY = ["$250k", "Q3 2026", "FY 2024-2025", "12 000 000 units", "EUR 1 250 000", "3 000 seats",
+            "invoice 1234567", "order 2026-03-15", "ticket #48213", "version 2.14.1",
+            "between 1000 - 2000 users", "a 12-month subscription", "the contract 2026 renewal",
+            "customers 120000 worldwide", "30.06.2026"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_ordinary_numbers_reach_every_model_path_unchanged(settings: Settings, path: str) -> None:
+    sent = PATHS[path](settings, "Figures: " + "; ".join(ORDINARY) + ".")
+    assert [n for n in ORDINARY if n not in sent] == []

@@ -34,12 +34,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(settings: Settings, auth: Any = None) -> tuple[Any, str]:
+def serve(
+    settings: Settings, auth: Any = None, launch_settings: Settings | None = None
+) -> tuple[Any, str]:
     from coach.ui.app import build_app, launch
 
     demo = build_app(settings, private=auth is None)
     port = free_port()
-    launch(demo, "127.0.0.1", port, auth, prevent_thread_lock=True, quiet=True)
+    launch(demo, "127.0.0.1", port, auth, launch_settings, prevent_thread_lock=True, quiet=True)
     return demo, f"http://127.0.0.1:{port}/"
 
 
@@ -178,6 +180,47 @@ def test_sign_ins_are_throttled_per_client_address(app_settings: Settings) -> No
         refused = httpx.post(address + "login", data={"username": "rep", "password": "s3cret-pass"})
         assert refused.status_code == 429 and "try again in" in refused.json()["detail"]
         assert int(refused.headers["retry-after"]) > 0
+    finally:
+        demo.close()
+
+
+def _fail(address: str, login: str, forwarded: str | None = None) -> int:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    data = {"username": login, "password": "wrong"}
+    return httpx.post(address + "login", data=data, headers=headers).status_code
+
+
+def test_a_forwarded_for_header_does_not_pick_the_throttled_address(
+    app_settings: Settings,
+) -> None:
+    """With no trusted proxy (the default), a client naming a new address in X-Forwarded-For
+    for every try is still the address it connects from: it waits after 20 failures."""
+    from coach.ui.auth import MAX_CLIENT_FAILURES
+
+    demo, address = serve(app_settings, auth=[("rep", "s3cret-pass")])
+    try:
+        codes = [_fail(address, f"u{i}", f"203.0.113.{i}") for i in range(MAX_CLIENT_FAILURES + 5)]
+        assert 429 not in codes[:MAX_CLIENT_FAILURES] and set(codes[MAX_CLIENT_FAILURES:]) == {429}
+    finally:
+        demo.close()
+
+
+def test_behind_a_trusted_proxy_the_client_is_its_rightmost_untrusted_address(
+    tmp_path: Path,
+) -> None:
+    """COACH_TRUSTED_PROXIES=127.0.0.1: the proxy's X-Forwarded-For names the client, and
+    addresses a client wrote in front of its own (on the left) change nothing."""
+    from coach.ui.auth import MAX_CLIENT_FAILURES
+
+    settings = Settings(data_dir=tmp_path, knowledge_dir=REPO_ROOT / "knowledge",  # type: ignore[call-arg]
+                        trusted_proxies="127.0.0.1")  # fmt: skip
+    demo, address = serve(settings, auth=[("rep", "s3cret-pass")], launch_settings=settings)
+    try:
+        spoofed = [_fail(address, f"u{i}", f"203.0.113.{i}, 198.51.100.7")
+                   for i in range(MAX_CLIENT_FAILURES + 1)]  # fmt: skip
+        assert 429 not in spoofed[:MAX_CLIENT_FAILURES] and spoofed[-1] == 429
+        assert _fail(address, "u0", "198.51.100.8") == 400  # another client is not held up
+        assert _fail(address, "u0", "198.51.100.8, 127.0.0.1") == 400  # a second proxy hop
     finally:
         demo.close()
 

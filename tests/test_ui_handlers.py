@@ -454,3 +454,62 @@ def test_logins_are_rate_limited() -> None:
     assert not check("ana", "right-password")  # type: ignore[operator]  # locked
     t[0] += LOCK_SECONDS + 1
     assert check("ana", "right-password")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("stored", ["memory", "database"])
+def test_wrong_passwords_lock_a_login_only_for_the_address_they_came_from(
+    tmp_path: Path, stored: str
+) -> None:
+    """Five wrong passwords from one address lock the login for that address; the real user
+    elsewhere still signs in. Fifty from many addresses within the hour lock it everywhere."""
+    from coach.ui.auth import (
+        LOGIN_LOCK_SECONDS,
+        MAX_FAILURES,
+        MAX_LOGIN_FAILURES,
+        gradio_auth,
+        signing_in_from,
+    )
+
+    t = [0.0]
+    settings = Settings(data_dir=tmp_path) if stored == "database" else None  # type: ignore[call-arg]
+    check: Any = gradio_auth([("ana", "right-password")], clock=lambda: t[0], settings=settings)
+    with signing_in_from("203.0.113.9"):
+        for _ in range(MAX_FAILURES):
+            assert not check("ana", "guess")
+        assert not check("ana", "right-password")  # locked for the attacker's address
+    with signing_in_from("198.51.100.7"):
+        assert check("ana", "right-password")  # not for the real user's
+    for i in range((MAX_LOGIN_FAILURES - MAX_FAILURES) // MAX_FAILURES):
+        with signing_in_from(f"203.0.113.{100 + i}"):
+            for _ in range(MAX_FAILURES):
+                assert not check("ana", "guess")
+    with signing_in_from("198.51.100.7"):
+        assert not check("ana", "right-password")  # fifty in the hour: locked everywhere
+        t[0] += LOGIN_LOCK_SECONDS + 1
+        assert check("ana", "right-password")
+
+
+def test_failed_sign_ins_of_an_older_store_gain_their_address_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from coach.storage import database, sqlite_path
+
+    settings = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    sqlite_path(settings).parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(sqlite_path(settings)) as conn:
+        conn.execute("CREATE TABLE coach_login_failures (login TEXT, at DOUBLE PRECISION)")
+        conn.execute("INSERT INTO coach_login_failures VALUES ('ana', 1.0)")
+    with database(settings).connect() as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(coach_login_failures)")}
+    assert "client" in columns
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    from coach.errors import CoachError
+    from coach.settings import get_settings
+
+    assert get_settings().trusted_proxies == ""
+    proxies = get_settings(trusted_proxies=" 127.0.0.1, 10.0.0.0/8 ,::1").trusted_proxies
+    assert proxies == "127.0.0.1,10.0.0.0/8,::1"
+    with pytest.raises(CoachError, match="COACH_TRUSTED_PROXIES"):
+        get_settings(trusted_proxies="*")

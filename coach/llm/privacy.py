@@ -2,7 +2,7 @@
 And our own instructions never reach the rep: `prompt_leaks` finds them in what a model wrote.
 
 Email addresses, phone numbers, payment card numbers (Luhn-checked), IBANs, US social security
-numbers, UUIDs and labelled account, customer and subscription ids become placeholders such as
+numbers, UUIDs and labelled account, customer, policy and subscription ids become placeholders such as
 `[EMAIL_1]` (the README's "What is redacted" lists the forms); the same value always gets the same placeholder,
 so a model can still refer to it, and `restore` puts the originals back in what the model wrote.
 """
@@ -24,53 +24,111 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="BaseMessage")
 
 # Bounded parts and a start that cannot sit inside another run: linear on any input (an unbounded
-# local part rescans to the end of a long dotted run for every start).
+# local part rescans to the end of a long dotted run for every start). The top-level domain may be
+# in any script ("пример.рф") or punycode ("xn--p1ai"); a quoted local part is read too.
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
+    r"(?:(?<![\w.+'&-])[\w.+-][\w.+'&-]{0,63}|\"[^\"\n@]{1,64}\")"
+    r"@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})(?![\w-])"
 )
-# An IBAN in upper or lower case, grouped by spaces or dashes or not at all. Written in capitals
-# with spaces it is taken as typed; otherwise its check digits must hold (ISO 13616, mod 97).
-_IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\b")
+# An IBAN in upper or lower case, grouped by spaces, dashes or dots or not at all. Written in
+# capitals with spaces it is taken as typed; otherwise its check digits must hold (ISO 13616).
+_IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]{4}){2,7}(?:[ .-]?[A-Z0-9]{1,4})?\b")
 _IBAN_TYPED = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?")
-# Runs of digit groups joined by one kind of separator: card numbers are looked for inside them.
-_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:[ ./-]\d+)*")
+# Runs of digit groups joined by separators (one or two spaces, or a dot, slash or dash with up to
+# two spaces either side): card numbers are looked for inside them.
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./-][ \t]{0,2}|[ \t]{1,2})\d+)*")
 _GROUP = re.compile(r"\d+")
-_ID_WORDS = r"(?:\s*(?:no\.?|number|num|nr\.?|#|id|ident\w*|número|numéro|nummer))?"
-# A value labelled as an account, customer, member, contract or subscription id, in the eight
-# languages: "account number 12345678", "customer ID CUST-88231", "Acct: ACME12345",
-# "numéro client 99887766", "Kundennummer 4711-0815", "subscription ID sub_1NqR8x2eZvKYlo2C".
-_ACCOUNT = re.compile(
-    r"(?i)\b(?:account|acct|a/c|customer|client|member|policy|contract|subscription|tenant|"
-    r"routing|sort\s+code|konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
+# A value labelled as an account, customer, member, policy, contract or subscription id, in the
+# eight languages, singular or plural: "account number is 88231907", "customer ID CUST-88231",
+# "Account (ID 88231907)", "policy no. PL/2024/8877", "accounts 55667788 and 55667799",
+# "Kundennummer 4711-0815". `_plausible_id` then drops what is not an id (years, dates, versions,
+# amounts, "12-month").
+_ID_LABEL = (
+    r"accounts?|acct|a/c|customers?|clients?|members?|polic(?:y|ies)|contracts?|subscriptions?|"
+    r"tenants?|routing|sort\s+code|konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
     r"num[ée]ro\s+(?:de\s+)?client|n[°º]\s*client|n[úu]mero\s+de\s+cliente|numero\s+cliente|"
-    r"codice\s+cliente|klantnummer|klant-?id|numer\s+klienta|nr\s+klienta)"
-    + _ID_WORDS
-    + r"\s*[:#]?\s*(?P<value>[A-Z]{0,3}[-\d][\d -]{4,20}\d|"
-    r"(?=[A-Za-z_-]*\d)(?![12]\d{3}\b)[A-Za-z0-9][\w-]{4,39}\b)"
+    r"codice\s+cliente|klantnummer|klant-?id|numer\s+klienta|nr\s+klienta"
 )
-_UUID = re.compile(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+# Labels that name a number by themselves, as "account number" does.
+_ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|routing|sort|id$")
+_ID_WORD = (
+    r"(?:no|nos|numbers?|num|nr|ids?|ident\w*|ref|reference|n[úu]mero|num[ée]ro|nummer)\b\.?|#"
+)
+_ID_VALUE = (
+    r"(?:[A-Za-z]{1,4}-?)?\d(?:[\d -]{0,20}\d)?(?![\w/])"
+    r"|(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]{1,39}"
+)
+_ACCOUNT = re.compile(
+    rf"(?i)\b(?P<label>{_ID_LABEL})(?:\s*\(?\s*(?P<word>{_ID_WORD}))?"
+    r"\s*(?P<link>(?:(?:is|was|are|were)\b\s*|[:=#-]\s*){0,2})"
+    rf"(?P<value>{_ID_VALUE})"
+)
+# More ids in the same list: "accounts 55667788, 55667799 and 55667800".
+_ACCOUNT_MORE = re.compile(
+    r"(?i)\s*(?:,\s*(?:and\s+|or\s+)?|;\s*|&\s*|/\s*|(?:and|or|und|oder|et|ou|y|e|en|of|i|oraz)\s+)"
+    rf"(?:#\s*)?(?P<value>{_ID_VALUE})"
+)
+_NOT_AN_ID = re.compile(
+    r"(?i)(?:19|20)\d{2}(?:\s*[-/]\s*(?:19|20)?\d{2})?"  # a year, a range of years
+    r"|\d{1,2}([./-])\d{1,2}\1(?:19|20)\d{2}|(?:19|20)\d{2}([./-])\d{1,2}\2\d{1,2}"  # a date
+    r"|\d{1,2}[./-](?:19|20)?\d{2}"  # a month
+    r"|\d+(?:\.\d+)+"  # a version
+    r"|[QH][1-4](?:[ -]?(?:19|20)?\d{2})?|FY[ -]?\d{2,4}"  # a quarter, a half, a fiscal year
+    r"|\d+(?:[.,]\d+)?(?:k|m|bn|%)"  # an amount
+    r"|\d+-(?:years?|months?|weeks?|days?|hours?|seats?|users?|tier)"
+)
+_UUID = re.compile(
+    r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    r"|\b(?=[0-9a-f]{0,31}[a-f])(?=[0-9a-f]{0,31}\d)[0-9a-f]{32}\b"
+)
+# A phone number with separators: an optional "+country" and "(area)" or a national area code and
+# a slash ("030/12345678", "0171 / 123 45 67"), groups joined by a space, dot or dash, and an
+# extension ("x204", "ext. 23").
+_EXT = r"(?:[ \t]?(?i:x|ext\.?|extension)[ \t]?\d{1,6})?"
 _PHONE = re.compile(
-    r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,8}){1,4}(?![\w/-])"
+    r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?"
+    rf"(?:0\d{{1,5}}[ \t]?/[ \t]?\d{{2,10}}|\d{{1,5}})(?:[\s.-]\d{{2,8}}){{0,4}}{_EXT}(?![\w/-])"
 )
-_DATE_LIKE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$")
-# A US social security number as written ("123-45-6789"), which reads like a date to _DATE_LIKE,
-# and one after the word that names it, with or without separators ("SSN 078051120").
+_DATE_LIKE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$|^\d{1,2} \d{1,2} (?:19|20)\d{2}$")
+# "415-555-0199", "415/5550199", "415 - 555 - 0199", "1.415.555.0199x204": a phone number whatever
+# is written before it.
+_NANP_SHAPE = r"(?:\+?1[ \t]*[-.]?[ \t]*)?\d{3}[ \t]*[/.-][ \t]*\d{3}[ \t]*[.-]?[ \t]*\d{4}" + _EXT
+_NANP = re.compile(_NANP_SHAPE)
+_YEARS = re.compile(r"^(?:19|20)\d{2}(?:\s*[-./]?\s*(?:19|20)\d{2})+$")
+# What is written before a number that is not a phone number (README: order, invoice and ticket
+# numbers stay), and before or after a number that is an amount or a count.
+_NOT_PHONE_BEFORE = re.compile(
+    r"(?i)\b(?:orders?|invoices?|tickets?|cases?|sku|po|items?|parts?|versions?|builds?|"
+    r"releases?|ref|reference|quotes?|bestellung|rechnung|commande|facture|pedido|factura)"
+    r"\s*(?:no\.?|nos\.?|numbers?|nr\.?|#|ids?)?\s*[:#]?\s*$"
+)
+_CURRENCY_BEFORE = re.compile(r"[€$£¥]\s*$|(?i:\b(?:eur|usd|gbp|chf)\s*)$")
+_UNIT_AFTER = re.compile(
+    r"(?i)\s*(?:[€$£¥%]|(?:k|m|bn|eur|euros?|usd|dollars?|gbp|pounds?|chf|users?|seats?|"
+    r"licen[cs]es?|units?|customers?|accounts?|people|employees|records?|rows?|requests?|calls?|"
+    r"tickets?|orders?|items?|emails?|messages?|devices?|transactions?|events?|per|a\s+year)\b)"
+)
+# A US social security number: in its shape ("123-45-6789", "123 45 6789", "123.45.6789"), or after
+# the word that names it, with or without separators ("my SSN is 123456789", "S.S.N. 078051120").
 _SSN = re.compile(
-    r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"
-    r"|(?i:\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?)\b)\s*[:#]?\s*"
-    r"(?P<cued>\d{3}[ -]?\d{2}[ -]?\d{4})(?!\d)"
+    r"(?<![\w-])(?<!\d[ .])\d{3}([-. ])\d{2}\1\d{4}(?![\w-])(?![ .]\d)"
+    r"|(?i:(?<!\w)(?:ssn|s\.s\.n\.?|social\s+security(?:\s+(?:number|no\.?|nr\.?|#))?)(?!\w))"
+    r"(?:\s*(?:(?i:is|was)\b|[:#=-])){0,2}\s*"
+    r"(?P<cued>\d{3}[ .-]?\d{2}[ .-]?\d{4})(?!\d)"
 )
 # A phone number typed without separators: ten digits (eleven with a leading 1) in North American
 # form; an international number after "+" or "00"; a national number that starts with 0 (ten or
-# eleven digits, as in the UK, France, Germany, Italy, the Netherlands); "(415)5550199" and
-# "415/555-0199"; or any 7-15 digit run right after a word that announces a phone number.
+# eleven digits, as in the UK, France, Germany, Italy, the Netherlands); "(415)5550199",
+# "415/555-0199" and "415 - 555 - 0199"; or any 7-15 digit run right after a word that announces a
+# phone number.
 _BARE_PHONE = re.compile(
-    r"(?<![\w+/.-])1?[2-9]\d{2}[2-9]\d{6}(?![\w/-])"
+    rf"(?<![\w+/.-])1?[2-9]\d{{2}}[2-9]\d{{6}}{_EXT}(?![\w/-])"
     r"|(?<![\w+/.-])(?:\+|00)[1-9]\d{7,14}(?![\w/-])"
     r"|(?<![\w+/.-])0[1-9]\d{8,9}(?![\w/-])"
     r"|(?<![\w/.-])\(\d{2,5}\)\s?\d{3}[\s.-]?\d{3,5}(?![\w/-])"
-    r"|(?<![\w/.-])\d{3}/\d{3}[\s.-]?\d{4}(?![\w/-])"
-    r"|(?i:\b(?:call|phone|tel|telephone|mobile|cell|whatsapp|text\s+me|reach\s+me)\b)"
+    rf"|(?<![\w/.-]){_NANP_SHAPE}(?![\w/-])"
+    r"|(?i:\b(?:call|phone|tel|telephone|mobile|cell|whatsapp|text\s+me|reach\s+me|handy|telefon|"
+    r"t[ée]l[ée]phone|portable|tel[ée]fono|m[óo]vil|celular|cellulare|telefoon|mobiel|kom[óo]rka)\b)"
     r"[^\d\n]{0,20}?(?P<cued>\+?\d{7,15})(?!\d)"
 )
 # Characters folded before the patterns run, one for one so that positions still match the text:
@@ -90,7 +148,7 @@ _FOLD = str.maketrans(
 
 
 def _iban_valid(value: str) -> bool:
-    compact = re.sub(r"[ -]", "", value).upper()
+    compact = re.sub(r"[ .-]", "", value).upper()
     if not 15 <= len(compact) <= 34:
         return False
     moved = compact[4:] + compact[:4]
@@ -226,8 +284,7 @@ def _redact(text: str, name: _Namer) -> str:
     for m in _UUID.finditer(probe):
         claim(*m.span(), "ID")
     for m in _ACCOUNT.finditer(probe):
-        value = m.group("value").rstrip(" -")
-        claim(m.start("value"), m.start("value") + len(value), "ACCOUNT")
+        _claim_ids(probe, m, claim)
     for m in _DIGIT_RUN.finditer(probe):
         _claim_cards(probe, m, claim)
     for m in _SSN.finditer(probe):
@@ -238,7 +295,9 @@ def _redact(text: str, name: _Namer) -> str:
         if len(digits) < 7 or len(digits) > 15 or _DATE_LIKE.match(value.strip()):
             continue
         # A bare 7-8 digit run without separators or "+" is more often an order id than a phone.
-        if not value.startswith(("+", "(")) and not re.search(r"[\s.-]", value.strip()):
+        if not value.startswith(("+", "(")) and not re.search(r"[\s./-]", value.strip()):
+            continue
+        if _not_a_phone(probe, m.start(), m.end()):
             continue
         claim(*m.span(), "PHONE")
     for m in _BARE_PHONE.finditer(probe):
@@ -251,6 +310,63 @@ def _redact(text: str, name: _Namer) -> str:
         at = end
     out.append(text[at:])
     return "".join(out)
+
+
+def _claim_ids(probe: str, m: re.Match[str], claim: Callable[[int, int, str], None]) -> None:
+    """The labelled id `m` found and the ones listed after it ("accounts 55667788 and
+    55667799"), each if it reads as an id."""
+    cued = bool(m.group("word")) or bool(_ID_LABEL_CUED.search(m.group("label").strip()))
+    if re.search(r"(?i)is|was|are|were", m.group("link")) and not cued:
+        return  # "the account is 250000 a year": a sentence, not a label
+    found: list[tuple[int, int]] = []
+    start, value = m.start("value"), m.group("value")
+    for _ in range(20):
+        value = value.rstrip(" ./-")
+        end = start + len(value)
+        if not _plausible_id(value, cued) or (not cued and _UNIT_AFTER.match(probe, end)):
+            break
+        found.append((start, end))
+        more = _ACCOUNT_MORE.match(probe, end)
+        if more is None:
+            break
+        start, value = more.start("value"), more.group("value")
+    # "customers 120000 worldwide" is a count; "accounts 55667788 and 55667799" a list of ids.
+    plural = m.group("label").lower().endswith(("s", "ies"))
+    if plural and not cued and len(found) < 2 and not re.search(r"[:#=]", m.group("link")):
+        return
+    for span in found:
+        claim(*span, "ACCOUNT")
+
+
+def _plausible_id(value: str, cued: bool) -> bool:
+    """An id has digits; one named as a number ("account no.", "Kundennummer") three or more,
+    one after a bare "account" or "customer" four or more in six characters or more, so "the
+    contract 2026 renewal" and "a 12-month subscription" stay; years, dates, versions,
+    quarters and amounts are never ids."""
+    digits = sum(c.isdigit() for c in value)
+    if digits < 3 or (not cued and (digits < 4 or len(value) < 6)):
+        return False
+    return not _NOT_AN_ID.fullmatch(value)
+
+
+def _not_a_phone(probe: str, start: int, end: int) -> bool:
+    """A run of digits that reads as an order, invoice or ticket number, a span of years or an
+    amount ("12 000 000 units", "EUR 1 250 000") rather than as a phone number."""
+    value = probe[start:end]
+    if value.startswith(("+", "(", "0")) or _NANP.fullmatch(value):
+        return False
+    before = probe[max(0, start - 40) : start]
+    if _NOT_PHONE_BEFORE.search(before) or _YEARS.match(value):
+        return True
+    groups = re.findall(r"\d+", value)
+    thousands = len(groups) > 1 and all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3
+    if not thousands or value.startswith(("0", "(")):
+        return False
+    return (
+        len(groups[0]) < 3
+        or bool(_CURRENCY_BEFORE.search(before))
+        or bool(_UNIT_AFTER.match(probe, end))
+    )
 
 
 def _claim_cards(probe: str, run: re.Match[str], claim: Callable[[int, int, str], None]) -> None:

@@ -649,6 +649,12 @@ def launch(
     settings, failed logins are counted in the database (shared by a team's processes)."""
     from coach.ui.auth import gradio_auth
 
+    # Uvicorn, under Gradio, takes the client's address from X-Forwarded-For whenever the peer is
+    # in FORWARDED_ALLOW_IPS (loopback unless set): anything on this machine, or a proxy passing
+    # on the header a client sent, could then pick the address the sign-in throttle counts. Trust
+    # only COACH_TRUSTED_PROXIES (none by default); from those, uvicorn takes the right-most
+    # address in the header that is not itself a trusted proxy.
+    os.environ["FORWARDED_ALLOW_IPS"] = (settings or get_settings()).trusted_proxies
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     if isinstance(auth, list):  # user:password pairs, plain or hashed
         auth = gradio_auth(auth, settings=settings)

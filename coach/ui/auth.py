@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,59 +108,90 @@ def password_matches(stored: str, given: str) -> bool:
     return hmac.compare_digest(stored.encode(), given.encode())
 
 
-MAX_FAILURES = 5  # wrong passwords for one login within the window before it is locked
+# Wrong passwords for one login from one client address within LOCK_SECONDS before that address
+# may not try the login again for LOCK_SECONDS: someone elsewhere cannot lock a user out this way.
+MAX_FAILURES = 5
 LOCK_SECONDS = 300.0
+# Wrong passwords for one login from all addresses together within LOGIN_LOCK_SECONDS before the
+# login is refused everywhere: guesses spread over many addresses are capped too, and locking a
+# user out takes sustained failures (about one a minute), not five.
+MAX_LOGIN_FAILURES = 50
+LOGIN_LOCK_SECONDS = 3600.0
+
+_client: ContextVar[str] = ContextVar("coach_sign_in_client", default="")
+
+
+@contextmanager
+def signing_in_from(address: str) -> Iterator[None]:
+    """The client address the sign-ins checked inside this block come from (LoginThrottle sets
+    it for each request to /login; Gradio's check only gets the login and password)."""
+    token = _client.set(address)
+    try:
+        yield
+    finally:
+        _client.reset(token)
 
 
 def gradio_auth(
     pairs: Credentials, clock: object = None, settings: Settings | None = None
 ) -> object:
     """What Gradio's `auth` takes: a check of a login against the pairs (hashes allowed). After
-    five wrong passwords for a login within five minutes, that login is refused for five
-    minutes, right password or not (so a password cannot be guessed at speed). Given settings,
-    failures are kept in the database, so every app process of a team counts the same ones."""
+    MAX_FAILURES wrong passwords for a login from one address within LOCK_SECONDS, that address
+    is refused the login, right password or not, until they age out; after MAX_LOGIN_FAILURES
+    from all addresses within LOGIN_LOCK_SECONDS, everyone is. Given settings, failures are kept
+    in the database, so every app process of a team counts the same ones."""
     import threading
     import time
 
     now = clock if callable(clock) else time.time
     logins = dict(pairs)
-    memory: dict[str, list[float]] = {}
+    memory: dict[str, list[tuple[float, str]]] = {}
     lock = threading.Lock()
 
-    def recent(user: str) -> int:
-        since = now() - LOCK_SECONDS
+    def recent(user: str, client: str) -> tuple[int, int]:
+        """Failures for `user` from `client` in the short window, and from anywhere in the long."""
+        since, mine_since = now() - LOGIN_LOCK_SECONDS, now() - LOCK_SECONDS
         if settings is not None:
             from coach.storage import database
 
             with database(settings).connect() as conn:
                 conn.execute("DELETE FROM coach_login_failures WHERE at < ?", (since,))
                 row = conn.execute(
-                    "SELECT COUNT(*) FROM coach_login_failures WHERE login = ?", (user,)
+                    "SELECT COUNT(*), SUM(CASE WHEN client = ? AND at >= ? THEN 1 ELSE 0 END) "
+                    "FROM coach_login_failures WHERE login = ?",
+                    (client, mine_since, user),
                 ).fetchone()
-            return int(row[0])
+            return int(row[1] or 0), int(row[0] or 0)
         with lock:
-            memory[user] = [t for t in memory.get(user, []) if t >= since]
-            return len(memory[user])
+            kept = [(t, c) for t, c in memory.get(user, []) if t >= since]
+            memory[user] = kept
+            if len(memory) > 10_000:  # forget quiet logins: bounded memory
+                for key in [k for k, v in memory.items() if not v]:
+                    del memory[key]
+            return sum(t >= mine_since and c == client for t, c in kept), len(kept)
 
-    def failed(user: str) -> None:
+    def failed(user: str, client: str) -> None:
         if settings is not None:
             from coach.storage import database
 
             with database(settings).connect() as conn:
                 conn.execute(
-                    "INSERT INTO coach_login_failures (login, at) VALUES (?, ?)", (user, now())
+                    "INSERT INTO coach_login_failures (login, client, at) VALUES (?, ?, ?)",
+                    (user, client, now()),
                 )
             return
         with lock:
-            memory.setdefault(user, []).append(now())
+            memory.setdefault(user, []).append((now(), client))
 
     def check(user: str, password: str) -> bool:
-        if recent(user) >= MAX_FAILURES:
+        client = _client.get()
+        mine, everyone = recent(user, client)
+        if mine >= MAX_FAILURES or everyone >= MAX_LOGIN_FAILURES:
             return False
         stored = logins.get(user)
         ok = stored is not None and password_matches(stored, password)
         if not ok:
-            failed(user)
+            failed(user, client)
         return ok
 
     return check
@@ -169,8 +203,9 @@ MAX_CLIENT_FAILURES = 20  # failed sign-ins from one address within the window b
 class LoginThrottle:
     """ASGI middleware: after MAX_CLIENT_FAILURES failed sign-ins from one client address within
     LOCK_SECONDS, that address gets 429 and a sentence saying when to try again, so passwords
-    cannot be sprayed across many logins from one place. (Behind a reverse proxy every client
-    shares the proxy's address: put the limit in the proxy there.)"""
+    cannot be sprayed across many logins from one place. The address is the connection's peer,
+    or, when the peer is one of COACH_TRUSTED_PROXIES, the right-most address in X-Forwarded-For
+    that is not (uvicorn resolves it before this runs: `launch` sets whom it trusts)."""
 
     def __init__(self, app: Any, clock: Any = None, limit: int = MAX_CLIENT_FAILURES) -> None:
         import threading
@@ -218,7 +253,8 @@ class LoginThrottle:
                 status = int(message.get("status", 0))
             await send(message)
 
-        await self.app(scope, receive, watch)
+        with signing_in_from(client):
+            await self.app(scope, receive, watch)
         if status >= 400:
             with self.lock:
                 self.failures.setdefault(client, []).append(self.now())
