@@ -601,3 +601,23 @@ def test_a_leaving_denied_is_told_from_a_threat(lang: str, text: str, denies: bo
     from coach.reading import structure
 
     assert structure.denies_leaving(text, lang) is denies
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "closing"),
+    [
+        ("en", "Happy for you to close the case, and you can forget what I said earlier.", True),
+        ("en", "Please do not close the ticket yet.", False),
+        ("en", "If it breaks again, close the ticket and we walk.", False),
+        ("pl", "Zgłoszenie można zamknąć.", True),
+        ("it", "Non chiudete la pratica!", False),
+        ("es", "Podéis cerrar la incidencia, ya funciona.", True),
+    ],
+)
+def test_a_customer_closing_the_case_is_told_from_one_who_is_not(
+    lang: str, text: str, closing: bool
+) -> None:
+    from coach.reading import structure
+    from coach.reading.context import read_context
+
+    assert structure.closes(text, lang, read_context(text, lang)) is closing

@@ -256,20 +256,23 @@ class Reader:
         shapes = _shapes(items, probs, readings, venting)
         stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
+        closing_doc = [False] * n  # "you can close the ticket": the matter is over for them
         for item in items:
-            resolved_doc[item.doc] |= item.context.resolved or (
-                not item.consequence
-                and structure.closes(item.said.text, readings[item.doc].language, item.context)
+            closing_doc[item.doc] |= not item.consequence and structure.closes(
+                item.said.text, readings[item.doc].language, item.context
             )
+            resolved_doc[item.doc] |= item.context.resolved or closing_doc[item.doc]
             minor_doc[item.doc] |= item.context.minor or item.context.own_fault
             open_doc[item.doc] |= structure.unresolved(item.text, readings[item.doc].language)
         resolved_doc = [r and not o for r, o in zip(resolved_doc, open_doc, strict=True)]
-        # "We are not thinking of cancelling": a customer who says plainly in the email that they
-        # are not leaving has made no threat to leave in a sentence that names no leaving.
+        # "We are not thinking of cancelling", "you can close the ticket": a customer who says
+        # plainly that they are not leaving, or that the matter is over, has made no threat to
+        # leave in a sentence that names no leaving.
         staying_doc = [False] * n
         for item in items:
-            staying_doc[item.doc] |= not item.consequence and structure.denies_leaving(
-                item.said.text, readings[item.doc].language
+            staying_doc[item.doc] |= closing_doc[item.doc] or (
+                not item.consequence
+                and structure.denies_leaving(item.said.text, readings[item.doc].language)
             )
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d = item.context, item.doc

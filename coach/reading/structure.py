@@ -367,7 +367,7 @@ def closes(text: str, language: str, ctx: Context) -> bool:
     you to do", "Pode encerrar o chamado"): what the email says of an incident is history."""
     low = text.lower()
     found = lexicon(language).patterns["close_it"].search(low)
-    if found is None or ctx.withdrawn or ctx.howto or cues(language).has("conditional", low):
+    if found is None or ctx.howto or cues(language).has("conditional", low):
         return False
     # "Nothing for you to do" is negated by design; "please don't close the ticket" is not closing.
     return not cues(language).has("negators", low[max(0, found.start() - 20) : found.start()])
