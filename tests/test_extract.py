@@ -454,3 +454,29 @@ def test_the_customers_threat_told_in_the_third_person_is_theirs() -> None:
     assert "cancellation_threat" in u.signals
     calm = understand("she said they are renewing, all good", CaseFile(customer="B", problem="x"))
     assert "cancellation_threat" not in calm.signals
+
+
+def test_a_contact_corrected_with_a_title_keeps_the_full_name_and_no_fact() -> None:
+    u = understand(
+        "no, the contact is Lena, not Lars. Lena Nilsson, she's the plant systems lead.",
+        CaseFile(customer="Ferro Steelworks", contact_name="Lars Nilsson", problem="MES sync"),
+    )
+    assert u.update["contact_name"] == "Lena Nilsson"
+    assert "business_impact" not in u.update
+
+
+def test_he_after_the_manager_named_is_the_manager() -> None:
+    u = understand(
+        "my manager is Carlos Mendes, he doesn't know about this yet",
+        CaseFile(customer="Ferro", problem="x"),
+    )
+    assert u.update["checklist"]["manager_briefed"] is False
+
+
+def test_what_a_condition_demands_is_what_they_want() -> None:
+    u = understand(
+        "she says if we don't give her a written explanation by Monday she's taking it to "
+        "their board",
+        CaseFile(customer="Sunvale", problem="shift notes lost"),
+    )
+    assert u.update["customer_wants"] == "A written explanation by Monday"

@@ -215,7 +215,20 @@ def checklist_view(text: str, manager: str = "", contact: str = "") -> str:
         for part in dict.fromkeys([name, *name.split()[:1]]):
             if len(part) >= 3:
                 text = re.sub(rf"\b{re.escape(part)}\b", role, text, flags=re.I)
+    # "my manager is Carlos Mendes, he doesn't know about this yet": the pronoun is the manager
+    if re.search(r"\bmy\s+manager\b", text, re.I) and "them" not in text.lower().split():
+        text = _MANAGER_PRONOUN.sub(lambda m: f"{m.group(1)}my manager", text)
     return text
+
+
+_DEMANDED = re.compile(
+    r"\b(?:if|unless)\s+(?:we|you|i)\s+(?:(?:don't|do\s+not|can't|cannot|won't|didn't)\s+)?"
+    r"(?:give|send|provide|get|deliver|offer|commit\s+to|put)\s+(?:her|him|them|us|me)?\s*"
+    r"(?P<what>(?:a|an|the|some|their|our|her|his)\s+[^,;.!?]{3,80}?)"
+    r"(?=\s*(?:,|;|\bthen\b|\b(?:she|he|they|we)(?:'s|'re|'ll|\s+will|\s+is|\s+are|\s+would)\b))",
+    re.I,
+)
+_MANAGER_PRONOUN = re.compile(r"(\bmy\s+manager\b[^.!?]*?(?:,|;|\band|\bbut)\s+)(?:he|she)\b", re.I)
 
 
 def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[str, bool]:
@@ -778,9 +791,10 @@ def _names_only(piece: str, named: Named) -> bool:
     self_named = _REP_ROLE.search(rest)
     rest = _REP_ROLE.sub(" ", rest)
     rest = re.sub(r"\b(?:she|he)(?:['’]?s|\s+is)\b", " ", rest, flags=re.I)
-    if named.their_title:
-        rest = re.sub(re.escape(named.their_title), " ", rest, flags=re.I)
     found = bool(EMAIL.search(piece))  # "email is keiko.tanaka@..." says who, too
+    if named.their_title and re.search(re.escape(named.their_title), rest, re.I):
+        rest = re.sub(re.escape(named.their_title), " ", rest, flags=re.I)
+        found = True  # "she's the plant systems lead"
     for value in [p.name for p in named.people] + [p.title for p in named.people] + named.companies:
         if value and re.search(re.escape(value), rest, re.I):
             rest = re.sub(re.escape(value), " ", rest, flags=re.I)
@@ -943,6 +957,11 @@ def read_case(
             out.replace.add("customer")
     contact = named.first("contact")
     if contact is not None:
+        # "the contact is Lena ... Lena Nilsson": the full name said for the same person
+        fuller = [
+            p for p in named.people if p.role == "contact" and p.name.startswith(f"{contact.name} ")
+        ]
+        contact = fuller[0] if fuller else contact
         put("contact_name", contact.name)
         put("contact_title", contact.title)
         put("contact_email", contact.email)
@@ -1016,7 +1035,15 @@ def read_case(
             put(name, value)
 
     grow("problem", texts("problem"))
-    grow("customer_wants", texts("customer_wants"))
+    wants = texts("customer_wants")
+    if not wants and not known.get("customer_wants"):
+        # "if we don't give her a written explanation by Monday she's taking it to the board":
+        # what the condition asks for is what they want.
+        demanded = _DEMANDED.search(text)
+        if demanded:
+            what = demanded.group("what").strip()
+            wants = [f"{what[:1].upper()}{what[1:]}"]
+    grow("customer_wants", wants)
     if by_role.get("tried"):
         update["tried"] = texts("tried", 5)
         out.checklist.setdefault("tried_yourself", True)
