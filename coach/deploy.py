@@ -8,10 +8,13 @@ starts (each only when not given):
 - `chroma run` in `<folder>/chroma` (`--chroma-url` to use yours), then ingests the playbook once;
 - `--apps` app processes on ports `--port`, `--port`+1, ...: each with its own data folder for
   caches and the same `COACH_DATABASE_URL` and `COACH_CHROMA_URL`. Logins come from the
-  environment (`COACH_AUTH_FILE`, `COACH_TRUSTED_USER_HEADER`) as for one process;
+  environment (`COACH_AUTH_FILE`, `COACH_TRUSTED_USER_HEADER`) as for one process. The processes
+  trust 127.0.0.1 as their proxy (`COACH_TRUSTED_PROXIES`): X-Forwarded-For and the user header
+  are honoured only from nginx or anything else running on this machine;
 - with `--proxy-port`, nginx in front of them (NGINX_CONF below): it keeps one signed-in session
   on one process and spreads sessions over the processes; any process serves any conversation,
-  because they share the database.
+  because they share the database. It does no SSO, so it clears the user header a client sent:
+  a team that signs in through nginx sets the header there from its SSO module instead.
 """
 
 from __future__ import annotations
@@ -249,6 +252,7 @@ http {{
             proxy_set_header Host $host:{port};
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header {user_header} "";
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_buffering off;
@@ -276,7 +280,13 @@ def start_proxy(folder: Path, upstreams: list[str], port: int | None = None) -> 
     conf = folder / "nginx.conf"
     servers = "\n".join(f"        server {u.removeprefix('http://')};" for u in upstreams)
     user = "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(NGINX_CONF.format(folder=folder, servers=servers, port=port, user=user))
+    # The header the app processes honour from nginx: what a client wrote there is not passed on.
+    user_header = os.environ.get("COACH_TRUSTED_USER_HEADER") or "X-Forwarded-User"
+    conf.write_text(
+        NGINX_CONF.format(
+            folder=folder, servers=servers, port=port, user=user, user_header=user_header
+        )
+    )
     log = folder / "nginx.log"
     proc = _spawn([nginx, "-c", str(conf), "-p", str(folder), "-e", str(folder / "error.log")], log)
     server = Process("nginx", f"http://127.0.0.1:{port}", proc, log)

@@ -275,3 +275,71 @@ def test_a_hashed_password_in_the_auth_file_signs_in(app_settings: Settings) -> 
         assert client.predict(email="Thanks, it works now.", api_name="/triage")["decision"]
     finally:
         demo.close()
+
+
+def _echo_request(settings: Settings) -> tuple[Any, str]:
+    """A page whose one endpoint answers what gr.Request saw, launched like the coach."""
+    import gradio as gr
+
+    from coach.ui.app import launch
+
+    def whoami(request: Any) -> dict[str, Any]:
+        return {"client": request.client.host, "headers": dict(request.headers)}
+
+    whoami.__annotations__["request"] = gr.Request  # a class, not this module's string
+
+    with gr.Blocks() as demo:
+        out = gr.JSON()
+        gr.Button().click(whoami, None, out, api_name="whoami")
+    port = free_port()
+    launch(demo, "127.0.0.1", port, None, settings, prevent_thread_lock=True, quiet=True)
+    return demo, f"http://127.0.0.1:{port}/"
+
+
+@pytest.mark.parametrize("proxies", ["", "127.0.0.1"])
+def test_gradio_requests_see_the_user_header_only_from_a_trusted_proxy(
+    tmp_path: Path, proxies: str
+) -> None:
+    from gradio_client import Client
+
+    settings = Settings(data_dir=tmp_path, COACH_TRUSTED_USER_HEADER="X-Forwarded-User",  # type: ignore[call-arg]
+                        COACH_TRUSTED_PROXIES=proxies)  # fmt: skip
+    demo, address = _echo_request(settings)
+    try:
+        sent = {"X-Forwarded-User": "mallory", "X-Forwarded-For": "203.0.113.9, 198.51.100.7"}
+        seen = Client(address, verbose=False, headers=sent).predict(api_name="/whoami")
+        if proxies:
+            assert seen["client"] == "198.51.100.7"
+            assert seen["headers"]["x-forwarded-user"] == "mallory"
+        else:
+            assert seen["client"] == "127.0.0.1"
+            assert "x-forwarded-user" not in seen["headers"]
+            assert "x-forwarded-for" not in seen["headers"]
+    finally:
+        demo.close()
+
+
+def test_a_client_that_connects_directly_cannot_name_itself_an_admin(tmp_path: Path) -> None:
+    """COACH_TRUSTED_USER_HEADER with no proxy in COACH_TRUSTED_PROXIES: a spoofed
+    X-Forwarded-User names nobody; with 127.0.0.1 trusted (the proxy on this machine), it does."""
+    from gradio_client import Client
+
+    from coach.chat.conversation import LOCAL_USER, list_conversations
+
+    spoofed = {"X-Forwarded-User": "lead"}
+    for proxies, owner in (("", LOCAL_USER), ("127.0.0.1", "lead")):
+        settings = Settings(data_dir=tmp_path / (proxies or "direct"),  # type: ignore[call-arg]
+                            knowledge_dir=REPO_ROOT / "knowledge", COACH_ADMINS="lead",
+                            COACH_TRUSTED_USER_HEADER="X-Forwarded-User",
+                            COACH_TRUSTED_PROXIES=proxies)  # fmt: skip
+        demo, address = serve(settings, launch_settings=settings)
+        try:
+            turn = Client(address, verbose=False, headers=spoofed).predict(
+                message="Acme says they'll cancel over the outages.",
+                conversation_id="",
+                api_name="/chat",
+            )
+            mine = [c.id for c in list_conversations(settings, owner)]
+            assert mine == [turn["conversation_id"]], proxies
+        finally:
+            demo.close()

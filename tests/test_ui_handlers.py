@@ -513,3 +513,63 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     assert proxies == "127.0.0.1,10.0.0.0/8,::1"
     with pytest.raises(CoachError, match="COACH_TRUSTED_PROXIES"):
         get_settings(trusted_proxies="*")
+
+
+def test_a_user_header_without_a_trusted_proxy_refuses_to_serve(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checked before anything else: `--port 0` would be the next complaint."""
+    from coach.ui.app import main
+
+    monkeypatch.setenv("COACH_TRUSTED_USER_HEADER", "X-Forwarded-User")
+    with pytest.raises(SystemExit) as refused:
+        main(["--port", "0"])
+    err = capsys.readouterr().err.strip()
+    assert refused.value.code == 2 and len(err.splitlines()) == 1
+    assert "set COACH_TRUSTED_PROXIES to the address of the proxy" in err
+    monkeypatch.setenv("COACH_TRUSTED_PROXIES", "127.0.0.1")
+    with pytest.raises(SystemExit):
+        main(["--port", "0"])
+    assert "--port 0 is not a port number" in capsys.readouterr().err
+
+
+def _through(proxies: str, peer: str, headers: dict[str, str]) -> dict[str, Any]:
+    """The scope TrustedProxies hands on for one request from `peer`."""
+    import asyncio
+
+    from coach.ui.auth import TrustedProxies
+
+    seen: dict[str, Any] = {}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.update(scope, headers={k.decode(): v.decode() for k, v in scope["headers"]})
+
+    scope = {"type": "http", "scheme": "http", "client": (peer, 5000),
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}  # fmt: skip
+    middleware = TrustedProxies(app, proxies=proxies, user_header="X-Forwarded-User")
+    asyncio.run(middleware(scope, None, None))
+    return seen
+
+
+def test_only_a_trusted_proxy_names_the_user_and_the_client() -> None:
+    sent = {"X-Forwarded-User": "mallory", "X-Forwarded-For": "203.0.113.9, 198.51.100.7",
+            "X-Forwarded-Proto": "https", "Accept": "text/html"}  # fmt: skip
+    direct = _through("", "127.0.0.1", sent)
+    assert direct["client"] == ("127.0.0.1", 5000) and direct["scheme"] == "http"
+    assert direct["headers"] == {"x-forwarded-proto": "https", "accept": "text/html"}
+    other = _through("10.0.0.0/8", "192.0.2.1", sent)
+    assert "x-forwarded-user" not in other["headers"] and other["client"][0] == "192.0.2.1"
+    proxied = _through("10.0.0.0/8, ::1", "10.1.2.3", sent)
+    assert proxied["client"][0] == "198.51.100.7" and proxied["scheme"] == "https"
+    assert proxied["headers"]["x-forwarded-user"] == "mallory"
+
+    # A second proxy hop, ports and IPv6 forms, an IPv4 peer on a dual-stack socket.
+    def client(proxies: str, peer: str, forwarded: str) -> str:
+        return str(_through(proxies, peer, {"X-Forwarded-For": forwarded})["client"][0])
+
+    hops = "[2001:db8::5]:443, 198.51.100.7:8080, 10.9.9.9"
+    assert client("10.0.0.0/8", "10.1.2.3", hops) == "198.51.100.7"
+    assert client("::1", "::1", "[2001:db8::5]:443") == "2001:db8::5"
+    assert client("10.0.0.0/8", "::ffff:10.1.2.3", "203.0.113.9") == "203.0.113.9"
+    # Every address trusted: the client is itself a proxy, and the left-most counts.
+    assert client("10.0.0.0/8", "10.1.2.3", "10.0.0.8, 10.9.9.9") == "10.0.0.8"

@@ -606,9 +606,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-auth", action="store_true",
                         help="serve a non-loopback host without a login")  # fmt: skip
     args = parser.parse_args(argv)
-    from coach.ui.auth import is_loopback, resolve_auth
+    from coach.ui.auth import is_loopback, require_trusted_proxy, resolve_auth
 
     try:
+        require_trusted_proxy(settings)
         auth_file = args.auth_file or (str(settings.auth_file) if settings.auth_file else None)
         auth = resolve_auth(args.host, args.no_auth, settings.auth or "", auth_file or "")
         if not 0 < args.port < 65536:
@@ -647,25 +648,31 @@ def launch(
 ) -> Any:
     """Launch with the project's safe options (also used by tests and the load test). Given
     settings, failed logins are counted in the database (shared by a team's processes)."""
-    from coach.ui.auth import gradio_auth
+    from starlette.middleware import Middleware
 
-    # Uvicorn, under Gradio, takes the client's address from X-Forwarded-For whenever the peer is
-    # in FORWARDED_ALLOW_IPS (loopback unless set): anything on this machine, or a proxy passing
-    # on the header a client sent, could then pick the address the sign-in throttle counts. Trust
-    # only COACH_TRUSTED_PROXIES (none by default); from those, uvicorn takes the right-most
-    # address in the header that is not itself a trusted proxy.
-    os.environ["FORWARDED_ALLOW_IPS"] = (settings or get_settings()).trusted_proxies
+    from coach.ui.auth import LoginThrottle, TrustedProxies, gradio_auth
+
+    trust = settings or get_settings()
+    # Uvicorn, under Gradio, would take the client's address from X-Forwarded-For for the peers in
+    # FORWARDED_ALLOW_IPS (loopback unless set) before any middleware sees the peer. Trust none
+    # there: TrustedProxies, first in line, reads the real peer and trusts only
+    # COACH_TRUSTED_PROXIES, for the client's address and for COACH_TRUSTED_USER_HEADER alike.
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     if isinstance(auth, list):  # user:password pairs, plain or hashed
         auth = gradio_auth(auth, settings=settings)
+    middleware = [
+        Middleware(
+            TrustedProxies,
+            proxies=trust.trusted_proxies,
+            user_header=trust.trusted_user_header,
+        )
+    ]
     if auth is not None:  # a throttle per client address on top of the lock per login
-        from starlette.middleware import Middleware
-
-        from coach.ui.auth import LoginThrottle
-
-        app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
-        app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(LoginThrottle)]
-        kwargs["app_kwargs"] = app_kwargs
+        middleware.append(Middleware(LoginThrottle))
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["middleware"] = [*middleware, *app_kwargs.get("middleware", [])]
+    kwargs["app_kwargs"] = app_kwargs
     return demo.launch(
         server_name=host,
         server_port=port,

@@ -197,6 +197,85 @@ def gradio_auth(
     return check
 
 
+# --- who connected ------------------------------------------------------------------------------
+
+
+def require_trusted_proxy(settings: Settings) -> None:
+    """A user header is only as good as the proxy that sets it: refuse to serve one that no
+    proxy is trusted to send (TrustedProxies would drop it from every request)."""
+    if settings.trusted_user_header and not settings.trusted_proxies:
+        raise CoachError(
+            f"COACH_TRUSTED_USER_HEADER={settings.trusted_user_header} is set but "
+            "COACH_TRUSTED_PROXIES is empty: set COACH_TRUSTED_PROXIES to the address of the "
+            "proxy that sets the header (127.0.0.1 when it runs on this machine)"
+        )
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _host(entry: str) -> str:
+    """The address of one X-Forwarded-For entry: `198.51.100.7`, `198.51.100.7:443`,
+    `2001:db8::1` or `[2001:db8::1]:443`."""
+    entry = entry.strip()
+    if entry.startswith("["):
+        return entry[1:].partition("]")[0]
+    return entry.rpartition(":")[0] if entry.count(":") == 1 else entry
+
+
+class TrustedProxies:
+    """ASGI middleware, first in line: who connected, and what they may tell the app. From a peer
+    in COACH_TRUSTED_PROXIES, the client is the right-most address in X-Forwarded-For that is not
+    itself a trusted proxy (and X-Forwarded-Proto sets the scheme); the user header comes through.
+    From any other peer, the user header and X-Forwarded-For are removed before the app (and
+    gr.Request) sees the request, so a client that connects directly cannot name a user."""
+
+    def __init__(self, app: Any, proxies: str = "", user_header: str | None = None) -> None:
+        self.app = app
+        self.networks: list[Network] = [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in proxies.split(",")
+            if item.strip()
+        ]
+        dropped = {b"x-forwarded-for"}
+        if user_header:
+            dropped.add(user_header.strip().lower().encode("latin-1"))
+        self.dropped = frozenset(dropped)
+
+    def trusted(self, host: str) -> bool:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1 on a dual-stack socket
+        return any(a in network for a in (address, mapped) if a for network in self.networks)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        scope = dict(scope)
+        headers = list(scope.get("headers") or [])
+        peer = scope.get("client")
+        if peer and self.trusted(str(peer[0])):
+            forwarded = b", ".join(v for k, v in headers if k.lower() == b"x-forwarded-for")
+            hosts = [h for h in map(_host, forwarded.decode("latin-1").split(",")) if h]
+            untrusted = [h for h in hosts if not self.trusted(h)]
+            # All of them trusted: the client is itself a proxy; the left-most is as far back as
+            # anyone vouches for (as uvicorn does).
+            client = untrusted[-1] if untrusted else hosts[0] if hosts else None
+            if client:
+                scope["client"] = (client, 0)
+            proto = next((v for k, v in headers if k.lower() == b"x-forwarded-proto"), b"")
+            scheme = proto.decode("latin-1").strip().lower()
+            if scheme in ("http", "https"):
+                ws = scope["type"] == "websocket"
+                scope["scheme"] = scheme.replace("http", "ws") if ws else scheme
+        else:
+            scope["headers"] = [(k, v) for k, v in headers if k.lower() not in self.dropped]
+        await self.app(scope, receive, send)
+
+
 MAX_CLIENT_FAILURES = 20  # failed sign-ins from one address within the window before it waits
 
 
@@ -205,7 +284,7 @@ class LoginThrottle:
     LOCK_SECONDS, that address gets 429 and a sentence saying when to try again, so passwords
     cannot be sprayed across many logins from one place. The address is the connection's peer,
     or, when the peer is one of COACH_TRUSTED_PROXIES, the right-most address in X-Forwarded-For
-    that is not (uvicorn resolves it before this runs: `launch` sets whom it trusts)."""
+    that is not (TrustedProxies resolves it before this runs)."""
 
     def __init__(self, app: Any, clock: Any = None, limit: int = MAX_CLIENT_FAILURES) -> None:
         import threading

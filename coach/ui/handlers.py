@@ -55,7 +55,8 @@ EXAMPLE_EMAIL = (
 
 def owner_of(request: Any, settings: Settings | None = None) -> str:
     """Who is asking: the user a trusted proxy names (only when COACH_TRUSTED_USER_HEADER is
-    set), else the signed-in user, else the local single user."""
+    set; auth.TrustedProxies removes the header from any peer not in COACH_TRUSTED_PROXIES), else
+    the signed-in user, else the local single user."""
     header = settings.trusted_user_header if settings is not None else None
     if header and request is not None:
         headers = getattr(request, "headers", None) or {}
