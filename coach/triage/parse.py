@@ -579,6 +579,9 @@ _MONTH = re.compile(
 )
 
 
+_HYPHENATED = re.compile(r"[^\W\d_]-$")
+
+
 def sentences(block: str) -> list[str]:
     """Verbatim sentences of a block. A line break ends a sentence unless the line was hard-wrapped
     (long, and not ending in punctuation)."""
@@ -589,6 +592,8 @@ def sentences(block: str) -> list[str]:
         pos += len(line) + 1
         stripped = line.rstrip()
         wrapped = len(stripped) >= 45 and not re.search(r"[.!?:;,…)]$", stripped)
+        # A word hyphenated over the line ("instruc-" / "tions") goes on.
+        wrapped = wrapped or bool(_HYPHENATED.search(stripped) and lines[k + 1][:1].islower())
         if not wrapped or _BULLET.match(lines[k + 1]):
             cuts.add(pos)
     for m in _END.finditer(block):
