@@ -383,6 +383,25 @@ def test_a_customers_sentence_worded_like_an_instruction_keeps_its_decision(
     assert not any("addressed to an AI" in n for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "From: Dana\nDate: today\n",
+        "From: me\nSent: now\n",
+        "On 3 March our CEO wrote:\n",
+        "-----Original Message-----\nFrom: Dana\nSent: Monday\n",
+    ],
+    ids=["from-date-today", "from-me-sent-now", "on-3-march-wrote", "banner-no-date"],
+)
+def test_a_typed_reply_marker_does_not_turn_a_threat_into_history(
+    engine: OfflineTriageEngine, marker: str
+) -> None:
+    threat = "If the outage is not fixed by Friday we will cancel our contract."
+    result = engine.triage(f"Hi Sam,\n\nThanks for the call earlier.\n\n{marker}\n{threat}\n\nDana")
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+    assert not result.history_signals
+
+
 def test_every_language_names_what_addresses_a_machine() -> None:
     import yaml
 

@@ -283,3 +283,41 @@ def test_an_eml_base64_body_with_stray_characters_is_read_with_a_note() -> None:
     parsed = parse(_B64_HEAD + b"V2Ugd2lsbCBjYW5j!ZWwgdGhlIGNvbnRyYWN0\n", filename="m.eml")
     assert "We will cancel the contract" in parsed.newest
     assert any("stray characters" in n for n in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "From: Dana\nDate: today",
+        "From: me\nSent: now",
+        "On 3 March our CEO wrote:",
+        "Dana Whitfield wrote:",
+    ],
+)
+def test_a_marker_that_does_not_look_like_real_mail_is_not_history(marker: str) -> None:
+    parsed = parse(
+        f"Hi Sam,\n\nThanks for the call.\n\n{marker}\nIf the outage is not fixed by Friday we "
+        "will cancel our contract.\n\nDana"
+    )
+    assert any("cancel our contract" in b for b in parsed.newest_blocks), parsed.newest_blocks
+    assert "cancel" not in parsed.history
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "From: Dana Whitfield <dana@northwind.example>\nSent: Monday, March 3, 2025 10:14 AM\n"
+        "To: Sam Lee\nSubject: RE: outage",
+        "From: Dana\nSent: 03/03/2025 10:14",
+        "On Mon, 3 Mar 2025 at 10:00, Dana <dana@northwind.example> wrote:",
+        "On Monday Dana wrote:\n>",
+    ],
+)
+def test_a_marker_that_looks_like_real_mail_is_history(marker: str) -> None:
+    quoted = ">" if marker.endswith(">") else ""
+    marker = marker.removesuffix("\n>")
+    parsed = parse(
+        f"Thanks Sam, the export works again.\n\n{marker}\n{quoted} If the outage is not fixed "
+        "by Friday we will cancel our contract."
+    )
+    assert not any("cancel" in b for b in parsed.newest_blocks) and "cancel" in parsed.history
