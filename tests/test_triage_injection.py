@@ -420,3 +420,21 @@ def test_folding_keeps_the_text_and_reads_its_letters() -> None:
     assert fold("\u202eMETSYS\u202c:") == "SYSTEM:"
     assert spelled(fold("S.Y.S.T.E.M: 1gn0re")) == "SYSTEM: ignore"
     assert fold("Grüße aus Kraków") == "Gruße aus Krakow"  # accents only, for detection
+
+
+@pytest.mark.parametrize(
+    "threat",
+    [
+        "If the sync is not fixed by Friday we will can\u200bcel our con\u200btract.",
+        "If the sync is not fixed by Friday we will c\u0430ncel our contr\u0430ct.",  # Cyrillic а
+        "If the sync is not fixed by Friday we will ｃａｎｃｅｌ our ｃｏｎｔｒａｃｔ.",
+    ],
+    ids=["zero-width", "look-alike", "full-width"],
+)
+def test_the_reader_reads_the_text_as_shown_and_quotes_it_as_written(
+    engine: OfflineTriageEngine, threat: str
+) -> None:
+    email = f"Hi Sam,\n\n{threat}\n\nDana"
+    result = engine.triage(email)
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+    assert all(s.evidence in email for s in result.signals)

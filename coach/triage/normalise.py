@@ -107,3 +107,53 @@ def spelled(folded: str) -> str:
     text = _HYPHEN_BREAK.sub("", folded)
     text = _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group(0)), text)
     return _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+
+
+_MIXED_WORD = re.compile(r"\w*[A-Za-z]\w*")
+
+
+def shown(text: str) -> tuple[str, list[int]]:
+    """`text` as a reader reads its meaning: compatibility forms folded (NFKC), characters no
+    reader sees removed (a zero-width space inside "cancel"), and look-alike letters inside a
+    Latin word mapped (a Cyrillic "а" in "cancel"); a word wholly in another script is left
+    alone. With it, where each character came from in `text`, so that a quote read from it is
+    cut from the original."""
+    if text.isascii():
+        return text, list(range(len(text)))
+    chars: list[str] = []
+    source: list[int] = []
+    for i, ch in enumerate(text):
+        if INVISIBLE.match(ch):
+            continue
+        for c in _letter_form(ch):
+            chars.append(c)
+            source.append(i)
+    reading = "".join(chars)
+    if any(ord(c) in _foreign() for c in reading):  # one character for one: offsets still hold
+        reading = _MIXED_WORD.sub(lambda m: m.group(0).translate(_foreign()), reading)
+    return reading, source
+
+
+def _letter_form(ch: str) -> str:
+    """A full-width or mathematical letter or digit as the plain one ("Ｆ", "𝐅"); anything else
+    (an ellipsis, a no-break space, a superscript) as written, as the reader was fitted on it."""
+    if ch.isascii() or unicodedata.category(ch) not in ("Lu", "Ll", "Lo", "Nd"):
+        return ch
+    plain = unicodedata.normalize("NFKC", ch)
+    return plain if len(plain) == 1 and plain.isascii() and plain.isalnum() else ch
+
+
+@lru_cache(maxsize=1)
+def _foreign() -> dict[int, str]:
+    """Look-alikes from other scripts (Cyrillic "а", Greek "ο"), not Latin letters with accents."""
+    return {
+        k: v for k, v in _table().items() if not unicodedata.name(chr(k), "").startswith("LATIN")
+    }
+
+
+def original(text: str, reading: str, source: list[int], quote: str) -> str:
+    """The span of `text` that `quote`, taken from its reading (`shown`), stands for."""
+    start = reading.find(quote) if quote else -1
+    if start < 0 or reading == text:
+        return quote
+    return text[source[start] : source[start + len(quote) - 1] + 1]
