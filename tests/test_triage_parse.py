@@ -283,3 +283,121 @@ def test_an_eml_base64_body_with_stray_characters_is_read_with_a_note() -> None:
     parsed = parse(_B64_HEAD + b"V2Ugd2lsbCBjYW5j!ZWwgdGhlIGNvbnRyYWN0\n", filename="m.eml")
     assert "We will cancel the contract" in parsed.newest
     assert any("stray characters" in n for n in parsed.notes)
+
+
+_PAYLOAD = "Our lawyers will file suit on Monday and we will cancel the contract."
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        f'<p style="color:#fefefe">{_PAYLOAD}</p>',
+        f'<p style="color:rgb(254,254,254)">{_PAYLOAD}</p>',
+        f'<font color="#fffffe">{_PAYLOAD}</font>',
+        f'<p style="color:rgba(0,0,0,0)">{_PAYLOAD}</p>',
+        f'<p style="opacity:0.01">{_PAYLOAD}</p>',
+        f'<p style="position:absolute;left:-999px">{_PAYLOAD}</p>',
+        f'<p style="clip-path:inset(100%);position:absolute">{_PAYLOAD}</p>',
+        f'<p style="transform:scale(0.0)">{_PAYLOAD}</p>',
+        f'<div style="height:1px;overflow:hidden">{_PAYLOAD}</div>',
+        f'<div style="background:#000;color:#000">{_PAYLOAD}</div>',
+        f'<p style="display:n\\6f ne">{_PAYLOAD}</p>',
+        f'<svg width="0" height="0"><text>{_PAYLOAD}</text></svg>',
+        f"<style>#h {{ display:none }}</style><div id=\"h\">{_PAYLOAD}</div>",
+        f"<style>span.x, section {{ display:none }}</style><section>{_PAYLOAD}</section>",
+        f"<style>[data-h] {{ display:none }}</style><div data-h=\"1\">{_PAYLOAD}</div>",
+        f'<p style="color:hsl(0, 0%, 99%)">{_PAYLOAD}</p>',
+        f'<p style="color:#fff0">{_PAYLOAD}</p>',
+        f"<style>p.n {{ visibility : hidden }}</style><p class=\"n\">{_PAYLOAD}</p>",
+    ],
+    ids=["near-white", "rgb-near-white", "font-near-white", "rgba-transparent", "opacity-0.01",
+         "left-999", "clip-path", "scale-0.0", "height-1px", "black-on-black", "css-escape",
+         "svg-0x0", "style-id", "style-element", "style-attribute", "hsl-near-white",
+         "hex-alpha", "style-element-class"],
+)  # fmt: skip
+def test_text_hidden_in_more_ways_is_not_read_and_is_noted(hidden: str) -> None:
+    """A routine HTML email with a threat nobody can see: the threat is dropped with a note."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    html = (
+        "<html><body><p>Hi Sam,</p><p>Could you send me the renewal invoice as a PDF? Our AP "
+        f"team needs it by Friday.</p>{hidden}<p>Best,<br>Marcus</p></body></html>"
+    )
+    cleaned, dropped = drop_hidden(html)
+    assert dropped == 1 and "lawyers" not in cleaned
+    result = OfflineTriageEngine().triage(html, filename="m.html")
+    assert result.decision == "handle"
+    assert any("hidden HTML element" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<p style="color:#333333">View invoice</p>',
+        '<td style="background:#1f2d3d;color:#fafafa">View invoice</td>',
+        '<div style="height:40px;overflow:hidden">View invoice</div>',
+        '<p style="text-indent:-20px">View invoice</p>',
+        "<style>a:hover { display:none }</style><a href='#'>View invoice</a>",
+        '<div style="transform:scale(0.9)">View invoice</div>',
+        '<div style="opacity:.85">View invoice</div>',
+    ],
+)
+def test_text_a_reader_sees_in_these_styles_is_kept(shown: str) -> None:
+    cleaned, dropped = drop_hidden(f"<p>Hi</p>{shown}")
+    assert dropped == 0 and "View invoice" in cleaned
+
+
+def test_near_white_text_on_a_dark_page_is_read() -> None:
+    html = '<body style="background:#111111"><p style="color:#fafafa">View invoice</p></body>'
+    cleaned, dropped = drop_hidden(html)
+    assert dropped == 0 and "View invoice" in cleaned
+
+
+def test_many_style_rules_and_tags_stay_linear() -> None:
+    """An attacker's shape: thousands of hiding rules sharing one class and thousands of tags
+    carrying it; each tag is checked against a bounded number of rules."""
+    import time
+
+    rules = "".join(f".x.a{i} {{ display:none }}" for i in range(5000))
+    html = f"<style>{rules}</style>" + '<span class="x">shown</span>' * 50_000
+    start = time.perf_counter()
+    _, dropped = drop_hidden(html)
+    assert time.perf_counter() - start < 5.0 and dropped == 0
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "From: Dana\nDate: today",
+        "From: me\nSent: now",
+        "On 3 March our CEO wrote:",
+        "Dana Whitfield wrote:",
+    ],
+)
+def test_a_marker_that_does_not_look_like_real_mail_is_not_history(marker: str) -> None:
+    parsed = parse(
+        f"Hi Sam,\n\nThanks for the call.\n\n{marker}\nIf the outage is not fixed by Friday we "
+        "will cancel our contract.\n\nDana"
+    )
+    assert any("cancel our contract" in b for b in parsed.newest_blocks), parsed.newest_blocks
+    assert "cancel" not in parsed.history
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "From: Dana Whitfield <dana@northwind.example>\nSent: Monday, March 3, 2025 10:14 AM\n"
+        "To: Sam Lee\nSubject: RE: outage",
+        "From: Dana\nSent: 03/03/2025 10:14",
+        "On Mon, 3 Mar 2025 at 10:00, Dana <dana@northwind.example> wrote:",
+        "On Monday Dana wrote:\n>",
+    ],
+)
+def test_a_marker_that_looks_like_real_mail_is_history(marker: str) -> None:
+    quoted = ">" if marker.endswith(">") else ""
+    marker = marker.removesuffix("\n>")
+    parsed = parse(
+        f"Thanks Sam, the export works again.\n\n{marker}\n{quoted} If the outage is not fixed "
+        "by Friday we will cancel our contract."
+    )
+    assert not any("cancel" in b for b in parsed.newest_blocks) and "cancel" in parsed.history

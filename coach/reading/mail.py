@@ -85,21 +85,44 @@ def _next_line(lines: list[str], i: int) -> int:
 
 def _history_follows(lines: list[str], i: int) -> bool:
     """A banner ("-----Original Message-----", a rule of dashes) opens history only when mail
-    structure follows it: a header block, an attribution or quoted lines. A line of dashes
+    structure follows it: a real header block or attribution, or quoted lines. A line of dashes
     above the customer's own words is a separator, not a way to turn them into history."""
     j = _next_line(lines, i)
-    return j < len(lines) and bool(
-        _header_block(lines, j) or _attribution_span(lines, j) or _is_quote(lines[j])
+    if j >= len(lines):
+        return False
+    header, attribution = _header_block(lines, j), _attribution_span(lines, j)
+    return bool(
+        (header and _real_header(lines[j : j + header]))
+        or (attribution and _real_attribution(lines, j, attribution))
+        or _is_quote(lines[j])
     )
 
 
+# What a mail client writes and a person rarely does: an address, or a date with its year or
+# time ("Mon, 3 Mar 2025 10:14", "3/3/25", "2025-03-03", "10:14 AM"). "today", "now", "Monday"
+# and "3 March" are what a person types.
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CLIENT_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+
+
 def _real_attribution(lines: list[str], i: int, span: int) -> bool:
-    """An attribution a mail client wrote names a date or an address ("On Mon, 3 Mar 2025 at
-    10:00, Sam <sam@x.com> wrote:"), or introduces quoted lines; "On Monday I wrote:" over
-    unquoted text is the customer talking."""
+    """An attribution a mail client wrote introduces quoted lines, or names both a sender's
+    address and a full date ("On Mon, 3 Mar 2025 at 10:00, Sam <sam@x.com> wrote:"). "On
+    Monday I wrote:" or "On 3 March our CEO wrote:" over unquoted text is the customer talking."""
     said = " ".join(lines[i : i + span])
     j = _next_line(lines, i + span)
-    return bool(re.search(r"\d|@", said)) or (j < len(lines) and _is_quote(lines[j]))
+    if j < len(lines) and _is_quote(lines[j]):
+        return True
+    return bool(_ADDRESS.search(said) and _CLIENT_DATE.search(said))
+
+
+def _real_header(header: list[str]) -> bool:
+    """A header block a mail client wrote carries an address or a full date, or several fields
+    (From, Sent, To, Subject); "From: Dana / Date: today" or "From: me / Sent: now" typed above
+    a threat is the customer talking, not quoted history."""
+    return len(header) >= 3 or any(
+        _ADDRESS.search(line) or _CLIENT_DATE.search(line) for line in header
+    )
 
 
 def _header_block(lines: list[str], i: int) -> int:
@@ -165,6 +188,8 @@ def split_parts(text: str) -> list[Part]:
             in_quote_history = False
             continue
         span = _header_block(lines, i)
+        if span and not _real_header(lines[i : i + span]):
+            span = 0  # typed to look like a header: what follows is still the customer's
         if span:
             # An Outlook block with no banner: a forward when its subject says so, or when it is
             # mail inside one organisation (it reached us only because someone there passed it

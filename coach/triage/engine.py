@@ -264,15 +264,28 @@ class OfflineTriageEngine(TriageEngine):
 
     def propose(self, items: Sequence[Prepared]) -> list[Proposal]:
         from coach.reading.reader import Said, get_reader
+        from coach.triage.normalise import original, shown
 
+        # The reader reads each sentence as it is shown (no zero-width characters, no full-width
+        # or look-alike letters inside a word); every quote is cut from the original text.
+        shown_as = [[(s.text, *shown(s.text)) for s in i.sentences] for i in items]
         docs = [
-            [Said(s.text, s.block, s.injected, s.forwarded) for s in i.sentences] for i in items
+            [
+                Said(seen[1], s.block, s.injected, s.forwarded)
+                for s, seen in zip(i.sentences, views, strict=True)
+            ]
+            for i, views in zip(items, shown_as, strict=True)
         ]
         readings = get_reader().read(docs, [i.language for i in items])
         proposals = []
-        for item, reading in zip(items, readings, strict=True):
+        for item, reading, views in zip(items, readings, shown_as, strict=True):
+
+            def quoted(evidence: str, views: list[tuple[str, str, list[int]]] = views) -> str:
+                view = next((v for v in views if evidence in v[1]), None)
+                return original(*view, evidence) if view else evidence
+
             signals = [
-                Signal(type=f.signal, evidence=f.evidence, score=f.score, source="reader")  # type: ignore[arg-type]
+                Signal(type=f.signal, evidence=quoted(f.evidence), score=f.score, source="reader")  # type: ignore[arg-type]
                 for f in reading.signals
             ]
             proposals.append(

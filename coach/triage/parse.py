@@ -15,6 +15,7 @@ from typing import Literal
 
 from coach.errors import CoachError
 from coach.reading.mail import is_marker, split_parts
+from coach.triage.visibility import drop_hidden
 
 Format = Literal["auto", "text", "html", "eml"]
 MAX_CHARS = 30_000  # longer input is cut (with a note): a real email is far shorter
@@ -104,134 +105,6 @@ def detect_format(text: str, filename: str | None = None) -> Literal["text", "ht
 
 
 # --- HTML and .eml ---------------------------------------------------------------------------
-
-# An opening tag, each attempt bounded (a tag is at most 2,000 characters); whether it hides its
-# content is decided from its attributes. The matching close tag is found by bisecting a list of
-# close-tag positions, so removing hidden elements is O(n log n) even for thousands of unclosed
-# tags (a lazy `.*?</tag>` rescans to the end of the input for each one: a 560 KB email took 40 s).
-_OPEN_TAG = re.compile(r"<(\w{1,20})\b([^<>]{0,2000})>")
-_STYLE_ATTR = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_FONT_WHITE = re.compile(r"""\bcolor\s*=\s*["']?\s*(?:white|#fff(?:fff)?)\b""", re.IGNORECASE)
-_CLASS_ATTR = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))""", re.IGNORECASE)
-_HIDDEN_ATTR = re.compile(r"""(?:^|\s)hidden(?:\s*=\s*(?:"[^"]*"|'[^']*'|\w+))?(?=\s|/|$)""", re.I)
-# Declarations that leave text unseen: not displayed, invisible, fully transparent, a font too
-# small to read, clipped to nothing, or Outlook's mso-hide.
-_INVISIBLE_CSS = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|transform\s*:\s*scale\(\s*0\s*\)|"
-    r"clip\s*:\s*rect\(\s*0\w*\s*,?\s*0\w*\s*,?\s*0\w*\s*,?\s*0\w*\s*\)|opacity\s*:\s*0*(?:\.0+)?\s*(?:;|!|$)|"
-    r"font-size\s*:\s*(?:0+(?:\.0+)?(?:px|pt|em|rem|%)?|[0-2](?:\.\d+)?(?:px|pt)|"
-    r"0?\.[01]\d*(?:em|rem))\s*(?:;|!|$)|"
-    r"mso-hide\s*:\s*all|color\s*:\s*transparent|"
-    r"(?:max-)?(?:height|width)\s*:\s*0+(?:px)?\s*(?:;|!|$)[^\"']*overflow\s*:\s*hidden|"
-    r"overflow\s*:\s*hidden[^\"']*(?:max-)?(?:height|width)\s*:\s*0+(?:px)?\s*(?:;|!|$)|"
-    r"(?:text-indent|left|top)\s*:\s*-\d{4,}",
-    re.IGNORECASE,
-)
-# White text with no background of its own: unseen on the white page of a mail client.
-_WHITE_TEXT = re.compile(
-    r"(?<![\w-])color\s*:\s*(?:white|#fff(?:fff)?\b|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*[,)])",
-    re.IGNORECASE,
-)
-# A background that is not white: white text on it is read.
-_BACKGROUND = re.compile(
-    r"(?:background(?:-color)?\s*:|bgcolor\s*=\s*[\"']?)\s*"
-    r"(?!#f{3}(?:f{3})?\b|white\b|transparent\b|none\b|inherit\b)",
-    re.IGNORECASE,
-)
-_STYLE_BLOCK = re.compile(r"<style\b[^<>]{0,500}>([^<]{0,100000})</style\s*>", re.IGNORECASE)
-_CSS_RULE = re.compile(r"([^{}]{1,500})\{([^{}]{0,2000})\}")
-
-
-def _hiding_classes(html: str) -> set[str]:
-    """Class names a `<style>` block of the mail styles invisible (`.x { display: none }`)."""
-    found: set[str] = set()
-    for block in _STYLE_BLOCK.finditer(html):
-        for rule in _CSS_RULE.finditer(block.group(1)):
-            if _hides(rule.group(2)):
-                found.update(re.findall(r"\.([\w-]+)", rule.group(1)))
-    return found
-
-
-def _hides(style: str, before: str = "") -> bool:
-    """Whether a style leaves its text unseen; white text counts only with no background set on
-    the element or just before it (white on a coloured cell or button is read)."""
-    return bool(
-        _INVISIBLE_CSS.search(style)
-        or (_WHITE_TEXT.search(style) and not _BACKGROUND.search(style + before))
-    )
-
-
-_NEVER_SHOWN = frozenset({"head", "title", "script", "template"})
-
-
-def _hidden_tag(attrs: str, classes: set[str], before: str = "") -> bool:
-    style = _STYLE_ATTR.search(attrs)
-    if style and _hides(style.group(1) or style.group(2) or style.group(3) or "", before):
-        return True
-    if _FONT_WHITE.search(attrs) and not _BACKGROUND.search(attrs + before):
-        return True  # <font color="#FFFFFF">
-    if _HIDDEN_ATTR.search(re.sub(r"\"[^\"]*\"|'[^']*'", '""', attrs)):
-        return True
-    if classes and (named := _CLASS_ATTR.search(attrs)):
-        return any(c in classes for c in "".join(g or "" for g in named.groups()).split())
-    return False
-
-
-_CLOSE_TAG = re.compile(r"</(\w{1,20})\s*>")
-
-
-def drop_hidden(html: str) -> tuple[str, int]:
-    """`html` without the elements styled invisible (from the opening tag to its closing tag,
-    counting nested tags of the same name), and how many were dropped. An element never closed
-    hides the rest, as it does in a mail client; the head, title and scripts are never shown."""
-    import bisect
-
-    closes: dict[str, list[tuple[int, int]]] = {}
-    for m in _CLOSE_TAG.finditer(html):
-        closes.setdefault(m.group(1).lower(), []).append((m.start(), m.end()))
-    starts = {name: [a for a, _ in spans] for name, spans in closes.items()}
-    opens: dict[str, list[int]] = {}
-    tags = list(_OPEN_TAG.finditer(html))
-    for m in tags:
-        opens.setdefault(m.group(1).lower(), []).append(m.start())
-    classes = _hiding_classes(html)
-    out: list[str] = []
-    pos = dropped = 0
-    for m in tags:
-        before = html[max(0, m.start() - 400) : m.start()]
-        if m.start() < pos or not (
-            m.group(1).lower() in _NEVER_SHOWN or _hidden_tag(m.group(2), classes, before)
-        ):
-            continue  # inside an element already dropped, or shown
-        name = m.group(1).lower()
-        spans = closes.get(name, [])
-        k = bisect.bisect_left(starts.get(name, []), m.end())
-        if k == len(spans):  # never closed: a mail client hides the rest as well
-            out.append(html[pos : m.start()])
-            pos = len(html)
-            dropped += 1
-            break
-        # Nested tags of the same name ("<div hidden><div>..</div>..</div>"): walk the opens and
-        # closes after this one until the depth returns to zero, a bounded number of steps.
-        named = opens.get(name, [])
-        o = bisect.bisect_right(named, m.start())
-        depth, steps = 1, 0
-        while depth and k < len(spans) and steps < _NESTING_STEPS:
-            if o < len(named) and named[o] < spans[k][0]:
-                depth, o = depth + 1, o + 1
-            else:
-                depth, k = depth - 1, k + 1
-            steps += 1
-        k = min(k - 1 if depth == 0 else k, len(spans) - 1)
-        out.append(html[pos : m.start()])
-        pos = spans[k][1]
-        dropped += name not in _NEVER_SHOWN  # a head or a script is not hidden text
-    out.append(html[pos:])
-    return "".join(out), dropped
-
-
-_NESTING_STEPS = 2000
-
 
 _MD_ESCAPE = re.compile(r"\\([-.+*#_`\[\]()!>|])")
 _ANGLE = re.compile(r"[<>]")
@@ -579,6 +452,9 @@ _MONTH = re.compile(
 )
 
 
+_HYPHENATED = re.compile(r"[^\W\d_]-$")
+
+
 def sentences(block: str) -> list[str]:
     """Verbatim sentences of a block. A line break ends a sentence unless the line was hard-wrapped
     (long, and not ending in punctuation)."""
@@ -589,6 +465,8 @@ def sentences(block: str) -> list[str]:
         pos += len(line) + 1
         stripped = line.rstrip()
         wrapped = len(stripped) >= 45 and not re.search(r"[.!?:;,…)]$", stripped)
+        # A word hyphenated over the line ("instruc-" / "tions") goes on.
+        wrapped = wrapped or bool(_HYPHENATED.search(stripped) and lines[k + 1][:1].islower())
         if not wrapped or _BULLET.match(lines[k + 1]):
             cuts.add(pos)
     for m in _END.finditer(block):

@@ -1,0 +1,423 @@
+"""What an HTML email shows its reader, and the elements it hides.
+
+Text styled so that no reader sees it was put there for a machine: not displayed, transparent or
+nearly so, the colour of its background (near-white on the white page, black on black), a font
+too small to read, clipped, scaled or moved off the page, squeezed to a pixel with its overflow
+hidden, a 0x0 `<svg>`, or hidden by a `<style>` rule (by class, id, element or attribute). CSS
+escapes ("n\\6f ne") are read as the browser reads them. Every check looks at one tag or one rule
+at a time, so dropping hidden elements stays linear in the size of the email.
+"""
+
+from __future__ import annotations
+
+import bisect
+import colorsys
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# An opening tag, each attempt bounded (a tag is at most 2,000 characters); whether it hides its
+# content is decided from its attributes. The matching close tag is found by bisecting a list of
+# close-tag positions, so removing hidden elements is O(n log n) even for thousands of unclosed
+# tags (a lazy `.*?</tag>` rescans to the end of the input for each one: a 560 KB email took 40 s).
+_OPEN_TAG = re.compile(r"<(\w{1,20})\b([^<>]{0,2000})>")
+_CLOSE_TAG = re.compile(r"</(\w{1,20})\s*>")
+_ATTR = re.compile(r"""([\w:-]{1,60})(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_STYLE_BLOCK = re.compile(r"<style\b[^<>]{0,500}>([^<]{0,100000})</style\s*>", re.IGNORECASE)
+_CSS_RULE = re.compile(r"([^{}]{1,500})\{([^{}]{0,2000})\}")
+_CSS_COMMENT = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)")
+_NUMBER = r"(-?\d*\.?\d+)"
+_LENGTH = re.compile(_NUMBER + r"\s*(px|pt|em|rem|%|vw|vh|cm|mm|in)?\b")
+_NEVER_SHOWN = frozenset({"head", "title", "script", "template"})
+_NESTING_STEPS = 2000
+_NEAR_WHITE = 0xF5  # every channel at least this: unseen on a white page
+_NEAR = 24  # colours this close on every channel read as one
+_MAX_RULES = 2000  # hiding rules read from <style> blocks; a real email has a few dozen
+_MAX_PER_KEY = 20
+
+Colour = tuple[float, float, float, float]  # red, green, blue 0-255; alpha 0-1
+_NAMED: dict[str, Colour] = {
+    "white": (255, 255, 255, 1), "snow": (255, 250, 250, 1), "ivory": (255, 255, 240, 1),
+    "ghostwhite": (248, 248, 255, 1), "whitesmoke": (245, 245, 245, 1),
+    "floralwhite": (255, 250, 240, 1), "mintcream": (245, 255, 250, 1),
+    "azure": (240, 255, 255, 1), "seashell": (255, 245, 238, 1), "aliceblue": (240, 248, 255, 1),
+    "black": (0, 0, 0, 1), "transparent": (0, 0, 0, 0),
+}  # fmt: skip
+
+
+def _unescape(css: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return m.group(2)
+
+    return _CSS_ESCAPE.sub(one, css) if "\\" in css else css
+
+
+def declarations(style: str) -> dict[str, str]:
+    """A style's declarations, names and values lower-cased, escapes and comments read; the last
+    of a name wins, as in a browser."""
+    style = _CSS_COMMENT.sub(" ", _unescape(style))
+    out: dict[str, str] = {}
+    for declaration in style.split(";"):
+        name, colon, value = declaration.partition(":")
+        if colon:
+            value = value.lower().replace("!important", "").strip()
+            out[name.strip().lower()] = value
+    return out
+
+
+def colour(value: str) -> Colour | None:
+    """A CSS colour: a name, #rgb(a), #rrggbb(aa), rgb()/rgba() or hsl()/hsla()."""
+    value = value.strip().lower()
+    if value in _NAMED:
+        return _NAMED[value]
+    if value.startswith("#"):
+        digits = value[1:]
+        if len(digits) in (3, 4):
+            digits = "".join(d * 2 for d in digits)
+        if len(digits) in (6, 8) and all(d in "0123456789abcdef" for d in digits):
+            alpha = int(digits[6:8], 16) / 255 if len(digits) == 8 else 1.0
+            return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16), alpha)
+        return None
+    m = re.fullmatch(r"(rgba?|hsla?)\(([^()]{0,80})\)", value)
+    if not m:
+        return None
+    parts = [p for p in re.split(r"[\s,/]+", m.group(2).strip()) if p]
+    if len(parts) not in (3, 4):
+        return None
+    try:
+        nums = [float(p.rstrip("%deg")) for p in parts]
+    except ValueError:
+        return None
+    alpha = nums[3] / (100 if parts[3].endswith("%") else 1) if len(nums) == 4 else 1.0
+    if m.group(1).startswith("rgb"):
+        rgb = [n * 2.55 if p.endswith("%") else n for n, p in zip(nums[:3], parts[:3], strict=True)]
+        return (rgb[0], rgb[1], rgb[2], alpha)
+    r, g, b = colorsys.hls_to_rgb(nums[0] / 360 % 1, nums[2] / 100, nums[1] / 100)
+    return (r * 255, g * 255, b * 255, alpha)
+
+
+def _first_colour(value: str) -> Colour | None:
+    """The colour in a `background` shorthand ("#000 url(x.png) no-repeat")."""
+    for token in re.findall(r"#[0-9a-f]{3,8}\b|(?:rgba?|hsla?)\([^()]{0,80}\)|[a-z]+", value):
+        found = colour(token)
+        if found is not None:
+            return found
+    return None
+
+
+def _near_white(c: Colour) -> bool:
+    return min(c[:3]) >= _NEAR_WHITE
+
+
+def _alike(a: Colour, b: Colour) -> bool:
+    return all(abs(x - y) <= _NEAR for x, y in zip(a[:3], b[:3], strict=True))
+
+
+def _length(value: str) -> tuple[float, str] | None:
+    m = _LENGTH.match(value.strip())
+    return (float(m.group(1)), m.group(2) or "") if m else None
+
+
+def _tiny(value: str, px: float, em: float, percent: float = 0.0) -> bool:
+    found = _length(value)
+    if found is None:
+        return False
+    size, unit = found
+    limit = {"px": px, "pt": px, "": px, "em": em, "rem": em, "%": percent}.get(unit)
+    return limit is not None and size <= limit
+
+
+def _far_off(value: str) -> bool:
+    """A position or indent that puts the text off the page ("left:-999px")."""
+    found = _length(value)
+    if found is None:
+        return False
+    size, unit = found
+    return size <= {"px": -500, "pt": -500, "em": -30, "rem": -30, "%": -100}.get(unit, -500)
+
+
+def _scaled_away(value: str) -> bool:
+    for m in re.finditer(r"scale[xyz3d]*\(([^()]{0,80})\)", value):
+        for part in re.split(r"[\s,]+", m.group(1).strip()):
+            try:
+                if abs(float(part)) <= 0.05:
+                    return True
+            except ValueError:
+                continue
+    return False
+
+
+def _clipped(d: dict[str, str]) -> bool:
+    clip = d.get("clip", "")
+    if re.match(r"rect\(\s*0\w*\s*,?\s*0\w*\s*,?\s*0\w*\s*,?\s*0\w*\s*\)", clip):
+        return True
+    path = d.get("clip-path", "")
+    inset = re.match(r"inset\(\s*" + _NUMBER + r"\s*%", path)
+    if inset and float(inset.group(1)) >= 50:
+        return True
+    return bool(re.match(r"(circle|ellipse)\(\s*0+(\.0+)?(px|%)?\s*(\)|at|0)", path))
+
+
+def hides(d: dict[str, str], before: str = "", page_coloured: bool = False) -> bool:
+    """Whether declarations leave their text unseen. `before` is the markup just before the
+    element, whose background it may sit on (white text on a coloured cell is read);
+    `page_coloured` says the page itself is not white (then near-white text is read too)."""
+    if d.get("display") == "none" or d.get("visibility") in ("hidden", "collapse"):
+        return True
+    if d.get("mso-hide") == "all" or _scaled_away(d.get("transform", "")) or _clipped(d):
+        return True
+    opacity = _length(d.get("opacity", ""))
+    if opacity is not None and opacity[0] / (100 if opacity[1] == "%" else 1) <= 0.05:
+        return True
+    if "font-size" in d and _tiny(d["font-size"], px=2.99, em=0.2, percent=10):
+        return True
+    if any(
+        _far_off(d[k])
+        for k in ("left", "top", "text-indent", "margin-left", "margin-top")
+        if k in d
+    ):
+        return True
+    if d.get("overflow", "").startswith(("hidden", "clip")) and any(
+        _tiny(d[k], px=1, em=0.05) for k in ("height", "max-height", "width", "max-width") if k in d
+    ):
+        return True
+    text = colour(d["color"]) if "color" in d else None
+    if text is None:
+        return False
+    if text[3] <= 0.1:
+        return True
+    own = d.get("background-color") or d.get("background")
+    ground = _first_colour(own) if own else None
+    if ground is not None and ground[3] > 0.1:
+        return _alike(text, ground)  # black on black, white on white
+    background = _background_before(before) if before else None
+    if background is not None:
+        return _alike(text, background)
+    return _near_white(text) and not page_coloured
+
+
+# --- <style> rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Compound:
+    """One compound selector ("span.note", "#x", "[data-h]"): every part must hold."""
+
+    tag: str | None
+    ids: tuple[str, ...]
+    classes: tuple[str, ...]
+    attrs: tuple[tuple[str, str | None], ...]
+
+    def key(self) -> str:
+        if self.ids:
+            return "#" + self.ids[0]
+        if self.classes:
+            return "." + self.classes[0]
+        if self.attrs:
+            return "[" + self.attrs[0][0]
+        return self.tag or ""
+
+    def matches(self, tag: _Tag) -> bool:
+        return (
+            (self.tag is None or self.tag == tag.name)
+            and all(i == tag.id for i in self.ids)
+            and all(c in tag.classes for c in self.classes)
+            and all(
+                name in tag.attrs and (value is None or tag.attrs[name] == value)
+                for name, value in self.attrs
+            )
+        )
+
+
+_COMPOUND = re.compile(
+    r"([a-z][\w-]*)?((?:#[\w-]+|\.[\w-]+|\[\s*[\w:-]+\s*(?:[~|^$*]?=\s*(?:\"[^\"]*\"|'[^']*'|[\w-]+))?\s*\])*)$",
+    re.IGNORECASE,
+)
+_PART = re.compile(
+    r"#([\w-]+)|\.([\w-]+)|\[\s*([\w:-]+)\s*(?:(=)\s*(?:\"([^\"]*)\"|'([^']*)'|([\w-]+))|[~|^$*]=[^\]]*)?\s*\]"
+)
+
+
+def _compound(selector: str) -> _Compound | None:
+    """The subject of a selector (its last compound), or None for what is not read: pseudo-
+    classes (":hover" hides nothing by itself), the universal selector, the page itself."""
+    last = re.split(r"\s*[>+~]\s*|\s+", selector.strip())[-1]
+    if not last or ":" in last or "*" in last:
+        return None
+    m = _COMPOUND.match(last)
+    if not m:
+        return None
+    tag = (m.group(1) or "").lower() or None
+    if tag in ("html", "body") or (tag is None and not m.group(2)):
+        return None
+    ids: list[str] = []
+    classes: list[str] = []
+    attrs: list[tuple[str, str | None]] = []
+    for part in _PART.finditer(m.group(2)):
+        if part.group(1):
+            ids.append(part.group(1))
+        elif part.group(2):
+            classes.append(part.group(2))
+        else:
+            value = part.group(5) or part.group(6) or part.group(7) if part.group(4) else None
+            attrs.append((part.group(3).lower(), value))
+    return _Compound(tag, tuple(ids), tuple(classes), tuple(attrs))
+
+
+@dataclass
+class _Rules:
+    """The `<style>` rules that hide what they select, indexed by one part of each selector so
+    a tag is checked against a few rules, not all of them."""
+
+    by_key: dict[str, list[_Compound]] = field(default_factory=lambda: defaultdict(list))
+    page_coloured: bool = False
+
+    def hides(self, tag: _Tag) -> bool:
+        keys = [tag.name, *("." + c for c in tag.classes), *("[" + a for a in tag.attrs)]
+        if tag.id:
+            keys.append("#" + tag.id)
+        return any(c.matches(tag) for k in keys for c in self.by_key.get(k, ()))
+
+
+def _rules(html: str) -> _Rules:
+    found = _Rules()
+    count = 0
+    for block in _STYLE_BLOCK.finditer(html):
+        for rule in _CSS_RULE.finditer(block.group(1)):
+            d = declarations(rule.group(2))
+            ground = d.get("background-color") or d.get("background")
+            shade = _first_colour(ground) if ground else None
+            page = re.search(r"\b(body|html)\b", rule.group(1), re.IGNORECASE)
+            if page and shade is not None and shade[3] > 0.1 and not _near_white(shade):
+                found.page_coloured = True  # a dark page: near-white text on it is read
+            if count >= _MAX_RULES or not hides(d, page_coloured=True):
+                continue
+            for selector in _unescape(rule.group(1)).split(","):
+                compound = _compound(selector)
+                if compound is not None and len(found.by_key[compound.key()]) < _MAX_PER_KEY:
+                    found.by_key[compound.key()].append(compound)
+                    count += 1
+    return found
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tag:
+    name: str
+    attrs: dict[str, str]
+
+    @property
+    def id(self) -> str:
+        return self.attrs.get("id", "")
+
+    @property
+    def classes(self) -> list[str]:
+        return self.attrs.get("class", "").split()
+
+
+def _tag(name: str, text: str) -> _Tag:
+    attrs: dict[str, str] = {}
+    for m in _ATTR.finditer(text):
+        attrs.setdefault(m.group(1).lower(), m.group(2) or m.group(3) or m.group(4) or "")
+    return _Tag(name.lower(), attrs)
+
+
+_BACKGROUND_BEFORE = re.compile(
+    r"""(?:background(?:-color)?\s*:|bgcolor\s*=\s*["']?)\s*([^;"'>]{1,80})""", re.IGNORECASE
+)
+
+
+def _background_before(before: str) -> Colour | None:
+    """The last background set in the 400 characters before a tag (a coloured cell or button
+    the element may sit on)."""
+    shade = None
+    for m in _BACKGROUND_BEFORE.finditer(before):
+        found = _first_colour(m.group(1))
+        if found is not None and found[3] > 0.1:
+            shade = found
+    return shade
+
+
+def _coloured_page(body: _Tag) -> bool:
+    ground = body.attrs.get("bgcolor") or declarations(body.attrs.get("style", "")).get(
+        "background-color", declarations(body.attrs.get("style", "")).get("background", "")
+    )
+    shade = _first_colour(ground) if ground else None
+    return shade is not None and shade[3] > 0.1 and not _near_white(shade)
+
+
+def _hidden(tag: _Tag, rules: _Rules, before: str) -> bool:
+    if "hidden" in tag.attrs:
+        return True
+    if tag.name in ("svg", "iframe", "object") and any(
+        _tiny(tag.attrs.get(k, "1"), px=0, em=0) for k in ("width", "height")
+    ):
+        return True
+    style = tag.attrs.get("style")
+    font = colour(tag.attrs["color"]) if tag.name == "font" and "color" in tag.attrs else None
+    if style is not None or font is not None:
+        d = declarations(style or "")
+        if font is not None and "color" not in d:
+            d["color"] = tag.attrs["color"]
+        if "bgcolor" in tag.attrs:
+            d.setdefault("background-color", tag.attrs["bgcolor"])
+        if hides(d, before, rules.page_coloured):
+            return True
+    return bool(rules.by_key) and rules.hides(tag)
+
+
+def drop_hidden(html: str) -> tuple[str, int]:
+    """`html` without the elements styled invisible (from the opening tag to its closing tag,
+    counting nested tags of the same name), and how many were dropped. An element never closed
+    hides the rest, as it does in a mail client; the head, title and scripts are never shown."""
+    closes: dict[str, list[tuple[int, int]]] = {}
+    for m in _CLOSE_TAG.finditer(html):
+        closes.setdefault(m.group(1).lower(), []).append((m.start(), m.end()))
+    starts = {name: [a for a, _ in spans] for name, spans in closes.items()}
+    opens: dict[str, list[int]] = {}
+    tags = list(_OPEN_TAG.finditer(html))
+    for m in tags:
+        opens.setdefault(m.group(1).lower(), []).append(m.start())
+    rules = _rules(html)
+    out: list[str] = []
+    pos = dropped = 0
+    for m in tags:
+        if m.start() < pos:
+            continue  # inside an element already dropped
+        name = m.group(1).lower()
+        if name not in _NEVER_SHOWN:
+            tag = _tag(name, m.group(2))
+            if name == "body" and _coloured_page(tag):
+                rules.page_coloured = True
+            if not _hidden(tag, rules, html[max(0, m.start() - 400) : m.start()]):
+                continue
+        spans = closes.get(name, [])
+        k = bisect.bisect_left(starts.get(name, []), m.end())
+        if k == len(spans):  # never closed: a mail client hides the rest as well
+            out.append(html[pos : m.start()])
+            pos = len(html)
+            dropped += 1
+            break
+        # Nested tags of the same name ("<div hidden><div>..</div>..</div>"): walk the opens and
+        # closes after this one until the depth returns to zero, a bounded number of steps.
+        named = opens.get(name, [])
+        o = bisect.bisect_right(named, m.start())
+        depth, steps = 1, 0
+        while depth and k < len(spans) and steps < _NESTING_STEPS:
+            if o < len(named) and named[o] < spans[k][0]:
+                depth, o = depth + 1, o + 1
+            else:
+                depth, k = depth - 1, k + 1
+            steps += 1
+        k = min(k - 1 if depth == 0 else k, len(spans) - 1)
+        out.append(html[pos : m.start()])
+        pos = spans[k][1]
+        dropped += name not in _NEVER_SHOWN  # a head or a script is not hidden text
+    out.append(html[pos:])
+    return "".join(out), dropped
