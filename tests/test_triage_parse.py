@@ -283,3 +283,14 @@ def test_an_eml_base64_body_with_stray_characters_is_read_with_a_note() -> None:
     parsed = parse(_B64_HEAD + b"V2Ugd2lsbCBjYW5j!ZWwgdGhlIGNvbnRyYWN0\n", filename="m.eml")
     assert "We will cancel the contract" in parsed.newest
     assert any("stray characters" in n for n in parsed.notes)
+
+
+def test_the_readme_states_the_limits_triage_reads_within() -> None:
+    from coach.reading.reader import LAST_SENTENCES, MAX_SENTENCES
+    from coach.settings import REPO_ROOT
+    from coach.textio import MAX_TEXT_CHARS
+
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{MAX_TEXT_CHARS:,} characters" in readme
+    assert f"the first {MAX_CHARS:,} characters" in readme
+    assert f"the first {MAX_SENTENCES} and the last {LAST_SENTENCES} sentences" in readme
