@@ -285,6 +285,38 @@ def test_an_eml_base64_body_with_stray_characters_is_read_with_a_note() -> None:
     assert any("stray characters" in n for n in parsed.notes)
 
 
+THREAT = "If the outage is not fixed by Friday we will cancel our contract."
+FILLER = "We need the usage report for finance, please send it when you can.\n" * 70
+
+
+@pytest.mark.parametrize("as_bytes", [True, False])
+def test_a_nul_anywhere_is_dropped_before_reading(as_bytes: bool) -> None:
+    """Past the first 4,096 characters too (the binary check looks at the share of control
+    characters, not at the first NUL); nothing after it is lost."""
+    cut = THREAT.replace("will", "will\x00")
+    text = f"Hi Sam,\n\n{FILLER}{cut}\n\nDana\n"
+    parsed = parse(text.encode() if as_bytes else text)
+    assert "\x00" not in parsed.text and THREAT in parsed.newest
+    eml = f"From: a@b.c\nSubject: x\x00y\nMIME-Version: 1.0\nContent-Type: text/plain\n\n{text}"
+    parsed = parse(eml.encode() if as_bytes else eml, filename="m.eml")
+    assert "\x00" not in parsed.text and THREAT in parsed.newest
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_an_eml_or_text_with_a_byte_order_mark_is_read_not_handed_over_raw(encoding: str) -> None:
+    eml = (
+        "From: a@b.c\nTo: s@x.y\nSubject: hi\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=utf-8\n\n{THREAT}\n"
+    )
+
+    def encode(text: str) -> bytes:  # Python writes no mark for an explicit byte order
+        return b"\xfe\xff" * (encoding == "utf-16-be") + text.encode(encoding)
+
+    parsed = parse(encode(eml), filename="u.eml")
+    assert parsed.subject == "hi" and THREAT in parsed.newest
+    assert THREAT in parse(encode(f"Hi Sam,\n\n{THREAT}\n")).newest
+
+
 def test_the_readme_states_the_limits_triage_reads_within() -> None:
     from coach.reading.reader import LAST_SENTENCES, MAX_SENTENCES
     from coach.settings import REPO_ROOT
