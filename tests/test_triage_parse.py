@@ -285,6 +285,17 @@ def test_an_eml_base64_body_with_stray_characters_is_read_with_a_note() -> None:
     assert any("stray characters" in n for n in parsed.notes)
 
 
+def test_an_eml_base64_body_without_its_padding_is_read_with_a_note_that_it_may_be_cut() -> None:
+    # "We will cancel the contract" and a "." cut off: 2 (or 3) characters past a full quantum.
+    for cut in (
+        b"V2Ugd2lsbCBjYW5jZWwgdGhlIGNvbnRyYWN0Lg",
+        b"V2Ugd2lsbCBjYW5jZWwgdGhlIGNvbnRyYWN0Li4",
+    ):
+        parsed = parse(_B64_HEAD + cut + b"\n", filename="m.eml")
+        assert "We will cancel the contract" in parsed.newest
+        assert any("may be cut short" in n for n in parsed.notes)
+
+
 THREAT = "If the outage is not fixed by Friday we will cancel our contract."
 FILLER = "We need the usage report for finance, please send it when you can.\n" * 70
 

@@ -302,6 +302,11 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
             "the .eml body is marked base64 but is damaged (cut short?) and cannot be read; "
             "paste the message text instead"
         )
+    if "InvalidBase64PaddingDefect" in damaged:  # decoded, but the end may be missing
+        notes.append(
+            "The message body's base64 ends without its padding, so it may be cut short: "
+            "read the end of the email yourself."
+        )
     if "InvalidBase64CharactersDefect" in damaged:
         notes.append("The message body had stray characters in its base64; they were skipped.")
     if body.get_content_type() == "text/html":
