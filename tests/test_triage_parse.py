@@ -157,6 +157,53 @@ def test_hidden_elements_are_dropped_in_near_linear_time() -> None:
     ) == ("<p>Hi</p><p>Bye</p>", 1)
 
 
+def _growth(make: object, sizes: tuple[int, int, int]) -> list[float]:
+    """Seconds to triage `make(n)` at each size, the best of three (one pause of a shared machine
+    is not the code)."""
+    import contextlib
+    import time
+
+    from coach.triage.engine import OfflineTriageEngine
+
+    engine = OfflineTriageEngine()
+    engine.triage("Hi Sam, we will cancel.")  # the reader loaded before the clock starts
+    out = []
+    for n in sizes:
+        text = make(n)  # type: ignore[operator]
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            with contextlib.suppress(CoachError):  # a shape with nothing to triage still counts
+                engine.triage(text)
+            times.append(time.perf_counter() - start)
+        out.append(min(times))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("make", "sizes"),
+    [
+        # Each `{` once looked 5,000 characters ahead for its `}` (28,000 of them: 13.5 s).
+        (lambda n: "Hi Sam,\n\n" + "{" * n + "\n\nDana", (7_000, 14_000, 28_000)),
+        # A style block without rules: the rule pattern tried every character (2 MB: 43 s).
+        (lambda n: "<html><head>" + ("<style>" + "a" * n + "</style>") * 20
+         + f"</head><body><p>{THREAT}</p></body></html>", (25_000, 50_000, 99_000)),
+    ],
+    ids=["braces", "style-blocks"],
+)  # fmt: skip
+def test_shapes_that_were_quadratic_grow_linearly(
+    make: object, sizes: tuple[int, int, int]
+) -> None:
+    """The whole triage at 1x, 2x and 4x the input: doubling the input roughly doubles the time
+    (quadratic growth quadruples it), and the largest stays within seconds."""
+    small, double, quadruple = _growth(make, sizes)
+    assert quadruple < 5.0, (small, double, quadruple)
+    floor = 0.05  # below this, timer noise is all there is to measure
+    assert double < 3 * max(small, floor) and quadruple < 3 * max(double, floor), (
+        small, double, quadruple,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "shape",
     [

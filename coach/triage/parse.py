@@ -9,6 +9,7 @@ newest message is verbatim in `ParsedEmail.text`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
@@ -127,16 +128,29 @@ _BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 _STYLE_BLOCK = re.compile(r"<style\b[^<>]{0,500}>([^<]{0,100000})</style\s*>", re.IGNORECASE)
-_CSS_RULE = re.compile(r"([^{}]{1,500})\{([^{}]{0,2000})\}")
+# A rule's declarations; its selector is the text before it, back to the previous brace (at most
+# 500 characters). Found from the braces, so a block of 100,000 characters with no rule is read
+# once (a pattern starting with the selector tried each of its characters: 43 s on 2 MB).
+_CSS_BODY = re.compile(r"\{([^{}]{0,2000})\}")
+
+
+def _css_rules(css: str) -> Iterator[tuple[str, str]]:
+    """(selector, declarations) of each rule of a style sheet."""
+    for body in _CSS_BODY.finditer(css):
+        lo = max(0, body.start() - 500)
+        start = max(css.rfind("{", lo, body.start()), css.rfind("}", lo, body.start()), lo - 1)
+        selector = css[start + 1 : body.start()]
+        if selector:
+            yield selector, body.group(1)
 
 
 def _hiding_classes(html: str) -> set[str]:
     """Class names a `<style>` block of the mail styles invisible (`.x { display: none }`)."""
     found: set[str] = set()
     for block in _STYLE_BLOCK.finditer(html):
-        for rule in _CSS_RULE.finditer(block.group(1)):
-            if _hides(rule.group(2)):
-                found.update(re.findall(r"\.([\w-]+)", rule.group(1)))
+        for selector, declarations in _css_rules(block.group(1)):
+            if _hides(declarations):
+                found.update(re.findall(r"\.([\w-]+)", selector))
     return found
 
 
