@@ -178,6 +178,12 @@ INVISIBLE = re.compile(
 )
 
 
+def escaped(text: str) -> str:
+    """`text` for an error line: each control character written as its escape (`\\x1b`), so a
+    file name or a value can neither drive the terminal nor vanish from the message."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def printable(value: object) -> object:
     """`value` (a string, or lists and dicts of them) without control characters, so text from
     an email can never move the cursor, retitle the terminal or recolour what follows."""

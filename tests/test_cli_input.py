@@ -154,3 +154,28 @@ def test_a_nul_is_dropped_the_same_way_by_the_chat_the_api_and_uploads(
     assert api_triage(email, settings)["decision"] == "escalate"
     (tmp_path / "n.txt").write_bytes(email.encode())
     assert "\x00" not in read_upload(str(tmp_path / "n.txt"))
+
+
+# --- error lines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["triage"], ["brief"], ["check"], ["draft", "customer"]])
+def test_control_characters_in_an_error_line_are_escaped(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    name = "/tmp/\x1b]0;PWNED\x07\x1b[2Jx\u202e.txt"
+    code, _, err = _run(monkeypatch, capsys, *command, name)
+    _one_line(code, err)
+    assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "\\x1b]0;PWNED\\x07\\x1b[2Jx\\u202e.txt" in err
+
+
+def test_a_batch_column_name_with_escape_sequences_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    rows = "\x1b]0;PWNED\x07\x1b[31mred,x\n" + "hello there, this is a longer row,1\n" * 20
+    Path("e.csv").write_text(rows, encoding="utf-8")
+    code, _, err = _run(monkeypatch, capsys, "triage", "--batch", "e.csv", "--column", "body")
+    _one_line(code, err)
+    assert "\x1b" not in err and "columns: \\x1b]0;PWNED\\x07\\x1b[31mred" in err

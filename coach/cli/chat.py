@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from coach.cli import EngineOption, app, working
 from coach.errors import CoachError
-from coach.textio import printable
+from coach.textio import escaped, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -78,7 +78,7 @@ def chat_command(
             raise CoachError(
                 f"no conversation with id {delete!r}; `coach chat --list` shows the saved ones"
             )
-        print(f"deleted conversation {delete}", file=sys.stderr)
+        print(escaped(f"deleted conversation {delete}"), file=sys.stderr)
         return
     if list_:
         _list(settings, as_json)
@@ -287,7 +287,7 @@ def _notice(console: Console, as_json: bool, message: str, conversation_id: str)
     if as_json:
         typer.echo(json.dumps({"notice": message, "conversation_id": conversation_id}))
     else:
-        console.print(f"[yellow]coach: {escape(message)}[/yellow]")
+        console.print(f"[yellow]coach: {escape(escaped(message))}[/yellow]")
 
 
 def _list(settings: Settings, as_json: bool) -> None:

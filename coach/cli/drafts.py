@@ -11,7 +11,7 @@ import typer
 
 from coach.cli import EngineOption, app, working
 from coach.errors import CoachError
-from coach.textio import printable
+from coach.textio import escaped, printable
 
 if TYPE_CHECKING:
     from coach.drafts.writer import Draft, DraftWriter
@@ -36,12 +36,12 @@ def _emit(text: str, out: Path | None) -> None:
     from coach.drafts.export import write_markdown
 
     write_markdown(text, out)
-    print(f"wrote {out}", file=sys.stderr)
+    print(escaped(f"wrote {out}"), file=sys.stderr)
 
 
 def _notice(draft: Draft) -> None:
     if draft.notice:
-        print(f"note: {draft.notice}", file=sys.stderr)
+        print(escaped(f"note: {draft.notice}"), file=sys.stderr)
     for held in draft.held_back:  # shown, never dropped silently: the rep decides
         print(
             printable(f'held back ({held.code}): "{held.line}" -> {held.rewrite}'),
@@ -102,7 +102,7 @@ def draft(
         from coach.drafts.export import write_eml
 
         write_eml(result, eml, case.contact)
-        print(f"wrote {eml}", file=sys.stderr)
+        print(escaped(f"wrote {eml}"), file=sys.stderr)
     # The draft is always shown: with --eml alone it still goes to stdout, so the rep sees what
     # the message says.
     _emit(result.markdown, out)

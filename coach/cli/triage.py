@@ -167,6 +167,7 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     from tqdm import tqdm
 
     from coach.settings import get_settings
+    from coach.textio import escaped
     from coach.triage.batch import read_rows, summary, triage_rows
     from coach.triage.engine import get_engine
 
@@ -191,7 +192,9 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     seconds = time.perf_counter() - started
     where = "stdout" if target == "-" else str(target)
     print(
-        f"triaged {len(rows)} texts in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):.0f}/s): "
-        f"{summary(counts)}; wrote {where}",
+        escaped(
+            f"triaged {len(rows)} texts in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):.0f}/s): "
+            f"{summary(counts)}; wrote {where}"
+        ),
         file=sys.stderr,
     )
