@@ -156,7 +156,7 @@ def test_a_nul_is_dropped_the_same_way_by_the_chat_the_api_and_uploads(
     assert "\x00" not in read_upload(str(tmp_path / "n.txt"))
 
 
-# --- error lines -----------------------------------------------------------------------------
+# --- error lines, the size limit -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("command", [["triage"], ["brief"], ["check"], ["draft", "customer"]])
@@ -179,3 +179,19 @@ def test_a_batch_column_name_with_escape_sequences_is_escaped(
     code, _, err = _run(monkeypatch, capsys, "triage", "--batch", "e.csv", "--column", "body")
     _one_line(code, err)
     assert "\x1b" not in err and "columns: \\x1b]0;PWNED\\x07\\x1b[31mred" in err
+
+
+def test_check_keeps_the_200000_character_limit_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    Path("big.txt").write_text(("It is your fault. " * 110_000)[:1_990_000], encoding="utf-8")
+    start = time.perf_counter()
+    code, _, err = _run(monkeypatch, capsys, "check", "big.txt")
+    _one_line(code, err)
+    assert "the limit is 200,000" in err and time.perf_counter() - start < 5.0
+    code, _, err = _run(monkeypatch, capsys, "check", "-", stdin=b"It is your fault. " * 12_000)
+    _one_line(code, err)
+    assert "the limit is 200,000" in err

@@ -152,13 +152,17 @@ def check(
 
 
 def _read_text(source: str) -> str:
-    from coach.textio import decode_text, read_limited
+    """The text to check, refused over the size limits (2 MB as a file, 200,000 characters as
+    text, as for triage) before any work is done."""
+    from coach.textio import MAX_FILE_BYTES, check_length, decode_text, read_limited
 
     if source == "-":
-        return decode_text(read_limited(sys.stdin.buffer, 2_000_000, "stdin"), "stdin")
-    path = Path(source)
-    if not path.is_file():
-        raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
-    if path.stat().st_size > 2_000_000:
-        raise CoachError(f"{source} is larger than 2 MB; check one message at a time")
-    return decode_text(path.read_bytes(), source)
+        text = decode_text(read_limited(sys.stdin.buffer, MAX_FILE_BYTES, "stdin"), "stdin")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
+        with path.open("rb") as handle:
+            text = decode_text(read_limited(handle, MAX_FILE_BYTES, source), source)
+    check_length(text)
+    return text
