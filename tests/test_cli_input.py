@@ -156,7 +156,7 @@ def test_a_nul_is_dropped_the_same_way_by_the_chat_the_api_and_uploads(
     assert "\x00" not in read_upload(str(tmp_path / "n.txt"))
 
 
-# --- error lines, the size limit -------------------------------------------------------------
+# --- error lines, the size limit, `~` ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("command", [["triage"], ["brief"], ["check"], ["draft", "customer"]])
@@ -195,3 +195,35 @@ def test_check_keeps_the_200000_character_limit_before_any_work(
     code, _, err = _run(monkeypatch, capsys, "check", "-", stdin=b"It is your fault. " * 12_000)
     _one_line(code, err)
     assert "the limit is 200,000" in err
+
+
+def test_a_tilde_in_any_path_is_the_home_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fresh_settings: Settings,
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    (home / "mail.txt").write_text(EMAIL, encoding="utf-8")
+    (home / "case.json").write_text('{"customer": "Acme"}', encoding="utf-8")
+    (home / "rows.jsonl").write_text(json.dumps({"body": THREAT}) + "\n", encoding="utf-8")
+    (home / "gates.yaml").write_text("retrieval: {}\n", encoding="utf-8")
+    runs = [
+        ["triage", "~/mail.txt", "--json"],
+        ["triage", "--batch", "~/rows.jsonl", "--column", "body", "--out", "~/rows.out.jsonl"],
+        ["brief", "~/case.json", "--out", "~/brief.md"],
+        ["draft", "customer", "~/case.json", "--out", "~/draft.md", "--eml", "~/draft.eml"],
+        ["check", "~/mail.txt", "--case", "~/case.json"],
+        ["chat", "--from-triage", "~/mail.txt", "--json"],
+    ]
+    for args in runs:
+        code, _, err = _run(monkeypatch, capsys, *args)
+        assert code in (0, 1) and "does not exist" not in err and "not a file" not in err, (
+            args, err,
+        )  # fmt: skip
+    for written in ("rows.out.jsonl", "brief.md", "draft.md", "draft.eml"):
+        assert (home / written).is_file(), written
+    code, _, err = _run(monkeypatch, capsys, "eval", "retrieval", "--thresholds", "~/nope.yaml")
+    assert code == 2 and str(home / "nope.yaml") in err

@@ -4,8 +4,10 @@ so `coach --help` and a cold `coach search` stay fast."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,6 +32,17 @@ EngineOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def user_path(value: str) -> Path:
+    """A path typed on the command line, `~` as the home folder wherever the shell left it
+    (`--out '~/x.md'`, `--out=~/x.md`): the parser of every path argument and option."""
+    return Path(os.path.expanduser(value))
+
+
+def user_file(value: str) -> str:
+    """The same for a path that may be `-` (stdin or stdout)."""
+    return value if value == "-" else os.path.expanduser(value)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from coach.cli import EngineOption, app, working
+from coach.cli import EngineOption, app, user_path, working
 from coach.errors import CoachError
 from coach.textio import escaped, printable
 
@@ -45,6 +45,7 @@ def chat_command(
             metavar="EMAIL",
             help="Start from a customer email (.eml, .txt, .html): triage reads the sender, "
             "company, problem, wants, date and signals into the case first.",
+            parser=user_path,
         ),
     ] = None,
     delete: Annotated[

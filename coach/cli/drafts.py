@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.cli import EngineOption, app, working
+from coach.cli import EngineOption, app, user_file, user_path, working
 from coach.errors import CoachError
 from coach.textio import escaped, printable
 
@@ -51,7 +51,10 @@ def _notice(draft: Draft) -> None:
 
 @app.command()
 def brief(
-    case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
+    case_path: Annotated[
+        Path,
+        typer.Argument(metavar="CASE.json", help="The case file (JSON).", parser=user_path),
+    ],
     as_json: Annotated[
         bool,
         typer.Option(
@@ -60,7 +63,9 @@ def brief(
             '"warnings", "held_back"}.',
         ),
     ] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file.", parser=user_path)
+    ] = None,
     engine: EngineOption = None,
 ) -> None:
     """The brief to your manager (Step 3), with the verdict and the checklist warnings."""
@@ -79,10 +84,18 @@ def brief(
 @app.command()
 def draft(
     kind: Annotated[str, typer.Argument(metavar="customer|call-prep|follow-up")],
-    case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
-    out: Annotated[Path | None, typer.Option("--out", help="Write the markdown here.")] = None,
+    case_path: Annotated[
+        Path,
+        typer.Argument(metavar="CASE.json", help="The case file (JSON).", parser=user_path),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the markdown here.", parser=user_path)
+    ] = None,
     eml: Annotated[
-        Path | None, typer.Option("--eml", help="Customer message only: write an unsent .eml.")
+        Path | None,
+        typer.Option(
+            "--eml", help="Customer message only: write an unsent .eml.", parser=user_path
+        ),
     ] = None,
     engine: EngineOption = None,
 ) -> None:
@@ -110,7 +123,9 @@ def draft(
 
 @app.command()
 def check(
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="A text file, or - for stdin.")],
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="A text file, or - for stdin.", parser=user_file)
+    ],
     kind: Annotated[
         str, typer.Option("--kind", help="customer, manager or any (which rules apply).")
     ] = "any",
@@ -120,7 +135,9 @@ def check(
     ] = None,
     case_path: Annotated[
         Path | None,
-        typer.Option("--case", help="Take the authorised commitments from this case file."),
+        typer.Option(
+            "--case", help="Take the authorised commitments from this case file.", parser=user_path
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
