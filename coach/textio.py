@@ -1,9 +1,12 @@
-"""Bytes a user hands us, as text: UTF-8 with or without a byte-order mark, or UTF-16 with one
-(what Windows tools save); anything else gets one sentence saying what to do."""
+"""Bytes a user hands us, as text: UTF-8 with or without a byte-order mark, or UTF-16 or UTF-32
+with one (what Windows tools save); anything else gets one sentence saying what to do."""
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
+from typing import IO
 
 from coach.errors import CoachError
 
@@ -38,17 +41,112 @@ def looks_like_mail_source(text: str) -> bool:
     return bool(re.match(r"(?:[\w-]+:[^\n]*\n)+", head)) and "content-type:" in head.lower()
 
 
-def decode_text(data: bytes, what: str) -> str:
-    """`data` as text; `what` names it in the error ("case file x.json", "stdin")."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+# Byte-order marks and the encoding each announces; UTF-32's come first (UTF-32-LE's starts
+# with UTF-16-LE's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# What binary data is made of: control characters other than the whitespace text uses.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def bom(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark at the start of `data` announces, and the mark's length."""
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            return encoding, len(mark)
+    return None
+
+
+def decode_text(data: bytes, what: str, legacy: bool = False) -> str:
+    """`data` as text, the one way every file, upload and stdin is read: a byte-order mark says
+    UTF-8, UTF-16 or UTF-32; without one it is UTF-8, else (`legacy`, for emails) Windows-1252 as
+    older mail clients write. `what` names it in the error ("case file x.json", "stdin"). The
+    result is plain text (see `plain_text`)."""
+    marked = bom(data)
+    if marked is not None and marked[0] != "utf-8":
+        encoding, length = marked
         try:
-            return data.decode("utf-16")
+            text = data[length:].decode(encoding)
         except UnicodeDecodeError:
-            raise CoachError(f"{what} says it is UTF-16 but is not; save it as UTF-8") from None
+            raise CoachError(
+                f"{what} says it is {encoding[:6].upper()} but is not; save it as UTF-8"
+            ) from None
+    else:
+        body = data[3:] if marked else data
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if not legacy:
+                line = body.count(b"\n", 0, exc.start) + 1
+                raise CoachError(
+                    f"{what} is not UTF-8 text (line {line}); save it as UTF-8"
+                ) from None
+            text = body.decode("cp1252", errors="replace")
+    return plain_text(text, what)
+
+
+def plain_text(text: str, what: str) -> str:
+    """`text` without NUL characters, which no email or message holds and which would end it
+    early for some readers; text that is mostly control characters is binary data and gets one
+    sentence. Every entry point (files, stdin, the API, the chat) reads text through this."""
+    if text and _BINARY.subn("", text)[1] > 0.1 * len(text):
+        raise CoachError(
+            f"{what} looks like binary data, not text; paste the text or save it as a UTF-8 file"
+        )
+    return text.replace("\x00", "")
+
+
+def stream_lines(stream: IO[bytes], what: str) -> Iterator[tuple[str, int]]:
+    """The lines of a binary stream (stdin) as they arrive, each with its size in bytes, decoded
+    as `decode_text` decodes a file: a byte-order mark says UTF-8, UTF-16 or UTF-32, else UTF-8.
+    A line that is not text gets one sentence naming it ("stdin line 3 ...")."""
+    marked = _peek_bom(stream)
+    if marked is None or marked[0] == "utf-8":
+        for lineno, raw in enumerate(stream, 1):
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise CoachError(
+                    f"{what} line {lineno} is not UTF-8 text; send it as UTF-8"
+                ) from None
+            yield plain_text(line, f"{what} line {lineno}"), len(raw)
+        return
+    encoding = marked[0][:6]  # "utf-16" or "utf-32": the codec reads and drops the mark
+    unit = 2 if encoding == "utf-16" else 4
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    lineno = 0
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CoachError(f"{what} is not UTF-8 text; save it as UTF-8") from None
+        while True:
+            lineno += 1
+            try:
+                line = text.readline()
+            except UnicodeDecodeError:
+                raise CoachError(
+                    f"{what} says it is {encoding.upper()} but line {lineno} is not; send UTF-8"
+                ) from None
+            if not line:
+                return
+            yield plain_text(line, f"{what} line {lineno}"), len(line) * unit
+    finally:
+        text.detach()  # the stream stays open for whoever owns it
+
+
+def _peek_bom(stream: IO[bytes]) -> tuple[str, int] | None:
+    """The byte-order mark at the start of a stream, without consuming anything."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return bom(peek(4)[:4])
+    if stream.seekable():
+        start = stream.tell()
+        head = stream.read(4)
+        stream.seek(start)
+        return bom(head)
+    return None
 
 
 def argument_text(value: str, what: str) -> str:
@@ -78,6 +176,12 @@ INVISIBLE = re.compile(
     "[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\U000e0000-\U000e007f\u202a-\u202e\u2066-\u2069"
     "\u034f\u180e\ufe00-\ufe0f]"
 )
+
+
+def escaped(text: str) -> str:
+    """`text` for an error line: each control character written as its escape (`\\x1b`), so a
+    file name or a value can neither drive the terminal nor vanish from the message."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def printable(value: object) -> object:

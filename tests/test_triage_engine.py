@@ -288,3 +288,39 @@ def test_a_threat_worded_like_an_instruction_is_still_the_customers(
 )
 def test_a_withdrawn_threat_stays_withdrawn(offline: OfflineTriageEngine, body: str) -> None:
     assert offline.triage(WRAP.format(body)).decision != "escalate"
+
+
+THREAT = "If the outage is not fixed by Friday we will cancel our contract."
+FILLER = "We need the usage report for finance, please send it when you can.\n" * 70
+
+
+def test_a_nul_past_the_first_4096_characters_reaches_no_model_and_the_threat_is_read(
+    settings: Settings,
+) -> None:
+    """The redaction joins the subject, message and history with NUL and splits them again: a
+    NUL of the email's own once broke that with a traceback."""
+    text = f"Hi Sam,\n\n{FILLER}{THREAT.replace('will', 'will' + chr(0))}\n\nDana\n"
+
+    def answer(messages: list) -> object:
+        prompt = messages[-1].text
+        assert "\x00" not in prompt and THREAT in prompt
+        return tool_call(
+            "TriageProposal",
+            signals=[{"type": "cancellation_threat", "evidence": THREAT}],
+            customer_wants="The outage fixed by Friday",
+        )
+
+    with override_chat_model(ScriptedChatModel([answer])):
+        result = LLMTriageEngine(settings).triage(text.encode())
+    assert result.decision == "escalate" and result.engine != "offline"
+
+
+def test_the_offline_reader_reads_a_long_messages_last_sentences_and_says_what_it_skipped(
+    offline: OfflineTriageEngine,
+) -> None:
+    result = offline.triage(f"Hi Sam,\n\n{FILLER}{THREAT}\n\nDana\n")
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+    assert not any("not read" in n for n in result.notes)  # 72 sentences: all of them read
+    longer = offline.triage(f"Hi Sam,\n\n{FILLER * 2}{THREAT}\n\nDana\n")
+    assert longer.decision == "escalate"
+    assert any("sentence(s) in its middle were not read" in n for n in longer.notes)

@@ -157,6 +157,53 @@ def test_hidden_elements_are_dropped_in_near_linear_time() -> None:
     ) == ("<p>Hi</p><p>Bye</p>", 1)
 
 
+def _growth(make: object, sizes: tuple[int, int, int]) -> list[float]:
+    """Seconds to triage `make(n)` at each size, the best of three (one pause of a shared machine
+    is not the code)."""
+    import contextlib
+    import time
+
+    from coach.triage.engine import OfflineTriageEngine
+
+    engine = OfflineTriageEngine()
+    engine.triage("Hi Sam, we will cancel.")  # the reader loaded before the clock starts
+    out = []
+    for n in sizes:
+        text = make(n)  # type: ignore[operator]
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            with contextlib.suppress(CoachError):  # a shape with nothing to triage still counts
+                engine.triage(text)
+            times.append(time.perf_counter() - start)
+        out.append(min(times))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("make", "sizes"),
+    [
+        # Each `{` once looked 5,000 characters ahead for its `}` (28,000 of them: 13.5 s).
+        (lambda n: "Hi Sam,\n\n" + "{" * n + "\n\nDana", (7_000, 14_000, 28_000)),
+        # A style block without rules: the rule pattern tried every character (2 MB: 43 s).
+        (lambda n: "<html><head>" + ("<style>" + "a" * n + "</style>") * 20
+         + f"</head><body><p>{THREAT}</p></body></html>", (25_000, 50_000, 99_000)),
+    ],
+    ids=["braces", "style-blocks"],
+)  # fmt: skip
+def test_shapes_that_were_quadratic_grow_linearly(
+    make: object, sizes: tuple[int, int, int]
+) -> None:
+    """The whole triage at 1x, 2x and 4x the input: doubling the input roughly doubles the time
+    (quadratic growth quadruples it), and the largest stays within seconds."""
+    small, double, quadruple = _growth(make, sizes)
+    assert quadruple < 5.0, (small, double, quadruple)
+    floor = 0.05  # below this, timer noise is all there is to measure
+    assert double < 3 * max(small, floor) and quadruple < 3 * max(double, floor), (
+        small, double, quadruple,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "shape",
     [
@@ -401,3 +448,57 @@ def test_a_marker_that_looks_like_real_mail_is_history(marker: str) -> None:
         "by Friday we will cancel our contract."
     )
     assert not any("cancel" in b for b in parsed.newest_blocks) and "cancel" in parsed.history
+
+
+def test_an_eml_base64_body_without_its_padding_is_read_with_a_note_that_it_may_be_cut() -> None:
+    # "We will cancel the contract" and a "." cut off: 2 (or 3) characters past a full quantum.
+    for cut in (
+        b"V2Ugd2lsbCBjYW5jZWwgdGhlIGNvbnRyYWN0Lg",
+        b"V2Ugd2lsbCBjYW5jZWwgdGhlIGNvbnRyYWN0Li4",
+    ):
+        parsed = parse(_B64_HEAD + cut + b"\n", filename="m.eml")
+        assert "We will cancel the contract" in parsed.newest
+        assert any("may be cut short" in n for n in parsed.notes)
+
+
+THREAT = "If the outage is not fixed by Friday we will cancel our contract."
+FILLER = "We need the usage report for finance, please send it when you can.\n" * 70
+
+
+@pytest.mark.parametrize("as_bytes", [True, False])
+def test_a_nul_anywhere_is_dropped_before_reading(as_bytes: bool) -> None:
+    """Past the first 4,096 characters too (the binary check looks at the share of control
+    characters, not at the first NUL); nothing after it is lost."""
+    cut = THREAT.replace("will", "will\x00")
+    text = f"Hi Sam,\n\n{FILLER}{cut}\n\nDana\n"
+    parsed = parse(text.encode() if as_bytes else text)
+    assert "\x00" not in parsed.text and THREAT in parsed.newest
+    eml = f"From: a@b.c\nSubject: x\x00y\nMIME-Version: 1.0\nContent-Type: text/plain\n\n{text}"
+    parsed = parse(eml.encode() if as_bytes else eml, filename="m.eml")
+    assert "\x00" not in parsed.text and THREAT in parsed.newest
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_an_eml_or_text_with_a_byte_order_mark_is_read_not_handed_over_raw(encoding: str) -> None:
+    eml = (
+        "From: a@b.c\nTo: s@x.y\nSubject: hi\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=utf-8\n\n{THREAT}\n"
+    )
+
+    def encode(text: str) -> bytes:  # Python writes no mark for an explicit byte order
+        return b"\xfe\xff" * (encoding == "utf-16-be") + text.encode(encoding)
+
+    parsed = parse(encode(eml), filename="u.eml")
+    assert parsed.subject == "hi" and THREAT in parsed.newest
+    assert THREAT in parse(encode(f"Hi Sam,\n\n{THREAT}\n")).newest
+
+
+def test_the_readme_states_the_limits_triage_reads_within() -> None:
+    from coach.reading.reader import LAST_SENTENCES, MAX_SENTENCES
+    from coach.settings import REPO_ROOT
+    from coach.textio import MAX_TEXT_CHARS
+
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{MAX_TEXT_CHARS:,} characters" in readme
+    assert f"the first {MAX_CHARS:,} characters" in readme
+    assert f"the first {MAX_SENTENCES} and the last {LAST_SENTENCES} sentences" in readme

@@ -244,14 +244,13 @@ def history(conversation_id: str, settings: Settings) -> list[tuple[str, str]]:
 
 
 def check_input(text: str) -> str:
-    from coach.textio import check_length
+    from coach.textio import check_length, plain_text
 
     stripped = text.strip()
+    check_length(stripped)  # before NULs go: the browser's too-long mark starts with one
+    stripped = plain_text(stripped, "the message").strip()
     if not stripped:
         raise CoachError("empty message: type what is happening with the customer")
-    check_length(stripped)
-    if "\x00" in stripped:
-        raise CoachError("the message contains binary data; paste plain text")
     # Undecodable bytes from a pipe arrive as lone surrogates, which the tokenizer and SQLite reject.
     return stripped.encode("utf-8", "replace").decode("utf-8")
 

@@ -4,13 +4,16 @@ so `coach --help` and a cold `coach search` stay fast."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coach.errors import CoachError
+from coach.textio import escaped
 
 app = typer.Typer(
     name="coach",
@@ -29,6 +32,17 @@ EngineOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def user_path(value: str) -> Path:
+    """A path typed on the command line, `~` as the home folder wherever the shell left it
+    (`--out '~/x.md'`, `--out=~/x.md`): the parser of every path argument and option."""
+    return Path(os.path.expanduser(value))
+
+
+def user_file(value: str) -> str:
+    """The same for a path that may be `-` (stdin or stdout)."""
+    return value if value == "-" else os.path.expanduser(value)
 
 
 @contextlib.contextmanager
@@ -60,19 +74,19 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except CoachError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        print(f"coach: {escaped(str(exc))}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
     except typer.TyperException as exc:  # a usage error: unknown flag, missing argument, ...
         format_message = getattr(exc, "format_message", None)
         message = format_message() if format_message else str(exc)
-        print(f"coach: {message} (see coach --help)", file=sys.stderr)
+        print(f"coach: {escaped(message)} (see coach --help)", file=sys.stderr)
         sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:  # a full disk, a read-only folder, a path that is a directory
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"coach: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"coach: {escaped(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

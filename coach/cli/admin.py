@@ -21,9 +21,10 @@ def forget_user_command(
     """Delete every conversation of one user, checkpoints included (a privacy request)."""
     from coach.chat.conversation import forget_user
     from coach.settings import get_settings
+    from coach.textio import escaped
 
     count = forget_user(name, get_settings())
-    print(f"deleted {count} conversation(s) of {name}", file=sys.stderr)
+    print(escaped(f"deleted {count} conversation(s) of {name}"), file=sys.stderr)
 
 
 @admin.command("retention")

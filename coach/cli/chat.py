@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from coach.cli import EngineOption, app, working
+from coach.cli import EngineOption, app, user_path, working
 from coach.errors import CoachError
-from coach.textio import printable
+from coach.textio import escaped, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,6 +45,7 @@ def chat_command(
             metavar="EMAIL",
             help="Start from a customer email (.eml, .txt, .html): triage reads the sender, "
             "company, problem, wants, date and signals into the case first.",
+            parser=user_path,
         ),
     ] = None,
     delete: Annotated[
@@ -78,7 +79,7 @@ def chat_command(
             raise CoachError(
                 f"no conversation with id {delete!r}; `coach chat --list` shows the saved ones"
             )
-        print(f"deleted conversation {delete}", file=sys.stderr)
+        print(escaped(f"deleted conversation {delete}"), file=sys.stderr)
         return
     if list_:
         _list(settings, as_json)
@@ -122,8 +123,11 @@ def _seed_from_triage(path: Path, settings: Settings) -> tuple[str, dict[str, ob
         raise CoachError(f"{path} does not exist; give the customer's email as a file")
     if path.stat().st_size > 2_000_000:
         raise CoachError(f"{path} is over 2 MB; save the one email you want to start from")
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    result = get_engine(settings, "offline").triage(text, filename=path.name)
+    from coach.textio import decode_text
+
+    data = path.read_bytes()
+    text = decode_text(data, str(path), legacy=True)
+    result = get_engine(settings, "offline").triage(data, filename=path.name)
     case = case_from_triage(text, result)
     title = f"From triage: {case.customer or case.contact_name or path.name}"
     conversation_id = start_from_case(case.model_dump(), title, settings)
@@ -188,22 +192,16 @@ def _lines(interactive: bool, console: Console) -> Iterator[str]:
             except EOFError:
                 return
     else:
+        from coach.textio import stream_lines
+
         total = 0
-        for lineno, raw in enumerate(sys.stdin.buffer, 1):
-            total += len(raw)
+        for lineno, (line, size) in enumerate(stream_lines(sys.stdin.buffer, "stdin"), 1):
+            total += size
             if total > MAX_STDIN_BYTES:  # the turns before it are saved; the rest is refused
                 raise CoachError(
                     f"stdin is larger than {MAX_STDIN_BYTES // 1_000_000} MB; "
                     f"stopped at line {lineno}, the turns before it are saved"
                 )
-            try:
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise CoachError(
-                    f"stdin line {lineno} is not UTF-8 text; pipe in the messages as text"
-                ) from None
-            if "\x00" in line:
-                raise CoachError(f"stdin line {lineno} holds binary data; pipe in text")
             yield line.rstrip("\r\n")
 
 
@@ -290,7 +288,7 @@ def _notice(console: Console, as_json: bool, message: str, conversation_id: str)
     if as_json:
         typer.echo(json.dumps({"notice": message, "conversation_id": conversation_id}))
     else:
-        console.print(f"[yellow]coach: {escape(message)}[/yellow]")
+        console.print(f"[yellow]coach: {escape(escaped(message))}[/yellow]")
 
 
 def _list(settings: Settings, as_json: bool) -> None:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.cli import EngineOption, app, working
+from coach.cli import EngineOption, app, user_file, user_path, working
 from coach.errors import CoachError
-from coach.textio import printable
+from coach.textio import escaped, printable
 
 if TYPE_CHECKING:
     from coach.drafts.writer import Draft, DraftWriter
@@ -36,12 +36,12 @@ def _emit(text: str, out: Path | None) -> None:
     from coach.drafts.export import write_markdown
 
     write_markdown(text, out)
-    print(f"wrote {out}", file=sys.stderr)
+    print(escaped(f"wrote {out}"), file=sys.stderr)
 
 
 def _notice(draft: Draft) -> None:
     if draft.notice:
-        print(f"note: {draft.notice}", file=sys.stderr)
+        print(escaped(f"note: {draft.notice}"), file=sys.stderr)
     for held in draft.held_back:  # shown, never dropped silently: the rep decides
         print(
             printable(f'held back ({held.code}): "{held.line}" -> {held.rewrite}'),
@@ -51,7 +51,10 @@ def _notice(draft: Draft) -> None:
 
 @app.command()
 def brief(
-    case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
+    case_path: Annotated[
+        Path,
+        typer.Argument(metavar="CASE.json", help="The case file (JSON).", parser=user_path),
+    ],
     as_json: Annotated[
         bool,
         typer.Option(
@@ -60,7 +63,9 @@ def brief(
             '"warnings", "held_back"}.',
         ),
     ] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file.", parser=user_path)
+    ] = None,
     engine: EngineOption = None,
 ) -> None:
     """The brief to your manager (Step 3), with the verdict and the checklist warnings."""
@@ -79,10 +84,18 @@ def brief(
 @app.command()
 def draft(
     kind: Annotated[str, typer.Argument(metavar="customer|call-prep|follow-up")],
-    case_path: Annotated[Path, typer.Argument(metavar="CASE.json", help="The case file (JSON).")],
-    out: Annotated[Path | None, typer.Option("--out", help="Write the markdown here.")] = None,
+    case_path: Annotated[
+        Path,
+        typer.Argument(metavar="CASE.json", help="The case file (JSON).", parser=user_path),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the markdown here.", parser=user_path)
+    ] = None,
     eml: Annotated[
-        Path | None, typer.Option("--eml", help="Customer message only: write an unsent .eml.")
+        Path | None,
+        typer.Option(
+            "--eml", help="Customer message only: write an unsent .eml.", parser=user_path
+        ),
     ] = None,
     engine: EngineOption = None,
 ) -> None:
@@ -102,7 +115,7 @@ def draft(
         from coach.drafts.export import write_eml
 
         write_eml(result, eml, case.contact)
-        print(f"wrote {eml}", file=sys.stderr)
+        print(escaped(f"wrote {eml}"), file=sys.stderr)
     # The draft is always shown: with --eml alone it still goes to stdout, so the rep sees what
     # the message says.
     _emit(result.markdown, out)
@@ -110,7 +123,9 @@ def draft(
 
 @app.command()
 def check(
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="A text file, or - for stdin.")],
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="A text file, or - for stdin.", parser=user_file)
+    ],
     kind: Annotated[
         str, typer.Option("--kind", help="customer, manager or any (which rules apply).")
     ] = "any",
@@ -120,7 +135,9 @@ def check(
     ] = None,
     case_path: Annotated[
         Path | None,
-        typer.Option("--case", help="Take the authorised commitments from this case file."),
+        typer.Option(
+            "--case", help="Take the authorised commitments from this case file.", parser=user_path
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
@@ -152,13 +169,17 @@ def check(
 
 
 def _read_text(source: str) -> str:
-    from coach.textio import decode_text, read_limited
+    """The text to check, refused over the size limits (2 MB as a file, 200,000 characters as
+    text, as for triage) before any work is done."""
+    from coach.textio import MAX_FILE_BYTES, check_length, decode_text, read_limited
 
     if source == "-":
-        return decode_text(read_limited(sys.stdin.buffer, 2_000_000, "stdin"), "stdin")
-    path = Path(source)
-    if not path.is_file():
-        raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
-    if path.stat().st_size > 2_000_000:
-        raise CoachError(f"{source} is larger than 2 MB; check one message at a time")
-    return decode_text(path.read_bytes(), source)
+        text = decode_text(read_limited(sys.stdin.buffer, MAX_FILE_BYTES, "stdin"), "stdin")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
+        with path.open("rb") as handle:
+            text = decode_text(read_limited(handle, MAX_FILE_BYTES, source), source)
+    check_length(text)
+    return text

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli import app
+from coach.cli import app, user_path
 from coach.errors import CoachError
 
 
@@ -27,15 +27,22 @@ def eval_command(
         str, typer.Option(help="offline (deterministic) or openai (the configured model).")
     ] = "offline",
     report: Annotated[
-        Path, typer.Option("--report", help="Directory for report.json, report.md, junit.xml.")
+        Path,
+        typer.Option(
+            "--report", help="Directory for report.json, report.md, junit.xml.", parser=user_path
+        ),
     ] = Path("eval-report"),
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="A report.json of an earlier run to compare with."),
+        typer.Option(
+            "--baseline", help="A report.json of an earlier run to compare with.", parser=user_path
+        ),
     ] = None,
     thresholds: Annotated[
         Path | None,
-        typer.Option(help="Gates file (default: thresholds.yaml in the evals directory)."),
+        typer.Option(
+            help="Gates file (default: thresholds.yaml in the evals directory).", parser=user_path
+        ),
     ] = None,
 ) -> None:
     """Measure the coach on the eval sets in evals/; exit 1 when a metric misses its threshold."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from coach.cli import EngineOption, app, working
+from coach.cli import EngineOption, app, user_file, user_path, working
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ def triage_command(
         typer.Argument(
             help="A customer email: plain text, HTML or .eml. Use - (or pipe) to read stdin.",
             show_default=False,
+            parser=user_file,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -31,6 +32,7 @@ def triage_command(
             "--batch",
             help="Triage every row of a .csv or .jsonl file (needs --column) and write JSONL.",
             show_default=False,
+            parser=user_path,
         ),
     ] = None,
     column: Annotated[
@@ -43,6 +45,7 @@ def triage_command(
             help="Where --batch writes its JSONL: a path, or - for stdout. "
             "Default: INPUT.triage.jsonl next to the input file.",
             show_default=False,
+            parser=user_file,
         ),
     ] = None,
     engine: EngineOption = None,
@@ -167,6 +170,7 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     from tqdm import tqdm
 
     from coach.settings import get_settings
+    from coach.textio import escaped
     from coach.triage.batch import read_rows, summary, triage_rows
     from coach.triage.engine import get_engine
 
@@ -191,7 +195,9 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
     seconds = time.perf_counter() - started
     where = "stdout" if target == "-" else str(target)
     print(
-        f"triaged {len(rows)} texts in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):.0f}/s): "
-        f"{summary(counts)}; wrote {where}",
+        escaped(
+            f"triaged {len(rows)} texts in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):.0f}/s): "
+            f"{summary(counts)}; wrote {where}"
+        ),
         file=sys.stderr,
     )

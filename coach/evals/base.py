@@ -46,7 +46,9 @@ def load_cases(path: Path, model: type[T]) -> list[T]:
     if not path.is_file():
         # A team's own evals folder may hold only some suites' cases: that suite is not run.
         raise SuiteSkipped(f"no case file {path.name} in {path.parent}")
-    text = path.read_text(encoding="utf-8")
+    from coach.textio import decode_text
+
+    text = decode_text(path.read_bytes(), str(path))
     if path.suffix == ".jsonl":
         return _load_jsonl(path, text, model)
     return _load_yaml(path, text, model)
@@ -63,18 +65,42 @@ def _load_jsonl(path: Path, text: str, model: type[T]) -> list[T]:
             raise CoachError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
         except ValidationError as exc:
             raise CoachError(f"{path}:{lineno}: {_first_error(exc)}") from None
+        except (ValueError, RecursionError):  # a number past the digit limit, deep nesting
+            raise CoachError(
+                f"{path}:{lineno}: JSON nested too deeply or a number too long"
+            ) from None
     return cases
 
 
 def parse_yaml(path: Path, text: str) -> tuple[Any, Any]:
-    """The YAML's node tree (for line numbers in messages) and its values; a syntax error is
-    one line naming the file and line."""
+    """The YAML's node tree (for line numbers in messages) and its values; a syntax error, a
+    nesting too deep to read or a value that cannot be built is one line naming the file (and
+    the line, when known)."""
     try:
         return yaml.compose(text), yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise CoachError(f"{where}: not valid YAML") from None
+    except RecursionError:
+        line = _deep_line(text)
+        where = f"{path}:{line}" if line else str(path)
+        raise CoachError(f"{where}: nested too deeply to read") from None
+    except ValueError as exc:  # a date such as 2024-13-01, a number past Python's digit limit
+        reason = str(exc).split(":")[0][:80]
+        raise CoachError(f"{path}: a value YAML cannot read ({reason})") from None
+
+
+def _deep_line(text: str, limit: int = 100) -> int | None:
+    """The line where brackets first nest `limit` deep: where a too-deep structure starts."""
+    depth = 0
+    for lineno, line in enumerate(text.split("\n"), 1):
+        for ch in line:
+            depth += ch in "[{"
+            depth -= ch in "]}"
+            if depth >= limit:
+                return lineno
+    return None
 
 
 def _load_yaml(path: Path, text: str, model: type[T]) -> list[T]:

@@ -74,7 +74,9 @@ def load_thresholds(path: Path, known: Mapping[str, str] = SUITES) -> Thresholds
         raise CoachError(
             f"thresholds file {path} does not exist; create it or pass --thresholds FILE"
         )
-    text = path.read_text(encoding="utf-8")
+    from coach.textio import decode_text
+
+    text = decode_text(path.read_bytes(), f"thresholds file {path}")
     node, data = parse_yaml(path, text)
     if data is None:
         return {}

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 MIN_WORDS = 2
 MAX_SENTENCES = 60
+# A long message's last sentences are read too: a threat or a deadline often closes an email.
+LAST_SENTENCES = 20
 # An escalation needs the escalating labels together to reach this probability and to outweigh
 # `none`; any other label needs `LABEL_THRESHOLD` on its own.
 ESCALATION_THRESHOLD = 0.7
@@ -87,6 +89,17 @@ class Reading:
     language: str
     signals: list[Found] = field(default_factory=list)
     review: str | None = None
+    unread: int = 0  # sentences between the first MAX_SENTENCES and the last LAST_SENTENCES
+
+
+def _within_budget(usable: list[Said]) -> tuple[list[Said], int]:
+    """The sentences read (the first MAX_SENTENCES and the last LAST_SENTENCES, a bounded cost)
+    and how many in between were not."""
+    if len(usable) <= MAX_SENTENCES + LAST_SENTENCES:
+        return usable, 0
+    return usable[:MAX_SENTENCES] + usable[-LAST_SENTENCES:], len(
+        usable
+    ) - MAX_SENTENCES - LAST_SENTENCES
 
 
 @dataclass
@@ -166,7 +179,8 @@ class Reader:
                 )
                 continue
             block = None
-            for said in usable[:MAX_SENTENCES]:
+            usable, readings[d].unread = _within_budget(usable)
+            for said in usable:
                 opens, block = said.block != block, said.block
                 for piece in _past_withdrawal(clauses(said.text, lang), lang):
                     part = Said(piece, said.block, said.injected, said.forwarded)

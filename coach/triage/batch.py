@@ -15,32 +15,47 @@ if TYPE_CHECKING:
 BATCH_CHUNK = 64  # texts embedded together in one call
 
 
+def _json_row(line: str, where: str) -> dict[str, Any]:
+    """One JSONL line, which must be an object; anything else names the file and line."""
+    import json
+
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError:
+        raise CoachError(f"{where}: not valid JSON") from None
+    except ValueError:  # a number past Python's digit limit
+        raise CoachError(f"{where}: a number too long to read") from None
+    except RecursionError:
+        raise CoachError(f"{where}: JSON nested too deeply to read") from None
+    if not isinstance(row, dict):
+        raise CoachError(f"{where}: expected a JSON object holding the email column")
+    return row
+
+
 def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
     """(row id, text) pairs from a CSV or JSONL file; a missing column names the ones there are."""
     import csv
-    import json
+    import io
+
+    from coach.textio import MAX_FILE_BYTES, decode_text
 
     if not path.is_file():
         raise CoachError(f"{path} is not a file; give a .csv or .jsonl file to --batch")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl"):
+        raise CoachError(f"--batch reads .csv or .jsonl files, not {path.suffix or 'this file'}")
+    text = decode_text(path.read_bytes(), str(path), legacy=True)
     rows: list[dict[str, Any]] = []
-    if path.suffix.lower() == ".jsonl":
-        for lineno, line in enumerate(
-            path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), 1
-        ):
+    if suffix == ".jsonl":
+        for lineno, line in enumerate(text.split("\n"), 1):  # JSON strings may hold U+2028
             if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError:
-                    raise CoachError(f"{path}:{lineno}: not valid JSON") from None
-    elif path.suffix.lower() == ".csv":
-        csv.field_size_limit(2_000_000)  # one email a field, up to the size limit
+                rows.append(_json_row(line, f"{path}:{lineno}"))
+    else:
+        csv.field_size_limit(MAX_FILE_BYTES)  # one email a field, up to the size limit
         try:
-            with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-                rows = list(csv.DictReader(handle))
+            rows = list(csv.DictReader(io.StringIO(text, newline="")))
         except csv.Error as exc:
             raise CoachError(f"{path} is not a CSV file this can read: {exc}") from None
-    else:
-        raise CoachError(f"--batch reads .csv or .jsonl files, not {path.suffix or 'this file'}")
     if not rows:
         raise CoachError(f"{path} has no rows")
     if column not in rows[0]:

@@ -288,10 +288,17 @@ class OfflineTriageEngine(TriageEngine):
                 Signal(type=f.signal, evidence=quoted(f.evidence), score=f.score, source="reader")  # type: ignore[arg-type]
                 for f in reading.signals
             ]
+            notes = []
+            if reading.unread:
+                notes.append(
+                    f"The message is long: {reading.unread} sentence(s) in its middle were not "
+                    "read (the first and the last ones were); skim the middle yourself."
+                )
             proposals.append(
                 Proposal(
                     signals=signals,
                     customer_wants=_customer_wants(item, signals),
+                    notes=notes,
                     review=reading.review,
                 )
             )

@@ -284,30 +284,47 @@ def is_injection(text: str) -> bool:
 
 
 def markup_spans(block: str) -> list[tuple[int, int]]:
-    """Character spans of machine markup in a block: tags, role tokens, verdict-bearing JSON."""
+    """Character spans of machine markup in a block: tags, role tokens, verdict-bearing JSON.
+    One pass over the braces and one over the verdict keys: linear, however many `{` there are."""
+    import bisect
+
     folded = fold(block)
     if len(folded) == len(block):  # same offsets: read the folded text for disguised markup
         block = folded
-    spans = [(m.start(), m.end()) for m in _MARKUP.finditer(block)]
-    for start in (m.start() for m in re.finditer(r"\{", block)):
-        if any(a <= start < b for a, b in spans):
+    markup = [(m.start(), m.end()) for m in _MARKUP.finditer(block)]
+    spans = list(markup)
+    ends = _matching_braces(block)
+    keys = [(m.start(), m.end()) for m in _VERDICT_KEY.finditer(block)]  # never overlapping
+    covered, k = 0, 0  # how far the spans that start before this brace reach
+    for start, end in ends:
+        while k < len(markup) and markup[k][0] <= start:
+            covered, k = max(covered, markup[k][1]), k + 1
+        if start < covered:
             continue
-        end = _matching_brace(block, start)
-        if _VERDICT_KEY.search(block, start, end):
+        first = bisect.bisect_left(keys, (start, 0))  # the first verdict key inside, if any
+        if first < len(keys) and keys[first][1] <= end:
             spans.append((start, end))
+            covered = max(covered, end)
     return spans
 
 
-def _matching_brace(text: str, start: int) -> int:
-    depth = 0
-    for i in range(start, min(len(text), start + 5000)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
+_BRACE_REACH = 5000  # a brace closed further away than this is read as never closed
+
+
+def _matching_braces(text: str) -> list[tuple[int, int]]:
+    """(position of each `{`, end of its object): just after the matching `}` when that is within
+    `_BRACE_REACH` characters, else the end of the text."""
+    out: list[tuple[int, int]] = []
+    open_at: list[int] = []  # indices into `out` of the braces not yet closed
+    for m in re.finditer(r"[{}]", text):
+        if m.group() == "{":
+            open_at.append(len(out))
+            out.append((m.start(), len(text)))
+        elif open_at:
+            i = open_at.pop()
+            if m.start() - out[i][0] < _BRACE_REACH:
+                out[i] = (out[i][0], m.end())
+    return out
 
 
 def mark(block: str, sentences: list[str]) -> list[bool]:

@@ -45,42 +45,30 @@ class ParsedEmail:
 
 
 def decode(data: bytes | str) -> str:
-    """Bytes to text: UTF-8 (with BOM), else cp1252; binary data is refused with one sentence."""
-    if isinstance(data, str):
-        text = data
-    else:
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
-            try:
-                data = data.decode("utf-16").encode("utf-8")
-            except UnicodeDecodeError:
-                raise CoachError(
-                    "the file says it is UTF-16 but is not; save it as UTF-8"
-                ) from None
-        sample = data[:4096]
-        if b"\x00" in sample or _control_share(sample.decode("latin-1")) > 0.1:
-            raise CoachError(
-                "the input looks like binary data, not an email; "
-                "paste the email text or pass a .txt, .html or .eml file"
-            )
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    if "\x00" in text[:4096] or _control_share(text[:4096]) > 0.1:
-        raise CoachError(
-            "the input looks like binary data, not an email; "
-            "paste the email text or pass a .txt, .html or .eml file"
-        )
+    """Bytes to text the one way every input is read (`coach.textio.decode_text`, with the
+    Windows-1252 fallback older mail clients need); binary data is refused with one sentence."""
+    from coach.textio import decode_text, plain_text
+
+    text = (
+        plain_text(data, "the input")
+        if isinstance(data, str)
+        else decode_text(data, "the input", legacy=True)
+    )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return bad / len(text)
+def _mail_bytes(data: bytes | str, text: str) -> bytes:
+    """What the mail parser reads: the file's own bytes, so 8-bit bodies are decoded with their
+    declared charset, unless a byte-order mark says UTF-16 or UTF-32 (which no mail parser reads:
+    the decoded text is handed over instead) or UTF-8 (the mark is dropped)."""
+    from coach.textio import bom
+
+    if isinstance(data, str):
+        return text.encode("utf-8")
+    marked = bom(data)
+    if marked is None:
+        return data
+    return data[marked[1] :] if marked[0] == "utf-8" else text.encode("utf-8")
 
 
 _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]")
@@ -186,6 +174,11 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
         raise CoachError(
             "the .eml body is marked base64 but is damaged (cut short?) and cannot be read; "
             "paste the message text instead"
+        )
+    if "InvalidBase64PaddingDefect" in damaged:  # decoded, but the end may be missing
+        notes.append(
+            "The message body's base64 ends without its padding, so it may be cut short: "
+            "read the end of the email yourself."
         )
     if "InvalidBase64CharactersDefect" in damaged:
         notes.append("The message body had stray characters in its base64; they were skipped.")
@@ -360,9 +353,11 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     kind = detect_format(text, filename) if fmt == "auto" else fmt
     subject = ""
     if kind == "eml":
-        subject, text = eml_to_text(data if isinstance(data, bytes) else text, notes)
+        subject, text = eml_to_text(_mail_bytes(data, text), notes)
     elif kind == "html":
         text = html_to_text(text, notes)
+    # A body or subject decoded from base64 or quoted-printable may hold a NUL, as raw text may.
+    subject, text = subject.replace("\x00", ""), text.replace("\x00", "")
     if len(text) > MAX_CHARS:
         notes.append(
             f"The input has {len(text):,} characters; only the first {MAX_CHARS:,} were triaged."

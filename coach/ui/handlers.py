@@ -398,10 +398,9 @@ def read_upload(path: str | None, allowed: Sequence[str] = EMAIL_TYPES) -> str:
     size = file.stat().st_size
     if size > MAX_UPLOAD_BYTES:
         raise CoachError(f"the file is {size / 1e6:.1f} MB; the limit is 2 MB (one email or case)")
-    data = file.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise CoachError("the file is not text; upload an email saved as .eml, .txt or .html")
-    text = data.decode("utf-8", errors="replace")
+    from coach.textio import decode_text
+
+    text = decode_text(file.read_bytes(), "the file", legacy=allowed is not CASE_TYPES)
     if suffix == ".json" and allowed is EMAIL_TYPES:
         return _email_from_json(text)
     return text
