@@ -536,6 +536,7 @@ def test_a_user_header_without_a_trusted_proxy_refuses_to_serve(
 def _through(proxies: str, peer: str, headers: dict[str, str]) -> dict[str, Any]:
     """The scope TrustedProxies hands on for one request from `peer`."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from coach.ui.auth import TrustedProxies
 
@@ -547,7 +548,9 @@ def _through(proxies: str, peer: str, headers: dict[str, str]) -> dict[str, Any]
     scope = {"type": "http", "scheme": "http", "client": (peer, 5000),
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}  # fmt: skip
     middleware = TrustedProxies(app, proxies=proxies, user_header="X-Forwarded-User")
-    asyncio.run(middleware(scope, None, None))
+    # On a thread of its own: a test before this one may leave an event loop running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(scope, None, None)).result()
     return seen
 
 
