@@ -301,3 +301,39 @@ def test_a_very_long_message_is_kept_whole_and_read_in_bounded_work(
     assert turn.reply and turn.case["customer"] == "Acme"
     stored = [m.text for m in load_state("long-one", fresh_settings)["messages"]]
     assert text.strip() in [s.strip() for s in stored]
+
+
+def test_a_streamed_turn_that_fell_back_shows_the_notice_and_only_the_final_reply(
+    fresh_settings: Settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A stream cut mid-answer is replaced by the offline answer: the partial tokens are a
+    preview that is cleared, and the notice says what happened."""
+    import io
+
+    from rich.console import Console
+
+    import coach.chat.conversation as conversation
+    import coach.settings as settings_module
+    from coach.cli import chat
+
+    def cut_stream(conversation_id, line, settings, on_token=None):  # type: ignore[no-untyped-def]
+        on_token("Half an ans")
+        return conversation.TurnResult(
+            conversation_id=conversation_id, reply="The offline answer.", case={},
+            checklist_open=[], recommendation=None, asked=[], citations=[], warnings=[],
+            engine="offline", tokens=conversation.Tokens(),
+            notice="The model did not answer (stream cut); the offline engine answered instead.",
+        )  # fmt: skip
+
+    monkeypatch.setattr(conversation, "run_turn", cut_stream)
+    monkeypatch.setattr(settings_module, "active_engine", lambda s: "openai")
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    chat._turn("c1", "hello", fresh_settings, console, as_json=False, interactive=True)
+    screen = out.getvalue()
+    # The preview is erased (cursor up and erase line) before the answer is printed once.
+    tail = screen[screen.rindex("Half an ans") :]
+    assert "\x1b[2K" in tail
+    settled = tail[tail.rindex("\x1b[2K") :]
+    assert "Half an ans" not in settled
+    assert "stream cut" in settled and settled.count("The offline answer.") == 1

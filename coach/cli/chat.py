@@ -238,8 +238,7 @@ def _turn(
     if as_json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
-    if not stream:
-        _render(console, result)
+    _render(console, result)
     _footer(console, result)
 
 
@@ -249,16 +248,17 @@ def _streamed(conversation_id: str, line: str, settings: Settings, console: Cons
 
     from coach.chat.conversation import run_turn
 
+    # The tokens are a preview, cleared when the turn ends: a stream cut mid-answer, and the
+    # offline answer that replaces it, would otherwise stay glued together on screen. The reply
+    # the turn settled on is then printed once, with its notice.
     text: list[str] = []
-    with Live(Markdown(""), console=console, refresh_per_second=12, transient=False) as live:
+    with Live(Markdown(""), console=console, refresh_per_second=12, transient=True) as live:
 
         def on_token(token: str) -> None:
             text.append(token)
             live.update(Markdown("".join(text)))
 
-        result = run_turn(conversation_id, line, settings, on_token=on_token)
-        live.update(Markdown(result.reply))
-    return result
+        return run_turn(conversation_id, line, settings, on_token=on_token)
 
 
 def _render(console: Console, result: TurnResult) -> None:
