@@ -356,11 +356,12 @@ _PAYLOAD = "Our lawyers will file suit on Monday and we will cancel the contract
         f'<p style="color:hsl(0, 0%, 99%)">{_PAYLOAD}</p>',
         f'<p style="color:#fff0">{_PAYLOAD}</p>',
         f"<style>p.n {{ visibility : hidden }}</style><p class=\"n\">{_PAYLOAD}</p>",
+        f"<style>.n {{ color: #fdfdfd }}</style><p class=\"n\">{_PAYLOAD}</p>",
     ],
     ids=["near-white", "rgb-near-white", "font-near-white", "rgba-transparent", "opacity-0.01",
          "left-999", "clip-path", "scale-0.0", "height-1px", "black-on-black", "css-escape",
          "svg-0x0", "style-id", "style-element", "style-attribute", "hsl-near-white",
-         "hex-alpha", "style-element-class"],
+         "hex-alpha", "style-element-class", "style-near-white"],
 )  # fmt: skip
 def test_text_hidden_in_more_ways_is_not_read_and_is_noted(hidden: str) -> None:
     """A routine HTML email with a threat nobody can see: the threat is dropped with a note."""
@@ -394,8 +395,16 @@ def test_text_a_reader_sees_in_these_styles_is_kept(shown: str) -> None:
     assert dropped == 0 and "View invoice" in cleaned
 
 
-def test_near_white_text_on_a_dark_page_is_read() -> None:
-    html = '<body style="background:#111111"><p style="color:#fafafa">View invoice</p></body>'
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<body style="background:#111111"><p style="color:#fafafa">View invoice</p></body>',
+        '<style>.n { color:#fafafa }</style><body bgcolor="#111111"><p class="n">View invoice</p>',
+        "<style>body { background:#222 } .n { color:#fafafa }</style><p class='n'>View invoice</p>",
+    ],
+    ids=["inline", "rule-with-dark-body-attribute", "rule-with-dark-body-rule"],
+)
+def test_near_white_text_on_a_dark_page_is_read(html: str) -> None:
     cleaned, dropped = drop_hidden(html)
     assert dropped == 0 and "View invoice" in cleaned
 

@@ -290,13 +290,22 @@ class _Rules:
     a tag is checked against a few rules, not all of them."""
 
     by_key: dict[str, list[_Compound]] = field(default_factory=lambda: defaultdict(list))
+    # Rules that only colour text near-white: they hide it on a white page, not on a dark one.
+    light: dict[str, list[_Compound]] = field(default_factory=lambda: defaultdict(list))
     page_coloured: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.by_key) or bool(self.light)
 
     def hides(self, tag: _Tag) -> bool:
         keys = [tag.name, *("." + c for c in tag.classes), *("[" + a for a in tag.attrs)]
         if tag.id:
             keys.append("#" + tag.id)
-        return any(c.matches(tag) for k in keys for c in self.by_key.get(k, ()))
+        if any(c.matches(tag) for k in keys for c in self.by_key.get(k, ())):
+            return True
+        return not self.page_coloured and any(
+            c.matches(tag) for k in keys for c in self.light.get(k, ())
+        )
 
 
 def _rules(html: str) -> _Rules:
@@ -310,12 +319,18 @@ def _rules(html: str) -> _Rules:
             page = re.search(r"\b(body|html)\b", selector_text, re.IGNORECASE)
             if page and shade is not None and shade[3] > 0.1 and not _near_white(shade):
                 found.page_coloured = True  # a dark page: near-white text on it is read
-            if count >= _MAX_RULES or not hides(d, page_coloured=True):
+            if count >= _MAX_RULES:
+                continue
+            if hides(d, page_coloured=True):
+                into = found.by_key
+            elif hides(d, page_coloured=False):
+                into = found.light  # near-white text: hidden unless the page is dark
+            else:
                 continue
             for selector in _unescape(selector_text).split(","):
                 compound = _compound(selector)
-                if compound is not None and len(found.by_key[compound.key()]) < _MAX_PER_KEY:
-                    found.by_key[compound.key()].append(compound)
+                if compound is not None and len(into[compound.key()]) < _MAX_PER_KEY:
+                    into[compound.key()].append(compound)
                     count += 1
     return found
 
@@ -385,7 +400,7 @@ def _hidden(tag: _Tag, rules: _Rules, before: str) -> bool:
             d.setdefault("background-color", tag.attrs["bgcolor"])
         if hides(d, before, rules.page_coloured):
             return True
-    return bool(rules.by_key) and rules.hides(tag)
+    return bool(rules) and rules.hides(tag)
 
 
 def drop_hidden(html: str) -> tuple[str, int]:
