@@ -244,6 +244,17 @@ def test_every_language_has_every_cue_list_and_exemplars_for_every_label() -> No
         ("fr", "Si le portail retombe en panne, nous partons.", "nous partons."),
         ("pl", "Jeśli to się powtórzy, wypowiemy umowę.", "wypowiemy umowę."),
         ("it", "Disdiciamo il contratto se la migrazione slitta ancora.", "Disdiciamo il"),
+        # "either ... or" opening the sentence or a clause after a colon, where "o"/"ou" alone
+        # is a plain "or".
+        (
+            "es",
+            "Te lo digo claro: o esto queda resuelto antes del verano, o nos buscamos otro "
+            "proveedor.",
+            "nos buscamos otro proveedor.",
+        ),
+        ("pt", "Ou vocês resolvem isso até sexta, ou cancelamos o contrato.", "cancelamos o"),
+        ("it", "O lo sistemate entro venerdì o disdiciamo il contratto.", "disdiciamo il"),
+        ("nl", "Of jullie lossen het voor vrijdag op, of we zeggen het contract op.", "we zeggen"),
     ],
 )
 def test_the_consequence_of_a_condition_is_read_on_its_own(
@@ -259,6 +270,44 @@ def test_no_consequence_without_a_condition() -> None:
     from coach.reading.structure import consequence
 
     assert consequence("Please send the updated invoice by Friday.", "en") is None
+    # A plain "or", and "o sea" ("I mean"), open no ultimatum.
+    assert consequence("O sea, no funciona y necesito ayuda con la exportación.", "es") is None
+    assert consequence("Podem enviar a fatura em PDF ou em XML, e com o NIF correto?", "pt") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "es",
+            "Nada más para desahogarme: la app de rutas se volvió a trabar hoy y mis choferes "
+            "estuvieron veinte minutos parados. Ya sé que lo están revisando.",
+        ),
+        (
+            "nl",
+            "Wéér een update waarbij alle knoppen op een andere plek staan, midden in de "
+            "rapportperiode. Moest het alleen even kwijt.",
+        ),
+        (
+            "pl",
+            "Po ostatniej aktualizacji aplikacja do grafików znowu się zawiesza. Po prostu "
+            "musiałam to z siebie wyrzucić.",
+        ),
+        (
+            "en",
+            "The scheduler crashed three times during the lunch rush today and the queue was "
+            "out the door. Just needed to vent, I know you're on it.",
+        ),
+    ],
+)
+def test_an_email_only_to_vent_describes_no_escalation(reader, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A customer who says they only needed to vent: the problem they describe is theirs to
+    vent about, not a technical or relationship escalation, unless the reader is certain."""
+    from coach.domain.signals import escalating
+    from coach.triage.parse import sentences
+
+    reading = reader.read([[Said(s) for s in sentences(text)]], [lang])[0]
+    assert not {f.signal for f in reading.signals} & set(escalating())
 
 
 @pytest.mark.parametrize(

@@ -266,7 +266,7 @@ class Reader:
         other: list[str | None] = [None] * n
         best_routine = [0.0] * n
         resolved_doc = [False] * n
-        minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall": routine
+        minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall", "just venting"
         shapes = _shapes(items, probs, readings, venting)
         stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
@@ -276,7 +276,16 @@ class Reader:
                 item.said.text, readings[item.doc].language, item.context
             )
             resolved_doc[item.doc] |= item.context.resolved or closing_doc[item.doc]
-            minor_doc[item.doc] |= item.context.minor or item.context.own_fault
+            # "Nada más para desahogarme", "Moest het alleen even kwijt": a customer who says the
+            # email is only to vent describes a state that is theirs to vent about, not an
+            # escalation, unless it is certain.
+            minor_doc[item.doc] |= (
+                item.context.minor
+                or item.context.own_fault
+                or structure.lexicon(readings[item.doc].language).has(
+                    "just_venting", item.said.text.lower()
+                )
+            )
             open_doc[item.doc] |= structure.unresolved(item.text, readings[item.doc].language)
         resolved_doc = [r and not o for r, o in zip(resolved_doc, open_doc, strict=True)]
         # "We are not thinking of cancelling", "you can close the ticket": a customer who says

@@ -37,6 +37,7 @@ FAMILIES = (
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
+    "either", "just_venting",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -180,6 +181,17 @@ def consequence(text: str, language: str) -> str | None:
     first = next(iter(lx.find("condition_opener", low)), None)
     if first is not None and not low[: first.start()].strip(" -*•>\t\"'"):
         openers.insert(0, (first.start(), first.end(), False))
+    # "Te lo digo claro: o esto queda resuelto antes del verano, o nos buscamos otro proveedor":
+    # an "either" word ("o", "ou", "albo") opening the sentence or a clause after a colon, with
+    # its "or" still to come, is an ultimatum (anywhere else it is a plain "or").
+    eithers = lx.find("either", low)
+    for either in eithers:
+        clause = max(low.rfind(":", 0, either.start()), low.rfind(";", 0, either.start())) + 1
+        opens = not low[clause : either.start()].strip(" -*•>\t\"'")
+        then = next((m for m in eithers if m.start() >= either.end() + 3), None)
+        after = text[then.end() :].strip(" ,–—-") if opens and then is not None else ""
+        if len(after.split()) >= MIN_CONSEQUENCE_WORDS:
+            return after
     if not openers:
         return None
     start, end, ultimatum = openers[0]
