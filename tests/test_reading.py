@@ -466,6 +466,10 @@ def test_another_partys_data_is_an_incident_beside_a_routine_question(reader) ->
         ("en", "Please forward this to your manager: I want a meeting with him before Thursday."),
         ("fr", "Merci de transférer ce message à votre responsable : je souhaite un entretien."),
         ("de", "Bitte leiten Sie diese Nachricht an Ihren Vorgesetzten weiter."),
+        # Whoever the rep reports to is someone senior, in any language.
+        ("en", "Put me through to whoever you report to please, I'm done explaining this."),
+        ("pl", "Proszę mnie połączyć z osobą, komu pan podlega."),
+        ("es", "Pásame con la persona a quien reportas, por favor."),
     ],
 )
 def test_asking_that_the_message_go_up_is_a_manager_request(
@@ -670,3 +674,25 @@ def test_a_customer_closing_the_case_is_told_from_one_who_is_not(
     from coach.reading.context import read_context
 
     assert structure.closes(text, lang, read_context(text, lang)) is closing
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("pl", "Zostajemy - proszę nie traktować mojej poprzedniej wiadomości jako wypowiedzenia."),
+        ("en", "We're staying - please don't treat my previous email as notice."),
+        ("nl", "We blijven - beschouw mijn vorige bericht alstublieft niet als opzegging."),
+        (
+            "it",
+            "Restiamo: per favore non considerate il mio messaggio precedente come una disdetta.",
+        ),
+        ("pt", "Vamos ficar: por favor, não considerem minha mensagem anterior como cancelamento."),
+        (
+            "fr",
+            "Nous restons : merci de ne pas considérer mon précédent message comme une résiliation.",
+        ),
+    ],
+)
+def test_a_previous_message_not_to_be_taken_as_notice_is_no_threat(reader, lang: str, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], [lang])[0]
+    assert "cancellation_threat" not in {f.signal for f in reading.signals}

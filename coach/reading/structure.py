@@ -120,7 +120,8 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "Nothing needed on your side", "we'll get used to it": a reassurance denies a need.
     if not ctx.denied and reassuring(text, language):
         changes["denied"] = True
-    if not ctx.withdrawn and lx.has("withdraw", low) and not conditional:
+    # "beschouw mijn bericht niet als opzegging": the "als" of a withdrawal is no condition.
+    if not ctx.withdrawn and lx.has("withdraw", low) and not _conditional_beside(c, lx, low):
         changes["withdrawn"] = True
     # "la vostra nomina a responsabile del trattamento": a title in another sense.
     if ctx.senior and not _senior(c, lx, low):
@@ -165,6 +166,12 @@ def _senior(c: Cues, lx: Cues, low: str) -> bool:
     return c.has("senior", low)
 
 
+def _conditional_beside(c: Cues, lx: Cues, low: str) -> bool:
+    """A condition or an ultimatum outside the words of a withdrawal."""
+    rest = lx.patterns["withdraw"].sub(" ", low) if "withdraw" in lx.patterns else low
+    return c.has("conditional", rest) or lx.has("ultimatum", rest)
+
+
 def consequence(text: str, language: str) -> str | None:
     """What a condition or an ultimatum says will follow, verbatim from `text`: the main clause
     after "if ..., " / "one more ... and" / "either ... or", or before a trailing "if ..."."""
@@ -172,9 +179,14 @@ def consequence(text: str, language: str) -> str | None:
     if len(low) != len(text):
         return None
     c, lx = cues(language), lexicon(language)
+    taken_back = _spans(lx, "withdraw", low)  # "... niet als opzegging": no condition
     openers = sorted(
-        [(m.start(), m.end(), False) for m in c.find("conditional", low)]
-        + [(m.start(), m.end(), True) for m in lx.find("ultimatum", low)]
+        (start, end, ultimatum)
+        for start, end, ultimatum in (
+            [(m.start(), m.end(), False) for m in c.find("conditional", low)]
+            + [(m.start(), m.end(), True) for m in lx.find("ultimatum", low)]
+        )
+        if not any(a <= start and end <= b for a, b in taken_back)
     )
     # A word that is a condition only when it opens the sentence (Portuguese "Se cair de novo,
     # a gente sai", where a bare "se" is also a pronoun).
