@@ -693,6 +693,20 @@ def test_a_customer_closing_the_case_is_told_from_one_who_is_not(
         ),
     ],
 )
-def test_a_previous_message_not_to_be_taken_as_notice_is_no_threat(reader, lang: str, sentence: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_previous_message_not_to_be_taken_as_notice_is_no_threat(
+    reader, lang: str, sentence: str
+) -> None:  # type: ignore[no-untyped-def]
     reading = reader.read([[Said(sentence)]], [lang])[0]
     assert "cancellation_threat" not in {f.signal for f in reading.signals}
+
+
+def test_a_formal_legal_step_is_read_however_unlike_the_exemplars(reader) -> None:  # type: ignore[no-untyped-def]
+    """A sentence far from every exemplar counts for less, unless it names a formal legal step."""
+    said = [
+        Said("Suite à notre échange du 4 mars, notre service juridique considère les "
+             "indisponibilités répétées de février comme un manquement à vos engagements."),
+        Said("Sans proposition de votre part d'ici le vendredi 21 mars, il m'a été demandé de "
+             "vous adresser une mise en demeure."),
+    ]  # fmt: skip
+    reading = reader.read([said], ["fr"])[0]
+    assert "legal_or_public_threat" in {f.signal for f in reading.signals}

@@ -115,6 +115,14 @@ class _Item:
         self.text = self.text or self.said.text
 
 
+def _names_its_step(item: _Item, language: str) -> bool:
+    """A formal legal step, said and not denied, withdrawn or asked."""
+    ctx = item.context
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+        return False
+    return cues(language).has("formal_legal", item.text.lower())
+
+
 def looks_like_signature(text: str) -> bool:
     """A short line of names, titles or a company: no sentence, nothing said."""
     words = text.split()
@@ -234,6 +242,12 @@ class Reader:
                 saying[self.classifier.nearest(vectors[saying]) < NEAR]
                 if not reported
                 else saying[:0]
+            )
+            # ... unless it names a formal legal step ("une mise en demeure", "breach of
+            # contract"): a stranger's topic does not name one.
+            far = np.asarray(
+                [k for k in far if not _names_its_step(items[k], readings[items[k].doc].language)],
+                dtype=int,
             )
             probs[far, :-1] *= FAR_DAMPING
             probs[far] /= probs[far].sum(axis=1, keepdims=True)
