@@ -137,6 +137,23 @@ def test_a_withdrawn_request_is_noticed(lang: str, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "nl",
+            "Laat mijn verzoek om je leidinggevende erbij te halen maar zitten, het is "
+            "gisteren telefonisch prima opgelost met je collega Noor.",
+        ),
+        ("pl", "Proszę nie traktować mojej poprzedniej wiadomości jako wypowiedzenia."),
+    ],
+)
+def test_a_request_taken_back_in_a_long_phrase_is_withdrawn(lang: str, text: str) -> None:
+    from coach.reading.structure import refine
+
+    assert refine(read_context(text, lang), text, lang).withdrawn
+
+
+@pytest.mark.parametrize(
     ("text", "resolved"),
     [
         ("The connector has been fixed and the nightly load ran cleanly.", True),
