@@ -82,3 +82,16 @@ def test_a_self_introduction_with_a_figure_still_tells_the_stake() -> None:
     assert not names_only(staked, read_named(staked))
     plain = "Tallgrass Builders, contact Mateo Fernandez, I'm their SE"
     assert names_only(plain, read_named(plain))
+
+
+def test_what_the_customer_asked_of_my_boss_is_no_answer_about_briefing_him() -> None:
+    """ "... asked to talk to my boss and I haven't had a chance to look into it": the second
+    clause, cut at "and I", says what the rep has not tried; the manager question stays open."""
+    from coach.reading.rep import read_case
+
+    reading = read_case(
+        "A customer just asked to talk to my boss and I haven't even had a chance to look into "
+        "it yet."
+    )
+    assert "manager_briefed" not in reading.checklist
+    assert reading.checklist.get("tried_yourself") is False

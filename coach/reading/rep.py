@@ -90,8 +90,8 @@ class CaseReading:
 
 
 _CLAUSE_CUT = re.compile(
-    r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|we|they|she|he)\b)|"
-    r",?\s+(?=because\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|our|it|its|(?-i:[A-Z])"
+    r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|I|we|they|she|he)\b)|"
+    r",?\s+(?=because\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
 )
 _CORRECTION = re.compile(
