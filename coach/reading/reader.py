@@ -238,11 +238,7 @@ class Reader:
                 | (raw[:, LABELS.index("venting")] >= VENTING_THRESHOLD)
             )
             # A rep's narration is far from customers' mail by nature: no damping for it.
-            far = (
-                saying[self.classifier.nearest(vectors[saying]) < NEAR]
-                if not reported
-                else saying[:0]
-            )
+            far = saying[self.classifier.far(vectors[saying], NEAR)] if not reported else saying[:0]
             # ... unless it names a formal legal step ("une mise en demeure", "breach of
             # contract"): a stranger's topic does not name one.
             far = np.asarray(
