@@ -274,22 +274,3 @@ def test_an_urgent_signal_escalates_now_whatever_the_checklist_says() -> None:
         {"signals": ["cancellation_threat"]}
     )
     assert verdict(case).code == "escalate_now"
-
-
-@pytest.mark.parametrize(
-    "signal", ["manager_request", "legal_or_public_threat", "technical_beyond_control"]
-)
-def test_another_urgent_signal_waits_while_the_rep_says_the_manager_does_not_know(
-    signal: str,
-) -> None:
-    """ "Escalate immediately" is the playbook's word for a threat to cancel; any other urgent
-    signal escalates now unless the rep says their manager does not know yet ("Escalate
-    internally first"), and then briefing the manager is the first step."""
-    unknown = CaseFile(problem="x", signals=[signal])
-    assert verdict(unknown).code == "escalate_now"
-    assert verdict(unknown.merge({"checklist": {"clear_ask": False}})).code == "escalate_now"
-    held = verdict(unknown.merge({"checklist": {"manager_briefed": False}}))
-    assert held.code == "not_yet"
-    assert any("Brief your manager" in step for step in held.first_steps)
-    leaving = unknown.merge({"signals": [signal, "cancellation_threat"]})
-    assert verdict(leaving.merge({"checklist": {"manager_briefed": False}})).code == "escalate_now"

@@ -10,18 +10,16 @@ The decision table (the playbook's words in quotes):
 | no signal and no problem yet                 | -                                      | None (listening) |
 | no "Escalate If" signal (venting, routine,   | -                                      | do_not_escalate ("Don't Escalate If") |
 | or nothing but a problem)                    |                                        |                |
-| a threat to cancel                           | anything                               | escalate_now; every gap becomes a first step ("Escalate immediately") |
-| another immediate signal: a legal or public  | anything but "my manager doesn't know" | escalate_now; every gap becomes a first step |
-| threat, a technical problem beyond the rep's | says their manager does not know yet   | not_yet: brief the manager first ("Escalate Internally First") |
-| control, a manager request                   |                                        |                |
+| an immediate signal: a threat to cancel, a   | anything                               | escalate_now; every gap becomes a first step ("Escalate immediately") |
+| legal or public threat, a technical problem  |                                        |                |
+| beyond the rep's control, a manager request  |                                        |                |
 | any other "Escalate If" signal (a leadership | has tried and has told the customer    | escalate_now; gaps (ask, plan, manager) become first steps |
 | decision, a deal or relationship at risk, a  | has not tried, has not told the        | not_yet ("You haven't tried to resolve it yourself", "You haven't communicated with customer about it") |
 | dispute over scope or dates)                 | customer, or answers "no" to a         | not_yet (the checklist's "Have you briefed your manager on the situation?", "Do you have a clear ask for leadership?", "Do you understand the root cause of their frustration?") |
 |                                              | checklist question                     |                |
 
-A threat to cancel escalates now whatever the checklist says ("Escalate immediately"); briefing the
-manager is then its first step (Step 3). Another immediate signal does too, unless the rep has said
-their manager does not know yet: escalating internally comes first. For any other signal a checklist question the rep answered
+An immediate signal escalates now whatever the checklist says ("Escalate immediately"); briefing the
+manager is then its first step (Step 3). For any other signal a checklist question the rep answered
 "no" holds the escalation back; one nobody answered does not. "Too late" (the customer has checked
 out, or a month has passed) adds "don't wait" to an escalation; it does not turn a "not yet" into
 "now".
@@ -224,12 +222,7 @@ def verdict(case: CaseFile) -> Verdict:
     communicated = case.checklist.communicated_transparently is not False
     said_no = [gap for item, gap in STATED_GAPS.items() if getattr(case.checklist, item) is False]
     gaps = [GAP_STEPS[c] for c in GAP_STEPS if c in codes and c != "too_early"]
-    # Only a threat to cancel escalates immediately whatever the rep says ("Escalate
-    # immediately"); another urgent signal escalates now unless the rep has said plainly that
-    # their manager does not know yet ("Escalate internally first": that comes before).
-    leaving = "cancellation_threat" in signals
-    unbriefed = case.checklist.manager_briefed is False
-    if leaving or (urgent and not unbriefed) or (tried and communicated and not said_no):
+    if urgent or (tried and communicated and not said_no):
         manager = MANAGER_BRIEFED if case.checklist.manager_briefed is True else BRIEF_MANAGER
         steps: list[tuple[str, str]] = [
             manager,
