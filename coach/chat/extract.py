@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from coach.chat.extract_semantic import Reading
 from coach.chat.phrases import (
     ASK_UNKNOWN,
@@ -60,6 +58,7 @@ from coach.chat.phrases import (
 )
 from coach.domain.casefile import CaseFile
 from coach.guardrails.rules import Finding, sentences
+from coach.textio import load_yaml
 
 Intent = Literal["facts", "summary", "draft", "check", "email"]
 
@@ -730,7 +729,7 @@ def rep_signal_rules() -> dict[str, re.Pattern[str]]:
     from coach.domain.signals import SIGNAL_TYPES
 
     path = Path(__file__).with_name("rep_signals.yaml")
-    rules = yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
+    rules = load_yaml(path.read_text(encoding="utf-8"))["rules"]
     unknown = set(rules) - set(SIGNAL_TYPES)
     if unknown:
         raise ValueError(f"{path}: unknown signals {sorted(unknown)}")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from coach.textio import load_yaml
 
 if TYPE_CHECKING:
     import numpy as np
@@ -94,7 +94,7 @@ class SemanticReader:
 
     @staticmethod
     def load_data() -> dict[str, Any]:
-        data: dict[str, Any] = yaml.safe_load(EXEMPLARS.read_text(encoding="utf-8"))
+        data: dict[str, Any] = load_yaml(EXEMPLARS.read_text(encoding="utf-8"))
         return data
 
     @classmethod

@@ -7,11 +7,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
 from coach.domain.casefile import CaseFile
 from coach.domain.readiness import warning_codes
+from coach.textio import load_yaml
 
 FACT_ITEMS = (
     "customer",
@@ -71,7 +71,7 @@ class Question(BaseModel):
 
 @lru_cache(maxsize=4)
 def _questions(prompts_dir: Path) -> dict[str, Question]:
-    data = yaml.safe_load((prompts_dir / "agent" / "questions.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((prompts_dir / "agent" / "questions.yaml").read_text(encoding="utf-8"))
     return {k: Question(item=k, question=v["question"], kind=v["kind"]) for k, v in data.items()}
 
 

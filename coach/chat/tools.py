@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from langchain.tools import ToolRuntime
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, tool
@@ -28,6 +27,7 @@ from coach.domain.signals import SIGNAL_TYPES
 from coach.errors import CoachError
 from coach.reading.case import judge
 from coach.settings import Settings
+from coach.textio import load_yaml
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -80,7 +80,7 @@ def descriptions(prompts_dir: Path) -> dict[str, str]:
             f"{path} is missing; set COACH_PROMPTS_DIR to the project's prompts/ folder"
         )
     text = path.read_text(encoding="utf-8")
-    return {k: str(v) for k, v in yaml.safe_load(text).items()}
+    return {k: str(v) for k, v in load_yaml(text).items()}
 
 
 def case_of(state: dict[str, Any]) -> CaseFile:

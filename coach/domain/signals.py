@@ -12,11 +12,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from coach.domain.casefile import ChecklistItem
 from coach.errors import CoachError
+from coach.textio import load_yaml
 
 SignalType = Literal[
     "cancellation_threat",
@@ -76,7 +76,7 @@ class SignalDef(BaseModel):
 def table() -> dict[str, SignalDef]:
     """Every signal, in the contract's order."""
     source = resources.files("coach.domain").joinpath("signals.yaml")
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data = load_yaml(source.read_text(encoding="utf-8"))
     rows = data.get("signals") if isinstance(data, dict) else None
     if not isinstance(rows, dict) or set(rows) != set(SIGNAL_TYPES):
         raise CoachError(

@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from coach.guardrails import rules
+from coach.textio import load_yaml
 
 if TYPE_CHECKING:
     import numpy as np
@@ -119,7 +118,7 @@ class SemanticGuard:
         import numpy as np
 
         if data is None:
-            data = yaml.safe_load(EXEMPLARS.read_text(encoding="utf-8"))
+            data = load_yaml(EXEMPLARS.read_text(encoding="utf-8"))
         groups = [data[code][part] for code in SEMANTIC_CODES for part in ("positive", "negative")]
         matrix = embeddings.encode([t for g in groups for t in g])  # every example in one batch
         vectors: dict[tuple[str, str], np.ndarray] = {}

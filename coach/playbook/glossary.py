@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from coach.textio import load_yaml
+
 log = logging.getLogger(__name__)
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -36,7 +38,7 @@ class Glossary:
         if not path.is_file():
             return cls({})
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             log.warning("ignoring %s: not valid YAML (%s)", path, exc)
             return cls({})

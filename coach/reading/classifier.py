@@ -27,9 +27,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from coach.domain.signals import SIGNAL_TYPES
+from coach.textio import load_yaml
 
 HERE = Path(__file__).parent
 CUES = HERE / "cues"
@@ -73,7 +73,7 @@ def load_signal_exemplars(folder: Path, labels: tuple[str, ...] = LABELS) -> Exe
     found: list[int] = []
     languages: list[str] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         groups = [*(data.get("signals") or {}).items(), ("none", data.get("none") or [])]
         for label, sentences in groups:
             if label not in labels:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from coach.textio import load_yaml
 
 CUES = Path(__file__).with_name("cues")
 _LISTS = (
@@ -61,7 +61,7 @@ class Cues:
 @lru_cache(maxsize=16)
 def cues(language: str) -> Cues:
     path = CUES / f"{language}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
     patterns = {}
     for name in _LISTS:
         compiled = _pattern([str(e) for e in data.get(name) or []])

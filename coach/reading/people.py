@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-import yaml
-
 from coach.reading.context import CUES
+from coach.textio import load_yaml
 
 Side = Literal["customer", "ours"]
 Role = Literal["contact", "manager", "leader", "other"]
@@ -113,7 +112,7 @@ class Named:
 
 @lru_cache(maxsize=1)
 def _titles() -> re.Pattern[str]:
-    data = yaml.safe_load((CUES / "en.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((CUES / "en.yaml").read_text(encoding="utf-8"))
     words = sorted({t.lower() for t in data.get("titles") or []}, key=len, reverse=True)
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
     # "VP of Customer Success", "Head of IT", "Director of Claims Ops": a title may take "of X".

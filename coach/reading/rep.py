@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from coach.reading.classifier import Exemplars, Spec, model
 from coach.reading.people import DATE, EMAIL, MONEY, Named, read_named
 from coach.reading.rep_features import COACH_REQUEST, FIRST_PERSON, rep_features
+from coach.textio import load_yaml
 
 HERE = Path(__file__).parent
 ROLES: tuple[str, ...] = (
@@ -47,7 +46,7 @@ def load_role_exemplars(folder: Path, labels: tuple[str, ...] = ROLES) -> Exempl
     found: list[int] = []
     languages: list[str] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         for role, sentences in (data.get("roles") or {}).items():
             if role not in labels:
                 raise ValueError(f"{path}: unknown role {role!r}")

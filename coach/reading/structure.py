@@ -24,11 +24,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-# The pattern builder is the cues' own, so both kinds of list read the same way.
 from coach.reading.context import Context, Cues, cues, resolved
 from coach.reading.context import _pattern as pattern
+
+# The pattern builder is the cues' own, so both kinds of list read the same way.
+from coach.textio import load_yaml
 
 LEXICON = Path(__file__).with_name("lexicon")
 FAMILIES = (
@@ -48,7 +48,7 @@ def _vendor_words(language: str) -> tuple[re.Pattern[str], dict[str, str]] | Non
     """`forwarded_vendor` in the lexicon: how colleagues name us among themselves ("their VP",
     "leur direction", "a diretoria deles"), and how the customer would say it to us."""
     path = LEXICON / f"{language}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
     mapping = {str(k).lower(): str(v) for k, v in (data.get("forwarded_vendor") or {}).items()}
     if not mapping:
         return None
@@ -70,7 +70,7 @@ def to_vendor(text: str, language: str) -> str:
 @lru_cache(maxsize=16)
 def lexicon(language: str) -> Cues:
     path = LEXICON / f"{language}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
     patterns = {}
     for name in FAMILIES:
         compiled = pattern([str(e) for e in data.get(name) or []])

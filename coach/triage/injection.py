@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from coach.textio import load_yaml
 from coach.triage.normalise import fold, spelled
 
 __all__ = ["fold", "is_injection", "mark", "markup_spans", "pieces"]
@@ -24,7 +25,6 @@ _LEXICON = Path(__file__).parents[1] / "reading" / "lexicon"
 def _addressing() -> tuple[str, str, str]:
     """What an AI, a note to it and the words addressing it are called, in every language the
     reader knows at once (an instruction need not be in the email's language), as alternatives."""
-    import yaml
 
     lists: dict[str, set[str]] = {
         "machine_names": set(),
@@ -32,7 +32,7 @@ def _addressing() -> tuple[str, str, str]:
         "machine_to": set(),
     }
     for path in sorted(_LEXICON.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for key, found in lists.items():
             found.update(fold(str(e)).lower() for e in data.get(key) or [])
 
