@@ -727,3 +727,22 @@ def test_a_formal_legal_step_is_read_however_unlike_the_exemplars(reader) -> Non
     ]  # fmt: skip
     reading = reader.read([said], ["fr"])[0]
     assert "legal_or_public_threat" in {f.signal for f in reading.signals}
+
+
+def test_far_from_every_exemplar_is_read_a_block_at_a_time_with_the_same_answer(reader) -> None:  # type: ignore[no-untyped-def]
+    """`far` stops at the first block of exemplars holding a near one; it must say exactly what
+    the full product says (`nearest` below the limit), for near and far sentences alike."""
+    from coach.reading.reader import NEAR
+
+    sentences = [
+        "We will cancel the contract at renewal if the export fails again.",
+        "Can you send me the March invoice as a PDF?",
+        "Nie przedłużymy umowy, która wygasa z końcem czerwca.",
+        "What a match last night, the keeper was unbelievable!",
+        "lol same",
+        "Il portale è di nuovo fuori servizio da stamattina.",
+    ]
+    vectors = reader.encoder.encode(sentences)
+    far = reader.classifier.far(vectors, NEAR)
+    assert far.tolist() == (reader.classifier.nearest(vectors) < NEAR).tolist()
+    assert not far.all()  # the test holds a near sentence too
