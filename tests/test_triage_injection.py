@@ -3,6 +3,8 @@ without one, and a postscript after the signature. Plus the greeting taken from 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from coach.settings import Settings
@@ -438,3 +440,26 @@ def test_the_reader_reads_the_text_as_shown_and_quotes_it_as_written(
     result = engine.triage(email)
     assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
     assert all(s.evidence in email for s in result.signals)
+
+
+def test_the_look_alike_table_read_from_the_cache_is_the_one_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.triage import normalise
+
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    built = normalise._build_table()
+    normalise._table.cache_clear()
+    try:
+        first = normalise._table()  # built and saved
+        normalise._table.cache_clear()
+        saved = list(tmp_path.glob("confusables-*.npz"))
+        assert len(saved) == 1
+        again = normalise._table()  # read back
+        assert first == again == built
+        assert again[ord("Ѕ")] == "S" and again[ord("Ｓ")] == "S"
+        saved[0].write_bytes(b"damaged")
+        normalise._table.cache_clear()
+        assert normalise._table() == built
+    finally:
+        normalise._table.cache_clear()

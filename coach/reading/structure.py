@@ -23,6 +23,7 @@ import dataclasses
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from coach.reading.context import Context, Cues, cues, resolved
 from coach.reading.context import _pattern as pattern
@@ -44,11 +45,17 @@ MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
 
 
 @lru_cache(maxsize=16)
+def lexicon_file(language: str) -> dict[str, Any]:
+    """`lexicon/<language>.yaml` as read, once per process (an empty one for a language without)."""
+    path = LEXICON / f"{language}.yaml"
+    return (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+
+
+@lru_cache(maxsize=16)
 def _vendor_words(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     """`forwarded_vendor` in the lexicon: how colleagues name us among themselves ("their VP",
     "leur direction", "a diretoria deles"), and how the customer would say it to us."""
-    path = LEXICON / f"{language}.yaml"
-    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = lexicon_file(language)
     mapping = {str(k).lower(): str(v) for k, v in (data.get("forwarded_vendor") or {}).items()}
     if not mapping:
         return None
@@ -69,8 +76,7 @@ def to_vendor(text: str, language: str) -> str:
 
 @lru_cache(maxsize=16)
 def lexicon(language: str) -> Cues:
-    path = LEXICON / f"{language}.yaml"
-    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = lexicon_file(language)
     patterns = {}
     for name in FAMILIES:
         compiled = pattern([str(e) for e in data.get(name) or []])

@@ -13,7 +13,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from coach.textio import load_yaml
 from coach.triage.normalise import fold, spelled
 
 __all__ = ["fold", "is_injection", "mark", "markup_spans", "pieces"]
@@ -31,8 +30,10 @@ def _addressing() -> tuple[str, str, str]:
         "machine_notes": set(),
         "machine_to": set(),
     }
+    from coach.reading.structure import lexicon_file
+
     for path in sorted(_LEXICON.glob("*.yaml")):
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = lexicon_file(path.stem)
         for key, found in lists.items():
             found.update(fold(str(e)).lower() for e in data.get(key) or [])
 
