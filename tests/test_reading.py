@@ -746,3 +746,92 @@ def test_far_from_every_exemplar_is_read_a_block_at_a_time_with_the_same_answer(
     far = reader.classifier.far(vectors, NEAR)
     assert far.tolist() == (reader.classifier.nearest(vectors) < NEAR).tolist()
     assert not far.all()  # the test holds a near sentence too
+
+
+class _OneReading:
+    """An encoder and classifier that read every sentence naming the nightly exports as a
+    technical problem with 0.62 of the probability (`none` 0.3), every other one as routine,
+    and every sentence as far from the exemplars."""
+
+    def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.asarray([[1.0 if "exports" in t else 0.0] for t in texts], dtype=np.float32)
+
+    def probabilities(self, vectors, features):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        from coach.reading.classifier import LABELS
+
+        rows = np.zeros((len(vectors), len(LABELS)), dtype=np.float32)
+        for row, v in zip(rows, vectors, strict=True):
+            if v[0]:
+                row[LABELS.index("technical_beyond_control")] = 0.62
+                row[LABELS.index("routine_issue")] = 0.08
+                row[LABELS.index("none")] = 0.3
+            else:
+                row[LABELS.index("routine_issue")] = 0.9
+                row[LABELS.index("none")] = 0.1
+        return rows
+
+    def far(self, vectors, limit):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.ones(len(vectors), dtype=bool)
+
+
+@pytest.mark.parametrize(
+    ("lang", "marker"),
+    [("en", "More serious:"), ("en", "And the bigger thing:"), ("de", "Viel ernster:"),
+     ("pt", "Mais grave:"), ("pl", "Co gorsza,")],
+)  # fmt: skip
+def test_a_sentence_the_customer_marks_as_the_serious_matter_counts(lang: str, marker: str) -> None:
+    """A likelier-than-not escalation reading stands in a sentence marked as the serious one,
+    far from the exemplars or not; the same sentence unmarked stays below the bar."""
+    from coach.reading.reader import Reader
+
+    stub = _OneReading()
+    reader = Reader(stub, stub)  # type: ignore[arg-type]
+    ask = "Can you add Jo Park as an admin on the finance workspace?"
+    for opener, escalates in ((marker, True), ("", False)):
+        said = f"{opener} the nightly exports have been empty since Monday.".strip()
+        reading = reader.read([[Said(ask), Said(said)]], [lang])[0]
+        found = {f.signal: f.evidence for f in reading.signals}
+        assert ("technical_beyond_control" in found) is escalates, (marker, opener)
+        if escalates:
+            assert found["technical_beyond_control"] == said
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "wrong"),
+    [
+        ("pt", "Ainda existe?", False),
+        ("en", "Is the old export screen still there?", False),
+        ("en", "No action is required on your side.", False),
+        ("pt", "Nenhuma ação é necessária da sua parte.", False),
+        ("en", "Don't you have a CSV template for this?", False),
+        ("en", "Invoices are visible without a login if you know the URL.", True),
+        ("en", "The export still times out every night.", True),
+        ("en", "Why is the export still broken?", True),
+        ("en", "The invoices are not right.", True),
+        ("pt", "Mais grave: o relatório trazia os salários de outra empresa.", True),
+    ],
+)
+def test_what_makes_something_wrong_in_a_sentence(lang: str, sentence: str, wrong: bool) -> None:
+    """A question with "still" or a negation asks, and "no action is needed" names nothing
+    wrong; a problem, a persisting one, a negation said outright or a marked serious matter
+    does."""
+    from coach.reading.structure import grievance
+
+    assert grievance(sentence, lang, read_context(sentence, lang)) is wrong
+
+
+def test_a_sentence_must_name_what_its_signal_is_about() -> None:
+    """ "Our director forwarded me the notice below" names someone senior, not leaving."""
+    from coach.reading.structure import explicit
+
+    sentence = "Nosso diretor de operações me encaminhou o aviso abaixo."
+    assert explicit(sentence, "pt")
+    assert explicit(sentence, "pt", label="manager_request")
+    assert not explicit(sentence, "pt", label="cancellation_threat")
+    assert explicit("Vamos cancelar o contrato.", "pt", label="cancellation_threat")

@@ -324,3 +324,19 @@ def test_the_offline_reader_reads_a_long_messages_last_sentences_and_says_what_i
     longer = offline.triage(f"Hi Sam,\n\n{FILLER * 2}{THREAT}\n\nDana\n")
     assert longer.decision == "escalate"
     assert any("sentence(s) in its middle were not read" in n for n in longer.notes)
+
+
+def test_a_forwarded_maintenance_notice_with_a_question_is_routine() -> None:
+    """A colleague forwarded a planned-maintenance notice; the customer only asks about the time
+    zone. Nothing in it is leaving, whoever forwarded it."""
+    email = (
+        "Hi Tom,\n\nour COO forwarded me the note below. Just to check: is the window in CET? We "
+        "have a site in Lisbon and I need to tell the team there.\n\nThanks,\nAna\n\n"
+        "---------- Forwarded message ---------\nFrom: Status Team <status@vendor.example>\n"
+        "Subject: Planned maintenance\n\nDear customer, on Saturday 14 June between 01:00 and "
+        "03:00 the reporting service will be unavailable for planned maintenance. No action is "
+        "required on your side.\n"
+    )
+    result = OfflineTriageEngine(Settings()).triage(email)
+    assert result.decision == "handle"
+    assert "cancellation_threat" not in {s.type for s in result.signals}

@@ -70,6 +70,7 @@ class SignalDef(BaseModel):
     own_words: bool = False
     a_state: bool = False
     not_praise: bool = False
+    names: Literal["leaving", "senior", "legal"] | None = None
 
 
 @lru_cache(maxsize=1)

@@ -39,6 +39,7 @@ LAST_SENTENCES = 20
 # An escalation needs the escalating labels together to reach this probability and to outweigh
 # `none`; any other label needs `LABEL_THRESHOLD` on its own.
 ESCALATION_THRESHOLD = 0.7
+GRAVE_THRESHOLD = 0.5  # a sentence the customer marks as the serious matter
 LABEL_THRESHOLD = 0.5
 # Venting is frustration the customer voices: a neutral remark is not venting, and beside a calm
 # request it must be plain.
@@ -110,6 +111,9 @@ class _Item:
     base: Context  # as the classifier's cue features were read
     text: str = ""  # what is classified: the sentence, or the consequence of its condition
     consequence: bool = False  # only an escalation it states counts
+    # "More serious: ...", "and the bigger thing: ...": the customer marks this sentence as the
+    # matter that counts.
+    marked: bool = False
 
     def __post_init__(self) -> None:
         self.text = self.text or self.said.text
@@ -216,6 +220,10 @@ class Reader:
                         then_ctx = structure.refine(then_base, then, lang, reported)
                         items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
         _withdraw_before(items, langs)
+        for item in items:
+            item.marked = not item.consequence and structure.lexicon(
+                readings[item.doc].language
+            ).has("gravity", item.said.text.lower())
         import numpy as np
 
         if items:
@@ -240,9 +248,15 @@ class Reader:
             # A rep's narration is far from customers' mail by nature: no damping for it.
             far = saying[self.classifier.far(vectors[saying], NEAR)] if not reported else saying[:0]
             # ... unless it names a formal legal step ("une mise en demeure", "breach of
-            # contract"): a stranger's topic does not name one.
+            # contract"): a stranger's topic does not name one; nor when the customer marks it
+            # as the serious matter, which a likelier-than-not escalation reading then is.
             far = np.asarray(
-                [k for k in far if not _names_its_step(items[k], readings[items[k].doc].language)],
+                [
+                    k
+                    for k in far
+                    if not items[k].marked
+                    and not _names_its_step(items[k], readings[items[k].doc].language)
+                ],
                 dtype=int,
             )
             probs[far, :-1] *= FAR_DAMPING
@@ -279,6 +293,7 @@ class Reader:
         minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall", "just venting"
         shapes = _shapes(items, probs, readings, venting)
         stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
+        marked = [{i.said.text for i in items if i.doc == d and i.marked} for d in range(n)]
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
         closing_doc = [False] * n  # "you can close the ticket": the matter is over for them
         for item in items:
@@ -356,7 +371,8 @@ class Reader:
             own_doing = structure.own_doing(item.said.text, lang)
             mass = float(row[: len(escalating)].sum())
             top = int(row[: len(escalating)].argmax())
-            if mass >= ESCALATION_THRESHOLD and mass > row[none]:
+            needed_mass = GRAVE_THRESHOLD if item.marked else ESCALATION_THRESHOLD
+            if mass >= needed_mass and mass > row[none]:
                 labels = [(escalating[top], mass, float(row[top]))] + [
                     (name, mass, float(row[k]))
                     for k, name in enumerate(escalating)
@@ -403,13 +419,16 @@ class Reader:
             signals = list(found[d].values())
             escalations = [f for f in signals if f.signal in escalating]
             technical_only = all(f.signal == "technical_beyond_control" for f in escalations)
-            # Another party's data shown to this customer is an incident however routine the rest
-            # of the email is ("can you add a user? ... and above all, a client sees another
-            # client's delivery notes").
+            # A technical problem read by the classifier alone gives way to a clearly routine
+            # request beside it; another party's data shown to this customer is an incident
+            # however routine the rest of the email is ("can you add a user? ... and above all, a
+            # client sees another client's delivery notes"), and so is a problem the customer
+            # marks as the serious matter ("more serious: ...").
             if (
                 escalations
                 and technical_only
                 and not stated[d] & {f.signal for f in escalations}
+                and not {f.evidence for f in escalations} & marked[d]
                 and best_routine[d] >= ROUTINE_WINS_AT
                 and max(f.score for f in escalations) < CERTAIN
             ):
@@ -537,7 +556,7 @@ class _Shape:
         # ("does the discount apply if we switch to annual?") asks; so must a short remark with
         # nothing wrong in it, among longer ones ("Así lo veríamos antes").
         if self.calm and (
-            not structure.explicit(text, language, legal=False)
+            not structure.explicit(text, language, legal=False, label=label)
             or (
                 item.context.question
                 and label != QUESTION_MAY_ASK_FOR

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from coach.domain import signals as table
 from coach.reading.context import Context, Cues, cues, resolved
 from coach.reading.context import _pattern as pattern
 
@@ -38,7 +39,7 @@ FAMILIES = (
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
-    "either", "just_venting",
+    "either", "just_venting", "gravity",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -253,27 +254,31 @@ def auto_reply(sentences: list[str], language: str) -> bool:
     return lx.has("auto_reply", opening) or len(lx.find("away", opening)) >= 2
 
 
-def explicit(text: str, language: str, legal: bool = True) -> bool:
+def explicit(text: str, language: str, legal: bool = True, label: str | None = None) -> bool:
     """The sentence names what an escalation is about (leaving, someone senior, a legal or public
     channel, something broken), not only a mood or a topic ("we need to talk about the
-    contract", "this cannot go on")."""
+    contract", "this cannot go on"). With `label`, what that signal is about: "our director
+    forwarded me the notice below" names someone senior, not leaving."""
     c, lx = cues(language), lexicon(language)
     low = text.lower()
-    return any(
-        [
-            lx.has("leaving", low),
-            lx.has("stakes", low),
-            c.has("leave_words", low),
-            # Staying, paying or signing names the stakes only when it is in doubt ("we won't
-            # renew", "if ... we stop paying"); "attached the signed order form" does not.
-            c.has("stay_words", low) and (c.has("negators", low) or c.has("conditional", low)),
-            _senior(c, lx, low),
-            legal and c.has("legal_public", low),
-            c.has("problem_words", low),
-            lx.has("hear_about", low),
-            lx.has("other_party", low),
-        ]
-    )
+    names = {
+        # Staying, paying or signing names the stakes only when it is in doubt ("we won't
+        # renew", "if ... we stop paying"); "attached the signed order form" does not.
+        "leaving": lambda: (
+            lx.has("leaving", low)
+            or lx.has("stakes", low)
+            # The cue list of leaving holds the people who decide it too ("diretor*"): a
+            # person named is someone senior, not leaving.
+            or any(not _senior(c, lx, m.group(0)) for m in c.find("leave_words", low))
+            or (c.has("stay_words", low) and (c.has("negators", low) or c.has("conditional", low)))
+        ),
+        "senior": lambda: _senior(c, lx, low),
+        "legal": lambda: legal and (c.has("legal_public", low) or lx.has("hear_about", low)),
+        "broken": lambda: c.has("problem_words", low) or lx.has("other_party", low),
+    }
+    # What a sentence must name to carry the signal (the signal table says); else any of them.
+    own = table.signal(label).names if label else None
+    return any(names[name]() for name in ((own,) if own else tuple(names)))
 
 
 def reassuring(text: str, language: str) -> bool:
@@ -361,11 +366,15 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
         return False  # "the outage last month is fixed" is not something wrong now
     if lx.has("planned", low) and not c.has("still", low):
         return False  # announced maintenance is planned work
-    if c.has("problem_words", low) or c.has("still", low) or lx.has("trouble", low):
+    if c.has("problem_words", low) or lx.has("trouble", low) or lx.has("gravity", low):
+        return True
+    # "Ainda existe?", "Is the old export still there?": a question with "still" asks, and so
+    # does one with a negation ("Don't you have a CSV template?").
+    if c.has("still", low) and not ctx.question:
         return True
     if ctx.denied or ctx.withdrawn or ctx.howto:
         return False
-    return lx.has("leaving", low) or c.has("negators", low)
+    return lx.has("leaving", low) or (c.has("negators", low) and not ctx.question)
 
 
 def public_threat(text: str, language: str, ctx: Context) -> bool:
