@@ -340,3 +340,21 @@ def test_a_forwarded_maintenance_notice_with_a_question_is_routine() -> None:
     result = OfflineTriageEngine(Settings()).triage(email)
     assert result.decision == "handle"
     assert "cancellation_threat" not in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "Hi Sam,\n\nCan you add Jo Park as an admin? Also, one of our users opened the weekly "
+        "report this morning and it showed another client's invoices, with names and amounts."
+        "\n\nThanks,\nDana\n",
+        "Hola Marta:\n\n¿Puedes dar de alta a Jorge Ruiz como administrador? Además, uno de "
+        "nuestros usuarios abrió esta mañana el informe semanal y aparecían las facturas de otro "
+        "cliente, con nombres e importes.\n\nGracias,\nPablo\n",
+    ],
+)
+def test_another_clients_data_seen_by_the_customers_own_people_is_an_incident(email: str) -> None:
+    """ "One of our users" saw it: the customer's own people are witnesses, not the cause."""
+    result = OfflineTriageEngine(Settings()).triage(email)
+    assert result.decision == "escalate"
+    assert "technical_beyond_control" in {s.type for s in result.signals}

@@ -121,6 +121,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         changes["staying"] = False
     if not ctx.own_fault and lx.has("own_doing", low) and not conditional:
         changes["own_fault"] = True
+    # "One of our users opened the report and saw another client's payroll": the customer's own
+    # people saw another party's data; nobody of theirs caused that.
+    if ctx.own_fault and lx.has("other_party", low) and lx.has("data_words", low):
+        changes["own_fault"] = False
     # In the rep's account the customer is "they": "after they rotated their API keys".
     if reported and not ctx.own_fault and lx.has("their_doing", low) and not conditional:
         changes["own_fault"] = True
