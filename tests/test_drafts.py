@@ -486,3 +486,22 @@ def test_customer_email_never_takes_the_issue_from_notes_or_impact(writer: Offli
 def test_follow_up_plan_says_what_was_done(writer: OfflineWriter) -> None:
     markdown = writer.write("follow-up", COMPLETE).markdown
     assert "Rolled two warehouses back to the v4.1 connector" in markdown
+
+
+def test_the_customer_message_names_the_trouble_before_what_the_contact_threatened() -> None:
+    """ "The export failed 4 times and Raj says they will not renew if it is not fixed by Friday":
+    the trouble reaches the customer message; the reported threat is no promise of ours and
+    holds nothing back."""
+    from coach.drafts.writer import draft_facts
+
+    case = CaseFile(
+        customer="Northwind Logistics",
+        contact_name="Raj Patel",
+        contact_title="Head of Operations",
+        problem="Their nightly export has failed 4 times this month and Raj says they will not "
+        "renew in June if it is not fixed by Friday.",
+        customer_wants="They want a root cause and a fix date.",
+    )
+    facts = draft_facts(case)
+    assert facts["issue_for_customer"] == "your nightly export has failed 4 times this month"
+    assert facts["held_back"] == []

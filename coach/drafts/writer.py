@@ -326,8 +326,20 @@ _SAYS_FRAME = re.compile(
 )
 
 
+# "..., and Raj says they will not renew if ...": what the customer said about the trouble,
+# after the trouble itself.
+_REPORTED_TAIL = re.compile(
+    r",?\s+(?:and|but|so)\s+(?:she|he|they|the\s+customer|the\s+client|"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:claims?|claimed|says?|said|insists?|insisted|"
+    r"told\s+(?:me|us)|threaten(?:s|ed)?|warn(?:s|ed)?)\b.*$"
+)
+
+
 def _what_it_is_about(sentence: str) -> str:
     """The trouble a sentence reports, without who feels what about it or what they threaten."""
+    head = _REPORTED_TAIL.sub("", sentence)
+    if head != sentence and len(head.split()) >= 3:
+        sentence = head
     m = _THREAT_IF.search(sentence)
     if m:
         return m.group("cond")

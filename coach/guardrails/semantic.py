@@ -273,10 +273,22 @@ def candidates(own: str) -> list[tuple[int, int]]:
     return out
 
 
+# "... and Raj says" before what Raj said (blanked): the frame of reported words, not a claim.
+_FRAME_AT_END = re.compile(
+    r"(?:,?\s+(?:and|but|so))?\s+(?:\S+\s+){0,2}?(?:says|said|say|told\s+(?:me|us)|claims?|"
+    r"claimed|insists?|insisted|warns?|warned|threaten(?:s|ed)?)(?:\s+that)?$",
+    re.IGNORECASE,
+)
+
+
 def _unmasked_runs(own: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Pieces of a span with no long blank inside (a blanked quotation splits the span)."""
+    """Pieces of a span with no long blank inside (a blanked quotation splits the span), each
+    without the frame that introduces the blanked words after it."""
     for m in re.finditer(r"\S+(?:\s{1,3}\S+)*", own[start:end]):
         a, b = start + m.start(), start + m.end()
+        frame = _FRAME_AT_END.search(own, a, b) if own[b : b + 4].isspace() else None
+        if frame is not None:
+            b = frame.start()
         b = min(b, a + MAX_CHARS)
         if b > a:
             yield a, b
