@@ -480,3 +480,13 @@ def test_what_a_condition_demands_is_what_they_want() -> None:
         CaseFile(customer="Sunvale", problem="shift notes lost"),
     )
     assert u.update["customer_wants"] == "A written explanation by Monday"
+
+
+def test_a_label_the_rep_typed_is_not_part_of_the_next_step() -> None:
+    u = understand(
+        "Acme's nightly export keeps failing. Next step: a call with our VP Engineering, "
+        "Priya Raman, on Thursday.",
+        CaseFile(),
+    )
+    steps = u.update.get("proposed_next_steps") or []
+    assert steps and steps[0].startswith("A call with our VP Engineering")

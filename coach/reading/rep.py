@@ -316,6 +316,13 @@ _WHO_PREFIX = re.compile(
 )
 
 
+# "Next step: a call with their VP": a label the rep typed, which helps read the role but is not
+# part of the fact.
+_STEP_LABEL = re.compile(
+    r"^\W*(?:(?:proposed|my|our)\s+)?(?:next\s+steps?|plan)\s*:\s*(?=\S)", re.IGNORECASE
+)
+
+
 def _strip_framing(text: str) -> str:
     text = _FRAMING.sub("", text).strip(" ,;:-").lstrip(".") or text
     text = _WHO_PREFIX.sub("", text) or text  # "Globex's Head of Ops Maria Santos: their ..."
@@ -1021,7 +1028,7 @@ def read_case(
         found = sorted(by_role.get(role, []), key=lambda c: -c.score)[:limit]
         ordered = [c for c in out.clauses if c in found]  # the rep's order
         ordered += [c for c in found if c not in ordered]
-        return [_strip_framing(c.text) for c in ordered]
+        return [_strip_framing(_STEP_LABEL.sub("", c.text)) for c in ordered]
 
     def grow(name: str, parts: list[str]) -> None:
         if not parts:
