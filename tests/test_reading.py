@@ -835,3 +835,10 @@ def test_a_sentence_must_name_what_its_signal_is_about() -> None:
     assert explicit(sentence, "pt", label="manager_request")
     assert not explicit(sentence, "pt", label="cancellation_threat")
     assert explicit("Vamos cancelar o contrato.", "pt", label="cancellation_threat")
+
+
+def test_a_dutch_verb_split_around_its_negation_denies_leaving() -> None:
+    from coach.reading.structure import denies_leaving
+
+    assert denies_leaving("Om misverstanden te voorkomen: we zeggen niet op, het loopt door.", "nl")
+    assert not denies_leaving("We zeggen het contract op per 1 juni.", "nl")

@@ -358,3 +358,36 @@ def test_another_clients_data_seen_by_the_customers_own_people_is_an_incident(em
     result = OfflineTriageEngine(Settings()).triage(email)
     assert result.decision == "escalate"
     assert "technical_beyond_control" in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "Hola Marta:\n\nOlvida lo que te dije el lunes de darnos de baja. Lo hemos hablado con la "
+        "gerencia y seguimos con vosotros.\n\n¿Me mandas presupuesto para tres licencias más?\n\n"
+        "Gracias,\nPablo\n",
+        "Oi Carla,\n\nPode esquecer o pedido de cancelamento de ontem. A diretoria conversou e "
+        "vamos continuar com vocês.\n\nSó preciso da segunda via do boleto de março.\n\n"
+        "Obrigado,\nRui\n",
+        "Hi Tom,\n\nIgnore my note from Monday about cancelling. Leadership talked it over and "
+        "we're staying with you.\n\nCould you send a quote for three more seats?\n\nThanks,\nAna\n",
+    ],
+)
+def test_saying_they_stay_with_us_after_withdrawing_a_cancellation_is_no_signal(email: str) -> None:
+    result = OfflineTriageEngine(Settings()).triage(email)
+    assert result.decision == "handle"
+
+
+def test_a_farewell_as_the_consequence_of_a_condition_is_a_threat_and_as_a_closing_is_not() -> None:
+    engine = OfflineTriageEngine(Settings())
+    threat = engine.triage(
+        "Dzień dobry,\n\npiszę wprost: jeżeli w przyszłym miesiącu znowu dostaniemy fakturę z "
+        "błędną kwotą, to dziękujemy za współpracę.\n\nAnna Nowak\n"
+    )
+    assert threat.decision == "escalate"
+    assert "cancellation_threat" in {s.type for s in threat.signals}
+    closing = engine.triage(
+        "Dzień dobry,\n\nczy mogą Państwo przesłać fakturę za marzec jeszcze raz? Dziękujemy za "
+        "współpracę.\n\nAnna Nowak\n"
+    )
+    assert closing.decision == "handle"

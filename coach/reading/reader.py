@@ -218,6 +218,9 @@ class Reader:
                     then_base = read_context(then, lang) if then is not None else None
                     if then is not None and then_base is not None and not then_base.question:
                         then_ctx = structure.refine(then_base, then, lang, reported)
+                        # "..., to dziękujemy za współpracę": thanks that say goodbye.
+                        if structure.lexicon(lang).has("farewell", then.lower()):
+                            then_ctx = dataclasses.replace(then_ctx, thanks=False, positive=False)
                         items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
         _withdraw_before(items, langs)
         for item in items:

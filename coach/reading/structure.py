@@ -39,7 +39,7 @@ FAMILIES = (
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
-    "either", "just_venting", "gravity",
+    "either", "just_venting", "gravity", "farewell",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -326,12 +326,13 @@ def unresolved(text: str, language: str) -> bool:
 
 
 def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
-    """The consequence of a condition is leaving ("se cair de novo, a gente sai")."""
+    """The consequence of a condition is leaving ("se cair de novo, a gente sai"), or a farewell
+    ("jeżeli ... znowu ..., to dziękujemy za współpracę")."""
     lx = lexicon(language)
     low = text.lower()
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
         return False
-    return lx.has("leaving", low) or lx.has("looking_elsewhere", low)
+    return lx.has("leaving", low) or lx.has("looking_elsewhere", low) or lx.has("farewell", low)
 
 
 def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
@@ -399,6 +400,9 @@ def denies_leaving(text: str, language: str) -> bool:
     c = cues(language)
     if c.has("conditional", low):
         return False
+    # Dutch splits the verb around its negation: "we zeggen niet op", "we gaan niet weg".
+    if any(c.has("negators", m.group(0)) for m in c.find("leave_words", low)):
+        return True
     return any(
         c.has("negators", low[max(0, m.start() - 30) : m.start()])
         for m in lexicon(language).patterns["leaving"].finditer(low)
