@@ -842,3 +842,22 @@ def test_a_dutch_verb_split_around_its_negation_denies_leaving() -> None:
 
     assert denies_leaving("Om misverstanden te voorkomen: we zeggen niet op, het loopt door.", "nl")
     assert not denies_leaving("We zeggen het contract op per 1 juni.", "nl")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "then"),
+    [
+        ("Te lo digo claro: como la plataforma vuelva a caerse en pleno puente, nos vamos con otro.",
+         "nos vamos con otro."),
+        ("Como no lo arregléis antes del viernes, dejamos de pagar.", "dejamos de pagar."),
+        ("Como te comenté ayer, necesitamos dos usuarios más.", None),
+    ],
+)  # fmt: skip
+def test_a_spanish_como_with_the_subjunctive_is_a_condition(
+    sentence: str, then: str | None
+) -> None:
+    """ "Como + subjunctive" is "if" ("como vuelva a caerse, nos vamos"); "como te comenté" is
+    "as"."""
+    from coach.reading.structure import consequence
+
+    assert consequence(sentence, "es") == then
