@@ -296,7 +296,10 @@ class Reader:
         minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall", "just venting"
         shapes = _shapes(items, probs, readings, venting)
         stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
-        marked = [{i.said.text for i in items if i.doc == d and i.marked} for d in range(n)]
+        marked: list[set[str]] = [set() for _ in range(n)]
+        for item in items:
+            if item.marked:
+                marked[item.doc].add(item.said.text)
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
         closing_doc = [False] * n  # "you can close the ticket": the matter is over for them
         for item in items:
