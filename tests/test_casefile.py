@@ -52,8 +52,8 @@ def test_round_trip_keeps_the_contract_field_names(tmp_path: Path) -> None:
     # contact's parts, the rep's manager, the date that matters) extend it, empty when unknown.
     assert {k: saved[k] for k in FULL} == FULL
     added = {"contact_name", "contact_title", "contact_email", "manager_name", "deadline"}
-    assert set(saved) - set(FULL) == added
-    assert all(saved[k] == "" for k in added)
+    assert set(saved) - set(FULL) == added | {"withdrawn"}  # and what the customer took back
+    assert all(saved[k] == "" for k in added) and saved["withdrawn"] == []
 
 
 def test_missing_fields_and_nulls_are_allowed() -> None:

@@ -242,10 +242,13 @@ def test_the_latest_no_to_tried_makes_it_not_yet() -> None:
     assert recommend(case.merge({"checklist": {"communicated_transparently": False}})).code == (
         "not_yet"
     )
-    urgent = case.merge(
-        {"signals": ["cancellation_threat"], "checklist": {"tried_yourself": False}}
-    )
+    # a threat to cancel does not wait for the checklist, except for "I haven't tried yet"
+    urgent = case.merge({"signals": ["cancellation_threat"]})
     assert recommend(urgent).code == "escalate_now"
+    assert recommend(urgent.merge({"checklist": {"manager_briefed": False}})).code == (
+        "escalate_now"
+    )
+    assert recommend(urgent.merge({"checklist": {"tried_yourself": False}})).code == "not_yet"
 
 
 def test_a_second_impact_sentence_is_appended_as_a_sentence() -> None:
@@ -490,3 +493,125 @@ def test_a_label_the_rep_typed_is_not_part_of_the_next_step() -> None:
     )
     steps = u.update.get("proposed_next_steps") or []
     assert steps and steps[0].startswith("A call with our VP Engineering")
+
+
+def test_an_aside_to_self_is_not_a_draft_request_and_its_message_is_read() -> None:
+    text = (
+        "Customer: Marlowe & Finch. She told me they have a demo with Stockwise next thurs and "
+        "are seriously looking at switching. (note to self: dont mention the 15% discount)"
+    )
+    u = understand(text, CaseFile())
+    assert intent_of(text) == "facts"
+    assert "cancellation_threat" in u.signals
+
+
+def test_a_threat_the_customer_takes_back_no_longer_holds() -> None:
+    from coach.chat.offline import _tool_args
+
+    u = understand(
+        "update: chidi called back. the downtime was their own firewall change, he apologised "
+        "and said forget the escalation, no need for my manager",
+        CaseFile(customer="Marlowe", signals=["cancellation_threat", "manager_request"]),
+    )
+    assert u.withdrawn
+    args = _tool_args(u)
+    assert args["signals"] == [] and "signals" in args["replace"]
+    assert {"cancellation_threat", "manager_request"} <= set(args["withdrawn"])
+    assert not understand("she says they're out if it breaks again", CaseFile()).withdrawn
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "prospect went dark after our demo, want to get my VP to email their CEO.",
+            "manager_request",
+        ),
+        (
+            "She was short with me, but nothing about cancelling or wanting my boss.",
+            "cancellation_threat",
+        ),
+        (
+            "She was short with me, but nothing about cancelling or wanting my boss.",
+            "manager_request",
+        ),
+    ],
+)
+def test_the_reps_own_plan_and_a_denied_threat_are_no_signal(text: str, absent: str) -> None:
+    assert absent not in understand(text, CaseFile(customer="Acme", problem="x")).signals
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        (
+            "Need help. Deal: Lumora Pay, 3-yr platform deal worth $1.2M. Contact is Mateus Carvalho, CFO.",
+            "Lumora Pay",
+        ),
+        (
+            "Open Hands Relief International. Zanele Dlamini is their CIO.",
+            "Open Hands Relief International",
+        ),
+        ("SE, helixion therapeutics POC", "Helixion Therapeutics"),
+        ("hey so baltic freightways is blowing up on me.", "Baltic Freightways"),
+    ],
+)
+def test_a_label_a_role_or_a_person_is_not_the_customer(text: str, customer: str) -> None:
+    assert understand(text, CaseFile()).update.get("customer") == customer
+
+
+def test_a_word_in_capitals_is_not_a_company_correction() -> None:
+    case = CaseFile(customer="Tavola Foods", problem="Portal pages take 12s")
+    u = understand("scratch that, eng just said it's NOT the cache. no root cause yet", case)
+    assert u.update.get("customer") in (None, "Tavola Foods")
+
+
+@pytest.mark.parametrize(
+    ("text", "decides"),
+    [
+        ("Their procurement lead wants 25% off at renewal, our policy caps me at 10%.", True),
+        ("She asked for 25% off at renewal. I can approve up to 10%.", True),
+        ("They asked for 5% off at renewal. I can approve up to 10% myself.", False),
+    ],
+)
+def test_a_concession_beyond_the_reps_limit_needs_leadership(text: str, decides: bool) -> None:
+    signals = understand(text, CaseFile(customer="Acme", problem="x")).signals
+    assert ("leadership_decision" in signals) is decides
+
+
+def test_what_the_customer_took_back_is_not_read_again_from_the_case() -> None:
+    from coach.reading.case import judge
+
+    case = CaseFile(
+        customer="Marlowe", problem="The portal was down 6 hours; it was their own firewall.",
+        notes="he was furious, asked for my manager and said they'd cancel",
+    )  # fmt: skip
+    assert judge(case).code == "escalate_now"
+    taken_back = case.merge({"withdrawn": ["cancellation_threat", "manager_request"]})
+    assert judge(taken_back).code == "do_not_escalate"
+
+
+def test_a_statement_ending_on_a_doubt_is_still_read() -> None:
+    u = understand(
+        "Their project lead says the data migration was part of the deal and expects us to do "
+        "it for free, we quoted it separately I think?",
+        CaseFile(customer="Tidewater", problem="x"),
+    )
+    assert "scope_timeline_dispute" in u.signals
+
+
+def test_an_address_in_brackets_does_not_hide_what_was_said() -> None:
+    u = understand(
+        "their Head of IT, Marcus Oyelaran (marcus.oyelaran@halvorsenfreight.com), told me on "
+        "fri he'll pull the contract at renewal if the route API timeouts arent fixed.",
+        CaseFile(customer="Halvorsen", problem="x"),
+    )
+    assert "cancellation_threat" in u.signals
+
+
+def test_a_figure_at_stake_said_in_passing_is_kept_beside_the_stake() -> None:
+    from coach.reading.rep import _figure_phrase
+
+    assert _figure_phrase("im the CSM on Halvorsen (logistics, ~$420k ARR, renewal march 31)") == (
+        "~$420k ARR"
+    )

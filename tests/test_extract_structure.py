@@ -46,6 +46,23 @@ def test_the_checklist_rules_read_who_is_meant(text: str, item: str, value: bool
     assert _checklist_rules(text, "Ben Adler", "Oksana Kovalenko").get(item) is value
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not sure what I'd even ask leadership for tbh",
+        "not sure what id even ask leadership for",
+        "dont really have a specific ask, just feels like this is above me?",
+        "my manager knows but we have no clear ask yet",
+    ],
+)
+def test_no_ask_for_leadership_is_a_missing_ask_not_an_unbriefed_manager(text: str) -> None:
+    from coach.reading.rep import read_case
+
+    answers = read_case(text).checklist
+    assert answers.get("clear_ask") is False
+    assert answers.get("manager_briefed") is not False
+
+
 def test_the_view_names_roles_not_people() -> None:
     assert checklist_view("Rafael Ortiz knows", manager="Rafael Ortiz") == "my manager knows"
 
@@ -120,3 +137,58 @@ def test_the_coach_says_when_the_playbook_does_not_cover_a_question() -> None:
     assert "doesn't cover" in note and "discount" in note
     covered = playbook_note("what does the playbook say about ownership?", passages)
     assert "doesn't cover" not in covered
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("ask: Amara approves the cap and joins a call with Klaus.", "ask", "Amara approves"),
+        ("Problem: their exports fail every night since v5.", "problem", "Their exports fail"),
+        ("What I tried: two hotfixes and a rollback.", "tried", "Two hotfixes"),
+        ("Impact: 40 dispatchers idle every morning.", "business_impact", "40 dispatchers"),
+    ],
+)
+def test_a_label_the_rep_typed_says_the_field(text: str, field: str, value: str) -> None:
+    from coach.reading.rep import read_case
+
+    filed = read_case(text).update.get(field)
+    filed = " ".join(filed) if isinstance(filed, list) else filed
+    assert filed and filed.startswith(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 10% cap is NOT approved, don't mention it to him",
+        "dont mention the 15% discount Tyrone floated",
+        "keep this internal: platform shipped without load testing",
+    ],
+)
+def test_an_unapproved_concession_or_an_aside_is_an_internal_note(text: str) -> None:
+    from coach.reading.rep import is_internal_note
+
+    assert is_internal_note(text)
+
+
+def test_our_own_person_named_in_a_correction_is_not_the_contact() -> None:
+    from coach.domain.casefile import CaseFile
+    from coach.reading.rep import read_case
+
+    case = CaseFile(
+        customer="Nordlicht", contact_name="Klaus-Dieter Hoffmann", manager_name="Yasmin Haddad",
+        leader_name="Jean-Pierre Moreau", leader_title="CEO",
+    )  # fmt: skip
+    update = read_case(
+        "actually not the CEO, Yasmin says the right person is our CRO, Amara Chukwu", case
+    ).update
+    assert "contact_name" not in update and "contact_title" not in update
+    assert update["leader_name"] == "Amara Chukwu"
+
+
+def test_a_figure_corrected_takes_the_figure_said_in_its_place() -> None:
+    from coach.chat.extract import understand
+    from coach.domain.casefile import CaseFile
+
+    case = CaseFile(customer="Marlowe", problem="Tenant portal was down 16 hours yesterday")
+    update = understand("correction: portal was down 6 hours not 16", case).update
+    assert update["problem"] == "Tenant portal was down 6 hours yesterday"

@@ -269,8 +269,48 @@ def test_a_checklist_question_answered_no_holds_back_an_escalation_that_is_not_u
         assert any("Brief your manager" in step for step in held.first_steps)
 
 
-def test_an_urgent_signal_escalates_now_whatever_the_checklist_says() -> None:
+def test_a_threat_to_cancel_escalates_now_unless_the_rep_has_not_tried_yet() -> None:
     case = _deal_case(manager_briefed=False, clear_ask=False).merge(
         {"signals": ["cancellation_threat"]}
     )
     assert verdict(case).code == "escalate_now"
+    assert verdict(case).first_steps[0].startswith("Brief your manager")
+    untried = CaseFile(
+        customer="Solvane",
+        problem="They say they're out if forecasting is not fixed by the board meeting",
+        signals=["cancellation_threat"],
+        checklist={"tried_yourself": False, "manager_briefed": True},  # type: ignore[arg-type]
+    )
+    held = verdict(untried)
+    assert held.code == "not_yet"
+    assert "You haven't tried to resolve it yourself" in [r.rule for r in held.reasons]
+    assert held.first_steps[0].startswith("Try to resolve it yourself")
+
+
+@pytest.mark.parametrize(
+    "urgent", ["manager_request", "technical_beyond_control", "legal_or_public_threat"]
+)
+def test_another_urgent_signal_waits_for_a_stated_no_only(urgent: str) -> None:
+    silent = CaseFile(customer="Tavola", problem="Portal pages take 12 seconds", signals=[urgent])
+    assert verdict(silent).code == "escalate_now"  # nothing said about trying is not "no"
+    unbriefed = verdict(silent.merge({"checklist": {"manager_briefed": False}}))
+    assert unbriefed.code == "escalate_now"  # briefing the manager is the first step
+    assert unbriefed.first_steps[0].startswith("Brief your manager")
+    unknown = silent.merge({"checklist": {"root_cause_understood": False}})
+    held = verdict(unknown)
+    assert held.code == "not_yet"
+    assert "Do you understand the root cause of their frustration?" in [
+        r.rule for r in held.reasons
+    ]
+    assert held.first_steps[0].startswith("Find the root cause")
+    # a threat to cancel beside it is not held back by an unknown cause
+    both = unknown.merge({"signals": [urgent, "cancellation_threat"]})
+    assert verdict(both).code == "escalate_now"
+
+
+def test_held_by_names_checklist_questions() -> None:
+    from coach.domain.casefile import Checklist
+
+    for row in table.table().values():
+        assert row.held_by and set(row.held_by) <= set(Checklist.model_fields)
+    assert table.signal("cancellation_threat").held_by == ("tried_yourself",)

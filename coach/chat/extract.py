@@ -57,6 +57,7 @@ from coach.chat.phrases import (
     YESTERDAY,
 )
 from coach.domain.casefile import CaseFile
+from coach.domain.signals import escalating
 from coach.guardrails.rules import Finding, sentences
 from coach.textio import load_yaml
 
@@ -157,10 +158,12 @@ class Understanding:
     draft_kind: str | None = None
     pasted: str = ""
     replace: set[str] = field(default_factory=set)  # fields a correction sets anew
+    # the customer took back a threat or a request ("he said forget the escalation")
+    withdrawn: bool = False
 
     @property
     def has_update(self) -> bool:
-        return bool(self.update or self.signals)
+        return bool(self.update or self.signals or self.withdrawn)
 
 
 def _clean(sentence: str) -> str:
@@ -560,8 +563,11 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             update.pop("checklist")
     out.update = update
     out.replace = replace
-    if intent == "facts":
-        out.signals = detect_signals([s for s in sents if not s.endswith("?")], rep_side)
+    if intent in ("facts", "draft"):  # a request's own words are set aside above
+        told = [s for s in sents if not s.endswith("?")]
+        told += [head for s in sents if s.endswith("?") and (head := _told_before_asking(s))]
+        out.signals = detect_signals(told, rep_side)
+        out.withdrawn = takes_back(told)
     out.answered = answered_items(update)
     from coach.guardrails import blame
 
@@ -754,7 +760,12 @@ _REP_QUESTION = re.compile(r"\b(?:i|we|my|our)\b[^?]*\?\s*$", IGNORE_CASE)
 _REP_NARRATES = re.compile(
     r"^\W*(?:(?:also|already|then|just|and)\s+)*(?:talked|spoke|pinged|emailed|called|sent|ran|"
     r"pushed|opened|filed|asked|offered|tried|met|got|had|gave|shared|escalated|looped|chased|"
-    r"reached|followed|walked|explained|told|did|went)\b",
+    r"reached|followed|walked|explained|told|did|went|"
+    # a clause with no subject that opens on an auxiliary is the rep's too ("and haven't talked
+    # to billing either", "need to loop in legal", "gonna call her tomorrow")
+    r"haven't|hasn't|hadn't|didn't|have\s+not|did\s+not|not\s+yet|need\s+to|needs\s+to|gonna|"
+    r"going\s+to|will|plan\s+to|planning\s+to|want\s+to|trying\s+to|still\s+(?:need|waiting)|"
+    r"waiting\s+(?:on|for))\b",
     IGNORE_CASE,
 )
 _OUR_SPEAKER = re.compile(
@@ -802,6 +813,78 @@ def _reported_content(sentence: str) -> str:
     return content.strip() if len(content.split()) >= 3 else ""
 
 
+_ASIDE = re.compile(r"\s*\([^()]*@[^()]*\)|\s*<[^<>]*@[^<>]*>|\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_QUESTION_OPENS = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|also)\W+)*(?:what|how|why|when|who|which|should|shall|do|does|did|"
+    r"is|are|am|can|could|would|will|any)\b",
+    IGNORE_CASE,
+)
+
+
+def _told_before_asking(sentence: str) -> str:
+    """What a sentence tells before the question it ends on ("she says the migration was part
+    of the deal, we quoted it separately I think?"): the statement, when it is one."""
+    cut = max(sentence.rfind(", "), sentence.rfind(" - "), sentence.rfind("; "))
+    head = sentence[:cut].strip() if cut > 0 else ""
+    if len(head.split()) < 6 or _QUESTION_OPENS.match(head):
+        return ""
+    return head + "."
+
+
+_CLAUSE_EDGE = re.compile(r"[,;:()]|\s[-–—]\s|\bbut\b", IGNORE_CASE)
+
+
+def _denied_around(sentence: str, start: int, end: int) -> bool:
+    """The clause a phrase matched in is negated, as the reader reads a negation."""
+    from coach.reading.context import read_context
+    from coach.reading.structure import refine
+
+    edges = [m.end() for m in _CLAUSE_EDGE.finditer(sentence, 0, start)]
+    after = _CLAUSE_EDGE.search(sentence, end)
+    clause = sentence[edges[-1] if edges else 0 : after.start() if after else len(sentence)]
+    return refine(read_context(clause, "en"), clause, "en", reported=True).denied
+
+
+def concession_within_limit(sents: list[str]) -> bool | None:
+    """Whether what the customer asks for ("25% off") is within the limit the rep states ("I can
+    approve up to 10%"); None when the message does not say both."""
+    from coach.chat.phrases import CONCESSION_ASKED, CONCESSION_LIMIT
+
+    text = " ".join(sents)
+    limits = [float(m.group("limit")) for m in CONCESSION_LIMIT.finditer(text)]
+    asked = [float(m.group("asked")) for m in CONCESSION_ASKED.finditer(text)]
+    if not limits or not asked:
+        return None
+    return max(asked) <= max(limits)
+
+
+def takes_back(sents: list[str]) -> bool:
+    """The rep reports the customer taking back what they threatened or asked ("he apologised and
+    said forget the escalation", "they're not cancelling after all"), read with the reader's
+    context of a withdrawal."""
+    from coach.reading import language as languages
+    from coach.reading.context import read_context
+    from coach.reading.structure import refine
+
+    theirs = [s for s in sents if customer_voice(s)]
+    theirs += [c for s in theirs if (c := _reported_content(s))]
+    if not theirs:
+        return False
+    lang = languages.detect(" ".join(theirs))
+    return any(refine(read_context(s, lang), s, lang, reported=True).withdrawn for s in theirs)
+
+
+# The rep's own intent ("..., want to get my VP to email their CEO", "I'd like to bring in our
+# CRO"): a senior person of ours the rep wants to involve is the rep's ask, not the customer's.
+_REP_INTENT = re.compile(
+    r"(?:^|[,;]\s*|\s(?:and|so|but)\s+)(?:(?:i|we)(?:'d|'m|\s+am|\s+would)?\s+)?(?:really\s+)?"
+    r"(?:want|wanna|need|like|plan(?:ning)?|thinking\s+(?:of|about)|hop(?:e|ing)|going|gonna)\s+"
+    r"(?:to\s+)?(?:get|getting|bring|bringing|loop|looping|have|ask|asking|pull|pulling|involve|"
+    r"cc|invite)\s+(?:in\s+)?(?:my|our)\b[^.;!?]*",
+    IGNORE_CASE,
+)
+
+
 def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str]:
     """Signals in what the rep says about the customer (not in what the rep did), read by the
     same reader as a customer's email, in reported speech: "their Head of IT says he'll pull the
@@ -813,7 +896,15 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     from coach.triage.signals import resolve
 
     found: dict[str, Signal] = {}
-    about_customer = [s for s in sents if customer_voice(s) and s not in rep_side]
+    # An address or a contact detail in brackets is who, not what was said: "their Head of IT,
+    # Marcus (marcus@halvorsen.com), told me he'll pull the contract" reads without it.
+    sents = [_ASIDE.sub("", s) for s in sents]
+    about_customer = [
+        told
+        for s in sents
+        if customer_voice(s) and s not in rep_side
+        if len((told := _REP_INTENT.sub("", s).strip()).split()) >= 2
+    ]
     # A quotation that runs over several sentences ('The customer wrote "Forget the discount
     # request. We are done, we will not renew."'): every sentence inside it is the customer's.
     about_customer += [
@@ -826,11 +917,15 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     said = {s: _reported_content(s) for s in about_customer}
     about_customer += [c for c in said.values() if c and c not in about_customer]
     source = {c: s for s, c in said.items() if c}
+    escalates = set(escalating())
     for s in sents:
         for name, rx in rep_signal_rules().items():
             m = rx.search(s)
-            if m and not (name == "manager_request" and _by_the_rep(s, m.start())):
-                found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]
+            if not m or (name == "manager_request" and _by_the_rep(s, m.start())):
+                continue
+            if name in escalates and _denied_around(s, m.start(), m.end()):
+                continue  # "but nothing about cancelling or wanting my boss"
+            found.setdefault(name, Signal(type=name, evidence=s))  # type: ignore[arg-type]
     if about_customer:
         lang = languages.detect(" ".join(about_customer))
         # The customer's words told in the third person are read as they would have said them:
@@ -853,6 +948,17 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
             if (f.score if main else f.own) >= SEMANTIC_MIN:
                 evidence = source.get(f.evidence, f.evidence)
                 found.setdefault(f.signal, Signal(type=f.signal, evidence=evidence))  # type: ignore[arg-type]
+    within = concession_within_limit(sents)
+    if within is False:
+        from coach.chat.phrases import CONCESSION_ASKED
+
+        asking = next((s for s in sents if CONCESSION_ASKED.search(s)), sents[0])
+        found.setdefault(
+            "leadership_decision",
+            Signal(type="leadership_decision", evidence=asking),
+        )
+    elif within is True and "leadership_decision" in found:
+        found.pop("leadership_decision")  # "5% off, I can approve up to 10% myself"
     # "He said they're renewing": a customer who says they stay has made no threat to leave.
     threat = found.get("cancellation_threat")
     if threat and _STAYING.search(threat.evidence) and not _LEAVING.search(threat.evidence):

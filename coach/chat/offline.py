@@ -31,6 +31,7 @@ from pydantic import Field
 from coach.chat.extract import Understanding, pasted_text, understand
 from coach.chat.tools import CORRECTION_LABELS
 from coach.domain.casefile import CaseFile
+from coach.domain.signals import escalating
 from coach.settings import Settings
 
 _ids = itertools.count(1)
@@ -82,8 +83,14 @@ def _tool_args(u: Understanding) -> dict[str, Any]:
     args.update(u.update.get("checklist", {}))
     if u.signals:
         args["signals"] = u.signals
-    if u.replace:
-        args["replace"] = sorted(u.replace)
+    replace = set(u.replace)
+    if u.withdrawn and not set(escalating()).intersection(u.signals):
+        # "he called back and said forget the escalation": what they took back no longer holds
+        args["signals"] = u.signals
+        args["withdrawn"] = [s for s in escalating() if s not in u.signals]
+        replace.add("signals")
+    if replace:
+        args["replace"] = sorted(replace)
     return args
 
 

@@ -136,6 +136,11 @@ NOT_NAMES = {
     "problem", "situation", "summary", "note", "however", "meanwhile", "status", "issue", "help",
     "urgent", "heads", "long", "short", "story", "bottom", "first", "second", "finally",
     "today's", "ugh", "sigh", "hmm", "right", "agreed", "correct", "cheers",
+    # label words a rep types before the fact ("Deal: Lumora Pay", "Contact is ..."), the rep's
+    # own role ("SE, helixion POC") and short month and day names
+    "deal", "contact", "account", "ask", "impact", "internal", "stage", "scratch", "wait",
+    "se", "ae", "am", "pm", "poc", "sdr", "bdr", "eng", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri",
 }  # fmt: skip
 
 PROBLEM_WORDS = re.compile(
@@ -328,9 +333,15 @@ ASK = _rx(
     r"|\s+would)\s+ask\s+(?:leadership|my\s+\w+|the\s+\w+|\w+)\s+(?:to|for)\b|\bneed\s+"
     r"(?:my\s+|our\s+|a\s+|an\s+)?(?:manager|vp|leadership|exec\w*|director|cro|cfo|ceo|cto)\s+to\b"
 )
+# "not sure what I'd even ask leadership for", "don't really have a specific ask", "no clear ask yet"
 ASK_UNKNOWN = re.compile(
-    r"\b(?:not\s+sure|don't\s+know|no\s+idea)\s+what\s+(?:i|we)\s+(?:need|want|should\s+ask|would\s+ask)"
-    r"|\b(?:not\s+sure|don't\s+know)\s+what\s+to\s+ask\b",
+    r"\b(?:not\s+sure|unsure|don't\s+know|do\s+not\s+know|no\s+idea)\s+what\s+(?:i|we)"
+    r"(?:'d|d\b|\s+would|\s+should|\s+could)?(?:\s+(?:even|really|actually))?\s+(?:need|want|ask)"
+    r"|\b(?:not\s+sure|unsure|don't\s+know|no\s+idea)\s+what\s+to\s+ask\b"
+    r"|\b(?:not\s+sure|unsure|don't\s+know)\s+what\s+(?:the|my|our)\s+ask\s+(?:is|would\s+be)\b"
+    r"|\b(?:don't|do\s+not)\s+(?:really\s+|yet\s+|even\s+|actually\s+)?have\s+(?:a|an|any)\s+"
+    r"(?:(?:clear|specific|real|concrete|actual)\s+)?ask\b"
+    r"|\bno\s+(?:clear|specific|real|concrete)\s+ask\b|\bno\s+ask\s+(?:yet|for\s+leadership)\b",
     IGNORE_CASE,
 )
 NEXT_STEPS = _rx(
@@ -461,3 +472,22 @@ NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a couple": 2,
             "a few": 3, "several": 4}  # fmt: skip
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+# A concession the customer asks for and the rep's own limit for it ("they want 25% off, our
+# policy caps me at 10%"): above the limit it needs leadership's authority, within it the rep
+# decides ("It's something you should handle at your level").
+CONCESSION_LIMIT = re.compile(
+    r"\b(?:(?:i|we)\s+(?:can|could|am\s+allowed\s+to|'m\s+allowed\s+to|am\s+able\s+to|'m\s+able\s+to)"
+    r"\s+(?:only\s+)?(?:approve|offer|give|do|go|sign\s+off\s+on)\s+(?:up\s+to\s+|to\s+)?"
+    r"|caps?\s+(?:me|us|reps?|aes?)\s+at\s+|(?:my|our)\s+(?:own\s+)?(?:discount\s+|approval\s+)?"
+    r"(?:authority|limit|cap)\s+(?:is\s+)?(?:up\s+to\s+|at\s+)?|anything\s+(?:under|below|up\s+to)\s+"
+    r"|(?:i|we)\s+(?:can\s+)?approve\s+up\s+to\s+)(?P<limit>\d{1,2}(?:\.\d)?)\s?%",
+    IGNORE_CASE,
+)
+CONCESSION_ASKED = re.compile(
+    r"\b(?:asked|asking|asks|wants?|wanted|want\s+us\s+to\s+give|requested|requesting|pushing|"
+    r"pushed|demand\w*|insist\w*|looking)\s+(?:for\s+|us\s+for\s+|to\s+get\s+)?(?:a\s+|an\s+)?"
+    r"(?P<asked>\d{1,2}(?:\.\d)?)\s?%\s*(?:off|discount|credit|price\s+(?:cut|reduction)|reduction|"
+    r"lower)",
+    IGNORE_CASE,
+)

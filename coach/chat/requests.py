@@ -76,7 +76,9 @@ _ASK_OPEN = re.compile(
     rf"|how\s+(?:should|do|can|would)\s+(?:i|we)\s+(?:run|handle|open|word|phrase|write|reply|"
     rf"respond|play|approach|structure|prepare|prep|frame|start|pitch)\b"
     # a bare noun phrase: "the email to putri", "message to nikolai pls", "call prep for friday"
+    # ("note to self: ..." is the rep's aside, not a note asked for)
     rf"|(?:(?:the|a|an|my|our|your)\s+)?(?:[\w-]+\s+){{0,2}}?{_DOC}\s+(?:to|for|pls|please)\b"
+    rf"(?!\s+(?:self|myself)\b)"
     rf"|(?:the\s+)?(?:call\s+prep|talking\s+points|agenda|follow[-\s]?up\s+plan)\b"
     rf"|who\s+(?:says|does|covers|leads)\s+what\b"
     # "whats my job on the call vs what kofi does", "what do i say on the call"

@@ -164,14 +164,16 @@ def update_case_file(
     authorised_commitments: list[str] | None = None,
     notes: str | None = None,
     signals: list[str] | None = None,
+    withdrawn: list[str] | None = None,
     replace: list[str] | None = None,
 ) -> Command[Any]:
+    corrected = [r for r in replace or [] if r in CaseFile.model_fields]
     values = {
         k: v
         for k, v in locals().items()
-        if k not in ("runtime", "replace") and v not in (None, "", [])
+        if k not in ("runtime", "replace", "corrected")
+        and (v not in (None, "", []) or (k == "signals" and v == [] and k in corrected))
     }
-    corrected = [r for r in replace or [] if r in CaseFile.model_fields]
     checklist = {
         k: values.pop(k)
         for k in ("tried_yourself", "root_cause_understood", "communicated_transparently",

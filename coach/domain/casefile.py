@@ -95,6 +95,9 @@ class CaseFile(BaseModel):
     notes: Text = ""
     days_open: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
     signals: TextList = Field(default_factory=list)
+    # Signals the customer took back ("he said forget the escalation"): not read again from the
+    # case's own words when it lists no signals (`coach.reading.case.with_signals`).
+    withdrawn: TextList = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod

@@ -10,19 +10,24 @@ The decision table (the playbook's words in quotes):
 | no signal and no problem yet                 | -                                      | None (listening) |
 | no "Escalate If" signal (venting, routine,   | -                                      | do_not_escalate ("Don't Escalate If") |
 | or nothing but a problem)                    |                                        |                |
-| an immediate signal: a threat to cancel, a   | anything                               | escalate_now; every gap becomes a first step ("Escalate immediately") |
-| legal or public threat, a technical problem  |                                        |                |
-| beyond the rep's control, a manager request  |                                        |                |
+| a threat to cancel                           | anything but "I haven't tried yet"     | escalate_now; every gap becomes a first step ("Escalate immediately") |
+| another urgent signal: a legal or public     | no stated "no" but the manager's       | escalate_now; every gap becomes a first step, briefing the manager first |
+| threat, a technical problem beyond the rep's | a stated "no" (not tried, not told the | not_yet, the stated gaps first |
+| control, a manager request                   | customer, no clear ask, cause unknown) |                |
 | any other "Escalate If" signal (a leadership | has tried and has told the customer    | escalate_now; gaps (ask, plan, manager) become first steps |
 | decision, a deal or relationship at risk, a  | has not tried, has not told the        | not_yet ("You haven't tried to resolve it yourself", "You haven't communicated with customer about it") |
 | dispute over scope or dates)                 | customer, or answers "no" to a         | not_yet (the checklist's "Have you briefed your manager on the situation?", "Do you have a clear ask for leadership?", "Do you understand the root cause of their frustration?") |
 |                                              | checklist question                     |                |
 
-An immediate signal escalates now whatever the checklist says ("Escalate immediately"); briefing the
-manager is then its first step (Step 3). For any other signal a checklist question the rep answered
-"no" holds the escalation back; one nobody answered does not. "Too late" (the customer has checked
-out, or a month has passed) adds "don't wait" to an escalation; it does not turn a "not yet" into
-"now".
+A threat to cancel escalates now unless the rep says they have not tried anything yet ("Escalate
+immediately", and "Don't Escalate If: You haven't tried to resolve it yourself"); briefing the
+manager is then its first step (Step 3). Another urgent signal does not wait to hear what was
+tried, but "I haven't tried", "I haven't told them", "no clear ask" or "I don't know why" holds it
+back; an unbriefed manager does not (briefing them is the first step of escalating, "Escalate
+Internally First"), and a question nobody answered does not. Which questions hold which signal
+back is `held_by` in signals.yaml. For any other signal every stated "no" holds it back.
+"Too late" (the customer has checked out, or a month has passed) adds "don't wait" to an
+escalation; it does not turn a "not yet" into "now".
 """
 
 from __future__ import annotations
@@ -127,6 +132,13 @@ STATED_GAPS: dict[str, tuple[str, table.PlaybookRule]] = {
     "clear_ask": ("no_clear_ask", NO_CLEAR_ASK),
     "root_cause_understood": ("root_cause_unknown", ROOT_CAUSE),
 }
+# Every checklist question whose stated "no" can hold an urgent escalation back (see `held_by`
+# in signals.yaml), in the order a rep should deal with them: its gap and its rule.
+HOLDING: dict[str, tuple[str, table.PlaybookRule]] = {
+    "tried_yourself": ("not_tried_yourself", NOT_TRIED),
+    "communicated_transparently": ("not_communicated", NOT_COMMUNICATED),
+    **STATED_GAPS,
+}
 
 
 class Reason(BaseModel):
@@ -222,7 +234,17 @@ def verdict(case: CaseFile) -> Verdict:
     communicated = case.checklist.communicated_transparently is not False
     said_no = [gap for item, gap in STATED_GAPS.items() if getattr(case.checklist, item) is False]
     gaps = [GAP_STEPS[c] for c in GAP_STEPS if c in codes and c != "too_early"]
-    if urgent or (tried and communicated and not said_no):
+    if urgent:
+        # An urgent signal does not wait to hear what was tried, but a "no" the rep stated to a
+        # question that holds it back does hold it (for a threat to cancel, only "I haven't
+        # tried anything yet"); with several urgent signals, the least held one decides.
+        stated = {item for item in HOLDING if getattr(case.checklist, item) is False}
+        holding = set.intersection(*(stated & set(table.signal(s).held_by) for s in urgent))
+        now = not holding
+    else:
+        holding = set()
+        now = tried and communicated and not said_no
+    if now:
         manager = MANAGER_BRIEFED if case.checklist.manager_briefed is True else BRIEF_MANAGER
         steps: list[tuple[str, str]] = [
             manager,
@@ -236,13 +258,23 @@ def verdict(case: CaseFile) -> Verdict:
             first_steps=_texts(steps),
             warnings=warnings,
         )
-    held = [rule for code, rule in BLOCKING.items() if code in codes]
-    held += [rule for _, rule in said_no]
+    if urgent:
+        held = [HOLDING[item][1] for item in HOLDING if item in holding]
+        blocking = [
+            GAP_STEPS[gap]
+            for item, (gap, _) in HOLDING.items()
+            if item in holding and gap in GAP_STEPS
+        ]
+        if "manager_briefed" in holding:
+            blocking.append(BRIEF_MANAGER)
+    else:
+        held = [rule for code, rule in BLOCKING.items() if code in codes]
+        held += [rule for _, rule in said_no]
+        first = ("not_tried_yourself", "too_early", "not_communicated")
+        blocking = [GAP_STEPS[c] for c in first if c in codes]
+        if any(code == "manager_not_briefed" for code, _ in said_no):
+            blocking.append(BRIEF_MANAGER)
     reasons += [Reason(rule=r.text, section=r.section) for r in held]
-    first = ("not_tried_yourself", "too_early", "not_communicated")
-    blocking = [GAP_STEPS[c] for c in first if c in codes]
-    if any(code == "manager_not_briefed" for code, _ in said_no):
-        blocking.append(BRIEF_MANAGER)
     steps = blocking + [g for g in gaps if g not in blocking]
     return Verdict(
         code="not_yet",

@@ -24,6 +24,7 @@ def with_signals(case: CaseFile) -> CaseFile:
     texts = [case.problem, case.customer_wants, case.notes, case.business_impact, case.ask]
     sents = [s for text in texts if text for s in sentences(text)]
     found = detect_signals(sents, rep_side=[s for s in sentences(case.ask)] if case.ask else [])
+    found = [s for s in found if s not in case.withdrawn]  # what the customer took back
     return case.model_copy(update={"signals": found}) if found else case
 
 

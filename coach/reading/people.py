@@ -136,6 +136,8 @@ _COMPANY_WORDS = {
     "agency", "institute", "foundation", "association", "company", "co", "studios", "games",
     "castings", "steelworks", "manufacturing", "consulting", "services", "ventures", "bio",
     "biolabs", "pharma", "networks", "cloud", "data", "digital", "global", "international",
+    "llp", "therapeutics", "biotech", "robotics", "pharmaceuticals", "medical", "resorts",
+    "cooperative", "airways", "shipping", "freightways", "utilities", "bancorp",
 }  # fmt: skip
 
 
@@ -534,7 +536,9 @@ _NOT_COMPANY = re.compile(
     r"September|October|November|December|Q[1-4]|Slack|Zoom|Teams|Jira|Salesforce|Gmail|"
     r"Outlook|LinkedIn|Should|Can|Could|Would|What|How|Why|Escalation|Security|Implementation|"
     r"Account|Customer|Client|Update|Quick|Help|Need|Urgent|Coach|Expansion|Renewal|Ask|"
-    r"ARR|ACV|MRR|TCV|POC|SLA|SOW|API|CRM|QBR|RCA|SSO|SCIM|DPA|NOC|ETA|SE|AE|CSM|FYI|ASAP|OK)\b"
+    r"ARR|ACV|MRR|TCV|POC|SLA|SOW|API|CRM|QBR|RCA|SSO|SCIM|DPA|NOC|ETA|SE|AE|CSM|FYI|ASAP|OK|"
+    # a word typed in capitals for emphasis ("it's NOT the cache") and a rep's label
+    r"NOT|NO|NEVER|ALL|ONLY|STILL|REALLY|DEFINITELY|Deal|Contact|Context|Problem|Internal)\b"
 )
 
 
@@ -561,7 +565,8 @@ _LOWER_WORD = (
     r"(?!(?:for|at|on|with|from|the|a|an|to|of|and|is|its|our|their|my|new)\b)(?-i:[a-z][\w&'-]*)"
 )
 _LOWER_COMPANY = re.compile(
-    rf"(?:\b(?:for|at|on|with|from|its|it's|is|re)\s+|^\W*)(?P<co>{_LOWER_WORD}(?:\s+{_LOWER_WORD})"
+    rf"(?:\b(?:for|at|on|with|from|its|it's|is|re)\s+|^\W*(?:(?i:hey|hi|ok|okay|so|context|background|se|ae|csm|am|tam|pm|sdr|"
+    rf"bdr)\b[\s,:-]+)*(?:(?:on|for|at)\s+(?:the\s+)?)?)(?P<co>{_LOWER_WORD}(?:\s+{_LOWER_WORD})"
     r"{0,2}\s+(?:"
     + "|".join(sorted(_COMPANY_WORDS - {"co", "office", "data", "cloud", "global", "digital"}))
     + r")|university\s+of\s+[a-z]+)\b(?!\s+(?:team|issue|problem|side|of)\b)",
@@ -605,7 +610,10 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
                 found.append((0, m.start(), company))
     for m in _LOWER_COMPANY.finditer(text):  # "sso broken for pinecrest credit union"
         words = m.group("co").split()
-        if not any(w.lower() in (_LOOSE_STOP | _OPENERS) - {"of"} for w in words[:-1]):
+        # "brightwater legal llp": a department word inside a name is part of it
+        if words[0].lower() not in _OPENERS and not any(
+            w.lower() in _LOOSE_STOP - {"of"} for w in words[:-1]
+        ):
             found.append((2, m.start(), " ".join(w if w in ("of", "&") else w.capitalize()
                                                  for w in words)))  # fmt: skip
     for m in _OPENS_WITH_ABOUT.finditer(text):  # "Bramble & Oak (home goods ecom, $45k/yr)"

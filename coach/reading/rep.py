@@ -316,11 +316,39 @@ _WHO_PREFIX = re.compile(
 )
 
 
-# "Next step: a call with their VP": a label the rep typed, which helps read the role but is not
-# part of the fact.
-_STEP_LABEL = re.compile(
-    r"^\W*(?:(?:proposed|my|our)\s+)?(?:next\s+steps?|plan)\s*:\s*(?=\S)", re.IGNORECASE
+# A label the rep typed before a fact ("Problem: ...", "Ask: ...", "What I tried: ...") says which
+# field the fact belongs to, as it would to a person reading the message.
+_FIELD_LABELS: tuple[tuple[str, str], ...] = (
+    ("problem", r"(?:the\s+)?(?:problem|issue|situation|what\s+happened)"),
+    ("ask", r"(?:my\s+|the\s+)?ask|what\s+i\s+need(?:\s+from\s+(?:leadership|you|[\w]+))?|"
+     r"(?:my\s+)?request(?:\s+to\s+leadership)?"),
+    ("business_impact", r"(?:business\s+)?impact|stakes?|what's\s+at\s+stake|deal\s+size"),
+    ("tried", r"(?:what\s+(?:i|we)(?:'ve|\s+have)?\s+)?tried(?:\s+so\s+far)?|done\s+so\s+far|"
+     r"what\s+(?:i|we)(?:'ve|\s+have)\s+done"),
+    ("customer_wants", r"(?:they|customer|client)\s+wants?|what\s+they\s+want|their\s+ask"),
+    ("next_steps", r"(?:proposed\s+|my\s+|our\s+)?(?:next\s+steps?|plan)|proposal"),
+)  # fmt: skip
+_FIELD_LABEL = re.compile(
+    r"^\W*(?:" + "|".join(f"(?P<{role}>{rx})" for role, rx in _FIELD_LABELS) + r")\s*:\s*(?=\S)",
+    re.IGNORECASE,
 )
+
+
+def _figure_phrase(text: str) -> str:
+    """The short phrase around an amount of money ("~$420k ARR"), cut at brackets and commas."""
+    m = MONEY.search(text)
+    if not m:
+        return ""
+    start = max(text.rfind(ch, 0, m.start()) for ch in "(,;:")
+    ends = [i for ch in "),;" if (i := text.find(ch, m.end())) >= 0]
+    phrase = text[start + 1 : min(ends) if ends else len(text)].strip(" .")
+    return phrase if len(phrase.split()) <= 8 else m.group(0).strip()
+
+
+def labelled_role(text: str) -> str | None:
+    """The field a typed label gives the clause ("Ask: Amara approves ..." -> "ask")."""
+    m = _FIELD_LABEL.match(text)
+    return next((role for role, _ in _FIELD_LABELS if m.group(role)), None) if m else None
 
 
 def _strip_framing(text: str) -> str:
@@ -502,7 +530,13 @@ _INTERNAL_NOTE = re.compile(
     r"^\W*(?:between\s+us|off\s+the\s+record|internally|fyi\s+internal|note\s+to\s+self|"
     r"confidentially|just\s+so\s+you\s+know|internal(?:\s+(?:note|only|context))?\s*[:,-])|"
     r"\b(?:don'?t|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:put|share|mention|include|"
-    r"say)\b[^.!?]{0,60}\b(?:external|customer|them|anything\s+that\s+goes)",
+    r"say|tell|bring\s+up|raise|show)\b[^.!?]{0,60}\b(?:external|customer|client|them|him|her|"
+    r"anything\s+that\s+goes)|\bkeep\s+(?:this|that|it)\s+(?:internal|between\s+us|quiet)\b|"
+    r"\b(?:not|never)\s+for\s+(?:the\s+)?(?:customer|client|them)\b|"
+    # a concession nobody has approved: "the 10% cap is NOT approved", "dont mention the discount"
+    r"\b(?:not|isn'?t|aren'?t|wasn'?t)\s+(?:yet\s+)?approved\b|\bunapproved\b|"
+    r"\b(?:don'?t|do\s+not|never)\s+(?:mention|bring\s+up|share|tell|say)\b[^.!?]{0,40}\b(?:discount|"
+    r"pric\w+|cap|credit|arr|deal\s+value|budget|margin)",
     re.I,
 )
 # A quote opens and closes at a word's edge; an apostrophe inside a word ("he'll") is no quote.
@@ -703,6 +737,9 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
             continue
         old = m.group("old").strip(" .")
         new = " ".join(m.group("new").split()[-max(1, len(old.split())) :])
+        figures = re.findall(r"[$€£]?\d[\d.,]*\s?[kmKM%]?\b", m.group("new"))
+        if re.search(r"\d", old) and figures and not re.search(r"\d", new):
+            new = figures[-1].strip()  # "down 6 hours not 16": the figure said for the figure
         said_date = DATE.fullmatch(m.group("new").strip())
         if said_date and DATE.fullmatch(old):
             # "renewal is may 14 not june": the new date whole, in place of the old one
@@ -849,6 +886,8 @@ def read_case(
     """Read one message of the rep into case-file fields and checklist answers. `names_from` is
     the part of the message that asks the coach for something: only the people and companies
     it names count."""
+    from coach.chat.phrases import ASK_UNKNOWN
+
     out = CaseReading(named=read_named(f"{text}\n{names_from}" if names_from else text))
     correction = bool(_CORRECTION.search(text)) or _says_instead(text)
     named = out.named
@@ -878,6 +917,8 @@ def read_case(
         not_an_answer = (
             role in _REP_DOING and _THIRD_PARTY.match(piece) and not _REP_WORD.search(piece)
         )
+        if role in CHECKLIST_ROLES and ASK_UNKNOWN.search(plain_contractions(piece)):
+            role = "context"  # "not sure what I'd even ask leadership for": the ask, no more
         if role.startswith("manager_briefed") and not _names_manager(piece, who[0]):
             not_an_answer = (
                 True  # "haven't sent them to our legal team yet" is not about the manager
@@ -922,6 +963,9 @@ def read_case(
             and role not in CHECKLIST_ROLES
         ):
             role = out.clauses[-1].role  # "..., on a call with marcus this week": same fact
+        labelled = labelled_role(piece)
+        if labelled and not (_INTERNAL_NOTE.search(piece) or _checklist_rules(piece, *who)):
+            role, score = labelled, max(score, 0.95)
         if _inside(text, piece, quoted):
             # The customer speaks in a quote: their "we" is not the rep, so nothing in it is
             # what the rep tried, plans or asks leadership for.
@@ -949,10 +993,12 @@ def read_case(
 
         people = " ".join(p.name for p in named.people)
         sents = sentences(text)
-        candidate = find_customer(text, sents)[0] or company_name(sents)
         titles = " ".join([p.title for p in named.people] + [named.their_title])
-        if candidate and candidate not in people and candidate not in titles:
-            new_customer = candidate
+        # a person's name or title found where the company was expected gives way to the next
+        for candidate in (find_customer(text, sents)[0], company_name(sents)):
+            if candidate and candidate not in people and candidate not in titles:
+                new_customer = candidate
+                break
     if (
         new_customer
         and new_customer != known.get("customer")
@@ -962,6 +1008,13 @@ def read_case(
         if known.get("customer"):
             out.replace.add("customer")
     contact = named.first("contact")
+    ours_first = {
+        (known.get(k) or "").split()[0].lower()
+        for k in ("manager_name", "leader_name")
+        if (known.get(k) or "").split()
+    }
+    if contact is not None and contact.name.split()[0].lower() in ours_first:
+        contact = None  # "Yasmin says the right person is our CRO": Yasmin is the manager
     if contact is not None:
         # "the contact is Lena ... Lena Nilsson": the full name said for the same person
         fuller = [
@@ -969,7 +1022,8 @@ def read_case(
         ]
         contact = fuller[0] if fuller else contact
         put("contact_name", contact.name)
-        put("contact_title", contact.title)
+        if not re.match(r"(?i)not\b", contact.title):  # "not the CEO, Yasmin says ..."
+            put("contact_title", contact.title)
         put("contact_email", contact.email)
     elif len(named.emails) == 1 and (not known.get("contact_email") or correction):
         put("contact_email", named.emails[0])  # "sorry, email is keiko.tanaka@..." replaces
@@ -1020,7 +1074,9 @@ def read_case(
     # The phrase rules know the checklist's own words; they win over the model.
     for clause in out.clauses:
         if clause.role == "question_to_coach" or clause.text.rstrip().endswith("?"):
-            continue  # a question put to the coach answers nothing on the checklist
+            if ASK_UNKNOWN.search(plain_contractions(clause.text)):  # "no real ask, is it mine?"
+                out.checklist["clear_ask"] = False
+            continue  # a question put to the coach answers nothing else on the checklist
         if clause.role != "context" or not correction:
             out.checklist.update(_checklist_rules(clause.text, *who))
 
@@ -1028,7 +1084,7 @@ def read_case(
         found = sorted(by_role.get(role, []), key=lambda c: -c.score)[:limit]
         ordered = [c for c in out.clauses if c in found]  # the rep's order
         ordered += [c for c in found if c not in ordered]
-        return [_strip_framing(_STEP_LABEL.sub("", c.text)) for c in ordered]
+        return [_strip_framing(_FIELD_LABEL.sub("", c.text)) for c in ordered]
 
     def grow(name: str, parts: list[str]) -> None:
         if not parts:
@@ -1056,6 +1112,14 @@ def read_case(
     impact = texts("business_impact")
     if not impact:
         impact = [c.text for c in out.clauses if MONEY.search(c.text) and c.role in FACT_ROLES][:1]
+    if not any(MONEY.search(i) for i in impact) and not MONEY.search(
+        known.get("business_impact") or ""
+    ):
+        # "i'm the CSM on Halvorsen (logistics, ~$420k ARR, renewal march 31)": the figure at
+        # stake said in passing is kept as a figure, beside what else is at stake
+        figure = next((f for c in out.clauses if (f := _figure_phrase(c.text))), "")
+        if figure and not any(figure in i for i in impact):
+            impact = [figure, *impact]
     grow("business_impact", impact)
     if by_role.get("ask"):
         strong = max(c.score for c in by_role["ask"]) >= STRONG_ASK
