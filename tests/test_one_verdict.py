@@ -296,6 +296,9 @@ def test_another_urgent_signal_waits_for_a_stated_no_only(urgent: str) -> None:
     unbriefed = verdict(silent.merge({"checklist": {"manager_briefed": False}}))
     assert unbriefed.code == "escalate_now"  # briefing the manager is the first step
     assert unbriefed.first_steps[0].startswith("Brief your manager")
+    untried = silent.merge({"checklist": {"tried_yourself": False}})
+    assert verdict(untried).code == "escalate_now"  # it does not wait for the rep's attempts
+    assert verdict(silent.merge({"checklist": {"clear_ask": False}})).code == "not_yet"
     unknown = silent.merge({"checklist": {"root_cause_understood": False}})
     held = verdict(unknown)
     assert held.code == "not_yet"

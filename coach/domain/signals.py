@@ -64,9 +64,7 @@ class SignalDef(BaseModel):
     scenario: Scenario | None = None
     query: str
     checks: tuple[ChecklistItem, ...] = ()
-    held_by: tuple[ChecklistItem, ...] = (
-        "tried_yourself", "communicated_transparently", "clear_ask", "root_cause_understood",
-    )  # fmt: skip
+    held_by: tuple[ChecklistItem, ...] = ("clear_ask", "root_cause_understood")
     step: str | None = None
     wants: str
     not_venting: bool = False
