@@ -615,3 +615,10 @@ def test_a_figure_at_stake_said_in_passing_is_kept_beside_the_stake() -> None:
     assert _figure_phrase("im the CSM on Halvorsen (logistics, ~$420k ARR, renewal march 31)") == (
         "~$420k ARR"
     )
+
+
+def test_a_label_before_the_reps_own_sentence_keeps_it_the_reps() -> None:
+    from coach.chat.extract import customer_voice
+
+    assert not customer_voice("Next step: I promised to check in with him monthly.")
+    assert customer_voice("Update: they said they will cancel in May.")

@@ -776,11 +776,16 @@ _OUR_SPEAKER = re.compile(
 )
 
 
+_TYPED_LABEL = re.compile(r"^\W*(?:[A-Za-z][\w'’-]*\s*){1,3}:\s+(?=\S)")
+
+
 def customer_voice(sentence: str) -> bool:
     """The sentence tells what the customer's side says or does, not what the rep did or asks
     the coach: it does not open with the rep ("I chased finance twice", "talked to our PM"), does
     not report one of our own people ("our PM said it's not on the plan") and is not the rep's
-    own question ("Should I get my VP to call their CMO?")."""
+    own question ("Should I get my VP to call their CMO?"). A label the rep typed first ("Next
+    step: I promised to check in monthly") does not change who speaks."""
+    sentence = _TYPED_LABEL.sub("", sentence)
     if _REP_QUESTION.search(sentence) or _OUR_SPEAKER.search(sentence):
         return False
     if _REP_NARRATES.match(sentence) and "they" not in sentence.lower():
