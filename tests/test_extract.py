@@ -622,3 +622,30 @@ def test_a_label_before_the_reps_own_sentence_keeps_it_the_reps() -> None:
 
     assert not customer_voice("Next step: I promised to check in with him monthly.")
     assert customer_voice("Update: they said they will cancel in May.")
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("On today's call they asked me straight out to speak with my manager.", "manager_request"),
+        ("I want legal and my VP to decide on the SLA.", "leadership_decision"),
+    ],
+)
+def test_the_reps_account_of_an_ask_for_leadership(text: str, signal: str) -> None:
+    assert signal in understand(text, CaseFile(customer="Acme", problem="x")).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "personally i think kwame is overreacting",
+        "said he'd be 'very disappointed' if we can't fit it in this month",
+        "they want to export the clause library to Word, asked twice now",
+        "$58k ARR, no renewal pressure",
+    ],
+)
+def test_a_loose_likeness_in_the_reps_narration_is_no_signal(text: str) -> None:
+    signals = understand(text, CaseFile(customer="Acme", problem="x")).signals
+    assert not set(signals) & {
+        "relationship_breakdown", "deal_at_risk", "scope_timeline_dispute", "cancellation_threat"
+    }  # fmt: skip

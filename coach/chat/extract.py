@@ -742,7 +742,7 @@ def rep_signal_rules() -> dict[str, re.Pattern[str]]:
     return {name: re.compile(pattern, IGNORE_CASE) for name, pattern in rules.items()}
 
 
-SEMANTIC_MIN = 0.72  # narration is not an email: only close matches count
+SEMANTIC_MIN = 0.80  # narration is not an email: only close matches count
 
 
 def _by_the_rep(sentence: str, start: int) -> bool:
