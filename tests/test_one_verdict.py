@@ -284,6 +284,7 @@ def test_a_threat_to_cancel_escalates_now_unless_the_rep_has_not_tried_yet() -> 
     held = verdict(untried)
     assert held.code == "not_yet"
     assert "You haven't tried to resolve it yourself" in [r.rule for r in held.reasons]
+    assert "Escalate immediately" not in [r.rule for r in held.reasons]
     assert held.first_steps[0].startswith("Try to resolve it yourself")
 
 

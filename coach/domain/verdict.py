@@ -275,6 +275,8 @@ def verdict(case: CaseFile) -> Verdict:
         blocking = [GAP_STEPS[c] for c in first if c in codes]
         if any(code == "manager_not_briefed" for code, _ in said_no):
             blocking.append(BRIEF_MANAGER)
+    # "Escalate immediately" is no reason for a verdict that holds the escalation back
+    reasons = [r for r in reasons if r.rule != ESCALATE_IMMEDIATELY.text]
     reasons += [Reason(rule=r.text, section=r.section) for r in held]
     steps = blocking + [g for g in gaps if g not in blocking]
     return Verdict(
