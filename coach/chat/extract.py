@@ -904,6 +904,7 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     # An address or a contact detail in brackets is who, not what was said: "their Head of IT,
     # Marcus (marcus@halvorsen.com), told me he'll pull the contract" reads without it.
     sents = [_ASIDE.sub("", s) for s in sents]
+    rep_side = {_ASIDE.sub("", s) for s in rep_side}
     about_customer = [
         told
         for s in sents
