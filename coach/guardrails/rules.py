@@ -89,8 +89,8 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 class _Lazy:
-    """A pattern compiled on first use: compiling all of them took about a second of every
-    cold start, and most runs need only a few."""
+    """A pattern compiled on first use, from the program kept in the cache folder when there is
+    one: compiling all of them took about a second of every cold start."""
 
     __slots__ = ("_compiled", "_source")
 
@@ -100,7 +100,9 @@ class _Lazy:
 
     def __getattr__(self, name: str) -> Any:
         if self._compiled is None:
-            self._compiled = re.compile(self._source, re.IGNORECASE | re.VERBOSE)
+            from coach.cache import pattern
+
+            self._compiled = pattern(self._source, re.IGNORECASE | re.VERBOSE)
         return getattr(self._compiled, name)
 
 
