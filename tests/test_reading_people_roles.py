@@ -95,3 +95,55 @@ def test_what_the_customer_asked_of_my_boss_is_no_answer_about_briefing_him() ->
     )
     assert "manager_briefed" not in reading.checklist
     assert reading.checklist.get("tried_yourself") is False
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # a title before the name, after the contact label
+        ("contact: Deputy CIO Thandiwe Nkosi", "contact_name", "Thandiwe Nkosi"),
+        ("contact: Deputy CIO Thandiwe Nkosi", "contact_title", "Deputy CIO"),
+        # where they work, between the title and the name
+        ("their GM at the Cancún property, Yasmin Haddad, is cc'ing her regional VP on every "
+         "email", "contact_name", "Yasmin Haddad"),
+        # an address whose local part drops the hyphen of the surname
+        ("contact: Fatima Al-Zahra, Director of Network Engineering, f.alzahra@coastlinetel.net.",
+         "contact_email", "f.alzahra@coastlinetel.net"),
+        # the rep's manager in an org ("my SE manager") in brackets
+        ("Dmitri Volkov (my SE manager) is briefed and agrees we escalate.", "manager_name",
+         "Dmitri Volkov"),
+        # letters beyond Western Europe's in a name
+        ("contact is Zeynep Yılmaz, their CFO", "contact_name", "Zeynep Yılmaz"),
+        # a name that says it is an organisation
+        ("hotel group, Marisol Hotels & Resorts", "customer", "Marisol Hotels & Resorts"),
+        ("Customer: City of Brookhaven, IT dept", "customer", "City of Brookhaven"),
+    ],
+)  # fmt: skip
+def test_people_and_accounts_in_more_of_the_ways_reps_write_them(
+    text: str, field: str, value: str
+) -> None:
+    update = read(text)
+    assert update.get(field) == value
+    assert update.get("customer") != value or field == "customer"
+
+
+def test_a_correction_puts_the_new_person_where_the_old_one_was() -> None:
+    case = CaseFile(
+        customer="Pinecrest Outdoor", contact_name="Dmitri Volkov", contact_title="CMO",
+        leader_name="Kenji Watanabe", leader_title="VP Customer Success",
+        business_impact="$88k ARR",
+    )  # fmt: skip
+    said = "wait, not Kenji - Kenji left. it's Zeynep Yılmaz, VP Customer Success now"
+    update = understand(said, case, []).update
+    assert update.get("leader_name") == "Zeynep Yılmaz"
+    assert "contact_name" not in update and "customer" not in update
+    assert "business_impact" not in update
+
+
+def test_a_typed_ask_is_never_taken_for_the_problem() -> None:
+    update = read(
+        "SE on the Coastline Telecom POC. We re-ran the benchmark 3 times. Ask: Nadia Hussain, "
+        "our VP Engineering, joins a call with Fatima next week and says honestly whether a "
+        "throughput fix in Q2 is realistic."
+    )
+    assert "Nadia" not in str(update.get("problem") or "")

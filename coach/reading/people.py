@@ -47,7 +47,9 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 _NAME_WORD = (
-    r"(?-i:O['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|(?:De|La|Le|Di|Van)[A-Z][a-z]+|[A-ZÀ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-Þ]?[a-zà-öø-ÿ'’]+)*|"
+    r"(?-i:O['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|(?:De|La|Le|Di|Van)[A-Z][a-z]+|"
+    # Latin letters beyond Western Europe's too ("Yılmaz", "Łukasz", "Şahin", "Dvořák")
+    r"[A-ZÀ-ÞĀ-žȘ-ț][a-zà-öø-ÿĀ-žȘ-ț'’]+(?:-[A-ZÀ-ÞĀ-žȘ-ț]?[a-zà-öø-ÿĀ-žȘ-ț'’]+)*|"
     r"[A-Z]\.)"
 )
 # "VP Finance", "Head of NOC": the departments a title may name without "of".
@@ -254,8 +256,13 @@ _BRING_IN = re.compile(
 )
 
 
+# "my manager", "my SE manager", "our regional sales manager": the rep's own manager.
+MANAGER_QUALIFIER = (
+    r"(?:(?:direct|line|se|sales|cs|csm|ae|regional|area|district|team|engineering|solutions|"
+    r"presales|pre-sales)\s+){0,2}"
+)
 _MANAGER_SAID = re.compile(
-    r"\b(?:my|our)\s+(?:direct\s+|line\s+)?(?:manager|mgr|boss|supervisor)\b", re.I
+    rf"\b(?:my|our)\s+{MANAGER_QUALIFIER}(?:manager|mgr|boss|supervisor)\b", re.I
 )
 _NAME_IS = re.compile(
     r"\b(?:(?:her|his|their)\s+name(?:['’]s|\s+is)|that['’]?s|thats|it['’]s|called|named)\s+",
@@ -390,6 +397,14 @@ def read_people(text: str) -> list[Person]:
     # my contact", "contact Maria Santos (VP Member Experience)", "CTO is Aminata Diallo".
     for m in _CONTACT_CUE.finditer(text):
         rest = text[m.end() :]
+        # "contact: Deputy CIO Thandiwe Nkosi": the title first, then the name
+        first_title = titles.match(rest)
+        titled = first_title and re.match(rf"\s*,?\s*(?P<name>{NAME})", rest[first_title.end() :])
+        if first_title and titled and _is_name(titled.group("name")):
+            name = titled.group("name")
+            end = m.end() + first_title.end() + titled.end()
+            add(Person(name, _clean_title(first_title.group(0))), (m.start(), end))
+            continue
         strict = re.match(rf"(?P<name>{NAME})", rest)
         name = strict.group("name") if strict and _is_name(strict.group("name")) else ""
         name = name or _loose_name(rest)
@@ -418,7 +433,11 @@ def read_people(text: str) -> list[Person]:
         before = text[max(0, m.start() - 12) : m.start()].lower()
         if re.search(r"\b(?:my|our)\s+$", before) or re.search(r"\b(?:my|our)\s", m.group(0), re.I):
             continue
-        after = re.match(rf"\s*,?\s*(?P<name>{NAME})", text[m.end() :])
+        # "their GM at the Cancún property, Yasmin Haddad, ...": where they work may come between
+        after = re.match(
+            rf"(?:\s+(?:at|in|for)\s+[^,.;()\n]{{1,40}}?\s*,\s*|\s*,?\s*)(?P<name>{NAME})",
+            text[m.end() :],
+        )
         if after and _is_name(after.group("name")):
             span = (m.start(), m.end() + after.end())
             add(Person(after.group("name"), title), span)
@@ -475,11 +494,12 @@ def read_people(text: str) -> list[Person]:
             add(Person(m.group("name"), ""), (m.start(), m.end("name")))
     emails = EMAIL.findall(text)
     for person in people:
-        first = person.name.split()[0].lower().rstrip(".")
-        last = person.name.split()[-1].lower()
+        # letters only: "f.alzahra@..." is Fatima Al-Zahra's
+        first, last = (re.sub(r"[\W_]", "", w.lower()) for w in (person.name.split()[0],
+                                                                  person.name.split()[-1]))  # fmt: skip
         for address in emails:
-            local = address.split("@")[0].lower()
-            if first in local or (len(person.name.split()) > 1 and last in local):
+            local = re.sub(r"[\W_]", "", address.split("@")[0].lower())
+            if (first and first in local) or (len(person.name.split()) > 1 and last in local):
                 person.email = address
     for person in people:
         if person.side == "customer":
@@ -511,7 +531,9 @@ def pronoun_title(text: str) -> str:
     return ""
 
 
-_COMPANY = r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
+_COMPANY = (
+    r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+|(?-i:of)\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
+)
 _POSSESSIVE = r"(?:['’]s|(?<=s)['’])"
 _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is the customer
     (0, re.compile(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
@@ -556,6 +578,15 @@ _LEGAL_FORM = re.compile(
     r"\b(?<![\w@.])(?!(?:the|a|an|with|for|at|from|to|on|of|our|their|big|bigger|large|"
     r"small|same|other|parent|holding|that|this)\s)[a-z][\w&-]+\s+(?:corp|inc|ltd|llc|gmbh|"
     r"plc|bv|ag)\b(?!\.\w)"
+)
+
+
+_NAMED_COMPANY = re.compile(
+    r"(?P<company>(?-i:(?:City|County|Town|Port|State|Province|Municipality|University|"
+    r"Borough|District)\s+of\s+[A-Z][\w'’-]+)|(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+)?"
+    r"(?-i:[A-Z][\w&.'’-]*)){0,3}\s+(?:&\s+)?(?=[A-Z])(?i:"
+    + "|".join(sorted(w for w in _COMPANY_WORDS if len(w) > 3))
+    + r"))(?![\w&-])"
 )
 
 
@@ -620,6 +651,14 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         company = m.group("company")
         if company not in names and not _NOT_COMPANY.match(company):
             found.append((0, m.start(), company))
+    for m in _NAMED_COMPANY.finditer(text):
+        # "Marisol Hotels & Resorts", "City of Brookhaven": a name that says it is an organisation
+        words = m.group("company").rstrip(".,'’").split()
+        while words and _NOT_COMPANY.match(words[0]):
+            words = words[1:]
+        company = " ".join(words)
+        if len(words) >= 2 and company not in names and not any(n in company for n in names):
+            found.append((1, m.start(), company))
     for m in _LEGAL_FORM.finditer(text):  # "acme corp threatening to cancel", typed in haste
         words = m.group(0).split()
         found.append((1, m.start(), " ".join(w if w.isupper() else w.capitalize() for w in words)))

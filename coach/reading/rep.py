@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.reading.classifier import Exemplars, Spec, model
-from coach.reading.people import DATE, EMAIL, MONEY, Named, read_named
+from coach.reading.people import DATE, EMAIL, MONEY, NAME, Named, read_named
 from coach.reading.rep_features import COACH_REQUEST, FIRST_PERSON, rep_features
 from coach.textio import load_yaml
 
@@ -622,6 +622,7 @@ def _problem_or_stake(
         (float(probs[k, problem]), k)
         for k, c in enumerate(readings)
         if c.role != "question_to_coach"
+        and labelled_role(c.text) in (None, "problem")  # "Ask: ..." says its own field
         and not (naming is not None and _names_only(c.text, naming))
         and (c.role not in CHECKLIST_ROLES or c.score < CHECKLIST_MIN)
         and not (
@@ -693,6 +694,39 @@ _NOT_BUT = re.compile(
 )
 _TEXT_FIELDS = ("problem", "customer_wants", "business_impact", "ask", "deadline", "notes")
 _PERSON_FIELDS = ("contact_name", "manager_name", "leader_name")
+
+
+_TITLE_FIELD = {"contact_name": "contact_title", "leader_name": "leader_title"}
+_NOT_PERSON = re.compile(rf"\b(?i:not)\s+(?P<old>{NAME})")
+
+
+def _swap_person(text: str, named: Named, known: dict[str, Any], out: CaseReading) -> None:
+    """ "wait, not Kenji - Kenji left. it's Zeynep Yilmaz, VP Customer Success now": the one
+    person a correction names takes the place, and the side, of the person it says "not" to."""
+    for m in _NOT_PERSON.finditer(text):
+        old = m.group("old").split()[0].lower()
+        field = next(
+            (f for f in _PERSON_FIELDS if (known.get(f) or "").lower().split()[:1] == [old]), None
+        )
+        new = [p for p in named.people if p.name.split()[0].lower() != old]
+        if field is None or len(new) != 1:
+            continue
+        person = new[0]
+        for name, title in (("contact_name", "contact_title"), ("manager_name", ""),
+                            ("leader_name", "leader_title")):  # fmt: skip
+            if name != field and out.update.get(name) == person.name:
+                out.update.pop(name)
+                out.replace.discard(name)
+                if title and out.update.get(title) == person.title:
+                    out.update.pop(title)
+                    out.replace.discard(title)
+        out.update[field] = person.name
+        out.replace.add(field)
+        title_field = _TITLE_FIELD.get(field)
+        if title_field and person.title:
+            out.update[title_field] = person.title
+            out.replace.add(title_field)
+        return
 
 
 def _correct_figure(text: str, known: dict[str, Any], out: CaseReading) -> None:
@@ -1038,6 +1072,8 @@ def read_case(
     if leader is not None:
         put("leader_name", leader.name)
         put("leader_title", leader.title)
+    if correction:
+        _swap_person(text, named, known, out)
 
     account = update.get("customer") or known.get("customer")
     naming = named
