@@ -649,3 +649,38 @@ def test_a_loose_likeness_in_the_reps_narration_is_no_signal(text: str) -> None:
     assert not set(signals) & {
         "relationship_breakdown", "deal_at_risk", "scope_timeline_dispute", "cancellation_threat"
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("support ticket opened, no root cause yet, havent replied to her with anything yet",
+         "root_cause_understood", False),
+        ("root cause known: the shared pool got blocklisted by Microsoft",
+         "root_cause_understood", True),
+        ("root issue: their old PM left and the new team never read the SOW",
+         "root_cause_understood", True),
+        ("Their Q4 replan cut his budget 25%, that's the real reason.",
+         "root_cause_understood", True),
+        ("billing confirmed it was our error, credit note is being issued",
+         "root_cause_understood", True),
+        ("its back up, status page posted the RCA", "root_cause_understood", True),
+        ("known issue, v3.1.2 fixes it, its in the release notes", "root_cause_understood", True),
+        ("I explained it was a payment gateway issue on the processor side",
+         "root_cause_understood", True),
+        ("should I escalate? I don't really know what I'd ask for", "clear_ask", False),
+        ("My manager is Naledi Khumalo, I mentioned it to her in passing but haven't briefed her "
+         "properly.", "manager_briefed", False),
+        ("I haven't gone back to him yet with the SOW language", "communicated_transparently",
+         False),
+    ],
+)  # fmt: skip
+def test_more_checklist_answers_in_reps_words(text: str, item: str, value: bool) -> None:
+    assert understand(text, CaseFile(problem="x")).update["checklist"][item] is value
+
+
+def test_a_big_issue_is_no_root_cause() -> None:
+    checklist = understand("it was a big issue for them", CaseFile(problem="x")).update.get(
+        "checklist", {}
+    )
+    assert checklist.get("root_cause_understood") is None

@@ -39,6 +39,7 @@ from coach.chat.phrases import (
     JUST_NOW,
     LEAD,
     MANAGER_NO,
+    MANAGER_NOT_FULLY,
     MANAGER_YES,
     ME,
     NO,
@@ -303,8 +304,8 @@ def _opens(clause: str, index: int, first_person: bool) -> bool:
     return index == 0 or first_person or bool(re.match(LEAD + US + r"\b", clause, IGNORE_CASE))
 
 
-def _manager_answer(clauses: list[str]) -> bool | None:
-    if any(MANAGER_NO.search(c) for c in clauses):
+def _manager_answer(clauses: list[str], sentence: str = "") -> bool | None:
+    if any(MANAGER_NO.search(c) for c in clauses) or MANAGER_NOT_FULLY.search(sentence):
         return False
     if any(MANAGER_YES.search(c) for c in clauses):
         return True
@@ -350,7 +351,7 @@ def _checklist_answers(s: str, checklist: dict[str, bool]) -> dict[str, bool]:
     first_person = _is_first_person(s)
     found: dict[str, bool] = {}
     for item, value in (
-        ("manager_briefed", _manager_answer(clauses)),
+        ("manager_briefed", _manager_answer(clauses, s)),
         ("communicated_transparently", _comms_answer(clauses, first_person)),
         ("tried_yourself", _tried_answer(s, clauses, first_person)),
     ):

@@ -163,7 +163,22 @@ ROOT_CAUSE_KNOWN = re.compile(
     r"traced)\s+(?:why|what|the\s+cause|it)\b|\bi\s+(?:understand|know)\s+(?:why|the\s+root\s+cause|"
     r"what's\s+behind)\b|\btraced\s+(?:it|this|the\s+\w+)\s+(?:back\s+)?to\b|\b(?:came|comes|boils?)"
     r"\s+down\s+to\b|\bstem(?:s|med)\s+from\b|\bdue\s+to\b|\bbecause\s+(?:of\s+)?(?!i\b|i'|we\s+"
-    r"(?:wanted|want|thought|need|needed|didn't|haven't|were|had|can't)\b)",
+    r"(?:wanted|want|thought|need|needed|didn't|haven't|were|had|can't)\b)"
+    # "root cause known: ...", "root issue: ...", "that's the real reason", "billing confirmed it
+    # was our error"
+    r"|\broot\s+cause\s+(?:is\s+|was\s+)?(?:now\s+)?(?:known|identified|found|confirmed|clear)\b"
+    r"|\broot\s+(?:issue|problem|reason)\s*(?:is\b|was\b|:)"
+    r"|\b(?:that's|that\s+is|which\s+is|this\s+is)\s+the\s+(?:real|actual|root)\s+(?:reason|cause|"
+    r"issue|problem)\b"
+    r"|\b(?:it|this|that)\s+was\s+(?:our|a|their)\s+(?:own\s+)?(?:error|mistake|fault|bug|"
+    r"misconfiguration)\b"
+    # "posted the RCA", "known issue, 3.1.2 fixes it", "it was a bad release from our mobile team"
+    r"|\b(?:posted|published|shared|sent|wrote)\s+(?:(?:the|an|our|a)\s+)?(?:rca|root\s+cause\s+"
+    r"analysis|post-?mortem)\b|\b(?:rca|post-?mortem)\s+(?:is\s+|was\s+)?(?:out|posted|published|"
+    r"done|shared)\b|\bknown\s+(?:issue|bug)\b"
+    r"|\b(?:it|this|that)\s+was\s+(?:a|an)\s+(?!(?:big|huge|major|serious|real|massive|critical|"
+    r"total|complete)\b)(?:[\w-]+\s+){0,3}(?:issue|bug|release|deploy(?:ment)?|change|"
+    r"misconfig\w*|regression|error)\s+(?:on|from|in|by|at)\b",
     IGNORE_CASE,
 )
 ROOT_CAUSE_UNKNOWN = re.compile(
@@ -171,7 +186,10 @@ ROOT_CAUSE_UNKNOWN = re.compile(
     r"(?:causing|behind|going\s+on)|the\s+(?:root\s+)?cause)|\bnot\s+sure\s+(?:why|what(?:'s|\s+is)\s+"
     r"(?:causing|behind|going\s+on|driving))|\bno\s+idea\s+(?:why|what)|\broot\s+cause\s*(?:is\s+|:\s*)?"
     r"(?:unknown|unclear|tbd|not\s+(?:known|clear|found|yet))|\b(?:haven't|have\s+not|still\s+haven't)\s+found\s+"
-    r"the\s+(?:root\s+)?cause|\bstill\s+investigating\b|\bnobody\s+knows\s+why\b",
+    r"the\s+(?:root\s+)?cause|\bstill\s+investigating\b|\bnobody\s+knows\s+why\b"
+    # "no root cause yet", "no RCA so far", "no clue why"
+    r"|\bno\s+(?:root\s+cause|rca|clear\s+cause|cause)\s+(?:yet|so\s+far|identified|found)\b"
+    r"|\bno\s+(?:clue|idea)\s+(?:yet\s+)?(?:why|what(?:'s|\s+is)\s+causing)\b",
     IGNORE_CASE,
 )
 # --- who did what: phrase rules read clause by clause --------------------------------------------
@@ -335,7 +353,8 @@ ASK = _rx(
 )
 # "not sure what I'd even ask leadership for", "don't really have a specific ask", "no clear ask yet"
 ASK_UNKNOWN = re.compile(
-    r"\b(?:not\s+sure|unsure|don't\s+know|do\s+not\s+know|no\s+idea)\s+what\s+(?:i|we)"
+    r"\b(?:not\s+(?:really\s+|entirely\s+|totally\s+)?sure|unsure|(?:don't|do\s+not)\s+"
+    r"(?:really\s+|even\s+|actually\s+)?know|no\s+idea)\s+what\s+(?:i|we)"
     r"(?:'d|d\b|\s+would|\s+should|\s+could)?(?:\s+(?:even|really|actually))?\s+(?:need|want|ask)"
     r"|\b(?:not\s+sure|unsure|don't\s+know|no\s+idea)\s+what\s+to\s+ask\b"
     r"|\b(?:not\s+sure|unsure|don't\s+know)\s+what\s+(?:the|my|our)\s+ask\s+(?:is|would\s+be)\b"
@@ -381,6 +400,13 @@ MANAGER_NO = _rx(
     r"|on\s+their)\b)|\bnobody\s+internally\s+knows\b|\b(?:haven't|have\s+not|not)\s+"
     r"(?:yet\s+)?escalated\s+(?:it\s+)?internally\b"
 )
+# Across a sentence's clauses: "I mentioned it to my manager in passing but haven't briefed her
+# properly", "only mentioned it to my manager".
+MANAGER_NOT_FULLY = _rx(
+    r"\b<MGR>\b[^.!?]{0,80}?\b(?:haven't|have\s+not|didn't|did\s+not|not)\s+(?:yet\s+)?"
+    r"(?:properly\s+|fully\s+|really\s+)?(?:briefed|told|updated|looped\s+in)\s+(?:her|him|them)"
+    r"\b|\bonly\s+mentioned\s+(?:it|this)\s+to\s+<MGR>"
+)
 _COMMS_VERBS = (
     r"(?:told|explained(?:\s+[\w-]+){0,4}?\s+to|updated|informed|kept|walked|briefed|warned|called|"
     r"rang|phoned|emailed|e-mailed|messaged|texted|met\s+with|owned\s+(?:up\s+to\s+)?(?:it|that|this|"
@@ -409,7 +435,8 @@ _COMMS_BASE = (
     r"acknowledged|acknowledge|set\s+expectations|"
     r"communicate|explained|explain|updated|update|been\s+(?:transparent|honest|open|upfront|"
     r"straight)|reached\s+out|reach\s+out|responded|respond|replied|reply|gotten\s+back|got\s+back|"
-    r"get\s+back|contacted|contact|called|call|emailed|email|said\s+anything|say\s+anything|"
+    r"get\s+back|gone\s+back|go\s+back|went\s+back|"
+    r"contacted|contact|called|call|emailed|email|said\s+anything|say\s+anything|"
     r"mentioned|mention|informed|inform|warned|warn|let\s+them\s+know|gave\s+them)"
 )
 _PARTS["COMMS_BASE"] = _COMMS_BASE

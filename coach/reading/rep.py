@@ -239,6 +239,7 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
         COMMS_YES,
         CONTACT_ONLY,
         MANAGER_NO,
+        MANAGER_NOT_FULLY,
         MANAGER_YES,
         ROOT_CAUSE_KNOWN,
         ROOT_CAUSE_UNKNOWN,
@@ -249,7 +250,7 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
 
     text = checklist_view(text, manager, contact)
     found: dict[str, bool] = {}
-    if MANAGER_NO.search(text):
+    if MANAGER_NO.search(text) or MANAGER_NOT_FULLY.search(text):
         found["manager_briefed"] = False
     elif MANAGER_YES.search(text):
         found["manager_briefed"] = True
