@@ -684,3 +684,25 @@ def test_a_big_issue_is_no_root_cause() -> None:
         "checklist", {}
     )
     assert checklist.get("root_cause_understood") is None
+
+
+def test_what_they_want_said_without_its_subject_is_its_own_clause() -> None:
+    update = understand(
+        "he's irritated bc our invoice for March double-billed 40 courier seats, wants it "
+        "corrected and the late fee waived",
+        CaseFile(customer="Dabba Express"),
+    ).update
+    assert "double-billed" in update.get("problem", "")
+    assert not update.get("problem", "").lower().startswith("bc")
+    assert "corrected" in update.get("customer_wants", "")
+    assert "double-billed" not in update.get("customer_wants", "")
+
+
+def test_a_request_for_the_manager_taken_back_in_the_customers_words() -> None:
+    case = CaseFile(
+        customer="Solstice Media Group", problem="scheduled posts didn't publish for 6 hours",
+        signals=["manager_request"],
+    )  # fmt: skip
+    said = "she replied 'thanks that fixed it, no need to involve your boss, sorry for the tone'"
+    read = understand(said, case)
+    assert read.withdrawn and "manager_request" not in read.signals

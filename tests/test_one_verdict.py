@@ -318,3 +318,12 @@ def test_held_by_names_checklist_questions() -> None:
     for row in table.table().values():
         assert row.held_by and set(row.held_by) <= set(Checklist.model_fields)
     assert table.signal("cancellation_threat").held_by == ("tried_yourself",)
+
+
+def test_a_case_with_only_what_the_customer_wants_gets_a_verdict() -> None:
+    """A rep who told what the customer wants (a corrected invoice) and asks whether to escalate
+    gets an answer, not "listening"."""
+    from coach.domain.verdict import verdict
+
+    case = CaseFile(customer="Dabba Express", customer_wants="the invoice corrected by the 15th")
+    assert verdict(case).code == "do_not_escalate"

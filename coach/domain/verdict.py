@@ -196,7 +196,7 @@ def verdict(case: CaseFile) -> Verdict:
     warnings = assess(case)
     codes = [w.code for w in warnings]
     signals = escalation_signals(case)
-    if not signals and not case.problem and not case.signals:
+    if not signals and not case.problem and not case.signals and not case.customer_wants:
         gaps = [GAP_STEPS[c] for c in GAP_STEPS if c in codes and c != "too_early"]
         return Verdict(
             code=None,

@@ -90,7 +90,9 @@ class CaseReading:
 
 _CLAUSE_CUT = re.compile(
     r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|I|we|they|she|he)\b)|"
-    r",?\s+(?=because\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
+    r",?\s+(?=(?:because|bc|b/c)\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|"
+    # "..., wants it corrected": what the customer wants, said without its subject
+    r",\s+(?=(?:wants|wanted|asks\s+for|asked\s+for|needs|demands|demanded|expects)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
 )
 _CORRECTION = re.compile(
@@ -355,7 +357,7 @@ def labelled_role(text: str) -> str | None:
 def _strip_framing(text: str) -> str:
     text = _FRAMING.sub("", text).strip(" ,;:-").lstrip(".") or text
     text = _WHO_PREFIX.sub("", text) or text  # "Globex's Head of Ops Maria Santos: their ..."
-    text = re.sub(r"^(?:because|since|and|but|so)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:because|bc|b/c|since|and|but|so)\s+", "", text, flags=re.I)
     return text[:1].upper() + text[1:]
 
 
