@@ -706,3 +706,20 @@ def test_a_request_for_the_manager_taken_back_in_the_customers_words() -> None:
     said = "she replied 'thanks that fixed it, no need to involve your boss, sorry for the tone'"
     read = understand(said, case)
     assert read.withdrawn and "manager_request" not in read.signals
+
+
+def test_a_threat_the_rep_says_was_never_made_is_taken_back_alone() -> None:
+    from coach.chat.offline import _tool_args
+
+    case = CaseFile(
+        customer="Hope Harbor Foundation", problem="a 3-hour outage of the donation form",
+        signals=["cancellation_threat", "leadership_decision"],
+    )  # fmt: skip
+    u = understand("actually no, sorry, I reread my notes - she didn't say cancel.", case)
+    assert u.denied == ["cancellation_threat"] and not u.withdrawn
+    args = _tool_args(u, case)
+    assert args["signals"] == ["leadership_decision"] and "signals" in args["replace"]
+    assert args["withdrawn"] == ["cancellation_threat"]
+    # "he hasn't threatened anything" takes back no request for a discount
+    calm = understand("He hasn't threatened anything, it reads like a standard push.", case)
+    assert "leadership_decision" not in calm.denied

@@ -161,10 +161,13 @@ class Understanding:
     replace: set[str] = field(default_factory=set)  # fields a correction sets anew
     # the customer took back a threat or a request ("he said forget the escalation")
     withdrawn: bool = False
+    # Signals the rep says the customer never raised ("he never threatened to leave", "sorry,
+    # she didn't say cancel"): only these are taken back.
+    denied: list[str] = field(default_factory=list)
 
     @property
     def has_update(self) -> bool:
-        return bool(self.update or self.signals or self.withdrawn)
+        return bool(self.update or self.signals or self.withdrawn or self.denied)
 
 
 def _clean(sentence: str) -> str:
@@ -569,6 +572,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         told += [head for s in sents if s.endswith("?") and (head := _told_before_asking(s))]
         out.signals = detect_signals(told, rep_side)
         out.withdrawn = takes_back(told)
+        out.denied = [] if out.withdrawn else never_said(told)
     out.answered = answered_items(update)
     from coach.guardrails import blame
 
@@ -878,6 +882,38 @@ def takes_back(sents: list[str]) -> bool:
         return False
     lang = languages.detect(" ".join(theirs))
     return any(refine(read_context(s, lang), s, lang, reported=True).withdrawn for s in theirs)
+
+
+def never_said(sents: list[str]) -> list[str]:
+    """Signals the rep says the customer did not raise ("sorry, I reread my notes - she didn't
+    say cancel", "he never asked for my manager"): each one the sentence names (leaving, someone
+    senior, a legal or public step; `names` in the signal table)."""
+    from coach.domain import signals as table
+    from coach.reading import language as languages
+    from coach.reading.context import cues
+    from coach.reading.structure import lexicon
+
+    theirs = [s for s in sents if customer_voice(s) and _DENIED_SAYING.search(s)]
+    if not theirs:
+        return []
+    lang = languages.detect(" ".join(theirs))
+    named: set[str] = set()
+    for sentence in theirs:
+        low = sentence.lower()
+        if lexicon(lang).has("leaving", low) or cues(lang).has("leave_words", low):
+            named.add("leaving")
+        if cues(lang).has("senior", low):
+            named.add("senior")
+        if cues(lang).has("legal_public", low):
+            named.add("legal")
+    return table.in_order(n for n, d in table.table().items() if d.names in named)
+
+
+_DENIED_SAYING = re.compile(
+    r"\b(?:didn't|did\s+not|never|hasn't|has\s+not|haven't|have\s+not)\s+(?:actually\s+|really\s+|"
+    r"once\s+)?(?:say|said|threaten\w*|mention\w*|ask\w*\s+(?:for|to)|talk\w*\s+about)\b",
+    IGNORE_CASE,
+)
 
 
 # The rep's own intent ("..., want to get my VP to email their CEO", "I'd like to bring in our

@@ -78,16 +78,23 @@ def _call(name: str, **args: Any) -> AIMessage:
     return AIMessage(content="", tool_calls=[call])
 
 
-def _tool_args(u: Understanding) -> dict[str, Any]:
+def _tool_args(u: Understanding, case: CaseFile | None = None) -> dict[str, Any]:
     args = {k: v for k, v in u.update.items() if k != "checklist"}
     args.update(u.update.get("checklist", {}))
     if u.signals:
         args["signals"] = u.signals
     replace = set(u.replace)
-    if u.withdrawn and not set(escalating()).intersection(u.signals):
-        # "he called back and said forget the escalation": what they took back no longer holds
+    if u.withdrawn:
+        # "he called back and said forget the escalation": what they took back no longer holds;
+        # what the same message says now ("forget the cancellation, but we want a credit") does
         args["signals"] = u.signals
         args["withdrawn"] = [s for s in escalating() if s not in u.signals]
+        replace.add("signals")
+    elif u.denied:
+        # "sorry, she didn't say cancel": only what the rep says was never said goes
+        held = case.signals if case is not None else []
+        args["signals"] = [s for s in dict.fromkeys([*held, *u.signals]) if s not in u.denied]
+        args["withdrawn"] = list(u.denied)
         replace.add("signals")
     if replace:
         args["replace"] = sorted(replace)
@@ -186,7 +193,7 @@ class OfflineChatModel(BaseChatModel):
                 if request.draft == "brief" and name:
                     u.update["manager_name"] = name
             if u.has_update:
-                return _call("update_case_file", **_tool_args(u))
+                return _call("update_case_file", **_tool_args(u, case))
         from coach.chat.extract import draft_kind, intent_of
         from coach.chat.requests import is_question, read_request
 
