@@ -723,3 +723,16 @@ def test_a_threat_the_rep_says_was_never_made_is_taken_back_alone() -> None:
     # "he hasn't threatened anything" takes back no request for a discount
     calm = understand("He hasn't threatened anything, it reads like a standard push.", case)
     assert "leadership_decision" not in calm.denied
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("customer is asking to talk to my manager, need to figure out what to do", "manager"),
+        ("Harrow & Vance LLP (law firm, 60 seats, $72k/yr) asked for 5% off at renewal.", "5%"),
+        ("their VP Revenue, Liliana Petrova, asked for 25% off at renewal because occupancy is "
+         "down after hurricane season.", "25%"),
+    ],
+)  # fmt: skip
+def test_what_the_customer_asked_for_is_what_they_want(text: str, wants: str) -> None:
+    assert wants in understand(text, CaseFile()).update.get("customer_wants", "")

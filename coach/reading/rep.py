@@ -441,10 +441,13 @@ def _join(parts: list[str]) -> str:
 
 
 _THEY_WANT = re.compile(
-    r"^\W*(?:(?:and|but|so)\s+)?(?:they|she|he|the\s+customer|the\s+client|(?!I\s)(?-i:[A-Z])[\w&'’-]*"
-    r"(?:\s+(?-i:[A-Z])[\w&'’-]*){0,3})\s+(?:really\s+|now\s+|just\s+)?(?:wants?|want\s+us|"
-    r"(?:is|are)\s+asking\s+(?:for|us)|asked\s+(?:for|us)|expects?|demands?|would\s+like|"
-    r"insists?\s+on|needs?\s+us\s+to)\b",
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|(?!I\s)"
+    r"(?-i:[A-Z])[\w&'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’-]*){0,3})(?:\s*\([^)]{1,80}\))?\s+"
+    r"(?:really\s+|now\s+|just\s+)?(?:wants?|want\s+us|(?:is|are)\s+asking\s+(?:for|us|to|me)|"
+    r"asked\s+(?:for|us|me\s+to|to\s+(?:talk|speak))|expects?|demands?|would\s+like|insists?\s+on|"
+    r"needs?\s+us\s+to)"
+    # said without its subject after a clause about them ("..., asked for 25% off at renewal")
+    r"|(?:wants|asked\s+for|(?:is\s+)?asking\s+for|demands|demanded|expects))\b",
     re.I,
 )
 # "On the call Rachel promised Lena a corrected invoice by Friday": a commitment our side made,
