@@ -7,7 +7,7 @@ The decision table (the playbook's words in quotes):
 
 | what the case holds                          | the rep                                | verdict        |
 |----------------------------------------------|----------------------------------------|----------------|
-| no signal and no problem yet                 | -                                      | None (listening) |
+| no signal, no problem and no want told yet   | -                                      | None (listening) |
 | no "Escalate If" signal (venting, routine,   | -                                      | do_not_escalate ("Don't Escalate If") |
 | or nothing but a problem)                    |                                        |                |
 | a threat to cancel                           | anything but "I haven't tried yet"     | escalate_now; every gap becomes a first step ("Escalate immediately") |
