@@ -736,3 +736,11 @@ def test_a_threat_the_rep_says_was_never_made_is_taken_back_alone() -> None:
 )  # fmt: skip
 def test_what_the_customer_asked_for_is_what_they_want(text: str, wants: str) -> None:
     assert wants in understand(text, CaseFile()).update.get("customer_wants", "")
+
+
+def test_the_reps_plan_for_our_vp_is_the_ask_not_what_the_customer_wants() -> None:
+    update = understand("prospect went dark after our demo, want to get my VP to email their CEO",
+                        CaseFile()).update  # fmt: skip
+    assert "VP" in update.get("ask", "")
+    assert "VP" not in update.get("customer_wants", "")
+    assert "dark" in update.get("problem", "")

@@ -92,7 +92,8 @@ _CLAUSE_CUT = re.compile(
     r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|I|we|they|she|he)\b)|"
     r",?\s+(?=(?:because|bc|b/c)\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|"
     # "..., wants it corrected": what the customer wants, said without its subject
-    r",\s+(?=(?:wants|wanted|asks\s+for|asked\s+for|needs|demands|demanded|expects)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
+    r",\s+(?=(?:wants|wanted|asks\s+for|asked\s+for|needs|demands|demanded|expects)\s)|"
+    r",\s+(?=(?:want|need|wanna)\s+to\s+(?:get|have|bring|loop|pull)\s+(?:in\s+)?(?:my|our)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
 )
 _CORRECTION = re.compile(
@@ -579,7 +580,10 @@ _PROPOSED_ASK = re.compile(
 _REP_ASKS = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?(?:what\s+i(?:'d)?\s+(?:need|want|would\s+like)|(?:my|the|our)\s+ask"
     r"\b|ask\s*(?:is|would\s+be|:)|(?:i\s+)?(?:need|want|would\s+(?:probably\s+|ideally\s+)?"
-    r"(?:like|want)|'d\s+(?:probably\s+|ideally\s+)?(?:like|want))\s+(?:our|my)\s)",
+    r"(?:like|want)|'d\s+(?:probably\s+|ideally\s+)?(?:like|want))\s+(?:our|my)\s"
+    # "want to get my VP to email their CEO": the rep's plan for someone of ours
+    r"|(?:i\s+)?(?:need|want|wanna|'d\s+like)\s+to\s+(?:get|have|bring|loop|pull)\s+(?:in\s+)?"
+    r"(?:our|my)\s)",
     re.I,
 )
 # A clause with no subject of its own, carrying on the one before ("..., on a call with marcus").
