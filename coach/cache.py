@@ -63,8 +63,8 @@ def arrays(
 # The guardrails' blame patterns are large alternations: `re` took about 0.8 s of every cold chat
 # turn to compile them. `re` compiles in two steps, parsing the source into a program (slow, in
 # Python) and building a matcher from that program (fast, in C); the programs are kept on disk,
-# keyed by the Python version and the regex engine's magic number, and any mismatch or damage
-# falls back to `re.compile`.
+# keyed by the Python version and the regex engine's magic number, as JSON (nothing in the file is
+# ever executed), and any mismatch or damage falls back to `re.compile`.
 
 _PROGRAMS: dict[tuple[str, int], tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]]
 _PROGRAMS = {}
@@ -76,31 +76,42 @@ def _programs_path() -> Path:
     import sys
 
     version = "".join(map(str, sys.version_info[:2]))
-    return cache_dir() / f"regex-py{version}-{_sre.MAGIC}-{_sre.CODESIZE}.pickle"
+    return cache_dir() / f"regex-py{version}-{_sre.MAGIC}-{_sre.CODESIZE}.json"
 
 
 def _load_programs() -> None:
-    import pickle
+    import base64
+    import json
 
     _programs_state["loaded"] = True
     path = _programs_path()
-    with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         if path.is_file():
-            data = pickle.loads(path.read_bytes())
-            if isinstance(data, dict):
-                _PROGRAMS.update(data)
+            for source, flags, final, code, groups, index, names in json.loads(path.read_text()):
+                _PROGRAMS[(str(source), int(flags))] = (
+                    int(final),
+                    base64.b64decode(code),
+                    int(groups),
+                    {str(k): int(v) for k, v in index.items()},
+                    tuple(names),
+                )
 
 
 def _save_programs() -> None:
-    import pickle
+    import base64
+    import json
 
     if not _programs_state["dirty"]:
         return
     path = _programs_path()
+    rows = [
+        [source, flags, final, base64.b64encode(code).decode("ascii"), groups, index, list(names)]
+        for (source, flags), (final, code, groups, index, names) in _PROGRAMS.items()
+    ]
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(_PROGRAMS, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_text(json.dumps(rows))
         tmp.replace(path)
     _programs_state["dirty"] = False
 

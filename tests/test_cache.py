@@ -42,7 +42,7 @@ def test_a_pattern_read_back_from_disk_matches_as_compiled(fresh: Path) -> None:
     flags = re.IGNORECASE | re.VERBOSE
     first = [cache.pattern(s, flags) for s in sources]
     cache._save_programs()
-    saved = list(fresh.glob("regex-*.pickle"))
+    saved = list(fresh.glob("regex-*.json"))
     assert len(saved) == 1
     cache._PROGRAMS.clear()
     cache._programs_state.update(loaded=False, dirty=False)
@@ -55,7 +55,7 @@ def test_a_pattern_read_back_from_disk_matches_as_compiled(fresh: Path) -> None:
 
 def test_a_damaged_file_only_costs_the_compilation(fresh: Path) -> None:
     cache._programs_path().parent.mkdir(parents=True, exist_ok=True)
-    cache._programs_path().write_bytes(b"\x80\x05not a pickle")
+    cache._programs_path().write_text('[["not", "a program"]]')
     compiled = cache.pattern(r"\bdeadline\b", re.IGNORECASE)
     assert compiled.search("The DEADLINE moved")
     cache._PROGRAMS[(r"\bx\b", 0)] = (0, b"\x01\x02", 0, {}, ())  # a program from nowhere
