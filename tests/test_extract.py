@@ -744,3 +744,23 @@ def test_the_reps_plan_for_our_vp_is_the_ask_not_what_the_customer_wants() -> No
     assert "VP" in update.get("ask", "")
     assert "VP" not in update.get("customer_wants", "")
     assert "dark" in update.get("problem", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("she didn't mention it to my manager", []),
+        ("he never said anything to our CEO about it", []),
+        ("she never actually threatened legal action", ["legal_or_public_threat"]),
+        ("he never threatened to go to the press", ["legal_or_public_threat"]),
+        ("he didn't say they won't renew, just that they are reviewing", ["cancellation_threat"]),
+        ("he never said he'd leave but he did ask for my VP", ["cancellation_threat"]),
+        ("he never asked for my manager", ["manager_request"]),
+    ],
+)
+def test_what_the_rep_says_was_never_said_is_what_the_denial_names(
+    text: str, denied: list[str]
+) -> None:
+    from coach.chat.extract import never_said
+
+    assert never_said([text]) == denied

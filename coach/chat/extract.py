@@ -886,32 +886,57 @@ def takes_back(sents: list[str]) -> bool:
 
 def never_said(sents: list[str]) -> list[str]:
     """Signals the rep says the customer did not raise ("sorry, I reread my notes - she didn't
-    say cancel", "he never asked for my manager"): each one the sentence names (leaving, someone
-    senior, a legal or public step; `names` in the signal table)."""
+    say cancel", "he never asked for my manager"): each one what follows the denial names, read
+    as the signal table says (`names`: leaving, someone senior, a legal or public step). A denial
+    about telling someone else ("she didn't mention it to my manager") takes back nothing."""
     from coach.domain import signals as table
     from coach.reading import language as languages
     from coach.reading.context import cues
-    from coach.reading.structure import lexicon
+    from coach.reading.structure import explicit
 
-    theirs = [s for s in sents if customer_voice(s) and _DENIED_SAYING.search(s)]
-    if not theirs:
+    denials = [(m, s) for s in sents if customer_voice(s) for m in _DENIED_SAYING.finditer(s)]
+    if not denials:
         return []
-    lang = languages.detect(" ".join(theirs))
-    named: set[str] = set()
-    for sentence in theirs:
-        low = sentence.lower()
-        if lexicon(lang).has("leaving", low) or cues(lang).has("leave_words", low):
-            named.add("leaving")
-        if cues(lang).has("senior", low):
-            named.add("senior")
-        if cues(lang).has("legal_public", low):
-            named.add("legal")
-    return table.in_order(n for n, d in table.table().items() if d.names in named)
+    lang = languages.detect(" ".join(s for _, s in denials))
+    named = [n for n, d in table.table().items() if d.names in _DENIABLE]
+    denied: set[str] = set()
+    for m, sentence in denials:
+        # What follows a contrast is what they did say ("..., just that they're reviewing").
+        what = _SAID_INSTEAD.split(sentence[m.end() :], maxsplit=1)[0]
+        telling = m.group("verb").lower().startswith(("say", "said", "threat", "mention", "talk"))
+        if telling and _TOLD_SOMEONE_ELSE.match(what):
+            continue
+        said = {n for n in named if explicit(what, lang, label=n)}
+        if len(said) > 1:
+            # The cue list of leaving holds the legal and public steps too: "she never
+            # threatened legal action" names a legal step and no leaving.
+            bare = what
+            for m in reversed(cues(lang).find("legal_public", what.lower())):
+                bare = bare[: m.start()] + " " + bare[m.end() :]
+            said = {
+                n
+                for n in said
+                if table.signal(n).names != "leaving" or explicit(bare, lang, label=n)
+            }
+        denied |= said
+    return table.in_order(denied)
 
+
+_DENIABLE = ("leaving", "senior", "legal")
 
 _DENIED_SAYING = re.compile(
     r"\b(?:didn't|did\s+not|never|hasn't|has\s+not|haven't|have\s+not)\s+(?:actually\s+|really\s+|"
-    r"once\s+)?(?:say|said|threaten\w*|mention\w*|ask\w*\s+(?:for|to)|talk\w*\s+about)\b",
+    r"once\s+)?(?P<verb>say|said|threaten\w*|mention\w*|ask\w*\s+(?:for|to)|talk\w*\s+about)\b",
+    IGNORE_CASE,
+)
+
+_SAID_INSTEAD = re.compile(r"[,;:(]?\s*\b(?:but|just|only|rather|instead)\b|[.!?]\s", IGNORE_CASE)
+
+# Who was (not) told, right after the verb: "... didn't mention it to my manager", "never said
+# anything to our CEO". The rep ("to me", "to us") is who the customer speaks to anyway.
+_TOLD_SOMEONE_ELSE = re.compile(
+    r"\s*(?:it|that|this|anything|any\s+of\s+(?:it|this|that))?\s*(?:to|with)\s+"
+    r"(?!me\b|us\b)(?:(?:my|our|his|her|their|the)\b|(?-i:[A-Z]))",
     IGNORE_CASE,
 )
 
