@@ -861,3 +861,20 @@ def test_a_spanish_como_with_the_subjunctive_is_a_condition(
     from coach.reading.structure import consequence
 
     assert consequence(sentence, "es") == then
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "decides"),
+    [
+        ("We need you to waive the overage fee for March.", "en", True),
+        ("Jeśli nie dostaniemy lepszych warunków albo rozłożenia płatności na raty, odchodzimy.",
+         "pl", True),
+        ("Podemos pagar a plazos si nos hacéis una excepción.", "es", True),
+        ("We've got 37 new staff starting across the trust in September.", "en", False),
+        ("Wir haben ab Montag zwei neue Kolleginnen im Team.", "de", False),
+    ],
+)  # fmt: skip
+def test_what_a_leader_decides_is_named(sentence: str, lang: str, decides: bool) -> None:
+    from coach.reading.structure import decides as names_a_decision
+
+    assert names_a_decision(sentence, lang) is decides

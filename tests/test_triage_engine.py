@@ -391,3 +391,30 @@ def test_a_farewell_as_the_consequence_of_a_condition_is_a_threat_and_as_a_closi
         "współpracę.\n\nAnna Nowak\n"
     )
     assert closing.decision == "handle"
+
+
+@pytest.mark.parametrize(
+    ("text", "decision", "absent"),
+    [
+        # A routine request opened with "Quick one." and a wish put negatively: nothing is wrong.
+        ("Hi Sam,\n\nQuick one. We've got 40 new nurses starting across the two wards in March "
+         "and I'd rather not add them one by one. Is there a CSV template for a bulk import?\n\n"
+         "Thanks,\nPriya", "handle", "scope_timeline_dispute"),
+        # Removing users who left is an account change, and not being charged for them a billing
+        # correction: neither is leaving nor a decision for a leader.
+        ("Hola Marta:\n\nTengo que dar de baja a tres usuarios que ya no están con nosotros y no "
+         "quiero que se nos siga cobrando por ellos. ¿Lo hago yo desde el panel?\n\nUn saludo,\n"
+         "Jordi", "handle", "cancellation_threat"),
+        # What a leader decides, named: it still escalates.
+        ("Hi Sam,\n\nWe need you to waive the overage fee for March, otherwise finance will not "
+         "approve the renewal.\n\nPriya", "escalate", "routine_issue"),
+        ("Hola Marta:\n\nVamos a dar de baja el servicio a final de mes si no se soluciona lo de "
+         "las facturas.\n\nJordi", "escalate", "routine_issue"),
+    ],
+)  # fmt: skip
+def test_a_calm_request_is_not_read_as_a_dispute_leaving_or_a_decision(
+    offline: OfflineTriageEngine, text: str, decision: str, absent: str
+) -> None:
+    result = offline.triage(text)
+    assert result.decision == decision
+    assert absent not in {s.type for s in result.signals}

@@ -52,6 +52,8 @@ FURTHER_REASON = 0.35
 # A technical problem must be clearly beyond a routine one: a higher bar, and a clear routine
 # question in the same email wins over a technical problem that is not certain.
 TECHNICAL_THRESHOLD = 0.6
+# Below this, a leadership decision must name what is decided (`structure.decides`).
+LEADERSHIP_UNNAMED = 0.5
 ROUTINE_WINS_AT = 0.7
 CERTAIN = 0.98
 NARRATED_TECHNICAL = 0.95  # a technical problem as a rep tells it
@@ -61,6 +63,7 @@ NEAR = 0.4
 FAR_DAMPING = 0.3
 ROUTINE_EVIDENCE = 0.35
 VENTING_EVIDENCE = 0.5
+SHORT_OPENER = 2  # words
 _SIGNATURE_END = re.compile(r"[.!?:;…]$")
 
 
@@ -401,6 +404,15 @@ class Reader:
                     continue
                 if label == LEAVING and no_leaving:
                     continue
+                # A leadership decision the classifier reads only in part names what is to be
+                # decided (a price, terms, an exception, people committed): "we've got 37 new
+                # staff starting in September" asks nothing of anyone's authority.
+                if (
+                    label == "leadership_decision"
+                    and own < LEADERSHIP_UNNAMED
+                    and not structure.decides(item.said.text, lang)
+                ):
+                    continue
                 # "The delay was our own doing": a state the customer says they caused is theirs.
                 if table.signal(label).a_state and own_doing:
                     continue
@@ -596,9 +608,9 @@ def _shapes(
         shape, lang, text = shapes[item.doc], readings[item.doc].language, item.said.text
         shape.sentences += 1
         shape.words += len(text.split())
-        shape.grievance |= structure.grievance(text, lang, item.context) or bool(
-            row[venting] >= VENTING_EVIDENCE
-        )
+        # A frustration needs words to say it: "Quick one." opens a request.
+        vents = bool(row[venting] >= VENTING_EVIDENCE) and len(text.split()) > SHORT_OPENER
+        shape.grievance |= structure.grievance(text, lang, item.context) or vents
         if item.context.request or item.context.question or structure.asks(text, lang):
             shape.asks += 1
             shape.calls += structure.contact_only(text, lang)

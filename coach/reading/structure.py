@@ -35,7 +35,7 @@ from coach.textio import load_yaml
 LEXICON = Path(__file__).with_name("lexicon")
 FAMILIES = (
     "auto_reply", "away", "polite_request", "ultimatum", "consequence", "leaving", "contact_only",
-    "hear_about", "other_party", "data_words", "asks", "stakes", "own_doing", "reassure",
+    "hear_about", "other_party", "data_words", "asks", "stakes", "authority", "preference", "own_doing", "reassure",
     "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
     "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
@@ -285,6 +285,13 @@ def explicit(text: str, language: str, legal: bool = True, label: str | None = N
     return any(names[name]() for name in ((own,) if own else tuple(names)))
 
 
+def decides(text: str, language: str) -> bool:
+    """The sentence names something a leader decides: money (a price, a credit, a refund), terms
+    or a contract, an exception, people or budget committed ("rozłożenia płatności na raty",
+    "can you waive the fee")."""
+    return lexicon(language).has("authority", text.lower())
+
+
 def reassuring(text: str, language: str) -> bool:
     """Nothing is wrong or needed on our side ("por nuestra parte todo siguió funcionando sin
     problema", "ci abitueremo"), said outright, not as a condition."""
@@ -379,7 +386,10 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
         return True
     if ctx.denied or ctx.withdrawn or ctx.howto:
         return False
-    return lx.has("leaving", low) or (c.has("negators", low) and not ctx.question)
+    # "I'd rather not add them one by one", "no quiero que se nos siga cobrando": a negation in
+    # a wish asks for something; it says nothing is wrong.
+    negated = c.has("negators", low) and not ctx.question and not lx.has("preference", low)
+    return lx.has("leaving", low) or negated
 
 
 def public_threat(text: str, language: str, ctx: Context) -> bool:
