@@ -364,11 +364,22 @@ _BACKGROUND_BEFORE = re.compile(
 )
 
 
+_OPENING_NAME = re.compile(r"<(\w{1,20})\b[^<>]*$")
+
+
 def _background_before(before: str) -> Colour | None:
     """The last background set in the 400 characters before a tag (a coloured cell or button
     the element may sit on)."""
     shade = None
     for m in _BACKGROUND_BEFORE.finditer(before):
+        # A sibling's background closed before the element does not sit under it: "<td
+        # style='background:#000'>..</td><span style='color:#fff'>" is white on the page.
+        opened = _OPENING_NAME.search(before, 0, m.start())
+        if opened is not None:
+            name, after = re.escape(opened.group(1)), before[m.end() :]
+            inner = len(re.findall(rf"<{name}\b", after, re.IGNORECASE))
+            if len(re.findall(rf"</{name}\s*>", after, re.IGNORECASE)) > inner:
+                continue
         found = _first_colour(m.group(1))
         if found is not None and found[3] > 0.1:
             shade = found
