@@ -418,3 +418,24 @@ def test_a_calm_request_is_not_read_as_a_dispute_leaving_or_a_decision(
     result = offline.triage(text)
     assert result.decision == decision
     assert absent not in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olá, pessoal!\n\nQuero ativar o envio automático de lembretes de pagamento, mas não "
+        "encontrei a opção no painel novo. Ela ainda existe?\n\nE o nosso encarregado de dados "
+        "(LGPD) pediu o relatório de impacto que vocês citaram na implantação. Podem me enviar?"
+        "\n\nValeu!\nCarla",
+        "Hola:\n\nQuiero activar los recordatorios automáticos de pago, pero no encuentro la "
+        "opción en el panel nuevo. ¿Sigue existiendo?\n\nY nuestro delegado de protección de "
+        "datos (RGPD) pidió el informe de impacto que mencionasteis en la implantación. ¿Me lo "
+        "podéis enviar?\n\nGracias,\nCarla",
+    ],
+)
+def test_an_option_not_found_is_a_how_to_and_a_compliance_request_stays_calm(
+    offline: OfflineTriageEngine, text: str
+) -> None:
+    result = offline.triage(text)
+    assert result.decision == "handle"
+    assert "legal_or_public_threat" not in {s.type for s in result.signals}

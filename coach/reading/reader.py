@@ -297,7 +297,7 @@ class Reader:
         best_routine = [0.0] * n
         resolved_doc = [False] * n
         minor_doc = [False] * n  # "not urgent", "workaround", "our own firewall", "just venting"
-        shapes = _shapes(items, probs, readings, venting)
+        shapes = _shapes(items, probs, readings, venting, routine)
         stated: list[set[str]] = [set() for _ in range(n)]  # read from structure, not the model
         marked: list[set[str]] = [set() for _ in range(n)]
         for item in items:
@@ -599,7 +599,7 @@ class _Shape:
 
 
 def _shapes(
-    items: list[_Item], probs: np.ndarray, readings: list[Reading], venting: int
+    items: list[_Item], probs: np.ndarray, readings: list[Reading], venting: int, routine: int
 ) -> list[_Shape]:
     shapes = [_Shape() for _ in readings]
     for item, row in zip(items, probs, strict=True):
@@ -610,7 +610,10 @@ def _shapes(
         shape.words += len(text.split())
         # A frustration needs words to say it: "Quick one." opens a request.
         vents = bool(row[venting] >= VENTING_EVIDENCE) and len(text.split()) > SHORT_OPENER
-        shape.grievance |= structure.grievance(text, lang, item.context) or vents
+        # "mas não achei essa opção no painel novo": a negation in what reads as a routine
+        # matter is a how-to gap, not something wrong.
+        wrong = structure.grievance(text, lang, item.context) and row[routine] < ROUTINE_EVIDENCE
+        shape.grievance |= wrong or vents
         if item.context.request or item.context.question or structure.asks(text, lang):
             shape.asks += 1
             shape.calls += structure.contact_only(text, lang)
