@@ -439,3 +439,26 @@ def test_an_option_not_found_is_a_how_to_and_a_compliance_request_stays_calm(
     result = offline.triage(text)
     assert result.decision == "handle"
     assert "legal_or_public_threat" not in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # no need for the renewal is leaving, not a need denied
+        ("Bonjour,\n\nPas besoin de me relancer pour le renouvellement, nous arrêtons à la fin du "
+         "contrat.\n\nCordialement,\nJ. Morel", "escalate"),
+        ("Hola,\n\nNo hace falta que me mandéis la oferta de renovación, lo dejamos a final de "
+         "año.\n\nSaludos,\nPilar", "escalate"),
+        ("Hi Dan,\n\nNo need to send the renewal quote this year, we're letting the contract "
+         "lapse in June.\n\nKaren", "escalate"),
+        # a need denied, or leaving itself denied, stays calm
+        ("Hi Dan,\n\nNo need to involve your manager, the fix worked and we're fine.\n\nKaren",
+         "handle"),
+        ("Hi Dan,\n\nTo be clear, we're not looking to cancel - we'd just like fewer seats at "
+         "renewal. What's the process?\n\nKaren", "handle"),
+    ],
+)  # fmt: skip
+def test_no_need_for_the_renewal_is_leaving(
+    offline: OfflineTriageEngine, text: str, decision: str
+) -> None:
+    assert offline.triage(text).decision == decision

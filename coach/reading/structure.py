@@ -90,6 +90,27 @@ def _spans(c: Cues, name: str, low: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in c.find(name, low)]
 
 
+def _denial_of_staying(low: str, c: Cues) -> bool:
+    """A phrase that denies a need ("inutile de", "no need to") read in its clause: no need for
+    the renewal is leaving ("Inutile de m'envoyer la proposition de renouvellement"), and so is
+    a clause of leaving beside it ("..., on arrête les frais à l'échéance")."""
+    phrases = list(c.find("denial_phrases", low))
+    if not phrases:
+        return False
+    for phrase in phrases:
+        stop = _CLAUSE_END.search(low, phrase.end())
+        end = stop.start() if stop else len(low)
+        governed = low[phrase.end() : end]
+        if c.has("leave_words", governed):
+            return False  # "we're not looking to cancel": the leaving is what is denied
+        if not (c.has("stay_words", governed) or c.has("leave_words", low[end:])):
+            return False
+    return True
+
+
+_CLAUSE_END = re.compile(r"[.;:!?,]|\s[–—-]\s")
+
+
 def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Context:
     """The context as a person reads it: a thank-you that asks is a request, a condition is not
     past, someone senior of the customer's own is not a request for ours. In a rep's account of
@@ -116,6 +137,8 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         rest = lx.patterns["leave_other_sense"].sub(" ", low)
         if not (lx.has("leaving", rest) or c.has("leave_words", rest)):
             changes["other_leave"] = True
+    if ctx.denied and _denial_of_staying(low, c):
+        changes["denied"] = False
     # "I'd give it 50/50 that we stay": staying in doubt is not staying.
     if ctx.staying and lx.has("hedge", low):
         changes["staying"] = False
