@@ -462,3 +462,23 @@ def test_no_need_for_the_renewal_is_leaving(
     offline: OfflineTriageEngine, text: str, decision: str
 ) -> None:
     assert offline.triage(text).decision == decision
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # people committed for weeks is a leader's decision, however calmly it is asked
+        ("Hi Jonas,\n\nFor the October cut-over we need one of your solution architects on site "
+         "with us for three weeks. Our own people are fully booked. Can you commit to that, and "
+         "what would it cost?\n\nRegards,\nAisha", "escalate"),
+        # a contract asked for, or a question about a published discount, asks
+        ("Hi Jonas,\n\nPlease send us the current version of the data processing agreement; our "
+         "DPO is reviewing all suppliers.\n\nRegards,\nAisha", "handle"),
+        ("Hi Jonas,\n\nDoes the 10% discount on the price list also apply if we switch to annual "
+         "billing?\n\nRegards,\nAisha", "handle"),
+    ],
+)  # fmt: skip
+def test_a_calm_request_for_a_leaders_decision_escalates(
+    offline: OfflineTriageEngine, text: str, decision: str
+) -> None:
+    assert offline.triage(text).decision == decision

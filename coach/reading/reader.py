@@ -514,6 +514,7 @@ CALM_DOUBTS = frozenset({"legal_or_public_threat"})
 LEAVING = "cancellation_threat"
 # A calm question may ask for someone senior; about leaving, a decision or a deal it only asks.
 QUESTION_MAY_ASK_FOR = "manager_request"
+DECISION = "leadership_decision"
 
 
 def structure_signals(item: _Item, language: str, reported: bool, grievance: bool) -> list[str]:
@@ -573,8 +574,11 @@ class _Shape:
         # (a data protection law named in a compliance request does not), and a question there
         # ("does the discount apply if we switch to annual?") asks; so must a short remark with
         # nothing wrong in it, among longer ones ("Así lo veríamos antes").
+        named = structure.explicit(text, language, legal=False, label=label) or (
+            label == DECISION and structure.decides(text, language)
+        )
         if self.calm and (
-            not structure.explicit(text, language, legal=False, label=label)
+            not named
             or (
                 item.context.question
                 and label != QUESTION_MAY_ASK_FOR
