@@ -764,3 +764,21 @@ def test_what_the_rep_says_was_never_said_is_what_the_denial_names(
     from coach.chat.extract import never_said
 
     assert never_said([text]) == denied
+
+
+@pytest.mark.parametrize(
+    ("said", "deadline"),
+    [
+        # a date that names an event or a period, or when someone is back, is no deadline
+        ("they want a 3-month credit for the Feb alarm outage", None),
+        ("they dispute the invoice for March", None),
+        ("I haven't told my manager yet, she's OOO til monday", None),
+        # the weekday and the date as one; the date the rep says matters
+        ("he wants an answer by Friday Mar 21", "Friday Mar 21"),
+        ("renewal is june 30 but the date that matters is their April 18 board review",
+         "April 18"),
+    ],
+)  # fmt: skip
+def test_the_deadline_is_a_date_something_is_due(said: str, deadline: str | None) -> None:
+    case = CaseFile(customer="Altavia Telecom", problem="alarm correlation outage")
+    assert understand(said, case).update.get("deadline") == deadline

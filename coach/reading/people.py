@@ -35,7 +35,9 @@ _MONTHS = (
 )
 _WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DATE = re.compile(
-    rf"\b(?:(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|"
+    # "by Friday Mar 21", "on Tuesday, 3rd of June": the weekday and the date as one
+    rf"\b(?:(?:(?:by|before|on|until)\s+)?{_WEEKDAYS},?\s+(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
+    rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS})|(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|"
     rf"{_MONTHS}(?!\s+\d)|"
     rf"q[1-4])|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?|"
     rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|(?:in|by|before|until|from)\s+"

@@ -383,6 +383,30 @@ _HOW_OFTEN = re.compile(
     r"already|so\s+far)\s*(?:in\s+)?$",
     re.I,
 )
+# A date that names an event or a period, not a deadline: "the Feb alarm outage", "since our
+# March 3 infra migration", "their invoice for March".
+_EVENT_AFTER = re.compile(
+    r"\s+(?:[a-z0-9-]+\s+){0,2}?(?:outages?|incidents?|migrations?|releases?|invoices?|bills?|"
+    r"statements?|downtime|crash(?:es)?|breach(?:es)?|upgrades?|updates?|rollouts?|deploy(?:ment)?s?|"
+    r"bugs?|failures?|problems?|issues?|escalations?|price\s+increases?)\b",
+    re.I,
+)
+_PERIOD_OF = re.compile(
+    r"\b(?:invoices?|bills?|billing|statements?|charges?|usage|payroll|fees?|report)\s+"
+    r"(?:for|of)\s+(?:the\s+)?$",
+    re.I,
+)
+_AWAY = re.compile(
+    r"\b(?:ooo|out\s+of\s+(?:the\s+)?office|away|on\s+(?:leave|holiday|vacation|pto)|back|off)"
+    r"\s+(?:(?:til|till|until|on|from)\s+)?$",
+    re.I,
+)
+# "the date that matters is their April 18 board review"
+_MATTERS = re.compile(
+    r"\b(?:date|deadline)\s+that\s+(?:really\s+)?matters\b|\b(?:real|hard|actual)\s+deadline\b|"
+    r"\bkey\s+date\b",
+    re.I,
+)
 # "commits to the new April 18 go-live": a new date replaces the one noted before.
 _NEW_DATE = re.compile(r"\b(?:new|revised|updated|rescheduled|moved\s+to)\s+(?:\w+\s+)?$", re.I)
 
@@ -403,6 +427,10 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
             before = clause.text[: m.start()]
             if _MISSED.search(before) or _HOW_OFTEN.search(before):
                 continue  # "we missed go-live three times (Jan 10, ...)", "down twice this month"
+            if _EVENT_AFTER.match(clause.text, m.end()) or _PERIOD_OF.search(before):
+                continue  # "the Feb alarm outage", "the invoice for March": when, not by when
+            if _AWAY.search(before):
+                continue  # "she's OOO til monday": when someone is back
             dated.append(_clean_date(m.group(0)))
             outside = [a for a in anchors if not m.start() <= a < m.end()]
             distance = min((abs(m.start() - a) for a in outside), default=1000)
@@ -412,8 +440,8 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
                 continue
             if _DAY.search(m.group(0)) and distance < 1000:
                 distance = max(0, distance - 20)
-            if _NEW_DATE.search(before):
-                distance = -1  # the new date is the one that counts now
+            if _NEW_DATE.search(before) or _MATTERS.search(before[-60:]):
+                distance = -1  # the new date, or the one the rep says matters, counts now
             if best is None or distance < best[0]:
                 best = (distance, _clean_date(m.group(0)))
     if best is None:
