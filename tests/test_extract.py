@@ -782,3 +782,14 @@ def test_what_the_rep_says_was_never_said_is_what_the_denial_names(
 def test_the_deadline_is_a_date_something_is_due(said: str, deadline: str | None) -> None:
     case = CaseFile(customer="Altavia Telecom", problem="alarm correlation outage")
     assert understand(said, case).update.get("deadline") == deadline
+
+
+def test_a_headline_that_names_no_trouble_leaves_room_for_the_problem() -> None:
+    case = CaseFile(
+        customer="Riverbend Food Bank", problem="Riverbend Food Bank emailed kinda heated"
+    )
+    said = "we invoiced them twice for the annual plan, $8,400 each, and they want the duplicate refunded"
+    assert "invoiced them twice" in understand(said, case).update.get("problem", "")
+    # a problem already told is not grown by every later clause
+    told = CaseFile(customer="Riverbend Food Bank", problem="we invoiced them twice this month")
+    assert "problem" not in understand("they want the duplicate refunded", told).update

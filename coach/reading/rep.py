@@ -630,8 +630,26 @@ _STAKE = re.compile(
 )
 
 
+def _vague_problem(problem: str) -> bool:
+    """A problem that names no trouble: a mood, a headline or who wrote ("Got a spicy one",
+    "their CTO yelled at me for 10 min today")."""
+    from coach.reading.context import cues
+
+    return MIN_HEADLINE <= len(problem.split()) <= VAGUE_WORDS and not cues("en").has(
+        "problem_words", problem.lower()
+    )
+
+
+VAGUE_WORDS = 12
+MIN_HEADLINE = 3  # words: "Got a spicy one"
+
+
 def _problem_or_stake(
-    readings: list[Clause], probs: Any, problem_known: bool, naming: Any = None
+    readings: list[Clause],
+    probs: Any,
+    problem_known: bool,
+    naming: Any = None,
+    headline: bool = False,
 ) -> None:
     """Problem and business impact are told in the same breath and read alike: what is at stake
     (money, the renewal, leaving) is the impact; the trouble itself is the problem. Every case has
@@ -647,7 +665,8 @@ def _problem_or_stake(
                 readings[k] = Clause(c.text, role, c.score)
     if problem_known or any(c.role == "problem" for c in readings):
         return
-    for k, c in enumerate(readings):
+    # Beside a headline ("Got a spicy one"), what is at stake stays the stake.
+    for k, c in enumerate([] if headline else readings):
         # Trouble read as its toll though it names no stake ("Initech had three SSO outages this
         # month"): with no problem told, it is the problem.
         if c.role == "business_impact" and not (
@@ -1120,7 +1139,10 @@ def read_case(
         for k, c in enumerate(out.clauses):
             if c.role in FACT_ROLES and _names_only(c.text, naming):
                 out.clauses[k] = Clause(c.text, "context", c.score)  # "Acme, I'm their CSM"
-    _problem_or_stake(out.clauses, probs, bool(known.get("problem")), naming)
+    # "Got a spicy one", "Riverbend Food Bank emailed kinda heated": a headline that names no
+    # trouble is no problem yet, so a clause that tells it is read as one and added.
+    vague = bool(known.get("problem")) and not correction and _vague_problem(known["problem"])
+    _problem_or_stake(out.clauses, probs, bool(known.get("problem")) and not vague, naming, vague)
     for k, c in enumerate(out.clauses):
         if c.role == "tried" and _REACHED_OUT.search(c.text) and not _FIX_WORDS.search(c.text):
             # "I emailed my VP" or "I phoned their director and owned it" is talking, not a fix
