@@ -147,3 +147,22 @@ def test_a_typed_ask_is_never_taken_for_the_problem() -> None:
         "throughput fix in Q2 is realistic."
     )
     assert "Nadia" not in str(update.get("problem") or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ("Context: Quillon Aerospace. Ravi Subramanian, VP Supply Chain, ravi.s@quillonaero.com.",
+         "Ravi Subramanian", "VP Supply Chain"),
+        ("Grace Mwangi (VP Claims Operations) said at the last QBR they're evaluating "
+         "alternatives.", "Grace Mwangi", "VP Claims Operations"),
+        ("Their VP Clinical Data, Dr. Mei-Lin Zhou, says she'll pull the evaluation.",
+         "Mei-Lin Zhou", "VP Clinical Data"),
+        # a name after a department is still the name
+        ("their VP Sales Tom Hardy wants a call", "Tom Hardy", "VP Sales"),
+    ],
+)  # fmt: skip
+def test_a_department_of_two_words_is_part_of_the_title(text: str, name: str, title: str) -> None:
+    update = understand(text, CaseFile()).update
+    assert name in update.get("contact_name", "")
+    assert update.get("contact_title") == title

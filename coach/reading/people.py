@@ -125,7 +125,9 @@ def _titles() -> re.Pattern[str]:
         rf"chief)\s+)?"
         rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
         rf"(?:\s+(?:{DEPARTMENT}|{_TITLE_TAIL}|ops|operations|success)){{0,2}}|"
-        rf"(?:\s+{DEPARTMENT}){{1,2}}\b)?",
+        # "VP Supply Chain", "VP Claims Operations", "VP Clinical Data": a department may be
+        # qualified by one word before it
+        rf"(?:\s+(?-i:[A-Z][a-z]+))?(?:\s+(?:{DEPARTMENT}|{_TITLE_TAIL})){{1,2}}\b)?",
         re.IGNORECASE,
     )
 
