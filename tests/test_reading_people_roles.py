@@ -166,3 +166,16 @@ def test_a_department_of_two_words_is_part_of_the_title(text: str, name: str, ti
     update = understand(text, CaseFile()).update
     assert name in update.get("contact_name", "")
     assert update.get("contact_title") == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jonas petrauskas (head of operations over there) called me furious this morning",
+        "jonas petrauskas (their head of operations) called me furious this morning",
+    ],
+)
+def test_a_name_typed_in_lower_case_before_its_title_in_brackets(text: str) -> None:
+    update = understand(text, CaseFile(customer="Baltic Freightways")).update
+    assert update.get("contact_name") == "Jonas Petrauskas"
+    assert update.get("contact_title") == "head of operations"

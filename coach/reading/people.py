@@ -467,12 +467,14 @@ def read_people(text: str) -> list[Person]:
             rf"(?:\s*,\s*|\s+(?i:is)\s+|\s*)(?P<name>{_LOWER_NAME})\b", text[m.end() :]
         )
         lead = re.search(
-            rf"(?P<name>{_LOWER_NAME})\s*(?:,\s*(?:their|the|our|my)?\s*|\(\s*|\s+is\s+"
-            rf"(?:the\s+|their\s+|our\s+|my\s+)?)$",
+            rf"(?P<name>{_LOWER_NAME})\s*(?:,\s*(?:their|the|our|my)?\s*|\(\s*(?:their\s+|the\s+)?|"
+            rf"\s+is\s+(?:the\s+|their\s+|our\s+|my\s+)?)$",
             text[:start],
         )
-        beside = after or lead
-        if not beside or not _plain_name(beside.group("name")):
+        # "jonas petrauskas (head of operations over there)": the name is the one that reads
+        # as a name, before or after the title.
+        beside = next((b for b in (after, lead) if b and _plain_name(b.group("name"))), None)
+        if beside is None:
             continue
         name = " ".join(w[:1].upper() + w[1:] for w in beside.group("name").split())
         span = (m.start(), m.end() + beside.end()) if after else (beside.start(), m.end())
