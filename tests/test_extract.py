@@ -773,6 +773,8 @@ def test_what_the_rep_says_was_never_said_is_what_the_denial_names(
         ("they want a 3-month credit for the Feb alarm outage", None),
         ("they dispute the invoice for March", None),
         ("I haven't told my manager yet, she's OOO til monday", None),
+        ("the HL7 feed has dropped messages since our March 3 infra migration", None),
+        ("they need the fix in the March 3 release or the rollout stops", "March 3"),
         # the weekday and the date as one; the date the rep says matters
         ("he wants an answer by Friday Mar 21", "Friday Mar 21"),
         ("renewal is june 30 but the date that matters is their April 18 board review",

@@ -408,7 +408,7 @@ class Reader:
                 # decided (a price, terms, an exception, people committed): "we've got 37 new
                 # staff starting in September" asks nothing of anyone's authority.
                 if (
-                    label == "leadership_decision"
+                    label == DECISION
                     and own < LEADERSHIP_UNNAMED
                     and not structure.decides(item.said.text, lang)
                 ):

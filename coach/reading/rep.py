@@ -383,14 +383,21 @@ _HOW_OFTEN = re.compile(
     r"already|so\s+far)\s*(?:in\s+)?$",
     re.I,
 )
-# A date that names an event or a period, not a deadline: "the Feb alarm outage", "since our
-# March 3 infra migration", "their invoice for March".
+# A date that names an incident or a period, not a deadline: "the Feb alarm outage", "their
+# invoice for March"; and a change said to be behind us: "since our March 3 infra migration" (a
+# "March 3 release" still to come may be the deadline).
 _EVENT_AFTER = re.compile(
-    r"\s+(?:[a-z0-9-]+\s+){0,2}?(?:outages?|incidents?|migrations?|releases?|invoices?|bills?|"
-    r"statements?|downtime|crash(?:es)?|breach(?:es)?|upgrades?|updates?|rollouts?|deploy(?:ment)?s?|"
-    r"bugs?|failures?|problems?|issues?|escalations?|price\s+increases?)\b",
+    r"\s+(?:[a-z0-9-]+\s+){0,2}?(?:outages?|incidents?|invoices?|bills?|statements?|downtime|"
+    r"crash(?:es)?|breach(?:es)?|bugs?|failures?|problems?|issues?|escalations?|"
+    r"price\s+increases?)\b",
     re.I,
 )
+_CHANGE_AFTER = re.compile(
+    r"\s+(?:[a-z0-9-]+\s+){0,2}?(?:migrations?|releases?|upgrades?|updates?|rollouts?|"
+    r"deploy(?:ment)?s?|cut-?overs?)\b",
+    re.I,
+)
+_SINCE = re.compile(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
 _PERIOD_OF = re.compile(
     r"\b(?:invoices?|bills?|billing|statements?|charges?|usage|payroll|fees?|report)\s+"
     r"(?:for|of)\s+(?:the\s+)?$",
@@ -429,6 +436,8 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
                 continue  # "we missed go-live three times (Jan 10, ...)", "down twice this month"
             if _EVENT_AFTER.match(clause.text, m.end()) or _PERIOD_OF.search(before):
                 continue  # "the Feb alarm outage", "the invoice for March": when, not by when
+            if _SINCE.search(before) and _CHANGE_AFTER.match(clause.text, m.end()):
+                continue  # "since our March 3 infra migration"
             if _AWAY.search(before):
                 continue  # "she's OOO til monday": when someone is back
             dated.append(_clean_date(m.group(0)))

@@ -35,9 +35,9 @@ from coach.textio import load_yaml
 LEXICON = Path(__file__).with_name("lexicon")
 FAMILIES = (
     "auto_reply", "away", "polite_request", "ultimatum", "consequence", "leaving", "contact_only",
-    "hear_about", "other_party", "data_words", "asks", "stakes", "authority", "preference", "own_doing", "reassure",
-    "withdraw", "legal_action", "looking_elsewhere", "condition_opener", "trouble",
-    "not_resolved", "your_side", "hedge", "leave_other_sense",
+    "hear_about", "other_party", "data_words", "asks", "stakes", "authority", "preference",
+    "own_doing", "reassure", "withdraw", "legal_action", "looking_elsewhere", "condition_opener",
+    "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "farewell",
 )  # fmt: skip
@@ -309,9 +309,9 @@ def explicit(text: str, language: str, legal: bool = True, label: str | None = N
 
 
 def decides(text: str, language: str) -> bool:
-    """The sentence names something a leader decides: money (a price, a credit, a refund), terms
-    or a contract, an exception, people or budget committed ("rozłożenia płatności na raty",
-    "can you waive the fee")."""
+    """The sentence names something a leader decides: money (a price, a credit, a refund), terms,
+    an exception, people or budget committed ("rozłożenia płatności na raty", "can you waive the
+    fee"); a contract named alone is not one ("please send the current DPA")."""
     return lexicon(language).has("authority", text.lower())
 
 
