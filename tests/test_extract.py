@@ -795,3 +795,65 @@ def test_a_headline_that_names_no_trouble_leaves_room_for_the_problem() -> None:
     # a problem already told is not grown by every later clause
     told = CaseFile(customer="Riverbend Food Bank", problem="we invoiced them twice this month")
     assert "problem" not in understand("they want the duplicate refunded", told).update
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        (
+            "their COO told me they'll take it to a competitor unless we get the backlog cleared "
+            "by the 30th",
+            "That we get the backlog cleared by the 30th",
+        ),
+        (
+            "Tomas says if the billing export isn't reliable by quarter end they're leaving",
+            "That the billing export is reliable by quarter end",
+        ),
+        (
+            "she'll pull the contract if we can't show her a rollback plan",
+            "That we can show her a rollback plan",
+        ),
+        (
+            "he said if there's no fix by Friday they walk",
+            "That there's a fix by Friday",
+        ),
+    ],
+)
+def test_what_a_threats_condition_asks_for_is_what_they_want(said: str, wanted: str) -> None:
+    u = understand(said, CaseFile(customer="Harbor Logistics", problem="late shipments"))
+    assert u.update["customer_wants"] == wanted
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "he said if it goes down again they're out",  # asks for no one thing
+        "if we don't hear back by Friday I'll chase them again",  # no threat of theirs
+    ],
+)
+def test_a_condition_that_names_nothing_missing_is_no_want(said: str) -> None:
+    u = understand(said, CaseFile(customer="Harbor Logistics", problem="late shipments"))
+    assert "customer_wants" not in u.update
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "now she's asked to talk to my manager and said they are looking at other vendors",
+        "on the call they asked me point blank to speak with my director",
+        "yesterday maria asked to speak to my manager",
+    ],
+)
+def test_a_request_for_our_manager_told_with_when_and_how_is_what_they_want(said: str) -> None:
+    u = understand(said, CaseFile(customer="Harbor", contact_name="Maria Lopez", problem="x"))
+    assert "manager" in u.update["customer_wants"] or "director" in u.update["customer_wants"]
+
+
+def test_a_problem_told_as_it_after_the_clause_that_names_it_says_what_it_is() -> None:
+    u = understand(
+        "on the call they asked me to speak with my manager about the billing export, it's been "
+        "failing every night since the upgrade",
+        CaseFile(customer="Harbor", contact_name="Maria Lopez"),
+    )
+    assert u.update["problem"].startswith("The billing export has been failing every night")
+    assert "manager" in u.update["customer_wants"]

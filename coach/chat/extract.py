@@ -571,6 +571,10 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         told = [s for s in sents if not s.endswith("?")]
         told += [head for s in sents if s.endswith("?") and (head := _told_before_asking(s))]
         out.signals = detect_signals(told, rep_side)
+        if not (update.get("customer_wants") or case.customer_wants) and set(out.signals) & set(
+            escalating()
+        ):
+            update.update(_wanted_by_a_threat(told, rep_side))
         out.withdrawn = takes_back(told)
         out.denied = [] if out.withdrawn else never_said(told)
     out.answered = answered_items(update)
@@ -578,6 +582,19 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
 
     out.blame = blame(text)
     return out
+
+
+def _wanted_by_a_threat(told: list[str], rep_side: Collection[str]) -> dict[str, str]:
+    """What the customer wants, from the condition of their threat: "she'll pull the contract
+    unless she hears from someone senior". The sentence must carry the threat itself."""
+    from coach.reading.rep import condition_wanted
+
+    escalates = set(escalating())
+    for s in told:
+        wanted = condition_wanted(s)
+        if wanted and escalates & set(detect_signals([s], rep_side)):
+            return {"customer_wants": wanted}
+    return {}
 
 
 _WITH_CUSTOMER = re.compile(

@@ -91,6 +91,9 @@ class CaseReading:
 _CLAUSE_CUT = re.compile(
     r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|I|we|they|she|he)\b)|"
     r",?\s+(?=(?:because|bc|b/c)\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|"
+    # "..., it's been failing nightly since ...": the trouble after what they asked for;
+    # "... asked to speak with my manager and said they're evaluating Xtime": two things said
+    r",\s+(?=it(?:'s|’s|\s+has|\s+keeps)\s)|\s+and\s+(?=(?:said|threatened)\s)|"
     # "..., wants it corrected": what the customer wants, said without its subject
     r",\s+(?=(?:wants|wanted|asks\s+for|asked\s+for|needs|demands|demanded|expects)\s)|"
     r",\s+(?=(?:want|need|wanna)\s+to\s+(?:get|have|bring|loop|pull)\s+(?:in\s+)?(?:my|our)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
@@ -230,6 +233,60 @@ _DEMANDED = re.compile(
     r"(?=\s*(?:,|;|\bthen\b|\b(?:she|he|they|we)(?:'s|'re|'ll|\s+will|\s+is|\s+are|\s+would)\b))",
     re.I,
 )
+# What a condition under a threat asks for, said positively: "unless she hears from someone
+# senior" as it stands, "if the POC isn't stable by Friday" with its negation taken out.
+_IF_UNLESS = re.compile(r"\b(?P<op>if|unless)\s+", re.I)
+_NEGATED = re.compile(
+    r"\b(?P<aux>is|are|was|were|can|could|will|would|does|do|did|has|have|had)(?:n['’]t|\s+not)\b"
+    r"|\b(?P<can>can['’]t|cannot)\b|\b(?P<wont>won['’]t)\b"
+    r"|(?P<short>['’](?:s|re))\s+not\b|\b(?P<no>no)\s+(?=(?P<next>\w))",
+    re.I,
+)
+_MAIN_CLAUSE = re.compile(
+    r"(?<=\w)\s+(?=(?:she|he|they|we|i)(?:['’](?:s|re|ll|m|d)\b|\s+(?:will|would|is|are|go|goes|"
+    r"walk|walks|pull|pulls|cancel|cancels|leave|leaves|switch|switches|move|moves)\b))",
+    re.I,
+)
+WANT_WORDS = (2, 30)
+
+
+def condition_wanted(sentence: str) -> str | None:
+    """What the customer wants, read from the condition of a threat ("she'll pull the contract
+    unless she hears from someone senior" -> "That she hears from someone senior"). Only a
+    condition that names what is missing counts: "if it breaks again, we're out" asks for no
+    one thing, so it gives nothing."""
+    from coach.reading.structure import consequence
+
+    opener = _IF_UNLESS.search(sentence)
+    if opener is None:
+        return None
+    after = sentence[opener.end() :]
+    then = consequence(sentence, "en") or ""
+    at = after.find(then) if then else -1
+    cond = after[:at] if at > 0 else after
+    # "if it isn't fixed by their board meeting they're out": no comma before what follows
+    main = _MAIN_CLAUSE.search(cond)
+    cond = (cond[: main.start()] if main else cond).strip().rstrip(" ,;:.!?–—-")
+    cond = re.sub(r"\s+then$", "", cond, flags=re.I)
+    if opener["op"].lower() == "if":
+        m = _NEGATED.search(cond)
+        if m is None:
+            return None
+        if m["aux"]:
+            word = "" if m["aux"].lower() == "do" else m["aux"]
+        elif m["can"] or m["wont"]:
+            word = "can" if m["can"] else "will"
+        elif m["short"]:
+            word = m["short"]
+        else:
+            word = "an " if m["next"].lower() in "aeiou" else "a "
+        cond = re.sub(r"\s{2,}", " ", f"{cond[: m.start()]}{word}{cond[m.end() :]}").strip()
+        cond = cond.replace(" 's", "'s").replace(" 're", "'re")
+    if not WANT_WORDS[0] <= len(cond.split()) <= WANT_WORDS[1]:
+        return None
+    return f"That {cond}"
+
+
 _MANAGER_PRONOUN = re.compile(r"(\bmy\s+manager\b[^.!?]*?(?:,|;|\band|\bbut)\s+)(?:he|she)\b", re.I)
 
 
@@ -468,6 +525,40 @@ def _clean_date(text: str) -> str:
     return re.sub(r"^(?:in|by|before|until|from|on)\s+", "", text.strip(), flags=re.I)
 
 
+def _contact_named(text: str, contact: str) -> str:
+    """The text with the contact's first name as a name ("yesterday rhys asked to speak to my
+    manager"): reps type names in lower case."""
+    first = contact.split()[0] if contact.split() else ""
+    if len(first) < 2 or not first[:1].isupper():
+        return text
+    return re.sub(rf"\b{re.escape(first)}\b", first, text, flags=re.I)
+
+
+_REP_SAYS_I = re.compile(r"^\W*i(?:['’]\w+)?\b", re.I)
+_IT = re.compile(r"^it(?:['’]s|\s+is|\s+has|\s+keeps|\s+was)\b", re.I)
+_THING_NAMED = re.compile(
+    r"\b(?:about|with|on|regarding|over)\s+(?P<thing>(?:the|their|our)\s+[\w-]+(?:\s+[\w-]+){0,3})"
+    r"\s*[,.;]?\s*$",
+    re.I,
+)
+
+
+def _it_named(problem: str, clauses: list[Clause]) -> str:
+    """A problem told as "it's been failing nightly" right after the clause that names it ("...
+    about the MES integration") says what "it" is."""
+    if not _IT.match(problem):
+        return problem
+    at = next((k for k, c in enumerate(clauses) if problem.lower() in c.text.lower()), 0)
+    before = _THING_NAMED.search(clauses[at - 1].text) if at > 0 else None
+    if before is None:
+        return problem
+    thing = before["thing"]
+    rest = re.sub(r"^it['’]s\s+been\b", "has been", problem, flags=re.I)
+    rest = re.sub(r"^it['’]s\b", "is", rest, flags=re.I)
+    rest = re.sub(r"^it\s+", "", rest, flags=re.I)
+    return f"{thing[:1].upper()}{thing[1:]} {rest}"
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else f"{text}."
@@ -479,11 +570,16 @@ def _join(parts: list[str]) -> str:
 
 
 _THEY_WANT = re.compile(
-    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|(?!I\s)"
-    r"(?-i:[A-Z])[\w&'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’-]*){0,3})(?:\s*\([^)]{1,80}\))?\s+"
-    r"(?:really\s+|now\s+|just\s+)?(?:wants?|want\s+us|(?:is|are)\s+asking\s+(?:for|us|to|me)|"
-    r"asked\s+(?:for|us|me\s+to|to\s+(?:talk|speak))|expects?|demands?|would\s+like|insists?\s+on|"
-    r"needs?\s+us\s+to)"
+    r"^\W*(?:(?:and|but|so)\s+)?"
+    # "yesterday ...", "now he's asked ...", "on today's call they asked me ...": when, then who
+    r"(?:(?:yesterday|today|tonight|now|then|also|finally|earlier|this\s+(?:morning|afternoon|week)|"
+    r"on\s+(?:the|today's|our|a|that)\s+call)\s*,?\s+)?"
+    r"(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|(?!I\s)"
+    r"(?-i:[A-Z])[\w&'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’-]*){0,3})(?:\s*\([^)]{1,80}\))?"
+    r"(?:['’]s|['’]ve|\s+has|\s+have|\s+had)?\s+"
+    r"(?:really\s+|now\s+|just\s+|also\s+|even\s+)?(?:wants?|want\s+us|(?:is|are)\s+asking\s+(?:for|us|to|me)|"
+    r"asked\s+(?:for|us|to\s+(?:talk|speak|meet|escalate)|(?:me|us)\s+(?:\w+\s+){0,3}?to\s)|"
+    r"expects?|demands?|would\s+like|insists?\s+on|needs?\s+us\s+to)"
     # said without its subject after a clause about them ("..., asked for 25% off at renewal")
     r"|(?:wants|asked\s+for|(?:is\s+)?asking\s+for|demands|demanded|expects))\b",
     re.I,
@@ -695,6 +791,22 @@ def _problem_or_stake(
             c.role in ("business_impact", "customer_wants")
             and sum(r.role == c.role for r in readings) == 1
         )
+    ]
+    # A clause that names the trouble ("it's been failing nightly since the upgrade") qualifies
+    # however weakly the model reads it.
+    from coach.reading.context import cues
+
+    trouble = cues("en")
+    candidates = [
+        (
+            max(p, PROBLEM_FALLBACK)
+            if not headline
+            and not _REP_SAYS_I.match(readings[k].text)  # "I can't authorise credits": the rep's
+            and trouble.has("problem_words", readings[k].text.lower())
+            else p,
+            k,
+        )
+        for p, k in candidates
     ]
     if candidates and max(candidates)[0] >= PROBLEM_FALLBACK:
         score, k = max(candidates)
@@ -1049,7 +1161,7 @@ def read_case(
             role = "context"
         elif _names_only(piece, named) or (correction and _CORRECTING.search(piece)):
             role = "context"  # who is who, or what it is not, is no new fact of the case
-        elif _THEY_WANT.search(piece) and role not in ("question_to_coach",):
+        elif _THEY_WANT.search(_contact_named(piece, who[1])) and role != "question_to_coach":
             role, score = "customer_wants", max(score, 0.9)
         rules = _checklist_rules(piece, *who)
         if role == "context" and rules.get("tried_yourself") and not _INTERNAL_NOTE.search(piece):
@@ -1201,8 +1313,12 @@ def read_case(
         else:
             put(name, value)
 
-    grow("problem", texts("problem"))
-    wants = texts("customer_wants")
+    grow("problem", [_it_named(t, out.clauses) for t in texts("problem")])
+    # "she'll pull the contract if we can't show her a rollback plan", read as what she wants:
+    # what she wants is what the condition names.
+    wants = [
+        w if _THEY_WANT.search(w) else condition_wanted(w) or w for w in texts("customer_wants")
+    ]
     if not wants and not known.get("customer_wants"):
         # "if we don't give her a written explanation by Monday she's taking it to the board":
         # what the condition asks for is what they want.
