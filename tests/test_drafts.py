@@ -310,6 +310,18 @@ def test_llm_writer_falls_back_when_the_model_is_down(settings: Settings) -> Non
     assert draft.engine == "offline" and draft.notice and "did not answer" in draft.notice
 
 
+def test_the_brief_json_says_who_wrote_it_and_why_when_the_model_failed(
+    settings: Settings,
+) -> None:
+    from coach.drafts.writer import brief_payload
+    from coach.llm.testing import unavailable
+
+    with override_chat_model(ScriptedChatModel([unavailable()])):
+        _, payload = brief_payload(COMPLETE, LLMWriter(settings))
+    assert payload["engine"] == "offline"
+    assert payload["notice"] and "did not answer" in payload["notice"]
+
+
 # --- Exports and the CLI ---------------------------------------------------------------------
 
 

@@ -206,6 +206,8 @@ def test_describe_model_names_the_mode_without_secrets() -> None:
     assert "qwen2.5" in line and "https://llm.example.com/v1" in line
     for secret in ("sk-very-secret", "hunter2", "bob", "token=abc"):
         assert secret not in line
+    # It says what is masked as the README does: names reach the model.
+    assert "masked" in line and "names are not" in line
 
 
 def test_azure_endpoint_builds_an_azure_model(monkeypatch: pytest.MonkeyPatch) -> None:

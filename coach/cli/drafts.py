@@ -60,7 +60,7 @@ def brief(
         typer.Option(
             "--json",
             help='Print {"markdown", "recommendation", "headline", "first_steps", "reasons", '
-            '"warnings", "held_back"}.',
+            '"warnings", "held_back", "engine", "notice"}.',
         ),
     ] = False,
     out: Annotated[

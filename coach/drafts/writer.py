@@ -900,5 +900,7 @@ def brief_payload(case: CaseFile, writer: DraftWriter) -> tuple[Draft, dict[str,
         "signals": case.signals,
         "warnings": [w.model_dump() for w in draft.warnings],
         "held_back": [h.model_dump() for h in draft.held_back],
+        "engine": draft.engine,  # who wrote it: the offline engine when a model failed
+        "notice": draft.notice,
     }
     return draft, payload

@@ -350,7 +350,8 @@ def describe_model(settings: Settings | None = None) -> str:
     else:
         where = "api.openai.com"
     privacy = (
-        "names, emails, phone numbers and account ids are masked before anything is sent"
+        "emails, phone numbers, card and account numbers and ids are masked before anything is "
+        "sent (names are not)"
         if settings.redact_pii
         else "what you paste is sent as it is"
     )

@@ -47,7 +47,12 @@ _ID_LABEL = (
     r"accounts?|acct|a/c|customers?|clients?|members?|polic(?:y|ies)|contracts?|subscriptions?|"
     r"tenants?|routing|sort\s+code|konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
     r"num[ée]ro\s+(?:de\s+)?client|n[°º]\s*client|n[úu]mero\s+de\s+cliente|numero\s+cliente|"
-    r"codice\s+cliente|klantnummer|klant-?id|numer\s+klienta|nr\s+klienta"
+    r"codice\s+cliente|klantnummer|klant-?id|numer\s+klienta|nr\s+klienta|"
+    # contract and account numbers, and the "number of" forms, in the eight languages
+    r"vertrag(?:s-?nummer|s-?nr)?|kunden|kd\.|contrat|contrato|contratto|conto|conta|"
+    r"rekening(?:nummer)?|contractnummer|umowy|konta|"
+    r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º])\.?\s+(?:de\s+|di\s+|do\s+|da\s+)?"
+    r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|konta|umowy|klienta)"
 )
 # Labels that name a number by themselves, as "account number" does.
 _ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|routing|sort|id$")
@@ -59,7 +64,7 @@ _ID_VALUE = (
     r"|(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]{1,39}"
 )
 _ACCOUNT = re.compile(
-    rf"(?i)\b(?P<label>{_ID_LABEL})(?:\s*\(?\s*(?P<word>{_ID_WORD}))?"
+    rf"(?i)\b(?P<label>{_ID_LABEL})(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
     r"\s*(?P<link>(?:(?:is|was|are|were)\b\s*|[:=#-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
 )
