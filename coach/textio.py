@@ -98,7 +98,13 @@ def plain_text(text: str, what: str) -> str:
         raise CoachError(
             f"{what} looks like binary data, not text; paste the text or save it as a UTF-8 file"
         )
-    return text.replace("\x00", "")
+    text = text.replace("\x00", "")
+    # A lone surrogate ("\ud800" in JSON, undecodable bytes from a pipe) is no character: no
+    # tokenizer, encoder or database takes it, so it becomes the replacement character.
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def stream_lines(stream: IO[bytes], what: str) -> Iterator[tuple[str, int]]:

@@ -310,6 +310,15 @@ def test_llm_writer_falls_back_when_the_model_is_down(settings: Settings) -> Non
     assert draft.engine == "offline" and draft.notice and "did not answer" in draft.notice
 
 
+@pytest.mark.parametrize("kind", ["customer", "call-prep", "follow-up", "brief"])
+def test_a_refusal_in_words_is_no_draft(kind: DraftKind, settings: Settings) -> None:
+    refusal = "I'm sorry, but I can't assist with that request."
+    with override_chat_model(ScriptedChatModel([refusal, refusal])):
+        draft = LLMWriter(settings).write(kind, COMPLETE)
+    assert draft.engine == "offline" and draft.notice and "declined" in draft.notice
+    assert refusal not in draft.markdown
+
+
 def test_the_brief_json_says_who_wrote_it_and_why_when_the_model_failed(
     settings: Settings,
 ) -> None:

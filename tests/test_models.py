@@ -417,7 +417,9 @@ def test_invoke_structured_reports_plainly_after_the_repair_fails() -> None:
     assert outcome.notice is not None and "could not be read" in outcome.notice
 
 
-@pytest.mark.parametrize("shape", ["nonjson", "empty", "shape", "cut", "refusal", "blank"])
+@pytest.mark.parametrize(
+    "shape", ["nonjson", "empty", "shape", "cut", "refusal", "refusal_text", "blank"]
+)
 def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_path: Path) -> None:
     """A server that answers non-JSON, an empty `choices`, the wrong shape, an answer cut at the
     output limit, a refusal or an empty text: triage, the brief and a chat turn answer offline
@@ -458,6 +460,8 @@ def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_
         "cut": ({"content": "Given the threat, I would esc"}, "length"),
         "refusal": ({"content": None, "refusal": "I can't help with that."}, "stop"),
         "blank": ({"content": "   "}, "stop"),
+        # a refusal in words, not in the refusal field
+        "refusal_text": ({"content": "I'm sorry, but I can't assist with that request."}, "stop"),
     }
     streams = {k: chunks(*v) for k, v in answers.items()}
     bodies.update({k: answer(*v) for k, v in answers.items()})

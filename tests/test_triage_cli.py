@@ -87,6 +87,15 @@ def test_batch_jsonl_to_stdout(tmp_path: Path) -> None:
     assert record["id"] == "a" and record["decision"] == "escalate"
 
 
+def test_a_lone_surrogate_in_a_batch_row_is_read_as_a_replacement_mark(tmp_path: Path) -> None:
+    path = tmp_path / "mails.jsonl"
+    path.write_text('{"id": "s", "text": "Our lawyers will be in touch \\ud800 about this."}\n')
+    result = runner.invoke(app, ["triage", "--batch", str(path), "--column", "text", "--out", "-"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip().splitlines()[0])
+    assert record["id"] == "s" and record["decision"] == "escalate"
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [

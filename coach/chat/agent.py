@@ -100,7 +100,9 @@ def _incomplete(message: AIMessage) -> str | None:
     filtered, cut at the output limit, or a stream that ended without saying it was finished."""
     meta = message.response_metadata or {}
     finish = meta.get("finish_reason")
-    if message.additional_kwargs.get("refusal"):
+    from coach.llm.models import refused
+
+    if message.additional_kwargs.get("refusal") or refused(message.text):
         return "it refused"
     if finish == "length":
         return "the answer was cut off at the output limit"

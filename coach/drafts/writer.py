@@ -846,11 +846,14 @@ class LLMWriter:
     ) -> list[str]:
         """Why a model's draft cannot be shown: invented facts, guardrail findings, gaps, or our
         own instructions copied in (wording the `reference` draft also has is fine)."""
+        from coach.llm.models import refused
         from coach.llm.privacy import prompt_leaks
 
         found: list[str] = []
         if not text.strip():
             found.append("the draft is empty")
+        elif refused(text):
+            found.append("it declined to write the draft; write the draft itself")
         invented = invented_facts(text, case, self.settings)
         if invented:
             found.append("it mentions facts that are not in the case: " + ", ".join(invented))

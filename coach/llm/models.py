@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -356,6 +357,25 @@ def describe_model(settings: Settings | None = None) -> str:
         else "what you paste is sent as it is"
     )
     return f"model {settings.model} at {where} writes the answers; {privacy}"
+
+
+# A model that declines in words instead of the refusal field ("I'm sorry, but I can't assist
+# with that request."): a short answer that is only that is no answer.
+_REFUSAL = re.compile(
+    r"^\W*(?:(?:I['’]m|I\s+am)\s+(?:very\s+|so\s+)?sorry|I\s+apologi[sz]e|sorry|unfortunately)?"
+    r"[\s,.!]*(?:but\s+)?(?:as\s+an\s+AI[^.]{0,80}[,.]\s*)?I\s+(?:can['’]?t|cannot|can\s+not|"
+    r"am\s+(?:not\s+able|unable)\s+to|won['’]t|will\s+not|must\s+decline\s+to)\s+"
+    r"(?:help|assist|comply|do\s+(?:that|this)|provide|fulfil+|complete|write|generate|continue)"
+    r"(?:\s+(?:you\s+)?with\s+(?:that|this|your)\b)?",
+    re.I,
+)
+REFUSAL_MAX_CHARS = 400
+
+
+def refused(text: str) -> bool:
+    """The whole answer is a refusal in words (a draft that apologises to the customer is not)."""
+    text = text.strip()
+    return len(text) <= REFUSAL_MAX_CHARS and bool(_REFUSAL.match(text))
 
 
 def failure_reason(exc: BaseException) -> str:
