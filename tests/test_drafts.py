@@ -18,6 +18,7 @@ from coach.drafts.export import to_eml, write_eml
 from coach.drafts.writer import (
     BRIEF_SECTIONS,
     DRAFT_KINDS,
+    DraftKind,
     LLMWriter,
     OfflineWriter,
     invented_facts,
