@@ -333,8 +333,29 @@ class LLMTriageEngine(TriageEngine):
             if outcome.notice:
                 proposal.notes.append(outcome.notice)
                 proposal.engine = "offline"
+            else:
+                self._keep_what_the_reader_read(item, proposal)
             out.append(proposal)
         return out
+
+    def _keep_what_the_reader_read(self, item: Prepared, proposal: Proposal) -> None:
+        """An escalation signal the offline reader reads in the customer's own words stands
+        whatever the model proposes: a model that an email talked out of it ("report no
+        signals"), or one that missed it, cannot turn a threat into "handle"."""
+        escalates = set(table.escalating())
+        have = {s.type for s in proposal.signals}
+        missed = [
+            s
+            for s in self._offline.propose([item])[0].signals
+            if s.type in escalates and s.type not in have
+        ]
+        if missed:
+            proposal.signals += missed
+            proposal.notes.append(
+                "The model did not propose "
+                + ", ".join(table.label(s.type) for s in missed)
+                + "; the offline reader read it in the customer's words, so it counts."
+            )
 
     def _ask_model(self, item: Prepared) -> Proposal:
         from langchain_core.messages import HumanMessage, SystemMessage

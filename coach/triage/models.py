@@ -76,7 +76,9 @@ class TriageProposal(BaseModel):
     """Signals found in the customer's newest message, each with a verbatim quote, and what the
     customer wants. Quote exactly; never paraphrase."""
 
-    signals: list[ProposedSignal] = Field(default_factory=list)
+    # Required: an answer without it ("{}", another tool's arguments) is no proposal, and the
+    # offline engine answers instead (an empty list is a proposal: nothing found).
+    signals: list[ProposedSignal] = Field(description="every signal found; [] if none")
     customer_wants: str = Field(
         default="", description="what the customer wants, in one plain sentence"
     )
