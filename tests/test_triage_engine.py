@@ -514,3 +514,22 @@ def test_a_calm_request_for_a_leaders_decision_escalates(
     offline: OfflineTriageEngine, text: str, decision: str
 ) -> None:
     assert offline.triage(text).decision == decision
+
+
+@pytest.mark.parametrize(
+    ("said", "decision"),
+    [
+        # a few words after the earlier message is taken back, in pro-drop languages
+        ("Ignoren mi correo anterior, cancelamos la suscripción.", "escalate"),
+        ("Ignorate la mia email precedente, disdiciamo l'abbonamento.", "escalate"),
+        ("Proszę zignorować mój poprzedni mail, rezygnujemy z usługi.", "escalate"),
+        # taken back with nothing new, or with staying
+        ("Ignorate la mia email precedente, non disdiciamo più.", "handle"),
+        ("Olvide lo de cancelar, seguimos con ustedes.", "handle"),
+    ],
+)
+def test_a_short_threat_after_taking_back_the_last_message_is_read(
+    said: str, decision: str, offline: OfflineTriageEngine
+) -> None:
+    result = offline.triage(f"Hi Sam,\n\n{said}\n\nBest,\nLeo\n")
+    assert result.decision == decision, result.signal_types()

@@ -642,12 +642,18 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
     abbiamo deciso di disdire": what follows is read on its own (verbatim pieces), unless it says
     the customer is staying or the matter is settled."""
     out: list[str] = []
-    c = cues(language)
+    c, leaves = cues(language), structure.lexicon(language)
     for piece in pieces:
         for m in _CLAUSE_BREAK.finditer(piece):
             before, after = piece[: m.start()].strip(), piece[m.end() :].strip()
             low = before.lower()
-            if len(before.split()) < 2 or len(after.split()) < (4 if m.group("comma") else 3):
+            # "..., cancelamos el contrato", "..., wypowiadamy umowę": a few words after a comma
+            # are a clause of their own when they name leaving.
+            if leaves.has("leaving", after.lower()):
+                short = 2
+            else:
+                short = 4 if m.group("comma") else 3
+            if len(before.split()) < 2 or len(after.split()) < short:
                 continue
             if not _OWN_SUBJECT.match(after):
                 continue
