@@ -177,3 +177,9 @@ def test_a_very_long_message_is_clipped_into_the_case_not_refused() -> None:
     for i in range(MAX_LIST_ITEMS + 5):
         case = case.merge({"tried": [f"step {i}"]})
     assert len(case.tried) == MAX_LIST_ITEMS and case.tried[-1] == f"step {MAX_LIST_ITEMS + 4}"
+
+
+def test_a_case_given_as_text_with_a_byte_order_mark_is_read() -> None:
+    """The API's /brief takes the case as text; a file's BOM pasted along is not an error."""
+    case = CaseFile.loads('\ufeff{"customer": "Acme", "problem": "export fails"}', source="case")
+    assert case.customer == "Acme"

@@ -357,11 +357,16 @@ _PAYLOAD = "Our lawyers will file suit on Monday and we will cancel the contract
         f'<p style="color:#fff0">{_PAYLOAD}</p>',
         f"<style>p.n {{ visibility : hidden }}</style><p class=\"n\">{_PAYLOAD}</p>",
         f"<style>.n {{ color: #fdfdfd }}</style><p class=\"n\">{_PAYLOAD}</p>",
+        # character references in the attribute, which a browser decodes
+        f'<span style="visibility&#58;hidden">{_PAYLOAD}</span>',
+        f'<span style="colo&#x72;:#ffffff">{_PAYLOAD}</span>',
+        f'<span style="font-size&colon;0">{_PAYLOAD}</span>',
     ],
     ids=["near-white", "rgb-near-white", "font-near-white", "rgba-transparent", "opacity-0.01",
          "left-999", "clip-path", "scale-0.0", "height-1px", "black-on-black", "css-escape",
          "svg-0x0", "style-id", "style-element", "style-attribute", "hsl-near-white",
-         "hex-alpha", "style-element-class", "style-near-white"],
+         "hex-alpha", "style-element-class", "style-near-white", "entity-colon",
+         "entity-hex-letter", "entity-named-colon"],
 )  # fmt: skip
 def test_text_hidden_in_more_ways_is_not_read_and_is_noted(hidden: str) -> None:
     """A routine HTML email with a threat nobody can see: the threat is dropped with a note."""

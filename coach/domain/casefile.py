@@ -128,7 +128,7 @@ class CaseFile(BaseModel):
     @classmethod
     def loads(cls, text: str, source: str = "case file") -> CaseFile:
         try:
-            data = json.loads(text)
+            data = json.loads(text.removeprefix("\ufeff"))  # a byte-order mark pasted along
         except json.JSONDecodeError as exc:
             raise CoachError(
                 f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"

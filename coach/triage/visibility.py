@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import colorsys
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -355,7 +356,10 @@ class _Tag:
 def _tag(name: str, text: str) -> _Tag:
     attrs: dict[str, str] = {}
     for m in _ATTR.finditer(text):
-        attrs.setdefault(m.group(1).lower(), m.group(2) or m.group(3) or m.group(4) or "")
+        # A browser reads an attribute with its character references decoded:
+        # style="display&#58;none" hides as display:none does.
+        value = m.group(2) or m.group(3) or m.group(4) or ""
+        attrs.setdefault(m.group(1).lower(), html.unescape(value) if "&" in value else value)
     return _Tag(name.lower(), attrs)
 
 
