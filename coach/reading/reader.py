@@ -649,10 +649,7 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
             low = before.lower()
             # "..., cancelamos el contrato", "..., wypowiadamy umowę": a few words after a comma
             # are a clause of their own when they name leaving.
-            if leaves.has("leaving", after.lower()):
-                short = 2
-            else:
-                short = 4 if m.group("comma") else 3
+            short = 2 if leaves.has("leaving", after.lower()) else 4 if m.group("comma") else 3
             if len(before.split()) < 2 or len(after.split()) < short:
                 continue
             if not _OWN_SUBJECT.match(after):
