@@ -167,3 +167,23 @@ def test_the_language_identifier_from_its_cache_answers_as_the_shipped_one(
         assert list(tmp_path.glob("langid-*.npz"))
     finally:
         language._identifiers.cache_clear()
+
+
+def test_one_call_with_more_texts_than_the_cache_keeps_gets_every_vector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A knowledge page of 10,000 headings once asked for more sentences in one call than the
+    cache keeps, and the vectors it had just dropped were looked up: a KeyError."""
+    import numpy as np
+
+    from coach.reading import encoder
+
+    class Counting:
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.asarray([[float(len(t)), 1.0] for t in texts])
+
+    monkeypatch.setattr(encoder, "_CACHE_SIZE", 5)
+    enc = encoder.SentenceEncoder(Counting())
+    texts = [f"heading {i}" for i in range(12)] + ["heading 0"]
+    vectors = enc.encode(texts)
+    assert vectors.shape == (13, 2) and vectors[0].tolist() == vectors[-1].tolist()

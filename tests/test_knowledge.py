@@ -182,3 +182,17 @@ def test_a_skipped_page_is_reported_once_however_often_the_folder_is_read(
             assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
     skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
     assert skipped == ["skipped blob.md: binary data, not a text page"]
+
+
+def test_a_page_of_more_lines_than_can_be_embedded_quickly_is_skipped_with_a_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 448 KB page of 10,000 headings once took minutes to ingest and broke search after."""
+    (tmp_path / "page.md").write_text("## Title\n\nBody text here.\n", encoding="utf-8")
+    (tmp_path / "headings.md").write_text(
+        "".join(f"# Heading {i}\nSome text about renewal {i}.\n" for i in range(1_500)),
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING"):
+        assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
+    assert any("3,000 lines, more than 2,000" in r.getMessage() for r in caplog.records)

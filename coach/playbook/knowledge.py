@@ -123,6 +123,9 @@ def decode_bytes(data: bytes) -> str:
 
 
 MAX_PAGE_BYTES = 5_000_000  # a playbook page is text; anything bigger is not one
+# Every line of a page is embedded on its own (about 35 ms each here, and the reader's encoder
+# reads them again), so a page is bounded in lines too: 2,000 take about a minute to ingest.
+MAX_PAGE_LINES = 2_000
 _WARNED: set[tuple[str, str]] = set()  # pages are loaded by the index, the lexicon and the search
 
 
@@ -164,6 +167,10 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
             _skip(path, "binary data, not a text page")
             continue
         text = repair_text(decode_bytes(data))
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        if lines > MAX_PAGE_LINES:
+            _skip(path, f"{lines:,} lines, more than {MAX_PAGE_LINES:,}: split it into pages")
+            continue
         digest = hashlib.sha256(data + CHUNKER_VERSION.encode()).hexdigest()
         docs.append(Document(path.relative_to(knowledge_dir).as_posix(), text, digest))
     return docs

@@ -45,14 +45,18 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            # This call's vectors are kept apart from the cache, which may drop some of them when
+            # one call holds more texts than it keeps (a page of 10,000 headings).
+            found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            missing = [t for t in dict.fromkeys(texts) if t not in found]
             if missing:
                 vectors = np.asarray(self._model.encode(missing), dtype=np.float32)
                 for text, vector in zip(missing, vectors, strict=True):
+                    found[text] = vector
                     self._cache[text] = vector
                 while len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)
-            return np.stack([self._cache[t] for t in texts])
+            return np.stack([found[t] for t in texts])
 
 
 @lru_cache(maxsize=1)
