@@ -1006,8 +1006,12 @@ def structure_findings(text: str, kind: Kind) -> list[Finding]:
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per code and span, in order of position."""
     kept: list[Finding] = []
+    # Kept in order of start, so a finding lies inside a kept one of its code exactly when the
+    # furthest end kept for that code reaches its end: linear in the findings.
+    furthest: dict[str, int] = {}
     for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
-        if any(k.code == f.code and k.start <= f.start and f.end <= k.end for k in kept):
+        if furthest.get(f.code, -1) >= f.end:
             continue
         kept.append(f)
+        furthest[f.code] = max(furthest.get(f.code, -1), f.end)
     return kept
