@@ -549,3 +549,36 @@ def test_a_run_of_unclosed_tags_at_the_size_limit_converts_in_one_piece() -> Non
     text = html_to_text(html)
     assert time.perf_counter() - start < 5.0
     assert text.startswith("Hi Sam,") and text.count("<a") > 650_000
+
+
+_TYPED_ATTRIBUTION = (
+    "Hi Nadia,\n\nStill no invoices in the portal.\n\n"
+    "On Wed, 5 Mar 2026 at 09:12, Nadia Patel <nadia@vendor.example> wrote:\n"
+    "We have instructed our lawyers to recover the March fees.\n\n"
+    "Regards,\nTom Becker\nBecker Freight\n"
+)
+_REAL_REPLY = (
+    "Hi Nadia,\n\nThanks, the invoices are there now.\n\n"
+    "On Wed, 5 Mar 2026 at 09:12, Billing Team <billing@vendor.example> wrote:\n"
+    "We have asked our lawyers to review the late fee clause and will update you.\n\n"
+    "Regards,\nNadia\n"
+)
+
+
+def test_an_attribution_over_the_senders_own_signed_words_is_not_history() -> None:
+    """Unquoted text under "On ... wrote:" signed by neither the person named there nor the
+    person greeted, under an unsigned newest message, is the sender's own."""
+    parsed = parse(_TYPED_ATTRIBUTION)
+    assert "instructed our lawyers" in parsed.newest and "lawyers" not in parsed.history
+    real = parse(_REAL_REPLY)  # the quote is signed by the person greeted: a real reply
+    assert "lawyers" in real.history and "lawyers" not in real.newest
+
+
+def test_a_quote_line_with_no_attribution_before_the_sign_off_is_the_senders_own() -> None:
+    own = parse(
+        "Hi Nadia,\n\nStill no invoices.\n> If they are not there by Friday, we stop paying.\n\n"
+        "Regards,\nTom\n"
+    )
+    assert "we stop paying" in own.newest and ">" not in own.newest
+    answered = parse("Hi Nadia,\n\n> Can you confirm the portal works?\nNo, it does not.\n\nTom\n")
+    assert "confirm the portal" not in answered.newest  # quoted, then answered below

@@ -170,6 +170,31 @@ def is_marker(line: str) -> bool:
     )
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _signed_by_the_sender(lines: list[str], i: int, span: int, parts: list[Part]) -> bool:
+    """Unquoted text under an attribution that ends signed by neither the person the attribution
+    names nor the person the email greets, under a newest message that is not signed itself: the
+    sender's own words with a reply line typed above them ("On Tue ..., Sam <sam@x.com> wrote:"
+    ... "Best, Leo Marsh"), not a quoted message. A real quote of Sam's mail is signed by Sam or
+    his team, and the customer signs above it."""
+    from coach.triage.parse import _SIGN_OFF, is_bare_name
+
+    end = next((k for k in range(i + span, len(lines)) if is_marker(lines[k])), len(lines))
+    said = [k for k in range(i + span, end) if lines[k].strip()]
+    closing = next((k for k in said if _SIGN_OFF.match(lines[k])), None)
+    name = next((lines[k] for k in said if closing is not None and k > closing), "")
+    if closing is None or not is_bare_name(name):
+        return False
+    newest = [k for p in parts if p.speaker == "newest" for k in p.lines if lines[k].strip()]
+    if not newest or any(_SIGN_OFF.match(lines[k]) for k in newest[1:]):
+        return False  # the customer signed above the quote, as a real reply does
+    vendor = " ".join([*lines[i : i + span], lines[newest[0]]]).lower()
+    known = set(_WORD.findall(vendor)) | set(_WORD.findall(vendor.replace(".", " ")))
+    return not set(_WORD.findall(name.lower())) & known
+
+
 def split_parts(text: str) -> list[Part]:
     """The email's lines, cut into the newest message, forwarded messages and quoted history."""
     lines = text.split("\n")
@@ -215,7 +240,11 @@ def split_parts(text: str) -> list[Part]:
             parts.append(Part("quoted", list(range(i, i + span))))
             # Bottom-posting: the attribution introduces a `>` block and new text may follow it.
             after = next((ln for ln in lines[i + span :] if ln.strip()), "")
-            in_quote_history = not _is_quote(after)
+            in_quote_history = not _is_quote(after) and not _signed_by_the_sender(
+                lines, i, span, parts
+            )
+            if not in_quote_history and not _is_quote(after):
+                parts.append(Part("newest"))
             i += span
             continue
         if _is_quote(line):
@@ -228,4 +257,33 @@ def split_parts(text: str) -> list[Part]:
             parts.append(Part("newest"))  # bottom-posting: new text after a `>` block
         parts[-1].lines.append(i)
         i += 1
-    return [p for p in parts if any(lines[k].strip() for k in p.lines)]
+    kept = [p for p in parts if any(lines[k].strip() for k in p.lines)]
+    return _own_quoted_lines(lines, kept)
+
+
+def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
+    """A `>` block with no attribution, header or banner anywhere above it, between the newest
+    message's words and its sign-off, is the sender setting their own words off ("The export
+    failed again.\n> If it is still broken by Friday we cancel.\nBest, Leo"), not quoted mail: a
+    quote of someone else's mail is introduced, or answered below."""
+    from coach.triage.parse import _SIGN_OFF
+
+    for k, part in enumerate(parts):
+        if part.speaker != "quoted":
+            continue
+        if k == 0 or k + 1 >= len(parts) or any(p.speaker != "newest" for p in parts[:k]):
+            return parts  # the first history part decides: anything above it was mail structure
+        if not all(_is_quote(lines[j]) or not lines[j].strip() for j in part.lines):
+            return parts
+        below = parts[k + 1]
+        said = [j for j in below.lines if lines[j].strip()]
+        if below.speaker != "newest" or not said or not _SIGN_OFF.match(lines[said[0]]):
+            return parts
+        if len(said) > SIGNATURE_LINES or k + 2 < len(parts):
+            return parts
+        merged = Part("newest", parts[k - 1].lines + part.lines + below.lines)
+        return [*parts[: k - 1], merged]
+    return parts
+
+
+SIGNATURE_LINES = 6

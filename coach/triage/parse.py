@@ -375,6 +375,9 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     lines = text.split("\n")
     parts = split_parts(text)
     newest_idx = [i for part in parts if part.speaker == "newest" for i in part.lines]
+    for i in newest_idx:  # the sender's own words set off with ">" (`split_parts` says which)
+        if lines[i].lstrip().startswith(">"):
+            lines[i] = lines[i].lstrip().lstrip(">").lstrip()
     history_idx = [i for part in parts if part.speaker == "quoted" for i in part.lines]
     body, signature, disclaimer = _strip_tail(lines, newest_idx)
     blocks = _blocks(lines, body)
