@@ -46,3 +46,36 @@ def test_old_checkpoints_are_pruned_and_resume_still_works(tmp_path: Path) -> No
     print(f"\nconversation store: {sizes[20]:,} B after 20 turns, {sizes[40]:,} B after 40 "
           f"({per_turn:,.0f} B a turn)")  # fmt: skip
     assert sizes[40] < 3 * sizes[20]  # linear growth; every checkpoint kept made it about 4x
+
+
+def test_earlier_tool_results_are_kept_as_a_line_saying_what_they_were(tmp_path: Path) -> None:
+    """Each turn's tool results held the case file as it stood; keeping them all made a
+    conversation with long notes grow with the square of its turns (575 KB after 40 turns)."""
+    from langchain_core.messages import HumanMessage, ToolMessage
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from coach.chat.agent import close_checkpointers, db_path
+    from coach.chat.conversation import KEEP_RESULT_CHARS, history, run_turn
+
+    settings = Settings(data_dir=tmp_path, knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]
+    note = "details " * 60
+    try:
+        for turn in range(6):
+            run_turn("notes", f"{LINES[turn % len(LINES)]} (note {turn}: {note})", settings)
+        close_checkpointers()
+        with closing(sqlite3.connect(db_path(settings))) as conn:
+            kind, blob = conn.execute(
+                "SELECT type, checkpoint FROM checkpoints WHERE thread_id = 'notes'"
+            ).fetchone()
+        messages = JsonPlusSerializer().loads_typed((kind, blob))["channel_values"]["messages"]
+        last_rep = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
+        earlier = [m for m in messages[:last_rep] if isinstance(m, ToolMessage)]
+        assert earlier and all(
+            len(m.text) <= KEEP_RESULT_CHARS or m.text.startswith("[earlier result of")
+            for m in earlier
+        )
+        assert any(m.text.startswith("[earlier result of") for m in earlier)
+        said = [text for role, text in history("notes", settings) if role == "rep"]
+        assert len(said) == 6 and "(note 5:" in said[-1]  # what the rep said is all there
+    finally:
+        close_checkpointers()

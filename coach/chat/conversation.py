@@ -255,6 +255,33 @@ def check_input(text: str) -> str:
     return stripped.encode("utf-8", "replace").decode("utf-8")
 
 
+KEEP_RESULT_CHARS = 600
+STALE_RESULT = (
+    "[earlier result of {name}, {chars:,} characters, superseded by the current case file]"
+)
+
+
+def _compact_earlier_results(graph: Any, conversation_id: str, messages: list[Any]) -> None:
+    """Tool results of earlier turns (the case file as it stood, passages shown) are replaced by
+    a line saying what they were: the current case file is in every prompt, and a conversation
+    that kept them all grew with the square of its turns. The rep's words and the replies stay."""
+    from langchain_core.messages import ToolMessage
+
+    last_rep = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    stale = [
+        ToolMessage(
+            STALE_RESULT.format(name=m.name or "a tool", chars=len(m.text)),
+            id=m.id,
+            tool_call_id=m.tool_call_id,
+            name=m.name,
+        )
+        for m in messages[:last_rep]
+        if isinstance(m, ToolMessage) and m.id and len(m.text) > KEEP_RESULT_CHARS
+    ]
+    if stale:
+        graph.update_state({"configurable": {"thread_id": conversation_id}}, {"messages": stale})
+
+
 def run_turn(
     conversation_id: str,
     user_text: str,
@@ -333,6 +360,7 @@ def _run_turn(
         offline_graph = build_agent(settings, offline)
         _drive(offline_graph, None, config, ctx, None)
     state = dict(graph.get_state({"configurable": {"thread_id": conversation_id}}).values)
+    _compact_earlier_results(graph, conversation_id, state.get("messages", []))
     from coach.storage import database
 
     database(settings).prune(conversation_id)  # storage grows with the conversation, not its square
