@@ -109,6 +109,7 @@ KINDS = [
     ("account number, Dutch", "rekeningnummer 55120934"),
     ("account number, Polish", "numer konta 55120934"),
     ("contract number, Polish", "numer umowy 55120934"),
+    ("account id after a comma", "account, 55120934"),
     ("UUID", "Customer ID: 7f3a9c2e-1b4d-4e8a-9c1f-2b3d4e5f6a7b"),
     ("subscription id", "subscription ID sub_1NqR8x2eZvKYlo2C"),
 ]

@@ -65,7 +65,7 @@ _ID_VALUE = (
 )
 _ACCOUNT = re.compile(
     rf"(?i)\b(?P<label>{_ID_LABEL})(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
-    r"\s*(?P<link>(?:(?:is|was|are|were)\b\s*|[:=#-]\s*){0,2})"
+    r"\s*(?P<link>(?:(?:is|was|are|were)\b\s*|[:=#,-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
 )
 # More ids in the same list: "accounts 55667788, 55667799 and 55667800".
