@@ -320,6 +320,26 @@ def test_a_refusal_in_words_is_no_draft(kind: DraftKind, settings: Settings) -> 
     assert refusal not in draft.markdown
 
 
+def test_a_draft_cut_at_the_output_limit_is_no_draft(settings: Settings) -> None:
+    from langchain_core.messages import AIMessage
+
+    cut = AIMessage(
+        "Dear Dana, I am sorry for the outage and I will",
+        response_metadata={"finish_reason": "length"},
+    )
+    with override_chat_model(ScriptedChatModel([cut, cut])):
+        draft = LLMWriter(settings).write("customer", COMPLETE)
+    assert draft.engine == "offline" and draft.notice and "output limit" in draft.notice
+    assert "and I will" not in draft.markdown
+
+
+def test_a_huge_answer_is_not_quoted_whole_in_the_notice(settings: Settings) -> None:
+    huge = "We blame your engineering team for everything. " * 60_000
+    with override_chat_model(ScriptedChatModel([huge, huge])):
+        draft = LLMWriter(settings).write("customer", COMPLETE)
+    assert draft.engine == "offline" and draft.notice and len(draft.notice) < 500
+
+
 def test_the_brief_json_says_who_wrote_it_and_why_when_the_model_failed(
     settings: Settings,
 ) -> None:

@@ -777,7 +777,7 @@ class LLMWriter:
         draft, reason = outcome.value
         if draft is reference:
             notice = outcome.notice or (
-                f"The model's draft was not used ({reason}); this is the offline draft."
+                f"The model's draft was not used ({_short(reason)}); this is the offline draft."
             )
             return draft.model_copy(update={"notice": notice})
         return draft
@@ -823,6 +823,10 @@ class LLMWriter:
                 redactor.restore(answer.text if isinstance(answer, AIMessage) else str(answer))
             )
             problems = self.problems(kind, case, text, reference=reference.markdown)
+            meta = getattr(answer, "response_metadata", None) or {}
+            if meta.get("finish_reason") == "length":
+                # cut at the output limit: half a sentence is no draft
+                problems.insert(0, "it was cut off at the output limit; write a shorter draft")
             if not problems:
                 if kind == "customer":
                     markdown = f"**Subject:** {reference.subject}\n\n{text}"
@@ -850,6 +854,8 @@ class LLMWriter:
         from coach.llm.privacy import prompt_leaks
 
         found: list[str] = []
+        if len(text) > MAX_DRAFT_CHARS:  # no draft is this long, and reading it would take minutes
+            return [f"it is {len(text):,} characters long; write a draft of a few paragraphs"]
         if not text.strip():
             found.append("the draft is empty")
         elif refused(text):
@@ -870,6 +876,15 @@ class LLMWriter:
             # Not quoted back: the retry must not carry the instructions' wording either.
             found.append("it repeats your instructions; write only the draft itself")
         return found
+
+
+NOTICE_CHARS = 300
+MAX_DRAFT_CHARS = 20_000  # the longest brief the offline writer makes is about 4,000
+
+
+def _short(reason: str) -> str:
+    """A reason fit for a notice: a model's 3 MB answer quoted in a finding is not."""
+    return reason if len(reason) <= NOTICE_CHARS else f"{reason[: NOTICE_CHARS - 1]}…"
 
 
 def get_writer(settings: Settings | None = None, engine: str | None = None) -> DraftWriter:
