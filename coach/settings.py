@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +59,10 @@ class Settings(BaseSettings):
     openai_embedding_model: str = Field(
         default="text-embedding-3-small", alias="COACH_OPENAI_EMBEDDING_MODEL"
     )
-    max_output_tokens: int = Field(default=800, alias="COACH_MAX_OUTPUT_TOKENS")
-    context_window: int = Field(default=16000, alias="COACH_CONTEXT_WINDOW")
-    request_timeout: float = Field(default=60.0, alias="COACH_REQUEST_TIMEOUT")
-    max_retries: int = Field(default=2, alias="COACH_MAX_RETRIES")
+    max_output_tokens: int = Field(default=800, alias="COACH_MAX_OUTPUT_TOKENS", gt=0)
+    context_window: int = Field(default=16000, alias="COACH_CONTEXT_WINDOW", gt=0)
+    request_timeout: float = Field(default=60.0, alias="COACH_REQUEST_TIMEOUT", gt=0, le=600)
+    max_retries: int = Field(default=2, alias="COACH_MAX_RETRIES", ge=0, le=10)
     redact_pii: bool = Field(default=True, alias="COACH_REDACT_PII")
 
     # The web app.
@@ -111,6 +111,17 @@ class Settings(BaseSettings):
                 "COACH_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)"
             )
         return value or None
+
+    @model_validator(mode="after")
+    def _embeddings_need_a_server(self) -> Settings:
+        if self.embeddings == "openai" and not (
+            self.openai_api_key or self.openai_base_url or self.azure_openai_endpoint
+        ):
+            raise ValueError(
+                "COACH_EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL (leave it unset "
+                "for the local embeddings)"
+            )
+        return self
 
     @property
     def uses_azure(self) -> bool:

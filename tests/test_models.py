@@ -502,3 +502,19 @@ def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_
         assert reply["conversation_id"] in listed.stdout  # the turn was kept: it can be resumed
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"COACH_MAX_RETRIES": "99999999999999999999"},  # retried until killed
+        {"COACH_MAX_RETRIES": "-1"},
+        {"COACH_REQUEST_TIMEOUT": "-5"},
+        {"COACH_EMBEDDINGS": "openai"},  # no key and no server: a traceback on first search
+    ],
+)
+def test_settings_a_model_call_cannot_work_with_are_refused(env: dict[str, str]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        _settings(**env)
