@@ -110,6 +110,19 @@ KINDS = [
     ("account number, Polish", "numer konta 55120934"),
     ("contract number, Polish", "numer umowy 55120934"),
     ("account id after a comma", "account, 55120934"),
+    ("policy number, Dutch", "polisnummer 55120934"),
+    ("policy number, Spanish", "n\u00famero de p\u00f3liza 55120934"),
+    ("policy number, Italian", "numero di polizza 55120934"),
+    ("member number, German", "Mitgliedsnummer 55120934"),
+    ("member number, French", "num\u00e9ro d'adh\u00e9rent 55120934"),
+    ("subscription number, Polish", "numer subskrypcji 55120934"),
+    ("subscription number, Dutch", "abonnementsnummer 55120934"),
+    ("account number, German short without a dot", "Kto-Nr 55120934"),
+    ("account number, English short with a dot", "Acct. No 55120934"),
+    ("bank code, German", "BLZ 37040044"),
+    ("phone, German word", "Handynummer 015112345678"),
+    ("phone, Polish words", "numer telefonu 600700800"),
+    ("phone, Italian call me", "chiamami al 3471234567"),
     ("UUID", "Customer ID: 7f3a9c2e-1b4d-4e8a-9c1f-2b3d4e5f6a7b"),
     ("subscription id", "subscription ID sub_1NqR8x2eZvKYlo2C"),
 ]
@@ -147,6 +160,20 @@ def test_redaction_is_linear_on_long_runs(shape: str) -> None:
     start = time.perf_counter()
     redact(shape)
     assert time.perf_counter() - start < 10.0
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Vertragsnummer lautet 55120934",
+        "mój numer klienta to 55120934",
+        "mi n\u00famero de cliente es el 55120934",
+        "il mio codice cliente \u00e8 55120934",
+        "notre num\u00e9ro client est le 55120934",
+    ],
+)
+def test_an_id_after_the_word_for_is_in_other_languages_is_redacted(said: str) -> None:
+    assert "55120934" not in redact(said).text
 
 
 # Forms an adversarial pass found leaking, each with what must not be left in the text.

@@ -51,8 +51,13 @@ _ID_LABEL = (
     # contract and account numbers, and the "number of" forms, in the eight languages
     r"vertrag(?:s-?nummer|s-?nr)?|kunden|kd\.|contrat|contrato|contratto|conto|conta|"
     r"rekening(?:nummer)?|contractnummer|umowy|konta|"
-    r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º])\.?\s+(?:de\s+|di\s+|do\s+|da\s+)?"
-    r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|konta|umowy|klienta)"
+    # policy, member and subscription numbers, and short forms ("Kto.-Nr.", "Acct. No", "BLZ")
+    r"polis(?:nummer)?|polic(?:en|e)nummer|versicherungsnummer|mitglied(?:s-?nummer|s-?nr)?|"
+    r"lid(?:maat)?nummer|abonnement(?:s-?nummer)?|kd|kto\.?|acct\.|blz|"
+    r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º])\.?\s+(?:de\s+|di\s+|do\s+|da\s+|d['’]\s*)?"
+    r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|konta|umowy|klienta|police|"
+    r"p[óo]liza|polizza|ap[óo]lice|polisy|adh[ée]rent|socio|membro|miembro|abonnement|"
+    r"suscripci[óo]n|abbonamento|assinatura|subskrypcji|cz[łl]onkowski)"
 )
 # Labels that name a number by themselves, as "account number" does.
 _ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|routing|sort|id$")
@@ -65,7 +70,8 @@ _ID_VALUE = (
 )
 _ACCOUNT = re.compile(
     rf"(?i)\b(?P<label>{_ID_LABEL})(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
-    r"\s*(?P<link>(?:(?:is|was|are|were)\b\s*|[:=#,-]\s*){0,2})"
+    r"\s*(?P<link>(?:(?:is|was|are|were|lautet|ist|est(?:\s+le)?|es(?:\s+el)?|è|é|to|"
+    r"jest)\b\s*|[:=#,-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
 )
 # More ids in the same list: "accounts 55667788, 55667799 and 55667800".
@@ -133,7 +139,11 @@ _BARE_PHONE = re.compile(
     r"|(?<![\w/.-])\(\d{2,5}\)\s?\d{3}[\s.-]?\d{3,5}(?![\w/-])"
     rf"|(?<![\w/.-]){_NANP_SHAPE}(?![\w/-])"
     r"|(?i:\b(?:call|phone|tel|telephone|mobile|cell|whatsapp|text\s+me|reach\s+me|handy|telefon|"
-    r"t[ée]l[ée]phone|portable|tel[ée]fono|m[óo]vil|celular|cellulare|telefoon|mobiel|kom[óo]rka)\b)"
+    r"t[ée]l[ée]phone|portable|tel[ée]fono|m[óo]vil|celular|cellulare|telefoon|mobiel|kom[óo]rka|"
+    # the number named in one word, and "call me" in the other languages
+    r"(?:handy|mobil|telefon|ruf|tel|mobiel|telefoon)nummer|telefonu|kom[óo]rki|chiamami|"
+    r"chiamatemi|ll[áa]mame|ll[áa]meme|ligue(?:-me)?|liga-me|appelez-moi|appelle-moi|bel\s+me|"
+    r"zadzwo[ńn])\b)"
     r"[^\d\n]{0,20}?(?P<cued>\+?\d{7,15})(?!\d)"
 )
 # Characters folded before the patterns run, one for one so that positions still match the text:
@@ -321,7 +331,7 @@ def _claim_ids(probe: str, m: re.Match[str], claim: Callable[[int, int, str], No
     """The labelled id `m` found and the ones listed after it ("accounts 55667788 and
     55667799"), each if it reads as an id."""
     cued = bool(m.group("word")) or bool(_ID_LABEL_CUED.search(m.group("label").strip()))
-    if re.search(r"(?i)is|was|are|were", m.group("link")) and not cued:
+    if re.search(r"(?i)[^\W\d_]", m.group("link")) and not cued:
         return  # "the account is 250000 a year": a sentence, not a label
     found: list[tuple[int, int]] = []
     start, value = m.start("value"), m.group("value")
