@@ -196,3 +196,14 @@ def test_a_page_of_more_lines_than_can_be_embedded_quickly_is_skipped_with_a_rea
     with caplog.at_level("WARNING"):
         assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
     assert any("3,000 lines, more than 2,000" in r.getMessage() for r in caplog.records)
+
+
+def test_a_page_too_big_to_embed_quickly_is_skipped_with_a_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """1,990 lines of 2,400 characters (4.8 MB) took more than four minutes to ingest."""
+    (tmp_path / "page.md").write_text("## Title\n\nBody text here.\n", encoding="utf-8")
+    (tmp_path / "long.md").write_text(("renewal terms " * 40 + "\n") * 1_000, encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
+    assert any("larger than 500 KB" in r.getMessage() for r in caplog.records)

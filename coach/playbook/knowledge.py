@@ -122,7 +122,8 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-MAX_PAGE_BYTES = 5_000_000  # a playbook page is text; anything bigger is not one
+# A playbook page is text (this one is 10 KB); a bigger one would take minutes to embed.
+MAX_PAGE_BYTES = 500_000
 # Every line of a page is embedded on its own (about 35 ms each here, and the reader's encoder
 # reads them again), so a page is bounded in lines too: 2,000 take about a minute to ingest.
 MAX_PAGE_LINES = 2_000
@@ -154,7 +155,7 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
             _skip(path, "a link to a file outside the knowledge folder")
             continue
         if path.stat().st_size > MAX_PAGE_BYTES:
-            _skip(path, f"larger than {MAX_PAGE_BYTES // 1_000_000} MB")
+            _skip(path, f"larger than {MAX_PAGE_BYTES // 1_000} KB: split it into pages")
             continue
         data = path.read_bytes()
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
