@@ -133,3 +133,16 @@ def test_ingest_reports_progress_on_a_pipe(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("Embedding")]
     assert lines == [f"Embedding playbook pages: {i}/3 ({n}.md)" for i, n in enumerate("abc", 1)]
+
+
+def test_a_page_name_with_escape_sequences_is_printed_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from types import SimpleNamespace
+
+    from coach.cli.search import _lines
+
+    items = [SimpleNamespace(source="red\x1b[31mpage.md")]
+    assert list(_lines(items, 1, "Embedding playbook pages")) == items
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "red\\x1b[31mpage.md" in err

@@ -12,6 +12,7 @@ import typer
 
 from coach.cli import app, working
 from coach.errors import CoachError
+from coach.textio import escaped
 
 
 def rich_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
@@ -26,7 +27,7 @@ def rich_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]
 
 def _lines(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
     for i, item in enumerate(items, 1):
-        name = getattr(item, "source", "")
+        name = escaped(getattr(item, "source", ""))  # a file name can hold escape sequences
         print(f"{label}: {i}/{total}" + (f" ({name})" if name else ""), file=sys.stderr, flush=True)
         yield item
 
@@ -74,7 +75,8 @@ def search(
     from rich.markup import escape
 
     for i, hit in enumerate(hits, 1):
-        where = f"{hit.source} · {hit.kind} · score {hit.score:.3f}" if verbose else hit.source
+        source = escaped(hit.source)
+        where = f"{source} · {hit.kind} · score {hit.score:.3f}" if verbose else source
         section = escape(hit.section.replace(" > ", " › "))
         console.print(f"[bold]{i}. {section}[/bold]  [dim]({escape(where)})[/dim]")
         text = hit.text
