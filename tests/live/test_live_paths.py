@@ -337,12 +337,15 @@ def test_triage_drops_a_fabricated_quote_that_came_back_from_the_server(
         result = get_engine(settings_for(proxy.base_url)).triage(EMAIL)
 
     assert result.engine == "smollm2"
-    assert [(s.type, s.evidence, s.source) for s in result.signals] == [
-        ("cancellation_threat", CANCEL_QUOTE, "model")
+    # what the model proposed and could quote; the offline reader adds what it reads itself
+    assert [(s.type, s.evidence) for s in result.signals if s.source == "model"] == [
+        ("cancellation_threat", CANCEL_QUOTE)
     ]
+    assert all(s.evidence in EMAIL for s in result.signals)
+    assert "legal_or_public_threat" not in result.signal_types()
     assert result.dropped_evidence == 1
     assert any(n.startswith("Dropped 1 signal") for n in result.notes)
-    assert result.decision == "escalate" and result.urgency != "critical"  # no legal threat
+    assert result.decision == "escalate"
     _assert_triage_checked(result, EMAIL)
 
 
