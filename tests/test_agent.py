@@ -141,9 +141,13 @@ def test_malformed_tool_call_is_retried_once_then_reported(fresh_settings: Setti
          "type": "invalid_tool_call"}])  # fmt: skip
     model = ScriptedChatModel([bad, bad.model_copy()])
     with override_chat_model(model):
-        result = run_turn("t-malformed", "hello", fresh_settings)
-    assert "malformed tool call" in result.reply
-    assert result.notice and "malformed" in result.notice
+        result = run_turn(
+            "t-malformed", "Hooli's CTO asked to speak to my manager about the outage.",
+            fresh_settings,
+        )  # fmt: skip
+    # the offline coach answers the turn: what the rep said is read into the case
+    assert result.engine == "offline" and result.notice and "malformed" in result.notice
+    assert result.case["customer"] == "Hooli" and result.recommendation == "escalate_now"
     assert "malformed tool call" in model.requests[1][-1].text  # the retry said why
     fixed = ScriptedChatModel([bad.model_copy(), "All good."])
     with override_chat_model(fixed):

@@ -302,6 +302,15 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
             response = call(retry)
             message = response.result[-1] if response.result else None
             problem = _malformed(message, known) if isinstance(message, AIMessage) else None
+            if problem is not None and ctx.offline_model is not None:
+                # The rep's message is still read: the offline coach answers the turn.
+                log.warning("malformed tool call twice (%s); the offline coach answers", problem)
+                ctx.fell_back = True
+                ctx.notices.append(
+                    f"The model did not answer (it sent a malformed tool call twice: {problem}); "
+                    "the offline engine answered instead."
+                )
+                return handler(_offline(request, ctx))
             if problem is not None:
                 text = (
                     f"I could not complete that step: the model sent a malformed tool call twice "
