@@ -266,8 +266,6 @@ def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
     message's words and its sign-off, is the sender setting their own words off ("The export
     failed again.\n> If it is still broken by Friday we cancel.\nBest, Leo"), not quoted mail: a
     quote of someone else's mail is introduced, or answered below."""
-    from coach.triage.parse import _SIGN_OFF
-
     for k, part in enumerate(parts):
         if part.speaker != "quoted":
             continue
@@ -276,10 +274,8 @@ def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
         if not all(_is_quote(lines[j]) or not lines[j].strip() for j in part.lines):
             return parts
         below = parts[k + 1]
-        said = [j for j in below.lines if lines[j].strip()]
-        if below.speaker != "newest" or not said or not _SIGN_OFF.match(lines[said[0]]):
-            return parts
-        if len(said) > SIGNATURE_LINES or k + 2 < len(parts):
+        said = [lines[j] for j in below.lines if lines[j].strip()]
+        if below.speaker != "newest" or not _only_closes(said) or k + 2 < len(parts):
             return parts
         merged = Part("newest", parts[k - 1].lines + part.lines + below.lines)
         return [*parts[: k - 1], merged]
@@ -287,3 +283,33 @@ def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
 
 
 SIGNATURE_LINES = 6
+COURTESY_LINES = 2  # "Thanks for looking at this." before the sign-off
+COURTESY_WORDS = 10
+_THANKS = re.compile(
+    r"^\s*(many thanks|thanks|thank you|danke|vielen dank|merci|gracias|grazie|bedankt|"
+    r"dank (je|u)|obrigad[oa]|dziękuj\w*|dzięki)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_closes(said: list[str]) -> bool:
+    """What follows a `>` block only closes the message: a sign-off or the sender's name, after
+    at most a short thank-you or a note addressed to a machine (which answers nothing)."""
+    from coach.triage.injection import is_injection
+    from coach.triage.parse import _SIGN_OFF, is_bare_name
+
+    k = 0
+    while k < min(COURTESY_LINES, len(said)) and not (
+        _SIGN_OFF.match(said[k]) or is_bare_name(said[k])
+    ):
+        line = said[k]
+        courteous = _THANKS.match(line) and len(line.split()) <= COURTESY_WORDS
+        if not courteous and not is_injection(line):
+            return False
+        k += 1
+    rest = said[k:]
+    return (
+        bool(rest)
+        and bool(_SIGN_OFF.match(rest[0]) or is_bare_name(rest[0]))
+        and len(rest) <= SIGNATURE_LINES
+    )

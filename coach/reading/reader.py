@@ -130,6 +130,18 @@ def _names_its_step(item: _Item, language: str) -> bool:
     return cues(language).has("formal_legal", item.text.lower())
 
 
+def _framed(clause: str, language: str) -> str | None:
+    """What a request to handle this message as urgent frames after a colon ("Merci de traiter
+    ceci en priorité : notre avocat ..."): a statement, read on its own."""
+    cut = structure.after_a_colon(clause)
+    if cut is None:
+        return None
+    lead, said = cut
+    if not structure.lexicon(language).has("marks_urgent", lead.lower()):
+        return None
+    return None if read_context(said, language).question else said
+
+
 def looks_like_signature(text: str) -> bool:
     """A short line of names, titles or a company: no sentence, nothing said."""
     words = text.split()
@@ -225,6 +237,12 @@ class Reader:
                         if structure.lexicon(lang).has("farewell", then.lower()):
                             then_ctx = dataclasses.replace(then_ctx, thanks=False, positive=False)
                         items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
+                    elif then is None and (framed := _framed(clause, lang)) is not None:
+                        # "Please flag this as urgent: our lawyer is preparing a claim": what the
+                        # request frames is said too; it adds an escalation or nothing.
+                        said_base = read_context(framed, lang)
+                        said_ctx = structure.refine(said_base, framed, lang, reported)
+                        items.append(_Item(d, part, said_ctx, said_base, framed, consequence=True))
         _withdraw_before(items, langs)
         for item in items:
             item.marked = not item.consequence and structure.lexicon(
@@ -389,6 +407,17 @@ class Reader:
                 ]
                 if not reported and shapes[d].doubts(labels[0][0], mass, item, lang):
                     continue
+                # "Considérez ce courriel comme un préavis formel de non-renouvellement": a
+                # formal notice read as legal, with no legal channel in it, that names leaving
+                # is a notice of leaving.
+                if (
+                    labels[0][0] == LEGAL
+                    and not self._holds(LEGAL, mass, ctx, resolved_doc[d], minor_doc[d])
+                    and not no_leaving
+                    and structure.leaving_consequence(item.text, lang, ctx)
+                    and not ctx.other_leave
+                ):
+                    labels[0] = (LEAVING, mass, labels[0][2])
             elif item.consequence:
                 continue  # a consequence adds an escalation or nothing
             else:
@@ -512,6 +541,7 @@ SHORT_REMARK = 6
 # a threat ("our lawyer has comments on the DPA before we sign").
 CALM_DOUBTS = frozenset({"legal_or_public_threat"})
 LEAVING = "cancellation_threat"
+LEGAL = "legal_or_public_threat"
 # A calm question may ask for someone senior; about leaving, a decision or a deal it only asks.
 QUESTION_MAY_ASK_FOR = "manager_request"
 DECISION = "leadership_decision"

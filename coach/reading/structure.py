@@ -39,7 +39,7 @@ FAMILIES = (
     "own_doing", "reassure", "withdraw", "legal_action", "looking_elsewhere", "condition_opener",
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
-    "either", "just_venting", "gravity", "farewell",
+    "either", "just_venting", "gravity", "marks_urgent", "farewell",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -278,7 +278,20 @@ def auto_reply(sentences: list[str], language: str) -> bool:
     access to email")."""
     lx = lexicon(language)
     opening = " \n ".join(sentences[:4]).lower()
-    return lx.has("auto_reply", opening) or len(lx.find("away", opening)) >= 2
+    return any(_names_itself(s.lower(), lx) for s in sentences[:4]) or (
+        len(lx.find("away", opening)) >= 2
+    )
+
+
+def _names_itself(low: str, lx: Cues) -> bool:
+    """ "Automatic reply: ...", "Dies ist eine automatische Antwort": the name opens the sentence
+    (a title, or "this is an ..."). "Please disregard the automated reply you sent" is the
+    customer writing about ours: a request word comes before the name."""
+    for m in lx.find("auto_reply", low):
+        before = low[: m.start()]
+        if len(before.split()) <= 3 and not lx.has("polite_request", before):
+            return True
+    return False
 
 
 def explicit(text: str, language: str, legal: bool = True, label: str | None = None) -> bool:
@@ -401,7 +414,12 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
         return False  # "the outage last month is fixed" is not something wrong now
     if lx.has("planned", low) and not c.has("still", low):
         return False  # announced maintenance is planned work
-    if c.has("problem_words", low) or lx.has("trouble", low) or lx.has("gravity", low):
+    if (
+        c.has("problem_words", low)
+        or lx.has("trouble", low)
+        or lx.has("gravity", low)
+        or lx.has("marks_urgent", low)
+    ):
         return True
     # "Ainda existe?", "Is the old export still there?": a question with "still" asks, and so
     # does one with a negation ("Don't you have a CSV template?").
@@ -482,3 +500,19 @@ def contact_only(text: str, language: str) -> bool:
 
 def asks(text: str, language: str) -> bool:
     return lexicon(language).has("asks", text.lower())
+
+
+_COLON = re.compile(r"(?<=\S)\s?:\s+")
+
+
+def after_a_colon(text: str) -> tuple[str, str] | None:
+    """ "Please flag this as urgent: our lawyer is preparing a claim": the lead before the first
+    colon and what follows it, each of three words or more (a label, "Update: ...", is no lead;
+    "10:30" no colon)."""
+    m = _COLON.search(text)
+    if m is None:
+        return None
+    before, after = text[: m.start()].strip(), text[m.end() :].strip()
+    if len(before.split()) >= 3 and len(after.split(maxsplit=3)) >= 3:
+        return before, after
+    return None
