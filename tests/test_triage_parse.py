@@ -7,7 +7,14 @@ from email.message import EmailMessage
 import pytest
 
 from coach.errors import CoachError
-from coach.triage.parse import MAX_CHARS, detect_format, drop_hidden, parse, sentences
+from coach.triage.parse import (
+    MAX_CHARS,
+    MAX_MIME_PARTS,
+    detect_format,
+    drop_hidden,
+    parse,
+    sentences,
+)
 
 THREAD = """Hi Dana,
 
@@ -516,6 +523,7 @@ def test_the_readme_states_the_limits_triage_reads_within() -> None:
     assert f"{MAX_TEXT_CHARS:,} characters" in readme
     assert f"the first {MAX_CHARS:,} characters" in readme
     assert f"the first {MAX_SENTENCES} and the last {LAST_SENTENCES} sentences" in readme
+    assert f"the first {MAX_MIME_PARTS:,} MIME parts" in readme
 
 
 @pytest.mark.parametrize(
@@ -582,3 +590,47 @@ def test_a_quote_line_with_no_attribution_before_the_sign_off_is_the_senders_own
     assert "we stop paying" in own.newest and ">" not in own.newest
     answered = parse("Hi Nadia,\n\n> Can you confirm the portal works?\nNo, it does not.\n\nTom\n")
     assert "confirm the portal" not in answered.newest  # quoted, then answered below
+
+
+def _alternative(plain: str, html: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Leo <leo@brightline.example>"
+    msg["Subject"] = "users"
+    msg.set_content(plain)
+    msg.add_alternative(html, subtype="html")
+    return bytes(msg)
+
+
+def test_the_html_a_mail_client_shows_is_read_and_a_different_plain_text_is_noted() -> None:
+    data = _alternative(
+        "Hi Sam, how do I add two users?",
+        "<p>Hi Sam, we will cancel our contract and our lawyer will call you.</p>",
+    )
+    parsed = parse(data, filename="mail.eml")
+    assert "we will cancel our contract" in parsed.newest
+    assert "add two users" not in parsed.newest
+    assert any("plain-text version says things" in n for n in parsed.notes)
+
+
+def test_an_ordinary_alternative_reads_the_html_with_no_note() -> None:
+    text = "Hi Sam,\n\nHow do I add two users to our workspace?\n\nThanks,\nLeo"
+    html = (
+        "<p>Hi Sam,</p><p>How do I <b>add two users</b> to our workspace?</p><p>Thanks,<br>Leo</p>"
+    )
+    parsed = parse(_alternative(text, html), filename="mail.eml")
+    assert "add two users to our workspace" in parsed.newest
+    assert not parsed.notes
+
+
+def test_an_eml_of_thousands_of_parts_is_read_up_to_the_part_limit_with_a_note() -> None:
+    parts = "".join(
+        f"--B\nContent-Type: text/plain\n\nhello part {k}\n" for k in range(MAX_MIME_PARTS * 5)
+    )
+    data = (
+        "From: a@b.example\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+        f"{parts}--B--\n"
+    ).encode()
+    parsed = parse(data, filename="mail.eml")
+    assert "hello part 0" in parsed.newest
+    assert any(f"more than {MAX_MIME_PARTS:,} MIME parts" in n for n in parsed.notes)
+    assert any(f"Ignored {MAX_MIME_PARTS - 1} attachment(s)" in n for n in parsed.notes)
