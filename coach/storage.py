@@ -98,6 +98,7 @@ class Database:
                 try:
                     saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
                     saver.setup()
+                    _check_tables(saver.conn)
                 except sqlite3.DatabaseError as exc:
                     raise damaged_store(path, exc) from None
                 self._saver = saver
@@ -266,6 +267,22 @@ def _wait_for(take: Any, wait: float) -> None:
 def redacted_url(url: str) -> str:
     """A database URL fit for a message: the password is not shown."""
     return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+# The columns the checkpointer reads: a SQLite file whose tables of these names lack them is
+# another program's database ("CREATE TABLE IF NOT EXISTS" leaves it as it is).
+_CHECKPOINT_COLUMNS = {
+    "checkpoints": {"thread_id", "checkpoint_ns", "checkpoint_id", "checkpoint", "metadata"},
+    "writes": {"thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx", "value"},
+}
+
+
+def _check_tables(conn: sqlite3.Connection) -> None:
+    for table, needed in _CHECKPOINT_COLUMNS.items():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if have and not needed <= have:
+            missing = ", ".join(sorted(needed - have))
+            raise sqlite3.DatabaseError(f"its table {table} has no column {missing}")
 
 
 def damaged_store(path: Path, exc: Exception) -> CoachError:

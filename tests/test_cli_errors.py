@@ -3,6 +3,7 @@ index is rebuilt."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -150,6 +151,22 @@ def test_a_damaged_conversation_store_is_one_line_and_kept(tmp_path: Path) -> No
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr, proc.stderr[-300:]
     assert b"move it aside" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert store.read_bytes().startswith(b"this is not a database")  # never replaced
+
+
+def test_another_programs_sqlite_file_as_the_store_is_one_line_and_kept(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    data.mkdir()
+    store = data / "conversations.sqlite"
+    with contextlib.closing(sqlite3.connect(store)) as conn, conn:
+        conn.execute("CREATE TABLE checkpoints (x)")
+    proc = _coach_stdin(["chat", "--json"], data, tmp_path, b"Acme will cancel.\n")
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr, proc.stderr[-300:]
+    assert b"not a conversation store" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    with contextlib.closing(sqlite3.connect(store)) as conn:
+        assert conn.execute("PRAGMA table_info(checkpoints)").fetchall()[0][1] == "x"
 
 
 def test_an_argument_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
