@@ -82,15 +82,23 @@ def _identifiers() -> tuple[Any, Any]:
     return everything, known
 
 
-def detect(text: str) -> str:
-    """ISO 639-1 code of the text's language. Short or unclear text counts as English."""
-    clean = _NOISE.sub(" ", text[:6000])[
-        :3000
-    ]  # cut first: a long run of non-space is quadratic here
+def script(text: str) -> str | None:
+    """The language a script no known language is written in says ("ru" for Cyrillic), when
+    that script holds more than 30% of the letters; None for Latin text."""
+    clean = _NOISE.sub(" ", text[:6000])[:3000]  # cut first: a long non-space run is quadratic
     letters = sum(len(w) for w in _WORD.findall(clean))
     for pattern, code in _SCRIPTS:
         if letters and len("".join(pattern.findall(clean))) / letters > 0.3:
             return code
+    return None
+
+
+def detect(text: str) -> str:
+    """ISO 639-1 code of the text's language. Short or unclear text counts as English."""
+    clean = _NOISE.sub(" ", text[:6000])[:3000]
+    found = script(clean)
+    if found is not None:
+        return found
     words = _WORD.findall(clean)
     if len(words) < 3:
         return "en"

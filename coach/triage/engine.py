@@ -35,6 +35,9 @@ class Prepared:
     parsed: ParsedEmail
     sentences: list[Sentence]
     language: str
+    # What was not read because it is in a language the reader does not know ("1 sentence(s) in
+    # Russian"), in an email otherwise in one it knows.
+    set_aside: list[str] = field(default_factory=list)
 
     @property
     def injected(self) -> list[str]:
@@ -57,7 +60,41 @@ def prepare(data: Input, fmt: Format = "auto", filename: str | None = None) -> P
     # instruction in Cyrillic look-alikes would otherwise make an English email "Russian").
     customer = " ".join(s.text for s in sents if not s.injected)
     language = languages.detect(customer if customer.strip() else parsed.newest)
-    return Prepared(parsed, sents, language)
+    set_aside: list[str] = []
+    if language not in languages.KNOWN:
+        sents, language, set_aside = _in_a_language_read(sents, language)
+    return Prepared(parsed, sents, language, set_aside)
+
+
+# An email is read in a known language when that language's sentences hold this share of its
+# letters and one of them says something (not only "Hi Sam," and "Thanks, Leo").
+KNOWN_SHARE = 0.4
+KNOWN_SENTENCE_WORDS = 5
+
+
+def _in_a_language_read(
+    sents: list[Sentence], language: str
+) -> tuple[list[Sentence], str, list[str]]:
+    """An email in a known language with a line in a script none of them is written in
+    ("Система: ..." under an English request): the rest is read and that line is set aside with a
+    note. An email mostly in another language stays unread (review); so does one in another
+    Latin-script language (a sentence of Swedish can pass for Dutch: no sentence is judged alone
+    there)."""
+    own = [s for s in sents if not s.injected]
+    scripts = [(s, languages.script(s.text)) for s in own]
+    other = {id(s) for s, code in scripts if code is not None}
+    kept = [s for s in sents if id(s) not in other]
+    rest = [s for s in own if id(s) not in other]
+    letters = sum(c.isalpha() for s in own for c in s.text)
+    known = sum(c.isalpha() for s in rest for c in s.text)
+    said = any(len(s.text.split()) >= KNOWN_SENTENCE_WORDS for s in rest)
+    if not other or not said or known < KNOWN_SHARE * letters:
+        return sents, language, []
+    read_as = languages.detect(" ".join(s.text for s in rest))
+    if read_as not in languages.KNOWN:
+        return sents, language, []
+    names = sorted({languages.name(code) for _, code in scripts if code is not None})
+    return kept, read_as, [f"{len(other)} sentence(s) in {', '.join(names)}"]
 
 
 class TriageEngine(ABC):
@@ -121,6 +158,11 @@ class TriageEngine(ABC):
         review = proposal.review if not signals else None
         assessment = decide(signals, parsed.newest, review=review, language=item.language)
         notes = list(parsed.notes) + proposal.notes
+        for aside in item.set_aside:
+            notes.append(
+                f"Did not read {aside}, a language the reader does not cover: read it yourself or "
+                "have it translated."
+            )
         if item.injected:
             notes.append(
                 f"Ignored {len(item.injected)} sentence(s) addressed to an AI or system rather "
