@@ -85,7 +85,8 @@ def test_an_unchanged_playbook_is_read_without_opening_chroma(tmp_path: Path) ->
     store.ingest()
     settings = store.settings
     snap = read_snapshot(settings)
-    assert snap is not None and [p.id for p in snap] == [p.id for p in store.passages()]
+    assert snap is not None and [p.id for p in snap[0]] == [p.id for p in store.passages()]
+    assert snap[1] is not None and len(snap[1].passage_ids) == store.collection.count()
 
     retrieval._cache.clear()
     fresh = retrieval.get_retriever(settings)
@@ -95,8 +96,17 @@ def test_an_unchanged_playbook_is_read_without_opening_chroma(tmp_path: Path) ->
     lexical = [h.passage.id for h in fresh.search(query, k=3, mode="bm25")]
     assert lexical == [h.passage.id for h in real.search(query, k=3, mode="bm25")]
     assert fresh.store._real is None  # lexical search never opened Chroma
+    # Vector search reads the records' vectors from the snapshot: the same passages and scores
+    # as the collection's own query, and still no Chroma.
+    fresh.store._embeddings = store.embeddings
+    vector = store.embeddings.embed_query(query)
+    for k in (1, 3, 20):
+        exact, chroma = fresh.store.query(vector, k), store.query(vector, k)
+        assert [p for p, _ in exact] == [p for p, _ in chroma]
+        assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma, strict=True))
     hybrid = [h.passage.id for h in fresh.search(query, k=3)]
-    assert fresh.store._real is not None and hybrid  # vector search opens it on first use
+    assert hybrid == [h.passage.id for h in real.search(query, k=3)]
+    assert fresh.store._real is None
 
     (kdir / "poc-recovery.md").write_text("# POC Recovery\n\n## Fixes\n\n- Reset criteria\n")
     assert read_snapshot(settings) is None

@@ -293,9 +293,9 @@ def get_retriever(settings: Settings | None = None, refresh: bool = False) -> Hy
         if not refresh and key not in _cache:
             from coach.playbook.store import SnapshotStore, read_snapshot
 
-            passages = read_snapshot(settings)  # unchanged playbook: no Chroma until needed
-            if passages is not None:
-                _cache[key] = HybridRetriever(SnapshotStore(settings, passages))  # type: ignore[arg-type]
+            snapshot = read_snapshot(settings)  # unchanged playbook: no Chroma
+            if snapshot is not None:
+                _cache[key] = HybridRetriever(SnapshotStore(settings, *snapshot))  # type: ignore[arg-type]
         if refresh or key not in _cache:
             store, report = build_index(settings)
             if report.changed:

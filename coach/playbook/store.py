@@ -135,8 +135,25 @@ class KnowledgeStore:
                 self.collection.delete(where={"source": doc.source})
             self._add(passages, doc.sha256)
             report.passages_embedded += len(passages)
-        write_snapshot(self.settings, {d.source: d.sha256 for d in docs}, self.passages())
+        write_snapshot(
+            self.settings, {d.source: d.sha256 for d in docs}, self.passages(), self.records()
+        )
         return report
+
+    def records(self) -> Records:
+        """Every record's passage id, whether it is the whole passage, and its vector."""
+        import numpy as np
+
+        got = self.collection.get(include=["embeddings", "metadatas"])
+        metas = got["metadatas"] or []
+        vectors = got["embeddings"]
+        if vectors is None or not len(metas):
+            return Records([], np.zeros(0, dtype=bool), np.zeros((0, 0), dtype=np.float32))
+        return Records(
+            [str(m["passage_id"]) for m in metas],
+            np.asarray([m.get("view") == "passage" for m in metas], dtype=bool),
+            np.asarray(vectors, dtype=np.float32),
+        )
 
     def _delete_all(self) -> None:
         ids = self.collection.get(include=[])["ids"]
@@ -200,24 +217,62 @@ class KnowledgeStore:
             return []
         res = self.collection.query(
             query_embeddings=[vector],  # type: ignore[arg-type]
-            n_results=min(max(k * 8, 100), count),
+            n_results=_candidates(k, count),
             include=["distances", "metadatas"],
         )
-        whole: dict[str, float] = {}
-        best_line: dict[str, float] = {}
-        for meta, dist in zip(
-            (res["metadatas"] or [[]])[0], (res["distances"] or [[]])[0], strict=True
-        ):
-            pid, sim = str(meta["passage_id"]), 1.0 - float(dist)
-            if meta.get("view") == "passage":
-                whole[pid] = sim
-            else:
-                best_line[pid] = max(sim, best_line.get(pid, -1.0))
-        scores = {}
-        for pid in whole.keys() | best_line.keys():
-            own = whole.get(pid, best_line.get(pid, 0.0))
-            scores[pid] = 0.5 * own + 0.5 * max(own, best_line.get(pid, own))
-        return sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+        found = [
+            (str(meta["passage_id"]), meta.get("view") == "passage", 1.0 - float(dist))
+            for meta, dist in zip(
+                (res["metadatas"] or [[]])[0], (res["distances"] or [[]])[0], strict=True
+            )
+        ]
+        return _scored(found, k)
+
+
+def _candidates(k: int, count: int) -> int:
+    """How many nearest records a query looks at for k passages."""
+    return min(max(k * 8, 100), count)
+
+
+def _scored(found: Iterable[tuple[str, bool, float]], k: int) -> list[tuple[str, float]]:
+    """Passage scores from the nearest records: half the passage's own similarity, half the
+    better of it and its best line's."""
+    whole: dict[str, float] = {}
+    best_line: dict[str, float] = {}
+    for pid, is_whole, sim in found:
+        if is_whole:
+            whole[pid] = sim
+        else:
+            best_line[pid] = max(sim, best_line.get(pid, -1.0))
+    scores = {}
+    for pid in whole.keys() | best_line.keys():
+        own = whole.get(pid, best_line.get(pid, 0.0))
+        scores[pid] = 0.5 * own + 0.5 * max(own, best_line.get(pid, own))
+    return sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+
+
+@dataclass
+class Records:
+    """The collection's records as arrays: what a query reads, without Chroma."""
+
+    passage_ids: list[str]
+    whole: Any  # np.ndarray of bool
+    vectors: Any  # np.ndarray, float32, one row per record
+
+    def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """The same nearest records and scores as the collection's cosine query, exactly."""
+        import numpy as np
+
+        if not self.passage_ids:
+            return []
+        q = np.asarray(vector, dtype=np.float32)
+        norms = np.linalg.norm(self.vectors, axis=1) * (np.linalg.norm(q) or 1.0)
+        sims = (self.vectors @ q) / np.where(norms == 0, 1.0, norms)
+        n = _candidates(k, len(self.passage_ids))
+        nearest = np.argsort(-sims, kind="stable")[:n]
+        return _scored(
+            ((self.passage_ids[i], bool(self.whole[i]), float(sims[i])) for i in nearest), k
+        )
 
 
 def _passage(pid: str, meta: Any) -> Passage:
@@ -234,12 +289,14 @@ def _passage(pid: str, meta: Any) -> Passage:
 
 # -- the passages without Chroma ---------------------------------------------------------------
 #
-# Lexical search (what triage cites) needs only the passages. After every ingest they are written
-# beside the index with the file hashes they came from, so a fresh process whose playbook has not
-# changed reads them without importing chromadb or opening the collection (about 1.5 s). Vector
-# search still opens the real store, on first use.
+# Reading the playbook needs only the passages and the records' vectors. After every ingest they
+# are written beside the index with the file hashes they came from, so a fresh process whose
+# playbook has not changed searches them without importing chromadb or opening the collection
+# (about 0.5 s of a cold `coach search`): the same nearest records, found exactly with numpy
+# over a few thousand rows. A shared Chroma server is always asked.
 
 SNAPSHOT = "passages.json"
+VECTORS = "vectors.npz"
 
 
 def _snapshot_key(settings: Settings) -> str:
@@ -247,17 +304,35 @@ def _snapshot_key(settings: Settings) -> str:
     return f"{settings.embeddings}:{model}:{settings.knowledge_dir.resolve()}"
 
 
-def write_snapshot(settings: Settings, files: dict[str, str], passages: list[Passage]) -> None:
+def write_snapshot(
+    settings: Settings, files: dict[str, str], passages: list[Passage], records: Records
+) -> None:
     if settings.chroma_url:
         return  # a shared server can change under us: always ask it
+    import numpy as np
+
     path = settings.index_dir / SNAPSHOT
+    key = _snapshot_key(settings)
     data = {
-        "key": _snapshot_key(settings),
+        "key": key,
         "files": files,
         "passages": [p.model_dump(mode="json") for p in passages],
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # The vectors first: a snapshot whose passages are new never reads older vectors, as
+        # both carry the same stamp.
+        stamp = f"{key}:{json.dumps(files, sort_keys=True)}:{len(records.passage_ids)}"
+        data["stamp"] = stamp
+        with open(path.with_name(VECTORS + ".tmp"), "wb") as handle:
+            np.savez(
+                handle,
+                stamp=np.asarray(stamp),
+                passage_ids=np.asarray(records.passage_ids, dtype=str),
+                whole=records.whole,
+                vectors=records.vectors,
+            )
+        path.with_name(VECTORS + ".tmp").replace(path.with_name(VECTORS))
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
@@ -265,8 +340,9 @@ def write_snapshot(settings: Settings, files: dict[str, str], passages: list[Pas
         log.debug("passage snapshot not written: %s", exc)
 
 
-def read_snapshot(settings: Settings) -> list[Passage] | None:
-    """The passages, when the snapshot matches the playbook's files as they are now."""
+def read_snapshot(settings: Settings) -> tuple[list[Passage], Records | None] | None:
+    """The passages (and the records' vectors, when they are there and of the same ingest), when
+    the snapshot matches the playbook's files as they are now."""
     if settings.chroma_url:
         return None
     path = settings.index_dir / SNAPSHOT
@@ -277,18 +353,38 @@ def read_snapshot(settings: Settings) -> list[Passage] | None:
         files = {d.source: d.sha256 for d in load_documents(settings.knowledge_dir)}
         if files != data.get("files"):
             return None
-        return [Passage.model_validate(p) for p in data["passages"]]
+        passages = [Passage.model_validate(p) for p in data["passages"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return passages, _read_records(path.with_name(VECTORS), data.get("stamp"))
+
+
+def _read_records(path: Any, stamp: str | None) -> Records | None:
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as got:
+            if stamp is None or str(got["stamp"]) != stamp:
+                return None
+            records = Records([str(x) for x in got["passage_ids"]], got["whole"], got["vectors"])
+    except (OSError, ValueError, KeyError):
+        return None
+    if records.vectors.ndim != 2 or len(records.passage_ids) != len(records.vectors):
+        return None
+    return records
 
 
 class SnapshotStore:
-    """A store whose passages come from the snapshot; the real store opens on first vector use."""
+    """A store read from the snapshot; the real store opens only when the vectors are not there."""
 
-    def __init__(self, settings: Settings, passages: list[Passage]) -> None:
+    def __init__(
+        self, settings: Settings, passages: list[Passage], records: Records | None = None
+    ) -> None:
         self.settings = settings
         self._passages = passages
+        self._records = records
         self._real: KnowledgeStore | None = None
+        self._embeddings: Embeddings | None = None
 
     def passages(self) -> list[Passage]:
         return list(self._passages)
@@ -302,9 +398,17 @@ class SnapshotStore:
 
     @property
     def embeddings(self) -> Embeddings:
-        return self.real().embeddings
+        if self._records is None:
+            return self.real().embeddings
+        if self._embeddings is None:
+            from coach.playbook.embeddings import build_embeddings
+
+            self._embeddings = build_embeddings(self.settings)[1]
+        return self._embeddings
 
     def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        if self._records is not None:
+            return self._records.query(vector, k)
         return self.real().query(vector, k)
 
 
