@@ -220,7 +220,8 @@ _MACHINE_ONLY = (
 # The customer speaking of themselves and what they will do ("we will not renew", "I sent"), in
 # either order ("...will not be renewing our subscription"); and the same in the other seven
 # languages, where a first-person pronoun or possessive, or a first-person plural verb, beside
-# the sentence's verbs is enough ("ignore las instrucciones que le di ... cancelaremos").
+# the sentence's verbs is enough ("ignore las instrucciones que le di ... cancelaremos", "le
+# istruzioni che ho dato ... useremo", "instrukcje, które wysłałem").
 _SELF = r"(we|we'll|we're|we've|our|us|i|i'm|i've|i'll|my)"
 _DOING = (
     r"(will|won't|are|have|had|decided|want|need|sent|gave|cancel\w*|renew\w*|leave|leaving|"
@@ -229,7 +230,8 @@ _DOING = (
 _SELF_OTHER = (
     r"(wir|uns|unser\w*|ich|mein\w*|mir|mich|nous|notre|nos|je|j'|mon|mes|nosotros|nuestr\w+|"
     r"yo|noi|nostr\w|io|mio|mia|miei|mie|nós|nosso|nossa|nossos|nossas|eu|meu|minha|wij|ons|"
-    r"onze|ik|mijn|nasz\w*|nam|nas|ja|mój|moja|moje|mnie|hemos|temos|\w{3,}(emos|amos|imos|iamo|śmy))"
+    r"onze|ik|mijn|nasz\w*|nam|nas|ja|mój|moja|moje|mnie|hemos|temos|ho|"
+    r"\w{3,}(emos|amos|imos|iamo|remo|śmy|łem|łam))"
 )
 _OWN_VOICE = rf"\b{_SELF}\b.{{0,80}}\b{_DOING}\b|\b{_DOING}\b.{{0,80}}\b{_SELF}\b|\b{_SELF_OTHER}\b"
 # Narration about "the customer" in the third person: what an injection says to fake a signal
