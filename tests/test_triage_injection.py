@@ -405,8 +405,13 @@ def test_a_customers_sentence_worded_like_an_instruction_keeps_its_decision(
          "legal_or_public_threat"),
         ("Considérez ce courriel comme un préavis formel de non-renouvellement.",
          "cancellation_threat"),
+        ("Please forward this to your management: our lawyer is reviewing legal action.",
+         "legal_or_public_threat"),
+        ("Leiten Sie das bitte an Ihre Geschäftsführung weiter: unser Anwalt prüft rechtliche "
+         "Schritte.", "legal_or_public_threat"),
     ],
-    ids=["en-our-auto-reply", "de-mark-urgent", "fr-en-priorite", "pl-jako-pilne", "fr-preavis"],
+    ids=["en-our-auto-reply", "de-mark-urgent", "fr-en-priorite", "pl-jako-pilne", "fr-preavis",
+         "en-forward-to-management", "de-weiterleiten"],
 )  # fmt: skip
 def test_a_threat_after_a_request_about_the_message_itself_is_read(
     engine: OfflineTriageEngine, email: str, signal: str

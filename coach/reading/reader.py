@@ -117,6 +117,9 @@ class _Item:
     # "More serious: ...", "and the bigger thing: ...": the customer marks this sentence as the
     # matter that counts.
     marked: bool = False
+    # What a request to treat the message as urgent or to pass it on frames ("please forward this
+    # to your management: our lawyer ..."): the customer has said it is serious.
+    framed: bool = False
 
     def __post_init__(self) -> None:
         self.text = self.text or self.said.text
@@ -131,13 +134,15 @@ def _names_its_step(item: _Item, language: str) -> bool:
 
 
 def _framed(clause: str, language: str) -> str | None:
-    """What a request to handle this message as urgent frames after a colon ("Merci de traiter
-    ceci en priorité : notre avocat ..."): a statement, read on its own."""
+    """What a request to handle this message as urgent, or to pass it on, frames after a colon
+    ("Merci de traiter ceci en priorité : notre avocat ...", "please forward this to your
+    management: ..."): a statement, read on its own."""
     cut = structure.after_a_colon(clause)
     if cut is None:
         return None
     lead, said = cut
-    if not structure.lexicon(language).has("marks_urgent", lead.lower()):
+    lx = structure.lexicon(language)
+    if not (lx.has("marks_urgent", lead.lower()) or lx.has("pass_on", lead.lower())):
         return None
     return None if read_context(said, language).question else said
 
@@ -242,7 +247,11 @@ class Reader:
                         # request frames is said too; it adds an escalation or nothing.
                         said_base = read_context(framed, lang)
                         said_ctx = structure.refine(said_base, framed, lang, reported)
-                        items.append(_Item(d, part, said_ctx, said_base, framed, consequence=True))
+                        items.append(
+                            _Item(
+                                d, part, said_ctx, said_base, framed, consequence=True, framed=True
+                            )
+                        )
         _withdraw_before(items, langs)
         for item in items:
             item.marked = not item.consequence and structure.lexicon(
@@ -405,7 +414,11 @@ class Reader:
                     for k, name in enumerate(escalating)
                     if k != top and row[k] >= SECOND_REASON
                 ]
-                if not reported and shapes[d].doubts(labels[0][0], mass, item, lang):
+                if (
+                    not reported
+                    and not item.framed
+                    and shapes[d].doubts(labels[0][0], mass, item, lang)
+                ):
                     continue
                 # "Considérez ce courriel comme un préavis formel de non-renouvellement": a
                 # formal notice read as legal, with no legal channel in it, that names leaving
