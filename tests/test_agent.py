@@ -154,6 +154,22 @@ def test_malformed_tool_call_is_retried_once_then_reported(fresh_settings: Setti
         assert run_turn("t-malformed-2", "hello", fresh_settings).reply == "All good."
 
 
+def test_a_model_that_calls_tools_without_end_is_a_failure_the_offline_coach_answers(
+    fresh_settings: Settings,
+) -> None:
+    from coach.chat.conversation import RECURSION_LIMIT
+
+    calls = [tool_call("search_playbook", query="cancel") for _ in range(RECURSION_LIMIT + 5)]
+    with override_chat_model(ScriptedChatModel(calls)):
+        result = run_turn("t-loop", "Hooli says they will cancel over the outages.", fresh_settings)
+    assert result.engine == "offline" and result.reply
+    assert result.notice and "kept calling tools" in result.notice
+    assert result.case["customer"] == "Hooli"  # what the rep said is read and saved
+    humans = [m for m in load_state("t-loop", fresh_settings)["messages"]
+              if isinstance(m, HumanMessage)]  # fmt: skip
+    assert humans[-1].text.startswith("Hooli says")
+
+
 def test_two_hundred_turn_conversation_is_trimmed_to_the_window(fresh_settings: Settings) -> None:
     settings = fresh_settings.model_copy(update={"context_window": 4000, "max_output_tokens": 500})
     graph = build_agent(settings, build_offline_model(settings))

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, NotRequired
@@ -252,6 +252,21 @@ def reply_problem(text: str, request: ModelRequest[CoachContext], settings: Sett
     return None
 
 
+# A turn's model calls that ask for tools before it must answer (the graph's own limit, 40
+# steps, is about 19 rounds; a rep's turn needs three or four).
+MAX_TOOL_ROUNDS = 10
+
+
+def _tool_rounds(messages: Sequence[Any]) -> int:
+    """The model's tool-calling answers since the rep's last message."""
+    rounds = 0
+    for m in reversed(messages):
+        if isinstance(m, HumanMessage):
+            break
+        rounds += isinstance(m, AIMessage) and bool(m.tool_calls)
+    return rounds
+
+
 class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
     state_schema = CoachState
 
@@ -271,6 +286,20 @@ class CoachMiddleware(AgentMiddleware[CoachState, CoachContext]):
             # The offline coach has no context window: it reads the whole turn (trimming a long
             # paste away made it ask for the same tool again and again).
             local = request.override(system_message=SystemMessage(system))
+            return handler(_offline(local, ctx))
+        if _tool_rounds(request.messages) >= MAX_TOOL_ROUNDS and ctx.offline_model is not None:
+            # A model that calls tools without end never answers: the offline coach does.
+            log.warning("%d tool rounds in one turn; the offline coach answers", MAX_TOOL_ROUNDS)
+            ctx.fell_back = True
+            ctx.notices.append(
+                "The model did not answer (it kept calling tools without answering); the "
+                "offline engine answered instead."
+            )
+            # It reads the rep's message afresh, not the searches the model went round in.
+            last = max(i for i, m in enumerate(request.messages) if isinstance(m, HumanMessage))
+            local = request.override(
+                system_message=SystemMessage(system), messages=request.messages[: last + 1]
+            )
             return handler(_offline(local, ctx))
         full = _trim([SystemMessage(system), *request.messages], settings)
         request = request.override(system_message=full[0], messages=full[1:])  # type: ignore[arg-type]

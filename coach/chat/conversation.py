@@ -332,9 +332,12 @@ def _run_turn(
     engine = engine_name(model, settings)
     failures: tuple[type[BaseException], ...] = ()
     if engine != "offline":
+        from langgraph.errors import GraphRecursionError
+
         from coach.llm.models import MODEL_FAILURES, fallback_notice
 
-        failures = MODEL_FAILURES
+        # A model that calls tools without end is a failed answer too.
+        failures = (*MODEL_FAILURES, GraphRecursionError)
     ctx = CoachContext(settings=settings, retriever=retriever, offline_model=offline)
     # The offline engine uses no model, so it has no tokens to count (and a cold turn need not
     # load an encoding to count them).

@@ -394,6 +394,8 @@ def failure_reason(exc: BaseException) -> str:
         return "the answer could not be read"
     if isinstance(exc, httpx.HTTPError | httpx2.HTTPError):
         return "network error"
+    if type(exc).__name__ == "GraphRecursionError":
+        return "it kept calling tools without answering"
     return type(exc).__name__
 
 
