@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from coach.errors import CoachError
@@ -209,3 +210,15 @@ def load_yaml(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
+
+
+def not_a_file(path: str | Path, hint: str) -> CoachError:
+    """One line for a path that is not a readable file: missing, a directory, or a device."""
+    where = Path(path)
+    if where.is_dir():
+        what = "is a directory"
+    elif where.exists():
+        what = "is not a regular file"
+    else:
+        what = "does not exist"
+    return CoachError(f"{path} {what}; {hint}")

@@ -227,3 +227,11 @@ def test_a_tilde_in_any_path_is_the_home_folder(
         assert (home / written).is_file(), written
     code, _, err = _run(monkeypatch, capsys, "eval", "retrieval", "--thresholds", "~/nope.yaml")
     assert code == 2 and str(home / "nope.yaml") in err
+
+
+def test_a_path_that_is_not_a_file_says_what_it_is(tmp_path: Path) -> None:
+    from coach.textio import not_a_file
+
+    assert "is a directory" in str(not_a_file(tmp_path, "pass a file"))
+    assert "is not a regular file" in str(not_a_file("/dev/null", "pass a file"))
+    assert "does not exist" in str(not_a_file(tmp_path / "nope.txt", "pass a file"))

@@ -120,7 +120,9 @@ def _seed_from_triage(path: Path, settings: Settings) -> tuple[str, dict[str, ob
     from coach.triage.engine import get_engine
 
     if not path.is_file():
-        raise CoachError(f"{path} does not exist; give the customer's email as a file")
+        from coach.textio import not_a_file
+
+        raise not_a_file(path, "give the customer's email as a file")
     if path.stat().st_size > 2_000_000:
         raise CoachError(f"{path} is over 2 MB; save the one email you want to start from")
     from coach.textio import decode_text

@@ -178,7 +178,9 @@ def _read_text(source: str) -> str:
     else:
         path = Path(source)
         if not path.is_file():
-            raise CoachError(f"{source} does not exist; pass a text file, or - to read stdin")
+            from coach.textio import not_a_file
+
+            raise not_a_file(source, "pass a text file, or - to read stdin")
         with path.open("rb") as handle:
             text = decode_text(read_limited(handle, MAX_FILE_BYTES, source), source)
     check_length(text)

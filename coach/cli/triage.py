@@ -81,7 +81,9 @@ def _read_input(file: str | None) -> tuple[bytes, str | None]:
         return read_limited(sys.stdin.buffer, MAX_FILE_BYTES, "stdin"), None
     path = Path(file)
     if not path.is_file():
-        raise CoachError(f"{file} is not a file; give an email file, or - to read stdin")
+        from coach.textio import not_a_file
+
+        raise not_a_file(file, "give an email file, or - to read stdin")
     try:
         with path.open("rb") as handle:
             return read_limited(handle, MAX_FILE_BYTES, file), path.name
