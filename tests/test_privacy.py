@@ -120,12 +120,27 @@ KINDS = [
     ("account number, German short without a dot", "Kto-Nr 55120934"),
     ("account number, English short with a dot", "Acct. No 55120934"),
     ("bank code, German", "BLZ 37040044"),
+    ("contract number, German short", "Vertrags-Nr. 123456"),
+    ("customer number, Dutch short", "klant-nr 88231907"),
     ("phone, German word", "Handynummer 015112345678"),
     ("phone, Polish words", "numer telefonu 600700800"),
     ("phone, Italian call me", "chiamami al 3471234567"),
     ("UUID", "Customer ID: 7f3a9c2e-1b4d-4e8a-9c1f-2b3d4e5f6a7b"),
     ("subscription id", "subscription ID sub_1NqR8x2eZvKYlo2C"),
 ]
+
+
+@pytest.mark.parametrize(
+    "iban",
+    ["ES91-2100-0418-4502-0005-1332", "es9121000418450200051332",
+     "PL61 1090 1014 0000 0712 1981 2874"],
+)  # fmt: skip
+def test_an_iban_followed_by_a_word_is_redacted_whole(iban: str) -> None:
+    from coach.llm.privacy import redact
+
+    for text in (f"Our IBAN is {iban} for the refund.", f"iban: {iban} is the one on file"):
+        out = redact(text).text
+        assert "[ACCOUNT_1]" in out and not any(g in out for g in ("1332", "2874", "0005"))
 
 
 @pytest.mark.parametrize(("kind", "typed"), KINDS, ids=[k for k, _ in KINDS])

@@ -47,7 +47,7 @@ _ID_LABEL = (
     r"accounts?|acct|a/c|customers?|clients?|members?|polic(?:y|ies)|contracts?|subscriptions?|"
     r"tenants?|routing|sort\s+code|konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
     r"num[ée]ro\s+(?:de\s+)?client|n[°º]\s*client|n[úu]mero\s+de\s+cliente|numero\s+cliente|"
-    r"codice\s+cliente|klantnummer|klant-?id|numer\s+klienta|nr\s+klienta|"
+    r"codice\s+cliente|klantnummer|klant-?id|klant-?nr|numer\s+klienta|nr\s+klienta|"
     # contract and account numbers, and the "number of" forms, in the eight languages
     r"vertrag(?:s-?nummer|s-?nr)?|kunden|kd\.|contrat|contrato|contratto|conto|conta|"
     r"rekening(?:nummer)?|contractnummer|umowy|konta|"
@@ -69,7 +69,7 @@ _ID_VALUE = (
     r"|(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]{1,39}"
 )
 _ACCOUNT = re.compile(
-    rf"(?i)\b(?P<label>{_ID_LABEL})(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
+    rf"(?i)\b(?P<label>{_ID_LABEL})\.?(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
     r"\s*(?P<link>(?:(?:is|was|are|were|lautet|ist|est(?:\s+le)?|es(?:\s+el)?|è|é|to|"
     r"jest)\b\s*|[:=#,-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
@@ -168,6 +168,24 @@ def _iban_valid(value: str) -> bool:
         return False
     moved = compact[4:] + compact[:4]
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+_IBAN_GROUP = re.compile(r"[ .-]?[A-Za-z0-9]{1,4}$")
+
+
+def _iban_end(m: re.Match[str]) -> int | None:
+    """Where the IBAN found by `m` ends: the match, or the match less the word after it that the
+    pattern took as a last group ("ES91-2100-0418-4502-0005-1332 for", "... 2874 is"), as long as
+    it is typed in capitals with spaces or its check digits hold."""
+    value = m.group(0)
+    for _ in range(3):
+        if (_IBAN_TYPED.fullmatch(value) and value[-1].isdigit()) or _iban_valid(value):
+            return m.start() + len(value)
+        cut = _IBAN_GROUP.search(value)
+        if cut is None or cut.start() < 8:
+            return None
+        value = value[: cut.start()]
+    return None
 
 
 def _luhn(digits: str) -> bool:
@@ -294,8 +312,9 @@ def _redact(text: str, name: _Namer) -> str:
     for m in _EMAIL.finditer(probe):
         claim(*m.span(), "EMAIL")
     for m in _IBAN.finditer(probe):
-        if _IBAN_TYPED.fullmatch(m.group(0)) or _iban_valid(m.group(0)):
-            claim(*m.span(), "ACCOUNT")
+        end = _iban_end(m)
+        if end is not None:
+            claim(m.start(), end, "ACCOUNT")
     for m in _UUID.finditer(probe):
         claim(*m.span(), "ID")
     for m in _ACCOUNT.finditer(probe):
