@@ -297,3 +297,24 @@ def test_openai_compatible_embeddings_get_their_own_collection(tmp_path: Path) -
         assert local.collection.count() == 0  # the remote vectors are not in the local collection
     finally:
         server.server.shutdown()
+
+
+def test_an_index_damaged_inside_its_file_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
+    """Chroma opens a SQLite file with a page overwritten and fails only on its first read: the
+    ingest sets the damaged index aside and builds a new one from the playbook."""
+    from chromadb.api.client import SharedSystemClient
+
+    from coach.playbook.store import ingest
+
+    kdir = _knowledge(tmp_path)
+    _store(tmp_path, kdir, CountingEmbeddings()).ingest()
+    SharedSystemClient.clear_system_cache()
+    db = tmp_path / "data" / "index" / "chroma" / "chroma.sqlite3"
+    with db.open("r+b") as handle:
+        handle.seek(db.stat().st_size // 2)
+        handle.write(b"\xde\xad" * 4096)
+    store, report = ingest(_store(tmp_path, kdir, CountingEmbeddings()))
+    assert sorted(report.added) == ["escalation.md", "poc-recovery.md"]
+    assert len(store.passages()) == report.passages_embedded
+    assert list((tmp_path / "data" / "index").glob("chroma.damaged-*"))
+    SharedSystemClient.clear_system_cache()

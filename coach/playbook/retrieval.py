@@ -273,11 +273,9 @@ _cache: dict[tuple[str, ...], HybridRetriever] = {}
 def build_index(
     settings: Settings, rebuild: bool = False, progress: Progress | None = None
 ) -> tuple[KnowledgeStore, Any]:
-    from coach.playbook.store import open_store
+    from coach.playbook.store import ingest, open_store
 
-    store = open_store(settings)
-    report = store.ingest(rebuild=rebuild, progress=progress)
-    return store, report
+    return ingest(open_store(settings), rebuild=rebuild, progress=progress)
 
 
 def get_retriever(settings: Settings | None = None, refresh: bool = False) -> HybridRetriever:

@@ -391,9 +391,8 @@ class SnapshotStore:
 
     def real(self) -> KnowledgeStore:
         if self._real is None:
-            real = open_store(self.settings)
-            real.ingest()  # unchanged files cost a hash comparison; a lost index is rebuilt
-            self._real = real
+            # unchanged files cost a hash comparison; a lost or damaged index is rebuilt
+            self._real = ingest(open_store(self.settings))[0]
         return self._real
 
     @property
@@ -424,7 +423,13 @@ def open_store(settings: Settings) -> KnowledgeStore:
         if settings.chroma_url:
             raise CoachError(f"the Chroma server at {settings.chroma_url} failed: {exc}") from None
         problem = type(exc).__name__
-    # The index is derived from the playbook: set the damaged one aside and build it again.
+    return _set_aside(settings, model_id, embeddings, problem)
+
+
+def _set_aside(
+    settings: Settings, model_id: str, embeddings: Embeddings, problem: str
+) -> KnowledgeStore:
+    """The index is derived from the playbook: set the damaged one aside and open a new one."""
     import time
 
     from chromadb.api.client import SharedSystemClient
@@ -437,3 +442,23 @@ def open_store(settings: Settings) -> KnowledgeStore:
     damaged.rename(aside)
     (settings.index_dir / SNAPSHOT).unlink(missing_ok=True)
     return KnowledgeStore(settings, model_id, embeddings, make_client(settings))
+
+
+def ingest(
+    store: KnowledgeStore, rebuild: bool = False, progress: Progress | None = None
+) -> tuple[KnowledgeStore, IngestReport]:
+    """`store.ingest`, and when the local index turns out damaged only once it is read (a page
+    of the SQLite file overwritten: Chroma opens it and fails on its first query), the damaged
+    one set aside and the playbook ingested into a new one."""
+    import sqlite3
+
+    from chromadb.errors import ChromaError
+
+    try:
+        return store, store.ingest(rebuild=rebuild, progress=progress)
+    except (ChromaError, sqlite3.DatabaseError) as exc:
+        settings = store.settings
+        if settings.chroma_url:
+            raise CoachError(f"the Chroma server at {settings.chroma_url} failed: {exc}") from None
+        fresh = _set_aside(settings, store.model_id, store.embeddings, type(exc).__name__)
+        return fresh, fresh.ingest(progress=progress)
