@@ -198,6 +198,20 @@ def test_a_page_of_more_lines_than_can_be_embedded_quickly_is_skipped_with_a_rea
     assert any("3,000 lines, more than 2,000" in r.getMessage() for r in caplog.records)
 
 
+def test_a_page_of_one_line_of_many_words_is_skipped_with_a_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 400 KB single line of "> > >" (200,000 words, under both the size and the line limits)
+    took two minutes to embed as hundreds of passages."""
+    from coach.playbook.knowledge import MAX_PAGE_WORDS
+
+    (tmp_path / "page.md").write_text("## Title\n\nBody text here.\n", encoding="utf-8")
+    (tmp_path / "quotes.md").write_text("# Q\n\n" + "> " * (MAX_PAGE_WORDS + 1), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
+    assert any(f"more than {MAX_PAGE_WORDS:,}" in r.getMessage() for r in caplog.records)
+
+
 def test_a_page_too_big_to_embed_quickly_is_skipped_with_a_reason(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

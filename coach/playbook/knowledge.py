@@ -127,6 +127,9 @@ MAX_PAGE_BYTES = 500_000
 # Every line of a page is embedded on its own (about 35 ms each here, and the reader's encoder
 # reads them again), so a page is bounded in lines too: 2,000 take about a minute to ingest.
 MAX_PAGE_LINES = 2_000
+# ... and in words: a line can be any length, and a 400 KB line of "> > >" (200,000 words) took
+# two minutes to embed as hundreds of passages.
+MAX_PAGE_WORDS = 60_000
 _WARNED: set[tuple[str, str]] = set()  # pages are loaded by the index, the lexicon and the search
 
 
@@ -171,6 +174,10 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
         lines = sum(1 for line in text.splitlines() if line.strip())
         if lines > MAX_PAGE_LINES:
             _skip(path, f"{lines:,} lines, more than {MAX_PAGE_LINES:,}: split it into pages")
+            continue
+        words = len(text.split())
+        if words > MAX_PAGE_WORDS:
+            _skip(path, f"{words:,} words, more than {MAX_PAGE_WORDS:,}: split it into pages")
             continue
         digest = hashlib.sha256(data + CHUNKER_VERSION.encode()).hexdigest()
         docs.append(Document(path.relative_to(knowledge_dir).as_posix(), text, digest))
