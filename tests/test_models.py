@@ -418,7 +418,7 @@ def test_invoke_structured_reports_plainly_after_the_repair_fails() -> None:
 
 
 @pytest.mark.parametrize(
-    "shape", ["nonjson", "empty", "shape", "cut", "refusal", "refusal_text", "blank"]
+    "shape", ["nonjson", "empty", "shape", "cut", "refusal", "refusal_text", "blank", "huge"]
 )
 def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_path: Path) -> None:
     """A server that answers non-JSON, an empty `choices`, the wrong shape, an answer cut at the
@@ -462,6 +462,8 @@ def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_
         "blank": ({"content": "   "}, "stop"),
         # a refusal in words, not in the refusal field
         "refusal_text": ({"content": "I'm sorry, but I can't assist with that request."}, "stop"),
+        # a server that ignores the output limit
+        "huge": ({"content": "Escalate now and call them today. " * 12_000}, "stop"),
     }
     streams = {k: chunks(*v) for k, v in answers.items()}
     bodies.update({k: answer(*v) for k, v in answers.items()})

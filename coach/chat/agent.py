@@ -95,6 +95,11 @@ def state_block(state: dict[str, Any]) -> str:
 # --- middleware --------------------------------------------------------------------------------
 
 
+# No reply of the coach's is this long (a drafted brief is about 4,000 characters), and the model's
+# output limit is far below it: a longer answer comes from a server that ignores the limit.
+MAX_REPLY_CHARS = 20_000
+
+
 def _incomplete(message: AIMessage) -> str | None:
     """Why a plain answer from a model server cannot stand as the coach's reply: empty, refused,
     filtered, cut at the output limit, or a stream that ended without saying it was finished."""
@@ -102,6 +107,8 @@ def _incomplete(message: AIMessage) -> str | None:
     finish = meta.get("finish_reason")
     from coach.llm.models import refused
 
+    if len(message.text) > MAX_REPLY_CHARS:  # a server that ignored the output limit
+        return f"the answer was {len(message.text):,} characters long, past any reply's length"
     if message.additional_kwargs.get("refusal") or refused(message.text):
         return "it refused"
     if finish == "length":
