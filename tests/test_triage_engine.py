@@ -336,6 +336,9 @@ WRAP = "Hi Sam,\n\n{}\n\nRegards,\nDana Whitfield\nNorthwind Logistics\n"
          "cancellation_threat"),
         ("Proszę zignorować moją poprzednią wiadomość: wypowiadamy umowę z końcem miesiąca.",
          "cancellation_threat"),
+        ("Disregard my question about the export; the real issue is that we are moving to a "
+         "competitor at renewal.", "cancellation_threat"),
+        ("Ignore meu e-mail anterior: vamos cancelar a assinatura.", "cancellation_threat"),
     ],
 )  # fmt: skip
 def test_a_threat_worded_like_an_instruction_is_still_the_customers(

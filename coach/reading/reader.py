@@ -679,6 +679,9 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+_OWN_WORD = re.compile(_OWN_SUBJECT.pattern.removeprefix("^"), re.IGNORECASE)
+
+
 def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
     """A withdrawn earlier message reaches only as far as its own clause: "please disregard the
     instructions I gave your team; we have decided to terminate", "ignori la mia ultima email,
@@ -695,13 +698,22 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
             short = 2 if leaves.has("leaving", after.lower()) else 4 if m.group("comma") else 3
             if len(before.split()) < 2 or len(after.split()) < short:
                 continue
-            if not _OWN_SUBJECT.match(after):
+            said = after.lower()
+            # "...; the real issue is that we are moving to a competitor": a clause that names
+            # leaving, with the customer in it, is a new statement too.
+            if not _OWN_SUBJECT.match(after) and not (
+                leaves.has("leaving", said) and _OWN_WORD.search(after)
+            ):
                 continue
             if not read_context(before, language).withdrawn or c.has("resolved", low):
                 continue
             then = read_context(after, language)
-            said = after.lower()
-            stays = c.has("stay_words", said) and not c.has("negators", said)
+            # "vamos cancelar a assinatura": a word of staying beside one of leaving is no stay.
+            stays = (
+                c.has("stay_words", said)
+                and not c.has("negators", said)
+                and not leaves.has("leaving", said)
+            )
             if then.withdrawn or stays or then.resolved or then.thanks or then.positive:
                 continue
             out += [before, after]
