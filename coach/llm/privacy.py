@@ -47,22 +47,24 @@ _ID_LABEL = (
     r"accounts?|acct|a/c|customers?|clients?|members?|polic(?:y|ies)|contracts?|subscriptions?|"
     r"tenants?|routing|sort\s+code|konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
     r"num[ée]ro\s+(?:de\s+)?client|n[°º]\s*client|n[úu]mero\s+de\s+cliente|numero\s+cliente|"
-    r"codice\s+cliente|klantnummer|klant-?id|klant-?nr|numer\s+klienta|nr\s+klienta|"
+    r"codice\s+cliente|cod\.\s*cliente|cliente|klantnummer|klant-?id|klant-?nr|rek\.|"
+    r"numer\s+klienta|nr\s+klienta|"
     # contract and account numbers, and the "number of" forms, in the eight languages
     r"vertrag(?:s-?nummer|s-?nr)?|kunden|kd\.|contrat|contrato|contratto|conto|conta|"
     r"rekening(?:nummer)?|contractnummer|umowy|konta|"
     # policy, member and subscription numbers, and short forms ("Kto.-Nr.", "Acct. No", "BLZ")
     r"polis(?:nummer)?|polic(?:en|e)nummer|versicherungsnummer|mitglied(?:s-?nummer|s-?nr)?|"
     r"lid(?:maat)?nummer|abonnement(?:s-?nummer)?|kd|kto\.?|acct\.|blz|"
-    r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º])\.?\s+(?:de\s+|di\s+|do\s+|da\s+|d['’]\s*)?"
+    r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º]|n)\.?\s+(?:de\s+|di\s+|do\s+|da\s+|d['’]\s*)?"
     r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|konta|umowy|klienta|police|"
     r"p[óo]liza|polizza|ap[óo]lice|polisy|adh[ée]rent|socio|membro|miembro|abonnement|"
     r"suscripci[óo]n|abbonamento|assinatura|subskrypcji|cz[łl]onkowski)"
 )
 # Labels that name a number by themselves, as "account number" does.
-_ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|routing|sort|id$")
+_ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|cod\.|routing|sort|id$|^n\b")
 _ID_WORD = (
     r"(?:no|nos|numbers?|num|nr|ids?|ident\w*|ref|reference|n[úu]mero|num[ée]ro|nummer)\b\.?|#"
+    r"|n[°º]|n\.(?=\s)"
 )
 _ID_VALUE = (
     r"(?:[A-Za-z]{1,4}-?)?\d(?:[\d -]{0,20}\d)?(?![\w/])"
@@ -122,10 +124,10 @@ _UNIT_AFTER = re.compile(
 # A US social security number: in its shape ("123-45-6789", "123 45 6789", "123.45.6789"), or after
 # the word that names it, with or without separators ("my SSN is 123456789", "S.S.N. 078051120").
 _SSN = re.compile(
-    r"(?<![\w-])(?<!\d[ .])\d{3}([-. ])\d{2}\1\d{4}(?![\w-])(?![ .]\d)"
+    r"(?<![\w-])(?<!\d[ .])\d{3}( ?[-.] ?|[ ])\d{2}\1\d{4}(?![\w-])(?![ .]\d)"
     r"|(?i:(?<!\w)(?:ssn|s\.s\.n\.?|social\s+security(?:\s+(?:number|no\.?|nr\.?|#))?)(?!\w))"
     r"(?:\s*(?:(?i:is|was)\b|[:#=-])){0,2}\s*"
-    r"(?P<cued>\d{3}[ .-]?\d{2}[ .-]?\d{4})(?!\d)"
+    r"(?P<cued>\d{3}(?: ?[.-] ?|[ ])?\d{2}(?: ?[.-] ?|[ ])?\d{4})(?!\d)"
 )
 # A phone number typed without separators: ten digits (eleven with a leading 1) in North American
 # form; an international number after "+" or "00"; a national number that starts with 0 (ten or
