@@ -102,7 +102,7 @@ def test_a_lone_surrogate_in_a_batch_row_is_read_as_a_replacement_mark(tmp_path:
         (["triage", "-"], b"", "empty"),
         (["triage", "-"], b"   \n\t ", "empty"),
         (["triage", "-"], bytes(range(256)) * 20, "binary"),
-        (["triage", "no/such/file.txt"], None, "not a file"),
+        (["triage", "no/such/file.txt"], None, "does not exist"),
         (["triage", "--batch", "no/such.csv", "--column", "x"], None, "not a file"),
         (["triage", "--engine", "gpt"], None, "--engine"),
     ],

@@ -421,8 +421,10 @@ def pieces(sentence: str) -> list[tuple[str, bool]]:
     if markup_spans(sentence) or re.search(r"[{}<>\"]", sentence):
         return [(sentence, True)]  # markup or a verdict in JSON: nothing in it is the customer's
     cuts = [0]
+    hidden = False
     for m in _HIDDEN_TAGS.finditer(sentence):
         cuts += [m.start(), m.end()]
+        hidden = True
     for m in _PIECE_BREAK.finditer(sentence):
         cuts += [m.start(), m.end()]
     cuts = sorted({c for c in cuts if 0 <= c <= len(sentence)} | {len(sentence)})
@@ -431,7 +433,10 @@ def pieces(sentence: str) -> list[tuple[str, bool]]:
         piece = sentence[a:b]
         if not piece.strip(" ,;:-–—()[]"):
             continue
-        mine = (
+        # What is left of a sentence once its invisible tag characters are cut away is what the
+        # sender showed: theirs unless it is itself an instruction.
+        shown = hidden and not _HIDDEN_TAGS.search(piece) and bool(piece.strip(" ,;:-–—()[]"))
+        mine = (shown and not is_injection(piece)) or (
             len(piece.split()) >= 4
             and not _HIDDEN_TAGS.search(piece)
             and not is_injection(piece)
