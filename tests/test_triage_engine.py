@@ -573,3 +573,20 @@ def test_a_short_threat_after_taking_back_the_last_message_is_read(
 ) -> None:
     result = offline.triage(f"Hi Sam,\n\n{said}\n\nBest,\nLeo\n")
     assert result.decision == decision, result.signal_types()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Refund the last quarter or we will file a claim with our lawyer.",
+        "Nuestro abogado ya está preparando una demanda.",
+        "Nosso advogado já está preparando um processo.",
+    ],
+)
+def test_a_legal_threat_is_not_read_as_past_or_settled(
+    offline: OfflineTriageEngine, body: str
+) -> None:
+    """ "the last quarter" in an ultimatum is no past incident, and "ya está preparando" (is
+    already preparing) is no "ya está" (it's done)."""
+    result = offline.triage(WRAP.format(body))
+    assert result.decision == "escalate" and "legal_or_public_threat" in result.signal_types()
