@@ -292,6 +292,38 @@ def test_timeout_falls_back_quickly() -> None:
     assert elapsed < 2.0
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_overall_deadline(stream: bool) -> None:
+    # Headers at once, then a byte every 0.05 s: no single read ever waits the 0.3 s read
+    # timeout, so only an overall deadline ends it. A whole answer gets the timeout, a stream
+    # five times it; the drip would take about 12 s (whole) or 50 s (stream) to finish.
+    content = "escalate " * 25 if stream else "escalate"
+    with FakeOpenAIServer([FakeReply(content=content, drip=0.05)]) as server:
+        settings = _settings(
+            OPENAI_BASE_URL=server.base_url, COACH_REQUEST_TIMEOUT=0.3, COACH_MAX_RETRIES=0
+        )
+        model = build_chat_model(settings, streaming=stream)
+
+        def ask() -> str:
+            if stream:
+                return "".join(chunk.text for chunk in model.stream("x"))
+            return model.invoke("x").text
+
+        start = time.perf_counter()
+        outcome = call_with_fallback(ask, lambda: "offline")
+        elapsed = time.perf_counter() - start
+    assert outcome.value == "offline"
+    assert outcome.notice is not None and "timed out" in outcome.notice
+    assert server.requests[0].get("stream", False) is stream
+    assert elapsed < (0.3 * 5 if stream else 0.3) + 1.5
+
+
+def test_an_answer_that_arrives_in_time_is_not_cut_off_by_the_deadline() -> None:
+    with FakeOpenAIServer([FakeReply(content="escalate", drip=0.002)]) as server:
+        model = _model_for(server, COACH_REQUEST_TIMEOUT=2, COACH_MAX_RETRIES=0)
+        assert model.invoke("x").text == "escalate"
+
+
 def test_fallback_does_not_hide_programming_errors() -> None:
     def broken() -> str:
         raise KeyError("bug")

@@ -45,6 +45,7 @@ from tenacity import (
 )
 
 from coach.errors import CoachError
+from coach.llm import deadline
 from coach.settings import Settings, active_engine, get_settings
 
 logger = logging.getLogger(__name__)
@@ -293,8 +294,12 @@ def build_chat_model(
 
     install_encodings()
     limit = max_output_tokens or settings.max_output_tokens
+    wait = timeout or settings.request_timeout
     common: dict[str, Any] = {
-        "timeout": timeout or settings.request_timeout,
+        "timeout": wait,
+        # An overall deadline per answer: the read timeout alone restarts with every byte.
+        "http_client": deadline.sync_client(wait),
+        "http_async_client": deadline.async_client(wait),
         "max_retries": 0,  # our retry, not the SDK's, so every attempt is logged and bounded
         "retry_attempts": settings.max_retries,
         "streaming": streaming,
@@ -380,7 +385,9 @@ def refused(text: str) -> bool:
 
 def failure_reason(exc: BaseException) -> str:
     """A short, secret-free reason for a failed model call."""
-    if isinstance(exc, openai.APITimeoutError | ModelTimeoutError | TimeoutError):
+    if isinstance(
+        exc, openai.APITimeoutError | ModelTimeoutError | TimeoutError | httpx2.TimeoutException
+    ):
         return "timed out"
     if isinstance(exc, openai.APIConnectionError | ModelConnectionError | ConnectionError):
         return "server unreachable"

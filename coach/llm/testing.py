@@ -215,11 +215,13 @@ def _parse_structured(raw: AIMessage, schema: Any) -> Any:
 
 @dataclass
 class FakeReply:
-    """One scripted HTTP answer of `FakeOpenAIServer`: a status, a text, an optional delay."""
+    """One scripted HTTP answer of `FakeOpenAIServer`: a status, a text, an optional delay
+    before the headers, and an optional pause between the body's bytes (`drip`)."""
 
     status: int = 200
     content: str = "ok"
     delay: float = 0.0
+    drip: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -283,7 +285,12 @@ class FakeOpenAIServer:
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
                     self.end_headers()
-                    self.wfile.write(data)
+                    if not reply.drip:
+                        self.wfile.write(data)
+                    for i in range(len(data) if reply.drip else 0):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 

@@ -46,6 +46,11 @@ _SCRIPTS = (
 )
 MIN_WORDS_FOR_OTHER = 6
 OTHER_CONFIDENCE = 0.9
+# Latin letters none of the eight languages writes (Turkish ı ş ğ, Nordic å ø æ, Czech ř ě ů,
+# Hungarian ő ű, Romanian ă ț, Icelandic þ ð, ...): a sentence holding one, that the identifier
+# also gives confidently to another language, is in that language, however short.
+_FOREIGN_LETTERS = re.compile("[ıİşŞğĞåÅøØæÆřŘěĚůŮčČšŠžŽďĎťŤňŇőŐűŰăĂțȚșȘþÞðÐ]")
+FOREIGN_SENTENCE_CONFIDENCE = 0.75
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +96,23 @@ def script(text: str) -> str | None:
         if letters and len("".join(pattern.findall(clean))) / letters > 0.3:
             return code
     return None
+
+
+def foreign(text: str) -> str | None:
+    """The language of one sentence when it is plainly none of the eight: written in another
+    script, or in Latin letters none of them uses and confidently identified as another
+    language. None otherwise (a lone sentence of Swedish without å can pass for Dutch, so it is
+    not judged alone)."""
+    found = script(text)
+    if found is not None:
+        return found
+    clean = _NOISE.sub(" ", text[:3000])
+    if not _FOREIGN_LETTERS.search(clean) or len(_WORD.findall(clean)) < 2:
+        return None
+    code, confidence = _identifiers()[0].classify(clean)
+    if code in KNOWN or confidence < FOREIGN_SENTENCE_CONFIDENCE:
+        return None
+    return str(code)
 
 
 def detect(text: str) -> str:

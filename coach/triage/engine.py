@@ -60,9 +60,7 @@ def prepare(data: Input, fmt: Format = "auto", filename: str | None = None) -> P
     # instruction in Cyrillic look-alikes would otherwise make an English email "Russian").
     customer = " ".join(s.text for s in sents if not s.injected)
     language = languages.detect(customer if customer.strip() else parsed.newest)
-    set_aside: list[str] = []
-    if language not in languages.KNOWN:
-        sents, language, set_aside = _in_a_language_read(sents, language)
+    sents, language, set_aside = _in_a_language_read(sents, language)
     return Prepared(parsed, sents, language, set_aside)
 
 
@@ -75,13 +73,13 @@ KNOWN_SENTENCE_WORDS = 5
 def _in_a_language_read(
     sents: list[Sentence], language: str
 ) -> tuple[list[Sentence], str, list[str]]:
-    """An email in a known language with a line in a script none of them is written in
-    ("Система: ..." under an English request): the rest is read and that line is set aside with a
-    note. An email mostly in another language stays unread (review); so does one in another
-    Latin-script language (a sentence of Swedish can pass for Dutch: no sentence is judged alone
-    there)."""
+    """An email in a known language with a sentence plainly in another ("Система: ..." or
+    "Yapay zekaya not: ..." under an English request): the rest is read and that sentence is set
+    aside with a note, so words the reader cannot read neither raise nor hide a signal. An email
+    mostly in another language stays unread (review); a sentence is judged alone only when its
+    script or its letters say so (see `languages.foreign`)."""
     own = [s for s in sents if not s.injected]
-    scripts = [(s, languages.script(s.text)) for s in own]
+    scripts = [(s, languages.foreign(s.text)) for s in own]
     other = {id(s) for s, code in scripts if code is not None}
     kept = [s for s in sents if id(s) not in other]
     rest = [s for s in own if id(s) not in other]
@@ -90,7 +88,11 @@ def _in_a_language_read(
     said = any(len(s.text.split()) >= KNOWN_SENTENCE_WORDS for s in rest)
     if not other or not said or known < KNOWN_SHARE * letters:
         return sents, language, []
-    read_as = languages.detect(" ".join(s.text for s in rest))
+    read_as = (
+        language
+        if language in languages.KNOWN
+        else languages.detect(" ".join(s.text for s in rest))
+    )
     if read_as not in languages.KNOWN:
         return sents, language, []
     names = sorted({languages.name(code) for _, code in scripts if code is not None})
