@@ -184,6 +184,28 @@ def test_a_skipped_page_is_reported_once_however_often_the_folder_is_read(
     assert skipped == ["skipped blob.md: binary data, not a text page"]
 
 
+def test_a_linked_folder_a_pipe_and_a_broken_link_are_skipped_with_a_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import os
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "page.md").write_text("## Title\n\nBody text here.\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "other.md").write_text("## Other\n\nMore text.\n", encoding="utf-8")
+    (folder / "shared").symlink_to(elsewhere, target_is_directory=True)
+    os.mkfifo(folder / "pipe.md")  # reading it would block for ever
+    (folder / "gone.md").symlink_to(tmp_path / "missing.md")
+    with caplog.at_level("WARNING"):
+        assert [d.source for d in load_documents(folder)] == ["page.md"]
+    said = {r.getMessage() for r in caplog.records}
+    assert "skipped shared: a link to a folder: copy its pages into the knowledge folder" in said
+    assert "skipped pipe.md: not a regular file (a pipe, a device or a broken link)" in said
+    assert "skipped gone.md: not a regular file (a pipe, a device or a broken link)" in said
+
+
 def test_a_page_of_more_lines_than_can_be_embedded_quickly_is_skipped_with_a_reason(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

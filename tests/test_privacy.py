@@ -74,6 +74,11 @@ KINDS = [
     ("phone, non-breaking hyphens", "415\u2011555\u20110199"),
     ("phone, en dashes", "415\u2013555\u20130199"),
     ("phone, full-width digits", "\uff14\uff11\uff15\uff15\uff15\uff15\uff10\uff11\uff19\uff19"),
+    ("phone, Arabic-Indic digits", "\u0664\u0661\u0665\u0665\u0665\u0665\u0660\u0661\u0669\u0669"),
+    (
+        "phone, Devanagari digits with dashes",
+        "\u096a\u0967\u096b-\u096b\u096b\u096b-\u0966\u0967\u096f\u096f",
+    ),
     ("phone, international bare", "+447700900123"),
     ("phone, international spaced", "+44 20 7946 0958"),
     ("phone, 00 prefix", "0044 7700 900123"),

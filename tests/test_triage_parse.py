@@ -109,6 +109,44 @@ def test_eml_with_attachment_reads_body_and_notes_the_attachment() -> None:
     assert any("report.pdf" in n for n in parsed.notes)
 
 
+def _attached_mail(text: str) -> EmailMessage:
+    inner = EmailMessage()
+    inner["From"] = "Marta Kowalski <marta@northwind.example>"
+    inner["To"] = "Priya Nair <priya@northwind.example>"
+    inner["Subject"] = "Renewal"
+    inner.set_content(text)
+    return inner
+
+
+def test_an_email_forwarded_as_an_attachment_is_read_as_a_forwarded_message() -> None:
+    msg = EmailMessage()
+    msg["From"] = "Priya Nair <priya@northwind.example>"
+    msg["Subject"] = "FW: Renewal"
+    msg.set_content("Sam, see the note from our CFO below. Can we talk this week?\n\nPriya\n")
+    threat = "Unless they fix the sync outages before the renewal, we will not renew."
+    msg.add_attachment(_attached_mail(f"Priya,\n\n{threat}\n\nMarta\n"))
+    parsed = parse(msg.as_bytes(), filename="mail.eml")
+    assert "see the note from our CFO" in parsed.newest_blocks[0]
+    assert threat in parsed.newest_blocks[-parsed.forwarded :] and threat in parsed.text
+    assert not any("Ignored" in n for n in parsed.notes)
+
+
+def test_a_message_that_is_only_an_attached_email_is_read() -> None:
+    outer = EmailMessage()
+    outer["Subject"] = "Fwd: Renewal"
+    outer.set_content(_attached_mail("We will cancel the contract at the end of the month.\n"))
+    parsed = parse(outer.as_bytes(), filename="mail.eml")
+    assert "We will cancel the contract at the end of the month." in parsed.newest
+
+
+def test_messages_attached_inside_each_other_too_deeply_are_one_clear_error() -> None:
+    inner = "Subject: hi\nContent-Type: text/plain\n\nWe will cancel.\n"
+    for _ in range(3000):
+        inner = "Subject: fw\nContent-Type: message/rfc822\n\n" + inner
+    with pytest.raises(CoachError, match="nested inside each other too deeply"):
+        parse(("From: a@b.example\n" + inner).encode(), filename="deep.eml")
+
+
 def test_sentences_are_verbatim_and_respect_wrapped_lines() -> None:
     block = (
         "Unfortunately the dashboard is still broken and my team\ncannot export the report. "

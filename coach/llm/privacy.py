@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,14 @@ _FOLD = str.maketrans(
 )
 
 
+# Decimal digits of other scripts (Arabic-Indic ٤١٥, Devanagari ४१५, ...) are read as 0-9 too.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    return str(unicodedata.decimal(m[0]))
+
+
 def _iban_valid(value: str) -> bool:
     compact = re.sub(r"[ .-]", "", value).upper()
     if not 15 <= len(compact) <= 34:
@@ -301,7 +310,8 @@ def _redact(text: str, name: _Namer) -> str:
     from coach.textio import INVISIBLE
 
     text = INVISIBLE.sub("", text)  # what no reader sees never goes to a model
-    probe = text.translate(_FOLD)  # same length as text: a span in one is a span in the other
+    # Same length as text: a span in one is a span in the other.
+    probe = _OTHER_DIGIT.sub(_ascii_digit, text.translate(_FOLD))
     spans: list[tuple[int, int, str]] = []  # kept sorted; they never overlap
     starts: list[int] = []
 

@@ -152,7 +152,16 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
     docs = []
     root = knowledge_dir.resolve()
     for path in sorted(knowledge_dir.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            if path.is_symlink():  # not walked: a link may lead anywhere, even into a loop
+                _skip(path, "a link to a folder: copy its pages into the knowledge folder")
+            continue
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        if not path.is_file():
+            _skip(path, "not a regular file (a pipe, a device or a broken link)")
             continue
         if not path.resolve().is_relative_to(root):
             _skip(path, "a link to a file outside the knowledge folder")

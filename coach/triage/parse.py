@@ -159,11 +159,21 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
         data = raw.encode("utf-8") if isinstance(raw, str) else raw
         data = _within_parts(data, notes)
         message = BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError:
+        raise CoachError(
+            "could not read the .eml file: its parts are nested inside each other too deeply "
+            "(hundreds of messages attached within messages); save the newest one as its own "
+            ".eml or paste its text"
+        ) from None
     except Exception as exc:  # the parser is lenient; this is a last resort
         raise CoachError(f"could not read the .eml file ({type(exc).__name__})") from None
     assert isinstance(message, EmailMessage)
     subject = str(message.get("subject", "") or "").strip()
-    attachments = [part.get_filename() or part.get_content_type() for part in _attachments(message)]
+    parts = _attachments(message)
+    whole = [message] if message.get_content_type() == "message/rfc822" else []
+    forwards = [p for p in whole + parts if p.get_content_type() == "message/rfc822"]
+    forwards = forwards[:MAX_ATTACHED_MAILS]
+    attachments = [p.get_filename() or p.get_content_type() for p in parts if p not in forwards]
     if attachments:
         notes.append(
             f"Ignored {len(attachments)} attachment(s): {', '.join(attachments[:5])}; "
@@ -172,10 +182,44 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     # What a mail client shows: the HTML of a multipart/alternative message, not the plain text
     # beside it (which may say something else).
     body = message.get_body(preferencelist=("html", "plain"))
+    attached = "".join(_as_forward(p, notes) for p in forwards)
     if not isinstance(body, EmailMessage):
+        if attached:  # "Forward as attachment" with nothing typed above it
+            return subject, attached.lstrip("\n")
         raise CoachError(
             "the .eml file has no text or HTML body to triage; paste the message text instead"
         )
+    content = _body_text(body, message, notes)
+    return subject, content.replace("\r\n", "\n") + attached
+
+
+# Mail sent on "as an attachment" ("Forward as attachment", a .eml dropped into a message) is read
+# as a forwarded message: its headers and text, after the banner mail clients write for a forward.
+MAX_ATTACHED_MAILS = 5
+
+
+def _as_forward(part: EmailMessage, notes: list[str]) -> str:
+    inner = part.get_payload(0) if part.is_multipart() else None
+    if not isinstance(inner, EmailMessage):
+        return ""
+    body = inner.get_body(preferencelist=("html", "plain"))
+    if not isinstance(body, EmailMessage):
+        return ""
+    try:
+        text = _body_text(body, inner, notes)
+    except CoachError:
+        notes.append("An attached message's text could not be read; open it yourself.")
+        return ""
+    header = "\n".join(
+        f"{name}: {' '.join(str(inner.get(name, '')).split())}"
+        for name in ("From", "Date", "Subject", "To")
+        if inner.get(name)
+    )
+    notes.append("Read an email attached to this one as a forwarded message.")
+    return f"\n\n---------- Forwarded message ---------\n{header}\n\n{text.strip()}\n"
+
+
+def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> str:
     content = _part_text(body)
     damaged = {type(d).__name__ for d in body.defects}
     if "InvalidBase64LengthDefect" in damaged:  # the library hands back the undecoded text
@@ -198,7 +242,7 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
                 "The email's plain-text version says things its HTML version (what a mail client "
                 "shows, and what was triaged) does not: read the plain text yourself."
             )
-    return subject, content.replace("\r\n", "\n")
+    return content.replace("\r\n", "\n")
 
 
 _WORD = re.compile(r"\w{3,}")
