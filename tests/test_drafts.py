@@ -500,6 +500,24 @@ def test_customer_email_reads_the_notes_when_the_problem_only_names_the_customer
     assert "appointment confirmations have not been sent" in body
 
 
+@pytest.mark.parametrize(
+    ("problem", "shown"),
+    [
+        ("SSO outage locked 400 warehouse staff out for two days", "SSO outage locked"),
+        ("The export failed four times this week", "the export failed four times"),
+        ("iOS app crashes when drivers sign in", "iOS app crashes"),
+    ],
+)
+def test_the_issue_keeps_the_letters_of_a_name_or_acronym_it_opens_with(
+    writer: OfflineWriter, problem: str, shown: str
+) -> None:
+    case = CaseFile.from_data(
+        {"customer": "Harbor Logistics", "contact_name": "Lena Ortiz", "problem": problem}
+    )
+    body = writer.write("customer", case).body
+    assert shown in body
+
+
 def test_call_prep_carries_what_was_tried_and_who_joins(writer: OfflineWriter) -> None:
     case = COMPLETE.merge({"ask": "Call on Tuesday with their COO Henrik Berg and my VP Ama Owusu"})
     markdown = writer.write("call-prep", case).markdown

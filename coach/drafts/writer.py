@@ -299,8 +299,17 @@ def _concern_about(case: CaseFile, *texts: str) -> str:
             if len(what.split()) >= 2 and not _NOT_FOR_CUSTOMER.search(what):
                 if case.customer and case.customer.lower() in what.lower():
                     continue
-                return what[:1].lower() + what[1:]
+                return _lower_first(what)
     return ""
+
+
+def _lower_first(text: str) -> str:
+    """The phrase as it reads mid-sentence: "The export" -> "the export", but "SSO outage",
+    "API limits" and "iOS app" keep their letters."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if first[1:2].isupper() or any(c.isdigit() for c in first):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 # How a rep reports the customer's trouble, around the trouble itself: "Aisha is upset that
@@ -393,7 +402,7 @@ def _issue_for_customer(case: CaseFile, problem: str, *fallbacks: str) -> str:
                 if rules.internal_findings(clause):
                     continue
                 clause = re.sub(r"^(?:The|A)\s+", lambda m: m.group(0).lower(), clause)
-                return clause[:1].lower() + clause[1:] if clause[:2] != "I " else clause
+                return _lower_first(clause) if clause[:2] != "I " else clause
     return ""
 
 
