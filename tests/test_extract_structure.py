@@ -11,6 +11,7 @@ from coach.reading.rep import (
     _checklist_rules,
     _says_instead,
     checklist_view,
+    clauses,
     plain_contractions,
     rep_sentences,
 )
@@ -23,6 +24,13 @@ def test_a_full_stop_before_a_lower_case_word_ends_the_sentence() -> None:
         "dispatchers cant build routes.",
         "Dr. Fitch said no",
     ]
+
+
+def test_a_labelled_short_head_keeps_the_trouble_told_after_its_dash() -> None:
+    said = "Problem: billing error - they were charged twice for March. We refunded one charge."
+    assert clauses(said)[0] == "Problem: billing error, they were charged twice for March."
+    # Without a label, a dash still cuts two things said.
+    assert clauses("the sync is down again - she wants a call today")[0] == "the sync is down again"
 
 
 def test_contractions_typed_without_apostrophes_are_read() -> None:

@@ -145,13 +145,22 @@ def rep_sentences(text: str) -> list[str]:
     return out
 
 
+# "Problem: scope dispute - JP thinks the sensors were in the SOW": a label's short head says
+# what kind of trouble; what follows the dash is the trouble itself, and stays with it.
+_LABEL_HEAD = re.compile(
+    r"^\W*(?:the\s+)?(?:problem|issue|situation|context|background|summary)\s*:\s*"
+    r"\S+(?:\s+\S+){0,2}$",
+    re.I,
+)
+
+
 def clauses(text: str) -> list[str]:
     out: list[str] = []
     for sentence in rep_sentences(text):
         pieces = [p.strip(" ,;") for p in _CLAUSE_CUT.split(sentence) if p and p.strip(" ,;")]
         merged: list[str] = []
         for piece in pieces:  # a fragment too short to say anything stays with the one before
-            if merged and len(piece.split()) < 4:
+            if merged and (len(piece.split()) < 4 or _LABEL_HEAD.match(merged[-1])):
                 merged[-1] = f"{merged[-1]}, {piece}"
             else:
                 merged.append(piece)
