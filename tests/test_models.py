@@ -318,6 +318,23 @@ def test_a_server_that_drips_its_answer_is_cut_off_at_the_overall_deadline(strea
     assert elapsed < (0.3 * 5 if stream else 0.3) + 1.5
 
 
+def test_an_answer_nested_thousands_deep_is_a_failure_not_a_crash() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    body = '{"id": "x", "object": "chat.completion", "extra": ' + deep + ', "choices": []}'
+    with FakeOpenAIServer([FakeReply(body=body)]) as server:
+        model = _model_for(server, COACH_MAX_RETRIES=0)
+        outcome = call_with_fallback(lambda: model.invoke("x").text, lambda: "offline")
+    assert outcome.value == "offline"
+    assert outcome.notice is not None and "could not be read (RecursionError)" in outcome.notice
+
+
+def test_half_a_surrogate_pair_in_an_answer_is_replaced_so_the_text_can_be_encoded() -> None:
+    with FakeOpenAIServer([FakeReply(content="Hello \ud800 world")]) as server:
+        text = _model_for(server, COACH_MAX_RETRIES=0).invoke("x").text
+    assert text == "Hello \ufffd world"
+    assert count_tokens(text) > 0 and text.encode("utf-8")
+
+
 def test_an_answer_that_arrives_in_time_is_not_cut_off_by_the_deadline() -> None:
     with FakeOpenAIServer([FakeReply(content="escalate", drip=0.002)]) as server:
         model = _model_for(server, COACH_REQUEST_TIMEOUT=2, COACH_MAX_RETRIES=0)

@@ -32,7 +32,7 @@ from langchain_core.exceptions import (
 )
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
 from pydantic import BaseModel, SecretStr, ValidationError
 from tenacity import (
@@ -50,6 +50,7 @@ from coach.settings import Settings, active_engine, get_settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+G = TypeVar("G", ChatGeneration, ChatGenerationChunk)
 
 # Worth another try: the same request may well succeed in a moment.
 RETRYABLE: tuple[type[BaseException], ...] = (
@@ -124,7 +125,15 @@ def _log_retry(state: RetryCallState) -> None:
 # empty or missing `choices`, a broken stream): a model failure like any other, so the caller
 # falls back offline with a notice. Raised only around the client call, so a bug of ours is
 # never taken for one.
-_MALFORMED = (json.JSONDecodeError, ValueError, IndexError, KeyError, TypeError, AttributeError)
+_MALFORMED = (
+    json.JSONDecodeError,
+    ValueError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    RecursionError,  # JSON nested thousands deep
+)
 
 
 @contextmanager
@@ -139,9 +148,37 @@ def _readable_answer() -> Iterator[None]:
         ) from exc
 
 
+# A JSON string may escape half of a surrogate pair ("\\ud800"): such text cannot be encoded,
+# counted or printed. It is replaced like any undecodable character.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encodable(v) for k, v in value.items()}
+    return value
+
+
+def _clean(generation: G) -> G:
+    message = generation.message
+    calls = getattr(message, "tool_calls", None)
+    if not _LONE_SURROGATE.search(f"{message.content!s}{calls!s}"):
+        return generation
+    message.content = _encodable(message.content)
+    if calls:
+        message.tool_calls = _encodable(calls)  # type: ignore[attr-defined]
+    generation.text = _encodable(generation.text)
+    return generation
+
+
 def _with_an_answer(result: ChatResult) -> ChatResult:
     if not result.generations:  # `"choices": []`
         raise ModelError("the model server answered with no choices")
+    result.generations = [_clean(g) for g in result.generations]
     return result
 
 
@@ -192,8 +229,9 @@ class _RetryMixin:
             first, rest = Retrying(**self._retry_options())(open_stream)
             if first is None:
                 raise ModelError("the model server's stream held no answer")
-            yield first
-            yield from rest
+            yield _clean(first)
+            for chunk in rest:
+                yield _clean(chunk)
 
     async def _astream(
         self,
@@ -219,9 +257,9 @@ class _RetryMixin:
             first, rest = opened
             if first is None:
                 raise ModelError("the model server's stream held no answer")
-            yield first
+            yield _clean(first)
             async for chunk in rest:
-                yield chunk
+                yield _clean(chunk)
 
 
 class CoachChatOpenAI(_RetryMixin, ChatOpenAI):
@@ -401,6 +439,8 @@ def failure_reason(exc: BaseException) -> str:
         return "the answer could not be read"
     if isinstance(exc, httpx.HTTPError | httpx2.HTTPError):
         return "network error"
+    if type(exc) is ModelError:  # ours, worded for a rep ("...answered with no choices")
+        return " ".join(str(exc).split())[:160] or "the answer could not be read"
     if type(exc).__name__ == "GraphRecursionError":
         return "it kept calling tools without answering"
     return type(exc).__name__

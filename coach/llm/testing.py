@@ -215,13 +215,14 @@ def _parse_structured(raw: AIMessage, schema: Any) -> Any:
 
 @dataclass
 class FakeReply:
-    """One scripted HTTP answer of `FakeOpenAIServer`: a status, a text, an optional delay
-    before the headers, and an optional pause between the body's bytes (`drip`)."""
+    """One scripted HTTP answer of `FakeOpenAIServer`: a status, a text (or a raw `body`), an
+    optional delay before the headers, and an optional pause between the body's bytes (`drip`)."""
 
     status: int = 200
     content: str = "ok"
     delay: float = 0.0
     drip: float = 0.0
+    body: str | None = None  # sent as it is instead of a completion built from `content`
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -271,6 +272,8 @@ class FakeOpenAIServer:
                 if reply.status != 200:
                     error = {"error": {"message": reply.content, "type": "server_error"}}
                     self._send(reply.status, "application/json", json.dumps(error), reply)
+                elif reply.body is not None:
+                    self._send(200, "application/json", reply.body, reply)
                 elif body.get("stream"):
                     self._send(200, "text/event-stream", _sse(reply.content), reply)
                 else:

@@ -464,6 +464,7 @@ _CHANGE_AFTER = re.compile(
     re.I,
 )
 _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
+_STARTED = re.compile(r"\bsince\s+(?:last\s+)?$", re.I)
 _PERIOD_OF = re.compile(
     r"\b(?:invoices?|bills?|billing|statements?|charges?|usage|payroll|fees?|report)\s+"
     r"(?:for|of)\s+(?:the\s+)?$",
@@ -504,6 +505,8 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
                 continue  # "the Feb alarm outage", "the invoice for March": when, not by when
             if _SINCE.search(before) and _CHANGE_AFTER.match(clause.text, m.end()):
                 continue  # "since our March 3 infra migration"
+            if _STARTED.search(before):
+                continue  # "down since Monday": when the trouble began, not by when
             if _AWAY.search(before):
                 continue  # "she's OOO til monday": when someone is back
             dated.append(_clean_date(m.group(0)))
