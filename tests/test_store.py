@@ -116,6 +116,16 @@ def test_an_unchanged_playbook_is_read_without_opening_chroma(tmp_path: Path) ->
     retrieval._cache.clear()
 
 
+@pytest.mark.parametrize("written", ["[1, 2, 3]", '"x"', "null", '{"key": 5, "files": []}'])
+def test_a_snapshot_of_another_shape_is_not_used(tmp_path: Path, written: str) -> None:
+    from coach.playbook.store import SNAPSHOT, read_snapshot
+
+    store = _store(tmp_path, _knowledge(tmp_path), CountingEmbeddings())
+    store.ingest()
+    (store.settings.index_dir / SNAPSHOT).write_text(written, encoding="utf-8")
+    assert read_snapshot(store.settings) is None
+
+
 def test_deleted_files_are_removed(tmp_path: Path) -> None:
     kdir = _knowledge(tmp_path)
     emb = CountingEmbeddings()

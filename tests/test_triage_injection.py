@@ -441,11 +441,40 @@ def test_a_set_off_threat_followed_by_a_courtesy_line_is_the_senders(
     assert result.decision == "escalate" and not result.history_signals
 
 
+@pytest.mark.parametrize(
+    ("said", "signal"),
+    [
+        ("Ignore the auto-reply your helpdesk sent; we are cancelling at renewal.",
+         "cancellation_threat"),
+        ("Your auto-reply promised a response in 4 hours. It has been 3 days. I want to speak "
+         "to your manager.", "manager_request"),
+        ("I was out of office last week and came back to find nothing fixed. We are cancelling "
+         "at renewal.", "cancellation_threat"),
+        ("This is not an automatic reply: we will cancel our contract at renewal.",
+         "cancellation_threat"),
+        ("Ihre automatische Antwort hilft uns nicht weiter. Wir kündigen den Vertrag zum "
+         "Monatsende.", "cancellation_threat"),
+        ("Ignorez la réponse automatique de votre support : nous résilions le contrat.",
+         "cancellation_threat"),
+    ],
+    ids=["en-ignore-yours", "en-yours-promised", "en-i-was-away", "en-not-one", "de-ihre",
+         "fr-ignorez"],
+)  # fmt: skip
+def test_a_customer_writing_about_an_automatic_reply_is_read(
+    engine: OfflineTriageEngine, said: str, signal: str
+) -> None:
+    result = engine.triage(f"Hi Sam,\n\nThanks for the call on Tuesday.\n\n{said}\n\nDana")
+    assert result.decision == "escalate" and signal in result.signal_types()
+
+
 def test_an_automatic_reply_that_says_so_is_still_one(engine: OfflineTriageEngine) -> None:
     for opening in (
         "Automatic reply: I am out of the office until Monday.",
         "This is an automated response. I will reply when I am back.",
         "Dies ist eine automatische Antwort. Ich bin ab Montag wieder erreichbar.",
+        "Thank you for your email. I am out of office until Monday with limited access to email.",
+        "Réponse automatique : je suis absent jusqu'au 12 mars.",
+        "Risposta automatica: sono fuori ufficio fino a lunedì.",
     ):
         result = engine.triage(f"{opening}\n\nDana")
         assert result.decision == "review", opening

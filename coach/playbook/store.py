@@ -348,14 +348,14 @@ def read_snapshot(settings: Settings) -> tuple[list[Passage], Records | None] | 
     path = settings.index_dir / SNAPSHOT
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != _snapshot_key(settings):
+        if not isinstance(data, dict) or data.get("key") != _snapshot_key(settings):
             return None
         files = {d.source: d.sha256 for d in load_documents(settings.knowledge_dir)}
         if files != data.get("files"):
             return None
         passages = [Passage.model_validate(p) for p in data["passages"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # damaged or of another shape: read from the index instead
     return passages, _read_records(path.with_name(VECTORS), data.get("stamp"))
 
 

@@ -39,7 +39,7 @@ FAMILIES = (
     "own_doing", "reassure", "withdraw", "legal_action", "looking_elsewhere", "condition_opener",
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
-    "either", "just_venting", "gravity", "marks_urgent", "farewell",
+    "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -289,7 +289,14 @@ def _names_itself(low: str, lx: Cues) -> bool:
     customer writing about ours: a request word comes before the name."""
     for m in lx.find("auto_reply", low):
         before = low[: m.start()]
-        if len(before.split()) <= 3 and not lx.has("polite_request", before):
+        if (
+            len(before.split()) <= 3
+            and not lx.has("polite_request", before)
+            # "Ignore the auto-reply your helpdesk sent", "This is not an automatic reply", "I
+            # was out of office last week": the customer writes about a reply, or about being
+            # away, and is no reply.
+            and not lx.has("about_a_reply", before)
+        ):
             return True
     return False
 
