@@ -103,6 +103,10 @@ KINDS = [
     ("customer number, French", "num\u00e9ro client 99887766"),
     ("customer number, German", "Kundennummer 4711-0815"),
     ("account id with a dash", "Account-ID: 55120934"),
+    ("account said with 'is'", "my account is 55120934"),
+    ("contract code said with 'is'", "the contract is INI-2024-77812"),
+    ("account, 'Acc. No.'", "Acc. No. 55120934"),
+    ("customer id in brackets", "customer ID (CU-77231907)"),
     ("account id with an underscore", "account_id=55120934"),
     ("account number, German short", "Konto-Nr. 55120934"),
     ("contract number, German", "Vertragsnummer 55120934"),
@@ -170,7 +174,7 @@ def test_each_documented_kind_is_redacted_and_restored(kind: str, typed: str) ->
 
 @pytest.mark.parametrize(
     "kept",
-    ["Our contract 2026 renewal", "version 12.4.1.2023", "order 2026-03-15", "SKU 0494",
+    ["Our contract 2026 renewal", "the account is 250000 a year", "version 12.4.1.2023", "order 2026-03-15", "SKU 0494",
      "the customer since 2019", "invoice 1234567", "€12,500.00 per year", "ticket #48213"],
 )  # fmt: skip
 def test_what_is_not_personal_stays(kept: str) -> None:

@@ -55,7 +55,7 @@ _ID_LABEL = (
     r"rekening(?:nummer)?|contractnummer|umowy|konta|"
     # policy, member and subscription numbers, and short forms ("Kto.-Nr.", "Acct. No", "BLZ")
     r"polis(?:nummer)?|polic(?:en|e)nummer|versicherungsnummer|mitglied(?:s-?nummer|s-?nr)?|"
-    r"lid(?:maat)?nummer|abonnement(?:s-?nummer)?|kd|kto\.?|acct\.|blz|"
+    r"lid(?:maat)?nummer|abonnement(?:s-?nummer)?|kd|kto\.?|acct\.|acc\.|blz|"
     r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º]|n)\.?\s+(?:de\s+|di\s+|do\s+|da\s+|d['’]\s*)?"
     r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|konta|umowy|klienta|police|"
     r"p[óo]liza|polizza|ap[óo]lice|polisy|adh[ée]rent|socio|membro|miembro|abonnement|"
@@ -74,7 +74,7 @@ _ID_VALUE = (
 _ACCOUNT = re.compile(
     rf"(?i)\b(?P<label>{_ID_LABEL})\.?(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
     r"\s*(?P<link>(?:(?:is|was|are|were|lautet|ist|est(?:\s+le)?|es(?:\s+el)?|è|é|to|"
-    r"jest)\b\s*|[:=#,-]\s*){0,2})"
+    r"jest)\b\s*|[:=#,(-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
 )
 # More ids in the same list: "accounts 55667788, 55667799 and 55667800".
@@ -362,7 +362,11 @@ def _claim_ids(probe: str, m: re.Match[str], claim: Callable[[int, int, str], No
     """The labelled id `m` found and the ones listed after it ("accounts 55667788 and
     55667799"), each if it reads as an id."""
     cued = bool(m.group("word")) or bool(_ID_LABEL_CUED.search(m.group("label").strip()))
-    if re.search(r"(?i)[^\W\d_]", m.group("link")) and not cued:
+    if (
+        re.search(r"(?i)[^\W\d_]", m.group("link"))
+        and not cued
+        and not _ID_SHAPED.fullmatch(m.group("value").rstrip(" ./-"))
+    ):
         return  # "the account is 250000 a year": a sentence, not a label
     found: list[tuple[int, int]] = []
     start, value = m.start("value"), m.group("value")
@@ -382,6 +386,11 @@ def _claim_ids(probe: str, m: re.Match[str], claim: Callable[[int, int, str], No
         return
     for span in found:
         claim(*span, "ACCOUNT")
+
+
+# What reads as an id even after "is" ("my account is 55667788", "the contract is INI-2024-77812"):
+# a letter code and digits, or seven digits or more; "the account is 250000 a year" is a figure.
+_ID_SHAPED = re.compile(r"[A-Za-z]{1,6}-?\d[\d-]{3,}\d|[A-Za-z]{1,6}(?:-\d+){2,}|\d{7,}")
 
 
 def _plausible_id(value: str, cued: bool) -> bool:
