@@ -139,6 +139,28 @@ def test_a_message_that_is_only_an_attached_email_is_read() -> None:
     assert "We will cancel the contract at the end of the month." in parsed.newest
 
 
+def test_a_tag_never_closed_hides_what_follows_it_as_a_mail_client_does() -> None:
+    shown = "<p>We will cancel our contract unless the outage is fixed.</p><p>Price < 5</p>"
+    parsed = parse(shown + '<span style="color:red">x</span><span style="display:none' + "x" * 50)
+    assert "We will cancel our contract" in parsed.newest and "Price < 5" in parsed.newest
+    assert "display" not in parsed.text and "xxxx" not in parsed.text
+    assert any("never closed" in n for n in parsed.notes)
+    with pytest.raises(CoachError, match="empty"):
+        parse('<span style="display:none' * 40_000, filename="hidden.html")
+
+
+def test_headers_past_their_limit_are_cut_and_the_body_is_still_read() -> None:
+    """A Subject folded over 100,000 lines once took a minute to parse: the parser unfolds a
+    header in more than linear time."""
+    from coach.triage.parse import MAX_HEADER_BYTES
+
+    folded = "From: a@b.example\nSubject: x\n" + "\t y\n" * 100_000 + "\nWe will cancel.\n"
+    parsed = parse(folded.encode(), filename="folded.eml")
+    assert "We will cancel." in parsed.newest
+    assert len(parsed.subject) < MAX_HEADER_BYTES
+    assert any("headers run past 64 KB" in n for n in parsed.notes)
+
+
 def test_messages_attached_inside_each_other_too_deeply_are_one_clear_error() -> None:
     inner = "Subject: hi\nContent-Type: text/plain\n\nWe will cancel.\n"
     for _ in range(3000):

@@ -124,6 +124,17 @@ def _defuse_open_tags(html: str) -> str:
     return "".join(out)
 
 
+_TAG_START = re.compile(r"<[A-Za-z/!]")
+
+
+def _unclosed_tag(html: str) -> int | None:
+    """Where a tag opens that no `>` ever closes (`<span style="display:none` to the end): a
+    browser reads the rest of the message as that tag and shows none of it."""
+    last = html.rfind(">")
+    m = _TAG_START.search(html, last + 1)
+    return m.start() if m else None
+
+
 # Written for a defused `<` and put back after conversion: as `&lt;`, each one was a separate
 # piece of text to the converter (a 2 MB run of "<a " took 11 s; one piece now).
 _OPEN_MARK = "\ue000"
@@ -133,6 +144,14 @@ def html_to_text(html: str, notes: list[str] | None = None) -> str:
     """HTML email to plain text with html2text; blockquotes become `>` lines, hidden text is cut."""
     import html2text
 
+    cut = _unclosed_tag(html)
+    if cut is not None:
+        html = html[:cut]
+        if notes is not None:
+            notes.append(
+                "The HTML ends inside a tag that is never closed; a mail client shows nothing "
+                "after it, and nothing after it was read."
+            )
     cleaned, hidden = drop_hidden(html)
     if hidden and notes is not None:
         notes.append(f"Ignored {hidden} hidden HTML element(s) a reader would not see.")
@@ -157,7 +176,7 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     try:
         # Bytes, so that 8-bit bodies are decoded with their declared charset.
         data = raw.encode("utf-8") if isinstance(raw, str) else raw
-        data = _within_parts(data, notes)
+        data = _within_parts(_within_headers(data, notes), notes)
         message = BytesParser(policy=policy.default).parsebytes(data)
     except RecursionError:
         raise CoachError(
@@ -262,6 +281,29 @@ def _says_more(plain: str, shown: str) -> bool:
 # 2 MB file took 10 s. Real mail has a few dozen; what is past this many is not read.
 MAX_MIME_PARTS = 1000
 _DELIMITER = re.compile(rb"^--", re.MULTILINE)
+
+
+# A header block is a few kilobytes (a long chain of Received lines, some tens); the mail parser
+# unfolds a header in time that grows faster than its length, so what is past this is not read.
+MAX_HEADER_BYTES = 64_000
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def _within_headers(data: bytes, notes: list[str]) -> bytes:
+    """The message with its header block cut to MAX_HEADER_BYTES, at a line that starts a new
+    header, when it is longer."""
+    end = _HEADER_END.search(data, 0, MAX_HEADER_BYTES * 40)
+    head_end = end.start() if end else len(data)
+    if head_end <= MAX_HEADER_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, MAX_HEADER_BYTES)
+    while cut > 0 and data[cut + 1 : cut + 2] in (b" ", b"\t"):  # not inside a folded header
+        cut = data.rfind(b"\n", 0, cut)
+    notes.append(
+        f"The .eml file's headers run past {MAX_HEADER_BYTES // 1000} KB; only the first "
+        f"{MAX_HEADER_BYTES // 1000} KB of them were read."
+    )
+    return data[: max(cut, 0)] + data[head_end:]
 
 
 def _within_parts(data: bytes, notes: list[str]) -> bytes:
