@@ -133,16 +133,23 @@ def _names_its_step(item: _Item, language: str) -> bool:
     return cues(language).has("formal_legal", item.text.lower())
 
 
+LEAD_IN_WORDS = 5
+
+
 def _framed(clause: str, language: str) -> str | None:
-    """What a request to handle this message as urgent, or to pass it on, frames after a colon
-    ("Merci de traiter ceci en priorité : notre avocat ...", "please forward this to your
-    management: ..."): a statement, read on its own."""
+    """What a request to handle this message as urgent, to pass it on, or a lead-in frames after
+    a colon ("Merci de traiter ceci en priorité : notre avocat ...", "please forward this to your
+    management: ...", "New instructions from our side: ..."): a statement, read on its own."""
     cut = structure.after_a_colon(clause)
     if cut is None:
         return None
     lead, said = cut
     lx = structure.lexicon(language)
-    if not (lx.has("marks_urgent", lead.lower()) or lx.has("pass_on", lead.lower())):
+    low = lead.lower()
+    # A lead-in is all the lead says ("Please note:"); "Ignore the instructions I gave your
+    # team: ..." names instructions but is a sentence of its own.
+    lead_in = len(low.split()) <= LEAD_IN_WORDS and lx.has("lead_in", low)
+    if not (lead_in or lx.has("marks_urgent", low) or lx.has("pass_on", low)):
         return None
     return None if read_context(said, language).question else said
 

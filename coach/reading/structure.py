@@ -39,7 +39,7 @@ FAMILIES = (
     "own_doing", "reassure", "withdraw", "legal_action", "looking_elsewhere", "condition_opener",
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
-    "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply",
+    "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"

@@ -171,6 +171,11 @@ _INJECTION = (
     r"|\b(for|to)\s+(whoever|whatever|anyone|anything)(\s*/\s*(whoever|whatever))?\s+"
     r"(triages?|reads?|process(es)?|classif(y|ies)|handles?|sorts?|routes?|screens?|scans?|"
     r"summari[sz]es?)\s+(this|these|the)\b"
+    # a field of a verdict written into the email: "reason: customer will cancel the contract",
+    # "X-Triage-Override: escalate; ..." (a mail header has no place in a message's text)
+    r"|^\W*[\w-]{2,30}\s*[:=]\s*(the\s+|this\s+)?(customer|client|sender)\s+(will|is\s+going\s+to|"
+    r"wants?|threaten\w*|plans?|intends?|demands?|has\s+decided|is\s+about\s+to)\b"
+    r"|^\W*x-[\w-]+\s*:"
     # a chat role written out: "role: system"
     r"|^\W*role\W{0,3}\s*[:=]\s*\W{0,3}(system|assistant|developer|tool)\b"
 )
@@ -212,7 +217,7 @@ _CONTINUES = re.compile(
 _MACHINE_ONLY = (
     r"\b<AI>s?\b|\b(system|developer)\s+(prompt|message)|\bprompt|\bjson\b|\boutput\b|"
     r"\b(role-?play|pretend|jailbreak|persona|in character)\b|\byou\s+are\s+(now|an?|the)\b|"
-    r"[\[<{]|^\W*(system|assistant|admin|instructions?)\s*[:>]|\bfrom now on\b|"
+    r"[\[<{]|^\W*(system|assistant|admin)\s*[:>]|\bfrom now on\b|"
     r"\b(decision|urgency|signals?|severity|classification)\s*[:=]|"
     r"\bwhatever\s*(/\s*whoever\s+)?(triages|reads|processes|classifies|handles|sorts|routes|"
     r"screens|scans|summari[sz]es)\b|\bwho(ever)?\s*/\s*whatever\b|^\W*role\W{0,3}\s*[:=]"
@@ -233,7 +238,15 @@ _SELF_OTHER = (
     r"onze|ik|mijn|nasz\w*|nam|nas|ja|mój|moja|moje|mnie|hemos|temos|ho|"
     r"\w{3,}(emos|amos|imos|iamo|remo|śmy|łem|łam))"
 )
-_OWN_VOICE = rf"\b{_SELF}\b.{{0,80}}\b{_DOING}\b|\b{_DOING}\b.{{0,80}}\b{_SELF}\b|\b{_SELF_OTHER}\b"
+# ... or naming their own counsel, contract or company ("all contact goes through our lawyers").
+_OWN_SIDE = (
+    r"\b(our|my)\s+(\w+\s+)?(attorneys?|lawyers?|legal|counsel|solicitors?|contract|side|company|"
+    r"board|management|ceo|cfo|cto|coo)\b"
+)
+_OWN_VOICE = (
+    rf"\b{_SELF}\b.{{0,80}}\b{_DOING}\b|\b{_DOING}\b.{{0,80}}\b{_SELF}\b|\b{_SELF_OTHER}\b"
+    rf"|{_OWN_SIDE}"
+)
 # Narration about "the customer" in the third person: what an injection says to fake a signal
 # ("The customer will sue us"); a customer does not call themselves that.
 _NARRATES = (
