@@ -212,9 +212,10 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=loader)
 
 
-def not_a_file(path: str | Path, hint: str) -> CoachError:
+def not_a_file(path: str | Path, hint: str, what_it_is: str = "") -> CoachError:
     """One line for a path that is not a readable file: missing, a directory, or a device."""
     where = Path(path)
+    path = f"{what_it_is} {path}" if what_it_is else path
     if where.is_dir():
         what = "is a directory"
     elif where.exists():
@@ -222,3 +223,11 @@ def not_a_file(path: str | Path, hint: str) -> CoachError:
     else:
         what = "does not exist"
     return CoachError(f"{path} {what}; {hint}")
+
+
+def shown(value: str, limit: int = 80) -> str:
+    """A value the user gave, quoted for a message, cut when it is long (an id pasted with a
+    whole email after it is not echoed back whole)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[: limit - 20]!r}... ({len(value):,} characters)"

@@ -235,3 +235,22 @@ def test_a_path_that_is_not_a_file_says_what_it_is(tmp_path: Path) -> None:
     assert "is a directory" in str(not_a_file(tmp_path, "pass a file"))
     assert "is not a regular file" in str(not_a_file("/dev/null", "pass a file"))
     assert "does not exist" in str(not_a_file(tmp_path / "nope.txt", "pass a file"))
+
+
+def test_a_case_file_that_is_a_folder_or_holds_a_huge_number_says_so_plainly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = _run(monkeypatch, capsys, "brief", str(tmp_path))
+    assert code == 2 and f"case file {tmp_path} is a directory" in err
+    huge = tmp_path / "case.json"
+    huge.write_text('{"customer": "Acme", "days_open": ' + "9" * 5000 + "}", encoding="utf-8")
+    code, _, err = _run(monkeypatch, capsys, "brief", str(huge))
+    assert code == 2 and "holds a number thousands of digits long" in err
+    assert "set_int_max_str_digits" not in err
+
+
+def test_a_long_conversation_id_is_not_echoed_back_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(monkeypatch, capsys, "chat", "--resume", "x" * 100_000)
+    assert code == 2 and "(100,000 characters)" in err and len(err) < 400

@@ -293,9 +293,11 @@ def run_turn(
 ) -> TurnResult:
     """Run one turn of the coach and report it in the chat contract's shape. The conversation
     belongs to `owner`; another user's conversation id is refused like an unknown one."""
+    from coach.textio import shown
+
     text = check_input(user_text)
     if _claimed_by_other(conversation_id, owner, settings):
-        raise CoachError(f"no conversation with id {conversation_id!r}")
+        raise CoachError(f"no conversation with id {shown(conversation_id)}")
     with _turn_lock(conversation_id, settings):
         return _run_turn(conversation_id, text, settings, on_token, retriever, owner)
 

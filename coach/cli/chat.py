@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from coach.cli import EngineOption, app, user_path, working
 from coach.errors import CoachError
-from coach.textio import escaped, printable
+from coach.textio import escaped, printable, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,7 +77,7 @@ def chat_command(
 
         if not delete_conversation(delete, settings, LOCAL_USER):
             raise CoachError(
-                f"no conversation with id {delete!r}; `coach chat --list` shows the saved ones"
+                f"no conversation with id {shown(delete)}; `coach chat --list` shows the saved ones"
             )
         print(escaped(f"deleted conversation {delete}"), file=sys.stderr)
         return
@@ -95,7 +95,7 @@ def chat_command(
     if resume is not None:
         if not conversation_exists(resume, settings, LOCAL_USER):
             raise CoachError(
-                f"no conversation with id {resume!r}; `coach chat --list` shows the saved ones"
+                f"no conversation with id {shown(resume)}; `coach chat --list` shows the saved ones"
             )
         conversation_id = resume
     else:

@@ -114,7 +114,9 @@ class CaseFile(BaseModel):
         """Read a case file; any problem is a CoachError naming the file and the field."""
         path = Path(path)
         if not path.is_file():
-            raise CoachError(f"case file {path} does not exist; pass the path to a JSON case file")
+            from coach.textio import not_a_file
+
+            raise not_a_file(path, "pass the path to a JSON case file", "case file")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CoachError(
                 f"case file {path} is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
@@ -135,7 +137,9 @@ class CaseFile(BaseModel):
             ) from None
         except RecursionError:
             raise CoachError(f"{source} nests too deeply to be a case file") from None
-        except ValueError as exc:  # e.g. an integer of thousands of digits
+        except ValueError as exc:
+            if "digits" in str(exc):  # Python refuses integers of thousands of digits
+                raise CoachError(f"{source} holds a number thousands of digits long") from None
             raise CoachError(f"{source} is not a case file ({exc})") from None
         return cls.from_data(data, source=source)
 

@@ -115,11 +115,12 @@ def api_chat(
     """One coach turn for `owner`; an empty conversation id starts a new conversation. Another
     user's conversation id gets the same answer as an unknown one."""
     from coach.chat.conversation import conversation_exists, new_conversation_id, run_turn
+    from coach.textio import shown
 
     conversation_id = (conversation_id or "").strip()
     if conversation_id and not conversation_exists(conversation_id, settings, owner):
         raise CoachError(
-            f"no conversation with id {conversation_id!r}; send an empty conversation_id to "
+            f"no conversation with id {shown(conversation_id)}; send an empty conversation_id to "
             "start a new one"
         )
     conversation_id = conversation_id or new_conversation_id()
