@@ -777,6 +777,7 @@ def test_what_the_rep_says_was_never_said_is_what_the_denial_names(
         # when the trouble began is no deadline; a date it is due by, said after it, is
         ("the tracking dashboard has been down since Monday", None),
         ("exports have failed since March 3 and they need them fixed by March 20", "March 20"),
+        ("Since Friday is their go-live, this must land before then", "Friday"),
         ("they need the fix in the March 3 release or the rollout stops", "March 3"),
         # the weekday and the date as one; the date the rep says matters
         ("he wants an answer by Friday Mar 21", "Friday Mar 21"),

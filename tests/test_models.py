@@ -335,6 +335,20 @@ def test_half_a_surrogate_pair_in_an_answer_is_replaced_so_the_text_can_be_encod
     assert count_tokens(text) > 0 and text.encode("utf-8")
 
 
+def test_half_a_surrogate_pair_in_tool_arguments_is_replaced_too() -> None:
+    from langchain_core.outputs import ChatGeneration
+
+    from coach.llm.models import _clean
+
+    call = {"name": "TriageProposal", "args": {"summary": "bad \ud800 text"}, "id": "1"}
+    made = _clean(ChatGeneration(message=AIMessage(content="", tool_calls=[call])))
+    assert made.message.tool_calls[0]["args"]["summary"] == "bad \ufffd text"  # type: ignore[attr-defined]
+    listed = _clean(
+        ChatGeneration(message=AIMessage(content=[{"type": "text", "text": "a \ud800"}]))
+    )
+    assert listed.message.content == [{"type": "text", "text": "a \ufffd"}]
+
+
 def test_an_answer_that_arrives_in_time_is_not_cut_off_by_the_deadline() -> None:
     with FakeOpenAIServer([FakeReply(content="escalate", drip=0.002)]) as server:
         model = _model_for(server, COACH_REQUEST_TIMEOUT=2, COACH_MAX_RETRIES=0)

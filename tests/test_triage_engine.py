@@ -121,6 +121,27 @@ def test_a_line_in_a_script_no_known_language_uses_is_set_aside_with_a_note(
     assert any(f"Did not read 1 sentence(s) in {language}" in n for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Jiří Dvořák says we cancel.",
+        "Our CEO, Дмитрий Иванов, says we cancel.",
+        "Mihăiță Țăranu says we cancel.",
+    ],
+    ids=["czech-name", "cyrillic-name", "romanian-name"],
+)
+def test_a_name_in_foreign_letters_does_not_set_a_threat_aside(
+    offline: OfflineTriageEngine, said: str
+) -> None:
+    email = (
+        "Hi team,\n\nThe export has been broken for two weeks and nobody has fixed it yet. "
+        f"{said}\n\nThanks,\nAnna"
+    )
+    result = offline.triage(email)
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+    assert not any("Did not read" in n for n in result.notes)
+
+
 def test_a_line_in_another_language_does_not_lower_a_threat_or_add_a_signal(
     offline: OfflineTriageEngine,
 ) -> None:

@@ -139,6 +139,11 @@ def test_a_message_that_is_only_an_attached_email_is_read() -> None:
     assert "We will cancel the contract at the end of the month." in parsed.newest
 
 
+def test_a_less_than_sign_in_pasted_text_is_no_tag() -> None:
+    parsed = parse("<p>Hello team,</p>\nOur SLA says p95<Nms; we will cancel on Friday if x<y.")
+    assert "we will cancel on Friday if x<y." in parsed.newest
+
+
 def test_a_tag_never_closed_hides_what_follows_it_as_a_mail_client_does() -> None:
     shown = "<p>We will cancel our contract unless the outage is fixed.</p><p>Price < 5</p>"
     parsed = parse(shown + '<span style="color:red">x</span><span style="display:none' + "x" * 50)
@@ -159,6 +164,52 @@ def test_headers_past_their_limit_are_cut_and_the_body_is_still_read() -> None:
     assert "We will cancel." in parsed.newest
     assert len(parsed.subject) < MAX_HEADER_BYTES
     assert any("headers run past 64 KB" in n for n in parsed.notes)
+
+
+def test_an_attached_email_sent_base64_is_read_and_one_without_text_is_listed() -> None:
+    import base64
+
+    inner = (
+        "From: Boss <boss@northwind.example>\nSubject: Renewal\n\n"
+        "We will not renew unless the sync is fixed.\n"
+    )
+    encoded = base64.b64encode(inner.encode()).decode()
+    mail = (
+        'From: a@northwind.example\nSubject: FW\nContent-Type: multipart/mixed; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nSee below.\n"
+        "--B\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+        f"{encoded}\n--B--\n"
+    )
+    parsed = parse(mail.encode(), filename="fw.eml")
+    assert "We will not renew unless the sync is fixed." in parsed.newest
+    assert encoded[:20] not in parsed.text
+    pdf_only = EmailMessage()
+    pdf_only["Subject"] = "Scan"
+    pdf_only.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="s.pdf")
+    outer = EmailMessage()
+    outer["Subject"] = "FW: Scan"
+    outer.set_content("See the attached mail.\n")
+    outer.add_attachment(pdf_only)
+    parsed = parse(outer.as_bytes(), filename="fw.eml")
+    assert any("Ignored 1 attachment(s)" in n for n in parsed.notes)
+
+
+def test_headers_past_their_budget_keep_the_ones_that_say_how_to_read_the_body() -> None:
+    import base64
+
+    received = "".join(
+        f"Received: from relay{i}.example.com by mx.example.com id {i:010d}; Mon, 30 Nov 2026\n"
+        for i in range(900)
+    )
+    html = "<p>Our lawyers will file suit on Friday.</p>"
+    mail = (
+        f"From: a@b.example\nSubject: Outage\n{received}MIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        f"{base64.b64encode(html.encode()).decode()}\n"
+    )
+    parsed = parse(mail.encode(), filename="long.eml")
+    assert "Our lawyers will file suit on Friday." in parsed.newest
+    assert parsed.subject == "Outage"
 
 
 def test_messages_attached_inside_each_other_too_deeply_are_one_clear_error() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from functools import lru_cache
 from typing import Any
 
 import httpx2
@@ -77,8 +78,11 @@ async def _amark_start(request: httpx2.Request) -> None:
     _mark_start(request)
 
 
+@lru_cache(maxsize=8)
 def sync_client(timeout: float) -> httpx2.Client:
-    """The client the OpenAI SDK sends with, each response bound by the overall deadline."""
+    """The client the OpenAI SDK sends with, each response bound by the overall deadline; one
+    per timeout, shared like the SDK's own (an async client is bound to its event loop, so it is
+    made per model)."""
 
     def bound(response: httpx2.Response) -> None:
         response.stream = _SyncDeadlineStream(response.stream, response, timeout)

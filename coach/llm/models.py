@@ -163,15 +163,30 @@ def _encodable(value: Any) -> Any:
     return value
 
 
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(v) for v in value.values())
+    return False
+
+
+_CARRIERS = ("tool_calls", "tool_call_chunks", "invalid_tool_calls", "additional_kwargs")
+
+
 def _clean(generation: G) -> G:
+    """The answer with any half surrogate pair replaced, in its text and its tool calls."""
     message = generation.message
-    calls = getattr(message, "tool_calls", None)
-    if not _LONE_SURROGATE.search(f"{message.content!s}{calls!s}"):
-        return generation
-    message.content = _encodable(message.content)
-    if calls:
-        message.tool_calls = _encodable(calls)  # type: ignore[attr-defined]
-    generation.text = _encodable(generation.text)
+    if _has_surrogate(message.content):
+        message.content = _encodable(message.content)
+    for name in _CARRIERS:
+        value = getattr(message, name, None)
+        if value and _has_surrogate(value):
+            setattr(message, name, _encodable(value))
+    if _has_surrogate(generation.text):
+        generation.text = _encodable(generation.text)
     return generation
 
 

@@ -51,6 +51,7 @@ OTHER_CONFIDENCE = 0.9
 # also gives confidently to another language, is in that language, however short.
 _FOREIGN_LETTERS = re.compile("[ıİşŞğĞåÅøØæÆřŘěĚůŮčČšŠžŽďĎťŤňŇőŐűŰăĂțȚșȘþÞðÐ]")
 FOREIGN_SENTENCE_CONFIDENCE = 0.75
+MIN_FOREIGN_WORDS = 3
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +104,18 @@ def foreign(text: str) -> str | None:
     script, or in Latin letters none of them uses and confidently identified as another
     language. None otherwise (a lone sentence of Swedish without å can pass for Dutch, so it is
     not judged alone)."""
-    found = script(text)
+    # Names say nothing of the language a sentence is written in ("Jiří Dvořák is cancelling",
+    # "Our CEO, Дмитрий Иванов, will cancel"): only the words that are not names are judged.
+    words = _WORD.findall(_NOISE.sub(" ", text[:3000]))
+    said = " ".join(w for w in words if not w[:1].isupper())
+    if len(said.split()) < MIN_FOREIGN_WORDS:
+        return None
+    found = script(said)
     if found is not None:
         return found
-    clean = _NOISE.sub(" ", text[:3000])
-    if not _FOREIGN_LETTERS.search(clean) or len(_WORD.findall(clean)) < 2:
+    if not _FOREIGN_LETTERS.search(said):
         return None
-    code, confidence = _identifiers()[0].classify(clean)
+    code, confidence = _identifiers()[0].classify(said)
     if code in KNOWN or confidence < FOREIGN_SENTENCE_CONFIDENCE:
         return None
     return str(code)

@@ -464,7 +464,8 @@ _CHANGE_AFTER = re.compile(
     re.I,
 )
 _SINCE = re.compile(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
-_STARTED = re.compile(r"\bsince\s+(?:last\s+)?$", re.I)
+# "down since Monday"; not "Since Friday is our go-live, ..." (since as because, opening the clause).
+_STARTED = re.compile(r"\w[\s,]+since\s+(?:last\s+)?$", re.I)
 _PERIOD_OF = re.compile(
     r"\b(?:invoices?|bills?|billing|statements?|charges?|usage|payroll|fees?|report)\s+"
     r"(?:for|of)\s+(?:the\s+)?$",

@@ -124,7 +124,13 @@ def _defuse_open_tags(html: str) -> str:
     return "".join(out)
 
 
-_TAG_START = re.compile(r"<[A-Za-z/!]")
+# A tag a browser would open: a known element, or a name with an attribute (`<span style=`);
+# "p95<Nms" and "if x<y" in pasted text are not tags.
+_TAG_START = re.compile(
+    r"<(?:[A-Za-z][\w-]*\s+[\w:-]+\s*=|(?:span|div|p|a|font|table|tr|td|th|style|script|img|"
+    r"br|b|i|u|strong|em|body|html|head|center|section|blockquote|ul|ol|li|h[1-6]|!--)(?![\w-]))",
+    re.I,
+)
 
 
 def _unclosed_tag(html: str) -> int | None:
@@ -187,12 +193,13 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     except Exception as exc:  # the parser is lenient; this is a last resort
         raise CoachError(f"could not read the .eml file ({type(exc).__name__})") from None
     assert isinstance(message, EmailMessage)
-    subject = str(message.get("subject", "") or "").strip()
+    # One line, as a mail client shows it; a subject folded over thousands of lines is cut.
+    subject = " ".join(str(message.get("subject", "") or "").split())[:MAX_SUBJECT_CHARS]
     parts = _attachments(message)
     whole = [message] if message.get_content_type() == "message/rfc822" else []
     forwards = [p for p in whole + parts if p.get_content_type() == "message/rfc822"]
-    forwards = forwards[:MAX_ATTACHED_MAILS]
-    attachments = [p.get_filename() or p.get_content_type() for p in parts if p not in forwards]
+    read = {id(p): _as_forward(p, notes) for p in forwards[:MAX_ATTACHED_MAILS]}
+    attachments = [p.get_filename() or p.get_content_type() for p in parts if not read.get(id(p))]
     if attachments:
         notes.append(
             f"Ignored {len(attachments)} attachment(s): {', '.join(attachments[:5])}; "
@@ -201,7 +208,7 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     # What a mail client shows: the HTML of a multipart/alternative message, not the plain text
     # beside it (which may say something else).
     body = message.get_body(preferencelist=("html", "plain"))
-    attached = "".join(_as_forward(p, notes) for p in forwards)
+    attached = "".join(read.values())
     if not isinstance(body, EmailMessage):
         if attached:  # "Forward as attachment" with nothing typed above it
             return subject, attached.lstrip("\n")
@@ -218,9 +225,31 @@ MAX_ATTACHED_MAILS = 5
 
 
 def _as_forward(part: EmailMessage, notes: list[str]) -> str:
+    """An attached email as a forward banner, its headers and its text; "" when it has no text."""
+    from email import policy
+    from email.parser import BytesParser
+
     inner = part.get_payload(0) if part.is_multipart() else None
     if not isinstance(inner, EmailMessage):
         return ""
+    encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if encoding in ("base64", "quoted-printable"):
+        # Sent encoded (the standard forbids it; some clients do it): the parser took the
+        # encoded text for a message without headers.
+        import base64
+        import binascii
+        import quopri
+
+        encoded = str(inner.get_payload()).encode("ascii", "replace")
+        try:
+            raw = (
+                base64.b64decode(encoded) if encoding == "base64" else quopri.decodestring(encoded)
+            )
+        except (binascii.Error, ValueError):
+            return ""
+        inner = BytesParser(policy=policy.default).parsebytes(_within_headers(raw, notes))
+        if not isinstance(inner, EmailMessage):
+            return ""
     body = inner.get_body(preferencelist=("html", "plain"))
     if not isinstance(body, EmailMessage):
         return ""
@@ -229,10 +258,12 @@ def _as_forward(part: EmailMessage, notes: list[str]) -> str:
     except CoachError:
         notes.append("An attached message's text could not be read; open it yourself.")
         return ""
+    # Raw values, cut before they are unfolded: parsing a header takes more than linear time.
+    raw_headers = {k.lower(): str(v)[:MAX_SUBJECT_CHARS] for k, v in inner.raw_items()}
     header = "\n".join(
-        f"{name}: {' '.join(str(inner.get(name, '')).split())}"
+        f"{name}: {' '.join(raw_headers[name.lower()].split())}"
         for name in ("From", "Date", "Subject", "To")
-        if inner.get(name)
+        if raw_headers.get(name.lower(), "").strip()
     )
     notes.append("Read an email attached to this one as a forwarded message.")
     return f"\n\n---------- Forwarded message ---------\n{header}\n\n{text.strip()}\n"
@@ -284,26 +315,56 @@ _DELIMITER = re.compile(rb"^--", re.MULTILINE)
 
 
 # A header block is a few kilobytes (a long chain of Received lines, some tens); the mail parser
-# unfolds a header in time that grows faster than its length, so what is past this is not read.
+# unfolds a header in time that grows faster than its length. Past MAX_HEADER_BYTES only the
+# headers that say how to read the message are kept, and no header is kept longer than
+# MAX_ONE_HEADER_BYTES.
 MAX_HEADER_BYTES = 64_000
+MAX_ONE_HEADER_BYTES = 4_000
+MAX_SUBJECT_CHARS = 500
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_ESSENTIAL = re.compile(
+    rb"(?i)(content-type|content-transfer-encoding|content-disposition|mime-version|from|to|"
+    rb"subject|date)\s*:"
+)
 
 
 def _within_headers(data: bytes, notes: list[str]) -> bytes:
-    """The message with its header block cut to MAX_HEADER_BYTES, at a line that starts a new
-    header, when it is longer."""
-    end = _HEADER_END.search(data, 0, MAX_HEADER_BYTES * 40)
+    """The message with a header block longer than MAX_HEADER_BYTES cut down: each header to
+    MAX_ONE_HEADER_BYTES, and past the budget only the ones that say how to read the body."""
+    end = _HEADER_END.search(data)
     head_end = end.start() if end else len(data)
     if head_end <= MAX_HEADER_BYTES:
         return data
-    cut = data.rfind(b"\n", 0, MAX_HEADER_BYTES)
-    while cut > 0 and data[cut + 1 : cut + 2] in (b" ", b"\t"):  # not inside a folded header
-        cut = data.rfind(b"\n", 0, cut)
+    kept: list[bytes] = []
+    size = 0
+    line_start = 0
+    header: list[bytes] = []  # the current header's lines, up to MAX_ONE_HEADER_BYTES
+
+    def close() -> None:
+        nonlocal size
+        if header and (size < MAX_HEADER_BYTES or _ESSENTIAL.match(header[0])):
+            kept.extend(header)
+            size += sum(len(h) + 1 for h in header)
+
+    length = 0
+    while line_start < head_end:
+        nl = data.find(b"\n", line_start, head_end)
+        line_end = head_end if nl < 0 else nl
+        line = data[line_start:line_end]
+        if line[:1] in (b" ", b"\t") and header:  # folded: still the same header
+            if length + len(line) <= MAX_ONE_HEADER_BYTES:
+                header.append(line)
+                length += len(line)
+        else:
+            close()
+            header, length = [line[:MAX_ONE_HEADER_BYTES]], min(len(line), MAX_ONE_HEADER_BYTES)
+        line_start = line_end + 1
+    close()
     notes.append(
         f"The .eml file's headers run past {MAX_HEADER_BYTES // 1000} KB; only the first "
-        f"{MAX_HEADER_BYTES // 1000} KB of them were read."
+        f"{MAX_HEADER_BYTES // 1000} KB of them, and those that say how to read it, were read."
     )
-    return data[: max(cut, 0)] + data[head_end:]
+    return b"\n".join(kept) + data[head_end:]
 
 
 def _within_parts(data: bytes, notes: list[str]) -> bytes:
