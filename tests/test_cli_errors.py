@@ -29,7 +29,7 @@ def _coach(args: list[str], data: Path, cwd: Path) -> subprocess.CompletedProces
     [
         ({"case.json": "[" * 100_000 + "]" * 100_000}, ["brief", "case.json"], "nests too deeply"),
         ({"case.json": '{"customer": "Acme", "days_open": ' + "9" * 5000 + "}"},
-         ["brief", "case.json"], "not a case file"),
+         ["brief", "case.json"], "a number thousands of digits long"),
         ({"case.json": CASE}, ["brief", "case.json", "--out", "/dev/full"], "No space left"),
         ({"case.json": CASE}, ["draft", "customer", "case.json", "--out", "/dev/full"],
          "No space left"),
