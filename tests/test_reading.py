@@ -756,7 +756,11 @@ class _OneReading:
     def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
         import numpy as np
 
-        return np.asarray([[1.0 if "exports" in t else 0.0] for t in texts], dtype=np.float32)
+        named = ("export", "eksport")  # "the nightly exports", "die Exporte", "nocne eksporty"
+        return np.asarray(
+            [[1.0 if any(w in t.lower() for w in named) else 0.0] for t in texts],
+            dtype=np.float32,
+        )
 
     def probabilities(self, vectors, features):  # type: ignore[no-untyped-def]
         import numpy as np
@@ -793,8 +797,16 @@ def test_a_sentence_the_customer_marks_as_the_serious_matter_counts(lang: str, m
     stub = _OneReading()
     reader = Reader(stub, stub)  # type: ignore[arg-type]
     ask = "Can you add Jo Park as an admin on the finance workspace?"
+    # Each sentence in the marker's language: a sentence plainly in another language is read in
+    # its own.
+    empty = {
+        "en": "the nightly exports have been empty since Monday.",
+        "de": "die nächtlichen Exporte sind seit Montag leer.",
+        "pt": "as exportações noturnas estão vazias desde segunda-feira.",
+        "pl": "nocne eksporty są puste od poniedziałku.",
+    }[lang]
     for opener, escalates in ((marker, True), ("", False)):
-        said = f"{opener} the nightly exports have been empty since Monday.".strip()
+        said = f"{opener} {empty}".strip()
         reading = reader.read([[Said(ask), Said(said)]], [lang])[0]
         found = {f.signal: f.evidence for f in reading.signals}
         assert ("technical_beyond_control" in found) is escalates, (marker, opener)

@@ -157,6 +157,59 @@ def test_a_line_in_another_language_does_not_lower_a_threat_or_add_a_signal(
 
 
 @pytest.mark.parametrize(
+    ("line", "signal"),
+    [
+        ("Unser Anwalt ist bereits eingeschaltet.", "legal_or_public_threat"),
+        ("Nous allons résilier le contrat à la fin du mois.", "cancellation_threat"),
+        ("Vamos a cancelar el contrato a final de mes.", "cancellation_threat"),
+        ("Wij zeggen het contract op per het einde van de maand.", "cancellation_threat"),
+        ("Il nostro avvocato è già stato coinvolto nella questione.", "legal_or_public_threat"),
+    ],
+    ids=["german-lawyer", "french-cancel", "spanish-cancel", "dutch-cancel", "italian-lawyer"],
+)
+def test_a_sentence_in_another_known_language_is_read_in_its_own(
+    offline: OfflineTriageEngine, line: str, signal: str
+) -> None:
+    email = (
+        "Hi Sam,\n\nThe nightly export has failed again and nobody on your side has answered "
+        f"our ticket in a week.\n\n{line}\n\nBest,\nDana Whitfield"
+    )
+    result = offline.triage(email)
+    assert result.decision == "escalate"
+    assert any(s.type == signal and s.evidence == line for s in result.signals)
+
+
+def test_an_english_sentence_in_a_german_email_is_read_in_english(
+    offline: OfflineTriageEngine,
+) -> None:
+    email = (
+        "Hallo Sam,\n\nder nächtliche Export ist wieder fehlgeschlagen und niemand hat auf unser "
+        "Ticket geantwortet. Wir haben lange genug gewartet und sind sehr enttäuscht.\n\nI want to "
+        "speak with your manager about this today.\n\nGruß\nDana"
+    )
+    result = offline.triage(email)
+    assert result.language == "de" and result.decision == "escalate"
+    assert "manager_request" in result.signal_types()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "read_as"),
+    [
+        ("Unser Anwalt ist bereits eingeschaltet.", "en", "de"),
+        ("I want to speak to your manager.", "de", "en"),
+        ("Thanks for the call on Tuesday.", "en", "en"),
+        ("Merci beaucoup", "en", "en"),  # too short to judge alone
+        ("Forwarding this from our Stockholm office, they asked me to send it.", "en", "en"),
+        ("Unser Anwalt ist bereits eingeschaltet.", "tr", "tr"),  # an email not read stays so
+    ],
+)
+def test_which_language_a_sentence_is_read_in(sentence: str, language: str, read_as: str) -> None:
+    from coach.reading.language import sentence_language
+
+    assert sentence_language(sentence, language) == read_as
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "Мы расторгаем договор с конца месяца, если проблема не будет решена. Это уже третий "

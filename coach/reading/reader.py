@@ -120,6 +120,9 @@ class _Item:
     # What a request to treat the message as urgent or to pass it on frames ("please forward this
     # to your management: our lawyer ..."): the customer has said it is serious.
     framed: bool = False
+    # The language the sentence is read in: the email's, or its own when it is plainly another
+    # of the eight ("Unser Anwalt ist bereits eingeschaltet." in an English email).
+    language: str = "en"
 
     def __post_init__(self) -> None:
         self.text = self.text or self.said.text
@@ -219,8 +222,10 @@ class Reader:
                 continue
             block = None
             usable, readings[d].unread = _within_budget(usable)
+            doc_lang = lang
             for said in usable:
                 opens, block = said.block != block, said.block
+                lang = languages.sentence_language(said.text, doc_lang)
                 for piece in _past_withdrawal(clauses(said.text, lang), lang):
                     part = Said(piece, said.block, said.injected, said.forwarded)
                     # What is read and classified; the evidence stays the verbatim piece.
@@ -233,7 +238,7 @@ class Reader:
                         base = _vendor_side(clause, lang, base)
                     context = structure.refine(base, clause, lang, reported)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
-                        items.append(_Item(d, part, context, base, classified))
+                        items.append(_Item(d, part, context, base, classified, language=lang))
                     elif context.thanks and thanked[d] is None:
                         thanked[d] = piece  # "Thanks!" alone still earns a short, routine reply
                         continue
@@ -248,7 +253,11 @@ class Reader:
                         # "..., to dziękujemy za współpracę": thanks that say goodbye.
                         if structure.lexicon(lang).has("farewell", then.lower()):
                             then_ctx = dataclasses.replace(then_ctx, thanks=False, positive=False)
-                        items.append(_Item(d, part, then_ctx, then_base, then, consequence=True))
+                        items.append(
+                            _Item(
+                                d, part, then_ctx, then_base, then, consequence=True, language=lang
+                            )
+                        )
                     elif then is None and (framed := _framed(clause, lang)) is not None:
                         # "Please flag this as urgent: our lawyer is preparing a claim": what the
                         # request frames is said too; it adds an escalation or nothing.
@@ -256,14 +265,21 @@ class Reader:
                         said_ctx = structure.refine(said_base, framed, lang, reported)
                         items.append(
                             _Item(
-                                d, part, said_ctx, said_base, framed, consequence=True, framed=True
+                                d,
+                                part,
+                                said_ctx,
+                                said_base,
+                                framed,
+                                consequence=True,
+                                framed=True,
+                                language=lang,
                             )
                         )
-        _withdraw_before(items, langs)
+        _withdraw_before(items)
         for item in items:
-            item.marked = not item.consequence and structure.lexicon(
-                readings[item.doc].language
-            ).has("gravity", item.said.text.lower())
+            item.marked = not item.consequence and structure.lexicon(item.language).has(
+                "gravity", item.said.text.lower()
+            )
         import numpy as np
 
         if items:
@@ -271,7 +287,7 @@ class Reader:
 
             vectors = self.encoder.encode([i.text for i in items])
             cue_features = np.asarray(
-                [features(i.text, readings[i.doc].language, i.base) for i in items],
+                [features(i.text, i.language, i.base) for i in items],
                 dtype=np.float32,
             )
             raw = self.classifier.probabilities(vectors, cue_features)
@@ -294,8 +310,7 @@ class Reader:
                 [
                     k
                     for k in far
-                    if not items[k].marked
-                    and not _names_its_step(items[k], readings[items[k].doc].language)
+                    if not items[k].marked and not _names_its_step(items[k], items[k].language)
                 ],
                 dtype=int,
             )
@@ -341,7 +356,7 @@ class Reader:
         closing_doc = [False] * n  # "you can close the ticket": the matter is over for them
         for item in items:
             closing_doc[item.doc] |= not item.consequence and structure.closes(
-                item.said.text, readings[item.doc].language, item.context
+                item.said.text, item.language, item.context
             )
             resolved_doc[item.doc] |= item.context.resolved or closing_doc[item.doc]
             # "Nada más para desahogarme", "Moest het alleen even kwijt": a customer who says the
@@ -350,11 +365,9 @@ class Reader:
             minor_doc[item.doc] |= (
                 item.context.minor
                 or item.context.own_fault
-                or structure.lexicon(readings[item.doc].language).has(
-                    "just_venting", item.said.text.lower()
-                )
+                or structure.lexicon(item.language).has("just_venting", item.said.text.lower())
             )
-            open_doc[item.doc] |= structure.unresolved(item.text, readings[item.doc].language)
+            open_doc[item.doc] |= structure.unresolved(item.text, item.language)
         resolved_doc = [r and not o for r, o in zip(resolved_doc, open_doc, strict=True)]
         # "We are not thinking of cancelling", "you can close the ticket": a customer who says
         # plainly that they are not leaving, or that the matter is over, has made no threat to
@@ -362,12 +375,10 @@ class Reader:
         staying_doc = [False] * n
         for item in items:
             staying_doc[item.doc] |= closing_doc[item.doc] or (
-                not item.consequence
-                and structure.denies_leaving(item.said.text, readings[item.doc].language)
+                not item.consequence and structure.denies_leaving(item.said.text, item.language)
             )
         for item, row, raw_row in zip(items, probs, raw, strict=True):
-            ctx, d = item.context, item.doc
-            lang = readings[d].language
+            ctx, d, lang = item.context, item.doc, item.language
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
                 if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):
                     stated[d].add(label)
@@ -659,7 +670,7 @@ def _shapes(
     for item, row in zip(items, probs, strict=True):
         if item.consequence:
             continue
-        shape, lang, text = shapes[item.doc], readings[item.doc].language, item.said.text
+        shape, lang, text = shapes[item.doc], item.language, item.said.text
         shape.sentences += 1
         shape.words += len(text.split())
         # A frustration needs words to say it: "Quick one." opens a request.
@@ -730,7 +741,7 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
     return out
 
 
-def _withdraw_before(items: list[_Item], langs: Sequence[str]) -> None:
+def _withdraw_before(items: list[_Item]) -> None:
     """A sentence that opens by withdrawing withdraws the one before it in the same block ("Last
     week I said I'd take this to our board. No need anymore, ...")."""
     for before, item in itertools.pairwise(items):
@@ -738,7 +749,7 @@ def _withdraw_before(items: list[_Item], langs: Sequence[str]) -> None:
             before.doc == item.doc
             and before.said.block == item.said.block
             and not item.consequence
-            and structure.withdraws_before(item.said.text, langs[item.doc], item.context)
+            and structure.withdraws_before(item.said.text, item.language, item.context)
         ):
             before.context = dataclasses.replace(before.context, withdrawn=True)
 

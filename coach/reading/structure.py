@@ -40,6 +40,7 @@ FAMILIES = (
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
+    "determiner",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -164,7 +165,7 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "Bad news on the account": news as an idiom, not the press.
     idioms = _spans(lx, "news_idiom", low)
     if ctx.legal_public and all(
-        _in_a_name(text, a) or any(x <= a < y for x, y in idioms)
+        _in_a_name(text, a, lx) or any(x <= a < y for x, y in idioms)
         for a, _ in _spans(c, "legal_public", low)
     ):
         changes["legal_public"] = False
@@ -187,10 +188,14 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
 _NAME_BEFORE = re.compile(r"(?:^|[^.!?:;\s]\s*)\b[A-Z][\w&'’-]*\s+$")
 
 
-def _in_a_name(text: str, at: int) -> bool:
+def _in_a_name(text: str, at: int, lx: Cues) -> bool:
     """The word at `at` is capitalised and follows a capitalised word inside the sentence: part
-    of a name ("Driftwood Media"), not the thing itself ("the media")."""
-    return text[at : at + 1].isupper() and bool(_NAME_BEFORE.search(text[:at]))
+    of a name ("Driftwood Media"), not the thing itself ("the media"), unless that word only
+    opens the noun ("Unser Anwalt", "Die Presse": German capitalises every noun)."""
+    if not text[at : at + 1].isupper():
+        return False
+    before = _NAME_BEFORE.search(text[:at])
+    return before is not None and not lx.has("determiner", before.group(0).split()[-1].lower())
 
 
 def _senior(c: Cues, lx: Cues, low: str) -> bool:
