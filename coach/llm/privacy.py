@@ -29,7 +29,9 @@ M = TypeVar("M", bound="BaseMessage")
 # in any script ("пример.рф") or punycode ("xn--p1ai"); a quoted local part is read too.
 _EMAIL = re.compile(
     r"(?:(?<![\w.+'&-])[\w.+-][\w.+'&-]{0,63}|\"[^\"\n@]{1,64}\")"
-    r"@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})(?![\w-])"
+    r"@(?:[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})"
+    # or at an IP address, bracketed as RFC 5321 writes it or not ("dana@[192.0.2.7]")
+    r"|\[?\d{1,3}(?:\.\d{1,3}){3}\]?|\[(?i:ipv6:)[0-9a-f:.]{2,45}\])(?![\w-])"
 )
 # An IBAN in upper or lower case, grouped by spaces, dashes or dots or not at all. Written in
 # capitals with spaces it is taken as typed; otherwise its check digits must hold (ISO 13616).
@@ -46,7 +48,10 @@ _GROUP = re.compile(r"\d+")
 # amounts, "12-month").
 _ID_LABEL = (
     r"accounts?|acct|a/c|customers?|clients?|members?|polic(?:y|ies)|contracts?|subscriptions?|"
-    r"tenants?|routing|sort\s+code|konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
+    r"tenants?|routing|sort\s+code|usernames?|benutzername|gebruikersnaam|"
+    # a user or login id, named as a number ("user ID 88231907", "Benutzer-ID", "login no. 4471")
+    r"(?:users?|logins?|benutzer|gebruikers?)(?=[\s_-]*(?:ids?|no|nr|numbers?|nummer|kennung)\b)|"
+    r"konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
     r"num[ée]ro\s+(?:de\s+)?client|n[°º]\s*client|n[úu]mero\s+de\s+cliente|numero\s+cliente|"
     r"codice\s+cliente|cod\.\s*cliente|cliente|klantnummer|klant-?id|klant-?nr|rek\.|"
     r"numer\s+klienta|nr\s+klienta|"
@@ -125,10 +130,10 @@ _UNIT_AFTER = re.compile(
 # A US social security number: in its shape ("123-45-6789", "123 45 6789", "123.45.6789"), or after
 # the word that names it, with or without separators ("my SSN is 123456789", "S.S.N. 078051120").
 _SSN = re.compile(
-    r"(?<![\w-])(?<!\d[ .])\d{3}( ?[-.] ?|[ ])\d{2}\1\d{4}(?![\w-])(?![ .]\d)"
+    r"(?<![\w/-])(?<!\d[ .])\d{3}( ?[-./] ?|[ ])\d{2}\1\d{4}(?![\w/-])(?![ .]\d)"
     r"|(?i:(?<!\w)(?:ssn|s\.s\.n\.?|social\s+security(?:\s+(?:number|no\.?|nr\.?|#))?)(?!\w))"
     r"(?:\s*(?:(?i:is|was)\b|[:#=-])){0,2}\s*"
-    r"(?P<cued>\d{3}(?: ?[.-] ?|[ ])?\d{2}(?: ?[.-] ?|[ ])?\d{4})(?!\d)"
+    r"(?P<cued>\d{3}(?: ?[./-] ?|[ ])?\d{2}(?: ?[./-] ?|[ ])?\d{4})(?!\d)"
 )
 # A phone number typed without separators: ten digits (eleven with a leading 1) in North American
 # form; an international number after "+" or "00"; a national number that starts with 0 (ten or
