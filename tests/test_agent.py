@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -237,17 +236,6 @@ def test_venting_is_not_escalated_and_blame_is_flagged(fresh_settings: Settings)
     )
     assert result.recommendation == "do_not_escalate"
     assert "Careful with blame" in result.reply
-
-
-def test_offline_turn_is_fast(fresh_settings: Settings) -> None:
-    run_turn("t-speed", "Acme is unhappy about late invoices.", fresh_settings)  # warm caches
-    times = []
-    for line in ["They want corrected invoices.", "I called their finance lead twice.",
-                 "It's a $40k account.", "what do you know so far?"]:  # fmt: skip
-        start = time.perf_counter()
-        run_turn("t-speed", line, fresh_settings)
-        times.append(time.perf_counter() - start)
-    assert max(times) < 1.5  # generous for a shared CI machine; `make bench` reports p95
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 1_000_000])

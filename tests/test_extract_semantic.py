@@ -89,3 +89,15 @@ def test_company_name_only_early(reader: SemanticReader) -> None:
         ["tried"],
     )
     assert "customer" not in later.update
+
+
+def test_leaving_told_with_its_reason_is_a_threat_to_cancel() -> None:
+    """The reason given for leaving ("because our export corrupted three pay runs") does not
+    turn the leaving into a second, weaker reading."""
+    from coach.chat.extract import detect_signals
+
+    told = [
+        "Their Head of IT, Marta Kowalski, told me on a call today they will not renew in "
+        "September ($180k ARR) because our payroll export corrupted three pay runs in a row."
+    ]
+    assert "cancellation_threat" in detect_signals(told)

@@ -765,6 +765,10 @@ def rep_signal_rules() -> dict[str, re.Pattern[str]]:
 
 
 SEMANTIC_MIN = 0.80  # narration is not an email: only close matches count
+# A threat to leave read as a second reason in a sentence that names leaving ("they will not
+# renew in September because the export corrupted three pay runs"): the leaving is said, and the
+# reason for it does not make it less so.
+SECOND_LEAVING_OWN = 0.15
 
 
 def _by_the_rep(sentence: str, start: int) -> bool:
@@ -1028,9 +1032,17 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
         for f in reading.signals:
             if f.evidence not in mains or f.own > mains[f.evidence].own:
                 mains[f.evidence] = f
+        from coach.reading.structure import lexicon
+
         for f in reading.signals:
             main = mains[f.evidence] is f
-            if (f.score if main else f.own) >= SEMANTIC_MIN:
+            said_leaving = (
+                f.signal == "cancellation_threat"
+                and f.score >= SEMANTIC_MIN
+                and f.own >= SECOND_LEAVING_OWN
+                and lexicon(lang).has("leaving", f.evidence.lower())
+            )
+            if (f.score if main else f.own) >= SEMANTIC_MIN or said_leaving:
                 evidence = source.get(f.evidence, f.evidence)
                 found.setdefault(f.signal, Signal(type=f.signal, evidence=evidence))  # type: ignore[arg-type]
     within = concession_within_limit(sents)
