@@ -745,3 +745,19 @@ def test_an_eml_of_thousands_of_parts_is_read_up_to_the_part_limit_with_a_note()
     assert "hello part 0" in parsed.newest
     assert any(f"more than {MAX_MIME_PARTS:,} MIME parts" in n for n in parsed.notes)
     assert any(f"Ignored {MAX_MIME_PARTS - 1} attachment(s)" in n for n in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Sam,\n\nBegin forwarded message:",
+        "Hi Sam,\n\nWe are cancelling the contract.\n\n---------- Forwarded message ---------\n",
+        "Hi Sam,\n\nWe are cancelling the contract.\n-----Original Message-----",
+    ],
+)
+def test_an_email_that_ends_on_a_forward_marker_is_read(text: str) -> None:
+    from coach.reading.mail import split_parts
+
+    parts = split_parts(text)
+    assert parts and parts[0].speaker == "newest"
+    assert parse(text).newest.startswith("Hi Sam,")

@@ -126,8 +126,8 @@ def _real_header(header: list[str]) -> bool:
 
 
 def _header_block(lines: list[str], i: int) -> int:
-    """Length of a From:/Sent:/Subject: block starting at i (0 if none)."""
-    if not _FROM.match(lines[i]):
+    """Length of a From:/Sent:/Subject: block starting at i (0 if none, or past the end)."""
+    if i >= len(lines) or not _FROM.match(lines[i]):
         return 0
     value = lines[i].split(":", 1)[1].strip(" *")
     if "@" not in value and (len(value.split()) > 6 or value.endswith((".", "!", "?"))):
