@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import os
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -37,6 +39,19 @@ def key_of(parts: Iterable[bytes | str]) -> str:
     return digest.hexdigest()[:16]
 
 
+# What reading a damaged or cut .npz/.npy file raises: numpy's errors, and the zip and zlib ones
+# beneath them (a truncated archive is a BadZipFile, an empty one an EOFError).
+DAMAGED_ARRAYS: tuple[type[Exception], ...] = (
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
+
+
 def arrays(
     name: str, key: str, build: Callable[[], dict[str, np.ndarray]]
 ) -> dict[str, np.ndarray]:
@@ -48,7 +63,7 @@ def arrays(
         try:
             with np.load(path, allow_pickle=False) as data:
                 return {k: data[k] for k in data.files}
-        except (OSError, ValueError, KeyError, EOFError):
+        except DAMAGED_ARRAYS:
             path.unlink(missing_ok=True)
     built = build()
     with contextlib.suppress(OSError):

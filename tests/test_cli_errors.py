@@ -61,6 +61,19 @@ def test_a_damaged_index_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
     assert list((data / "index").glob("chroma.damaged-*"))
 
 
+@pytest.mark.parametrize("cut", [3000, 0], ids=["truncated", "empty"])
+def test_a_damaged_vector_snapshot_is_read_past_and_rewritten(tmp_path: Path, cut: int) -> None:
+    data = tmp_path / "data"
+    assert _coach(["ingest"], data, tmp_path).returncode == 0
+    vectors = data / "index" / "vectors.npz"
+    whole = vectors.stat().st_size
+    vectors.write_bytes(vectors.read_bytes()[:cut])
+    proc = _coach(["search", "what goes in the message to my manager", "-k", "3"], data, tmp_path)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "To Your Manager" in proc.stdout
+    assert vectors.stat().st_size == whole  # rewritten by the run that read past it
+
+
 def _read_only(
     folder: Path, args: list[str], cwd: Path, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:

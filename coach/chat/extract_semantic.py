@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coach.cache import DAMAGED_ARRAYS
 from coach.textio import load_yaml
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ def get_semantic_reader() -> SemanticReader | None:
     if path.is_file():
         try:
             return SemanticReader.build(embeddings, np.load(path))
-        except (OSError, ValueError, IndexError):
+        except DAMAGED_ARRAYS:
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt
     reader = SemanticReader.build(embeddings)
     vectors = np.concatenate([reader._groups[c] for c in reader.classes])

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coach.cache import DAMAGED_ARRAYS
 from coach.guardrails import rules
 from coach.textio import load_yaml
 
@@ -360,7 +361,7 @@ def get_semantic_guard() -> SemanticGuard | None:
     if path.is_file():
         try:
             return SemanticGuard.load(embeddings, path)
-        except (OSError, KeyError, ValueError):
+        except DAMAGED_ARRAYS:
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt
     guard = SemanticGuard.fit(embeddings)
     # A read-only cache directory only costs the fit again next time.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from coach.cache import DAMAGED_ARRAYS
 from coach.errors import CoachError
 from coach.playbook.knowledge import Link, Passage, chunk_document, load_documents
 from coach.settings import require_writable
@@ -367,8 +368,8 @@ def _read_records(path: Any, stamp: str | None) -> Records | None:
             if stamp is None or str(got["stamp"]) != stamp:
                 return None
             records = Records([str(x) for x in got["passage_ids"]], got["whole"], got["vectors"])
-    except (OSError, ValueError, KeyError):
-        return None
+    except DAMAGED_ARRAYS:
+        return None  # damaged or cut: the real index answers, and the next ingest rewrites it
     if records.vectors.ndim != 2 or len(records.passage_ids) != len(records.vectors):
         return None
     return records
