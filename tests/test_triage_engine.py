@@ -431,6 +431,9 @@ WRAP = "Hi Sam,\n\n{}\n\nRegards,\nDana Whitfield\nNorthwind Logistics\n"
         ("Disregard my question about the export; the real issue is that we are moving to a "
          "competitor at renewal.", "cancellation_threat"),
         ("Ignore meu e-mail anterior: vamos cancelar a assinatura.", "cancellation_threat"),
+        ("Zignorujcie moją poprzednią wiadomość, rozwiązujemy umowę.", "cancellation_threat"),
+        ("Proszę zignorować moją poprzednią wiadomość, rozwiązujemy umowę.",
+         "cancellation_threat"),
     ],
 )  # fmt: skip
 def test_a_threat_worded_like_an_instruction_is_still_the_customers(
@@ -452,6 +455,18 @@ def test_a_threat_worded_like_an_instruction_is_still_the_customers(
 )
 def test_a_withdrawn_threat_stays_withdrawn(offline: OfflineTriageEngine, body: str) -> None:
     assert offline.triage(WRAP.format(body)).decision != "escalate"
+
+
+def test_a_withdrawal_before_a_new_statement_is_no_routine_request(
+    offline: OfflineTriageEngine,
+) -> None:
+    """ "Disregard everything above" is not a request the rep can handle: what follows it decides,
+    and an email that says only that is not handed to the rep as routine."""
+    result = offline.triage(
+        WRAP.format("Disregard everything above, we're done and moving to Zendesk.")
+    )
+    assert result.decision != "handle"
+    assert "Disregard everything above" not in [s.evidence for s in result.signals]
 
 
 THREAT = "If the outage is not fixed by Friday we will cancel our contract."

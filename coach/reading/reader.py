@@ -123,6 +123,8 @@ class _Item:
     # The language the sentence is read in: the email's, or its own when it is plainly another
     # of the eight ("Unser Anwalt ist bereits eingeschaltet." in an English email).
     language: str = "en"
+    # It withdraws an earlier message before a new statement in the same sentence.
+    lead: bool = False
 
     def __post_init__(self) -> None:
         self.text = self.text or self.said.text
@@ -226,7 +228,7 @@ class Reader:
             for said in usable:
                 opens, block = said.block != block, said.block
                 lang = languages.sentence_language(said.text, doc_lang)
-                for piece in _past_withdrawal(clauses(said.text, lang), lang):
+                for piece, lead in _past_withdrawal(clauses(said.text, lang), lang):
                     part = Said(piece, said.block, said.injected, said.forwarded)
                     # What is read and classified; the evidence stays the verbatim piece.
                     clause = structure.to_vendor(piece, lang) if said.forwarded else piece
@@ -238,7 +240,9 @@ class Reader:
                         base = _vendor_side(clause, lang, base)
                     context = structure.refine(base, clause, lang, reported)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
-                        items.append(_Item(d, part, context, base, classified, language=lang))
+                        items.append(
+                            _Item(d, part, context, base, classified, language=lang, lead=lead)
+                        )
                     elif context.thanks and thanked[d] is None:
                         thanked[d] = piece  # "Thanks!" alone still earns a short, routine reply
                         continue
@@ -387,12 +391,13 @@ class Reader:
                         found[d][label] = Found(label, item.said.text, RULE_SCORE, RULE_SCORE)
             problem = cues(lang).has("problem_words", item.said.text.lower())
             asking = ctx.request or ctx.question or structure.asks(item.said.text, lang)
-            if asking and asks[d] is None and not item.consequence:
+            if asking and asks[d] is None and not item.consequence and not item.lead:
                 asks[d] = item.said.text
             said = cues(lang)
             low = item.said.text.lower()
             if (
                 not item.consequence
+                and not item.lead
                 and other[d] is None
                 and (
                     ctx.thanks
@@ -700,12 +705,12 @@ _OWN_SUBJECT = re.compile(
 _OWN_WORD = re.compile(_OWN_SUBJECT.pattern.removeprefix("^"), re.IGNORECASE)
 
 
-def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
+def _past_withdrawal(pieces: list[str], language: str) -> list[tuple[str, bool]]:
     """A withdrawn earlier message reaches only as far as its own clause: "please disregard the
     instructions I gave your team; we have decided to terminate", "ignori la mia ultima email,
     abbiamo deciso di disdire": what follows is read on its own (verbatim pieces), unless it says
     the customer is staying or the matter is settled."""
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     c, leaves = cues(language), structure.lexicon(language)
     for piece in pieces:
         for m in _CLAUSE_BREAK.finditer(piece):
@@ -734,10 +739,12 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[str]:
             )
             if then.withdrawn or stays or then.resolved or then.thanks or then.positive:
                 continue
-            out += [before, after]
+            # The withdrawal that leads is no request of its own ("Disregard everything above,
+            # we're done and moving to Zendesk"): it earns no routine reading.
+            out += [(before, True), (after, False)]
             break
         else:
-            out.append(piece)
+            out.append((piece, False))
     return out
 
 
