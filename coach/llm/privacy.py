@@ -109,9 +109,15 @@ _PHONE = re.compile(
     rf"(?:0\d{{1,5}}[ \t]?/[ \t]?\d{{2,10}}|\d{{1,5}})(?:[\s.-]\d{{2,8}}){{0,4}}{_EXT}(?![\w/-])"
 )
 _DATE_LIKE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$|^\d{1,2} \d{1,2} (?:19|20)\d{2}$")
-# "415-555-0199", "415/5550199", "415 - 555 - 0199", "1.415.555.0199x204": a phone number whatever
-# is written before it.
-_NANP_SHAPE = r"(?:\+?1[ \t]*[-.]?[ \t]*)?\d{3}[ \t]*[/.-][ \t]*\d{3}[ \t]*[.-]?[ \t]*\d{4}" + _EXT
+# "415-555-0199", "415/5550199", "415 - 555 - 0199", "1.415.555.0199x204", "415 555-0199",
+# "(415) 555 - 0199": a phone number whatever is written before it.
+# The area code may be bracketed ("(415) 555 - 0199") or set apart by a space alone when a dash
+# or dot joins the rest ("415 555-0199").
+_NANP_SHAPE = (
+    r"(?:\+?1[ \t]*[-.]?[ \t]*)?"
+    r"(?:\(\d{3}\)[ \t]*|\d{3}(?:[ \t]*[/.-][ \t]*|[ \t]{1,2}(?=\d{3}[ \t]*[.-])))"
+    r"\d{3}[ \t]*[.-]?[ \t]*\d{4}" + _EXT
+)
 _NANP = re.compile(_NANP_SHAPE)
 _YEARS = re.compile(r"^(?:19|20)\d{2}(?:\s*[-./]?\s*(?:19|20)\d{2})+$")
 # What is written before a number that is not a phone number (README: order, invoice and ticket
