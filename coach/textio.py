@@ -185,10 +185,15 @@ INVISIBLE = re.compile(
 )
 
 
-def escaped(text: str) -> str:
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escaped(text: str, breaks: bool = False) -> str:
     """`text` for an error line: each control character written as its escape (`\\x1b`), so a
-    file name or a value can neither drive the terminal nor vanish from the message."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    file name or a value can neither drive the terminal nor vanish from the message. With
+    `breaks`, tabs and line breaks too: a file name must not forge a line of output."""
+    pattern = _CONTROL_OR_BREAK if breaks else _CONTROL
+    return pattern.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def printable(value: object) -> object:

@@ -146,3 +146,19 @@ def test_a_page_name_with_escape_sequences_is_printed_escaped(
     assert list(_lines(items, 1, "Embedding playbook pages")) == items
     err = capsys.readouterr().err
     assert "\x1b" not in err and "red\\x1b[31mpage.md" in err
+
+
+def test_a_page_name_with_a_line_break_cannot_forge_a_line(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from types import SimpleNamespace
+
+    from coach.cli.search import _lines
+    from coach.playbook.knowledge import _skip
+
+    forged = "x\nskipped escalation.md: forged line.md"
+    list(_lines([SimpleNamespace(source=forged)], 1, "Embedding playbook pages"))
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "x\\nskipped" in err
+    _skip(Path(forged), "not markdown")
+    assert all("\n" not in r.getMessage() for r in caplog.records)

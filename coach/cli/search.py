@@ -27,7 +27,8 @@ def rich_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]
 
 def _lines(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
     for i, item in enumerate(items, 1):
-        name = escaped(getattr(item, "source", ""))  # a file name can hold escape sequences
+        # a file name can hold escape sequences and line breaks
+        name = escaped(getattr(item, "source", ""), breaks=True)
         print(f"{label}: {i}/{total}" + (f" ({name})" if name else ""), file=sys.stderr, flush=True)
         yield item
 
@@ -75,7 +76,7 @@ def search(
     from rich.markup import escape
 
     for i, hit in enumerate(hits, 1):
-        source = escaped(hit.source)
+        source = escaped(hit.source, breaks=True)
         where = f"{source} · {hit.kind} · score {hit.score:.3f}" if verbose else source
         section = escape(hit.section.replace(" > ", " › "))
         console.print(f"[bold]{i}. {section}[/bold]  [dim]({escape(where)})[/dim]")

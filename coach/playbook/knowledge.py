@@ -19,6 +19,7 @@ import ftfy
 from pydantic import BaseModel, Field
 
 from coach.llm.tokens import count_tokens
+from coach.textio import escaped
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ def _skip(path: Path, reason: str) -> None:
     """Say once per process that a page is skipped, however often the folder is read."""
     if (str(path), reason) not in _WARNED:
         _WARNED.add((str(path), reason))
-        log.warning("skipped %s: %s", path.name, reason)
+        log.warning("skipped %s: %s", escaped(path.name, breaks=True), reason)
 
 
 def load_documents(knowledge_dir: Path) -> list[Document]:
