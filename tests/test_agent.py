@@ -244,3 +244,19 @@ def test_bad_input_is_a_coach_error(fresh_settings: Settings, text: str) -> None
 
     with pytest.raises(CoachError):
         run_turn("t-bad", text, fresh_settings)
+
+
+def test_describing_the_offline_model_does_not_grow_with_the_conversation(
+    fresh_settings: Settings,
+) -> None:
+    """LangChain describes the model to its callbacks on every turn: with the whole case in the
+    description, a 160-line piped chat took 77 s, each turn slower than the last."""
+    from langchain_core.load import dumpd
+
+    from coach.chat.offline import OfflineChatModel
+
+    model = OfflineChatModel(settings=fresh_settings)
+    small = len(json.dumps(dumpd(model.with_state({"case": {"customer": "Acme"}}))))
+    big_case = {"customer": "Acme", "notes": ["Acme will cancel. " * 50] * 200}
+    big = len(json.dumps(dumpd(model.with_state({"case": big_case}))))
+    assert big == small

@@ -144,6 +144,12 @@ class OfflineChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "coach-offline"
 
+    def __repr__(self) -> str:
+        # LangChain describes the model to its callbacks on every turn by its repr; the state
+        # holds the whole case and grows with the conversation, so it is left out (a 160-line
+        # chat once spent most of its time printing it).
+        return f"{type(self).__name__}(engine=offline)"
+
     def with_state(self, state: dict[str, Any]) -> OfflineChatModel:
         """This model, reading the conversation's state (case file, questions asked, drafts)."""
         return self.model_copy(update={"state": dict(state)})
