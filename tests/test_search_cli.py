@@ -162,3 +162,25 @@ def test_a_page_name_with_a_line_break_cannot_forge_a_line(
     assert len(err.strip().splitlines()) == 1 and "x\\nskipped" in err
     _skip(Path(forged), "not markdown")
     assert all("\n" not in r.getMessage() for r in caplog.records)
+
+
+def test_ingest_builds_the_multilingual_index_so_the_first_search_does_not(
+    tmp_path: Path,
+) -> None:
+    """A large page once made the first search after `coach ingest` wait 39 s, silently, while
+    the multilingual index was built: ingest builds it now, and says how far it got."""
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    lines = [f"- When customer {i} mentions a renewal risk, brief the manager." for i in range(400)]
+    (knowledge / "notes.md").write_text("# Notes\n\n" + "\n".join(lines) + "\n")
+    cache = tmp_path / "cache"
+    env = {"COACH_KNOWLEDGE_DIR": str(knowledge), "COACH_DATA_DIR": str(tmp_path / "data"),
+           "COACH_CACHE_DIR": str(cache)}  # fmt: skip
+    proc = run("ingest", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Indexing for other languages: 2/" in proc.stderr
+    built = list(cache.glob("playbook-multilingual-*.npz"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    assert run("search", "renewal risk", env=env).returncode == 0
+    assert [p.stat().st_mtime_ns for p in cache.glob("playbook-multilingual-*.npz")] == [stamp]

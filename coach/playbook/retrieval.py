@@ -25,12 +25,16 @@ from coach.playbook.knowledge import Passage
 from coach.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from coach.playbook.store import KnowledgeStore, Progress
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "vector", "bm25", "multilingual"]
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of the very top ranks
+# Texts per call when the multilingual index is built: how often `coach ingest` reports progress.
+MULTILINGUAL_BATCH = 256
 MAX_QUERY_CHARS = 2000  # BM25 side; the embedding side cuts at the model's 256 tokens
 CANDIDATES = 20
 NEAR_DUPLICATE = 0.85  # word-shingle Jaccard above which a lower-ranked passage is dropped
@@ -175,26 +179,7 @@ class HybridRetriever:
         to), from the multilingual encoder; cached on disk by the passages' text."""
         with self._multi_lock:
             if self._multi is None:
-                import numpy as np
-
-                from coach import cache
-                from coach.reading.encoder import MODEL_ID, get_encoder
-
-                texts = [p.embedding_text() for p in self.passages]
-                lines = [(i, ln) for i, p in enumerate(self.passages) for ln in _views(p)]
-
-                def build() -> dict[str, Any]:
-                    enc = get_encoder()
-                    return {
-                        "passages": enc.encode(texts),
-                        "lines": enc.encode([ln for _, ln in lines])
-                        if lines
-                        else np.zeros((0, 1), dtype=np.float32),
-                    }
-
-                key = cache.key_of([MODEL_ID, *texts, *(ln for _, ln in lines)])
-                arrays = cache.arrays("playbook-multilingual", key, build)
-                self._multi = (arrays["passages"], arrays["lines"], [i for i, _ in lines])
+                self._multi = multilingual_index(self.passages)
             return self._multi
 
     def _multilingual(self, query: str, k: int) -> list[tuple[str, float]]:
@@ -270,12 +255,53 @@ _lock = threading.Lock()
 _cache: dict[tuple[str, ...], HybridRetriever] = {}
 
 
+def multilingual_index(
+    passages: list[Passage], progress: Progress | None = None
+) -> tuple[Any, Any, list[int]]:
+    """The multilingual encoder's unit vectors of every passage and of every line of it, with the
+    passage each line belongs to; cached on disk by the passages' text. `coach ingest` builds it
+    with `progress`, so the first search after a large page is not the one that waits."""
+    import numpy as np
+
+    from coach import cache
+    from coach.reading.encoder import MODEL_ID, get_encoder
+
+    texts = [p.embedding_text() for p in passages]
+    lines = [(i, ln) for i, p in enumerate(passages) for ln in _views(p)]
+
+    def build() -> dict[str, Any]:
+        enc = get_encoder()
+        every = texts + [ln for _, ln in lines]
+        batches = [
+            every[i : i + MULTILINGUAL_BATCH] for i in range(0, len(every), MULTILINGUAL_BATCH)
+        ]
+        items: Iterable[list[str]] = batches
+        if progress is not None and len(batches) > 1:
+            items = progress(batches, len(batches), "Indexing for other languages")
+        vectors = np.concatenate([enc.encode(b) for b in items])
+        return {
+            "passages": vectors[: len(texts)],
+            "lines": vectors[len(texts) :] if lines else np.zeros((0, 1), dtype=np.float32),
+        }
+
+    key = cache.key_of([MODEL_ID, *texts, *(ln for _, ln in lines)])
+    arrays = cache.arrays("playbook-multilingual", key, build)
+    return arrays["passages"], arrays["lines"], [i for i, _ in lines]
+
+
 def build_index(
     settings: Settings, rebuild: bool = False, progress: Progress | None = None
 ) -> tuple[KnowledgeStore, Any]:
+    """Ingest the playbook; with `progress` (the CLI's `coach ingest`), also the multilingual
+    index the first search would otherwise build."""
     from coach.playbook.store import ingest, open_store
 
-    return ingest(open_store(settings), rebuild=rebuild, progress=progress)
+    store, report = ingest(open_store(settings), rebuild=rebuild, progress=progress)
+    if progress is not None:
+        passages = store.passages()
+        if passages:
+            multilingual_index(passages, progress)
+    return store, report
 
 
 def get_retriever(settings: Settings | None = None, refresh: bool = False) -> HybridRetriever:
