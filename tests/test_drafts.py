@@ -320,6 +320,16 @@ def test_a_refusal_in_words_is_no_draft(kind: DraftKind, settings: Settings) -> 
     assert refusal not in draft.markdown
 
 
+def test_a_refusal_in_its_own_field_is_named_as_one(settings: Settings) -> None:
+    from langchain_core.messages import AIMessage
+
+    refusal = AIMessage(content="", additional_kwargs={"refusal": "I can't help with that."})
+    with override_chat_model(ScriptedChatModel([refusal, refusal])):
+        draft = LLMWriter(settings).write("brief", COMPLETE)
+    assert draft.engine == "offline" and draft.notice and "declined" in draft.notice
+    assert "empty" not in draft.notice
+
+
 def test_a_draft_cut_at_the_output_limit_is_no_draft(settings: Settings) -> None:
     from langchain_core.messages import AIMessage
 

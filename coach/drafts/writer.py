@@ -832,6 +832,11 @@ class LLMWriter:
                 redactor.restore(answer.text if isinstance(answer, AIMessage) else str(answer))
             )
             problems = self.problems(kind, case, text, reference=reference.markdown)
+            # A refusal in the answer's own field ("refusal": "I can't help with that") is named
+            # as one, not as an empty draft.
+            if isinstance(answer, AIMessage) and answer.additional_kwargs.get("refusal"):
+                declined = "it declined to write the draft; write the draft itself"
+                problems = [declined] + [p for p in problems if p not in (declined, EMPTY)]
             meta = getattr(answer, "response_metadata", None) or {}
             if meta.get("finish_reason") == "length":
                 # cut at the output limit: half a sentence is no draft
@@ -866,7 +871,7 @@ class LLMWriter:
         if len(text) > MAX_DRAFT_CHARS:  # no draft is this long, and reading it would take minutes
             return [f"it is {len(text):,} characters long; write a draft of a few paragraphs"]
         if not text.strip():
-            found.append("the draft is empty")
+            found.append(EMPTY)
         elif refused(text):
             found.append("it declined to write the draft; write the draft itself")
         invented = invented_facts(text, case, self.settings)
@@ -888,6 +893,7 @@ class LLMWriter:
 
 
 NOTICE_CHARS = 300
+EMPTY = "the draft is empty"
 MAX_DRAFT_CHARS = 20_000  # the longest brief the offline writer makes is about 4,000
 
 
