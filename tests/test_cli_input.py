@@ -254,3 +254,19 @@ def test_a_long_conversation_id_is_not_echoed_back_whole(
 ) -> None:
     code, _, err = _run(monkeypatch, capsys, "chat", "--resume", "x" * 100_000)
     assert code == 2 and "(100,000 characters)" in err and len(err) < 400
+
+
+def test_a_draft_in_windows_1252_is_checked_as_an_email_would_be_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    draft = (
+        "It\u2019s your fault and we guarantee a fix by Friday \u2013 d\u00e9j\u00e0 promised.\n"
+    )
+    Path("cp.txt").write_bytes(draft.encode("cp1252"))
+    code, out, err = _run(monkeypatch, capsys, "check", "cp.txt")
+    assert code == 1 and "over_promise" in out and "not UTF-8" not in err, (out, err)
+    code, out, err = _run(monkeypatch, capsys, "check", "-", stdin=draft.encode("cp1252"))
+    assert code == 1 and "over_promise" in out, (out, err)

@@ -174,7 +174,10 @@ def _read_text(source: str) -> str:
     from coach.textio import MAX_FILE_BYTES, check_length, decode_text, read_limited
 
     if source == "-":
-        text = decode_text(read_limited(sys.stdin.buffer, MAX_FILE_BYTES, "stdin"), "stdin")
+        # A draft from an older editor is read as an email from an older client is.
+        text = decode_text(
+            read_limited(sys.stdin.buffer, MAX_FILE_BYTES, "stdin"), "stdin", legacy=True
+        )
     else:
         path = Path(source)
         if not path.is_file():
@@ -182,6 +185,6 @@ def _read_text(source: str) -> str:
 
             raise not_a_file(source, "pass a text file, or - to read stdin")
         with path.open("rb") as handle:
-            text = decode_text(read_limited(handle, MAX_FILE_BYTES, source), source)
+            text = decode_text(read_limited(handle, MAX_FILE_BYTES, source), source, legacy=True)
     check_length(text)
     return text
