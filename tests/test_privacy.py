@@ -146,6 +146,8 @@ KINDS = [
     ("email at an IP address", "write to dana@[192.0.2.7]"),
     ("email at a bare IP address", "write to dana@192.0.2.7"),
     ("user id", "user ID 88231907"),
+    ("account number with an aside", "account number (see invoice) 88231907"),
+    ("account number with an aside in commas", "account number, as on the invoice, is 88231907"),
     ("user id, German", "Benutzer-ID 4471223"),
     ("login number", "login no. 4471"),
     ("phone, German word", "Handynummer 015112345678"),

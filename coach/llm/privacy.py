@@ -77,7 +77,10 @@ _ID_VALUE = (
     r"|(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]{1,39}"
 )
 _ACCOUNT = re.compile(
-    rf"(?i)\b(?P<label>{_ID_LABEL})\.?(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD}))?"
+    rf"(?i)\b(?P<label>{_ID_LABEL})\.?(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD})"
+    # an aside between a number's name and its value: "account number (see invoice) 88231907",
+    # "account number, as on the invoice, is 88231907"
+    r"(?:\s*\([^()\n\d]{1,40}\)|\s*,[^,\n\d]{1,40},)?)?"
     r"\s*(?P<link>(?:(?:is|was|are|were|lautet|ist|est(?:\s+le)?|es(?:\s+el)?|è|é|to|"
     r"jest)\b\s*|[:=#,(-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
