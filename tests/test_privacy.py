@@ -148,6 +148,13 @@ KINDS = [
     ("user id", "user ID 88231907"),
     ("account number with an aside", "account number (see invoice) 88231907"),
     ("account number with an aside in commas", "account number, as on the invoice, is 88231907"),
+    (
+        "account number with an aside in dashes",
+        "account number - the one on last month's invoice - 88231907",
+    ),
+    ("account number with an aside in em dashes", "account no. \u2014 as printed \u2014 88231907"),
+    ("customer id with an aside in square brackets", "customer ID [from the portal]: 55667788"),
+    ("phone, +1 with brackets and a spaced dash", "+1 (415) 555 - 0199"),
     ("user id, German", "Benutzer-ID 4471223"),
     ("login number", "login no. 4471"),
     ("phone, German word", "Handynummer 015112345678"),

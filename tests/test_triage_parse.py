@@ -761,3 +761,27 @@ def test_an_email_that_ends_on_a_forward_marker_is_read(text: str) -> None:
     parts = split_parts(text)
     assert parts and parts[0].speaker == "newest"
     assert parse(text).newest.startswith("Hi Sam,")
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Dit bericht is uitsluitend bestemd voor de geadresseerde. Indien u dit bericht onterecht "
+        "ontvangt, wordt u verzocht de inhoud niet te gebruiken en de afzender direct te "
+        "informeren.",
+        "Questo messaggio è destinato esclusivamente al destinatario. Se lo avete ricevuto per "
+        "errore, vi preghiamo di avvisare il mittente e di cancellarlo.",
+        "Esta mensagem é confidencial. Se recebeu esta mensagem por engano, apague-a.",
+        "Ta wiadomość jest poufna. Jeżeli otrzymali Państwo tę wiadomość omyłkowo, prosimy ją "
+        "usunąć.",
+        "Sollten Sie diese E-Mail irrtümlich erhalten haben, löschen Sie sie bitte.",
+    ],
+    ids=["nl", "it", "pt", "pl", "de"],
+)
+def test_a_disclaimer_in_another_language_is_split_off(footer: str) -> None:
+    """A company's footer in its own language ("... e di cancellarlo": delete it) is no part of
+    what the customer says."""
+    text = f"Hi Sam,\n\nHow do I export the usage report to CSV?\n\nLuca\n\n{footer}\n"
+    parsed = parse(text)
+    assert footer.split(".")[0] not in parsed.newest
+    assert parsed.disclaimer

@@ -80,7 +80,8 @@ _ACCOUNT = re.compile(
     rf"(?i)\b(?P<label>{_ID_LABEL})\.?(?:[\s_-]*\(?\s*(?P<word>{_ID_WORD})"
     # an aside between a number's name and its value: "account number (see invoice) 88231907",
     # "account number, as on the invoice, is 88231907"
-    r"(?:\s*\([^()\n\d]{1,40}\)|\s*,[^,\n\d]{1,40},)?)?"
+    r"(?:\s*\([^()\n\d]{1,80}\)|\s*\[[^\[\]\n\d]{1,80}\]|\s*,[^,\n\d]{1,60},"
+    r"|\s+[-\u2013\u2014]\s*[^-\u2013\u2014\n\d]{1,60}?\s*[-\u2013\u2014])?)?"
     r"\s*(?P<link>(?:(?:is|was|are|were|lautet|ist|est(?:\s+le)?|es(?:\s+el)?|è|é|to|"
     r"jest)\b\s*|[:=#,(-]\s*){0,2})"
     rf"(?P<value>{_ID_VALUE})"
@@ -349,6 +350,10 @@ def _redact(text: str, name: _Namer) -> str:
         _claim_cards(probe, m, claim)
     for m in _SSN.finditer(probe):
         claim(*(m.span("cued") if m.group("cued") else m.span()), "ID")
+    # A phone number in one of its exact shapes first ("+1 (415) 555 - 0199"), so a looser
+    # reading of its first digits does not leave the rest out.
+    for m in _BARE_PHONE.finditer(probe):
+        claim(*(m.span("cued") if m.group("cued") else m.span()), "PHONE")
     for m in _PHONE.finditer(probe):
         value = m.group(0)
         digits = re.sub(r"\D", "", value)
@@ -360,8 +365,6 @@ def _redact(text: str, name: _Namer) -> str:
         if _not_a_phone(probe, m.start(), m.end()):
             continue
         claim(*m.span(), "PHONE")
-    for m in _BARE_PHONE.finditer(probe):
-        claim(*(m.span("cued") if m.group("cued") else m.span()), "PHONE")
 
     out: list[str] = []
     at = 0

@@ -407,7 +407,21 @@ _DISCLAIMER = re.compile(
     r"communication)( and any (files|attachments))? (is|are|may contain|contains)|If you are not "
     r"the intended recipient|The information (contained )?in this (e-?mail|message)|"
     r"Diese (E-Mail|Nachricht) (enthält|ist)|Ce (message|courriel|e-mail) (et|est|contient)|"
-    r"Este (mensaje|correo)( electrónico)? (y|es|contiene|puede))",
+    r"Este (mensaje|correo)( electrónico)? (y|es|contiene|puede)|"
+    # ... and in the other languages read: a company's footer is often in its own language
+    r"Sollten Sie diese (E-Mail|Nachricht) (irrtümlich|fälschlicherweise)|"
+    r"Si vous avez reçu ce (message|courriel|e-mail) par erreur|"
+    r"Si (usted )?ha recibido este (mensaje|correo)( electrónico)? por error|"
+    r"(Dit|Deze) (e-?mail|e-?mailbericht|bericht) (is|kan|bevat|en eventuele)|"
+    r"Indien u (dit|deze) (e-?mail|bericht) (ten onrechte|onterecht|per vergissing|abusievelijk)|"
+    r"(Questo|Il presente) (messaggio|e-?mail)( e i suoi allegati| e gli eventuali allegati)? "
+    r"(è|e|contiene|può|sono)|Questa e-?mail (è|contiene|può)|"
+    r"Le informazioni contenute (in questo|nella presente)|"
+    r"Se (lo |la )?(avete|hai) ricevut[oa] (questo messaggio |questa e-?mail )?per errore|"
+    r"(Esta mensagem|Este e-?mail)( e os seus anexos)? (é|contém|pode|e)|"
+    r"Se (você )?recebeu (esta mensagem|este e-?mail) por (engano|erro)|"
+    r"(Ta|Niniejsza) wiadomość( e-mail)? (jest|zawiera|może|i)|"
+    r"Jeżeli (otrzymał(eś|aś)|otrzymali Państwo|Pan\(i\) otrzymał\(a\)) tę wiadomość)",
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(
