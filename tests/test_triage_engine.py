@@ -179,6 +179,24 @@ def test_a_sentence_in_another_known_language_is_read_in_its_own(
     assert any(s.type == signal and s.evidence == line for s in result.signals)
 
 
+def test_a_french_threat_in_a_german_email_about_a_failing_job_escalates(
+    offline: OfflineTriageEngine,
+) -> None:
+    """ "fehlgeschlagen" says something is wrong, so the email is no calm request in which a
+    lawyer named would be doubted."""
+    email = (
+        "Hallo Sam,\n\nder Sync-Job ist drei Nächte in Folge fehlgeschlagen und unser Team tippt "
+        "alles von Hand ab. Nous allons contacter notre avocat. Bitte um Rückmeldung.\n\nGrüße,\n"
+        "Anke"
+    )
+    result = offline.triage(email)
+    assert result.decision == "escalate"
+    assert any(
+        s.type == "legal_or_public_threat" and s.evidence == "Nous allons contacter notre avocat."
+        for s in result.signals
+    )
+
+
 def test_an_english_sentence_in_a_german_email_is_read_in_english(
     offline: OfflineTriageEngine,
 ) -> None:
