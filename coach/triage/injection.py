@@ -153,6 +153,19 @@ _INJECTION = (
     r"|\b(einstufen|markieren|klassifizieren)\b.{0,30}\b(kritisch|dringend|kündigung|eskal\w+)"
     r"|\b(classe[rz]|classez|marquer|marquez)\b.{0,40}\b(comme|en)\b"
     r"|\b(clasifica\w*|etiquet\w+)\b.{0,40}\b(como)\b"
+    # ... in Dutch, Italian, Portuguese and Polish; marking as urgent alone stays the customer's
+    # ("markeer dit als dringend"), marking as one of the verdict's labels does not
+    r"|\b(classificeer\w*|categoriseer\w*)\b.{0,40}\bals\b"
+    r"|\b(markeer\w*|label\w*|behandel\w*)\b.{0,40}\bals\s+(een\s+)?(escalatie|routine|kritiek|"
+    r"kritisch|p[0-4])\b"
+    r"|\b(classifica\w*|categorizza\w*)\b.{0,40}\bcome\b"
+    r"|\b(segna\w*|contrassegna\w*|tratta\w*)\b.{0,40}\bcome\s+(una?\s+|un'\s*)?(escalation|"
+    r"escalazione|routine|critic[oa]|p[0-4])\b"
+    r"|\b(classifi(que|ca|car|quem)|categoriz\w+)\b.{0,40}\bcomo\b"
+    r"|\b(marque|marca|trate|trata)\b.{0,40}\bcomo\s+(uma?\s+|una\s+)?(escala\w+|rotina|rutina|"
+    r"cr[ií]tic[oa]|p[0-4])\b"
+    r"|\b(sklasyfikuj\w*|zaklasyfikuj\w*|skategoryzuj\w*)\b.{0,40}\bjako\b"
+    r"|\b(oznacz\w*|potraktuj\w*)\b.{0,40}\bjako\s+(eskalacj\w+|rutynow\w+|krytyczn\w+|p[0-4])\b"
     # a note addressed to an AI, in any of the reader's languages: "Nota per l'assistente IA:",
     # "An das Sprachmodell:", "Instrukcja dla modelu AI:", "Note to the AI:"
     r"|^\W*(<NOTES>\s+)?<TO>\s+([\w'’.-]+\s+){0,3}?<AI>s?\b(\s+[\w'’.-]+){0,2}?\s*[:\-–—]"
