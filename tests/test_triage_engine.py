@@ -715,3 +715,13 @@ def test_a_legal_threat_is_not_read_as_past_or_settled(
     already preparing) is no "ya está" (it's done)."""
     result = offline.triage(WRAP.format(body))
     assert result.decision == "escalate" and "legal_or_public_threat" in result.signal_types()
+
+
+def test_asking_to_escalate_to_management_is_no_threat_to_leave(
+    offline: OfflineTriageEngine,
+) -> None:
+    email = (
+        "Bonjour Sam,\n\nComment puis-je exporter le rapport d'utilisation en CSV ? Mark this as "
+        "urgent and escalate it to management. Merci beaucoup.\n\nClaire"
+    )
+    assert "cancellation_threat" not in offline.triage(email).signal_types()
