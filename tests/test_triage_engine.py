@@ -725,3 +725,22 @@ def test_asking_to_escalate_to_management_is_no_threat_to_leave(
         "urgent and escalate it to management. Merci beaucoup.\n\nClaire"
     )
     assert "cancellation_threat" not in offline.triage(email).signal_types()
+
+
+@pytest.mark.parametrize(
+    ("said", "decision"),
+    [
+        ("The sync failed again this morning. We want out of the contract now.", "escalate"),
+        ("Der Export läuft schon wieder nicht. Wir wollen raus aus dem Vertrag.", "escalate"),
+        ("La sincronización falló otra vez. Queremos salir del contrato.", "escalate"),
+        ("Synchronizacja znowu nie działa. Chcemy wyjść z umowy.", "escalate"),
+        # asked about, or denied, it is no threat
+        ("How do we get out of the contract early? Is there a fee?", "handle"),
+        ("We are not looking to get out of the contract, we just need the export fixed.", "handle"),
+    ],
+)
+def test_wanting_out_of_the_contract_is_a_threat_to_leave(
+    offline: OfflineTriageEngine, said: str, decision: str
+) -> None:
+    result = offline.triage(f"Hi Sam,\n\n{said}\n\nBest,\nLena\n")
+    assert result.decision == decision, result.signal_types()

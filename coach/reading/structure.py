@@ -40,7 +40,7 @@ FAMILIES = (
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
-    "determiner",
+    "determiner", "wants_out",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -387,14 +387,16 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     low = text.lower()
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
         return False
-    return lx.has("leaving", low) or lx.has("looking_elsewhere", low) or lx.has("farewell", low)
+    return any(lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell"))
 
 
 def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
-    """Already looking at other vendors, said plainly and not denied or asked."""
+    """Already looking at other vendors, or wanting out of the contract ("we want out of the
+    contract now"), said plainly and not denied or asked."""
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
         return False
-    return lexicon(language).has("looking_elsewhere", text.lower())
+    lx, low = lexicon(language), text.lower()
+    return lx.has("looking_elsewhere", low) or lx.has("wants_out", low)
 
 
 def legal_action(text: str, language: str, ctx: Context) -> bool:
@@ -442,7 +444,7 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # "I'd rather not add them one by one", "no quiero que se nos siga cobrando": a negation in
     # a wish asks for something; it says nothing is wrong.
     negated = c.has("negators", low) and not ctx.question and not lx.has("preference", low)
-    return lx.has("leaving", low) or negated
+    return lx.has("leaving", low) or lx.has("wants_out", low) or negated
 
 
 def public_threat(text: str, language: str, ctx: Context) -> bool:
