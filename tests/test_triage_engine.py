@@ -744,3 +744,22 @@ def test_wanting_out_of_the_contract_is_a_threat_to_leave(
 ) -> None:
     result = offline.triage(f"Hi Sam,\n\n{said}\n\nBest,\nLena\n")
     assert result.decision == decision, result.signal_types()
+
+
+@pytest.mark.parametrize(
+    ("said", "decision"),
+    [
+        # "if you can" only softens a request: no condition, no threat in "cancel her seat"
+        ("Please cancel Jo Marsh's seat, she left us last week (reassign her matters to Tom "
+         "Price if you can). Add two seats for the new paralegals, please.", "handle"),
+        ("Por favor, cancelen la licencia de Ana García, se fue la semana pasada (y pasen sus "
+         "casos a Tomás si es posible).", "handle"),
+        # a real condition still carries its consequence
+        ("If you can't get the export fixed by Friday, we cancel.", "escalate"),
+    ],
+)  # fmt: skip
+def test_a_polite_if_is_no_condition(
+    offline: OfflineTriageEngine, said: str, decision: str
+) -> None:
+    result = offline.triage(f"Hi Aisha,\n\n{said}\n\nThanks,\nRachel\n")
+    assert result.decision == decision, result.signal_types()

@@ -40,7 +40,7 @@ FAMILIES = (
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
-    "determiner", "wants_out",
+    "determiner", "wants_out", "polite_condition",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -211,6 +211,9 @@ def _conditional_beside(c: Cues, lx: Cues, low: str) -> bool:
     return c.has("conditional", rest) or lx.has("ultimatum", rest)
 
 
+_POLITE_END = re.compile(r"\s*(?:[).,;:!?\n]|$)")
+
+
 def consequence(text: str, language: str) -> str | None:
     """What a condition or an ultimatum says will follow, verbatim from `text`: the main clause
     after "if ..., " / "one more ... and" / "either ... or", or before a trailing "if ..."."""
@@ -219,6 +222,10 @@ def consequence(text: str, language: str) -> str | None:
         return None
     c, lx = cues(language), lexicon(language)
     taken_back = _spans(lx, "withdraw", low)  # "... niet als opzegging": no condition
+    # "Please cancel Jo's seat (move her files if you can)": politeness ending its clause.
+    taken_back += [
+        (a, b) for a, b in _spans(lx, "polite_condition", low) if _POLITE_END.match(low, b)
+    ]
     openers = sorted(
         (start, end, ultimatum)
         for start, end, ultimatum in (
