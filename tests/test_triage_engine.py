@@ -763,3 +763,29 @@ def test_a_polite_if_is_no_condition(
 ) -> None:
     result = offline.triage(f"Hi Aisha,\n\n{said}\n\nThanks,\nRachel\n")
     assert result.decision == decision, result.signal_types()
+
+
+@pytest.mark.parametrize(
+    ("email", "signal"),
+    [
+        # "wird bearbeitet" (being worked on) is no resolution
+        ("Hallo zusammen,\n\nseit heute morgen 7:40 laufen keine Bestellungen aus dem Shop mehr "
+         "in die Warenwirtschaft. Ticket ist seit 8:15 offen, Hotline sagt „wird bearbeitet“. "
+         "Der Versand steht.\n\nTobias", "technical_beyond_control"),
+        # "ha cerrado sesión" (logged out) is no resolution either
+        ("Hola,\n\nEsta mañana en el listado de nóminas aparecían trabajadores que no son nuestros, "
+         "de otra empresa. Mi compañera ha hecho capturas y ha cerrado sesión.\n\nElena",
+         "technical_beyond_control"),
+        # a farewell as what a condition says will follow
+        ("Francesca, per essere chiari: se a marzo si ripete la storia dei ratei, ci salutiamo.\n"
+         "Davide", "cancellation_threat"),
+    ],
+)  # fmt: skip
+def test_words_of_closing_in_another_sense_and_a_farewell_as_consequence(
+    offline: OfflineTriageEngine, email: str, signal: str
+) -> None:
+    result = offline.triage(email)
+    assert result.decision == "escalate" and signal in result.signal_types(), (
+        result.decision,
+        result.signal_types(),
+    )
