@@ -861,3 +861,26 @@ def test_a_problem_told_as_it_after_the_clause_that_names_it_says_what_it_is() -
     )
     assert u.update["problem"].startswith("The billing export has been failing every night")
     assert "manager" in u.update["customer_wants"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Their usage dropped 40% since May, front desk logins are basically zero at 5 properties.",
+        "I'm the SE on a POC with Vantage Rail. Honestly it's going sideways.",
+        "Their eval committee told me in standup they 'aren't impressed'.",
+    ],
+)
+def test_a_deal_at_risk_told_in_the_reps_own_words_is_read(said: str) -> None:
+    assert "deal_at_risk" in understand(said, CaseFile()).signals
+
+
+def test_a_cancel_that_was_about_something_else_is_taken_back() -> None:
+    case = CaseFile(signals=["cancellation_threat"])
+    u = understand("it's the training session on thurs, not the contract lol.", case)
+    assert u.denied == ["cancellation_threat"] and not u.signals
+
+
+def test_a_renewal_not_until_next_year_is_no_threat() -> None:
+    u = understand("renewal's not till next year, they're at 95% adoption", CaseFile())
+    assert not {"cancellation_threat", "deal_at_risk"} & set(u.signals)

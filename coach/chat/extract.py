@@ -915,9 +915,14 @@ def never_said(sents: list[str]) -> list[str]:
     from coach.reading.context import cues
     from coach.reading.structure import explicit
 
+    # "it's the training session on thurs, not the contract": what they meant to cancel was
+    # something else.
+    other_thing = (
+        {"cancellation_threat"} if any(_NOT_THE_CONTRACT.search(s) for s in sents) else set()
+    )
     denials = [(m, s) for s in sents if customer_voice(s) for m in _DENIED_SAYING.finditer(s)]
     if not denials:
-        return []
+        return table.in_order(other_thing)
     lang = languages.detect(" ".join(s for _, s in denials))
     named = [n for n, d in table.table().items() if d.names in _DENIABLE]
     denied: set[str] = set()
@@ -940,10 +945,16 @@ def never_said(sents: list[str]) -> list[str]:
                 if table.signal(n).names != "leaving" or explicit(bare, lang, label=n)
             }
         denied |= said
-    return table.in_order(denied)
+    return table.in_order(denied | other_thing)
 
 
 _DENIABLE = ("leaving", "senior", "legal")
+
+_NOT_THE_CONTRACT = re.compile(
+    r"\b(?:it'?s|it\s+is|it\s+was|(?:they|she|he)\s+meant?|(?:is|was)\s+about)\b[^.;!?]*?[,;]?\s+"
+    r"not\s+(?:the|our|their)\s+(?:contract|renewal|subscription|account|deal|relationship)\b",
+    IGNORE_CASE,
+)
 
 _DENIED_SAYING = re.compile(
     r"\b(?:didn't|did\s+not|never|hasn't|has\s+not|haven't|have\s+not)\s+(?:actually\s+|really\s+|"
@@ -988,6 +999,9 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     # Marcus (marcus@halvorsen.com), told me he'll pull the contract" reads without it.
     sents = [_ASIDE.sub("", s) for s in sents]
     rep_side = {_ASIDE.sub("", s) for s in rep_side}
+    # "it's the training session on thurs, not the contract": a clarification of what was
+    # meant says nothing new (`never_said` takes the leaving back).
+    sents = [s for s in sents if not _NOT_THE_CONTRACT.search(s)]
     about_customer = [
         told
         for s in sents

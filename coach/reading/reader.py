@@ -462,7 +462,14 @@ class Reader:
                 needed = VENTING_THRESHOLD if index == venting else LABEL_THRESHOLD
                 if labels[0][0] in escalating or labels[0][1] < needed:
                     continue
+            # "Renewal's not till next year, they're at 95% adoption": leaving read in another
+            # sense takes its own share of the reading with it; the rest must escalate alone.
+            other_sense = labels[0][0] == LEAVING and ctx.other_leave
             for label, score, own in labels:
+                if other_sense and label != LEAVING:
+                    score -= labels[0][2]
+                    if score < needed_mass:
+                        continue
                 if label in escalating and not self._holds(
                     label, score, ctx, resolved_doc[d], minor_doc[d]
                 ):

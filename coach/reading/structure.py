@@ -40,7 +40,7 @@ FAMILIES = (
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
-    "determiner", "wants_out", "polite_condition",
+    "determiner", "wants_out", "polite_condition", "not_until",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -137,6 +137,11 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     if lx.has("leave_other_sense", low):
         rest = lx.patterns["leave_other_sense"].sub(" ", low)
         if not (lx.has("leaving", rest) or c.has("leave_words", rest)):
+            changes["other_leave"] = True
+    # "Renewal's not till next year": a time, not a renewal denied, and no other word of leaving.
+    if lx.has("not_until", low):
+        rest = lx.patterns["not_until"].sub(" ", low)
+        if not (lx.has("leaving", rest) or c.has("leave_words", rest) or c.has("negators", rest)):
             changes["other_leave"] = True
     if ctx.denied and _denial_of_staying(low, c):
         changes["denied"] = False
