@@ -285,3 +285,19 @@ ORDINARY = [
 @pytest.mark.parametrize("kept", ORDINARY)
 def test_ordinary_numbers_are_not_redacted(kept: str) -> None:
     assert redact(kept).text == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Please call me back on +32 (0)2/123.45.67 today.", "123.45.67"),
+        ("or my office on +32 2/123.45.67 today", "2/123"),
+        ("Rufen Sie mich an: +49 (0) 30 / 1234 5678", "30 /"),
+        ("Tel. (0 30) 123 45 67 bitte", "(0 30)"),
+        ("my membership number 87231907 is on the card", "87231907"),
+        ("nr. klant 3471223 graag vermelden", "3471223"),
+        ("write to dana%ops@northwind.com", "dana%"),
+    ],
+)
+def test_more_phone_id_and_address_shapes_are_replaced(text: str, secret: str) -> None:
+    assert secret not in redact(text).text

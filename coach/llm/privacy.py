@@ -28,7 +28,7 @@ M = TypeVar("M", bound="BaseMessage")
 # local part rescans to the end of a long dotted run for every start). The top-level domain may be
 # in any script ("пример.рф") or punycode ("xn--p1ai"); a quoted local part is read too.
 _EMAIL = re.compile(
-    r"(?:(?<![\w.+'&-])[\w.+-][\w.+'&-]{0,63}|\"[^\"\n@]{1,64}\")"
+    r"(?:(?<![\w.+'&%-])[\w.+%-][\w.+'&%-]{0,63}|\"[^\"\n@]{1,64}\")"
     r"@(?:[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})"
     # or at an IP address, bracketed as RFC 5321 writes it or not ("dana@[192.0.2.7]")
     r"|\[?\d{1,3}(?:\.\d{1,3}){3}\]?|\[(?i:ipv6:)[0-9a-f:.]{2,45}\])(?![\w-])"
@@ -47,7 +47,7 @@ _GROUP = re.compile(r"\d+")
 # "Kundennummer 4711-0815". `_plausible_id` then drops what is not an id (years, dates, versions,
 # amounts, "12-month").
 _ID_LABEL = (
-    r"accounts?|acct|a/c|customers?|clients?|members?|polic(?:y|ies)|contracts?|subscriptions?|"
+    r"accounts?|acct|a/c|customers?|clients?|members?|memberships?|polic(?:y|ies)|contracts?|subscriptions?|"
     r"tenants?|routing|sort\s+code|usernames?|benutzername|gebruikersnaam|"
     # a user or login id, named as a number ("user ID 88231907", "Benutzer-ID", "login no. 4471")
     r"(?:users?|logins?|benutzer|gebruikers?)(?=[\s_-]*(?:ids?|no|nr|numbers?|nummer|kennung)\b)|"
@@ -62,7 +62,7 @@ _ID_LABEL = (
     r"polis(?:nummer)?|polic(?:en|e)nummer|versicherungsnummer|mitglied(?:s-?nummer|s-?nr)?|"
     r"lid(?:maat)?nummer|abonnement(?:s-?nummer)?|kd|kto\.?|acct\.|acc\.|blz|"
     r"(?:n[uú]mero|num[ée]ro|numer|nr|n[°º]|n)\.?\s+(?:de\s+|di\s+|do\s+|da\s+|d['’]\s*)?"
-    r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|konta|umowy|klienta|police|"
+    r"(?:contrat[oa]?|contratto|cuenta|conta|conto|compte|cliente?|klant|konta|umowy|klienta|police|"
     r"p[óo]liza|polizza|ap[óo]lice|polisy|adh[ée]rent|socio|membro|miembro|abonnement|"
     r"suscripci[óo]n|abbonamento|assinatura|subskrypcji|cz[łl]onkowski)"
 )
@@ -155,6 +155,11 @@ _BARE_PHONE = re.compile(
     r"|(?<![\w+/.-])(?:\+|00)[1-9]\d{7,14}(?![\w/-])"
     r"|(?<![\w+/.-])0[1-9]\d{8,9}(?![\w/-])"
     r"|(?<![\w/.-])\(\d{2,5}\)\s?\d{3}[\s.-]?\d{3,5}(?![\w/-])"
+    # "+32 (0)2/123.45.67", "+49 (0) 30 / 1234 5678": a country code, the national 0 in brackets
+    # and an area code before a slash; "(0 30) 123 45 67": an area code in brackets, spaced
+    r"|(?<![\w+/.-])\+\d{1,3}[ \t]?(?:\([ \t]?0[ \t]?\)[ \t]?)?\d{1,5}[ \t]?/[ \t]?\d{2,10}"
+    r"(?:[\s.-]\d{2,8}){0,4}(?![\w/-])"
+    r"|(?<![\w/.-])\(0[ \t]?\d{1,5}\)[ \t]?\d{2,8}(?:[\s.-]\d{2,8}){1,4}(?![\w/-])"
     rf"|(?<![\w/.-]){_NANP_SHAPE}(?![\w/-])"
     r"|(?i:\b(?:call|phone|tel|telephone|mobile|cell|whatsapp|text\s+me|reach\s+me|handy|telefon|"
     r"t[ée]l[ée]phone|portable|tel[ée]fono|m[óo]vil|celular|cellulare|telefoon|mobiel|kom[óo]rka|"

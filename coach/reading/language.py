@@ -52,6 +52,7 @@ OTHER_CONFIDENCE = 0.9
 _FOREIGN_LETTERS = re.compile("[ıİşŞğĞåÅøØæÆřŘěĚůŮčČšŠžŽďĎťŤňŇőŐűŰăĂțȚșȘþÞðÐ]")
 FOREIGN_SENTENCE_CONFIDENCE = 0.75
 MIN_FOREIGN_WORDS = 3
+MIN_FOREIGN_LETTERS = 8
 
 
 @lru_cache(maxsize=1)
@@ -108,11 +109,14 @@ def foreign(text: str) -> str | None:
     # "Our CEO, Дмитрий Иванов, will cancel"): only the words that are not names are judged.
     words = _WORD.findall(_NOISE.sub(" ", text[:3000]))
     said = " ".join(w for w in words if not w[:1].isupper())
+    # Japanese and Chinese write a sentence without spaces: its letters say how much it says.
+    found = script(said) if said else None
+    if found is not None and (
+        len(said.split()) >= MIN_FOREIGN_WORDS or len(said) >= MIN_FOREIGN_LETTERS
+    ):
+        return found
     if len(said.split()) < MIN_FOREIGN_WORDS:
         return None
-    found = script(said)
-    if found is not None:
-        return found
     if not _FOREIGN_LETTERS.search(said):
         return None
     code, confidence = _identifiers()[0].classify(said)
