@@ -78,6 +78,16 @@ def test_batch_csv_writes_jsonl_next_to_the_input(tmp_path: Path) -> None:
     assert "error" in records[2]
 
 
+def test_a_batch_csv_with_a_quote_never_closed_is_refused(tmp_path: Path) -> None:
+    """Read leniently, the rest of the file became one email and the run said nothing."""
+    path = tmp_path / "mails.csv"
+    path.write_text('id,body\n1,"We will cancel\n2,How do I add a user?\n', encoding="utf-8")
+    result = _coach("triage", "--batch", str(path), "--column", "body", "--out", "-")
+    assert result.returncode == 2
+    assert b"not a CSV file this can read" in result.stderr and b"Traceback" not in result.stderr
+    assert not result.stdout
+
+
 def test_batch_jsonl_to_stdout(tmp_path: Path) -> None:
     path = tmp_path / "mails.jsonl"
     path.write_text(json.dumps({"id": "a", "text": "Our lawyers will be in touch."}) + "\n")

@@ -53,7 +53,8 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
     else:
         csv.field_size_limit(MAX_FILE_BYTES)  # one email a field, up to the size limit
         try:
-            rows = list(csv.DictReader(io.StringIO(text, newline="")))
+            # strict: a quote never closed is an error, not the rest of the file in one field
+            rows = list(csv.DictReader(io.StringIO(text, newline=""), strict=True))
         except csv.Error as exc:
             raise CoachError(f"{path} is not a CSV file this can read: {exc}") from None
     if not rows:
