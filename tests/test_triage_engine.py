@@ -789,3 +789,19 @@ def test_words_of_closing_in_another_sense_and_a_farewell_as_consequence(
         result.decision,
         result.signal_types(),
     )
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "Dzień dobry,\n\nnasz inspektor ochrony danych prosi o:\n1) aktualną umowę powierzenia "
+        "przetwarzania danych osobowych,\n2) informację, gdzie fizycznie stoją serwery,\n3) "
+        "procedurę zgłaszania naruszeń RODO po Państwa stronie.\n\nTo do corocznego przeglądu "
+        "dokumentacji, nic pilnego - do końca miesiąca wystarczy.\n\nDziękuję,\nEwa Kowal",
+    ],
+)
+def test_nothing_urgent_says_nothing_is_wrong(offline: OfflineTriageEngine, email: str) -> None:
+    """A negation that says the matter is small ("nic pilnego") made the calm request look like
+    a grievance, so a data-protection law named in it read as a legal threat."""
+    result = offline.triage(email)
+    assert result.decision == "handle", result.signal_types()

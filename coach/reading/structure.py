@@ -451,7 +451,8 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # does one with a negation ("Don't you have a CSV template?").
     if c.has("still", low) and not ctx.question:
         return True
-    if ctx.denied or ctx.withdrawn or ctx.howto:
+    # "nic pilnego", "no rush": a negation that says the matter is small says nothing is wrong.
+    if ctx.denied or ctx.withdrawn or ctx.howto or (ctx.minor and not lx.has("leaving", low)):
         return False
     # "I'd rather not add them one by one", "no quiero que se nos siga cobrando": a negation in
     # a wish asks for something; it says nothing is wrong.
