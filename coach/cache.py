@@ -25,7 +25,14 @@ def cache_dir() -> Path:
     """COACH_CACHE_DIR, else the user's cache directory."""
     configured = os.environ.get("COACH_CACHE_DIR")
     if configured:
-        return Path(configured).expanduser()
+        try:
+            return Path(configured).expanduser()
+        except RuntimeError:  # "~nosuchuser/x"
+            from coach.errors import CoachError
+
+            raise CoachError(
+                f"COACH_CACHE_DIR={configured}: no home directory for {Path(configured).parts[0]!r}"
+            ) from None
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("escalation-coach", appauthor=False))

@@ -85,7 +85,12 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:
         """`~/coach-data` means the user's home, as it does in a shell."""
-        return value.expanduser() if value is not None else None
+        if value is None:
+            return None
+        try:
+            return value.expanduser()
+        except RuntimeError:  # "~nosuchuser/x": no such user, no home to put it in
+            raise ValueError(f"{value}: no home directory for {value.parts[0]!r}") from None
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -74,6 +74,11 @@ class Database:
             return list(conn.execute(sql, tuple(params)).fetchall())
 
     def setup(self) -> None:
+        path = sqlite_path(self.settings)
+        # An empty file is what truncation leaves: SQLite would take it for a new store and the
+        # conversations it held would vanish without a word.
+        if path.is_file() and path.stat().st_size == 0 and not _wal(path).is_file():
+            raise damaged_store(path, sqlite3.DatabaseError("the file is empty"))
         with self.connect() as conn:
             conn.execute(SCHEMA[0])
             columns = {row[1] for row in conn.execute("PRAGMA table_info(coach_conversations)")}
@@ -144,8 +149,15 @@ class Database:
     def close(self) -> None:
         with self._lock:
             if self._saver is not None:
+                # Everything into the store file itself, so a copy of that one file is a backup.
+                with contextlib.suppress(sqlite3.Error):
+                    self._saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self._saver.conn.close()
                 self._saver = None
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
 
 
 class PostgresDatabase(Database):
@@ -311,6 +323,10 @@ def database(settings: Settings) -> Database:
         if db is None:
             db = PostgresDatabase(settings) if settings.database_url else Database(settings)
             db.setup()
+            if not _databases:
+                import atexit
+
+                atexit.register(close_databases)  # a CLI run ends with its store whole
             _databases[key] = db
         return db
 

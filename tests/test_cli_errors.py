@@ -166,6 +166,30 @@ def test_a_damaged_conversation_store_is_one_line_and_kept(tmp_path: Path) -> No
     assert store.read_bytes().startswith(b"this is not a database")  # never replaced
 
 
+def test_an_emptied_store_is_reported_and_a_finished_run_leaves_no_write_ahead_log(
+    tmp_path: Path,
+) -> None:
+    """A store truncated to 0 bytes was taken for a new one, and its conversations vanished
+    without a word; and a run that ended normally left every turn in the `-wal` file only, so a
+    copy of the store file alone held nothing."""
+    import sqlite3
+
+    data = tmp_path / "data"
+    first = _coach_stdin(["chat", "--json"], data, tmp_path, b"Acme is unhappy about the export.\n")
+    assert first.returncode == 0, first.stderr[-300:]
+    store = data / "conversations.sqlite"
+    assert (
+        not (data / "conversations.sqlite-wal").exists()
+        or not (data / "conversations.sqlite-wal").stat().st_size
+    )
+    with contextlib.closing(sqlite3.connect(store)) as conn:
+        assert conn.execute("SELECT count(*) FROM coach_conversations").fetchone()[0] == 1
+    store.write_bytes(b"")
+    proc = _coach_stdin(["chat", "--json"], data, tmp_path, b"Acme will cancel.\n")
+    assert proc.returncode == 2 and b"the file is empty" in proc.stderr, proc.stderr[-300:]
+    assert len(proc.stderr.strip().splitlines()) == 1 and not store.stat().st_size
+
+
 def test_another_programs_sqlite_file_as_the_store_is_one_line_and_kept(tmp_path: Path) -> None:
     import sqlite3
 
@@ -188,3 +212,14 @@ def test_an_argument_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-300:]
     assert "not UTF-8" in proc.stderr
+
+
+@pytest.mark.parametrize("variable", ["COACH_DATA_DIR", "COACH_CACHE_DIR"])
+def test_a_home_of_no_such_user_is_one_line(tmp_path: Path, variable: str) -> None:
+    """`~nosuchuser/x` has no home to expand to: Python raised a RuntimeError traceback."""
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data"), variable: "~nosuchuser/x"}
+    result = subprocess.run([sys.executable, "-m", "coach", "search", "export"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "no home directory" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

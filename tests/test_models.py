@@ -583,3 +583,12 @@ def test_settings_a_model_call_cannot_work_with_are_refused(env: dict[str, str])
 
     with pytest.raises(ValidationError):
         _settings(**env)
+
+
+def test_a_timed_out_answer_is_not_asked_for_again() -> None:
+    """Three tries of the whole deadline made a rep wait three times it for one turn."""
+    with FakeOpenAIServer([FakeReply(delay=3.0)] * 3) as server:
+        model = _model_for(server, COACH_REQUEST_TIMEOUT=0.3, COACH_MAX_RETRIES=2)
+        outcome = call_with_fallback(lambda: model.invoke("x").text, lambda: "offline")
+        assert len(server.requests) == 1
+    assert outcome.value == "offline" and outcome.notice is not None

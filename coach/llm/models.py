@@ -1,7 +1,7 @@
 """The one model factory: an OpenAI-compatible model, the offline engine, or a test double.
 
 Tests swap models with `override_chat_model` and nowhere else. Calls retry with backoff on rate
-limits, server errors, timeouts and dropped connections; when the model still fails,
+limits, server errors and dropped connections (not on a timeout); when the model still fails,
 `call_with_fallback` answers with the offline engine and a visible notice.
 """
 
@@ -39,7 +39,7 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential_jitter,
 )
@@ -197,6 +197,14 @@ def _with_an_answer(result: ChatResult) -> ChatResult:
     return result
 
 
+def _worth_retrying(exc: BaseException) -> bool:
+    """A rate limit, a server error or a dropped connection; not a timeout: the deadline is for
+    the whole answer, and a server that let it pass once would make the rep wait it again."""
+    timed_out = (openai.APITimeoutError, ModelTimeoutError, TimeoutError, httpx.TimeoutException,
+                 httpx2.TimeoutException)  # fmt: skip
+    return isinstance(exc, RETRYABLE) and not isinstance(exc, timed_out)
+
+
 class _RetryMixin:
     """Retries each request (before any token arrives) with exponential backoff and jitter."""
 
@@ -206,7 +214,7 @@ class _RetryMixin:
 
     def _retry_options(self) -> dict[str, Any]:
         return {
-            "retry": retry_if_exception_type(RETRYABLE),
+            "retry": retry_if_exception(_worth_retrying),
             "stop": stop_after_attempt(self.retry_attempts + 1),
             "wait": _retry_wait(self.retry_initial_wait, self.retry_max_wait),
             "before_sleep": _log_retry,
