@@ -805,3 +805,45 @@ def test_nothing_urgent_says_nothing_is_wrong(offline: OfflineTriageEngine, emai
     a grievance, so a data-protection law named in it read as a legal threat."""
     result = offline.triage(email)
     assert result.decision == "handle", result.signal_types()
+
+
+@pytest.mark.parametrize(
+    ("email", "decision"),
+    [
+        ("Sehr geehrte Frau Albrecht,\n\nich habe die Unterlagen zu den Ausfällen im Januar an "
+         "unseren Justiziar weitergegeben. Er prüft vor allem die zugesagte Verfügbarkeit. Sie "
+         "werden in Kürze von ihm hören.\n\nMit freundlichen Grüßen\nClaudia Meier", "escalate"),
+        # a document sent to legal for review in a calm email is routine
+        ("Hi Sam,\n\nI forwarded the DPA to our legal team for their yearly review, no rush. Could "
+         "you send the sub-processor list too?\n\nAna", "handle"),
+    ],
+)  # fmt: skip
+def test_a_matter_handed_to_the_customers_counsel_is_a_legal_step(
+    offline: OfflineTriageEngine, email: str, decision: str
+) -> None:
+    result = offline.triage(email)
+    assert result.decision == decision, result.signal_types()
+
+
+FORWARDED_NOTE = (
+    "Hoi Eva,\n\nZie hieronder van mijn collega Henk. {note} De vraag onderaan is wel voor "
+    "jullie.\n\nMarloes\n\n---------- Doorgestuurd bericht ---------\nVan: Henk Mulder\n"
+    "Datum: wo 12 mrt 2025 om 11:05\nOnderwerp: div.\nAan: Marloes Visser\n\nMarloes, ik ben er "
+    "klaar mee met die koffieleverancier. Derde keer kapot deze maand, we zeggen het contract op "
+    "zodra het kan.\n\nAndere vraag: hoe zet ik een factuur op een andere kostenplaats?\nHenk"
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "decision"),
+    [
+        ("Het eerste stuk gaat over onze koffieleverancier, niet over jullie.", "handle"),
+        # taken back: it is about them after all
+        ("Het gaat niet over jullie persoonlijk, maar jullie moeten het weten.", "escalate"),
+    ],
+)
+def test_a_forwarded_note_the_forwarder_says_is_about_someone_else(
+    offline: OfflineTriageEngine, note: str, decision: str
+) -> None:
+    result = offline.triage(FORWARDED_NOTE.format(note=note))
+    assert result.decision == decision, result.signal_types()

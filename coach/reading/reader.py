@@ -503,10 +503,30 @@ class Reader:
                 old = found[d].get(label)
                 if old is None or score > old.score:
                     found[d][label] = Found(label, item.said.text, round(score, 3), round(own, 3))
+        # "Zie hieronder van mijn collega Henk. Het eerste stuk gaat over onze printerleverancier,
+        # niet over jullie": a forwarder who says the note below is about someone else takes its
+        # escalations with it.
+        disclaimed = [False] * n
+        about_others: list[set[str]] = [set() for _ in range(n)]
+        for item in items:
+            if item.said.forwarded:
+                about_others[item.doc].add(item.said.text)
+            elif structure.not_about_you(item.said.text, item.language):
+                disclaimed[item.doc] = True
+                about_others[item.doc].add(item.said.text)  # the disclaimer says nothing wrong
         for d, reading in enumerate(readings):
             if reading.review:
                 continue
             signals = list(found[d].values())
+            if disclaimed[d]:
+                signals = [
+                    f
+                    for f in signals
+                    if not (f.signal in escalating and f.evidence in about_others[d])
+                ]
+                further[d] = {
+                    k: f for k, f in further[d].items() if f.evidence not in about_others[d]
+                }
             escalations = [f for f in signals if f.signal in escalating]
             technical_only = all(f.signal == "technical_beyond_control" for f in escalations)
             # A technical problem read by the classifier alone gives way to a clearly routine

@@ -40,7 +40,7 @@ FAMILIES = (
     "trouble", "not_resolved", "your_side", "hedge", "leave_other_sense",
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
-    "determiner", "wants_out", "polite_condition", "not_until",
+    "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -400,6 +400,15 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
         return False
     return any(lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell"))
+
+
+def not_about_you(text: str, language: str) -> bool:
+    """A forwarder saying the note is about someone else ("het eerste stuk gaat over onze
+    printerleverancier, niet over jullie"), not taking it back ("not about you personally, but
+    you should know")."""
+    lx, low = lexicon(language), text.lower()
+    said = lx.find("not_about_you", low)
+    return bool(said) and not lx.has("contrast", low[said[0].start() :])
 
 
 def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
