@@ -840,6 +840,8 @@ FORWARDED_NOTE = (
         ("Het eerste stuk gaat over onze koffieleverancier, niet over jullie.", "handle"),
         # taken back: it is about them after all
         ("Het gaat niet over jullie persoonlijk, maar jullie moeten het weten.", "escalate"),
+        # reassuring the rep, naming no one else: the note below still counts
+        ("Dit gaat niet over jullie, Eva, jullie zijn top.", "escalate"),
     ],
 )
 def test_a_forwarded_note_the_forwarder_says_is_about_someone_else(

@@ -41,6 +41,7 @@ FAMILIES = (
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
+    "other_supplier",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -404,11 +405,17 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
 
 def not_about_you(text: str, language: str) -> bool:
     """A forwarder saying the note is about someone else ("het eerste stuk gaat over onze
-    printerleverancier, niet over jullie"), not taking it back ("not about you personally, but
-    you should know")."""
+    printerleverancier, niet over jullie"), naming whom it is about, and not taking it back ("not about
+    you personally, but you should know")."""
     lx, low = lexicon(language), text.lower()
     said = lx.find("not_about_you", low)
-    return bool(said) and not lx.has("contrast", low[said[0].start() :])
+    # "This is not about you, Sam, you've been great" reassures the rep; the disclaimer must
+    # point at the forwarded part or another supplier.
+    return (
+        bool(said)
+        and lx.has("other_supplier", low)
+        and not lx.has("contrast", low[said[0].start() :])
+    )
 
 
 def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
