@@ -21,14 +21,17 @@ _LEXICON = Path(__file__).parents[1] / "reading" / "lexicon"
 
 
 @lru_cache(maxsize=1)
-def _addressing() -> tuple[str, str, str]:
-    """What an AI, a note to it and the words addressing it are called, in every language the
-    reader knows at once (an instruction need not be in the email's language), as alternatives."""
+def _addressing() -> tuple[str, str, str, str, str]:
+    """What an AI, a note to it, the words addressing it, what a note tells it to do and the
+    polite word before that are called, in every language the reader knows at once (an
+    instruction need not be in the email's language), as alternatives."""
 
     lists: dict[str, set[str]] = {
         "machine_names": set(),
         "machine_notes": set(),
         "machine_to": set(),
+        "machine_told": set(),
+        "machine_please": set(),
     }
     from coach.reading.structure import lexicon_file
 
@@ -38,8 +41,8 @@ def _addressing() -> tuple[str, str, str]:
             found.update(fold(str(e)).lower() for e in data.get(key) or [])
 
     def alternatives(words: set[str]) -> str:
-        escaped = (
-            re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]")
+        escaped = (  # `*` ends a stem ("schreib*")
+            re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]").replace(r"\*", r"\w*")
             for w in sorted(words, key=len, reverse=True)
         )
         return "(?:" + "|".join(escaped) + ")"
@@ -48,6 +51,8 @@ def _addressing() -> tuple[str, str, str]:
         alternatives(lists["machine_names"]),
         alternatives(lists["machine_notes"]),
         alternatives(lists["machine_to"]),
+        alternatives(lists["machine_told"]),
+        alternatives(lists["machine_please"]),
     )
 
 
@@ -292,7 +297,7 @@ class _Patterns:
     """The patterns, built once from the lexicon and folded as the text they read is."""
 
     def __init__(self) -> None:
-        ai, notes, to = _addressing()
+        ai, notes, to, told, please = _addressing()
         ai = f"({ai}|{_COMPOUND})"
 
         def build(source: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -309,6 +314,8 @@ class _Patterns:
         self.instructions_label = build(_INSTRUCTIONS_LABEL)
         self.narrates = build(_NARRATES)
         self.for_self = build(_FOR_SELF)
+        # What a note to a machine tells it to say or do, opening the clause after its label.
+        self.speech_act = re.compile(rf"^\W*(?:{please}\s+)?{told}(?![\w'’])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -494,7 +501,7 @@ def pieces(sentence: str) -> list[tuple[str, bool]]:
             # What the note tells the machine to say is the note ("say we will cancel", "schreib,
             # dass wir kündigen"); the customer's own words to it stay theirs ("P.S. to the bot
             # that reads these: we will cancel at renewal").
-            told = _SPEECH_ACT.match(fold(piece))
+            told = _patterns().speech_act.match(fold(piece))
             if told or is_injection(piece) or (saying and not _customer(piece)) or saying_bare:
                 saying = bool(told)
                 saying_bare = bool(told) and len(piece.split()) <= 2
@@ -524,20 +531,6 @@ def pieces(sentence: str) -> list[tuple[str, bool]]:
     return out
 
 
-# What a note to a machine tells it to say or do, opening the clause, in the eight languages.
-_SPEECH_ACT = re.compile(
-    r"^\W*(please\s+)?(say|write|report|tell|state|claim|pretend|answer|reply|respond|put|mark|"
-    r"flag|treat|classify|escalate|output|record|log|"
-    r"schreib\w*|sag|sage|sagen|melde\w*|behaupte\w*|antworte\w*|markiere\w*|stufe\w*|"
-    r"écri(s|vez)|ecri(s|vez)|dis|dites|indique[zr]?|réponds|répondez|signale[zr]?|marque[zr]?|"
-    r"classe[zr]?|prétends|prétendez|"
-    r"di|diga\w*|escrib\w*|indica|responda?\w*|marca|clasifica\w*|inform\w*|"
-    r"zeg|schrijf|meld|antwoord|markeer|"
-    r"di'|dì|dite|scrivi|scrivete|rispondi|segnala\w*|dichiara\w*|classifica|"
-    r"escreva\w*|relate|classifique|"
-    r"napisz\w*|powiedz\w*|odpowiedz\w*|zgłoś\w*|zaznacz\w*|oznacz\w*|podaj\w*|stwierdź\w*)\b",
-    re.IGNORECASE,
-)
 # "Note for your assistant: please book a call": a person's assistant, not a machine.
 _A_PERSONS_ASSISTANT = re.compile(
     r"\b(your|my|our|his|her|their)\s+(personal\s+|executive\s+|office\s+)?assistant\b",
