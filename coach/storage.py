@@ -9,7 +9,9 @@ SQL here is written once with `?` placeholders; PostgreSQL gets `%s`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import re
 import sqlite3
 import threading
@@ -323,12 +325,15 @@ def database(settings: Settings) -> Database:
         if db is None:
             db = PostgresDatabase(settings) if settings.database_url else Database(settings)
             db.setup()
-            if not _databases:
-                import atexit
-
-                atexit.register(close_databases)  # a CLI run ends with its store whole
+            _close_at_exit()
             _databases[key] = db
         return db
+
+
+@functools.cache
+def _close_at_exit() -> None:
+    """Once per process: a CLI run ends with its store whole (the write-ahead log folded in)."""
+    atexit.register(close_databases)
 
 
 def close_databases() -> None:

@@ -405,12 +405,12 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
 
 def not_about_you(text: str, language: str) -> bool:
     """A forwarder saying the note is about someone else ("het eerste stuk gaat over onze
-    printerleverancier, niet over jullie"), naming whom it is about, and not taking it back ("not about
-    you personally, but you should know")."""
+    printerleverancier, niet over jullie"), naming whom it is about, and not taking it back
+    ("not about you personally, but you should know")."""
     lx, low = lexicon(language), text.lower()
     said = lx.find("not_about_you", low)
     # "This is not about you, Sam, you've been great" reassures the rep; the disclaimer must
-    # point at the forwarded part or another supplier.
+    # name another supplier or party.
     return (
         bool(said)
         and lx.has("other_supplier", low)
