@@ -140,6 +140,8 @@ KINDS = [
     ("SSN, spaced dashes", "SSN 123 - 45 - 6789"),
     ("SSN, spaced dashes alone", "123 - 45 - 6789"),
     ("SSN, slashes", "123/45/6789"),
+    ("SSN, mixed separators", "123-45/6789"),
+    ("SSN, a dot then a dash", "123.45-6789"),
     ("phone, a space then a dash", "For reference: 415 555-0199"),
     ("phone, brackets and a spaced dash", "(415) 555 - 0199"),
     ("phone, brackets and a spaced en dash", "(415) 555 \u2013 0199"),
@@ -197,6 +199,21 @@ def test_each_documented_kind_is_redacted_and_restored(kind: str, typed: str) ->
 )  # fmt: skip
 def test_what_is_not_personal_stays(kept: str) -> None:
     assert redact(kept).text == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["card 4111 1111\n1111 1111 please", "card 4111-1111-\n1111-1111 please",
+     "card 4111 1111 1111\r\n1111 please"],
+)  # fmt: skip
+def test_a_card_wrapped_across_a_line_break_is_redacted_whole(text: str) -> None:
+    r = redact(text)
+    assert "[CARD_1]" in r.text and "1111" not in r.text and r.restore(r.text) == text
+
+
+def test_numbers_on_lines_of_their_own_are_not_joined_into_a_card() -> None:
+    text = "Totals:\n4111111111\n111111\n1111\n1111\n1111\n1111"
+    assert redact(text).text == text
 
 
 @pytest.mark.parametrize(

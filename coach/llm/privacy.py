@@ -38,8 +38,11 @@ _EMAIL = re.compile(
 _IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]{4}){2,7}(?:[ .-]?[A-Z0-9]{1,4})?\b")
 _IBAN_TYPED = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?")
 # Runs of digit groups joined by separators (one or two spaces, or a dot, slash or dash with up to
-# two spaces either side): card numbers are looked for inside them.
-_DIGIT_RUN = re.compile(r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./-][ \t]{0,2}|[ \t]{1,2})\d+)*")
+# two spaces either side, or one line break where the text wrapped): card numbers are looked for
+# inside them.
+_DIGIT_RUN = re.compile(
+    r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./-][ \t]{0,2}|[ \t]{0,2}[./-]?[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{1,2})\d+)*"
+)
 _GROUP = re.compile(r"\d+")
 # A value labelled as an account, customer, member, policy, contract or subscription id, in the
 # eight languages, singular or plural: "account number is 88231907", "customer ID CUST-88231",
@@ -137,10 +140,11 @@ _UNIT_AFTER = re.compile(
     r"licen[cs]es?|units?|customers?|accounts?|people|employees|records?|rows?|requests?|calls?|"
     r"tickets?|orders?|items?|emails?|messages?|devices?|transactions?|events?|per|a\s+year)\b)"
 )
-# A US social security number: in its shape ("123-45-6789", "123 45 6789", "123.45.6789"), or after
-# the word that names it, with or without separators ("my SSN is 123456789", "S.S.N. 078051120").
+# A US social security number: in its shape ("123-45-6789", "123 45 6789", "123.45.6789", or with
+# two different marks, "123-45/6789"), or after the word that names it, with or without separators
+# ("my SSN is 123456789", "S.S.N. 078051120").
 _SSN = re.compile(
-    r"(?<![\w/-])(?<!\d[ .])\d{3}( ?[-./] ?|[ ])\d{2}\1\d{4}(?![\w/-])(?![ .]\d)"
+    r"(?<![\w/-])(?<!\d[ .])\d{3}(?: ?[-./] ?\d{2} ?[-./] ?|[ ]\d{2}[ ])\d{4}(?![\w/-])(?![ .]\d)"
     r"|(?i:(?<!\w)(?:ssn|s\.s\.n\.?|social\s+security(?:\s+(?:number|no\.?|nr\.?|#))?)(?!\w))"
     r"(?:\s*(?:(?i:is|was)\b|[:#=-])){0,2}\s*"
     r"(?P<cued>\d{3}(?: ?[./-] ?|[ ])?\d{2}(?: ?[./-] ?|[ ])?\d{4})(?!\d)"
@@ -450,26 +454,33 @@ def _claim_cards(probe: str, run: re.Match[str], claim: Callable[[int, int, str]
     """Card numbers inside a run of digit groups ("4111.1111.1111.1111", "... 12 3782 822463
     10005"): the longest stretch of groups, joined by one kind of separator, that holds 13 to 19
     digits and passes the Luhn check. A card is written in at most five groups of three or more
-    digits, so each start looks at most five groups ahead: linear."""
+    digits, so each start looks at most five groups ahead: linear. A line break may stand for the
+    separator where the text wrapped ("4111 1111\n1111 1111"), but only between groups that
+    another separator already joins, so numbers on lines of their own are not read as one card."""
     groups = [(run.start() + g.start(), run.start() + g.end()) for g in _GROUP.finditer(run[0])]
     i = 0
     while i < len(groups):
         best = -1
         digits = ""
         sep = None
+        wrapped = False
         for j in range(i, min(i + 5, len(groups))):
             if groups[j][1] - groups[j][0] < 3:
                 break
             if j > i:
                 between = probe[groups[j - 1][1] : groups[j][0]]
-                if sep is None:
+                if "\n" in between:
+                    if wrapped:
+                        break
+                    wrapped = True
+                elif sep is None:
                     sep = between
                 elif between != sep:
                     break
             digits += probe[groups[j][0] : groups[j][1]]
             if len(digits) > 19:
                 break
-            if len(digits) >= 13 and _luhn(digits):
+            if len(digits) >= 13 and (sep is not None or not wrapped) and _luhn(digits):
                 best = j
         if best >= 0:
             claim(groups[i][0], groups[best][1], "CARD")
