@@ -172,6 +172,31 @@ def test_knowledge_stays_inside_its_folder_and_reads_only_text(tmp_path: Path) -
     assert names == ["playbook.md"]
 
 
+def test_a_hard_link_to_a_file_outside_the_folder_is_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hard link cannot be resolved: the same file also has a name elsewhere."""
+    import os
+
+    from coach.playbook.knowledge import load_documents
+
+    folder = tmp_path / "knowledge"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "playbook.md").write_text("# Playbook\n\nEscalate when they threaten to cancel.\n")
+    os.link(folder / "playbook.md", folder / "sub" / "same-page.md")  # both names inside: kept
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Not yours\n\nroot:x:0:0\n")
+    os.link(secret, folder / "linked.md")
+    with caplog.at_level("WARNING"):
+        names = [d.source for d in load_documents(folder)]
+    assert names == ["playbook.md", "sub/same-page.md"]
+    said = {r.getMessage() for r in caplog.records}
+    assert (
+        "skipped linked.md: a hard link to a file that also lives outside the knowledge folder"
+        in said
+    )
+
+
 def test_a_skipped_page_is_reported_once_however_often_the_folder_is_read(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -141,6 +144,19 @@ def _skip(path: Path, reason: str) -> None:
         log.warning("skipped %s: %s", escaped(path.name, breaks=True), reason)
 
 
+def _names_inside(paths: list[Path]) -> Counter[tuple[int, int]]:
+    """How many names each regular file has inside the folder, by device and inode."""
+    names: Counter[tuple[int, int]] = Counter()
+    for path in paths:
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            names[(info.st_dev, info.st_ino)] += 1
+    return names
+
+
 def load_documents(knowledge_dir: Path) -> list[Document]:
     """Every `.md`/`.txt` page under the knowledge directory, repaired."""
     if not knowledge_dir.is_dir():
@@ -152,7 +168,10 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
         )
     docs = []
     root = knowledge_dir.resolve()
-    for path in sorted(knowledge_dir.rglob("*")):
+    paths = sorted(knowledge_dir.rglob("*"))
+    names = _names_inside(paths)
+    shipped = root.is_relative_to(Path(str(resources.files("coach"))).resolve())
+    for path in paths:
         if path.name.startswith("."):
             continue
         if path.is_dir():
@@ -167,7 +186,13 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
         if not path.resolve().is_relative_to(root):
             _skip(path, "a link to a file outside the knowledge folder")
             continue
-        if path.stat().st_size > MAX_PAGE_BYTES:
+        info = path.stat()
+        if info.st_nlink > names[(info.st_dev, info.st_ino)] and not shipped:
+            # A hard link cannot be resolved like a symbolic one: the same file has a name
+            # outside the folder (it may be any file the server can read).
+            _skip(path, "a hard link to a file that also lives outside the knowledge folder")
+            continue
+        if info.st_size > MAX_PAGE_BYTES:
             _skip(path, f"larger than {MAX_PAGE_BYTES // 1_000} KB: split it into pages")
             continue
         data = path.read_bytes()
