@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     context_window: int = Field(default=16000, alias="COACH_CONTEXT_WINDOW", gt=0)
     request_timeout: float = Field(default=60.0, alias="COACH_REQUEST_TIMEOUT", gt=0, le=600)
     max_retries: int = Field(default=2, alias="COACH_MAX_RETRIES", ge=0, le=10)
+    # A server that timed out or could not be reached rests this long before it is asked again
+    # (0: ask it every time).
+    model_retry_after: float = Field(default=30.0, alias="COACH_MODEL_RETRY_AFTER", ge=0, le=3600)
     redact_pii: bool = Field(default=True, alias="COACH_REDACT_PII")
 
     # The web app.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def _offline_env(monkeypatch: pytest.MonkeyPatch, shared_data_dir: Path) -> Iter
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     # A `.env` in the working tree must not leak a developer's key into tests.
     monkeypatch.chdir(REPO_ROOT / "tests")
+    # A server another test timed out on rests; a new test may get the same loopback port.
+    models = sys.modules.get("coach.llm.models")
+    if models is not None:
+        models.forget_down_servers()
     yield
 
 

@@ -293,6 +293,43 @@ def test_timeout_falls_back_quickly() -> None:
 
 
 @pytest.mark.parametrize("stream", [False, True])
+def test_a_server_that_timed_out_rests_so_the_next_calls_do_not_wait_it_out(stream: bool) -> None:
+    """A batch of emails, or the turns of a conversation, each waited the whole deadline on the
+    same dead server."""
+    with FakeOpenAIServer([FakeReply(delay=3.0), FakeReply(content="back")]) as server:
+        settings = _settings(
+            OPENAI_BASE_URL=server.base_url, COACH_MODEL="m", COACH_REQUEST_TIMEOUT=0.3,
+            COACH_MAX_RETRIES=0, COACH_MODEL_RETRY_AFTER=0.8,
+        )  # fmt: skip
+        model = build_chat_model(settings, streaming=stream)
+        first = call_with_fallback(lambda: model.invoke("one").text, lambda: "offline")
+        start = time.perf_counter()
+        rest = [
+            call_with_fallback(lambda: model.invoke("n").text, lambda: "offline") for _ in range(5)
+        ]
+        elapsed = time.perf_counter() - start
+        assert len(server.requests) == 1  # not asked again while it rests
+        time.sleep(0.9)
+        again = call_with_fallback(lambda: model.invoke("two").text, lambda: "offline")
+    assert first.notice is not None and "timed out" in first.notice
+    assert all(o.value == "offline" and o.notice and "a moment ago" in o.notice for o in rest)
+    assert elapsed < 0.5
+    assert again.value == "back" and again.notice is None and len(server.requests) == 2
+
+
+def test_a_server_is_asked_every_time_when_resting_is_turned_off() -> None:
+    with FakeOpenAIServer([FakeReply(delay=3.0), FakeReply(content="back")]) as server:
+        settings = _settings(
+            OPENAI_BASE_URL=server.base_url, COACH_MODEL="m", COACH_REQUEST_TIMEOUT=0.3,
+            COACH_MAX_RETRIES=0, COACH_MODEL_RETRY_AFTER=0,
+        )  # fmt: skip
+        model = build_chat_model(settings, streaming=False)
+        call_with_fallback(lambda: model.invoke("one").text, lambda: "offline")
+        again = call_with_fallback(lambda: model.invoke("two").text, lambda: "offline")
+    assert again.value == "back" and len(server.requests) == 2
+
+
+@pytest.mark.parametrize("stream", [False, True])
 def test_a_server_that_drips_its_answer_is_cut_off_at_the_overall_deadline(stream: bool) -> None:
     # Headers at once, then a byte every 0.05 s: no single read ever waits the 0.3 s read
     # timeout, so only an overall deadline ends it. A whole answer gets the timeout, a stream

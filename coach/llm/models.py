@@ -2,15 +2,19 @@
 
 Tests swap models with `override_chat_model` and nowhere else. Calls retry with backoff on rate
 limits, server errors and dropped connections (not on a timeout); when the model still fails,
-`call_with_fallback` answers with the offline engine and a visible notice.
+`call_with_fallback` answers with the offline engine and a visible notice. A server that timed out
+or could not be reached is not asked again for `COACH_MODEL_RETRY_AFTER` seconds, so a batch or a
+conversation does not wait out the same dead server on every email or turn.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -205,12 +209,58 @@ def _worth_retrying(exc: BaseException) -> bool:
     return isinstance(exc, RETRYABLE) and not isinstance(exc, timed_out)
 
 
+class ModelServerDown(ModelError):
+    """The server timed out or could not be reached a moment ago: it is not asked again yet."""
+
+
+# Servers that failed to answer, by address: until when they rest, and why.
+_down: dict[str, tuple[float, str]] = {}
+_down_lock = threading.Lock()
+_UNAVAILABLE = ("timed out", "server unreachable")
+
+
+def forget_down_servers() -> None:
+    """Ask every server again at the next call (tests, and a rep who fixed the server)."""
+    with _down_lock:
+        _down.clear()
+
+
+@contextmanager
+def _watching(server: str, rest: float) -> Iterator[None]:
+    """Refuse at once while `server` rests; start its rest when it times out or cannot be
+    reached; end it when it answers."""
+    if rest > 0:
+        with _down_lock:
+            until, reason = _down.get(server, (0.0, ""))
+        left = until - time.monotonic()
+        if left > 0:
+            raise ModelServerDown(
+                f"{reason} a moment ago; it is asked again in {math.ceil(left)} s"
+            )
+    try:
+        yield
+    except Exception as exc:
+        reason = failure_reason(exc)
+        if rest > 0 and reason in _UNAVAILABLE:
+            with _down_lock:
+                _down[server] = (time.monotonic() + rest, reason)
+        raise
+    with _down_lock:
+        _down.pop(server, None)
+
+
 class _RetryMixin:
     """Retries each request (before any token arrives) with exponential backoff and jitter."""
 
     retry_attempts: int
     retry_initial_wait: float
     retry_max_wait: float
+    server_rest: float
+
+    def _server(self) -> str:
+        return str(
+            getattr(self, "azure_endpoint", None) or getattr(self, "openai_api_base", None) or ""
+        )
 
     def _retry_options(self) -> dict[str, Any]:
         return {
@@ -222,13 +272,13 @@ class _RetryMixin:
         }
 
     def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
-        with _readable_answer():
+        with _watching(self._server(), self.server_rest), _readable_answer():
             result = Retrying(**self._retry_options())(super()._generate, *args, **kwargs)  # type: ignore[misc]
         return _with_an_answer(result)
 
     async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
         parent = super()._agenerate  # type: ignore[misc]
-        with _readable_answer():
+        with _watching(self._server(), self.server_rest), _readable_answer():
             result: ChatResult = await AsyncRetrying(**self._retry_options())(
                 parent, *args, **kwargs
             )
@@ -248,7 +298,7 @@ class _RetryMixin:
             return next(chunks, None), chunks
 
         # Only the connection and the first chunk are retried: tokens already shown stay shown.
-        with _readable_answer():
+        with _watching(self._server(), self.server_rest), _readable_answer():
             first, rest = Retrying(**self._retry_options())(open_stream)
             if first is None:
                 raise ModelError("the model server's stream held no answer")
@@ -275,7 +325,7 @@ class _RetryMixin:
                 return None, chunks
 
         opened: tuple[ChatGenerationChunk | None, AsyncIterator[ChatGenerationChunk]]
-        with _readable_answer():
+        with _watching(self._server(), self.server_rest), _readable_answer():
             opened = await AsyncRetrying(**self._retry_options())(open_stream)
             first, rest = opened
             if first is None:
@@ -289,6 +339,7 @@ class CoachChatOpenAI(_RetryMixin, ChatOpenAI):
     retry_attempts: int = 2
     retry_initial_wait: float = 0.5
     retry_max_wait: float = 8.0
+    server_rest: float = 30.0
 
     def _get_request_payload(
         self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any
@@ -307,6 +358,7 @@ class CoachAzureChatOpenAI(_RetryMixin, AzureChatOpenAI):
     retry_attempts: int = 2
     retry_initial_wait: float = 0.5
     retry_max_wait: float = 8.0
+    server_rest: float = 30.0
 
 
 def _tiktoken_name(model: str) -> str | None:
@@ -363,6 +415,7 @@ def build_chat_model(
         "http_async_client": deadline.async_client(wait),
         "max_retries": 0,  # our retry, not the SDK's, so every attempt is logged and bounded
         "retry_attempts": settings.max_retries,
+        "server_rest": settings.model_retry_after,
         "streaming": streaming,
         "max_tokens": limit,
         "tiktoken_model_name": _tiktoken_name(settings.model),
@@ -462,6 +515,8 @@ def failure_reason(exc: BaseException) -> str:
         return "the answer could not be read"
     if isinstance(exc, httpx.HTTPError | httpx2.HTTPError):
         return "network error"
+    if isinstance(exc, ModelServerDown):
+        return str(exc)
     if type(exc) is ModelError:  # ours, worded for a rep ("...answered with no choices")
         return " ".join(str(exc).split())[:160] or "the answer could not be read"
     if type(exc).__name__ == "GraphRecursionError":
