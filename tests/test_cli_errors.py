@@ -4,6 +4,7 @@ index is rebuilt."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -108,6 +109,28 @@ def test_a_read_only_data_directory_is_one_line_and_exit_2(
     assert "is not writable (Read-only file system)" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not list(data.iterdir())  # nothing was half-written, nothing set aside
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root and unshare"
+)
+def test_saved_conversations_are_listed_from_a_read_only_data_directory(tmp_path: Path) -> None:
+    """Listing only reads: it was refused like a write."""
+    data = tmp_path / "data"
+    said = _coach_stdin(
+        ["chat", "--json"], data, tmp_path, b"Acme is unhappy about a slow dashboard\n"
+    )
+    assert said.returncode == 0, said.stderr
+    before = sorted(p.name for p in data.iterdir())
+    proc = _read_only(data, ["chat", "--list", "--json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)
+    assert len(listed) == 1 and "slow dashboard" in listed[0]["title"]
+    assert sorted(p.name for p in data.iterdir()) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = _read_only(empty, ["chat", "--list"], tmp_path)
+    assert proc.returncode == 0 and "No saved conversations yet" in proc.stdout, proc.stderr
 
 
 def test_an_interrupted_ingest_stops_cleanly_and_the_next_run_recovers(tmp_path: Path) -> None:

@@ -126,6 +126,25 @@ def test_a_snapshot_of_another_shape_is_not_used(tmp_path: Path, written: str) -
     assert read_snapshot(store.settings) is None
 
 
+@pytest.mark.parametrize("damaged", ["passages", "vectors"])
+def test_a_damaged_snapshot_is_said_and_not_used(
+    tmp_path: Path, damaged: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The index's derived files were repaired without a word: a rep could not tell why the
+    first search was slow, or that the disk corrupts files."""
+    from coach.playbook.store import SNAPSHOT, VECTORS, read_snapshot
+
+    store = _store(tmp_path, _knowledge(tmp_path), CountingEmbeddings())
+    store.ingest()
+    name = SNAPSHOT if damaged == "passages" else VECTORS
+    (store.settings.index_dir / name).write_bytes(b"{not what was written")
+    with caplog.at_level("WARNING"):
+        snap = read_snapshot(store.settings)
+    assert snap is None or snap[1] is None
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert name in said and "could not be read" in said and "rewrites" in said
+
+
 def test_deleted_files_are_removed(tmp_path: Path) -> None:
     kdir = _knowledge(tmp_path)
     emb = CountingEmbeddings()

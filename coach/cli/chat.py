@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -63,6 +64,9 @@ def chat_command(
     from coach.settings import get_settings, require_writable
 
     settings = get_settings(engine=engine)
+    if list_ and not settings.database_url and not _writable(settings):
+        _list_read_only(settings, as_json)  # a list only reads: a read-only data dir is fine
+        return
     if not settings.database_url:  # conversations are saved there: say so before the first line
         require_writable(settings.data_dir)
         from coach.storage import database
@@ -293,10 +297,55 @@ def _notice(console: Console, as_json: bool, message: str, conversation_id: str)
         console.print(f"[yellow]coach: {escape(escaped(message))}[/yellow]")
 
 
+def _writable(settings: Settings) -> bool:
+    from coach.settings import require_writable
+
+    try:
+        require_writable(settings.data_dir)
+    except CoachError:
+        return False
+    return True
+
+
+def _list_read_only(settings: Settings, as_json: bool) -> None:
+    """The saved conversations of a data directory that cannot be written (a read-only mount or
+    another user's folder), read without creating or changing any file."""
+    import sqlite3
+
+    from coach.chat.conversation import LOCAL_USER, ConversationInfo
+    from coach.storage import DB_NAME
+
+    path = settings.data_dir / DB_NAME
+    rows: list[Any] = []
+    if path.is_file():
+        try:
+            # immutable: no -wal or -shm file is made, which a read-only folder would refuse
+            with contextlib.closing(
+                sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+            ) as conn:
+                rows = conn.execute(
+                    "SELECT id, title, turns, created, updated FROM coach_conversations "
+                    "WHERE COALESCE(owner, 'local') = ? ORDER BY updated DESC",
+                    (LOCAL_USER,),
+                ).fetchall()
+        except sqlite3.Error as exc:
+            raise CoachError(
+                f"the conversation store {path} could not be read ({exc}); the data directory "
+                "is not writable, so it cannot be repaired here"
+            ) from None
+    items = [
+        ConversationInfo(id=r[0], title=r[1], turns=r[2], created=r[3], updated=r[4]) for r in rows
+    ]
+    _print_list(items, as_json)
+
+
 def _list(settings: Settings, as_json: bool) -> None:
     from coach.chat.conversation import LOCAL_USER, list_conversations
 
-    items = list_conversations(settings, LOCAL_USER)
+    _print_list(list_conversations(settings, LOCAL_USER), as_json)
+
+
+def _print_list(items: list[Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps([i.model_dump() for i in items]))
         return

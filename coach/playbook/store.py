@@ -355,8 +355,13 @@ def read_snapshot(settings: Settings) -> tuple[list[Passage], Records | None] | 
         if files != data.get("files"):
             return None
         passages = [Passage.model_validate(p) for p in data["passages"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return None  # damaged or of another shape: read from the index instead
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        # damaged or of another shape: read from the index instead, and say so
+        log.warning("the playbook index's passage list %s could not be read (%s); the index "
+                    "answers instead and the next ingest rewrites it", path, type(exc).__name__)  # fmt: skip
+        return None
     return passages, _read_records(path.with_name(VECTORS), data.get("stamp"))
 
 
@@ -368,8 +373,13 @@ def _read_records(path: Any, stamp: str | None) -> Records | None:
             if stamp is None or str(got["stamp"]) != stamp:
                 return None
             records = Records([str(x) for x in got["passage_ids"]], got["whole"], got["vectors"])
-    except DAMAGED_ARRAYS:
-        return None  # damaged or cut: the real index answers, and the next ingest rewrites it
+    except FileNotFoundError:
+        return None
+    except DAMAGED_ARRAYS as exc:
+        # damaged or cut: the real index answers, and the next ingest rewrites it
+        log.warning("the playbook index's vectors %s could not be read (%s); the index answers "
+                    "instead and the next ingest rewrites them", path, type(exc).__name__)  # fmt: skip
+        return None
     if records.vectors.ndim != 2 or len(records.passage_ids) != len(records.vectors):
         return None
     return records
