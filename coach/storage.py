@@ -139,7 +139,13 @@ class Database:
         import fcntl
 
         folder = self.settings.data_dir / "locks"
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise CoachError(
+                f"{folder} should be the folder of conversation locks but is a file; move it "
+                "aside and try again"
+            ) from None
         safe = re.sub(r"[^\w-]", "_", conversation_id)[:64]
         with open(folder / f"{safe}.lock", "a+b") as handle:
             _wait_for(lambda: _flock(handle), wait)

@@ -133,6 +133,16 @@ def test_saved_conversations_are_listed_from_a_read_only_data_directory(tmp_path
     assert proc.returncode == 0 and "No saved conversations yet" in proc.stdout, proc.stderr
 
 
+def test_a_file_where_the_lock_folder_belongs_is_named(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "locks").write_text("x")
+    proc = _coach_stdin(["chat", "--json"], data, tmp_path, b"Acme is unhappy\n")
+    assert "Traceback" not in proc.stderr.decode()
+    said = proc.stdout.decode() + proc.stderr.decode()
+    assert "locks should be the folder of conversation locks but is a file" in said, said
+
+
 def test_an_interrupted_ingest_stops_cleanly_and_the_next_run_recovers(tmp_path: Path) -> None:
     kdir = tmp_path / "knowledge"
     kdir.mkdir()

@@ -785,3 +785,37 @@ def test_a_disclaimer_in_another_language_is_split_off(footer: str) -> None:
     parsed = parse(text)
     assert footer.split(".")[0] not in parsed.newest
     assert parsed.disclaimer
+
+
+_SAID = (
+    "The sync failed again this morning. If it is not fixed by Friday we will cancel our contract."
+)
+
+
+@pytest.mark.parametrize(
+    ("headers", "note"),
+    [
+        ("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64", "marked base64"),
+        ("Content-Type: text/plain; charset=utf-16", "marked utf-16"),
+        ("Content-Type: text/plain; charset=UTF-32LE\nContent-Transfer-Encoding: 8bit", "marked utf-32le"),
+    ],
+)  # fmt: skip
+def test_a_body_whose_headers_lie_about_it_is_read_as_written(headers: str, note: str) -> None:
+    """Plain text marked base64 came out as the decoder's noise, and ASCII marked UTF-16 as
+    Chinese: the customer's threat was lost either way."""
+    raw = f"From: Dana <dana@northwind.example>\nSubject: Sync\n{headers}\n\n{_SAID}\nDana\n"
+    parsed = parse(raw.encode(), "eml")
+    assert _SAID in parsed.text
+    assert any(note in n for n in parsed.notes)
+
+
+def test_a_real_base64_body_is_still_decoded() -> None:
+    import base64
+
+    body = base64.encodebytes(f"{_SAID}\nDana\n".encode()).decode()
+    raw = (
+        "From: Dana <dana@northwind.example>\nSubject: Sync\nContent-Type: text/plain; "
+        f"charset=utf-8\nContent-Transfer-Encoding: base64\n\n{body}"
+    )
+    parsed = parse(raw.encode(), "eml")
+    assert _SAID in parsed.text and not any("marked" in n for n in parsed.notes)

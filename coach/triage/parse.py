@@ -269,9 +269,45 @@ def _as_forward(part: EmailMessage, notes: list[str]) -> str:
     return f"\n\n---------- Forwarded message ---------\n{header}\n\n{text.strip()}\n"
 
 
+# Base64 never holds a space inside a line; prose does, between its words.
+_WORDS = re.compile(r"\S[ \t]+\S")
+_WIDE_CHARSET = re.compile(r"(?i)^(?:utf|ucs)-?(?:16|32|2|4)")
+
+
+def _misdeclared(body: EmailMessage, notes: list[str]) -> str | None:
+    """The text of a part whose headers lie about it, read as it is written: marked base64 but
+    plain text (most of its lines hold words with spaces between them), or marked UTF-16 or UTF-32 but
+    holding no NUL byte, which text in those encodings always does."""
+    raw = body.get_payload(decode=False)
+    if not isinstance(raw, str):
+        return None
+    encoding = str(body.get("content-transfer-encoding", "")).strip().lower()
+    if encoding == "base64":
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        if not lines or sum(bool(_WORDS.search(line)) for line in lines) * 2 < len(lines):
+            return None
+        notes.append(
+            "The message body is marked base64 but is written as plain text; it was read as "
+            "written."
+        )
+        data = raw.encode("utf-8", "surrogateescape")
+    elif _WIDE_CHARSET.match(body.get_content_charset() or "") and encoding in ("", "7bit", "8bit"):
+        data = raw.encode("utf-8", "surrogateescape")
+        if b"\x00" in data:
+            return None
+        notes.append(
+            f"The message body is marked {body.get_content_charset()} but is not written in it; "
+            "it was read as UTF-8."
+        )
+    else:
+        return None
+    return decode(data)
+
+
 def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> str:
-    content = _part_text(body)
-    damaged = {type(d).__name__ for d in body.defects}
+    as_written = _misdeclared(body, notes)
+    content = as_written if as_written is not None else _part_text(body)
+    damaged = {type(d).__name__ for d in body.defects} if as_written is None else set()
     if "InvalidBase64LengthDefect" in damaged:  # the library hands back the undecoded text
         raise CoachError(
             "the .eml body is marked base64 but is damaged (cut short?) and cannot be read; "
