@@ -179,3 +179,71 @@ def test_a_name_typed_in_lower_case_before_its_title_in_brackets(text: str) -> N
     update = understand(text, CaseFile(customer="Baltic Freightways")).update
     assert update.get("contact_name") == "Jonas Petrauskas"
     assert update.get("contact_title") == "head of operations"
+
+
+def test_a_spelling_correction_of_the_contact_keeps_them_the_contact() -> None:
+    case = CaseFile(
+        customer="Aurelia Biotech", contact_name="Rohan Kapur",
+        contact_title="Sr Director Lab Informatics",
+    )  # fmt: skip
+    out = understand("correction - it's Rohan Kapoor, K-A-P-O-O-R", case, [])
+    assert out.update.get("contact_name") == "Rohan Kapoor"
+    assert out.update.get("contact_title") == "Sr Director Lab Informatics"
+    assert "customer" not in out.update
+
+
+def test_a_new_person_in_the_contacts_seat_replaces_the_contact() -> None:
+    case = CaseFile(customer="Aurelia Biotech", contact_name="Sophie Laurent", contact_title="VP")
+    out = understand("new person in her seat is Rohan Kapur, Sr Director Lab Informatics", case, [])
+    assert out.update.get("contact_name") == "Rohan Kapur"
+    assert out.update.get("contact_title") == "Sr Director Lab Informatics"
+    assert "contact_name" in out.replace
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("I'm the SE on Halvorsen Industrial (400 seats). INTERNAL: eng pulled 2 devs onto the "
+         "Walmart deal, do NOT share.", "Halvorsen Industrial"),
+        ("Context: the Walmart deal took two of our devs, keep that internal. Acme Corp is "
+         "threatening to leave.", "Acme Corp"),
+    ],
+)  # fmt: skip
+def test_a_company_named_in_an_internal_note_is_not_the_customer(text: str, customer: str) -> None:
+    assert read(text).get("customer") == customer
+
+
+def test_a_contact_who_is_gone_is_no_person_named_gone() -> None:
+    update = read("I'm the AE for Quarry Point and our champion is gone")
+    assert update.get("contact_name") in (None, "")
+    assert update.get("customer") == "Quarry Point"
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("acct: greywater energy. their IT admin is annoyed", "Greywater Energy"),
+        ("acct = fernhill insurance. our champion left last month", "Fernhill Insurance"),
+        ("customer tandem freight was mad last week about the export", "Tandem Freight"),
+        ("need to escalate velora retail. renewal is March 31", "Velora Retail"),
+        ("urgent. halden bank - their CISO found an exposed bucket", "Halden Bank"),
+        ("need help w brightwater clinics", "Brightwater Clinics"),
+        ("Problem: quillon robotics can't get our edge agent running", "Quillon Robotics"),
+    ],
+)
+def test_an_account_typed_in_lower_case_after_its_label(text: str, customer: str) -> None:
+    assert read(text).get("customer") == customer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["customer is asking to talk to my manager", "my manager knows the account is shaky"],
+)
+def test_a_description_after_the_word_account_is_no_company(text: str) -> None:
+    assert not read(text).get("customer")
+
+
+def test_a_lower_case_name_then_title_after_the_account() -> None:
+    update = read("pinecrest outdoor, siobhan gallagher vp ecom")
+    assert update.get("customer") == "Pinecrest Outdoor"
+    assert update.get("contact_name") == "Siobhan Gallagher"

@@ -143,7 +143,7 @@ _COMPANY_WORDS = {
     "castings", "steelworks", "manufacturing", "consulting", "services", "ventures", "bio",
     "biolabs", "pharma", "networks", "cloud", "data", "digital", "global", "international",
     "llp", "therapeutics", "biotech", "robotics", "pharmaceuticals", "medical", "resorts",
-    "cooperative", "airways", "shipping", "freightways", "utilities", "bancorp",
+    "cooperative", "airways", "shipping", "freightways", "utilities", "bancorp", "construction",
 }  # fmt: skip
 
 
@@ -161,7 +161,7 @@ def _is_name(text: str) -> bool:
 def _clean_title(title: str) -> str:
     title = re.sub(
         r"^(?:(?:to|with|from|at|for|by|about|and|their|our|my|the|his|her|new|former|current|"
-        r"acting)\s+)+",
+        r"acting|(?:she|he|they)(?:\s+(?:was|is|were|are))?|(?:she|he|they)['’]s|was|is)\s+)+",
         "",
         title.strip(),
         flags=re.IGNORECASE,
@@ -201,6 +201,11 @@ _LOOSE_STOP = {
     "does", "do", "been", "being", "be", "are", "were", "so", "if", "then", "when", "while",
     "ceo", "cto", "cfo", "coo", "cio", "vp", "svp", "head", "director", "manager", "lead",
     "engineer", "ops", "person", "guy", "lady", "team", "again", "only", "both", "all",
+    # what a contact can be rather than who: "our champion is gone", "contact is new"
+    "gone", "leaving", "left", "new", "unhappy", "upset", "angry", "furious", "quiet",
+    "silent", "unresponsive", "ghosting", "missing", "sick", "travelling", "traveling", "busy",
+    "great", "good", "happy", "nice", "right", "wrong", "someone", "somebody", "nobody",
+    "no", "none", "unclear", "unknown", "tbd", "different",
 }  # fmt: skip
 
 
@@ -442,11 +447,26 @@ def read_people(text: str) -> list[Person]:
             rf"(?:\s+(?:at|in|for)\s+[^,.;()\n]{{1,40}}?\s*,\s*|\s*,?\s*)(?P<name>{NAME})",
             text[m.end() :],
         )
+        lead = re.search(rf"(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()])
+        if (
+            after
+            and lead
+            and " " not in after.group("name")
+            and after.start("name") == 1
+            and _is_name(lead.group("name"))
+            and " " in lead.group("name")
+        ):
+            # "Rohan Kapur, Sr Director Lab Informatics": the full name before the title is the
+            # person, and the one word after it ends the title
+            add(
+                Person(lead.group("name"), f"{title} {after.group('name')}"),
+                (lead.start(), m.end() + after.end()),
+            )
+            continue
         if after and _is_name(after.group("name")):
             span = (m.start(), m.end() + after.end())
             add(Person(after.group("name"), title), span)
             continue
-        lead = re.search(rf"(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()])
         if lead and re.search(r"\b(?:of|de|for|da|do|des|del|für)\s+$", text[: lead.start()], re.I):
             continue  # "Diretor de Operações (ops director)": part of a title, not a name
         if lead and _is_name(lead.group("name")):
@@ -458,6 +478,17 @@ def read_people(text: str) -> list[Person]:
         start = m.start() + (prefix.end() if prefix else 0)
         title = _clean_title(text[start : m.end()])
         if not title or re.fullmatch(r"(?:manager|lead|team\s+lead|boss|mgr)", title, re.I):
+            continue
+        typed = title.split()
+        if (
+            len(typed) >= 3
+            and typed[0].islower()
+            and _plain_name(" ".join(typed[:2]))
+            and titles.fullmatch(" ".join(typed[2:]))
+        ):
+            # "siobhan gallagher vp ecom": a name typed in lower case, then the title
+            name = " ".join(w[:1].upper() + w[1:] for w in typed[:2])
+            add(Person(name, " ".join(typed[2:])), (start, m.end()))
             continue
         ours = bool(
             re.search(r"\b(?:my|our)\s+$", text[max(0, start - 12) : start], re.I)
@@ -543,6 +574,10 @@ _COMPANY = (
 _POSSESSIVE = r"(?:['’]s|(?<=s)['’])"
 _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is the customer
     (0, re.compile(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
+    # the rep's own role on the account: "I'm the SE on Halvorsen Industrial"
+    (0, re.compile(rf"\b(?i:I['’]?m|I\s+am)\s+(?i:the\s+|their\s+)?(?i:SE|AE|CSM|TAM|AM|rep|"
+                   rf"account\s+(?:exec\w*|manager|lead)|sales\s+engineer|solutions?\s+engineer|"
+                   rf"customer\s+success\s+manager|csm\s+lead)\s+(?i:on|for)\s+{_COMPANY}")),
     # a correction of the account: "this one is Corvid Freight", "it's actually Corvid"
     (0, re.compile(rf"\b(?i:this\s+one|this\s+account|this\s+customer|the\s+right\s+one|it)"
                    rf"(?:\s+is|['’]s)\s+(?i:actually\s+|really\s+)?{_COMPANY}")),
@@ -577,7 +612,9 @@ _OPENS_WITH_COMPANY = re.compile(
     r"(?:(?:main|primary|key|their|the|my|our)\s+)?(?:contacts?\b|champion\b|poc\b|"
     r"(?-i:CTO|CEO|CFO|COO|CIO|CISO|GM|VP)\b|(?-i:Dr|Mr|Mrs|Ms)\.?\s|(?:head|director|vp)\s+of\b|"
     r"(?-i:[A-Z][a-z]+\s+[A-Z][a-z]+)\s+(?:is|\()|[\w'’-]+\s+[\w'’-]+\s+is\s+(?:my|our|the)\s+"
-    r"(?:main\s+|primary\s+)?contact\b)",
+    r"(?:main\s+|primary\s+)?contact\b|"
+    # "pinecrest outdoor, siobhan gallagher vp ecom": a name, then a title
+    r"[\w'’-]+\s+[\w'’-]+\s+(?:vp|svp|evp|cto|ceo|cfo|coo|cio|ciso|cmo|head|director|dir\.|gm)\b)",
     re.IGNORECASE,
 )
 _LEGAL_FORM = re.compile(
@@ -602,12 +639,20 @@ _LOWER_WORD = (
     r"(?!(?:for|at|on|with|from|the|a|an|to|of|and|is|its|our|their|my|new)\b)(?-i:[a-z][\w&'-]*)"
 )
 _LOWER_COMPANY = re.compile(
-    rf"(?:\b(?:for|at|on|with|from|its|it's|is|re)\s+|^\W*(?:(?i:hey|hi|ok|okay|so|context|background|se|ae|csm|am|tam|pm|sdr|"
-    rf"bdr)\b[\s,:-]+)*(?:(?:on|for|at)\s+(?:the\s+)?)?)(?P<co>{_LOWER_WORD}(?:\s+{_LOWER_WORD})"
+    rf"(?:\b(?:for|at|on|with|w/?|from|its|it's|is|re)\s+|^\W*(?:(?i:hey|hi|ok|okay|so|context|background|se|ae|csm|am|tam|pm|sdr|"
+    rf"bdr|problem|issue|update|fyi|acct|account|customer|client)\b[\s,:-]+)*(?:(?:on|for|at)\s+(?:the\s+)?)?)(?P<co>{_LOWER_WORD}(?:\s+{_LOWER_WORD})"
     r"{0,2}\s+(?:"
     + "|".join(sorted(_COMPANY_WORDS - {"co", "office", "data", "cloud", "global", "digital"}))
     + r")|university\s+of\s+[a-z]+)\b(?!\s+(?:team|issue|problem|side|of)\b)",
     re.MULTILINE,
+)
+# An account typed in lower case after the word that labels it ("acct: greywater energy",
+# "customer tandem freight was mad", "account = fernhill insurance") or after "escalate"
+# ("should I escalate brightpath logistics"): the words up to the first common word.
+_LABELLED_LOWER = re.compile(
+    r"(?:\b(?P<label>(?i:customer|client|account|acct|prospect|company))\s*(?:[:=-]|(?P<verb>\bis\b|\bwas\b))?"
+    r"|\b(?i:escalate|escalating)(?:\s+(?i:on|with|for))?)\s+"
+    r"(?P<co>(?-i:[a-z][\w&'’.-]*)(?:\s+(?:&\s+)?(?-i:[a-z][\w&'’.-]*)){0,3})"
 )
 # The account named first with what it is in brackets: "hey so Bramble & Oak (home goods, $45k)".
 _OPENS_WITH_ABOUT = re.compile(
@@ -639,6 +684,9 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
     for m in _OPENS_WITH_COMPANY.finditer(text):
         # "kestrel logistics, contact is ...", "Sahel Telecom, CTO is ...": the account first
         words = m.group("co").split()
+        ends = [k for k, w in enumerate(words) if w[-1] in ".!?"]
+        if ends:  # "urgent. halden bank - ...": the sentence before is not the name
+            words = words[ends[-1] + 1 :]
         while words and words[0].lower() in _OPENERS | {"ok", "okay", "so", "account", "customer"}:
             words = words[1:]
         if words and not any(w.lower() in _LOOSE_STOP | _INTERJECTIONS | _OPENERS for w in words):
@@ -653,6 +701,28 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         ):
             found.append((2, m.start(), " ".join(w if w in ("of", "&") else w.capitalize()
                                                  for w in words)))  # fmt: skip
+    for m in _LABELLED_LOWER.finditer(text):  # "acct: greywater energy", "escalate velora retail"
+        kept: list[str] = []
+        for word in m.group("co").split()[:4]:
+            bare = word.lower().strip(".,;:!?()'’\"")
+            if not bare or bare in _LOOSE_STOP | _OPENERS | _COMMON | _INTERJECTIONS:
+                break
+            kept.append(word.strip(".,;:!?()\"'’") if word[-1] in ".,;:!?()\"'’" else word)
+            if word[-1] in ".,;:!?()":
+                break
+        if (m.group("verb") or not m.group("label")) and (
+            len(kept) < 2
+            or re.search(
+                r"(?i)\b(?:the|this|that|my|our|their|his|her)\s+\S+\s*$",
+                text[: m.start("label") or m.start()] + (m.group("label") or ""),
+            )
+            or kept[0].lower().endswith(("ing", "ed", "ly"))
+        ):
+            # "customer is asking", "the account is shaky": a description, not a name
+            continue
+        company = " ".join(w if w in ("of", "&") else w[:1].upper() + w[1:] for w in kept)
+        if company and company not in names and not _titles().fullmatch(company):
+            found.append((0 if m.group("label") else 2, m.start(), company))
     for m in _OPENS_WITH_ABOUT.finditer(text):  # "Bramble & Oak (home goods ecom, $45k/yr)"
         company = m.group("company")
         if company not in names and not _NOT_COMPANY.match(company):
@@ -678,6 +748,17 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         )
     }
     found = [f for f in found if f[2] not in other]
+    # A company named in a note kept from the customer ("INTERNAL: eng pulled 2 devs onto the
+    # Walmart deal, do NOT share") is not the account the rep is asking about.
+    from coach.reading.rep import is_internal_note
+
+    notes = [
+        m.span() for m in re.finditer(r"[^.!?\n]+[.!?]*", text) if is_internal_note(m.group(0))
+    ]
+    found = [
+        (rank + 8 if any(a <= start < b for a, b in notes) else rank, start, company)
+        for rank, start, company in found
+    ]
     ordered: list[str] = []
     for _, _, company in sorted(found):
         if company not in ordered:

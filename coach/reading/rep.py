@@ -1224,6 +1224,19 @@ def read_case(
             if candidate and candidate not in people and candidate not in titles:
                 new_customer = candidate
                 break
+    if correction and new_customer:
+        # "correction - it's Rohan Kapoor": a name close to a person the case holds corrects
+        # that person, not the customer
+        for name_field in ("contact_name", "manager_name", "leader_name"):
+            if _same_person(known.get(name_field) or "", new_customer):
+                update[name_field] = new_customer
+                out.replace.add(name_field)
+                if name_field == "contact_name":  # the same person: their title and address stay
+                    for kept in ("contact_title", "contact_email"):
+                        if known.get(kept) and not update.get(kept):
+                            update[kept] = known[kept]
+                new_customer = ""
+                break
     if (
         new_customer
         and new_customer != known.get("customer")
@@ -1240,6 +1253,13 @@ def read_case(
     }
     if contact is not None and contact.name.split()[0].lower() in ours_first:
         contact = None  # "Yasmin says the right person is our CRO": Yasmin is the manager
+    if contact is not None and _HANDOVER.search(text) and known.get("contact_name") != contact.name:
+        # "the new person in her seat is Rohan Kapur": the contact changed; the new one replaces
+        # the old one and what was known of them
+        for name_field in ("contact_name", "contact_title", "contact_email"):
+            if known.get(name_field):
+                known[name_field] = ""
+                out.replace.add(name_field)
     if contact is not None:
         # "the contact is Lena ... Lena Nilsson": the full name said for the same person
         fuller = [
@@ -1392,6 +1412,30 @@ def read_case(
 
 
 _SAYS_CUSTOMER = re.compile(r"\b(?:the\s+)?(?:customer|client|account)\s*(?:is|:)\s", re.I)
+
+
+# The customer's contact changed hands: "new person in her seat is ...", "replaced by ...",
+# "her replacement", "took over from", "taking over", "successor", "now reports to ... instead".
+_HANDOVER = re.compile(
+    r"\bnew\s+(?:person|contact|champion|guy|lady|one|hire|director|head|lead|vp|cto|cio|cfo|ceo)"
+    r"\b(?:\s+\w+){0,3}?\s+(?:in\s+(?:her|his|their|that)\s+(?:seat|role|place|job|chair)|is|=|:)|"
+    r"\b(?:replaced\s+(?:her|him|them)?\s*(?:by|with)?|(?:her|his|their)\s+(?:replacement|successor)|"
+    r"took\s+over|taking\s+over|has\s+taken\s+over|stepped\s+into|in\s+(?:her|his)\s+(?:seat|"
+    r"role|place)\s+now)\b",
+    re.I,
+)
+
+
+def _same_person(known: str, said: str) -> bool:
+    """Whether `said` reads as `known` spelt again: the same first name, or a name within a
+    letter or two of it ("Rohan Kapur" -> "Rohan Kapoor")."""
+    import difflib
+
+    if not known or not said or known == said or len(said.split()) > 3:
+        return False
+    first = known.split()[0].lower(), said.split()[0].lower()
+    close = difflib.SequenceMatcher(None, known.lower(), said.lower()).ratio() >= 0.8
+    return first[0] == first[1] or close
 
 
 def _says_customer(text: str) -> bool:
