@@ -67,3 +67,36 @@ def test_concepts_are_caught_in_fresh_wording(engine: object, text: str, signal:
 def test_calm_mail_stays_handle(engine: object, text: str) -> None:
     result = engine.triage(text)  # type: ignore[attr-defined]
     assert result.decision == "handle", [s.type for s in result.signals]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a negation that says nothing is wrong
+        "Hi Ben,\n\nWe'd love to do a case study like the Norrland one with you. Who should our "
+        "marketing team talk to? Also, is the webinar on 14 May recorded? Two of us can't make "
+        "it live.\n\nBest,\nNoor",
+        # the customer calls it small
+        "Hi,\n\nOur lawyer has a couple of wording questions on the DPA, nothing major - mainly "
+        "clause 7.2 on sub-processors. Could you send the editable Word version? That's just our "
+        "standard process before signature.\n\nThanks,\nOlivia",
+        # "currently" says nothing persists
+        "Bonjour Madame Leroy,\n\nNotre avocate relit actuellement les CGV avant signature, c'est "
+        "notre procédure habituelle. Elle demande simplement si la clause de réversibilité "
+        "s'applique aussi aux données archivées.\n\nPouvez-vous me confirmer ce point ?\n\n"
+        "Merci d'avance,\nAntoine",
+    ],
+)
+def test_words_that_only_look_like_trouble_keep_a_calm_request_calm(
+    engine: object, text: str
+) -> None:
+    result = engine.triage(text)  # type: ignore[attr-defined]
+    assert result.decision == "handle", [(s.type, s.evidence) for s in result.signals]
+
+
+def test_sarcastic_cant_wait_before_a_public_review_still_escalates(engine: object) -> None:
+    text = (
+        "Can't wait to write the G2 review for this one. \"Five stars, would be ignored by "
+        'support again." Seriously, ticket #5521 has been open for 3 weeks.'
+    )
+    assert engine.triage(text).decision == "escalate"  # type: ignore[attr-defined]

@@ -41,7 +41,7 @@ FAMILIES = (
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
-    "other_supplier",
+    "other_supplier", "minor_said", "currently", "no_trouble",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -133,6 +133,9 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "auf Ihrer Statusseite ist ein geplanter Ausfall angekündigt": announced maintenance is
     # planned work, not trouble.
     if not ctx.minor and lx.has("planned", low) and not c.has("still", low):
+        changes["minor"] = True
+    # "a couple of wording questions on the DPA, nothing major": the customer calls it small.
+    if not ctx.minor and lx.has("minor_said", low) and not lx.has("leaving", low):
         changes["minor"] = True
     # "I'm going on leave in April": leaving in another sense, and no other word of leaving.
     if lx.has("leave_other_sense", low):
@@ -319,6 +322,14 @@ def _names_itself(low: str, lx: Cues) -> bool:
     return False
 
 
+def _without_no_trouble(low: str, lx: Cues, c: Cues) -> str:
+    """The sentence without a negation that says nothing is wrong ("two of us can't make it"),
+    unless it names leaving or a public channel ("can't wait to write the G2 review")."""
+    if lx.has("no_trouble", low) and not (c.has("legal_public", low) or lx.has("leaving", low)):
+        return lx.patterns["no_trouble"].sub(" ", low)
+    return low
+
+
 def explicit(text: str, language: str, legal: bool = True, label: str | None = None) -> bool:
     """The sentence names what an escalation is about (leaving, someone senior, a legal or public
     channel, something broken), not only a mood or a topic ("we need to talk about the
@@ -339,7 +350,9 @@ def explicit(text: str, language: str, legal: bool = True, label: str | None = N
         ),
         "senior": lambda: _senior(c, lx, low),
         "legal": lambda: legal and (c.has("legal_public", low) or lx.has("hear_about", low)),
-        "broken": lambda: c.has("problem_words", low) or lx.has("other_party", low),
+        "broken": lambda: (
+            c.has("problem_words", _without_no_trouble(low, lx, c)) or lx.has("other_party", low)
+        ),
     }
     # What a sentence must name to carry the signal (the signal table says); else any of them.
     own = table.signal(label).names if label else None
@@ -454,6 +467,13 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     low = text.lower()
     if reassuring(text, language) or ctx.resolved or ctx.past:
         return False  # "the outage last month is fixed" is not something wrong now
+    # "We can't wait to roll it out", "two of us can't make it": a negation that says nothing
+    # is wrong is read as if it were not there; so is "currently", which says nothing persists.
+    # ("Can't wait to write the G2 review" names a public channel: sarcasm, not good news.)
+    sarcasm = ctx.legal_public or lx.has("leaving", low)
+    for family in ("no_trouble", "currently"):
+        if lx.has(family, low) and not (family == "no_trouble" and sarcasm):
+            low = lx.patterns[family].sub(" ", low)
     if lx.has("planned", low) and not c.has("still", low):
         return False  # announced maintenance is planned work
     if (
