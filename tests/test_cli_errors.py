@@ -256,3 +256,22 @@ def test_a_home_of_no_such_user_is_one_line(tmp_path: Path, variable: str) -> No
     assert result.returncode == 2, result.stderr
     assert "no home directory" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "args"),
+    [
+        ({"ok.csv": 'body\n"We will cancel"\n'}, ["triage", "--batch", "ok.csv", "--column", "body", "--out", "./ok.csv"]),
+        ({"case.json": CASE}, ["brief", "case.json", "--out", "case.json"]),
+        ({"case.json": CASE}, ["draft", "customer", "case.json", "--out", "./case.json"]),
+    ],
+)  # fmt: skip
+def test_out_naming_the_input_file_is_refused_and_the_input_kept(
+    tmp_path: Path, files: dict[str, str], args: list[str]
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    proc = _coach(args, tmp_path / "data", tmp_path)
+    assert proc.returncode == 2 and "is the input file" in proc.stderr, proc.stderr
+    for name, text in files.items():
+        assert (tmp_path / name).read_text() == text

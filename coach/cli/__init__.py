@@ -45,6 +45,22 @@ def user_file(value: str) -> str:
     return value if value == "-" else os.path.expanduser(value)
 
 
+def not_the_input(out: Path | str | None, *inputs: Path | None) -> None:
+    """Refuse an output path that names an input file: writing would destroy what is read."""
+    if out is None or str(out) == "-":
+        return
+    target = Path(out)
+    for source in inputs:
+        if source is None:
+            continue
+        with contextlib.suppress(OSError):
+            if target.exists() and target.samefile(source):
+                raise CoachError(
+                    f"--out {escaped(str(out))} is the input file; writing there would destroy "
+                    "it, so choose another path"
+                )
+
+
 @contextlib.contextmanager
 def working(message: str) -> Iterator[None]:
     """A spinner on the terminal while something that can take a second or more runs (nothing

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.cli import EngineOption, app, user_file, user_path, working
+from coach.cli import EngineOption, app, not_the_input, user_file, user_path, working
 from coach.errors import CoachError
 from coach.textio import escaped, printable
 
@@ -72,6 +72,7 @@ def brief(
     from coach.domain.casefile import CaseFile
     from coach.drafts.writer import brief_payload
 
+    not_the_input(out, case_path)
     with working("Writing the brief..."):
         draft, payload = brief_payload(CaseFile.load(case_path), _writer(engine))
     _notice(draft)
@@ -107,6 +108,8 @@ def draft(
     from coach.domain.casefile import CaseFile
     from coach.reading.case import with_signals
 
+    not_the_input(out, case_path)
+    not_the_input(eml, case_path)
     case = with_signals(CaseFile.load(case_path))
     with working("Writing the draft..."):
         result = _writer(engine).write(kind, case)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from coach.cli import EngineOption, app, user_file, user_path, working
+from coach.cli import EngineOption, app, not_the_input, user_file, user_path, working
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -178,8 +178,9 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
 
     if not column:
         raise CoachError("--batch needs --column NAME (the column with the email text)")
-    rows = read_rows(path, column)
     target = path.with_name(path.stem + ".triage.jsonl") if out is None else out
+    not_the_input(target, path)
+    rows = read_rows(path, column)
     triager = get_engine(get_settings(), engine)
     counts: Counter[str] = Counter()
     started = time.perf_counter()
