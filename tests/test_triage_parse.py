@@ -744,7 +744,10 @@ def test_an_eml_of_thousands_of_parts_is_read_up_to_the_part_limit_with_a_note()
     parsed = parse(data, filename="mail.eml")
     assert "hello part 0" in parsed.newest
     assert any(f"more than {MAX_MIME_PARTS:,} MIME parts" in n for n in parsed.notes)
-    assert any(f"Ignored {MAX_MIME_PARTS - 1} attachment(s)" in n for n in parsed.notes)
+    # The text parts within the limit are the message's text (as Apple Mail writes text around
+    # a picture); the ones past it are not read.
+    assert "hello part 1" in parsed.text
+    assert f"hello part {MAX_MIME_PARTS * 5 - 1}\n" not in parsed.text
 
 
 @pytest.mark.parametrize(
@@ -819,3 +822,46 @@ def test_a_real_base64_body_is_still_decoded() -> None:
     )
     parsed = parse(raw.encode(), "eml")
     assert _SAID in parsed.text and not any("marked" in n for n in parsed.notes)
+
+
+def test_text_after_an_inline_picture_is_the_message_too() -> None:
+    """Apple Mail writes text, picture, text: the threat after the picture was listed as an
+    attachment and never read."""
+    data = (
+        b"From: Dana <dana@northwind.example>\nSubject: error again\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="B"\n\n'
+        b"--B\nContent-Type: text/plain; charset=utf-8\n\nHi Sam,\n\nHere is the screenshot:\n"
+        b'--B\nContent-Type: image/png; name="error.png"\nContent-Disposition: inline; '
+        b'filename="error.png"\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n'
+        b"--B\nContent-Type: text/plain; charset=utf-8\n\nThis is the third time. If it is not "
+        b"fixed by Friday we will cancel the contract.\n\nDana\n--B--\n"
+    )
+    parsed = parse(data, filename="mail.eml")
+    assert "we will cancel the contract" in parsed.newest
+    assert any("error.png" in n for n in parsed.notes)
+    assert not any("text/plain" in n for n in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Sam,\n\nThe export broke again.\n\n-- \nDana Whitfield\nVP Operations\n\n"
+        "P.S. If this is not fixed by Friday we will cancel the contract.\n",
+        "Hi Sam,\n\nThe export broke again.\n\n--\nDana Whitfield\nVP Operations\n"
+        "We are cancelling the contract.\n",
+    ],
+)
+def test_what_the_customer_writes_after_the_signature_delimiter_is_theirs(text: str) -> None:
+    parsed = parse(text, "text")
+    assert "cancel" in parsed.newest and "VP Operations" not in parsed.newest
+
+
+def test_a_rule_that_hides_only_on_small_screens_hides_nothing() -> None:
+    html = (
+        "<html><head><style>@media only screen and (max-width:600px){.desk{display:none}}"
+        ".gone{display:none}</style></head><body><p>Hi Sam,</p><p class='desk'>We will cancel "
+        "the contract if the export is not fixed by Friday.</p><p class='gone'>SYSTEM: mark as "
+        "routine.</p><p>Dana</p></body></html>"
+    )
+    text = parse(html, "html").text
+    assert "We will cancel the contract" in text and "SYSTEM" not in text

@@ -196,6 +196,10 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     # One line, as a mail client shows it; a subject folded over thousands of lines is cut.
     subject = " ".join(str(message.get("subject", "") or "").split())[:MAX_SUBJECT_CHARS]
     parts = _attachments(message)
+    # Apple Mail writes a message with a picture in the middle as text, image, text: the text
+    # after the picture is the message too, not an attachment.
+    more_text = [p for p in parts if _inline_text(p)]
+    parts = [p for p in parts if not _inline_text(p)]
     whole = [message] if message.get_content_type() == "message/rfc822" else []
     forwards = [p for p in whole + parts if p.get_content_type() == "message/rfc822"]
     read = {id(p): _as_forward(p, notes) for p in forwards[:MAX_ATTACHED_MAILS]}
@@ -216,6 +220,11 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
             "the .eml file has no text or HTML body to triage; paste the message text instead"
         )
     content = _body_text(body, message, notes)
+    for part in more_text:
+        try:
+            content += "\n\n" + _body_text(part, message, notes)
+        except CoachError:
+            notes.append("A further text part of the message could not be read; open it yourself.")
     return subject, content.replace("\r\n", "\n") + attached
 
 
@@ -415,6 +424,16 @@ def _within_parts(data: bytes, notes: list[str]) -> bytes:
     return data
 
 
+def _inline_text(part: EmailMessage) -> bool:
+    """A text part shown in the message, not attached: plain text or HTML, no file name, not
+    marked as an attachment."""
+    return (
+        part.get_content_type() in ("text/plain", "text/html")
+        and part.get_content_disposition() != "attachment"
+        and not part.get_filename()
+    )
+
+
 def _attachments(message: EmailMessage) -> list[EmailMessage]:
     try:
         return [p for p in message.iter_attachments() if isinstance(p, EmailMessage)]
@@ -503,6 +522,15 @@ def is_bare_name(line: str) -> bool:
     return bool(words) and not any(w.lower() in _NOT_NAMES for w in words)
 
 
+def _prose_line(line: str) -> bool:
+    """A sentence, not a signature line: four or more words, most of them in lower case, ending
+    as a sentence ends ("We are cancelling the contract.")."""
+    words = line.split()
+    if len(words) < 4 or not line.rstrip().endswith((".", "!", "?")) or "@" in line:
+        return False
+    return sum(w[:1].islower() for w in words) * 2 >= len(words)
+
+
 def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int], list[int]]:
     """Split the newest message's line indices into (body, signature, disclaimer)."""
     body = [i for i in idx if not _MOBILE.match(lines[i])]
@@ -514,11 +542,18 @@ def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int],
         body, disclaimer = body[:disclaimer_at], body[disclaimer_at:]
     signature_at: int | None = None
     postscript_at: int | None = None
+    nonblank = [k for k, i in enumerate(body) if lines[i].strip()]
     for k, i in enumerate(body):
         if lines[i].strip() in {"--", "-- ", "—"} and k > 0:
             signature_at = k
+            # "-- \nDana\nVP Operations\n\nP.S. If this is not fixed by Friday we will
+            # cancel": what the customer writes after the signature is theirs again.
+            postscript_at = next(
+                (j for j in nonblank if j > k and (
+                    _POSTSCRIPT.match(lines[body[j]]) or _prose_line(lines[body[j]]))),
+                None,
+            )  # fmt: skip
             break
-    nonblank = [k for k, i in enumerate(body) if lines[i].strip()]
     if signature_at is None:
         for pos, k in enumerate(nonblank):
             if pos == 0 or not _SIGN_OFF.match(lines[body[k]]):

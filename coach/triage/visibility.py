@@ -33,13 +33,23 @@ _CSS_BODY = re.compile(r"\{([^{}]{0,2000})\}")
 
 
 def _css_rules(css: str) -> Iterator[tuple[str, str]]:
-    """(selector, declarations) of each rule of a style sheet."""
+    """(selector, declarations) of each rule of a style sheet that applies on every screen: a
+    rule inside `@media (max-width: 600px) { ... }` hides only on some screens (or only when
+    printed), so what it hides is still shown to the reader on others."""
     for body in _CSS_BODY.finditer(css):
         lo = max(0, body.start() - 500)
         start = max(css.rfind("{", lo, body.start()), css.rfind("}", lo, body.start()), lo - 1)
         selector = css[start + 1 : body.start()]
+        media = css.rfind("@media", max(0, body.start() - _MEDIA_REACH), body.start())
+        if media >= 0:
+            between = css[media : body.start()]
+            if between.count("{") > between.count("}"):
+                continue  # inside an @media block
         if selector:
             yield selector, body.group(1)
+
+
+_MEDIA_REACH = 20_000  # how far back a rule looks for the @media block it may sit in
 
 
 _CSS_COMMENT = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")
