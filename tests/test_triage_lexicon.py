@@ -100,3 +100,32 @@ def test_sarcastic_cant_wait_before_a_public_review_still_escalates(engine: obje
         'support again." Seriously, ticket #5521 has been open for 3 weeks.'
     )
     assert engine.triage(text).decision == "escalate"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("line", "signal"),
+    [
+        ("Tell me why I shouldn't post this on Twitter.", "legal_or_public_threat"),
+        ("Will you refund us, or do we go to our lawyers?", "legal_or_public_threat"),
+        ("Is there any reason we shouldn't cancel and go with Salesforce?", "cancellation_threat"),
+        ("Why should we renew?", "cancellation_threat"),
+        ("Warum sollten wir verlängern, wenn nichts funktioniert?", "cancellation_threat"),
+        ("Pourquoi devrions-nous renouveler ?", "cancellation_threat"),
+    ],
+)
+def test_a_threat_put_as_a_question_is_a_threat(engine: object, line: str, signal: str) -> None:
+    result = engine.triage(f"Hi Sam,\n\n{line}\n\nDana")  # type: ignore[attr-defined]
+    assert result.decision == "escalate" and signal in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Why should we renew for three years instead of one? Is there a discount?",
+        "Why would we stay on the old plan if the new one is cheaper?",
+        "Why shouldn't we use the API for the import?",
+        "Is there any reason not to cancel the old test seats?",
+    ],
+)
+def test_a_real_question_about_renewing_or_cancelling_asks(engine: object, line: str) -> None:
+    assert engine.triage(f"Hi Sam,\n\n{line}\n\nDana").decision == "handle"  # type: ignore[attr-defined]

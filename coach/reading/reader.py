@@ -628,6 +628,9 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         found.append("legal_or_public_threat")
     if grievance and structure.looking_elsewhere(text, language, ctx):
         found.append("cancellation_threat")
+    rhetorical = structure.rhetorical_threat(text, language, ctx)
+    if rhetorical is not None and rhetorical not in found:
+        found.append(rhetorical)
     if structure.passes_on(text, language, ctx):
         found.append("manager_request")
     if not reported and structure.data_exposure(text, language, ctx):

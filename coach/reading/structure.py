@@ -41,7 +41,8 @@ FAMILIES = (
     "not_senior", "pass_on", "planned", "first_person", "news_idiom", "their_doing", "close_it",
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
-    "other_supplier", "minor_said", "currently", "no_trouble",
+    "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
+    "rhetorical_stay",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -134,6 +135,12 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # planned work, not trouble.
     if not ctx.minor and lx.has("planned", low) and not c.has("still", low):
         changes["minor"] = True
+    # "Tell me why I shouldn't post this on Twitter": the negation and the question are the
+    # threat's form, not a denial or a question.
+    if (ctx.denied or ctx.question or ctx.staying) and rhetorical_threat(
+        text, language, ctx
+    ) is not None:
+        changes.update(denied=False, question=False, staying=False)
     # "a couple of wording questions on the DPA, nothing major": the customer calls it small.
     if not ctx.minor and lx.has("minor_said", low) and not lx.has("leaving", low):
         changes["minor"] = True
@@ -494,6 +501,35 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # a wish asks for something; it says nothing is wrong.
     negated = c.has("negators", low) and not ctx.question and not lx.has("preference", low)
     return lx.has("leaving", low) or lx.has("wants_out", low) or negated
+
+
+RHETORICAL_REST = 5  # words after "why should we renew" for it to stand as a question of its own
+_COMPARING = frozenset(
+    {"for", "on", "at", "into", "für", "pour", "por", "para", "per", "voor", "na"}
+)
+
+
+def rhetorical_threat(text: str, language: str, ctx: Context) -> str | None:
+    """The signal of a question that only pretends to ask ("Tell me why I shouldn't post this on
+    Twitter", "Will you refund us, or do we go to our lawyers?", "Why should we renew?"): a
+    public or legal channel named, or leaving or staying."""
+    low = text.lower()
+    c, lx = cues(language), lexicon(language)
+    if ctx.withdrawn or ctx.howto or ctx.past or ctx.other_leave:
+        return None
+    for m in lx.find("rhetorical_stay", low):
+        # "Why should we renew?", "... after all this?"; "why should we renew for three years
+        # instead of one?" compares offers and asks
+        rest = re.findall(r"[^\W\d_]+", low[m.end() :].split("?")[0].split(".")[0])
+        if len(rest) <= RHETORICAL_REST and not (rest and rest[0] in _COMPARING):
+            return "cancellation_threat"
+    if not lx.has("rhetorical", low):
+        return None
+    if c.has("legal_public", low) or lx.has("hear_about", low):
+        return "legal_or_public_threat"
+    if lx.has("leaving", low) or lx.has("wants_out", low):
+        return "cancellation_threat"
+    return None
 
 
 def public_threat(text: str, language: str, ctx: Context) -> bool:
