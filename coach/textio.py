@@ -185,6 +185,7 @@ INVISIBLE = re.compile(
 )
 
 
+_LONE_BREAK = re.compile("[\r\u2028\u2029\x85]")
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -200,6 +201,9 @@ def printable(value: object) -> object:
     """`value` (a string, or lists and dicts of them) without control characters, so text from
     an email can never move the cursor, retitle the terminal or recolour what follows."""
     if isinstance(value, str):
+        # A carriage return alone, or a Unicode line or paragraph separator, would let one
+        # line overwrite or split another: each stands as a space.
+        value = _LONE_BREAK.sub(" ", value.replace("\r\n", "\n"))
         return _CONTROL.sub("", value)
     if isinstance(value, list):
         return [printable(v) for v in value]

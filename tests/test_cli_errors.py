@@ -275,3 +275,12 @@ def test_out_naming_the_input_file_is_refused_and_the_input_kept(
     assert proc.returncode == 2 and "is the input file" in proc.stderr, proc.stderr
     for name, text in files.items():
         assert (tmp_path / name).read_text() == text
+
+
+def test_an_ambiguous_batch_column_and_an_empty_user_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "dup.csv").write_text('body,body\n"a","We will cancel"\n')
+    proc = _coach(["triage", "--batch", "dup.csv", "--column", "body", "--out", "-"],
+                  tmp_path / "data", tmp_path)  # fmt: skip
+    assert proc.returncode == 2 and "2 columns named 'body'" in proc.stderr, proc.stderr
+    proc = _coach(["admin", "forget-user", " "], tmp_path / "data", tmp_path)
+    assert proc.returncode == 2 and "empty name" in proc.stderr, proc.stderr

@@ -127,9 +127,16 @@ def test_printable_text_has_no_terminal_controls(text: str) -> None:
     assert isinstance(shown, str)
     assert not any(
         (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E
-        or 0x2066 <= ord(c) <= 0x2069
+        or 0x2066 <= ord(c) <= 0x2069 or c in "\u2028\u2029"
         for c in shown
     )  # fmt: skip
+
+
+def test_a_carriage_return_or_line_separator_cannot_hide_or_split_a_line() -> None:
+    from coach.textio import printable
+
+    assert printable("slow.\rESCALATE") == "slow. ESCALATE"
+    assert printable("one\u2028two\r\nthree") == "one two\nthree"
 
 
 # --- the CLI, in-process, for a bounded time -------------------------------------------------

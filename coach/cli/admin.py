@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from coach.cli import app
+from coach.errors import CoachError
 
 admin = typer.Typer(help="Deployment chores: set up the store, forget a user's data, apply retention.",
                     no_args_is_help=True)  # fmt: skip
@@ -23,6 +24,8 @@ def forget_user_command(
     from coach.settings import get_settings
     from coach.textio import escaped
 
+    if not name.strip():
+        raise CoachError("give the login whose conversations should be deleted, not an empty name")
     count = forget_user(name, get_settings())
     print(escaped(f"deleted {count} conversation(s) of {name}"), file=sys.stderr)
 

@@ -54,7 +54,14 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
         csv.field_size_limit(MAX_FILE_BYTES)  # one email a field, up to the size limit
         try:
             # strict: a quote never closed is an error, not the rest of the file in one field
-            rows = list(csv.DictReader(io.StringIO(text, newline=""), strict=True))
+            reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+            header = reader.fieldnames or []
+            if header.count(column) > 1:
+                raise CoachError(
+                    f"{path} has {header.count(column)} columns named {column!r}; rename all but "
+                    "one, so it is clear which holds the email text"
+                )
+            rows = list(reader)
         except csv.Error as exc:
             raise CoachError(f"{path} is not a CSV file this can read: {exc}") from None
     if not rows:
