@@ -247,3 +247,31 @@ def test_a_lower_case_name_then_title_after_the_account() -> None:
     update = read("pinecrest outdoor, siobhan gallagher vp ecom")
     assert update.get("customer") == "Pinecrest Outdoor"
     assert update.get("contact_name") == "Siobhan Gallagher"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("mgr Olu Adebayo is briefed and agrees we escalate", "Olu Adebayo"),
+     ("mgr Elise Moreau knows everything, briefed her monday", "Elise Moreau")],
+)  # fmt: skip
+def test_the_manager_after_mgr_at_the_start_of_a_clause(text: str, name: str) -> None:
+    assert read(text).get("manager_name") == name
+
+
+def test_his_name_is_names_the_contact() -> None:
+    case = CaseFile(customer="Birchfield Logistics", contact_title="head of IT")
+    assert understand("his name is Owen Clarke", case, []).update.get("contact_name") == (
+        "Owen Clarke"
+    )
+
+
+def test_a_person_named_as_the_one_who_counts_in_a_correction_is_the_contact() -> None:
+    case = CaseFile(customer="Maplestone Media", contact_name="Neha Joshi")
+    out = understand(
+        "actually it's Rohan Kapoor who's the decision maker, he's their CTO. so rohan's the "
+        "contact",
+        case,
+        [],
+    )
+    assert out.update.get("contact_name") == "Rohan Kapoor"
+    assert "customer" not in out.update

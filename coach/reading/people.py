@@ -175,7 +175,11 @@ _MY_MANAGER = re.compile(
     rf"|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
     rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)"
     rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s*(?:is\b|:|=|-)\s*(?P<name3>{NAME})"
-    rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})",
+    rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})"
+    # "mgr Olu Adebayo is briefed", "manager Elise Moreau knows everything": a clause that opens
+    # with the word and the name
+    rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s+(?P<name5>{NAME})"
+    rf"(?=\s+(?i:is|was|knows|has|had|agrees|agreed|already|approved|said|says|signed)\b|\s*[,(])",
     re.MULTILINE,
 )
 # "my manager aditya rao", "manager = niamh byrne", "..., mgr is sven": the rep's own manager.
@@ -368,7 +372,13 @@ def read_people(text: str) -> list[Person]:
             people.append(person)
 
     for m in _MY_MANAGER.finditer(text):
-        name = m.group("name") or m.group("name2") or m.group("name3") or m.group("name4")
+        name = (
+            m.group("name")
+            or m.group("name2")
+            or m.group("name3")
+            or m.group("name4")
+            or m.group("name5")
+        )
         if name.split()[0].lower() in _OPENERS | _INTERJECTIONS:
             continue  # "Sorry, my manager is ...": a word of the sentence, not a name
         add(Person(name, "manager", side="ours", role="manager"), m.span())
@@ -431,6 +441,10 @@ def read_people(text: str) -> list[Person]:
                 title = t.group(0)
                 end = t.end()
         add(Person(name, _clean_title(title)), (m.start(), end))
+    for m in re.finditer(
+        rf"\b(?i:his|her|their)\s+(?i:full\s+)?name\s+(?i:is|was)\s+(?P<name>{NAME})", text
+    ):
+        add(Person(m.group("name"), ""), m.span())  # "his name is Owen Clarke": the one just meant
     for m in _IS_MY_CONTACT.finditer(text):
         name = m.group("name")
         name = name if name[:1].isupper() else _loose_name(name)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.reading.classifier import Exemplars, Spec, model
-from coach.reading.people import DATE, EMAIL, MONEY, NAME, Named, read_named
+from coach.reading.people import DATE, EMAIL, MONEY, NAME, Named, _is_name, read_named
 from coach.reading.rep_features import COACH_REQUEST, FIRST_PERSON, rep_features
 from coach.textio import load_yaml
 
@@ -1238,6 +1238,20 @@ def read_case(
                 new_customer = ""
                 break
     if (
+        correction
+        and new_customer
+        and _A_PERSON.search(text)
+        and len(new_customer.split()) in (2, 3)
+        and _is_name(new_customer)
+    ):
+        # "actually it's Rohan Kapoor who's the decision maker, he's their CTO": a person said
+        # to be the one who counts is the contact, not the customer
+        update["contact_name"] = new_customer
+        out.replace.add("contact_name")
+        if named.their_title:
+            update["contact_title"] = named.their_title
+        new_customer = ""
+    if (
         new_customer
         and new_customer != known.get("customer")
         and (not known.get("customer") or correction or _says_customer(text))
@@ -1422,6 +1436,14 @@ _HANDOVER = re.compile(
     r"\b(?:replaced\s+(?:her|him|them)?\s*(?:by|with)?|(?:her|his|their)\s+(?:replacement|successor)|"
     r"took\s+over|taking\s+over|has\s+taken\s+over|stepped\s+into|in\s+(?:her|his)\s+(?:seat|"
     r"role|place)\s+now)\b",
+    re.I,
+)
+
+
+# Words that say the name just given is a person's: "who's the decision maker", "he's their CTO".
+_A_PERSON = re.compile(
+    r"\b(?:who['’]?s|who\s+is|(?:he|she)['’]s|(?:he|she)\s+is)\s+(?:the|their|our|my)\b|"
+    r"\b(?:decision[-\s]maker|the\s+contact|main\s+contact|their\s+contact)\b",
     re.I,
 )
 
