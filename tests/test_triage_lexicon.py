@@ -129,3 +129,21 @@ def test_a_threat_put_as_a_question_is_a_threat(engine: object, line: str, signa
 )
 def test_a_real_question_about_renewing_or_cancelling_asks(engine: object, line: str) -> None:
     assert engine.triage(f"Hi Sam,\n\n{line}\n\nDana").decision == "handle"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buongiorno,\n\nvorremmo disdire due licenze su venti a partire dal prossimo rinnovo (due "
+        "colleghi vanno in pensione). Il resto del contratto resta invariato. Mi conferma il nuovo "
+        "importo annuo?\n\nCordiali saluti,\nRoberta",
+        "Boa tarde,\n\nVenho por este meio solicitar a rescisão de uma das licenças, uma vez que o "
+        "colaborador saiu da empresa. As restantes mantêm-se.\n\nCumprimentos,\nAna",
+        "Hi Marco,\n\nApologies for the urgent ticket last night. Turns out the incident was on us: "
+        "one of our admins rotated the API key. Everything's processing again.\n\nTwo follow-ups "
+        "so it doesn't happen again:\n- can we set a rotation alert on keys?\n\nCheers,\nNiall",
+    ],
+)
+def test_seat_changes_and_prevention_are_routine(engine: object, text: str) -> None:
+    result = engine.triage(text)  # type: ignore[attr-defined]
+    assert result.decision == "handle", [(s.type, s.evidence) for s in result.signals]

@@ -416,8 +416,12 @@ class Reader:
             if not item.consequence:
                 best_routine[d] = max(best_routine[d], float(row[routine]))
             # "Please confirm whether this is approved": a request that names no leaving asks.
-            no_leaving = structure.asks_without_leaving(item.said.text, lang, ctx) or (
-                staying_doc[d] and not structure.lexicon(lang).has("leaving", low)
+            lx = structure.lexicon(lang)
+            no_leaving = (
+                structure.asks_without_leaving(item.said.text, lang, ctx)
+                or (staying_doc[d] and not lx.has("leaving", low))
+                # "two follow-ups so it doesn't happen again": prevention, not a condition
+                or (lx.has("prevention", low) and not lx.has("leaving", low))
             )
             for k, name in enumerate(escalating):
                 p = float(raw_row[k])
@@ -464,8 +468,13 @@ class Reader:
                     continue
             # "Renewal's not till next year, they're at 95% adoption": leaving read in another
             # sense takes its own share of the reading with it; the rest must escalate alone.
+            # A request about seats or a meeting ("vorremmo disdire due licenze su venti") is an
+            # administrative matter: what else the sentence is read as must be certain.
             other_sense = labels[0][0] == LEAVING and ctx.other_leave
+            seats = ctx.other_leave and ctx.request and not ctx.question
             for label, score, own in labels:
+                if seats and label != LEAVING and score < CERTAIN:
+                    continue
                 if other_sense and label != LEAVING:
                     score -= labels[0][2]
                     if score < needed_mass:
