@@ -138,7 +138,8 @@ def test_a_real_question_about_renewing_or_cancelling_asks(engine: object, line:
         "colleghi vanno in pensione). Il resto del contratto resta invariato. Mi conferma il nuovo "
         "importo annuo?\n\nCordiali saluti,\nRoberta",
         "Boa tarde,\n\nVenho por este meio solicitar a rescisão de uma das licenças, uma vez que o "
-        "colaborador saiu da empresa. As restantes mantêm-se.\n\nCumprimentos,\nAna",
+        "colaborador saiu da empresa. As restantes mantêm-se. Agradeço que me enviem a fatura "
+        "retificada.\n\nCumprimentos,\nAna",
         "Hi Marco,\n\nApologies for the urgent ticket last night. Turns out the incident was on us: "
         "one of our admins rotated the API key. Everything's processing again.\n\nTwo follow-ups "
         "so it doesn't happen again:\n- can we set a rotation alert on keys?\n\nCheers,\nNiall",
