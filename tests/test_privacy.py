@@ -163,6 +163,15 @@ KINDS = [
     ("phone, Polish words", "numer telefonu 600700800"),
     ("phone, Italian call me", "chiamami al 3471234567"),
     ("UUID", "Customer ID: 7f3a9c2e-1b4d-4e8a-9c1f-2b3d4e5f6a7b"),
+    ("tax id", "tax id 123456789"),
+    ("VAT number", "VAT number DE123456789"),
+    ("card security code", "CVV 123"),
+    ("passport number", "passport number X1234567"),
+    ("tax id, German", "Steuer-ID 12 345 678 901"),
+    ("tax number, Polish", "NIP 123-456-32-18"),
+    ("national id, Polish", "PESEL 85031212345"),
+    ("date of birth", "date of birth 12/03/1985"),
+    ("date of birth, French", "date de naissance 12/03/1985"),
     ("subscription id", "subscription ID sub_1NqR8x2eZvKYlo2C"),
 ]
 
@@ -318,3 +327,12 @@ def test_ordinary_numbers_are_not_redacted(kept: str) -> None:
 )
 def test_more_phone_id_and_address_shapes_are_replaced(text: str, secret: str) -> None:
     assert secret not in redact(text).text
+
+
+def test_a_phone_typed_one_digit_at_a_time_is_redacted_and_short_lists_are_not() -> None:
+    r = redact("call 4 1 5 5 5 5 0 1 9 9 please")
+    assert (
+        r.text == "call [PHONE_1] please" and r.restore(r.text) == "call 4 1 5 5 5 5 0 1 9 9 please"
+    )
+    for kept in ("steps 1 2 3 4 5 6 7 8 9", "tin 3 times", "our VAT number is on the invoice"):
+        assert redact(kept).text == kept

@@ -103,6 +103,30 @@ _NOT_AN_ID = re.compile(
     r"|\d+(?:[.,]\d+)?(?:k|m|bn|%)"  # an amount
     r"|\d+-(?:years?|months?|weeks?|days?|hours?|seats?|users?|tier)"
 )
+# Identifiers that are personal whatever their shape, after the word that names them, in the eight
+# languages: tax and VAT numbers, passports, identity cards, driving licences, a card's security
+# code ("tax id 123456789", "CVV 123", "Steuer-ID 12 345 678 901", "codice fiscale ...").
+_PERSONAL_ID = re.compile(
+    r"(?i)\b(?:tax\s+id(?:entification)?(?:\s+(?:number|no\.?))?|tin|vat\s+(?:id|number|no\.?|"
+    r"reg(?:istration)?\s+(?:number|no\.?))|passport(?:\s+(?:number|no\.?))?|national\s+id"
+    r"(?:\s+(?:number|no\.?))?|id\s+card(?:\s+(?:number|no\.?))?|driver['’]?s?\s+licen[cs]e"
+    r"(?:\s+(?:number|no\.?))?|steuer-?id|steuer-?nummer|ust-?id(?:-?nr\.?)?|personalausweis(?:nummer)?|"
+    r"reisepass(?:nummer)?|num[ée]ro\s+(?:de\s+)?tva|n[°º]\s*tva|num[ée]ro\s+fiscal|passeport|"
+    r"carte\s+d['’]identit[ée]|nif|dni|pasaporte|partita\s+iva|codice\s+fiscale|passaporto|"
+    r"carta\s+d['’]identit[àa]|btw-?nummer|bsn|paspoort(?:nummer)?|cpf|cnpj|passaporte|pesel|nip|"
+    r"regon|paszport|dow[óo]d\s+osobisty|cvv2?|cvc2?|(?:card\s+)?security\s+code)"
+    r"\s*(?:#|:|=|-|\b(?:is|ist|est|es|è|é|to|jest)\b)?\s*"
+    r"(?P<value>(?:[A-Za-z]{1,3}[ .-]?)?\d(?:[\d ./-]{0,20}\d)?)(?![\w/])"
+)
+# A date of birth after the words that name it ("DOB: 1985-03-12", "date de naissance 12/03/1985").
+_BIRTH = re.compile(
+    r"(?i)\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born\s+on|geburtsdatum|geb\.|date\s+de\s+naissance|"
+    r"n[ée]e?\s+le|fecha\s+de\s+nacimiento|data\s+di\s+nascita|nat[oa]\s+il|geboortedatum|"
+    r"geboren\s+op|data\s+de\s+nascimento|data\s+urodzenia)\s*(?::|=|-|\bis\b)?\s*"
+    r"(?P<value>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+[^\W\d_]{3,12}\.?\s+\d{4})"
+)
+# A number typed one digit at a time ("4 1 5 5 5 5 0 1 9 9"): ten to fifteen digits is a phone.
+_SPACED_DIGITS = re.compile(r"(?<![\w.])\d(?:[ ]\d){9,14}(?![\w.])")
 _UUID = re.compile(
     r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
     r"|\b(?=[0-9a-f]{0,31}[a-f])(?=[0-9a-f]{0,31}\d)[0-9a-f]{32}\b"
@@ -359,6 +383,13 @@ def _redact(text: str, name: _Namer) -> str:
         _claim_cards(probe, m, claim)
     for m in _SSN.finditer(probe):
         claim(*(m.span("cued") if m.group("cued") else m.span()), "ID")
+    for m in _PERSONAL_ID.finditer(probe):
+        if sum(c.isdigit() for c in m.group("value")) >= 3:  # "tin 3 times" names no number
+            claim(*m.span("value"), "ID")
+    for m in _BIRTH.finditer(probe):
+        claim(*m.span("value"), "DATE")
+    for m in _SPACED_DIGITS.finditer(probe):
+        claim(*m.span(), "PHONE")
     # A phone number in one of its exact shapes first ("+1 (415) 555 - 0199"), so a looser
     # reading of its first digits does not leave the rest out.
     for m in _BARE_PHONE.finditer(probe):
