@@ -207,6 +207,19 @@ def test_threats_are_read_in_eight_languages(reader, lang: str, sentence: str, s
     assert all(f.evidence == sentence for f in reading.signals)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will file suit.",
+        "We intend to file suit if the export is not fixed by Friday.",
+        "We are considering legal proceedings.",
+    ],
+)
+def test_filing_suit_is_a_legal_threat(reader, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], ["en"])[0]
+    assert "legal_or_public_threat" in {f.signal for f in reading.signals}
+
+
 def test_a_routine_question_is_earned_and_an_unknown_language_is_review(reader) -> None:  # type: ignore[no-untyped-def]
     routine, swedish = reader.read(
         [[Said("How do I add a second billing contact to our account?")], [Said("Hej")]],

@@ -216,12 +216,14 @@ def _parse_structured(raw: AIMessage, schema: Any) -> Any:
 @dataclass
 class FakeReply:
     """One scripted HTTP answer of `FakeOpenAIServer`: a status, a text (or a raw `body`), an
-    optional delay before the headers, and an optional pause between the body's bytes (`drip`)."""
+    optional delay before the headers, and an optional pause between the body's bytes (`drip`) or
+    between a stream's events (`pace`)."""
 
     status: int = 200
     content: str = "ok"
     delay: float = 0.0
     drip: float = 0.0
+    pace: float = 0.0  # a pause after each whole streamed event
     body: str | None = None  # sent as it is instead of a completion built from `content`
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -288,7 +290,12 @@ class FakeOpenAIServer:
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
                     self.end_headers()
-                    if not reply.drip:
+                    if reply.pace:
+                        for event in re.findall(rb".*?\n\n|.+", data, re.DOTALL):
+                            self.wfile.write(event)
+                            self.wfile.flush()
+                            time.sleep(reply.pace)
+                    elif not reply.drip:
                         self.wfile.write(data)
                     for i in range(len(data) if reply.drip else 0):
                         self.wfile.write(data[i : i + 1])
