@@ -903,3 +903,20 @@ def test_what_a_leader_decides_is_named(sentence: str, lang: str, decides: bool)
     from coach.reading.structure import decides as names_a_decision
 
     assert names_a_decision(sentence, lang) is decides
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Intermittent sync failures between their clinics since monday, appointments show up late",
+        "Their cfo said they will not renew",
+        "I think we will have to look at other vendors if this keeps happening",
+    ],
+)
+def test_a_sentence_typed_in_lower_case_reads_as_written_with_capitals(
+    reader, sentence: str
+) -> None:  # type: ignore[no-untyped-def]
+    def signals(text: str) -> set[str]:
+        return {f.signal for f in reader.read([[Said(text)]], ["en"], reported=True)[0].signals}
+
+    assert signals(sentence.lower()) == signals(sentence)

@@ -195,6 +195,19 @@ def _vendor_side(clause: str, lang: str, context: Context) -> Context:
     return dataclasses.replace(context, resolved=masked.resolved, own_fault=masked.own_fault)
 
 
+_LOWER_START = re.compile(r"^(\W*)([^\W\d_])")
+_LOWER_I = re.compile(r"(?<![\w'’])i(?=(?:['’](?:m|ve|ll|d))?(?![\w'’]))")
+
+
+def _sentence_case(text: str, lang: str) -> str:
+    """A sentence as it would be written with its capitals: what a rep or a customer types in
+    lower case ("their cfo said they will not renew", "i think we're out") is embedded with a
+    capital first letter and, in English, a capital "I", as the model learnt language. Only what
+    is embedded changes; the evidence stays as typed."""
+    text = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text, count=1)
+    return _LOWER_I.sub("I", text) if lang == "en" else text
+
+
 class Reader:
     def __init__(self, encoder: SentenceEncoder, classifier: SentenceClassifier) -> None:
         self.encoder = encoder
@@ -289,7 +302,7 @@ class Reader:
         if items:
             from coach.reading.context import features
 
-            vectors = self.encoder.encode([i.text for i in items])
+            vectors = self.encoder.encode([_sentence_case(i.text, i.language) for i in items])
             cue_features = np.asarray(
                 [features(i.text, i.language, i.base) for i in items],
                 dtype=np.float32,
