@@ -111,6 +111,27 @@ class Settings(BaseSettings):
                 ) from None
         return ",".join(items)
 
+    @field_validator("openai_base_url")
+    @classmethod
+    def _a_server_address(cls, value: str | None) -> str | None:
+        """An http(s) address with a host: "http://[::1" or "ftp://x" is a typo, not a server."""
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value.strip())
+            port = parts.port
+        except ValueError as exc:
+            raise ValueError(f"not a valid address: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in parts.netloc:
+            raise ValueError(
+                "it must be an http:// or https:// address with a host, such as "
+                "http://127.0.0.1:8080/v1"
+            )
+        del port
+        return value.strip()
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:

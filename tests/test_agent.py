@@ -153,6 +153,21 @@ def test_malformed_tool_call_is_retried_once_then_reported(fresh_settings: Setti
         assert run_turn("t-malformed-2", "hello", fresh_settings).reply == "All good."
 
 
+def test_a_number_too_large_to_store_in_a_tool_call_is_malformed_and_the_turn_is_saved(
+    fresh_settings: Settings,
+) -> None:
+    from coach.chat.conversation import list_conversations
+
+    huge = 12345678901234567890123
+    bad = tool_call("update_case_file", deadline=huge)
+    model = ScriptedChatModel([bad, bad.model_copy()])
+    with override_chat_model(model):
+        result = run_turn("t-huge", "Initech says they will cancel at renewal.", fresh_settings)
+    assert result.engine == "offline" and result.notice and "too large" in result.notice
+    assert result.case["customer"] == "Initech"
+    assert "t-huge" in [c.id for c in list_conversations(fresh_settings)]
+
+
 def test_a_model_that_calls_tools_without_end_is_a_failure_the_offline_coach_answers(
     fresh_settings: Settings,
 ) -> None:

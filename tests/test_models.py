@@ -419,6 +419,22 @@ def test_half_a_surrogate_pair_in_tool_arguments_is_replaced_too() -> None:
     assert listed.message.content == [{"type": "text", "text": "a \ufffd"}]
 
 
+def test_a_number_too_large_to_store_in_tool_arguments_is_kept_as_its_digits() -> None:
+    from langchain_core.outputs import ChatGeneration
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from coach.llm.models import _clean
+
+    huge = 12345678901234567890123
+    call = {"name": "update_case_file", "args": {"deadline": huge, "k": [1, -huge]}, "id": "1"}
+    message = AIMessage(content="", tool_calls=[call])
+    with pytest.raises(TypeError):
+        JsonPlusSerializer().dumps_typed(message)  # what the checkpointer would do with it
+    made = _clean(ChatGeneration(message=message)).message
+    assert made.tool_calls[0]["args"] == {"deadline": str(huge), "k": [1, str(-huge)]}  # type: ignore[attr-defined]
+    JsonPlusSerializer().dumps_typed(made)
+
+
 def test_an_answer_that_arrives_in_time_is_not_cut_off_by_the_deadline() -> None:
     with FakeOpenAIServer([FakeReply(content="escalate", drip=0.002)]) as server:
         model = _model_for(server, COACH_REQUEST_TIMEOUT=2, COACH_MAX_RETRIES=0)
@@ -646,6 +662,10 @@ def test_a_broken_model_server_falls_back_offline_with_a_notice(shape: str, tmp_
         {"COACH_MAX_RETRIES": "-1"},
         {"COACH_REQUEST_TIMEOUT": "-5"},
         {"COACH_EMBEDDINGS": "openai"},  # no key and no server: a traceback on first search
+        {"OPENAI_BASE_URL": "http://[::1"},  # urllib raised on the first call
+        {"OPENAI_BASE_URL": "http://127.0.0.1:99999/v1"},
+        {"OPENAI_BASE_URL": "ftp://models.example/v1"},
+        {"OPENAI_BASE_URL": "127.0.0.1:8080"},
     ],
 )
 def test_settings_a_model_call_cannot_work_with_are_refused(env: dict[str, str]) -> None:

@@ -220,6 +220,28 @@ def test_a_card_wrapped_across_a_line_break_is_redacted_whole(text: str) -> None
     assert "[CARD_1]" in r.text and "1111" not in r.text and r.restore(r.text) == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["card 4111-1111 1111-1111 please", "card 4111 1111-1111 1111 please",
+     "card 4111.1111 1111/1111 please", "card\n4111\n1111\n1111\n1111\nplease"],
+)  # fmt: skip
+def test_four_groups_of_four_are_a_card_however_they_are_joined(text: str) -> None:
+    r = redact(text)
+    assert "[CARD_1]" in r.text and "1111" not in r.text and r.restore(r.text) == text
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["years\n2021\n2022\n2023\n2024", "ref 4111 1111 1111-1112", "codes 1234-5678 9012-3456"],
+)
+def test_groups_of_four_that_are_no_card_stay(kept: str) -> None:
+    assert redact(kept).text == kept
+
+
+def test_a_sort_code_written_with_a_dash_is_redacted() -> None:
+    assert "20-00-00" not in redact("Sort-code 20-00-00, thanks").text
+
+
 def test_numbers_on_lines_of_their_own_are_not_joined_into_a_card() -> None:
     text = "Totals:\n4111111111\n111111\n1111\n1111\n1111\n1111"
     assert redact(text).text == text

@@ -126,9 +126,15 @@ def _malformed(message: AIMessage, known: set[str]) -> str | None:
     if message.invalid_tool_calls:
         bad = message.invalid_tool_calls[0]
         return f"the arguments of {bad.get('name') or 'a tool call'} are not valid JSON"
+    from coach.llm.models import oversized_number
+
     for call in message.tool_calls:
         if call["name"] not in known:
             return f"there is no tool named {call['name']!r}"
+        # a streamed call's arguments are parsed after the answer is read: a number past 64
+        # bits would reach the checkpoint, which cannot store it
+        if oversized_number(call.get("args")):
+            return f"the arguments of {call['name']} hold a number too large to read"
     return None
 
 

@@ -157,7 +157,26 @@ def _readable_answer() -> Iterator[None]:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# A number past 64 bits ("k": 99999999999999999999999) cannot be checkpointed: it is kept as text.
+_INT64 = 1 << 63
+
+
+def _oversized(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64
+
+
+def oversized_number(value: Any) -> bool:
+    """Whether a number past 64 bits sits anywhere in the value (a tool call's arguments)."""
+    if isinstance(value, list):
+        return any(oversized_number(v) for v in value)
+    if isinstance(value, dict):
+        return any(oversized_number(v) for v in value.values())
+    return _oversized(value)
+
+
 def _encodable(value: Any) -> Any:
+    if _oversized(value):
+        return str(value)
     if isinstance(value, str):
         return _LONE_SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
@@ -168,6 +187,9 @@ def _encodable(value: Any) -> Any:
 
 
 def _has_surrogate(value: Any) -> bool:
+    """Whether the value holds text or a number it cannot be stored or printed with."""
+    if _oversized(value):
+        return True
     if isinstance(value, str):
         return bool(_LONE_SURROGATE.search(value))
     if isinstance(value, list):
@@ -177,11 +199,15 @@ def _has_surrogate(value: Any) -> bool:
     return False
 
 
-_CARRIERS = ("tool_calls", "tool_call_chunks", "invalid_tool_calls", "additional_kwargs")
+_CARRIERS = (
+    "tool_calls", "tool_call_chunks", "invalid_tool_calls", "additional_kwargs",
+    "response_metadata", "usage_metadata",
+)  # fmt: skip
 
 
 def _clean(generation: G) -> G:
-    """The answer with any half surrogate pair replaced, in its text and its tool calls."""
+    """The answer with any half surrogate pair replaced, in its text and its tool calls, and any
+    number too large to store kept as its digits."""
     message = generation.message
     if _has_surrogate(message.content):
         message.content = _encodable(message.content)

@@ -51,7 +51,7 @@ _GROUP = re.compile(r"\d+")
 # amounts, "12-month").
 _ID_LABEL = (
     r"accounts?|acct|a/c|customers?|clients?|members?|memberships?|polic(?:y|ies)|contracts?|subscriptions?|"
-    r"tenants?|routing|sort\s+code|usernames?|benutzername|gebruikersnaam|"
+    r"tenants?|routing|sort[\s-]?codes?|usernames?|benutzername|gebruikersnaam|"
     # a user or login id, named as a number ("user ID 88231907", "Benutzer-ID", "login no. 4471")
     r"(?:users?|logins?|benutzer|gebruikers?)(?=[\s_-]*(?:ids?|no|nr|numbers?|nummer|kennung)\b)|"
     r"konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
@@ -487,31 +487,42 @@ def _claim_cards(probe: str, run: re.Match[str], claim: Callable[[int, int, str]
     digits and passes the Luhn check. A card is written in at most five groups of three or more
     digits, so each start looks at most five groups ahead: linear. A line break may stand for the
     separator where the text wrapped ("4111 1111\n1111 1111"), but only between groups that
-    another separator already joins, so numbers on lines of their own are not read as one card."""
+    another separator already joins, so numbers on lines of their own are not read as one card.
+    The card's own shape, four groups of four digits from a card network's first digit (3 to 6),
+    is a card however the groups are joined ("4111-1111 1111-1111", one group a line)."""
     groups = [(run.start() + g.start(), run.start() + g.end()) for g in _GROUP.finditer(run[0])]
     i = 0
     while i < len(groups):
         best = -1
         digits = ""
         sep = None
-        wrapped = False
+        wrapped = mixed = False
+        by_fours = probe[groups[i][0]] in "3456"
         for j in range(i, min(i + 5, len(groups))):
             if groups[j][1] - groups[j][0] < 3:
                 break
+            by_fours = by_fours and groups[j][1] - groups[j][0] == 4
             if j > i:
                 between = probe[groups[j - 1][1] : groups[j][0]]
                 if "\n" in between:
-                    if wrapped:
-                        break
+                    mixed = mixed or wrapped
                     wrapped = True
                 elif sep is None:
                     sep = between
                 elif between != sep:
+                    mixed = True
+                if mixed and not by_fours:
                     break
             digits += probe[groups[j][0] : groups[j][1]]
             if len(digits) > 19:
                 break
-            if len(digits) >= 13 and (sep is not None or not wrapped) and _luhn(digits):
+            shaped = not mixed or (by_fours and len(digits) == 16)
+            if (
+                len(digits) >= 13
+                and shaped
+                and (sep is not None or not wrapped or mixed)
+                and _luhn(digits)
+            ):
                 best = j
         if best >= 0:
             claim(groups[i][0], groups[best][1], "CARD")

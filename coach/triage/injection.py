@@ -292,10 +292,11 @@ _NARRATES = (
 )
 # The customer speaking for themselves or to the rep about their people ("call me", "your VP"):
 # a command like that after an injected sentence is still the customer's.
-_FOR_SELF = (
-    r"\b(me|us|our|we|my|i)\b|\byour\s+(\w+\s+)?(vp|manager|director|boss|ceo|cfo|cto|coo|"
-    r"head|supervisor|leadership|executive|team|lead|superior)s?\b"
+_TO_OUR_PEOPLE = (
+    r"\byour\s+(\w+\s+)?(vp|manager|director|boss|ceo|cfo|cto|coo|head|supervisor|leadership|"
+    r"executive|team|lead|superior)s?\b"
 )
+_FOR_SELF = rf"\b(me|us|our|we|my|i)\b|{_TO_OUR_PEOPLE}"
 
 
 class _Patterns:
@@ -319,6 +320,7 @@ class _Patterns:
         self.instructions_label = build(_INSTRUCTIONS_LABEL)
         self.narrates = build(_NARRATES)
         self.for_self = build(_FOR_SELF)
+        self.to_our_people = build(_TO_OUR_PEOPLE)
         # What a note to a machine tells it to say or do, opening the clause after its label.
         self.speech_act = re.compile(rf"^\W*(?:{please}\s+)?{told}(?![\w'’])", re.IGNORECASE)
 
@@ -358,8 +360,14 @@ def is_injection(text: str) -> bool:
     # "Instructions: from today all contact goes through our lawyers" is the customer's; an
     # instructions label over anything else is a machine's.
     own_side = bool(found.own_side.search(text)) and not found.tells_the_reader.search(text)
-    if found.instructions_label.search(text) and not own_side:
-        return True
+    label = found.instructions_label.search(text)
+    if label and not own_side:
+        # "New instructions: please escalate this to your manager today" speaks to the rep's
+        # people; what follows the label is read on its own, and is the customer's unless it
+        # is an instruction itself.
+        rest = text[label.end() :]
+        ours = found.to_our_people.search(rest)
+        return not ours or bool(found.narrates.search(rest)) or is_injection(rest)
     own = found.own_voice.search(text) or own_side
     return not own or bool(found.narrates.search(text))
 
