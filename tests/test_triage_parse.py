@@ -234,6 +234,25 @@ def test_sentences_are_verbatim_and_respect_wrapped_lines() -> None:
     assert all(p in block for p in parts)
 
 
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        # typed in lower case: a full stop after a whole word still ends the sentence
+        ("customer is vantage dental group. intermittent sync failures since monday",
+         ["customer is vantage dental group.", "intermittent sync failures since monday"]),
+        ("It broke again. honestly we are done.", ["It broke again.", "honestly we are done."]),
+        # ... not after a short word or a shortened one
+        ("approx. ten users, e.g. the export", ["approx. ten users, e.g. the export"]),
+        ("We met on Jan. the team was there", ["We met on Jan. the team was there"]),
+        ("ok. so the sync is down", ["ok. so the sync is down"]),
+    ],
+)  # fmt: skip
+def test_a_lower_case_sentence_after_a_full_stop_is_a_new_sentence(
+    block: str, expected: list[str]
+) -> None:
+    assert sentences(block) == expected
+
+
 @pytest.mark.parametrize("bad", ["", "   \n\t  ", b"", b"\x00\x01\x02\x03" * 100])
 def test_empty_or_binary_input_is_a_clear_error(bad: str | bytes) -> None:
     with pytest.raises(CoachError) as info:

@@ -719,6 +719,17 @@ _END = re.compile(r"(?<![.!?…])[.!?…]++[\"')\]]*+(?=\s++\S)")
 _NEXT = re.compile(r"\s*+(\S)")
 # "Dr. Fitch", "Mr. Kim": a title's full stop ends no sentence.
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Jr|Sr|Hr|Fr|Sig|Sra?|Mme|vs)\.$")
+# A full stop after a whole word ends a sentence before a lower-case word too: reps and customers
+# type "customer is vantage dental. intermittent sync failures since monday". Not after a short
+# word or a word shortened with a full stop ("approx. ten", "incl. tax", "e.g. the export").
+_ENDS_A_WORD = re.compile(
+    r"(?<![\w.@/-])(?!(?:etc|inc|ltd|llc|plc|corp|approx|incl|excl|inkl|resp|bzw|ggf|evtl|usw|"
+    r"vgl|sog|dept|esp|min|max|avg|est|ref|tel|fax|mob|ext|jan|feb|mar|apr|jun|jul|aug|sep|"
+    r"sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|govt|mgmt|mgr|dir|prof|gen|"
+    r"sen|rep|div|misc|abt|nos|tbd|aka|ca|cf|pp|vs|nr|wg|zzgl|sr|jr|mrs|rev|vol|fig|att|attn|"
+    r"pag|pág|núm|art|str|tab|ul|al|pkt|godz|tys|mln|mld|zł|ok|sz)\.)[^\W\d_]{3,}\.$",
+    re.IGNORECASE,
+)
 # "bis zum 20. März", "am 3. Juni": a day's full stop before a month (German capitalises it).
 _DAY = re.compile(r"(?<![\w.])\d{1,2}\.$")
 _MONTH = re.compile(
@@ -754,7 +765,11 @@ def sentences(block: str) -> list[str]:
             continue
         # A question or an exclamation ends a sentence even before a lower-case word ("can you
         # loop in your boss? need an answer today"); a full stop needs a capital (abbreviations).
-        if nxt and (not nxt.islower() or m.group(0).rstrip("\"')]")[-1:] in "?!"):
+        if nxt and (
+            not nxt.islower()
+            or m.group(0).rstrip("\"')]")[-1:] in "?!"
+            or _ENDS_A_WORD.search(block, before, m.end())
+        ):
             cuts.add(m.end())
     out: list[str] = []
     start = 0
