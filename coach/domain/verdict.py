@@ -11,9 +11,12 @@ The decision table (the playbook's words in quotes):
 | no "Escalate If" signal (venting, routine,   | -                                      | do_not_escalate ("Don't Escalate If") |
 | or nothing but a problem)                    |                                        |                |
 | a threat to cancel                           | anything but "I haven't tried yet"     | escalate_now; every gap becomes a first step ("Escalate immediately") |
-| another urgent signal: a legal or public     | anything but "no clear ask" or "I      | escalate_now; every gap becomes a first step, briefing the manager first |
-| threat, a technical problem beyond the rep's | don't know the root cause"             |                |
-| control, a manager request                   | "no clear ask", "cause unknown"        | not_yet, the stated gaps first |
+| a legal or public threat                     | anything but "no clear ask" or "I      | escalate_now; every gap becomes a first step, briefing the manager first |
+|                                              | don't know the root cause"             |                |
+|                                              | "no clear ask", "cause unknown"        | not_yet, the stated gaps first |
+| a technical problem beyond the rep's         | anything but those two, "I haven't     | escalate_now, as above |
+| control, a manager request                   | tried" or "I haven't told them"        |                |
+|                                              | any of those four                      | not_yet, the stated gaps first ("Don't Escalate If") |
 | any other "Escalate If" signal (a leadership | has tried and has told the customer    | escalate_now; gaps (ask, plan, manager) become first steps |
 | decision, a deal or relationship at risk, a  | has not tried, has not told the        | not_yet ("You haven't tried to resolve it yourself", "You haven't communicated with customer about it") |
 | dispute over scope or dates)                 | customer, or answers "no" to a         | not_yet (the checklist's "Have you briefed your manager on the situation?", "Do you have a clear ask for leadership?", "Do you understand the root cause of their frustration?") |
@@ -21,11 +24,12 @@ The decision table (the playbook's words in quotes):
 
 A threat to cancel escalates now unless the rep says they have not tried anything yet ("Escalate
 immediately", and "Don't Escalate If: You haven't tried to resolve it yourself"); briefing the
-manager is then its first step (Step 3). Another urgent signal does not wait for what the rep
-tried or told the customer, nor for an unbriefed manager (briefing them is the first step of
-escalating, "Escalate Internally First"), but "no clear ask" or "I don't know why" holds it back
-(Steps 1 and 2: understand the situation, identify what you need from leadership); a question
-nobody answered does not. Which questions hold which signal back is `held_by` in signals.yaml.
+manager is then its first step (Step 3). A legal or public threat does not wait for what the
+rep tried or told the customer; a manager request or a technical problem waits for a stated "I
+haven't tried" or "I haven't told them" ("Don't Escalate If"). None waits for an unbriefed
+manager (briefing them is the first step of escalating, "Escalate Internally First"), but "no
+clear ask" or "I don't know why" holds each back (Steps 1 and 2: understand the situation,
+identify what you need from leadership); a question nobody answered does not. Which questions hold which signal back is `held_by` in signals.yaml.
 For any other signal every stated "no" holds it back.
 "Too late" (the customer has checked out, or a month has passed) adds "don't wait" to an
 escalation; it does not turn a "not yet" into "now".
