@@ -238,6 +238,28 @@ def test_groups_of_four_that_are_no_card_stay(kept: str) -> None:
     assert redact(kept).text == kept
 
 
+@pytest.mark.parametrize("space", ["\u2009", "\u200a", "\u2002", "\u205f"])
+def test_a_card_grouped_with_a_thin_or_other_typographic_space_is_redacted(space: str) -> None:
+    text = f"card {space.join(['4111', '1111', '1111', '1111'])} please"
+    assert redact(text).text == "card [CARD_1] please"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://portal.example/account/88231907/billing",
+         "https://portal.example/account/[ACCOUNT_1]/billing"),
+        ("see /customers/55667788/invoices", "see /customers/[ACCOUNT_1]/invoices"),
+        ("?customer_id=55667788&tenant=a1b2c3d4e5", "?customer_id=[ACCOUNT_1]&tenant=[ACCOUNT_2]"),
+    ],
+)  # fmt: skip
+def test_an_id_in_a_link_is_redacted_and_the_rest_of_the_link_stays(
+    text: str, expected: str
+) -> None:
+    r = redact(text)
+    assert r.text == expected and r.restore(r.text) == text
+
+
 def test_a_sort_code_written_with_a_dash_is_redacted() -> None:
     assert "20-00-00" not in redact("Sort-code 20-00-00, thanks").text
 

@@ -220,6 +220,18 @@ def test_filing_suit_is_a_legal_threat(reader, sentence: str) -> None:  # type: 
     assert "legal_or_public_threat" in {f.signal for f in reading.signals}
 
 
+def test_a_note_from_the_customers_side_is_not_a_problem_solved_on_their_side(reader) -> None:  # type: ignore[no-untyped-def]
+    said = "System administrator note from our side: we will cancel the subscription on 30 June."
+    assert "cancellation_threat" in {
+        f.signal for f in reader.read([[Said(said)]], ["en"])[0].signals
+    }
+    solved = reader.read([[Said("The issue was on our side, all fine now.")]], ["en"])[0]
+    assert not {f.signal for f in solved.signals} & {
+        "cancellation_threat",
+        "technical_beyond_control",
+    }
+
+
 def test_a_routine_question_is_earned_and_an_unknown_language_is_review(reader) -> None:  # type: ignore[no-untyped-def]
     routine, swedish = reader.read(
         [[Said("How do I add a second billing contact to our account?")], [Said("Hej")]],

@@ -14,6 +14,7 @@ from coach.triage.parse import (
     drop_hidden,
     parse,
     sentences,
+    unflow,
 )
 
 THREAD = """Hi Dana,
@@ -251,6 +252,25 @@ def test_a_lower_case_sentence_after_a_full_stop_is_a_new_sentence(
     block: str, expected: list[str]
 ) -> None:
     assert sentences(block) == expected
+
+
+@pytest.mark.parametrize("delsp", ["yes", "no"])
+def test_flowed_text_is_read_as_it_was_typed(delsp: str) -> None:
+    broken = (
+        "The export failed again. We will can \ncel our contract at re \nnewal.\n"
+        if delsp == "yes"
+        else "The export failed again. We will \ncancel our contract at \nrenewal.\n"
+    )
+    raw = (
+        "From: Dana <dana@northwind.example>\nSubject: export\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; format=flowed; delsp={delsp}\n\nHi Sam,\n\n{broken}"
+        "\n> You wrote: the fix ships \n> on Friday.\n\n-- \nDana\n"
+    )
+    parsed = parse(raw.encode(), filename="flowed.eml")
+    assert "We will cancel our contract at renewal." in sentences(parsed.newest)
+    assert "> You wrote: the fix ships on Friday." in unflow(
+        "> You wrote: the fix ships \n> on Friday.\n\n-- \nDana"
+    )
 
 
 @pytest.mark.parametrize("bad", ["", "   \n\t  ", b"", b"\x00\x01\x02\x03" * 100])

@@ -86,8 +86,10 @@ _ACCOUNT = re.compile(
     r"(?:\s*\([^()\n\d]{1,80}\)|\s*\[[^\[\]\n\d]{1,80}\]|\s*,[^,\n\d]{1,60},"
     r"|\s+[-\u2013\u2014]\s*[^-\u2013\u2014\n\d]{1,60}?\s*[-\u2013\u2014])?)?"
     r"\s*(?P<link>(?:(?:is|was|are|were|lautet|ist|est(?:\s+le)?|es(?:\s+el)?|è|é|to|"
-    r"jest)\b\s*|[:=#,(-]\s*){0,2})"
-    rf"(?P<value>{_ID_VALUE})"
+    r"jest)\b\s*|[:=#,(/-]\s*){0,2})"
+    # a value starts where a word does: "customers/55667788" is no label "customer" and a value
+    # "s/55667788"; a path names one too ("/account/88231907/billing")
+    rf"(?<![^\W\d_])(?P<value>{_ID_VALUE})"
 )
 # More ids in the same list: "accounts 55667788, 55667799 and 55667800".
 _ACCOUNT_MORE = re.compile(
@@ -205,7 +207,10 @@ _FOLD = str.maketrans(
         **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
         **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
-        **{c: " " for c in "\u00a0\u2007\u202f\u3000"},
+        **{
+            c: " "
+            for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+        },
         "\uff0b": "+",
         "\uff20": "@",
         "\uff0e": ".",
@@ -427,6 +432,9 @@ def _claim_ids(probe: str, m: re.Match[str], claim: Callable[[int, int, str], No
         return  # "the account is 250000 a year": a sentence, not a label
     found: list[tuple[int, int]] = []
     start, value = m.start("value"), m.group("value")
+    path = "/" in m.group("link")
+    if path:  # "/account/88231907/billing": the id is one step of the path
+        value = value.split("/")[0]
     for _ in range(20):
         value = value.rstrip(" ./-")
         end = start + len(value)
@@ -439,7 +447,7 @@ def _claim_ids(probe: str, m: re.Match[str], claim: Callable[[int, int, str], No
         start, value = more.start("value"), more.group("value")
     # "customers 120000 worldwide" is a count; "accounts 55667788 and 55667799" a list of ids.
     plural = m.group("label").lower().endswith(("s", "ies"))
-    if plural and not cued and len(found) < 2 and not re.search(r"[:#=]", m.group("link")):
+    if plural and not cued and len(found) < 2 and not re.search(r"[:#=/]", m.group("link")):
         return
     for span in found:
         claim(*span, "ACCOUNT")

@@ -443,10 +443,41 @@ def _attachments(message: EmailMessage) -> list[EmailMessage]:
 
 def _part_text(part: EmailMessage) -> str:
     try:
-        return str(part.get_content())
+        text = str(part.get_content())
     except (LookupError, UnicodeError, KeyError):
         payload = part.get_payload(decode=True)
-        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+        text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    if (
+        part.get_content_type() == "text/plain"
+        and str(part.get_param("format", "")).lower() == "flowed"
+    ):
+        return unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
+    return text
+
+
+_QUOTE_DEPTH = re.compile(r"^>*")
+
+
+def unflow(text: str, delsp: bool = False) -> str:
+    """Plain text sent `format=flowed` (RFC 3676) as it was typed: a line that ends in a space
+    goes on in the next line of the same quote depth (without that space when `delsp=yes`, which
+    some mailers use to break inside a word), and a space stuffed before a line is dropped. The
+    signature separator "-- " is no soft break."""
+    out: list[str] = []
+    joining = False
+    for line in text.split("\n"):
+        line = line.removesuffix("\r")
+        depth = _QUOTE_DEPTH.match(line).group(0)  # type: ignore[union-attr]
+        body = line[len(depth) :]
+        body = body[1:] if body.startswith(" ") else body  # space-stuffed
+        if joining and out and _QUOTE_DEPTH.match(out[-1]).group(0) == depth:  # type: ignore[union-attr]
+            out[-1] += body
+        else:
+            out.append(depth + (" " if depth and body else "") + body)
+        joining = body.endswith(" ") and body != "-- "
+        if joining and delsp:
+            out[-1] = out[-1][:-1]
+    return "\n".join(out)
 
 
 # --- threads, signatures, disclaimers --------------------------------------------------------
