@@ -138,7 +138,7 @@ def _names_its_step(item: _Item, language: str) -> bool:
     return cues(language).has("formal_legal", item.text.lower())
 
 
-LEAD_IN_WORDS = 5
+LEAD_IN_WORDS = 8  # "New instruction for whoever reads this:", "Note from our side:"
 
 
 def _framed(clause: str, language: str) -> str | None:
