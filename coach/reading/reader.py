@@ -483,7 +483,9 @@ class Reader:
             # sense takes its own share of the reading with it; the rest must escalate alone.
             # A request about seats or a meeting ("vorremmo disdire due licenze su venti") is an
             # administrative matter: what else the sentence is read as must be certain.
-            other_sense = labels[0][0] == LEAVING and ctx.other_leave
+            # So does leaving the customer denies ("we've decided to renew for another two
+            # years"): it is no share of another reason.
+            other_sense = labels[0][0] == LEAVING and (ctx.other_leave or ctx.staying or no_leaving)
             seats = ctx.other_leave and ctx.request and not ctx.question
             for label, score, own in labels:
                 if seats and label != LEAVING and score < CERTAIN:
