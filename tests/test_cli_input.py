@@ -52,8 +52,13 @@ def _one_line(code: int, err: str) -> None:
         (['{"body": ' + "9" * 5000 + "}"], "rows.jsonl:1: a number too long"),
         (["[" * 100_000 + "]" * 100_000], "rows.jsonl:1: JSON nested too deeply"),
         (['{"a":' * 100_000 + "1" + "}" * 100_000], "rows.jsonl:1: JSON nested too deeply"),
+        (
+            ['{"body": "a"}', '{"body": ["we will cancel"]}'],
+            "rows.jsonl:2: the 'body' value is a list, not the email's text",
+        ),
+        (['{"body": {"text": "we will cancel"}}'], "rows.jsonl:1: the 'body' value is an object"),
     ],
-    ids=["number", "string", "list", "digits", "deep-list", "deep-object"],
+    ids=["number", "string", "list", "digits", "deep-list", "deep-object", "list-text", "obj-text"],
 )
 def test_a_batch_row_that_is_no_object_is_one_line_naming_file_and_line(
     tmp_path: Path,

@@ -135,6 +135,22 @@ def test_batch_with_a_missing_column_names_the_columns(tmp_path: Path) -> None:
     assert "columns: id, tweet" in proc.stderr.decode()
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_batch_csv_saved_with_semicolons_or_tabs_is_read(tmp_path: Path, delimiter: str) -> None:
+    from coach.triage.batch import read_rows
+
+    path = tmp_path / "t.csv"
+    path.write_text(
+        f'id{delimiter}body\n1{delimiter}"We will cancel; this is the last straw."\n'
+        f"2{delimiter}How do I export a report?\n",
+        encoding="utf-8",
+    )
+    assert read_rows(path, "body") == [
+        ("1", "We will cancel; this is the last straw."),
+        ("2", "How do I export a report?"),
+    ]
+
+
 def test_a_megabyte_and_an_eml_with_attachment_give_sane_results(tmp_path: Path) -> None:
     from email.message import EmailMessage
 

@@ -49,12 +49,27 @@ def read_rows(path: Path, column: str) -> list[tuple[str, str]]:
     if suffix == ".jsonl":
         for lineno, line in enumerate(text.split("\n"), 1):  # JSON strings may hold U+2028
             if line.strip():
-                rows.append(_json_row(line, f"{path}:{lineno}"))
+                row = _json_row(line, f"{path}:{lineno}")
+                value = row.get(column)
+                if value is not None and not isinstance(value, str):
+                    kind = {list: "a list", dict: "an object", bool: "true or false"}.get(
+                        type(value), "a number"
+                    )
+                    raise CoachError(
+                        f"{path}:{lineno}: the {column!r} value is {kind}, not the email's text"
+                    )
+                rows.append(row)
     else:
         csv.field_size_limit(MAX_FILE_BYTES)  # one email a field, up to the size limit
         try:
             # strict: a quote never closed is an error, not the rest of the file in one field
-            reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+            # European spreadsheets save with ";" (and some exports with tabs): the delimiter is
+            # the one that makes the header name the column
+            first = text.lstrip("\ufeff").split("\n", 1)[0]
+            delimiter = next(
+                (d for d in ",;\t|" if column in next(csv.reader([first], delimiter=d), [])), ","
+            )
+            reader = csv.DictReader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
             header = reader.fieldnames or []
             if header.count(column) > 1:
                 raise CoachError(
