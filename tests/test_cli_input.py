@@ -275,3 +275,11 @@ def test_a_draft_in_windows_1252_is_checked_as_an_email_would_be_read(
     assert code == 1 and "over_promise" in out and "not UTF-8" not in err, (out, err)
     code, out, err = _run(monkeypatch, capsys, "check", "-", stdin=draft.encode("cp1252"))
     assert code == 1 and "over_promise" in out, (out, err)
+
+
+@pytest.mark.parametrize("days", ["1e400", "inf", "nan", "100000"])
+def test_a_retention_period_past_any_calendar_is_refused(
+    days: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(monkeypatch, capsys, "admin", "retention", "--days", days)
+    _one_line(code, err)

@@ -32,7 +32,9 @@ def forget_user_command(
 
 @admin.command("retention")
 def retention_command(
-    days: Annotated[float, typer.Option("--days", min=0.001, help="Keep this many days.")],
+    days: Annotated[
+        float, typer.Option("--days", min=0.001, max=36_500, help="Keep this many days.")
+    ],
 ) -> None:
     """Delete conversations not touched for DAYS (COACH_RETENTION_DAYS does it on every start)."""
     from coach.chat.conversation import apply_retention
