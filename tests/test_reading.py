@@ -232,6 +232,22 @@ def test_a_note_from_the_customers_side_is_not_a_problem_solved_on_their_side(re
     }
 
 
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("en", "Our CEO, Дмитрий Иванов, says we cancel."),
+        ("de", "Unser Geschäftsführer sagt, wir kündigen zum Jahresende."),
+        ("pt", "Nosso diretor financeiro disse que vamos cancelar o contrato."),
+    ],
+)
+def test_what_someone_senior_on_their_side_is_reported_to_say_is_read(
+    reader, lang: str, sentence: str
+) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], [lang])[0]
+    assert "cancellation_threat" in {f.signal for f in reading.signals}
+    assert all(f.evidence == sentence for f in reading.signals)
+
+
 def test_a_routine_question_is_earned_and_an_unknown_language_is_review(reader) -> None:  # type: ignore[no-untyped-def]
     routine, swedish = reader.read(
         [[Said("How do I add a second billing contact to our account?")], [Said("Hej")]],

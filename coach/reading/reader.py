@@ -159,6 +159,30 @@ def _framed(clause: str, language: str) -> str | None:
     return None if read_context(said, language).question else said
 
 
+REPORTER_WORDS = 8  # "Our CEO, Dmitri Ivanov," / "My boss" / "The board": who, not what
+
+
+def _reported(clause: str, language: str) -> str | None:
+    """What someone senior on the customer's side is reported to say ("Our CEO, Дмитрий
+    Иванов, says we cancel", "Unser Geschäftsführer sagt, wir kündigen"): a statement, read on
+    its own."""
+    lx = structure.lexicon(language)
+    low = clause.lower()
+    if len(low) != len(clause):
+        return None
+    for m in lx.find("reporting", low):
+        who = clause[: m.start()].strip(" ,")
+        # the words of someone senior on their side are the customer's decision
+        if not who or len(who.split()) > REPORTER_WORDS or not read_context(who, language).senior:
+            return None
+        said = clause[m.end() :].lstrip(" ,:")
+        lead = lx.find("reporting_that", said.lower())
+        if lead and lead[0].start() == 0:
+            said = said[lead[0].end() :].lstrip(" ,")
+        return said if len(said.split()) >= 2 else None
+    return None
+
+
 def looks_like_signature(text: str) -> bool:
     """A short line of names, titles or a company: no sentence, nothing said."""
     words = text.split()
@@ -275,7 +299,10 @@ class Reader:
                                 d, part, then_ctx, then_base, then, consequence=True, language=lang
                             )
                         )
-                    elif then is None and (framed := _framed(clause, lang)) is not None:
+                    elif then is None and (
+                        (framed := _framed(clause, lang)) is not None
+                        or (framed := _reported(clause, lang)) is not None
+                    ):
                         # "Please flag this as urgent: our lawyer is preparing a claim": what the
                         # request frames is said too; it adds an escalation or nothing.
                         said_base = read_context(framed, lang)
@@ -613,6 +640,34 @@ class Reader:
         if table.signal(label).a_state and minor_doc and score < CERTAIN:
             return False
         return label != "technical_beyond_control" or score >= TECHNICAL_THRESHOLD
+
+
+_RULED_OUT = (
+    ("howto", "a how-to question"),
+    ("thanks", "thanks for something done"),
+    ("denied", "denied in the same words"),
+    ("withdrawn", "taken back in the same words"),
+    ("resolved", "over and done"),
+    ("past", "about the past"),
+)
+
+
+def context_rules_out(label: str, text: str, language: str) -> str | None:
+    """Why a sentence's own context rules out an escalation signal whoever reads it (a model's
+    proposal is held to the same rules as the reader's): a how-to question, thanks, a denial,
+    a withdrawal, a matter over and done; praise for a threat; staying for leaving. None when
+    the signal may stand."""
+    if language not in languages.KNOWN or label not in table.escalating():
+        return None
+    ctx = structure.refine(read_context(text, language), text, language, False)
+    for flag, why in _RULED_OUT:
+        if getattr(ctx, flag):
+            return why
+    if table.signal(label).not_praise and ctx.positive:
+        return "praise or an offer"
+    if label == LEAVING and (ctx.staying or ctx.other_leave):
+        return "about staying, or leaving in another sense"
+    return None
 
 
 # A reading from the sentence's structure alone ("our members will hear about this at the annual

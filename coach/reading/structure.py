@@ -42,7 +42,7 @@ FAMILIES = (
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
-    "rhetorical_stay", "prevention",
+    "rhetorical_stay", "prevention", "reporting", "reporting_that",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
