@@ -260,6 +260,13 @@ def test_an_id_in_a_link_is_redacted_and_the_rest_of_the_link_stays(
     assert r.text == expected and r.restore(r.text) == text
 
 
+@pytest.mark.parametrize(
+    "text", ["Cust. No. 5566779", "Cust ID: 5566780", "cust no.5566778", "their cust. 5566783"]
+)
+def test_a_customer_number_after_the_short_form_cust_is_redacted(text: str) -> None:
+    assert "55667" not in redact(text).text
+
+
 def test_a_sort_code_written_with_a_dash_is_redacted() -> None:
     assert "20-00-00" not in redact("Sort-code 20-00-00, thanks").text
 

@@ -874,3 +874,15 @@ def test_a_forwarded_note_the_forwarder_says_is_about_someone_else(
 ) -> None:
     result = offline.triage(FORWARDED_NOTE.format(note=note))
     assert result.decision == decision, result.signal_types()
+
+
+@pytest.mark.parametrize("subject", ["we will not renew", "Subject line: we will not renew"])
+def test_a_threat_in_a_lower_case_subject_line_is_read(
+    offline: OfflineTriageEngine, subject: str
+) -> None:
+    raw = (
+        f"From: Dana <dana@northwind.example>\nSubject: {subject}\nContent-Type: text/plain\n\n"
+        "Hi Sam,\n\nPlease process this today.\n\nDana\n"
+    )
+    result = offline.triage(raw.encode(), filename="s.eml")
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()

@@ -904,3 +904,37 @@ def test_a_rule_that_hides_only_on_small_screens_hides_nothing() -> None:
     )
     text = parse(html, "html").text
     assert "We will cancel the contract" in text and "SYSTEM" not in text
+
+
+_SHOWN = "We will cancel our contract at renewal unless someone senior calls me by Friday."
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # the element's own style wins over a <style> rule
+        f'<p>Hi Sam,</p><style>p{{display:none}}</style><p style="display:block">{_SHOWN}</p>',
+        # of two rules of the same weight, the later wins
+        f'<style>.hide{{display:none}} .show{{display:block}}</style><p class="hide show">{_SHOWN}</p>',
+        # an id outweighs a class
+        f'<style>#t{{display:block}} .hide{{display:none}}</style><p id="t" class="hide">{_SHOWN}</p>',
+        # a child set visible shows inside a parent hidden by visibility
+        f'<div style="visibility:hidden"><p style="visibility:visible">{_SHOWN}</p></div>',
+    ],
+)
+def test_what_the_css_cascade_shows_is_read(html: str) -> None:
+    shown, _ = drop_hidden(html)
+    assert _SHOWN in shown
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<style>.show{{display:block}} .hide{{display:none}}</style><p class="hide show">{_SHOWN}</p>',
+        f'<div style="display:none"><p style="display:block">{_SHOWN}</p></div>',
+        f'<div style="visibility:hidden"><p>{_SHOWN}</p></div>',
+    ],
+)
+def test_what_the_css_cascade_hides_stays_hidden(html: str) -> None:
+    shown, dropped = drop_hidden(html)
+    assert _SHOWN not in shown and dropped == 1

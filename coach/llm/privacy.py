@@ -50,7 +50,7 @@ _GROUP = re.compile(r"\d+")
 # "Kundennummer 4711-0815". `_plausible_id` then drops what is not an id (years, dates, versions,
 # amounts, "12-month").
 _ID_LABEL = (
-    r"accounts?|acct|a/c|customers?|clients?|members?|memberships?|polic(?:y|ies)|contracts?|subscriptions?|"
+    r"accounts?|acct|a/c|customers?|custs?|clients?|members?|memberships?|polic(?:y|ies)|contracts?|subscriptions?|"
     r"tenants?|routing|sort[\s-]?codes?|usernames?|benutzername|gebruikersnaam|"
     # a user or login id, named as a number ("user ID 88231907", "Benutzer-ID", "login no. 4471")
     r"(?:users?|logins?|benutzer|gebruikers?)(?=[\s_-]*(?:ids?|no|nr|numbers?|nummer|kennung)\b)|"

@@ -199,8 +199,22 @@ _VOCATIVE = re.compile(
 VOCATIVE_REST = 4  # words left after the name: else the sentence is too short to cut
 
 
+# A subject line and the reply or forward marks before it ("Subject: RE: we will not renew"),
+# in the reader's languages: the label is not what the customer says.
+_SUBJECT_LABEL = re.compile(
+    r"^\s*(?:(?:subject|betreff|objet|asunto|onderwerp|oggetto|assunto|temat)\s*:\s*)?"
+    r"(?:(?:re|aw|fw|fwd|wg|tr|rv|sv|odp|doorst|res|enc|i)\s*:\s*)+|"
+    r"^\s*(?:subject|betreff|objet|asunto|onderwerp|oggetto|assunto|temat)\s*:\s*",
+    re.IGNORECASE,
+)
+
+
 def _without_vocative(text: str) -> str:
-    """The sentence without the name it opens by calling: a classifier reads what is said."""
+    """The sentence without the name it opens by calling, or the subject label and reply marks
+    it opens with: a classifier reads what is said."""
+    label = _SUBJECT_LABEL.match(text)
+    if label is not None and len(text[label.end() :].split()) >= 2:
+        text = text[label.end() :]
     m = _VOCATIVE.match(text)
     if m is None or len(text[m.end() :].split()) < VOCATIVE_REST:
         return text
@@ -251,7 +265,12 @@ class Reader:
                     "yourself or have it translated"
                 )
                 continue
-            usable = [s for s in sents if not s.injected and not looks_like_signature(s.text)]
+            usable = [
+                s
+                for s in sents
+                if not s.injected
+                and (_SUBJECT_LABEL.match(s.text) or not looks_like_signature(s.text))
+            ]
             opening = [s.text for s in sents if not s.injected]
             if not reported and structure.auto_reply(opening, lang):
                 readings[d].review = (

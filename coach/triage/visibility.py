@@ -248,6 +248,9 @@ class _Compound:
             return "[" + self.attrs[0][0]
         return self.tag or ""
 
+    def specificity(self) -> tuple[int, int, int]:
+        return (len(self.ids), len(self.classes) + len(self.attrs), 1 if self.tag else 0)
+
     def matches(self, tag: _Tag) -> bool:
         return (
             (self.tag is None or self.tag == tag.name)
@@ -297,26 +300,39 @@ def _compound(selector: str) -> _Compound | None:
 
 @dataclass
 class _Rules:
-    """The `<style>` rules that hide what they select, indexed by one part of each selector so
-    a tag is checked against a few rules, not all of them."""
+    """The `<style>` rules, each with its declarations, indexed by one part of its selector so a
+    tag is checked against a few rules, not all of them. What a tag shows is the cascade: the
+    rules that match it in order of specificity and then of appearance, its own style last."""
 
-    by_key: dict[str, list[_Compound]] = field(default_factory=lambda: defaultdict(list))
-    # Rules that only colour text near-white: they hide it on a white page, not on a dark one.
-    light: dict[str, list[_Compound]] = field(default_factory=lambda: defaultdict(list))
+    by_key: dict[str, list[tuple[_Compound, int, dict[str, str]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     page_coloured: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.by_key) or bool(self.light)
+        return bool(self.by_key)
 
-    def hides(self, tag: _Tag) -> bool:
+    def cascade(self, tag: _Tag) -> dict[str, str]:
         keys = [tag.name, *("." + c for c in tag.classes), *("[" + a for a in tag.attrs)]
         if tag.id:
             keys.append("#" + tag.id)
-        if any(c.matches(tag) for k in keys for c in self.by_key.get(k, ())):
-            return True
-        return not self.page_coloured and any(
-            c.matches(tag) for k in keys for c in self.light.get(k, ())
-        )
+        matched = {
+            order: (compound.specificity(), order, d)
+            for k in keys
+            for compound, order, d in self.by_key.get(k, ())
+            if compound.matches(tag)
+        }
+        out: dict[str, str] = {}
+        for _, _, d in sorted(matched.values()):
+            out.update(d)
+        return out
+
+
+# What a rule may change about whether its text is seen: only such rules are kept.
+_SEEN = re.compile(
+    r"display|visibility|opacity|color|background|font-size|left|top|text-indent|margin|"
+    r"transform|clip|overflow|height|width|mso-hide"
+)
 
 
 def _rules(html: str) -> _Rules:
@@ -330,18 +346,13 @@ def _rules(html: str) -> _Rules:
             page = re.search(r"\b(body|html)\b", selector_text, re.IGNORECASE)
             if page and shade is not None and shade[3] > 0.1 and not _near_white(shade):
                 found.page_coloured = True  # a dark page: near-white text on it is read
-            if count >= _MAX_RULES:
-                continue
-            if hides(d, page_coloured=True):
-                into = found.by_key
-            elif hides(d, page_coloured=False):
-                into = found.light  # near-white text: hidden unless the page is dark
-            else:
+            if count >= _MAX_RULES or not any(_SEEN.match(k) for k in d):
                 continue
             for selector in _unescape(selector_text).split(","):
                 compound = _compound(selector)
-                if compound is not None and len(into[compound.key()]) < _MAX_PER_KEY:
-                    into[compound.key()].append(compound)
+                into = found.by_key[compound.key()] if compound is not None else None
+                if compound is not None and into is not None and len(into) < _MAX_PER_KEY:
+                    into.append((compound, count, d))
                     count += 1
     return found
 
@@ -415,23 +426,28 @@ def _hidden(tag: _Tag, rules: _Rules, before: str) -> bool:
         _tiny(tag.attrs.get(k, "1"), px=0, em=0) for k in ("width", "height")
     ):
         return True
-    style = tag.attrs.get("style")
-    font = colour(tag.attrs["color"]) if tag.name == "font" and "color" in tag.attrs else None
-    if style is not None or font is not None:
-        d = declarations(style or "")
-        if font is not None and "color" not in d:
-            d["color"] = tag.attrs["color"]
-        if "bgcolor" in tag.attrs:
-            d.setdefault("background-color", tag.attrs["bgcolor"])
-        if hides(d, before, rules.page_coloured):
-            return True
-    return bool(rules) and rules.hides(tag)
+    return hides(shown_style(tag, rules), before, rules.page_coloured)
+
+
+def shown_style(tag: _Tag, rules: _Rules) -> dict[str, str]:
+    """The declarations that decide whether the tag's text is seen: its `<style>` rules in
+    cascade order, then its own style attribute, which wins (an inline `display:block` shows
+    what a rule `p {display:none}` would hide; of `.hide` and `.show`, the later rule wins)."""
+    d = rules.cascade(tag) if rules else {}
+    own = declarations(tag.attrs.get("style") or "")
+    if tag.name == "font" and "color" in tag.attrs and colour(tag.attrs["color"]) is not None:
+        own.setdefault("color", tag.attrs["color"])
+    if "bgcolor" in tag.attrs:
+        own.setdefault("background-color", tag.attrs["bgcolor"])
+    d.update(own)
+    return d
 
 
 def drop_hidden(html: str) -> tuple[str, int]:
     """`html` without the elements styled invisible (from the opening tag to its closing tag,
     counting nested tags of the same name), and how many were dropped. An element never closed
-    hides the rest, as it does in a mail client; the head, title and scripts are never shown."""
+    hides the rest, as it does in a mail client; the head, title and scripts are never shown. An
+    element hidden only by `visibility: hidden` still shows a child set `visibility: visible`."""
     closes: dict[str, list[tuple[int, int]]] = {}
     for m in _CLOSE_TAG.finditer(html):
         closes.setdefault(m.group(1).lower(), []).append((m.start(), m.end()))
@@ -441,25 +457,13 @@ def drop_hidden(html: str) -> tuple[str, int]:
     for m in tags:
         opens.setdefault(m.group(1).lower(), []).append(m.start())
     rules = _rules(html)
-    out: list[str] = []
-    pos = dropped = 0
-    for m in tags:
-        if m.start() < pos:
-            continue  # inside an element already dropped
-        name = m.group(1).lower()
-        if name not in _NEVER_SHOWN:
-            tag = _tag(name, m.group(2))
-            if name == "body" and _coloured_page(tag):
-                rules.page_coloured = True
-            if not _hidden(tag, rules, html[max(0, m.start() - 400) : m.start()]):
-                continue
+
+    def end_of(name: str, m: re.Match[str]) -> int | None:
+        """Where the element opened by `m` closes; None when it never does."""
         spans = closes.get(name, [])
         k = bisect.bisect_left(starts.get(name, []), m.end())
-        if k == len(spans):  # never closed: a mail client hides the rest as well
-            out.append(html[pos : m.start()])
-            pos = len(html)
-            dropped += 1
-            break
+        if k == len(spans):
+            return None
         # Nested tags of the same name ("<div hidden><div>..</div>..</div>"): walk the opens and
         # closes after this one until the depth returns to zero, a bounded number of steps.
         named = opens.get(name, [])
@@ -472,8 +476,46 @@ def drop_hidden(html: str) -> tuple[str, int]:
                 depth, k = depth - 1, k + 1
             steps += 1
         k = min(k - 1 if depth == 0 else k, len(spans) - 1)
+        return spans[k][1]
+
+    out: list[str] = []
+    pos = dropped = 0
+    for i, m in enumerate(tags):
+        if m.start() < pos:
+            continue  # inside an element already dropped
+        name = m.group(1).lower()
+        unseen = False  # hidden only by visibility, which a child may set back
+        if name not in _NEVER_SHOWN:
+            tag = _tag(name, m.group(2))
+            if name == "body" and _coloured_page(tag):
+                rules.page_coloured = True
+            before = html[max(0, m.start() - 400) : m.start()]
+            if not _hidden(tag, rules, before):
+                continue
+            style = shown_style(tag, rules)
+            unseen = (
+                "hidden" not in tag.attrs
+                and style.get("visibility") in ("hidden", "collapse")
+                and not hides({**style, "visibility": "visible"}, before, rules.page_coloured)
+            )
+        end = end_of(name, m)
         out.append(html[pos : m.start()])
-        pos = spans[k][1]
+        pos = len(html) if end is None else end
         dropped += name not in _NEVER_SHOWN  # a head or a script is not hidden text
+        if unseen:  # "<div style='visibility:hidden'><p style='visibility:visible'>...</p>"
+            inner = i + 1
+            while inner < len(tags) and tags[inner].start() < pos:
+                child = tags[inner]
+                child_name = child.group(1).lower()
+                shown = shown_style(_tag(child_name, child.group(2)), rules).get("visibility")
+                child_end = end_of(child_name, child) if shown == "visible" else None
+                if child_end is not None and child_end <= pos:
+                    out.append(" " + html[child.start() : child_end] + " ")
+                    while inner < len(tags) and tags[inner].start() < child_end:
+                        inner += 1
+                    continue
+                inner += 1
+        if end is None:  # never closed: a mail client hides the rest as well
+            break
     out.append(html[pos:])
     return "".join(out), dropped
