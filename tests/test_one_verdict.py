@@ -299,13 +299,15 @@ def test_another_urgent_signal_waits_for_a_stated_no_only(urgent: str) -> None:
     assert unbriefed.first_steps[0].startswith("Brief your manager")
     untried = silent.merge({"checklist": {"tried_yourself": False}})
     silent_to_them = silent.merge({"checklist": {"communicated_transparently": False}})
-    if urgent == "legal_or_public_threat":  # it does not wait for the rep's attempts
-        assert verdict(untried).code == verdict(silent_to_them).code == "escalate_now"
+    # neither waits on its own: it does not wait for the rep's attempts
+    assert verdict(untried).code == verdict(silent_to_them).code == "escalate_now"
+    nothing_done = untried.merge({"checklist": {"communicated_transparently": False}})
+    if urgent == "legal_or_public_threat":
+        assert verdict(nothing_done).code == "escalate_now"
     else:  # "Don't Escalate If: You haven't tried ... / haven't communicated with customer"
-        assert verdict(untried).code == verdict(silent_to_them).code == "not_yet"
-        assert "You haven't tried to resolve it yourself" in [
-            r.rule for r in verdict(untried).reasons
-        ]
+        held = verdict(nothing_done)
+        assert held.code == "not_yet"
+        assert "You haven't tried to resolve it yourself" in [r.rule for r in held.reasons]
     assert verdict(silent.merge({"checklist": {"clear_ask": False}})).code == "not_yet"
     unknown = silent.merge({"checklist": {"root_cause_understood": False}})
     held = verdict(unknown)

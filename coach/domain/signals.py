@@ -65,6 +65,7 @@ class SignalDef(BaseModel):
     query: str
     checks: tuple[ChecklistItem, ...] = ()
     held_by: tuple[ChecklistItem, ...] = ("clear_ask", "root_cause_understood")
+    held_together: tuple[ChecklistItem, ...] = ()
     step: str | None = None
     wants: str
     not_venting: bool = False

@@ -14,9 +14,9 @@ The decision table (the playbook's words in quotes):
 | a legal or public threat                     | anything but "no clear ask" or "I      | escalate_now; every gap becomes a first step, briefing the manager first |
 |                                              | don't know the root cause"             |                |
 |                                              | "no clear ask", "cause unknown"        | not_yet, the stated gaps first |
-| a technical problem beyond the rep's         | anything but those two, "I haven't     | escalate_now, as above |
-| control, a manager request                   | tried" or "I haven't told them"        |                |
-|                                              | any of those four                      | not_yet, the stated gaps first ("Don't Escalate If") |
+| a technical problem beyond the rep's         | anything but those two, or "I haven't  | escalate_now, as above |
+| control, a manager request                   | tried" and "I haven't told them" both  |                |
+|                                              | those                                  | not_yet, the stated gaps first ("Don't Escalate If") |
 | any other "Escalate If" signal (a leadership | has tried and has told the customer    | escalate_now; gaps (ask, plan, manager) become first steps |
 | decision, a deal or relationship at risk, a  | has not tried, has not told the        | not_yet ("You haven't tried to resolve it yourself", "You haven't communicated with customer about it") |
 | dispute over scope or dates)                 | customer, or answers "no" to a         | not_yet (the checklist's "Have you briefed your manager on the situation?", "Do you have a clear ask for leadership?", "Do you understand the root cause of their frustration?") |
@@ -25,11 +25,12 @@ The decision table (the playbook's words in quotes):
 A threat to cancel escalates now unless the rep says they have not tried anything yet ("Escalate
 immediately", and "Don't Escalate If: You haven't tried to resolve it yourself"); briefing the
 manager is then its first step (Step 3). A legal or public threat does not wait for what the
-rep tried or told the customer; a manager request or a technical problem waits for a stated "I
-haven't tried" or "I haven't told them" ("Don't Escalate If"). None waits for an unbriefed
+rep tried or told the customer; a manager request or a technical problem waits when the rep says
+both "I haven't tried" and "I haven't told them" ("Don't Escalate If": the rep has done nothing
+yet), not for one of them (a platform outage is beyond the rep's trying). None waits for an unbriefed
 manager (briefing them is the first step of escalating, "Escalate Internally First"), but "no
 clear ask" or "I don't know why" holds each back (Steps 1 and 2: understand the situation,
-identify what you need from leadership); a question nobody answered does not. Which questions hold which signal back is `held_by` in signals.yaml.
+identify what you need from leadership); a question nobody answered does not. Which questions hold which signal back is `held_by` and `held_together` in signals.yaml.
 For any other signal every stated "no" holds it back.
 "Too late" (the customer has checked out, or a month has passed) adds "don't wait" to an
 escalation; it does not turn a "not yet" into "now".
@@ -244,7 +245,7 @@ def verdict(case: CaseFile) -> Verdict:
         # question that holds it back does hold it (for a threat to cancel, only "I haven't
         # tried anything yet"); with several urgent signals, the least held one decides.
         stated = {item for item in HOLDING if getattr(case.checklist, item) is False}
-        holding = set.intersection(*(stated & set(table.signal(s).held_by) for s in urgent))
+        holding = set.intersection(*(_held(s, stated) for s in urgent))
         now = not holding
     else:
         holding = set()
@@ -290,6 +291,16 @@ def verdict(case: CaseFile) -> Verdict:
         first_steps=_texts(steps),
         warnings=warnings,
     )
+
+
+def _held(signal: str, stated: set[str]) -> set[str]:
+    """The stated "no"s that hold an urgent signal back: any of `held_by`, and `held_together`
+    when every one of them was said."""
+    found = table.signal(signal)
+    holding = stated & set(found.held_by)
+    if found.held_together and set(found.held_together) <= stated:
+        holding |= set(found.held_together)
+    return holding
 
 
 def _texts(steps: list[tuple[str, str]]) -> list[str]:
