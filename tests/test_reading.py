@@ -248,6 +248,31 @@ def test_what_someone_senior_on_their_side_is_reported_to_say_is_read(
     assert all(f.evidence == sentence for f in reading.signals)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "For our vendor register, what is the notice period on our contract? All fine here.",
+        ),
+        ("de", "Für unser Vertragsregister: Welche Kündigungsfrist gilt für unseren Vertrag?"),
+        ("nl", "Wat is de opzegtermijn van ons contract? Het is voor het contractenregister."),
+        ("pl", "Proszę o informację, jaki okres wypowiedzenia obowiązuje w naszej umowie."),
+    ],
+)
+def test_asking_for_a_term_of_the_contract_is_no_leaving(reader, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    from coach.triage.parse import sentences
+
+    reading = reader.read([[Said(s) for s in sentences(text)]], [lang])[0]
+    assert "cancellation_threat" not in {f.signal for f in reading.signals}
+
+
+def test_giving_notice_is_leaving_whatever_the_notice_period(reader) -> None:  # type: ignore[no-untyped-def]
+    said = "We are giving notice today: we will not renew, and our notice period ends in March."
+    reading = reader.read([[Said(said)]], ["en"])[0]
+    assert "cancellation_threat" in {f.signal for f in reading.signals}
+
+
 def test_a_routine_question_is_earned_and_an_unknown_language_is_review(reader) -> None:  # type: ignore[no-untyped-def]
     routine, swedish = reader.read(
         [[Said("How do I add a second billing contact to our account?")], [Said("Hej")]],

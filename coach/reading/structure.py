@@ -477,6 +477,9 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # "We can't wait to roll it out", "two of us can't make it": a negation that says nothing
     # is wrong is read as if it were not there; so is "currently", which says nothing persists.
     # ("Can't wait to write the G2 review" names a public channel: sarcasm, not good news.)
+    # "What is the notice period on our contract?": a term of the contract, not leaving.
+    if lx.has("leave_other_sense", low):
+        low = lx.patterns["leave_other_sense"].sub(" ", low)
     sarcasm = ctx.legal_public or lx.has("leaving", low)
     for family in ("no_trouble", "currently"):
         if lx.has(family, low) and not (family == "no_trouble" and sarcasm):
