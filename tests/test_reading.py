@@ -267,6 +267,28 @@ def test_asking_for_a_term_of_the_contract_is_no_leaving(reader, lang: str, text
     assert "cancellation_threat" not in {f.signal for f in reading.signals}
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "threat"),
+    [
+        (
+            "fr",
+            "Merci de résilier la licence de Julien. Le reste de l'abonnement ne change pas.",
+            False,
+        ),
+        ("es", "Si esto no cambia esta semana, cancelamos el contrato.", True),
+        ("fr", "Si ça ne change pas d'ici vendredi, nous résilions le contrat.", True),
+        ("en", "If the product stays the same, we will not renew.", True),
+    ],
+)
+def test_what_stays_unchanged_reassures_unless_it_is_a_condition(
+    reader, lang: str, said: str, threat: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from coach.triage.parse import sentences
+
+    reading = reader.read([[Said(s) for s in sentences(said)]], [lang])[0]
+    assert ("cancellation_threat" in {f.signal for f in reading.signals}) is threat
+
+
 def test_giving_notice_is_leaving_whatever_the_notice_period(reader) -> None:  # type: ignore[no-untyped-def]
     said = "We are giving notice today: we will not renew, and our notice period ends in March."
     reading = reader.read([[Said(said)]], ["en"])[0]
