@@ -267,6 +267,22 @@ def test_a_customer_number_after_the_short_form_cust_is_redacted(text: str) -> N
     assert "55667" not in redact(text).text
 
 
+@pytest.mark.parametrize(
+    "text", ["account AC-99812-X is locked", "customer ID CUST-88231-B2, thanks"]
+)
+def test_an_id_with_letters_after_its_digits_is_redacted_whole(text: str) -> None:
+    r = redact(text)
+    assert "[ACCOUNT_1] " in r.text or "[ACCOUNT_1]," in r.text
+    assert "-X" not in r.text and "-B2" not in r.text and r.restore(r.text) == text
+
+
+def test_a_placeholder_the_customer_typed_is_no_value_s_name() -> None:
+    text = "Write to [EMAIL_1] or dana@northwind.example, or call [PHONE_1]."
+    r = redact(text)
+    assert r.text == "Write to [EMAIL_1] or [EMAIL_2], or call [PHONE_1]."
+    assert r.restore(r.text) == text  # the typed token stays; the address comes back in place
+
+
 def test_a_sort_code_written_with_a_dash_is_redacted() -> None:
     assert "20-00-00" not in redact("Sort-code 20-00-00, thanks").text
 

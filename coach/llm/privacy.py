@@ -76,7 +76,7 @@ _ID_WORD = (
     r"|n[°º]|n\.(?=\s)"
 )
 _ID_VALUE = (
-    r"(?:[A-Za-z]{1,4}-?)?\d(?:[\d -]{0,20}\d)?(?![\w/])"
+    r"(?:[A-Za-z]{1,4}-?)?\d(?:[\d -]{0,20}\d)?(?![\w/]|-[A-Za-z0-9])"
     r"|(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]{1,39}"
 )
 _ACCOUNT = re.compile(
@@ -273,17 +273,25 @@ class Redaction:
         return text
 
 
+# A placeholder's shape: one the customer typed ("write to [EMAIL_1]") is text, and no value
+# gets its name, so restoring the model's answer cannot put an address where they typed it.
+PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|CARD|ACCOUNT|ID|DATE)_\d+\]")
+
+
 class _Namer:
     def __init__(self) -> None:
         self.mapping: dict[str, str] = {}
+        self.taken: set[str] = set()
         self._by_value: dict[tuple[str, str], str] = {}
         self._counts: dict[str, int] = {}
 
     def __call__(self, kind: str, value: str) -> str:
         key = (kind, value)
         if key not in self._by_value:
-            self._counts[kind] = self._counts.get(kind, 0) + 1
-            placeholder = f"[{kind}_{self._counts[kind]}]"
+            placeholder = ""
+            while not placeholder or placeholder in self.taken:
+                self._counts[kind] = self._counts.get(kind, 0) + 1
+                placeholder = f"[{kind}_{self._counts[kind]}]"
             self._by_value[key] = placeholder
             self.mapping[placeholder] = value
         return self._by_value[key]
@@ -363,6 +371,7 @@ def _redact(text: str, name: _Namer) -> str:
     from coach.textio import INVISIBLE
 
     text = INVISIBLE.sub("", text)  # what no reader sees never goes to a model
+    name.taken.update(PLACEHOLDER.findall(text))
     # Same length as text: a span in one is a span in the other.
     probe = _OTHER_DIGIT.sub(_ascii_digit, text.translate(_FOLD))
     spans: list[tuple[int, int, str]] = []  # kept sorted; they never overlap
