@@ -355,36 +355,32 @@ def test_a_server_that_drips_its_answer_is_cut_off_at_the_overall_deadline(strea
     assert elapsed < (0.3 * 5 if stream else 0.3) + 1.5
 
 
-def test_a_stream_that_trickles_is_cut_off_when_no_event_arrives_within_the_timeout() -> None:
-    # A byte every 0.02 s: each event (about 150 bytes) would take 3 s to arrive whole, so
-    # nothing reaches the rep; the stream ends at the 0.5 s timeout, not at five times it.
-    with FakeOpenAIServer([FakeReply(content="escalate " * 25, drip=0.02)]) as server:
+def _stream_through(reply: FakeReply, timeout: float) -> tuple[str, float]:
+    """What a streamed call through a fake server comes to, and how long it took."""
+    with FakeOpenAIServer([reply]) as server:
         settings = _settings(
-            OPENAI_BASE_URL=server.base_url, COACH_REQUEST_TIMEOUT=0.5, COACH_MAX_RETRIES=0
+            OPENAI_BASE_URL=server.base_url, COACH_REQUEST_TIMEOUT=timeout, COACH_MAX_RETRIES=0
         )
         model = build_chat_model(settings, streaming=True)
         start = time.perf_counter()
         outcome = call_with_fallback(
             lambda: "".join(chunk.text for chunk in model.stream("x")), lambda: "offline"
         )
-        elapsed = time.perf_counter() - start
-    assert outcome.value == "offline"
+        return outcome.value, time.perf_counter() - start
+
+
+def test_a_stream_that_trickles_is_cut_off_when_no_event_arrives_within_the_timeout() -> None:
+    # A byte every 0.02 s: each event (about 150 bytes) would take 3 s to arrive whole, so
+    # nothing reaches the rep; the stream ends at the 0.5 s timeout, not at five times it.
+    value, elapsed = _stream_through(FakeReply(content="escalate " * 25, drip=0.02), 0.5)
+    assert value == "offline"
     assert elapsed < 0.5 * 2 + 0.5
 
 
 def test_a_stream_whose_events_keep_coming_may_run_past_the_timeout() -> None:
     # Twelve events 0.15 s apart: 1.8 s in all, past the 0.6 s timeout but within five times it.
-    with FakeOpenAIServer([FakeReply(content="escalate " * 5, pace=0.15)]) as server:
-        settings = _settings(
-            OPENAI_BASE_URL=server.base_url, COACH_REQUEST_TIMEOUT=0.6, COACH_MAX_RETRIES=0
-        )
-        model = build_chat_model(settings, streaming=True)
-        start = time.perf_counter()
-        outcome = call_with_fallback(
-            lambda: "".join(chunk.text for chunk in model.stream("x")), lambda: "offline"
-        )
-        elapsed = time.perf_counter() - start
-    assert outcome.value == ("escalate " * 5).strip() or outcome.value == "escalate " * 5
+    value, elapsed = _stream_through(FakeReply(content="escalate " * 5, pace=0.15), 0.6)
+    assert value == ("escalate " * 5).strip() or value == "escalate " * 5
     assert elapsed > 0.6
 
 

@@ -170,17 +170,18 @@ def _reported(clause: str, language: str) -> str | None:
     low = clause.lower()
     if len(low) != len(clause):
         return None
-    for m in lx.find("reporting", low):
-        who = clause[: m.start()].strip(" ,")
-        # the words of someone senior on their side are the customer's decision
-        if not who or len(who.split()) > REPORTER_WORDS or not read_context(who, language).senior:
-            return None
-        said = clause[m.end() :].lstrip(" ,:")
-        lead = lx.find("reporting_that", said.lower())
-        if lead and lead[0].start() == 0:
-            said = said[lead[0].end() :].lstrip(" ,")
-        return said if len(said.split()) >= 2 else None
-    return None
+    found = lx.find("reporting", low)
+    if not found:
+        return None
+    who = clause[: found[0].start()].strip(" ,")
+    # the words of someone senior on their side are the customer's decision
+    if not who or len(who.split()) > REPORTER_WORDS or not read_context(who, language).senior:
+        return None
+    said = clause[found[0].end() :].lstrip(" ,:")
+    lead = lx.find("reporting_that", said.lower())
+    if lead and lead[0].start() == 0:
+        said = said[lead[0].end() :].lstrip(" ,")
+    return said if len(said.split()) >= 2 else None
 
 
 def looks_like_signature(text: str) -> bool:
