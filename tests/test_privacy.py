@@ -283,6 +283,22 @@ def test_a_placeholder_the_customer_typed_is_no_value_s_name() -> None:
     assert r.restore(r.text) == text  # the typed token stays; the address comes back in place
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["dana @ northwind.com", "dana [at] northwind [dot] com", "dana (AT) north-wind.co.uk"],
+)
+def test_an_address_written_to_dodge_harvesters_is_redacted(written: str) -> None:
+    text = f"Please write to {written} about the invoice."
+    r = redact(text)
+    assert r.text == "Please write to [EMAIL_1] about the invoice."
+    assert r.restore(r.text) == text
+
+
+@pytest.mark.parametrize("text", ["price @ 5.99 each", "meet @ 3pm", "We at Northwind.com agree"])
+def test_an_at_sign_before_no_domain_is_no_address(text: str) -> None:
+    assert redact(text).text == text
+
+
 def test_a_sort_code_written_with_a_dash_is_redacted() -> None:
     assert "20-00-00" not in redact("Sort-code 20-00-00, thanks").text
 
@@ -293,7 +309,8 @@ def test_numbers_on_lines_of_their_own_are_not_joined_into_a_card() -> None:
 
 
 @pytest.mark.parametrize(
-    "shape", ["4111." * 40_000, "1 " * 100_000, "a.b@c" * 40_000, "account " * 25_000]
+    "shape",
+    ["4111." * 40_000, "1 " * 100_000, "a.b@c" * 40_000, "account " * 25_000, "a @ " * 50_000],
 )
 def test_redaction_is_linear_on_long_runs(shape: str) -> None:
     """A chat message at its 200,000-character limit made of one long dotted run once took

@@ -531,6 +531,7 @@ def test_vendor_words_are_swapped_only_as_whole_words() -> None:
     [
         ("en", "Just confirming for the record: we've decided to renew for another two years."),
         ("en", "I'm going on leave in April, so please add a second admin."),
+        ("en", "We are leaving for the airport at 4."),
         ("en", "Our legal team has reviewed the updated terms and has no comments."),
         ("es", "He revisado el contrato y tenéis razón, el módulo no estaba incluido."),
         ("fr", "Pouvez-vous envoyer la désignation comme responsable de traitement ?"),
@@ -542,6 +543,13 @@ def test_staying_another_sense_or_a_concession_does_not_escalate(
     reading = reader.read([[Said(sentence)]], [lang])[0]
     escalating = {f.signal for f in reading.signals} - {"routine_issue", "venting"}
     assert not escalating, reading.signals
+
+
+def test_leaving_beside_a_request_is_still_leaving(reader) -> None:  # type: ignore[no-untyped-def]
+    """A request in the same sentence does not make "we are leaving" administrative."""
+    said = [Said("We want a refund and we are leaving when the term ends.")]
+    reading = reader.read([said], ["en"])[0]
+    assert "cancellation_threat" in {f.signal for f in reading.signals}
 
 
 def test_staying_in_doubt_is_still_a_threat(reader) -> None:  # type: ignore[no-untyped-def]

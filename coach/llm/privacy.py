@@ -33,6 +33,16 @@ _EMAIL = re.compile(
     # or at an IP address, bracketed as RFC 5321 writes it or not ("dana@[192.0.2.7]")
     r"|\[?\d{1,3}(?:\.\d{1,3}){3}\]?|\[(?i:ipv6:)[0-9a-f:.]{2,45}\])(?![\w-])"
 )
+# An address written to dodge harvesters: "dana @ northwind.com", "dana [at] northwind [dot] com",
+# "dana (at) northwind.com". The "at" and "dot" words count only in brackets; a spaced "@" only
+# before a dotted domain. Bounded parts: linear on any input.
+_EMAIL_SPELLED = re.compile(
+    r"(?<![\w.+'&%-])[\w.+%-][\w.+'&%-]{0,63}"
+    r"(?:[ \t]{1,3}@[ \t]{0,3}|[ \t]{0,3}@[ \t]{1,3}|[ \t]{0,3}[\[(](?i:at)[\])][ \t]{0,3})"
+    r"[\w-]{1,63}(?:_DOT[\w-]{1,63}){0,7}_DOT[^\W\d_]{2,24}(?![\w-])".replace(
+        "_DOT", r"(?:[ \t]{0,3}[\[(](?i:dot)[\])][ \t]{0,3}|\.)"
+    )
+)
 # An IBAN in upper or lower case, grouped by spaces, dashes or dots or not at all. Written in
 # capitals with spaces it is taken as typed; otherwise its check digits must hold (ISO 13616).
 _IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]{4}){2,7}(?:[ .-]?[A-Z0-9]{1,4})?\b")
@@ -384,6 +394,8 @@ def _redact(text: str, name: _Namer) -> str:
             spans.insert(at, (start, end, kind))
 
     for m in _EMAIL.finditer(probe):
+        claim(*m.span(), "EMAIL")
+    for m in _EMAIL_SPELLED.finditer(probe):
         claim(*m.span(), "EMAIL")
     for m in _IBAN.finditer(probe):
         end = _iban_end(m)
