@@ -299,6 +299,21 @@ def test_an_at_sign_before_no_domain_is_no_address(text: str) -> None:
     assert redact(text).text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("card 5500_0000_0000_0004 please", "CARD"),
+        ("card 4111|1111|1111|1111 please", "CARD"),
+        ("call 415\u2024555\u20240177 please", "PHONE"),
+    ],
+)
+def test_digit_groups_joined_by_underscores_bars_or_dot_leaders_are_redacted(
+    text: str, kind: str
+) -> None:
+    r = redact(text)
+    assert r.text.split()[1] == f"[{kind}_1]" and r.restore(r.text) == text
+
+
 def test_a_sort_code_written_with_a_dash_is_redacted() -> None:
     assert "20-00-00" not in redact("Sort-code 20-00-00, thanks").text
 

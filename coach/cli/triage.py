@@ -102,7 +102,12 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
 
     from coach.textio import printable
 
-    result = type(result).model_validate(printable(result.model_dump()))
+    # Every field but the reply draft is one line: a newline in a model's answer ("to get a
+    # refund\nDECISION: HANDLE") must not print as a line of the report.
+    shown = printable(result.model_dump())
+    assert isinstance(shown, dict)
+    fields = {k: v if k == "reply_draft" else _one_line(v) for k, v in shown.items()}
+    result = type(result).model_validate(fields)
     data = str(printable(data.decode("utf-8", errors="replace"))).encode("utf-8")
 
     from coach.domain.signals import label
@@ -140,7 +145,11 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
             console.print(
                 Text.assemble("  - ", (label(signal.type), "bold"), f': "{signal.evidence}"')
             )
-        console.print(Text("\n") + text)
+        # The customer's words are set off by a gutter, so no line of theirs can pass for a
+        # section of the report ("Next steps\n  - No escalation needed").
+        console.print()
+        for line in text.split("\n", allow_blank=True):
+            console.print(Text("  │ ", style="dim") + line)
     console.print(Text("\nThe customer wants", style="bold"))
     console.print(f"  {result.customer_wants}")
     _section(console, "Next steps", result.next_steps)
@@ -150,6 +159,18 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
     console.print(result.reply_draft, markup=False, highlight=False)
     if result.notes:
         _section(console, "Notes", result.notes)
+
+
+def _one_line(value: object) -> object:
+    """`value` (a string, or lists and dicts of them) with every run of white space, line breaks
+    included, as one space."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _one_line(v) for k, v in value.items()}
+    return value
 
 
 def _section(console: Any, title: str, items: list[str]) -> None:

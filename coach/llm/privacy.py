@@ -47,11 +47,11 @@ _EMAIL_SPELLED = re.compile(
 # capitals with spaces it is taken as typed; otherwise its check digits must hold (ISO 13616).
 _IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]{4}){2,7}(?:[ .-]?[A-Z0-9]{1,4})?\b")
 _IBAN_TYPED = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?")
-# Runs of digit groups joined by separators (one or two spaces, or a dot, slash or dash with up to
-# two spaces either side, or one line break where the text wrapped): card numbers are looked for
-# inside them.
+# Runs of digit groups joined by separators (one or two spaces, or a dot, slash, dash, underscore
+# or bar with up to two spaces either side, or one line break where the text wrapped): card numbers
+# are looked for inside them.
 _DIGIT_RUN = re.compile(
-    r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./-][ \t]{0,2}|[ \t]{0,2}[./-]?[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{1,2})\d+)*"
+    r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./_|-][ \t]{0,2}|[ \t]{0,2}[./-]?[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{1,2})\d+)*"
 )
 _GROUP = re.compile(r"\d+")
 # A value labelled as an account, customer, member, policy, contract or subscription id, in the
@@ -224,6 +224,10 @@ _FOLD = str.maketrans(
         "\uff0b": "+",
         "\uff20": "@",
         "\uff0e": ".",
+        # dot leaders and middle dots between digit groups ("415․555․0177")
+        "\u2024": ".",
+        "\u2027": ".",
+        "\u00b7": ".",
     }
 )
 
