@@ -938,3 +938,110 @@ def test_what_the_css_cascade_shows_is_read(html: str) -> None:
 def test_what_the_css_cascade_hides_stays_hidden(html: str) -> None:
     shown, dropped = drop_hidden(html)
     assert _SHOWN not in shown and dropped == 1
+
+
+def _second_text_part(first: str, disposition: str) -> bytes:
+    return (
+        "From: Dana Whitfield <dana@northwind.example>\nSubject: Re: renewal\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="B"\n\n'
+        f"--B\nContent-Type: text/plain; charset=utf-8\n\n{first}\n"
+        f"--B\nContent-Type: text/plain; charset=utf-8\nContent-Disposition: {disposition}; "
+        'filename="message.txt"\n\nWe will cancel our contract at renewal and I want to speak '
+        "to your manager.\n--B--\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("first", ["Hi Sam, short note first.", ""])
+def test_a_text_part_shown_inline_with_a_file_name_is_the_message_too(first: str) -> None:
+    """Mail clients send a second note as an inline part named "message.txt": it was listed as
+    an attachment, and the threat in it never read (or, under an empty first part, nothing was)."""
+    parsed = parse(_second_text_part(first, "inline"), filename="mail.eml")
+    assert "We will cancel our contract at renewal" in parsed.newest
+    assert not any("message.txt" in n for n in parsed.notes)
+    attached = parse(_second_text_part("Hi Sam, short note first.", "attachment"), "eml")
+    assert "cancel" not in attached.newest
+    assert any("message.txt" in n for n in attached.notes)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>&nbsp;</p>",
+        "<p>\u200b</p><img src='cid:logo'>",
+        '<p style="color:#ffffff">All is well, thank you for everything.</p>',
+        '<div style="display:none">All is well, thank you for everything.</div>',
+    ],
+)
+def test_an_html_alternative_that_shows_nothing_reads_the_plain_text(html: str) -> None:
+    """The plain text said "We are cancelling" beside HTML that shows nothing: the blank HTML was
+    triaged (or the email refused as "only a signature or quotes") and the threat left unread."""
+    data = _alternative("We are cancelling the contract at renewal.\n\nDana\n", html)
+    data = data.replace(b"Subject: users", b"Subject: Re: renewal")
+    parsed = parse(data, filename="mail.eml")
+    assert "We are cancelling the contract at renewal." in parsed.newest
+    assert "All is well" not in parsed.text
+    assert any("plain-text version was triaged instead" in n for n in parsed.notes)
+    assert not any("read the plain text yourself" in n for n in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    ("html", "apart"),
+    [
+        (
+            "<table><tr><td>Account number</td><td>88231907</td></tr><tr><td>Mobile</td>"
+            "<td>07700 900123</td></tr></table>",
+            ["Account number 88231907\nMobile 07700 900123"],
+        ),
+        # cells and rows whose closing tags are left out, as HTML allows
+        (
+            "<table><tr><th>Decision<td>We will not renew.<tr><td>Owner<td>Dana</table>",
+            ["Decision We will not renew.\nOwner Dana"],
+        ),
+        (
+            "<section>Decision</section><section>We will not renew.</section>",
+            ["Decision\n\nWe will not renew."],
+        ),
+        (
+            "<header>Decision</header><article>We will not renew.</article><footer>Dana</footer>",
+            ["Decision\n\nWe will not renew.\n\nDana"],
+        ),
+        (
+            "<table><tr><td>Decision</td></table>We will not renew.",
+            ["Decision\nWe will not renew."],
+        ),
+    ],
+)
+def test_table_cells_rows_and_blocks_are_not_glued_together(html: str, apart: list[str]) -> None:
+    """ "<td>Account number</td><td>88231907</td>" read "Account number88231907": the redaction
+    before a remote model missed the number, and quotes read "DecisionWe will not renew"."""
+    from coach.llm.privacy import redact
+
+    parsed = parse(f"<html><body><p>Hi Sam,</p>{html}</body></html>", "html")
+    for text in apart:
+        assert text in parsed.text
+    if "88231907" in html:
+        masked = redact(parsed.text).text
+        assert "88231907" not in masked and "07700 900123" not in masked
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\U000e0041"])
+def test_invisible_padding_does_not_count_toward_the_reading_cut(invisible: str) -> None:
+    """40,000 zero-width spaces (or tag characters) after "Hello," pushed the threat past the
+    30,000-character cut, though no reader sees them."""
+    text = (
+        "Hello," + invisible * 40_000 + "\nHi Sam,\n\nWe will cancel our contract at renewal and "
+        "I want to talk to your manager.\n\nDana\n"
+    )
+    parsed = parse(text, "text")
+    assert "We will cancel our contract at renewal" in parsed.text
+    assert not any("were triaged" in n for n in parsed.notes)
+    visible = parse("x" * 29_990 + invisible * 20 + "y" * 50, "text")
+    assert visible.text == "x" * 29_990 + invisible * 20 + "y" * 10
+
+
+def test_invisible_padding_is_still_cut_at_the_input_limit() -> None:
+    from coach.textio import MAX_TEXT_CHARS
+
+    parsed = parse("Hello," + "\u200b" * 700_000 + "\nWe will cancel the contract.\n", "text")
+    assert len(parsed.text) == MAX_TEXT_CHARS
+    assert any("invisible characters" in n for n in parsed.notes)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from coach.errors import CoachError
 from coach.reading.mail import is_marker, split_parts
 from coach.triage.visibility import drop_hidden
+
+if TYPE_CHECKING:
+    from html2text import HTML2Text
 
 Format = Literal["auto", "text", "html", "eml"]
 MAX_CHARS = 30_000  # longer input is cut (with a note): a real email is far shorter
@@ -146,6 +149,28 @@ def _unclosed_tag(html: str) -> int | None:
 _OPEN_MARK = "\ue000"
 
 
+# Elements a browser lays out as blocks that html2text runs together with what is next to them
+# ("<section>a</section><section>b</section>" became "ab"); each is a paragraph of its own.
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "caption", "center", "details", "fieldset", "figcaption",
+    "figure", "footer", "form", "header", "legend", "main", "nav", "section", "summary",
+})  # fmt: skip
+
+
+def _keep_apart(converter: HTML2Text, tag: str, attrs: object, start: bool) -> bool:
+    """Keep the text of neighbouring table cells and blocks apart. With tables ignored html2text
+    glued cells together: "<td>Account number</td><td>88231907</td>" became
+    "Account number88231907", which no redaction of account numbers matches. Returns False so
+    html2text still handles the tag its own way."""
+    if tag in ("td", "th") and start:
+        converter.space = True  # as the white space between two cells would
+    elif tag == "table" or (tag == "tr" and start):
+        converter.soft_br()  # a row whose "</tr>" was left out ends here too
+    elif tag in _BLOCK_TAGS:
+        converter.p()
+    return False
+
+
 def html_to_text(html: str, notes: list[str] | None = None) -> str:
     """HTML email to plain text with html2text; blockquotes become `>` lines, hidden text is cut."""
     import html2text
@@ -168,6 +193,8 @@ def html_to_text(html: str, notes: list[str] | None = None) -> str:
     converter.ignore_emphasis = True
     converter.ignore_tables = True
     converter.unicode_snob = True
+    # html2text's documented hook, typed there as always None.
+    converter.tag_callback = _keep_apart  # type: ignore[assignment]
     text = converter.handle(_defuse_open_tags(cleaned.replace(_OPEN_MARK, "")))
     text = _MD_ESCAPE.sub(r"\1", text).replace(_OPEN_MARK, "<")
     lines = [ln.rstrip() for ln in text.split("\n")]
@@ -331,6 +358,13 @@ def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> s
         notes.append("The message body had stray characters in its base64; they were skipped.")
     if body.get_content_type() == "text/html":
         content = html_to_text(content, notes)
+        if not _shows_text(content):
+            # "<p>&nbsp;</p>", or only white-on-white text, beside a plain text that says "We
+            # are cancelling the contract": a client that shows the HTML shows nothing, one that
+            # shows plain text shows the threat. Read the plain text.
+            instead = _plain_alternative(body, message, notes)
+            if instead is not None:
+                return instead
         plain = message.get_body(preferencelist=("plain",))
         if isinstance(plain, EmailMessage) and _says_more(_part_text(plain), content):
             notes.append(
@@ -338,6 +372,41 @@ def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> s
                 "shows, and what was triaged) does not: read the plain text yourself."
             )
     return content.replace("\r\n", "\n")
+
+
+def _shows_text(text: str) -> bool:
+    from coach.textio import INVISIBLE
+
+    return bool(INVISIBLE.sub("", text).strip())
+
+
+def _plain_alternative(body: EmailMessage, message: EmailMessage, notes: list[str]) -> str | None:
+    """The text of the plain-text alternative to the HTML part `body` (its sibling in a
+    multipart/alternative), with a note; None when there is none or it shows no text either."""
+    for part in message.walk():
+        if part.get_content_type() != "multipart/alternative":
+            continue
+        siblings = [p for p in part.iter_parts() if isinstance(p, EmailMessage)]
+        if not any(p is body for sibling in siblings for p in sibling.walk()):
+            continue
+        for sibling in siblings:
+            if sibling.get_content_type() != "text/plain" or sibling.is_attachment():
+                continue
+            said: list[str] = []
+            try:
+                text = _body_text(sibling, message, said)
+            except CoachError:
+                return None
+            if not _shows_text(text):
+                return None
+            notes.extend(said)
+            notes.append(
+                "The email's HTML version (what a mail client shows) shows no text; its "
+                "plain-text version was triaged instead."
+            )
+            return text
+        return None
+    return None
 
 
 _WORD = re.compile(r"\w{3,}")
@@ -425,12 +494,14 @@ def _within_parts(data: bytes, notes: list[str]) -> bytes:
 
 
 def _inline_text(part: EmailMessage) -> bool:
-    """A text part shown in the message, not attached: plain text or HTML, no file name, not
-    marked as an attachment."""
+    """A text part shown in the message, not attached: plain text or HTML, not marked as an
+    attachment, and with no file name unless it is marked inline (mail clients send a second
+    note as `Content-Disposition: inline; filename="message.txt"` and show it in the body)."""
+    disposition = part.get_content_disposition()
     return (
         part.get_content_type() in ("text/plain", "text/html")
-        and part.get_content_disposition() != "attachment"
-        and not part.get_filename()
+        and disposition != "attachment"
+        and (disposition == "inline" or not part.get_filename())
     )
 
 
@@ -666,11 +737,15 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         text = html_to_text(text, notes)
     # A body or subject decoded from base64 or quoted-printable may hold a NUL, as raw text may.
     subject, text = subject.replace("\x00", ""), text.replace("\x00", "")
-    if len(text) > MAX_CHARS:
+    shown, cut = _reading_cut(text)
+    if cut < len(text):
         notes.append(
-            f"The input has {len(text):,} characters; only the first {MAX_CHARS:,} were triaged."
+            f"The input has {shown:,} characters; only the first {MAX_CHARS:,} were triaged."
+            if shown > MAX_CHARS
+            else f"The input is padded with {len(text) - shown:,} invisible characters; only "
+            f"its first {cut:,} characters were triaged."
         )
-        text = text[:MAX_CHARS]
+        text = text[:cut]
     if subject:
         text = f"Subject: {subject}\n\n{text}"
     if not text.strip():
@@ -719,6 +794,24 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         notes=notes,
         forwarded=len(forwarded),
     )
+
+
+def _reading_cut(text: str) -> tuple[int, int]:
+    """How many characters of `text` a reader sees, and where the MAX_CHARS-th of them ends.
+    Invisible characters are kept (quotes stay verbatim) but not counted: "Hello," then 40,000
+    zero-width spaces pushed the customer's threat past the cut though nobody sees them. The cut
+    is never past MAX_TEXT_CHARS, the most a pasted text may hold: an .eml of 2 MB of zero-width
+    spaces decodes to 660,000 characters, which took 13 s to triage."""
+    from coach.textio import INVISIBLE, MAX_TEXT_CHARS
+
+    runs = [m.span() for m in re.finditer(f"(?:{INVISIBLE.pattern})+", text)]
+    shown = len(text) - sum(end - start for start, end in runs)
+    cut = MAX_CHARS
+    for start, end in runs:  # each run before the cut moves it on by the run's length
+        if start >= cut:
+            break
+        cut += end - start
+    return shown, min(cut, len(text), MAX_TEXT_CHARS)
 
 
 def _greeting_only(blocks: list[str], text: str) -> bool:
