@@ -545,6 +545,34 @@ def test_staying_another_sense_or_a_concession_does_not_escalate(
     assert not escalating, reading.signals
 
 
+@pytest.mark.parametrize(
+    ("sentence", "signals"),
+    [
+        (
+            "Your update deleted three months of our data, and we will not renew.",
+            {"cancellation_threat", "scope_timeline_dispute"},
+        ),
+        (
+            "We will cancel the contract and talk to our lawyer.",
+            {"cancellation_threat", "legal_or_public_threat"},
+        ),
+        (
+            "We will cancel and I want to talk to your manager.",
+            {"cancellation_threat", "manager_request"},
+        ),
+    ],
+)
+def test_two_statements_joined_by_and_each_count(reader, sentence: str, signals: set[str]) -> None:  # type: ignore[no-untyped-def]
+    reading = reader.read([[Said(sentence)]], ["en"])[0]
+    assert signals <= {f.signal for f in reading.signals}, reading.signals
+
+
+def test_half_a_calm_sentence_adds_nothing(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [Said("Could you add Jo as an admin and we will send the renewal form today?")]
+    reading = reader.read([said], ["en"])[0]
+    assert [f.signal for f in reading.signals] == ["routine_issue"], reading.signals
+
+
 def test_leaving_beside_a_request_is_still_leaving(reader) -> None:  # type: ignore[no-untyped-def]
     """A request in the same sentence does not make "we are leaving" administrative."""
     said = [Said("We want a refund and we are leaving when the term ends.")]

@@ -125,6 +125,9 @@ class _Item:
     language: str = "en"
     # It withdraws an earlier message before a new statement in the same sentence.
     lead: bool = False
+    # One of two statements the sentence joins with "and" ("..., and we will not renew"): read
+    # on its own, it adds an escalation the classifier reads in it, or nothing.
+    joined: bool = False
 
     def __post_init__(self) -> None:
         self.text = self.text or self.said.text
@@ -339,6 +342,24 @@ class Reader:
                                 language=lang,
                             )
                         )
+                    elif then is None and not (base.question or base.howto):
+                        # "Your update deleted our data, and we will not renew": each statement
+                        # is read on its own too, so the one reading cannot hide the other.
+                        for side in structure.joined(clause, lang):
+                            side_base = read_context(side, lang)
+                            side_ctx = structure.refine(side_base, side, lang, reported)
+                            items.append(
+                                _Item(
+                                    d,
+                                    part,
+                                    side_ctx,
+                                    side_base,
+                                    side,
+                                    consequence=True,
+                                    joined=True,
+                                    language=lang,
+                                )
+                            )
         _withdraw_before(items)
         for item in items:
             item.marked = not item.consequence and structure.lexicon(item.language).has(
@@ -419,6 +440,8 @@ class Reader:
         open_doc = [False] * n  # a resolution denied ("Non è risolto"): the problem is open
         closing_doc = [False] * n  # "you can close the ticket": the matter is over for them
         for item in items:
+            if item.joined:
+                continue  # the whole sentence says what the email is about
             closing_doc[item.doc] |= not item.consequence and structure.closes(
                 item.said.text, item.language, item.context
             )
@@ -441,8 +464,14 @@ class Reader:
             staying_doc[item.doc] |= closing_doc[item.doc] or (
                 not item.consequence and structure.denies_leaving(item.said.text, item.language)
             )
+        # Sentences read as an escalation whole: only there may a statement they join with "and"
+        # add another reason ("we will cancel the contract and talk to our lawyer"). Alone, half
+        # a sentence loses what the whole says ("please cancel the Acme seat and move her files").
+        escalated: set[int] = set()
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d, lang = item.context, item.doc, item.language
+            if item.joined and id(item.said) not in escalated:
+                continue
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
                 if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):
                     stated[d].add(label)
@@ -571,6 +600,8 @@ class Reader:
                 # report: only a certain reading counts.
                 if reported and label == "technical_beyond_control" and score < NARRATED_TECHNICAL:
                     continue
+                if label in escalating and not item.consequence:
+                    escalated.add(id(item.said))
                 old = found[d].get(label)
                 if old is None or score > old.score:
                     found[d][label] = Found(label, item.said.text, round(score, 3), round(own, 3))
@@ -714,6 +745,8 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
     wrong said in the email (`grievance`), a legal channel taking the matter up or already
     looking at other vendors is a threat."""
     text, ctx = item.said.text, item.context
+    if item.joined:
+        return []
     if item.consequence:
         whole = read_context(text, language)  # "asked whether ..." asks, whatever follows
         leaving = not (whole.howto or whole.question) and structure.leaving_consequence(

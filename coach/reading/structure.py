@@ -42,10 +42,11 @@ FAMILIES = (
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
-    "rhetorical_stay", "prevention", "reporting", "reporting_that",
+    "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
+MIN_JOINED_WORDS = 3  # each side of "and" a statement: not "sales and support"
 
 
 @lru_cache(maxsize=16)
@@ -411,6 +412,27 @@ def unresolved(text: str, language: str) -> bool:
         if c.has("negators", clause) and not c.has("conditional", clause):
             return True
     return False
+
+
+def joined(text: str, language: str) -> list[str]:
+    """The statements of a sentence that joins them with "and" ("Your update deleted three
+    months of our data, and we will not renew"; "we will cancel the contract and talk to our
+    lawyer"), verbatim, when each side has words enough to say something; else none. Each is read
+    on its own too, so one reading cannot hide the other."""
+    low = text.lower()
+    if len(low) != len(text):
+        return []
+    pieces: list[str] = []
+    start = 0
+    for m in lexicon(language).find("and_then", low):
+        before = text[start : m.start()].strip(" ,;")
+        after = text[m.end() :].strip(" ,;.!")
+        if len(before.split()) >= MIN_JOINED_WORDS and len(after.split()) >= MIN_JOINED_WORDS:
+            pieces.append(before)
+            start = m.end()
+    if not pieces:
+        return []
+    return [*pieces, text[start:].strip(" ,;")]
 
 
 def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
