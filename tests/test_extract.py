@@ -39,6 +39,21 @@ def test_checklist_answers(text: str, item: str, value: bool) -> None:
     assert understand(text, CaseFile(problem="x")).update["checklist"][item] is value
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(note to self: dont mention the 15% discount Tyrone floated, not approved)",
+        "dont mention the 15% discount to them",
+        "Never tell them the internal release date.",
+    ],
+)
+def test_what_not_to_say_answers_no_checklist_question(text: str) -> None:
+    """An instruction to oneself about what to keep from the customer is not "I haven't told
+    them where things stand"."""
+    checklist = understand(text, CaseFile(problem="x")).update.get("checklist", {})
+    assert "communicated_transparently" not in checklist, checklist
+
+
 def test_bare_yes_answers_the_question_just_asked() -> None:
     case = CaseFile(problem="x")
     assert understand("yes", case, ["manager_briefed"]).update == {

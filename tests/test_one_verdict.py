@@ -288,6 +288,23 @@ def test_a_threat_to_cancel_escalates_now_unless_the_rep_has_not_tried_yet() -> 
     assert held.first_steps[0].startswith("Try to resolve it yourself")
 
 
+def test_a_threat_to_cancel_waits_until_the_customer_has_been_told_where_things_stand() -> None:
+    """ "Don't Escalate If: You haven't communicated with customer about it": a rep who says they
+    have not yet told the customer that the fix slipped tells them first."""
+    case = CaseFile(
+        customer="Birchfield",
+        problem="Head of IT will pull the contract if the app crash is not fixed",
+        signals=["cancellation_threat"],
+        checklist={"tried_yourself": True, "communicated_transparently": False},  # type: ignore[arg-type]
+    )
+    held = verdict(case)
+    assert held.code == "not_yet"
+    assert "You haven't communicated with customer about it" in [r.rule for r in held.reasons]
+    assert held.first_steps[0].startswith("Tell the customer, transparently")
+    told = case.merge({"checklist": {"communicated_transparently": True}})
+    assert verdict(told).code == "escalate_now"
+
+
 @pytest.mark.parametrize(
     "urgent", ["manager_request", "technical_beyond_control", "legal_or_public_threat"]
 )
@@ -326,7 +343,10 @@ def test_held_by_names_checklist_questions() -> None:
 
     for row in table.table().values():
         assert row.held_by and set(row.held_by) <= set(Checklist.model_fields)
-    assert table.signal("cancellation_threat").held_by == ("tried_yourself",)
+    assert table.signal("cancellation_threat").held_by == (
+        "tried_yourself",
+        "communicated_transparently",
+    )
 
 
 def test_a_case_with_only_what_the_customer_wants_gets_a_verdict() -> None:

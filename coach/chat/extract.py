@@ -32,6 +32,7 @@ from coach.chat.phrases import (
     CUSTOMER_ROLE_OF,
     CUSTOMER_SUBJECT,
     CUSTOMER_THING,
+    DONT_SAY,
     DRAFT,
     DURATION,
     EMAIL_MARKERS,
@@ -318,7 +319,7 @@ def _manager_answer(clauses: list[str], sentence: str = "") -> bool | None:
 def _comms_answer(clauses: list[str], first_person: bool) -> bool | None:
     yes = False
     for i, c in enumerate(clauses):
-        if MANAGER_YES.search(c) or MANAGER_NO.search(c):
+        if MANAGER_YES.search(c) or MANAGER_NO.search(c) or DONT_SAY.search(c):
             continue
         if COMMS_NO.search(c):
             return False
@@ -355,7 +356,10 @@ def _checklist_answers(s: str, checklist: dict[str, bool]) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for item, value in (
         ("manager_briefed", _manager_answer(clauses, s)),
-        ("communicated_transparently", _comms_answer(clauses, first_person)),
+        (
+            "communicated_transparently",
+            None if DONT_SAY.search(s) else _comms_answer(clauses, first_person),
+        ),
         ("tried_yourself", _tried_answer(s, clauses, first_person)),
     ):
         if value is not None:

@@ -442,6 +442,13 @@ _COMMS_BASE = (
     r"mentioned|mention|informed|inform|warned|warn|let\s+them\s+know|gave\s+them)"
 )
 _PARTS["COMMS_BASE"] = _COMMS_BASE
+# "dont mention the discount", "(note to self: never tell them the internal date)": what not to
+# say, an instruction to oneself, not whether the customer has been told where things stand.
+DONT_SAY = re.compile(
+    r"^\W*(?:(?:note\s+to\s+self|internal(?:\s+note)?|reminder)\s*[:,-]\s*)?(?:pls\s+|please\s+)?"
+    r"(?:don'?t|do\s+not|never)\s+(?:mention|tell|say|share|raise|show|bring\s+up|put|promise|offer)\b",
+    re.IGNORECASE,
+)
 COMMS_NO = _rx(
     r"<LEAD>(?:<US>)?<AUX>\s*<NOT>\s*(?:yet\s+)?(?:[\w-]+\s+){0,4}?<COMMS_BASE>\b(?!\s+"
     r"(?:\w+\s+)?<MGR>)(?!\s+(?:anyone|anybody)\s+internally)|\b(?:nobody|no\s+one|no-one)\s+"

@@ -10,7 +10,8 @@ The decision table (the playbook's words in quotes):
 | no signal, no problem and no want told yet   | -                                      | None (listening) |
 | no "Escalate If" signal (venting, routine,   | -                                      | do_not_escalate ("Don't Escalate If") |
 | or nothing but a problem)                    |                                        |                |
-| a threat to cancel                           | anything but "I haven't tried yet"     | escalate_now; every gap becomes a first step ("Escalate immediately") |
+| a threat to cancel                           | anything but "I haven't tried yet" or  | escalate_now; every gap becomes a first step ("Escalate immediately") |
+|                                              | "I haven't told them"                  |                |
 | a legal or public threat                     | anything but "no clear ask" or "I      | escalate_now; every gap becomes a first step, briefing the manager first |
 |                                              | don't know the root cause"             |                |
 |                                              | "no clear ask", "cause unknown"        | not_yet, the stated gaps first |
@@ -22,9 +23,11 @@ The decision table (the playbook's words in quotes):
 | dispute over scope or dates)                 | customer, or answers "no" to a         | not_yet (the checklist's "Have you briefed your manager on the situation?", "Do you have a clear ask for leadership?", "Do you understand the root cause of their frustration?") |
 |                                              | checklist question                     |                |
 
-A threat to cancel escalates now unless the rep says they have not tried anything yet ("Escalate
-immediately", and "Don't Escalate If: You haven't tried to resolve it yourself"); briefing the
-manager is then its first step (Step 3). A legal or public threat does not wait for what the
+A threat to cancel escalates now unless the rep says they have not tried anything yet or have
+not told the customer where things stand ("Escalate immediately", and "Don't Escalate If: You
+haven't tried to resolve it yourself / You haven't communicated with customer about it"): the fix
+that slipped is told to the customer before leadership is brought in. Briefing the manager is then
+its first step (Step 3). A legal or public threat does not wait for what the
 rep tried or told the customer; a manager request or a technical problem waits when the rep says
 both "I haven't tried" and "I haven't told them" ("Don't Escalate If": the rep has done nothing
 yet), not for one of them (a platform outage is beyond the rep's trying). None waits for an unbriefed

@@ -307,6 +307,7 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
         COMMS_NO,
         COMMS_YES,
         CONTACT_ONLY,
+        DONT_SAY,
         MANAGER_NO,
         MANAGER_NOT_FULLY,
         MANAGER_YES,
@@ -323,7 +324,7 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
         found["manager_briefed"] = False
     elif MANAGER_YES.search(text):
         found["manager_briefed"] = True
-    if "manager_briefed" not in found:
+    if "manager_briefed" not in found and not DONT_SAY.search(text):
         if COMMS_NO.search(text):
             found["communicated_transparently"] = False
         elif COMMS_YES.search(text) and FIRST_PERSON.search(text):
@@ -1311,8 +1312,14 @@ def read_case(
     # trouble is no problem yet, so a clause that tells it is read as one and added.
     vague = bool(known.get("problem")) and not correction and _vague_problem(known["problem"])
     _problem_or_stake(out.clauses, probs, bool(known.get("problem")) and not vague, naming, vague)
+    from coach.chat.phrases import DONT_SAY
+
     for k, c in enumerate(out.clauses):
-        if c.role == "tried" and _REACHED_OUT.search(c.text) and not _FIX_WORDS.search(c.text):
+        if c.role in ("communicated_no", "communicated_yes") and DONT_SAY.search(c.text):
+            # "(note to self: dont mention the 15% discount)": what the rep means to keep from
+            # the customer, not whether the customer has been told where things stand.
+            out.clauses[k] = Clause(c.text, "context", c.score)
+        elif c.role == "tried" and _REACHED_OUT.search(c.text) and not _FIX_WORDS.search(c.text):
             # "I emailed my VP" or "I phoned their director and owned it" is talking, not a fix
             ours = _OUR_SENIOR.search(c.text)
             out.clauses[k] = Clause(
