@@ -337,3 +337,41 @@ def test_a_streamed_turn_that_fell_back_shows_the_notice_and_only_the_final_repl
     settled = tail[tail.rindex("\x1b[2K") :]
     assert "Half an ans" not in settled
     assert "stream cut" in settled and settled.count("The offline answer.") == 1
+
+
+def test_ctrl_c_or_sigterm_says_the_conversation_is_saved_and_how_to_resume(
+    fresh_settings: Settings,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+    import signal
+
+    import pytest
+    from rich.console import Console
+
+    from coach.chat.conversation import run_turn
+    from coach.cli import chat
+    from coach.llm.models import override_chat_model
+    from coach.llm.testing import ScriptedChatModel
+
+    def ctrl_c(messages):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    line = "Hooli: their CTO says they will cancel at renewal"
+    with (
+        override_chat_model(ScriptedChatModel([ctrl_c])),
+        pytest.raises(KeyboardInterrupt),
+        chat._interrupted("c7c7c7c7c7c7", fresh_settings),
+    ):
+        run_turn("c7c7c7c7c7c7", line, fresh_settings)
+    said = capsys.readouterr().err.strip().splitlines()
+    assert said == [
+        "coach: interrupted; the conversation is saved. Resume with: "
+        "coach chat --resume c7c7c7c7c7c7"
+    ]
+    with pytest.raises(SystemExit) as stopped, chat._interrupted("c7c7c7c7c7c7", fresh_settings):
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert stopped.value.code == 143 and "--resume c7c7c7c7c7c7" in capsys.readouterr().err
+    out = io.StringIO()
+    chat._banner(Console(file=out, width=200), fresh_settings, "c7c7c7c7c7c7", resumed=True)
+    assert "Your last one was not answered" in out.getvalue()

@@ -169,18 +169,21 @@ def _touch(
     settings: Settings,
     owner: str = LOCAL_USER,
     summary: str = "",
+    turns: int = 1,
 ) -> None:
-    """Register a turn. The title is the case in a few words ("Acme: sync fails nightly") once
-    the case names its customer, else the first line the rep typed."""
+    """Register a turn (`turns=0`: only retitle it). The title is the case in a few words
+    ("Acme: sync fails nightly") once the case names its customer, else the first line the rep
+    typed."""
     now = time.time()
     with _meta(settings) as conn:
         conn.execute(
             "INSERT INTO coach_conversations (id, title, turns, created, updated, owner) "
-            "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "turns = coach_conversations.turns + 1, "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "turns = coach_conversations.turns + ?, "
             "updated = ?, title = COALESCE(NULLIF(?, ''), coach_conversations.title)",
-            (conversation_id, (summary or title)[:80], now, now, owner, now, summary[:80]),
-        )
+            (conversation_id, (summary or title)[:80], turns, now, now, owner, turns, now,
+             summary[:80]),
+        )  # fmt: skip
     record_user(owner, settings)
 
 
@@ -340,7 +343,12 @@ def _run_turn(
 
         # A model that calls tools without end is a failed answer too.
         failures = (*MODEL_FAILURES, GraphRecursionError)
-    ctx = CoachContext(settings=settings, retriever=retriever, offline_model=offline)
+    ctx = CoachContext(
+        settings=settings,
+        retriever=retriever,
+        offline_model=offline,
+        check_model=engine != "offline",
+    )
     # The offline engine uses no model, so it has no tokens to count (and a cold turn need not
     # load an encoding to count them).
     usage = UsageCounter(settings.model) if engine != "offline" else None
@@ -351,6 +359,11 @@ def _run_turn(
     }
     turn_input = {"messages": [HumanMessage(text)], "turn_asked": None, "turn_citations": None}
     graph = build_agent(settings, model)
+    # Registered before the model is called: a rep who gives up on a slow model (Ctrl-C after
+    # "Hooli: their CTO says they will cancel at renewal") can `--resume` the id the banner
+    # showed, and finds their message there (saved by the turn's first checkpoint).
+    _touch(conversation_id, text.splitlines()[0], settings, owner)
+    before = dict(graph.get_state(config).values) if engine != "offline" else {}
     # The offline engine cannot fail mid-turn, so its turn is saved once, at the end (per-step
     # checkpoints took a third of its time). A model turn is saved after every step, so a failure
     # that escapes the middleware can finish offline from the rep's saved message.
@@ -365,12 +378,19 @@ def _run_turn(
         offline_graph = build_agent(settings, offline)
         _drive(offline_graph, None, config, ctx, None)
     state = dict(graph.get_state({"configurable": {"thread_id": conversation_id}}).values)
+    # No notice: nothing the model said is overruled, the case only gains what the rep said.
+    if (
+        engine != "offline"
+        and not ctx.fell_back
+        and _fill_from_reader(graph, config, before, text, offline)
+    ):
+        state = dict(graph.get_state(config).values)
     _compact_earlier_results(graph, conversation_id, state.get("messages", []))
     from coach.storage import database
 
     database(settings).prune(conversation_id)  # storage grows with the conversation, not its square
     case = CaseFile.model_validate(state.get("case") or {})
-    _touch(conversation_id, text.splitlines()[0], settings, owner, case_title(case))
+    _touch(conversation_id, "", settings, owner, case_title(case), turns=0)
     messages = state.get("messages", [])
     reply = next(
         (m.text for m in reversed(messages) if isinstance(m, AIMessage) and not m.tool_calls),
@@ -398,6 +418,32 @@ def _run_turn(
         tokens=Tokens.model_validate({"in": tokens_in, "out": tokens_out, "est_cost_usd": cost}),
         notice=" ".join(dict.fromkeys(ctx.notices)) or None,
     )
+
+
+def _fill_from_reader(
+    graph: Any, config: dict[str, Any], before: dict[str, Any], text: str, offline: Any
+) -> bool:
+    """A model turn that recorded nothing ("Initech says they will cancel at renewal" answered
+    with advice alone) gets the case the offline reader reads in the rep's message, so the
+    recommendation does not stay undecided. True when the case was filled."""
+    from coach.chat.tools import record_case
+
+    messages = list(graph.get_state(config).values.get("messages") or [])
+    last_rep = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    if any(
+        getattr(m, "name", None) in ("update_case_file", "triage_text")
+        for m in messages[last_rep + 1 :]
+    ):
+        return False
+    decision = offline.with_state(before).decide([HumanMessage(text)])
+    calls = [c for c in decision.tool_calls if c["name"] == "update_case_file"]
+    if not calls:
+        return False
+    from coach.domain.casefile import CaseFile
+
+    values, _ = record_case(CaseFile.model_validate(before.get("case") or {}), calls[0]["args"])
+    graph.update_state(config, {"case": values})
+    return True
 
 
 def _drive(

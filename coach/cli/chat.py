@@ -110,12 +110,49 @@ def chat_command(
         _print_seed(seeded[1], console, as_json)
     elif not as_json:
         _banner(console, settings, conversation_id, resumed=resume is not None)
-    for line in _lines(interactive, console):
-        if line.strip().lower() in QUIT:
-            break
-        _turn(conversation_id, line, settings, console, as_json, interactive)
+    with _interrupted(conversation_id, settings):
+        for line in _lines(interactive, console):
+            if line.strip().lower() in QUIT:
+                break
+            _turn(conversation_id, line, settings, console, as_json, interactive)
     if not as_json:
         console.print(f"[dim]Saved. Resume with: coach chat --resume {conversation_id}[/dim]")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, stopping the chat the way Ctrl-C does (but exiting 143)."""
+
+
+@contextlib.contextmanager
+def _interrupted(conversation_id: str, settings: Settings) -> Iterator[None]:
+    """Ctrl-C or SIGTERM while a slow model thinks: the turn registered the conversation and
+    saved the rep's message before calling the model, so say so and how to come back (one
+    line on stderr; stdout stays the replies), then exit 130 (143 for SIGTERM)."""
+    import signal
+    import threading
+
+    def terminate(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate) if main else None
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        from coach.chat.conversation import LOCAL_USER, conversation_exists
+
+        if conversation_exists(conversation_id, settings, LOCAL_USER):
+            print(
+                f"\ncoach: interrupted; the conversation is saved. Resume with: "
+                f"coach chat --resume {conversation_id}",
+                file=sys.stderr,
+            )
+        if isinstance(exc, _Terminated):
+            raise SystemExit(128 + signal.SIGTERM) from None
+        raise
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _seed_from_triage(path: Path, settings: Settings) -> tuple[str, dict[str, object]]:
@@ -184,7 +221,12 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
         from coach.chat.conversation import history
 
         past = history(conversation_id, settings)
-        if past:
+        if past and past[-1][0] == "rep":  # a turn interrupted (Ctrl-C) before its reply
+            console.print(
+                f"[dim]{len(past)} earlier messages. Your last one was not answered (the turn "
+                "was interrupted); send it again to have it read.[/dim]"
+            )
+        elif past:
             console.print(f"[dim]{len(past)} earlier messages. Last coach reply:[/dim]")
             last = next((t for r, t in reversed(past) if r == "coach"), "")
             console.print(str(printable(last[:600])), markup=False)
