@@ -73,6 +73,16 @@ def test_plain_pipe_prints_banner_and_replies(fresh_settings: Settings) -> None:
     assert "Resume with: coach chat --resume" in proc.stdout
 
 
+def test_help_says_what_the_coach_does_and_takes_no_turn(fresh_settings: Settings) -> None:
+    proc = _coach(
+        ["chat", "--json"], "/help\nAcme will cancel at renewal.\n", fresh_settings.data_dir
+    )
+    assert proc.returncode == 0, proc.stderr
+    objects = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert "write the brief" in objects[0]["help"] and "reply" not in objects[0]
+    assert [o["case"]["customer"] for o in objects if "reply" in o] == ["Acme"]  # one turn
+
+
 def test_unknown_resume_id_exits_2(fresh_settings: Settings) -> None:
     proc = _coach(["chat", "--resume", "does-not-exist"], "", fresh_settings.data_dir)
     assert proc.returncode == 2

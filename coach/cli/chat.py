@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from coach.settings import Settings
 
 QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
+HELP_WORDS = {"/help", "/?", "help", "?"}
+HELP = (
+    "Tell me what is happening with the customer, in your own words, or paste their email. "
+    'Ask "should I escalate?", "what do you know so far?", "what does the playbook say about '
+    'discounts?"; say "write the brief", "draft the customer email", "prep the call" or "the '
+    'follow-up plan"; correct me ("no, the contact is Lena"). /quit leaves; the conversation is '
+    "saved (coach chat --resume ID)."
+)
 MAX_LINE_CHARS = 200_000  # coach.textio.MAX_TEXT_CHARS
 MAX_STDIN_BYTES = 2_000_000  # coach.textio.MAX_FILE_BYTES: one conversation piped in
 
@@ -214,8 +222,8 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
     console.print(f"[bold]Escalation Coach[/bold]: {escape(describe_model(settings))}")
     console.print(
         f"[dim]{what} conversation {conversation_id}. Tell me what is happening; paste the "
-        'customer\'s email; ask "what do you know so far?" or "write the brief". /quit leaves.'
-        "[/dim]"
+        'customer\'s email; ask "what do you know so far?" or "write the brief". /help shows '
+        "more; /quit leaves.[/dim]"
     )
     if resumed:
         from coach.chat.conversation import history
@@ -270,6 +278,13 @@ def _turn(
     if not line.strip():
         if not interactive:
             _notice(console, as_json, "empty line skipped", conversation_id)
+        return
+    if line.strip().lower() in HELP_WORDS:
+        # What the coach does, not a turn: "/help" read as a request once wrote a brief.
+        if as_json:
+            typer.echo(json.dumps({"help": HELP, "conversation_id": conversation_id}))
+        else:
+            console.print(HELP, markup=False, highlight=False)
         return
     from coach.settings import active_engine
 
