@@ -164,6 +164,15 @@ def test_escalate_now_with_gaps_is_one_message_not_a_badge_beside_a_warning() ->
     assert any("Step 2" in step for step in result.first_steps)  # each step names its rule
 
 
+def test_an_ask_for_leadership_with_nothing_wrong_is_not_an_escalation() -> None:
+    """ "No complaints, usage is up. I just want our VP to say hi to Gabriel. Is that an
+    escalation?" gets an answer, not "listening"."""
+    case = CaseFile(customer="Tidewell Foods", ask="Our VP to say hi to Gabriel")
+    result = verdict(case)
+    assert result.code == "do_not_escalate"
+    assert verdict(CaseFile(customer="Tidewell Foods")).code is None
+
+
 def test_a_venting_case_never_says_escalate() -> None:
     case = CaseFile(
         customer="Hartwell",

@@ -7,9 +7,11 @@ The decision table (the playbook's words in quotes):
 
 | what the case holds                          | the rep                                | verdict        |
 |----------------------------------------------|----------------------------------------|----------------|
-| no signal, no problem and no want told yet   | -                                      | None (listening) |
+| no signal, problem, want or ask told yet     | -                                      | None (listening) |
 | no "Escalate If" signal (venting, routine,   | -                                      | do_not_escalate ("Don't Escalate If") |
-| or nothing but a problem)                    |                                        |                |
+| nothing but a problem, or an ask for         |                                        |                |
+| leadership with nothing wrong: "I just want  |                                        |                |
+| our VP to say hi")                           |                                        |                |
 | a threat to cancel                           | anything but "I haven't tried yet" or  | escalate_now; every gap becomes a first step ("Escalate immediately") |
 |                                              | "I haven't told them"                  |                |
 | a legal or public threat                     | anything but "no clear ask" or "I      | escalate_now; every gap becomes a first step, briefing the manager first |
@@ -204,7 +206,7 @@ def verdict(case: CaseFile) -> Verdict:
     warnings = assess(case)
     codes = [w.code for w in warnings]
     signals = escalation_signals(case)
-    if not signals and not case.problem and not case.signals and not case.customer_wants:
+    if not (signals or case.problem or case.signals or case.customer_wants or case.ask):
         gaps = [GAP_STEPS[c] for c in GAP_STEPS if c in codes and c != "too_early"]
         return Verdict(
             code=None,
