@@ -567,6 +567,23 @@ def test_two_statements_joined_by_and_each_count(reader, sentence: str, signals:
     assert signals <= {f.signal for f in reading.signals}, reading.signals
 
 
+def test_two_statements_joined_by_a_semicolon_each_count(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [Said("We won't renew; I've asked our lawyer to review.")]
+    reading = reader.read([said], ["en"])[0]
+    assert {"cancellation_threat", "legal_or_public_threat"} <= {f.signal for f in reading.signals}
+
+
+def test_a_semicolon_after_a_closed_matter_adds_nothing(reader) -> None:  # type: ignore[no-untyped-def]
+    said = [
+        Said(
+            "We consider the matter closed and will not be taking any further action; our "
+            "counsel has been informed."
+        )
+    ]
+    reading = reader.read([said], ["en"])[0]
+    assert "legal_or_public_threat" not in {f.signal for f in reading.signals}, reading.signals
+
+
 def test_half_a_calm_sentence_adds_nothing(reader) -> None:  # type: ignore[no-untyped-def]
     said = [Said("Could you add Jo as an admin and we will send the renewal form today?")]
     reading = reader.read([said], ["en"])[0]

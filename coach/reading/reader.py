@@ -128,9 +128,23 @@ class _Item:
     # One of two statements the sentence joins with "and" ("..., and we will not renew"): read
     # on its own, it adds an escalation the classifier reads in it, or nothing.
     joined: bool = False
+    # ... and the sentence, read whole, says nothing that rules a reading out (withdrawn, denied,
+    # over, thanks, a question, praise, small, staying): "We won't renew; I've asked our lawyer to
+    # review" counts though the whole reads as neither; "we consider the matter closed; our
+    # counsel has been informed" does not.
+    plain: bool = False
 
     def __post_init__(self) -> None:
         self.text = self.text or self.said.text
+
+
+_RULING_OUT = ("withdrawn", "resolved", "past", "denied", "thanks", "question", "howto", "staying",
+               "own_fault", "minor", "positive", "other_leave")  # fmt: skip
+
+
+def _rules_out(ctx: Context) -> bool:
+    """The sentence's context says something that would rule a reading of its parts out."""
+    return any(getattr(ctx, name) for name in _RULING_OUT)
 
 
 def _names_its_step(item: _Item, language: str) -> bool:
@@ -345,6 +359,7 @@ class Reader:
                     elif then is None and not (base.question or base.howto):
                         # "Your update deleted our data, and we will not renew": each statement
                         # is read on its own too, so the one reading cannot hide the other.
+                        plain = ";" in clause and not _rules_out(context)
                         for side in structure.joined(clause, lang):
                             side_base = read_context(side, lang)
                             side_ctx = structure.refine(side_base, side, lang, reported)
@@ -357,6 +372,7 @@ class Reader:
                                     side,
                                     consequence=True,
                                     joined=True,
+                                    plain=plain,
                                     language=lang,
                                 )
                             )
@@ -470,7 +486,7 @@ class Reader:
         escalated: set[int] = set()
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d, lang = item.context, item.doc, item.language
-            if item.joined and id(item.said) not in escalated:
+            if item.joined and not item.plain and id(item.said) not in escalated:
                 continue
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
                 if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):

@@ -414,17 +414,23 @@ def unresolved(text: str, language: str) -> bool:
     return False
 
 
+_SEMICOLON = re.compile(r";\s+")
+
+
 def joined(text: str, language: str) -> list[str]:
-    """The statements of a sentence that joins them with "and" ("Your update deleted three
-    months of our data, and we will not renew"; "we will cancel the contract and talk to our
-    lawyer"), verbatim, when each side has words enough to say something; else none. Each is read
+    """The statements of a sentence that joins them with "and" or a semicolon ("Your update
+    deleted three months of our data, and we will not renew"; "we will cancel the contract and
+    talk to our lawyer"; "We won't renew; I've asked our lawyer to review"), verbatim, when each side has words enough to say something; else none. Each is read
     on its own too, so one reading cannot hide the other."""
     low = text.lower()
     if len(low) != len(text):
         return []
     pieces: list[str] = []
     start = 0
-    for m in lexicon(language).find("and_then", low):
+    joins = [*lexicon(language).find("and_then", low), *_SEMICOLON.finditer(low)]
+    for m in sorted(joins, key=lambda m: m.start()):
+        if m.start() < start:
+            continue
         before = text[start : m.start()].strip(" ,;")
         after = text[m.end() :].strip(" ,;.!")
         if len(before.split()) >= MIN_JOINED_WORDS and len(after.split()) >= MIN_JOINED_WORDS:
