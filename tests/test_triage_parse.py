@@ -920,8 +920,23 @@ _SHOWN = "We will cancel our contract at renewal unless someone senior calls me 
         f'<style>#t{{display:block}} .hide{{display:none}}</style><p id="t" class="hide">{_SHOWN}</p>',
         # a child set visible shows inside a parent hidden by visibility
         f'<div style="visibility:hidden"><p style="visibility:visible">{_SHOWN}</p></div>',
+        # a rule's !important beats the element's own normal style
+        f'<style>.q{{display:block !important}}</style><p class="q" style="display:none">{_SHOWN}</p>',
+        # font-size inherits, and the child's own size wins
+        f'<div style="font-size:0"><span style="font-size:14px">{_SHOWN}</span></div>',
+        # white text on the child's own dark background
+        f'<p style="color:white"><span style="background:navy">{_SHOWN}</span></p>',
+        # a rule with a combinator hides only what it matches; none of these match the <p>
+        f'<style>.footer p {{display:none}}</style><p>{_SHOWN}</p>',
+        f'<style>h1 + p {{display:none}}</style><p>{_SHOWN}</p>',
+        f'<style>table td > p {{display:none}}</style><p>{_SHOWN}</p>',
+        f'<style>p.a ~ p {{display:none}}</style><p>{_SHOWN}</p>',
+        f'<style>p.a + p {{display:none}}</style><p class="a">Hi</p><div>Sam,</div><p>{_SHOWN}</p>',
     ],
-)
+    ids=["inline-wins", "later-wins", "id-wins", "visible-child", "important-rule",
+         "child-font-size", "own-background", "descendant", "adjacent", "child", "sibling",
+         "adjacent-class"],
+)  # fmt: skip
 def test_what_the_css_cascade_shows_is_read(html: str) -> None:
     shown, _ = drop_hidden(html)
     assert _SHOWN in shown
@@ -933,11 +948,35 @@ def test_what_the_css_cascade_shows_is_read(html: str) -> None:
         f'<style>.show{{display:block}} .hide{{display:none}}</style><p class="hide show">{_SHOWN}</p>',
         f'<div style="display:none"><p style="display:block">{_SHOWN}</p></div>',
         f'<div style="visibility:hidden"><p>{_SHOWN}</p></div>',
+        # an !important declaration beats a later normal one, inline or from a rule
+        f'<div style="display:none !important;display:block">{_SHOWN}</div>',
+        f'<style>.q{{display:none !important}}</style><p class="q" style="display:block">{_SHOWN}</p>',
+        # a size relative to nothing is nothing
+        f'<div style="font-size:0"><span style="font-size:2em">{_SHOWN}</span></div>',
+        f'<p style="color:white"><span style="background:white">{_SHOWN}</span></p>',
+        # a child hidden in its own right keeps its children hidden
+        f'<div style="visibility:hidden"><div style="display:none"><p style="visibility:visible">'
+        f"{_SHOWN}</p></div></div>",
     ],
-)
+    ids=["later-rule", "display-none-parent", "inherited-visibility", "important-inline",
+         "important-rule", "relative-size", "white-on-white", "hidden-between"],
+)  # fmt: skip
 def test_what_the_css_cascade_hides_stays_hidden(html: str) -> None:
     shown, dropped = drop_hidden(html)
     assert _SHOWN not in shown and dropped == 1
+
+
+def test_a_fake_reply_header_hidden_with_important_does_not_make_history() -> None:
+    """`display:none !important;display:block` hides in a browser: the fake header under it
+    must not turn the threat after it into quoted history."""
+    html = (
+        '<p>Hi Sam, thanks for the update.</p><div style="display:none !important;display:block">'
+        "-----Original Message-----<br>From: Sam Lee &lt;sam@vendor.example&gt;<br>Sent: Monday, "
+        "March 3, 2025 10:00 AM<br>To: Dana Whitfield &lt;dana@northwind.example&gt;<br>Subject: "
+        f"RE: renewal<br><br></div><div>{_SHOWN}</div>"
+    )
+    parsed = parse(html, "html")
+    assert any(_SHOWN in b for b in parsed.newest_blocks), parsed.newest_blocks
 
 
 def _second_text_part(first: str, disposition: str) -> bytes:
@@ -1045,3 +1084,79 @@ def test_invisible_padding_is_still_cut_at_the_input_limit() -> None:
     parsed = parse("Hello," + "\u200b" * 700_000 + "\nWe will cancel the contract.\n", "text")
     assert len(parsed.text) == MAX_TEXT_CHARS
     assert any("invisible characters" in n for n in parsed.notes)
+
+
+_FROM_DANA = (
+    b"From: Dana Whitfield <dana@northwind.com>\nTo: Sam <sam@vendor.com>\nSubject: sync\n"
+    b"MIME-Version: 1.0\n"
+)
+_RENEWAL = "We will cancel our contract at renewal unless the sync outage is fixed by Friday."
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [b"Content-Transfer-Encoding:\n base64", b"Content-Transfer-Encoding: base64 ",
+     b"Content-Transfer-Encoding: \tBase64  "],
+    ids=["folded", "trailing-space", "mixed-case"],
+)  # fmt: skip
+def test_a_base64_header_with_space_around_its_value_is_still_decoded(encoding: bytes) -> None:
+    """A folded or space-padded `Content-Transfer-Encoding` left the base64 undecoded: the
+    threat was read as "SGkgU2FtLApXZSB3aWxs..." in no language."""
+    import base64
+
+    body = base64.encodebytes(f"Hi Sam,\n{_RENEWAL}\nDana\n".encode())
+    raw = _FROM_DANA + b"Content-Type: text/plain; charset=utf-8\n" + encoding + b"\n\n" + body
+    parsed = parse(raw, filename="m.eml")
+    assert _RENEWAL in parsed.newest
+
+
+def test_base64_written_in_spaced_groups_is_decoded() -> None:
+    """RFC 2045: a decoder skips what is outside the base64 alphabet, spaces too. Base64 in
+    20-character groups was taken for plain text mislabelled as base64."""
+    import base64
+
+    encoded = base64.b64encode(f"<p>Hi Sam,</p><p>{_RENEWAL}</p>".encode()).decode()
+    spaced = " ".join(encoded[i : i + 20] for i in range(0, len(encoded), 20))
+    raw = (
+        _FROM_DANA + b"Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64"
+        b"\n\n" + spaced.encode() + b"\n"
+    )
+    parsed = parse(raw, filename="m.eml")
+    assert _RENEWAL in parsed.newest
+    assert not any("written as plain text" in n for n in parsed.notes)
+
+
+def test_plain_text_that_is_also_base64_alphabet_is_still_read_as_written() -> None:
+    """Words without punctuation squeeze into valid base64, but decode to noise: still text."""
+    said = "Hi Sam we will cancel our contract at renewal unless the sync outage is fixed"
+    said = said[: len(said.replace(" ", "")) // 4 * 4 + said.count(" ")]  # a whole quantum
+    raw = (
+        _FROM_DANA + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "
+        b"base64\n\n" + said.encode() + b"\n"
+    )
+    parsed = parse(raw, filename="m.eml")
+    assert said.strip() in parsed.text
+    assert any("written as plain text" in n for n in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [b'<meta charset="windows-1252">',
+     b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+     b"<META CHARSET=iso-8859-1>"],
+    ids=["meta-charset", "http-equiv", "latin-1-is-windows-1252"],
+)  # fmt: skip
+def test_an_html_part_without_a_charset_is_read_in_its_meta_charset(meta: bytes) -> None:
+    """Byte 0x92 is the apostrophe of "won't" in Windows-1252; read as ASCII it was lost."""
+    html = b"<html><head>" + meta + b"</head><body><p>We won\x92t renew.</p></body></html>\n"
+    raw = _FROM_DANA + b"Content-Type: text/html\nContent-Transfer-Encoding: 8bit\n\n" + html
+    assert "We won\u2019t renew." in parse(raw, filename="m.eml").text
+
+
+def test_a_charset_in_the_header_wins_over_the_meta_charset() -> None:
+    html = '<meta charset="windows-1252"><p>Wir k\u00fcndigen.</p>\n'.encode()
+    raw = (
+        _FROM_DANA + b"Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit"
+        b"\n\n" + html
+    )
+    assert "Wir k\u00fcndigen." in parse(raw, filename="m.eml").text

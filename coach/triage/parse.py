@@ -322,6 +322,12 @@ def _misdeclared(body: EmailMessage, notes: list[str]) -> str | None:
         lines = [line.strip() for line in raw.splitlines() if line.strip()]
         if not lines or sum(bool(_WORDS.search(line)) for line in lines) * 2 < len(lines):
             return None
+        squeezed = "".join(raw.split())
+        if _reads_as_base64(squeezed, body.get_content_charset()):
+            # RFC 2045 has a decoder skip what is outside the alphabet, spaces too: base64 in
+            # groups ("PHA+SGkgU2FtLDwvcD48 cD5XZSB3aWxsIGNhbmNl") is still base64.
+            body.set_payload(squeezed)
+            return None
         notes.append(
             "The message body is marked base64 but is written as plain text; it was read as "
             "written."
@@ -338,6 +344,25 @@ def _misdeclared(body: EmailMessage, notes: list[str]) -> str | None:
     else:
         return None
     return decode(data)
+
+
+PRINTABLE_SHARE = 0.95  # of a decoded body's characters, for it to be taken as text
+
+
+def _reads_as_base64(squeezed: str, charset: str | None) -> bool:
+    """`squeezed` (a body without its whitespace) is valid base64 of mostly printable text in
+    `charset`: prose mislabelled as base64 has punctuation outside the alphabet, or decodes to
+    noise."""
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(squeezed, validate=True)
+        text = decoded.decode(charset or "utf-8", errors="replace")
+    except (binascii.Error, LookupError, ValueError):
+        return False
+    shown = sum(c.isprintable() or c in "\t\n\r" for c in text) - text.count("\ufffd")
+    return bool(text) and shown >= PRINTABLE_SHARE * len(text)
 
 
 def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> str:
@@ -513,8 +538,11 @@ def _attachments(message: EmailMessage) -> list[EmailMessage]:
 
 
 def _part_text(part: EmailMessage) -> str:
+    _plain_encoding(part)
     try:
-        text = str(part.get_content())
+        text = _html_meta_text(part)
+        if text is None:
+            text = str(part.get_content())
     except (LookupError, UnicodeError, KeyError):
         payload = part.get_payload(decode=True)
         text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
@@ -524,6 +552,46 @@ def _part_text(part: EmailMessage) -> str:
     ):
         return unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
     return text
+
+
+def _plain_encoding(part: EmailMessage) -> None:
+    """The part's Content-Transfer-Encoding as the mail library compares it: trimmed and lower
+    case. `Content-Transfer-Encoding: base64 ` (a trailing space), or the value folded onto the
+    next line, left the base64 undecoded and read as text."""
+    value = part.get("content-transfer-encoding")
+    if value is not None and str(value) != str(value).strip().lower():
+        part.replace_header("Content-Transfer-Encoding", str(value).strip().lower())
+
+
+# A browser reads the charset an HTML part names for itself when its headers name none; it
+# looks for it near the top of the page (the HTML standard scans the first 1,024 bytes).
+META_BYTES = 2048
+_META_CHARSET = re.compile(rb"(?i)<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]{1,40})")
+
+
+def _html_meta_text(part: EmailMessage) -> str | None:
+    """An HTML part with no charset in its headers, read in the one its `<meta charset>` names:
+    `<meta charset="windows-1252">` makes byte 0x92 the apostrophe of "won't", not a control
+    character. None when the headers name a charset or the page names none the codecs know."""
+    import codecs
+
+    if part.get_content_type() != "text/html" or part.get_param("charset") is not None:
+        return None
+    payload = part.get_payload(decode=True)
+    found = _META_CHARSET.search(payload[:META_BYTES]) if isinstance(payload, bytes) else None
+    if not isinstance(payload, bytes) or found is None:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    # As a browser does: bytes cannot be UTF-16 when the page names it in ASCII, and a page
+    # that says Latin-1 or ASCII is read as Windows-1252, which they are a part of.
+    if name.startswith(("utf-16", "utf-32")):
+        name = "utf-8"
+    elif name in ("iso8859-1", "ascii"):
+        name = "cp1252"
+    return payload.decode(name, errors="replace")
 
 
 _QUOTE_DEPTH = re.compile(r"^>*")

@@ -70,6 +70,12 @@ _NAMED: dict[str, Colour] = {
     "floralwhite": (255, 250, 240, 1), "mintcream": (245, 255, 250, 1),
     "azure": (240, 255, 255, 1), "seashell": (255, 245, 238, 1), "aliceblue": (240, 248, 255, 1),
     "black": (0, 0, 0, 1), "transparent": (0, 0, 0, 0),
+    # dark grounds white text is set on ("<span style='background:navy'>")
+    "navy": (0, 0, 128, 1), "darkblue": (0, 0, 139, 1), "midnightblue": (25, 25, 112, 1),
+    "blue": (0, 0, 255, 1), "maroon": (128, 0, 0, 1), "darkred": (139, 0, 0, 1),
+    "red": (255, 0, 0, 1), "green": (0, 128, 0, 1), "darkgreen": (0, 100, 0, 1),
+    "purple": (128, 0, 128, 1), "teal": (0, 128, 128, 1), "gray": (128, 128, 128, 1),
+    "grey": (128, 128, 128, 1), "dimgray": (105, 105, 105, 1), "darkslategray": (47, 79, 79, 1),
 }  # fmt: skip
 
 
@@ -85,15 +91,31 @@ def _unescape(css: str) -> str:
 
 def declarations(style: str) -> dict[str, str]:
     """A style's declarations, names and values lower-cased, escapes and comments read; the last
-    of a name wins, as in a browser."""
+    of a name wins, as in a browser, unless an earlier one is `!important`."""
+    return _weighted(style)[0]
+
+
+_IMPORTANT = re.compile(r"!\s*important\s*$")
+
+
+def _weighted(style: str) -> tuple[dict[str, str], frozenset[str]]:
+    """A style's declarations and the names declared `!important`, which no later normal
+    declaration overrides: "display:none !important;display:block" hides."""
     style = _CSS_COMMENT.sub(" ", _unescape(style))
     out: dict[str, str] = {}
+    important: set[str] = set()
     for declaration in style.split(";"):
         name, colon, value = declaration.partition(":")
         if colon:
-            value = value.lower().replace("!important", "").strip()
-            out[name.strip().lower()] = value
-    return out
+            name, value = name.strip().lower(), value.lower().strip()
+            strong = _IMPORTANT.search(value)
+            if strong:
+                value = value[: strong.start()].strip()
+                important.add(name)
+            elif name in important:
+                continue
+            out[name] = value
+    return out, frozenset(important)
 
 
 def colour(value: str) -> Colour | None:
@@ -272,10 +294,18 @@ _PART = re.compile(
 )
 
 
+_BRACKETS = re.compile(r"\[[^\[\]]*\]")  # an attribute part ("[lang~=en]", "[title='a b']")
+
+
 def _compound(selector: str) -> _Compound | None:
-    """The subject of a selector (its last compound), or None for what is not read: pseudo-
-    classes (":hover" hides nothing by itself), the universal selector, the page itself."""
-    last = re.split(r"\s*[>+~]\s*|\s+", selector.strip())[-1]
+    """The selector as one compound, or None for what is not read: pseudo-classes (":hover"
+    hides nothing by itself), the universal selector, the page itself, and a selector with a
+    combinator (descendant, ">", "+", "~"). Tags are read one at a time, without their
+    ancestors or siblings, so `.footer p` cannot be matched exactly: read as its last part it
+    hid every <p> of the email, and `p.a + p` hid all of it. Such a rule is ignored."""
+    last = selector.strip()
+    if re.search(r"[\s>+~]", _BRACKETS.sub("[]", last)):
+        return None
     if not last or ":" in last or "*" in last:
         return None
     m = _COMPOUND.match(last)
@@ -302,9 +332,10 @@ def _compound(selector: str) -> _Compound | None:
 class _Rules:
     """The `<style>` rules, each with its declarations, indexed by one part of its selector so a
     tag is checked against a few rules, not all of them. What a tag shows is the cascade: the
-    rules that match it in order of specificity and then of appearance, its own style last."""
+    rules that match it in order of specificity and then of appearance, its own style last; an
+    `!important` declaration beats every normal one."""
 
-    by_key: dict[str, list[tuple[_Compound, int, dict[str, str]]]] = field(
+    by_key: dict[str, list[tuple[_Compound, int, dict[str, str], frozenset[str]]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     page_coloured: bool = False
@@ -312,20 +343,25 @@ class _Rules:
     def __bool__(self) -> bool:
         return bool(self.by_key)
 
-    def cascade(self, tag: _Tag) -> dict[str, str]:
+    def cascade(self, tag: _Tag) -> tuple[dict[str, str], set[str]]:
+        """The declarations of the rules that match `tag`, and the names set `!important`."""
         keys = [tag.name, *("." + c for c in tag.classes), *("[" + a for a in tag.attrs)]
         if tag.id:
             keys.append("#" + tag.id)
         matched = {
-            order: (compound.specificity(), order, d)
+            order: (compound.specificity(), order, d, important)
             for k in keys
-            for compound, order, d in self.by_key.get(k, ())
+            for compound, order, d, important in self.by_key.get(k, ())
             if compound.matches(tag)
         }
         out: dict[str, str] = {}
-        for _, _, d in sorted(matched.values()):
-            out.update(d)
-        return out
+        strong: set[str] = set()
+        for _, _, d, important in sorted(matched.values(), key=lambda m: m[:2]):
+            for name, value in d.items():
+                if name in important or name not in strong:
+                    out[name] = value
+            strong |= important
+        return out, strong
 
 
 # What a rule may change about whether its text is seen: only such rules are kept.
@@ -340,7 +376,7 @@ def _rules(html: str) -> _Rules:
     count = 0
     for block in _STYLE_BLOCK.finditer(html):
         for selector_text, body in _css_rules(block.group(1)):
-            d = declarations(body)
+            d, important = _weighted(body)
             ground = d.get("background-color") or d.get("background")
             shade = _first_colour(ground) if ground else None
             page = re.search(r"\b(body|html)\b", selector_text, re.IGNORECASE)
@@ -352,7 +388,7 @@ def _rules(html: str) -> _Rules:
                 compound = _compound(selector)
                 into = found.by_key[compound.key()] if compound is not None else None
                 if compound is not None and into is not None and len(into) < _MAX_PER_KEY:
-                    into.append((compound, count, d))
+                    into.append((compound, count, d, important))
                     count += 1
     return found
 
@@ -419,26 +455,57 @@ def _coloured_page(body: _Tag) -> bool:
     return shade is not None and shade[3] > 0.1 and not _near_white(shade)
 
 
-def _hidden(tag: _Tag, rules: _Rules, before: str) -> bool:
+def _hidden(tag: _Tag, style: dict[str, str], before: str, page_coloured: bool) -> bool:
     if "hidden" in tag.attrs:
         return True
     if tag.name in ("svg", "iframe", "object") and any(
         _tiny(tag.attrs.get(k, "1"), px=0, em=0) for k in ("width", "height")
     ):
         return True
-    return hides(shown_style(tag, rules), before, rules.page_coloured)
+    return hides(style, before, page_coloured)
+
+
+# What a child inherits and may set back: "<div style='font-size:0'><span style='font-size:
+# 14px'>" shows the span, as "visibility:visible" and its own colour do.
+_INHERITED = ("visibility", "font-size", "color")
+_GROUND = ("background", "background-color")
+
+
+def _own(style: dict[str, str]) -> dict[str, str]:
+    """The declarations no child can undo (display, opacity, clipping...)."""
+    return {k: v for k, v in style.items() if k not in _INHERITED}
+
+
+def _under(parent: dict[str, str], child: dict[str, str]) -> dict[str, str]:
+    """What a child of a hidden-by-inheritance element shows: the parent's visibility, size and
+    colour unless it sets its own, on the nearest background (its own, else the parent's):
+    "<p style='color:white'><span style='background:navy'>" is white on navy, read."""
+    d = {k: parent[k] for k in _INHERITED if k in parent}
+    if not any(k in child for k in _GROUND):
+        d.update({k: parent[k] for k in _GROUND if k in parent})
+    d.update(child)
+    size, inherited = child.get("font-size", ""), parent.get("font-size", "")
+    found = _length(size)
+    relative = size in ("larger", "smaller") or (found is not None and found[1] in ("em", "%"))
+    if relative and inherited and _tiny(inherited, px=2.99, em=0.2, percent=10):
+        d["font-size"] = inherited  # "2em" of nothing is nothing
+    return d
 
 
 def shown_style(tag: _Tag, rules: _Rules) -> dict[str, str]:
     """The declarations that decide whether the tag's text is seen: its `<style>` rules in
     cascade order, then its own style attribute, which wins (an inline `display:block` shows
-    what a rule `p {display:none}` would hide; of `.hide` and `.show`, the later rule wins)."""
-    d = rules.cascade(tag) if rules else {}
-    own = declarations(tag.attrs.get("style") or "")
+    what a rule `p {display:none}` would hide; of `.hide` and `.show`, the later rule wins),
+    except over a rule's `!important` (".q {display:none !important}" hides a `class="q"
+    style="display:block"`), unless its own is `!important` too."""
+    d, strong = rules.cascade(tag) if rules else ({}, set())
+    own, own_strong = _weighted(tag.attrs.get("style") or "")
     if tag.name == "font" and "color" in tag.attrs and colour(tag.attrs["color"]) is not None:
         own.setdefault("color", tag.attrs["color"])
     if "bgcolor" in tag.attrs:
         own.setdefault("background-color", tag.attrs["bgcolor"])
+    for name in strong - own_strong:
+        own.pop(name, None)
     d.update(own)
     return d
 
@@ -484,36 +551,46 @@ def drop_hidden(html: str) -> tuple[str, int]:
         if m.start() < pos:
             continue  # inside an element already dropped
         name = m.group(1).lower()
-        unseen = False  # hidden only by visibility, which a child may set back
+        unseen = False  # hidden only by what a child may set back (its visibility, size, colour)
+        style: dict[str, str] = {}
         if name not in _NEVER_SHOWN:
             tag = _tag(name, m.group(2))
             if name == "body" and _coloured_page(tag):
                 rules.page_coloured = True
             before = html[max(0, m.start() - 400) : m.start()]
-            if not _hidden(tag, rules, before):
-                continue
             style = shown_style(tag, rules)
-            unseen = (
-                "hidden" not in tag.attrs
-                and style.get("visibility") in ("hidden", "collapse")
-                and not hides({**style, "visibility": "visible"}, before, rules.page_coloured)
-            )
+            if not _hidden(tag, style, before, rules.page_coloured):
+                continue
+            unseen = not _hidden(tag, _own(style), before, rules.page_coloured)
         end = end_of(name, m)
         out.append(html[pos : m.start()])
         pos = len(html) if end is None else end
         dropped += name not in _NEVER_SHOWN  # a head or a script is not hidden text
-        if unseen:  # "<div style='visibility:hidden'><p style='visibility:visible'>...</p>"
-            inner = i + 1
-            while inner < len(tags) and tags[inner].start() < pos:
-                child = tags[inner]
-                child_name = child.group(1).lower()
-                shown = shown_style(_tag(child_name, child.group(2)), rules).get("visibility")
-                child_end = end_of(child_name, child) if shown == "visible" else None
-                if child_end is not None and child_end <= pos:
-                    out.append(" " + html[child.start() : child_end] + " ")
-                    while inner < len(tags) and tags[inner].start() < child_end:
-                        inner += 1
-                    continue
+        # "<div style='visibility:hidden'><p style='visibility:visible'>...</p>": the children
+        # that show are kept, each read once; a child hidden in its own right ("display:none")
+        # is skipped whole, so nothing under it is brought back.
+        inner = i + 1
+        while unseen and inner < len(tags) and tags[inner].start() < pos:
+            child = tags[inner]
+            child_name = child.group(1).lower()
+            inner += 1
+            child_tag = _tag(child_name, child.group(2))
+            child_style = shown_style(child_tag, rules)
+            near = html[max(0, child.start() - 400) : child.start()]
+            away = child_name in _NEVER_SHOWN or _hidden(
+                child_tag, _own(child_style), near, rules.page_coloured
+            )
+            seen = not away and not hides(_under(style, child_style), near, rules.page_coloured)
+            if not away and not seen:
+                continue  # hidden by what it inherits: its own children may still show
+            child_end = end_of(child_name, child)
+            if child_end is None or child_end > pos:
+                if away:
+                    break  # hidden to the parent's end
+                continue
+            if seen:
+                out.append(" " + html[child.start() : child_end] + " ")
+            while inner < len(tags) and tags[inner].start() < child_end:
                 inner += 1
         if end is None:  # never closed: a mail client hides the rest as well
             break
