@@ -138,6 +138,14 @@ class _Item:
         self.text = self.text or self.said.text
 
 
+def _part_of(doc: int, said: Said, text: str, lang: str, reported: bool, **how: bool) -> _Item:
+    """A part of a sentence read on its own (what a request frames, a statement it joins): it
+    adds an escalation or nothing; the whole sentence stays the evidence."""
+    base = read_context(text, lang)
+    context = structure.refine(base, text, lang, reported)
+    return _Item(doc, said, context, base, text, consequence=True, language=lang, **how)
+
+
 _RULING_OUT = ("withdrawn", "resolved", "past", "denied", "thanks", "question", "howto", "staying",
                "own_fault", "minor", "positive", "other_leave")  # fmt: skip
 
@@ -342,40 +350,15 @@ class Reader:
                     ):
                         # "Please flag this as urgent: our lawyer is preparing a claim": what the
                         # request frames is said too; it adds an escalation or nothing.
-                        said_base = read_context(framed, lang)
-                        said_ctx = structure.refine(said_base, framed, lang, reported)
-                        items.append(
-                            _Item(
-                                d,
-                                part,
-                                said_ctx,
-                                said_base,
-                                framed,
-                                consequence=True,
-                                framed=True,
-                                language=lang,
-                            )
-                        )
+                        items.append(_part_of(d, part, framed, lang, reported, framed=True))
                     elif then is None and not (base.question or base.howto):
                         # "Your update deleted our data, and we will not renew": each statement
                         # is read on its own too, so the one reading cannot hide the other.
                         plain = ";" in clause and not _rules_out(context)
-                        for side in structure.joined(clause, lang):
-                            side_base = read_context(side, lang)
-                            side_ctx = structure.refine(side_base, side, lang, reported)
-                            items.append(
-                                _Item(
-                                    d,
-                                    part,
-                                    side_ctx,
-                                    side_base,
-                                    side,
-                                    consequence=True,
-                                    joined=True,
-                                    plain=plain,
-                                    language=lang,
-                                )
-                            )
+                        items += [
+                            _part_of(d, part, side, lang, reported, joined=True, plain=plain)
+                            for side in structure.joined(clause, lang)
+                        ]
         _withdraw_before(items)
         for item in items:
             item.marked = not item.consequence and structure.lexicon(item.language).has(
