@@ -362,3 +362,12 @@ def test_an_interrupted_model_turn_leaves_a_conversation_to_resume(
         run_turn("5a2a516e3ce5", line, fresh_settings)
     assert conversation_exists("5a2a516e3ce5", fresh_settings)
     assert history("5a2a516e3ce5", fresh_settings) == [("rep", line)]
+    # Resumed, the unanswered message is read in its own place: once in the history, and in
+    # the case.
+    from coach.chat.conversation import answer_unanswered
+
+    result = answer_unanswered("5a2a516e3ce5", fresh_settings)
+    assert result is not None and result.case["customer"] == "Hooli"
+    assert result.recommendation == "escalate_now"
+    assert [t for r, t in history("5a2a516e3ce5", fresh_settings) if r == "rep"] == [line]
+    assert answer_unanswered("5a2a516e3ce5", fresh_settings) is None  # answered now

@@ -305,6 +305,30 @@ def run_turn(
         return _run_turn(conversation_id, text, settings, on_token, retriever, owner)
 
 
+def answer_unanswered(
+    conversation_id: str, settings: Settings, owner: str = LOCAL_USER
+) -> TurnResult | None:
+    """The rep's last message, if no turn answered it (Ctrl-C or SIGTERM while a slow model
+    thought), read now as a turn in its own place, so the case holds what it said. None when
+    the last message was answered."""
+    from langchain_core.messages import RemoveMessage
+
+    from coach.chat.agent import build_agent
+    from coach.textio import shown
+
+    if _claimed_by_other(conversation_id, owner, settings):
+        raise CoachError(f"no conversation with id {shown(conversation_id)}")
+    with _turn_lock(conversation_id, settings):
+        graph = build_agent(settings, chat_model(settings))
+        config = {"configurable": {"thread_id": conversation_id}}
+        messages = list(graph.get_state(config).values.get("messages") or [])
+        last = messages[-1] if messages else None
+        if not isinstance(last, HumanMessage) or not last.id:
+            return None
+        graph.update_state(config, {"messages": [RemoveMessage(id=last.id)]})
+        return _run_turn(conversation_id, check_input(last.text), settings, None, None, owner)
+
+
 TURN_WAIT_SECONDS = 120.0
 
 

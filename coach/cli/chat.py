@@ -119,6 +119,8 @@ def chat_command(
     elif not as_json:
         _banner(console, settings, conversation_id, resumed=resume is not None)
     with _interrupted(conversation_id, settings):
+        if resume is not None:
+            _answer_unanswered(conversation_id, settings, console, as_json)
         for line in _lines(interactive, console):
             if line.strip().lower() in QUIT:
                 break
@@ -232,12 +234,33 @@ def _banner(console: Console, settings: Settings, conversation_id: str, resumed:
         if past and past[-1][0] == "rep":  # a turn interrupted (Ctrl-C) before its reply
             console.print(
                 f"[dim]{len(past)} earlier messages. Your last one was not answered (the turn "
-                "was interrupted); send it again to have it read.[/dim]"
+                "was interrupted); reading it now.[/dim]"
             )
         elif past:
             console.print(f"[dim]{len(past)} earlier messages. Last coach reply:[/dim]")
             last = next((t for r, t in reversed(past) if r == "coach"), "")
             console.print(str(printable(last[:600])), markup=False)
+
+
+def _answer_unanswered(
+    conversation_id: str, settings: Settings, console: Console, as_json: bool
+) -> None:
+    """A resumed conversation whose last message a turn never answered reads it first."""
+    from coach.chat.conversation import answer_unanswered
+
+    try:
+        with working("Reading your last message..."):
+            result = answer_unanswered(conversation_id, settings)
+    except CoachError as exc:
+        _notice(console, as_json, str(exc), conversation_id)
+        return
+    if result is None:
+        return
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    _render(console, result)
+    _footer(console, result)
 
 
 def _lines(interactive: bool, console: Console) -> Iterator[str]:
