@@ -584,6 +584,18 @@ def test_a_semicolon_after_a_closed_matter_adds_nothing(reader) -> None:  # type
     assert "legal_or_public_threat" not in {f.signal for f in reading.signals}, reading.signals
 
 
+def test_and_before_a_thing_or_at_the_end_joins_no_statements() -> None:
+    from coach.reading.structure import joined
+
+    assert joined("My COO will not approve it without a fix and a plan from you", "en") == []
+    assert joined("We will cancel the contract and", "en") == []
+    assert joined("We will cancel the contract;", "en") == []
+    assert joined("We will cancel the contract and talk to our lawyer", "en") == [
+        "We will cancel the contract",
+        "talk to our lawyer",
+    ]
+
+
 def test_half_a_calm_sentence_adds_nothing(reader) -> None:  # type: ignore[no-untyped-def]
     said = [Said("Could you add Jo as an admin and we will send the renewal form today?")]
     reading = reader.read([said], ["en"])[0]

@@ -427,13 +427,22 @@ def joined(text: str, language: str) -> list[str]:
         return []
     pieces: list[str] = []
     start = 0
-    joins = [*lexicon(language).find("and_then", low), *_SEMICOLON.finditer(low)]
+    lx = lexicon(language)
+    joins = [*lx.find("and_then", low), *_SEMICOLON.finditer(low)]
     for m in sorted(joins, key=lambda m: m.start()):
         if m.start() < start:
             continue
         before = text[start : m.start()].strip(" ,;")
         after = text[m.end() :].strip(" ,;.!")
-        if len(before.split()) >= MIN_JOINED_WORDS and len(after.split()) >= MIN_JOINED_WORDS:
+        # "without seeing a fix and a plan from your leadership": "and" before a determiner
+        # joins two things, not two statements.
+        words = after.split()
+        things = bool(words) and m.re is not _SEMICOLON and lx.has("determiner", words[0].lower())
+        if (
+            len(before.split()) >= MIN_JOINED_WORDS
+            and len(words) >= MIN_JOINED_WORDS
+            and not things
+        ):
             pieces.append(before)
             start = m.end()
     if not pieces:
