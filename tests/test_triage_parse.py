@@ -1160,3 +1160,17 @@ def test_a_charset_in_the_header_wins_over_the_meta_charset() -> None:
         b"\n\n" + html
     )
     assert "Wir k\u00fcndigen." in parse(raw, filename="m.eml").text
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"Hi Sam,\nWe won\x92t renew.\nDana\n", "We won\u2019t renew."),
+        ("Hi Sam,\nWir k\u00fcndigen.\nDana\n".encode(), "Wir k\u00fcndigen."),
+    ],
+)
+def test_an_8bit_part_that_names_no_charset_is_read_as_utf8_else_windows_1252(
+    body: bytes, said: str
+) -> None:
+    raw = _FROM_DANA + b"Content-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\n" + body
+    assert said in parse(raw, filename="m.eml").text

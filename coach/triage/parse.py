@@ -542,6 +542,8 @@ def _part_text(part: EmailMessage) -> str:
     try:
         text = _html_meta_text(part)
         if text is None:
+            text = _undeclared_text(part)
+        if text is None:
             text = str(part.get_content())
     except (LookupError, UnicodeError, KeyError):
         payload = part.get_payload(decode=True)
@@ -552,6 +554,22 @@ def _part_text(part: EmailMessage) -> str:
     ):
         return unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
     return text
+
+
+def _undeclared_text(part: EmailMessage) -> str | None:
+    """A part that names no charset and holds 8-bit bytes, read as every other input is: UTF-8,
+    else Windows-1252 as older mail clients write ("We won\x92t renew" keeps its apostrophe;
+    the mail library made every such byte a replacement character). None when the part names a
+    charset or is plain ASCII."""
+    if part.get_param("charset") is not None:
+        return None
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or payload.isascii():
+        return None
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("cp1252", errors="replace")
 
 
 def _plain_encoding(part: EmailMessage) -> None:
