@@ -254,13 +254,8 @@ def _answer_unanswered(
     except CoachError as exc:
         _notice(console, as_json, str(exc), conversation_id)
         return
-    if result is None:
-        return
-    if as_json:
-        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
-        return
-    _render(console, result)
-    _footer(console, result)
+    if result is not None:
+        _show(console, result, as_json)
 
 
 def _lines(interactive: bool, console: Console) -> Iterator[str]:
@@ -321,6 +316,11 @@ def _turn(
     except CoachError as exc:
         _notice(console, as_json, str(exc), conversation_id)
         return
+    _show(console, result, as_json)
+
+
+def _show(console: Console, result: TurnResult, as_json: bool) -> None:
+    """A turn's result: one JSON object, or the reply with its footer."""
     if as_json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
