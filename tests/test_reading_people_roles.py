@@ -35,6 +35,40 @@ def test_a_leader_title_abbreviated() -> None:
 @pytest.mark.parametrize(
     ("text", "title"),
     [
+        ("should i get our CRO in?", "CRO"),
+        ("Should I escalate to our VP of CS so she can do an exec call?", "VP of CS"),
+        ("should I escalate to our VP Eng right away? Yusuf is pretty frustrated", "VP Eng"),
+        ("I want to go straight to our CEO to email their CEO. is that too early?", "CEO"),
+    ],
+)
+def test_our_leader_named_by_title_alone(text: str, title: str) -> None:
+    update = read(text)
+    assert update.get("leader_title") == title
+    assert not update.get("leader_name")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ravi says if we can't show a plan he's going to our CEO",
+        "she says she'll take it to our CEO if we don't build it for free",
+        "our head office moved to Leeds",
+    ],
+)
+def test_a_customer_going_over_our_heads_names_no_leader_of_ours(text: str) -> None:
+    assert not read(text).get("leader_title")
+
+
+def test_a_leader_named_later_brings_their_own_title() -> None:
+    case = CaseFile(leader_title="CRO")
+    update = understand("ask: bring in Victor Hale, our VP Sales, for the call", case, []).update
+    assert update.get("leader_name") == "Victor Hale"
+    assert update.get("leader_title") == "VP Sales"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
         ("Got an email from Ines Duarte at Lumen Retail, she's their ecommerce manager.",
          "ecommerce manager"),
         ("contact is Dr. Amara Nwosu, she's the CMIO", "CMIO"),

@@ -109,6 +109,7 @@ class Named:
     emails: list[str] = field(default_factory=list)
     money: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    our_title: str = ""  # "should I get our CRO in?": our leader, by title alone
 
     def first(self, role: Role) -> Person | None:
         return next((p for p in self.people if p.role == role), None)
@@ -263,6 +264,9 @@ _OUR_LEADER = re.compile(
     rf"|(?P<name2>{NAME})\s*,\s*(?i:my|our)\s+(?P<title2>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}"
     rf"{_OF})(?=[,.;)]|\s+(?:to|for|on|who|and)\b|$)",
 )
+# "should I get our CRO in?", "escalate to our VP of CS": one of our leaders, by title alone.
+_OUR_TITLE = re.compile(rf"\b(?i:my|our)\s+(?P<title>{_LEADER_CORE}{_OF})(?![\w'’-])")
+_BARE_TITLE = re.compile(r"(?i:head|chief|director|president)")
 _BRING_IN = re.compile(
     rf"\b(?:bring\s+in|loop\s+in|involve|get|escalate\s+to|pull\s+in|ask)\s+(?P<name>{NAME})\s*"
     rf"(?:,|\()\s*(?:our|my|the)\s+(?P<title>[\w &-]{{2,40}}?)(?=[,.;)]|\s+(?:to|for|on|who|into)\b|$)"
@@ -391,6 +395,8 @@ def read_people(text: str) -> list[Person]:
             )
             if re.fullmatch(r"(?:direct\s+)?(?:manager|boss|lead|supervisor)", title, re.I):
                 continue
+            if re.fullmatch(rf"{DEPARTMENT}(?:\s+{DEPARTMENT})?", name):
+                continue  # "our VP Eng right away": the department ends the title; no one is named
             add(Person(name, title, side="ours", role="leader"), m.span())
     titles = _titles()
     if not any(p.role == "manager" for p in people):
@@ -780,11 +786,27 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
     return ordered
 
 
+def our_leader_title(text: str, people: list[Person]) -> str:
+    """The title of a leader of ours the message names by title alone ("our CRO"), or ""."""
+    if any(p.role == "leader" for p in people):
+        return ""
+    for m in _OUR_TITLE.finditer(text):
+        title = _clean_title(m.group("title"))
+        before = re.split(r"[.!?;\n]", text[: m.start()])[-1]
+        subjects = re.findall(r"\b(?:i|we|he|she|they)\b", before, re.I)
+        if subjects and subjects[-1].lower() in ("he", "she", "they"):
+            continue  # "if we can't show a plan he's going to our CEO": the customer's threat
+        if title and not _BARE_TITLE.fullmatch(title):  # "our head office" names no one
+            return title
+    return ""
+
+
 def read_named(text: str) -> Named:
     people = read_people(text)
     return Named(
         people=people,
         their_title=pronoun_title(text),
+        our_title=our_leader_title(text, people),
         # "Head of Automation" is someone's title, not a company
         companies=[
             c

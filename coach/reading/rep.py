@@ -1297,7 +1297,11 @@ def read_case(
     leader = named.first("leader")
     if leader is not None:
         put("leader_name", leader.name)
+        if known.get("leader_title") and not known.get("leader_name") and leader.title:
+            update["leader_title"] = leader.title  # "our CRO" first, then "Victor Hale, our CRO"
         put("leader_title", leader.title)
+    elif named.our_title and not known.get("leader_name"):
+        put("leader_title", named.our_title)  # "should I get our CRO in?": no one named yet
     if correction:
         _swap_person(text, named, known, out)
 
