@@ -966,6 +966,93 @@ def test_what_the_css_cascade_hides_stays_hidden(html: str) -> None:
     assert _SHOWN not in shown and dropped == 1
 
 
+_THREAT = "We will cancel our contract at renewal unless this is fixed by Friday."
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # markup inside a comment is not markup: neither its <style> nor its tags apply
+        f'<!-- <style>.t{{display:none}}</style> --><p>Hi Sam,</p><p class="t">{_THREAT}</p>',
+        f'<p>Hi Sam,</p><!-- <div hidden> --><p>{_THREAT}</p>',
+        # a style sheet for another medium than the screen
+        f'<style media="print">.t{{display:none}}</style><p>Hi Sam,</p><p class="t">{_THREAT}</p>',
+        f'<style media="print, speech">.t{{display:none}}</style><p class="t">{_THREAT}</p>',
+        # `hidden` is only the browser's own `[hidden]{{display:none}}`: any author display wins
+        f'<p>Hi Sam,</p><p hidden style="display:block">{_THREAT}</p>',
+        f'<style>.t{{display:block}}</style><p hidden class="t">{_THREAT}</p>',
+        # rules under a condition that cannot be evaluated here hide nothing for certain
+        f'<style>@supports (display:nonexistent-thing){{.t{{display:none}}}}</style>'
+        f'<p>Hi Sam,</p><p class="t">{_THREAT}</p>',
+        f'<style>@container (min-width: 1px){{.t{{display:none}}}}</style><p class="t">{_THREAT}</p>',
+        f'<style>@\\73 upports (x:y){{.t{{display:none}}}}</style><p class="t">{_THREAT}</p>',
+        f'<style>@layer a; @supports (content:";@layer") {{.t{{display:none}}}}</style>'
+        f'<p class="t">{_THREAT}</p>',
+        # a rule nested in another reads as a descendant rule ("main .t"), which is not read
+        f'<style>main {{ .t {{display:none}} }}</style><p class="t">{_THREAT}</p>',
+        # a rule in a layer loses to one outside any, whatever their order
+        f'<style>.t{{display:block}} @layer x {{ .t{{display:none}} }}</style><p class="t">{_THREAT}</p>',
+        # a comment opener inside a script is script text, not the start of a comment
+        f'<script>var a = "<!--";</script><p>{_THREAT}</p><!-- -->',
+    ],
+    ids=["style-in-comment", "tag-in-comment", "media-print", "media-list", "hidden-inline",
+         "hidden-rule", "supports", "container", "escaped-supports", "layer-in-string",
+         "nested-rule", "layer-loses", "comment-in-script"],
+)  # fmt: skip
+def test_text_a_mail_client_shows_is_read(html: str) -> None:
+    shown, dropped = drop_hidden(html)
+    assert _THREAT in shown and dropped == 0
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<!-- <style>.t{{display:none}}</style> --><p>Hi Sam,</p><p class="t">{_THREAT}</p>',
+        f'<style media="print">.t{{display:none}}</style><p>Hi Sam,</p><p class="t">{_THREAT}</p>',
+        f'<p>Hi Sam,</p><p hidden style="display:block">{_THREAT}</p>',
+        f'<style>@supports (display:nonexistent-thing){{.t{{display:none}}}}</style>'
+        f'<p>Hi Sam,</p><p class="t">{_THREAT}</p>',
+    ],
+    ids=["comment", "media-print", "hidden-display-block", "supports"],
+)  # fmt: skip
+def test_a_threat_a_mail_client_shows_escalates(html: str) -> None:
+    """Each of these was read as hidden: the threat was dropped and the mail went to review."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    mail = (
+        "From: Dana <dana@northwind.com>\nSubject: Re: outage\nMIME-Version: 1.0\n"
+        f"Content-Type: text/html; charset=utf-8\n\n{html}<p>Dana</p>\n"
+    )
+    result = OfflineTriageEngine().triage(mail, filename="m.eml")
+    assert result.decision == "escalate"
+    assert any(s.type == "cancellation_threat" for s in result.signals)
+    assert not any("hidden HTML element" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<style media="screen">.t{{display:none}}</style><p class="t">{_THREAT}</p>',
+        f'<style media="print, ONLY screen">.t{{display:none}}</style><p class="t">{_THREAT}</p>',
+        f'<style media="">.t{{display:none}}</style><p class="t">{_THREAT}</p>',
+        f"<p hidden>{_THREAT}</p>",
+        f'<style>.t{{color:red}}</style><p hidden class="t">{_THREAT}</p>',
+        f'<p hidden="until-found" style="display:block">{_THREAT}</p>',
+        f'<style>@layer base {{ .t{{display:none}} }}</style><p class="t">{_THREAT}</p>',
+        f'<style>@layer a, b; @layer b {{ .t{{display:none}} }}</style><p class="t">{_THREAT}</p>',
+        # a close tag inside a comment does not close the hidden element
+        f'<div style="display:none"><!-- </div> -->{_THREAT}</div>',
+        # a rule wrapped in a comment-looking run still applies outside it
+        f'<!-- a note --><style>.t{{display:none}}</style><p class="t">{_THREAT}</p>',
+    ],
+    ids=["media-screen", "media-list-with-screen", "media-empty", "hidden", "hidden-other-rule",
+         "until-found", "layer", "layer-statement", "close-tag-in-comment", "style-after-comment"],
+)  # fmt: skip
+def test_what_every_screen_hides_stays_hidden(html: str) -> None:
+    shown, dropped = drop_hidden(html)
+    assert _THREAT not in shown and dropped == 1
+
+
 def test_a_fake_reply_header_hidden_with_important_does_not_make_history() -> None:
     """`display:none !important;display:block` hides in a browser: the fake header under it
     must not turn the threat after it into quoted history."""

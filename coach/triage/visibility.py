@@ -25,31 +25,76 @@ from dataclasses import dataclass, field
 _OPEN_TAG = re.compile(r"<(\w{1,20})\b([^<>]{0,2000})>")
 _CLOSE_TAG = re.compile(r"</(\w{1,20})\s*>")
 _ATTR = re.compile(r"""([\w:-]{1,60})(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
-_STYLE_BLOCK = re.compile(r"<style\b[^<>]{0,500}>([^<]{0,100000})</style\s*>", re.IGNORECASE)
-# A rule's declarations; its selector is the text before it, back to the previous brace (at most
-# 500 characters). Found from the braces, so a block of 100,000 characters with no rule is read
-# once (a pattern starting with the selector tried each of its characters: 43 s on 2 MB).
-_CSS_BODY = re.compile(r"\{([^{}]{0,2000})\}")
+_STYLE_BLOCK = re.compile(r"<style\b([^<>]{0,500})>([^<]{0,100000})</style\s*>", re.IGNORECASE)
+# A comment, or an element whose content is raw text (a `<!--` in a script is script, not the
+# start of a comment). Either one left open runs to the end of the email, as in a browser.
+_COMMENT_OR_RAW = re.compile(
+    r"<!--(?:-?>|.*?(?:--!?>|\Z))"
+    r"|<(script|style|title|textarea|xmp|iframe|noembed|noframes)\b[^<>]{0,2000}>.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+# A rule's body is what lies between a brace and the next one; its selector is the text before
+# it, back to the previous brace (at most 500 characters). Found from the braces, so a block of
+# 100,000 characters with no rule is read once (a pattern starting with the selector tried each
+# of its characters: 43 s on 2 MB).
+_BRACE = re.compile(r"[{}]")
+_AT_KEYWORD = re.compile(r"@([\w-]+)")
+_MAX_BODY = 2000
 
 
-def _css_rules(css: str) -> Iterator[tuple[str, str]]:
-    """(selector, declarations) of each rule of a style sheet that applies on every screen: a
-    rule inside `@media (max-width: 600px) { ... }` hides only on some screens (or only when
-    printed), so what it hides is still shown to the reader on others."""
-    for body in _CSS_BODY.finditer(css):
-        lo = max(0, body.start() - 500)
-        start = max(css.rfind("{", lo, body.start()), css.rfind("}", lo, body.start()), lo - 1)
-        selector = css[start + 1 : body.start()]
-        media = css.rfind("@media", max(0, body.start() - _MEDIA_REACH), body.start())
-        if media >= 0:
-            between = css[media : body.start()]
-            if between.count("{") > between.count("}"):
-                continue  # inside an @media block
-        if selector:
-            yield selector, body.group(1)
+def _without_comments(html: str) -> str:
+    """`html` without its comments, whose markup a browser never reads: "<!-- <style>.t{display:
+    none}</style> -->" hides nothing, and "<!-- <div hidden> -->" opens no element."""
+    if "<!--" not in html:
+        return html
+    return _COMMENT_OR_RAW.sub(lambda m: m.group() if m.group(1) else "", html)
 
 
-_MEDIA_REACH = 20_000  # how far back a rule looks for the @media block it may sit in
+def _for_every_screen(media: str) -> bool:
+    """Whether a `<style media=...>` applies on every screen, as a style sheet with no `media`
+    does: "print" or "speech" is never on a screen, and "screen and (max-width: 600px)" is
+    only on some, the same reason rules in `@media` blocks are not read."""
+    if not media.strip():
+        return True
+    return any(
+        q.split() in (["all"], ["screen"], ["only", "all"], ["only", "screen"])
+        for q in media.lower().split(",")
+    )
+
+
+def _a_layer(prelude: str) -> bool:
+    """Whether a block is an `@layer` block ("@layer base {"), which orders its rules but sets
+    no condition on them. "@layer a; @supports (x) {" is an @supports block."""
+    text = _unescape(prelude).lower()
+    last = text.rsplit(";", 1)[-1].strip()
+    return last.startswith("@layer") and set(_AT_KEYWORD.findall(text)) == {"layer"}
+
+
+def _css_rules(css: str) -> Iterator[tuple[str, str, bool]]:
+    """(selector, declarations, whether in a layer) of each rule of a style sheet that applies
+    on every screen. A rule under a condition hides only where the condition holds: inside
+    `@media (max-width: 600px) { ... }` on some screens (or only when printed), inside
+    `@supports (display: grid)` or `@container` in some browsers or boxes, which cannot be known
+    here; hiding needs certainty, so such a rule hides nothing. Only `@layer` blocks are read
+    through. A rule nested in another (".footer { .t {...} }") is a descendant rule, which is
+    not read (see `_compound`)."""
+    css = _CSS_COMMENT.sub(" ", css)
+    # Each block still open: where its selector starts, where its body starts, and whether the
+    # rules inside it apply (it is a layer, in blocks that apply).
+    blocks: list[tuple[int, int, bool]] = []
+    start = 0  # just after the previous brace
+    for brace in _BRACE.finditer(css):
+        if brace.group() == "{":
+            applies = (not blocks or blocks[-1][2]) and _a_layer(css[start : brace.start()])
+            blocks.append((start, brace.end(), applies))
+        elif blocks:
+            selector_start, body_start, _ = blocks.pop()
+            innermost = body_start == start  # no block inside: a rule, not a group of them
+            if innermost and (not blocks or blocks[-1][2]) and brace.start() - start <= _MAX_BODY:
+                selector = css[max(selector_start, body_start - 501) : body_start - 1]
+                if selector:
+                    yield selector, css[body_start : brace.start()], bool(blocks)
+        start = brace.end()
 
 
 _CSS_COMMENT = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")
@@ -328,16 +373,27 @@ def _compound(selector: str) -> _Compound | None:
     return _Compound(tag, tuple(ids), tuple(classes), tuple(attrs))
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """One `<style>` rule for one compound selector, `order` its place in the email."""
+
+    compound: _Compound
+    order: int
+    declared: dict[str, str]
+    important: frozenset[str]
+    layered: bool
+
+
 @dataclass
 class _Rules:
     """The `<style>` rules, each with its declarations, indexed by one part of its selector so a
     tag is checked against a few rules, not all of them. What a tag shows is the cascade: the
     rules that match it in order of specificity and then of appearance, its own style last; an
-    `!important` declaration beats every normal one."""
+    `!important` declaration beats every normal one. A rule in an `@layer` block loses to every
+    rule outside one ("p {display:block} @layer x {p {display:none}}" shows the <p>), unless
+    both are `!important`, when it wins."""
 
-    by_key: dict[str, list[tuple[_Compound, int, dict[str, str], frozenset[str]]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    by_key: dict[str, list[_Rule]] = field(default_factory=lambda: defaultdict(list))
     page_coloured: bool = False
 
     def __bool__(self) -> bool:
@@ -349,18 +405,21 @@ class _Rules:
         if tag.id:
             keys.append("#" + tag.id)
         matched = {
-            order: (compound.specificity(), order, d, important)
+            rule.order: rule
             for k in keys
-            for compound, order, d, important in self.by_key.get(k, ())
-            if compound.matches(tag)
+            for rule in self.by_key.get(k, ())
+            if rule.compound.matches(tag)
         }
+        ranked = sorted(
+            matched.values(), key=lambda r: (not r.layered, r.compound.specificity(), r.order)
+        )
         out: dict[str, str] = {}
+        for rule in ranked:
+            out.update((k, v) for k, v in rule.declared.items() if k not in rule.important)
         strong: set[str] = set()
-        for _, _, d, important in sorted(matched.values(), key=lambda m: m[:2]):
-            for name, value in d.items():
-                if name in important or name not in strong:
-                    out[name] = value
-            strong |= important
+        for rule in sorted(ranked, key=lambda r: r.layered):  # stable: otherwise as ranked
+            out.update((k, rule.declared[k]) for k in rule.important)
+            strong |= rule.important
         return out, strong
 
 
@@ -375,7 +434,9 @@ def _rules(html: str) -> _Rules:
     found = _Rules()
     count = 0
     for block in _STYLE_BLOCK.finditer(html):
-        for selector_text, body in _css_rules(block.group(1)):
+        if not _for_every_screen(_tag("style", block.group(1)).attrs.get("media", "")):
+            continue
+        for selector_text, body, layered in _css_rules(block.group(2)):
             d, important = _weighted(body)
             ground = d.get("background-color") or d.get("background")
             shade = _first_colour(ground) if ground else None
@@ -388,7 +449,7 @@ def _rules(html: str) -> _Rules:
                 compound = _compound(selector)
                 into = found.by_key[compound.key()] if compound is not None else None
                 if compound is not None and into is not None and len(into) < _MAX_PER_KEY:
-                    into.append((compound, count, d, important))
+                    into.append(_Rule(compound, count, d, important, layered))
                     count += 1
     return found
 
@@ -456,8 +517,6 @@ def _coloured_page(body: _Tag) -> bool:
 
 
 def _hidden(tag: _Tag, style: dict[str, str], before: str, page_coloured: bool) -> bool:
-    if "hidden" in tag.attrs:
-        return True
     if tag.name in ("svg", "iframe", "object") and any(
         _tiny(tag.attrs.get(k, "1"), px=0, em=0) for k in ("width", "height")
     ):
@@ -507,6 +566,13 @@ def shown_style(tag: _Tag, rules: _Rules) -> dict[str, str]:
     for name in strong - own_strong:
         own.pop(name, None)
     d.update(own)
+    if "hidden" in tag.attrs:
+        # The browser's own `[hidden] {display:none}`, weaker than any display the email sets:
+        # "<p hidden style='display:block'>" is shown. "until-found" hides by
+        # `content-visibility` instead, which no display undoes.
+        until_found = tag.attrs["hidden"].strip().lower() == "until-found"
+        if until_found or d.get("display", "revert") in ("revert", "revert-layer"):
+            d["display"] = "none"
     return d
 
 
@@ -514,7 +580,9 @@ def drop_hidden(html: str) -> tuple[str, int]:
     """`html` without the elements styled invisible (from the opening tag to its closing tag,
     counting nested tags of the same name), and how many were dropped. An element never closed
     hides the rest, as it does in a mail client; the head, title and scripts are never shown. An
-    element hidden only by `visibility: hidden` still shows a child set `visibility: visible`."""
+    element hidden only by `visibility: hidden` still shows a child set `visibility: visible`.
+    Comments are left out first: nothing in them is shown, applied or opened."""
+    html = _without_comments(html)
     closes: dict[str, list[tuple[int, int]]] = {}
     for m in _CLOSE_TAG.finditer(html):
         closes.setdefault(m.group(1).lower(), []).append((m.start(), m.end()))
