@@ -435,3 +435,39 @@ def test_a_phone_typed_one_digit_at_a_time_is_redacted_and_short_lists_are_not()
     )
     for kept in ("steps 1 2 3 4 5 6 7 8 9", "tin 3 times", "our VAT number is on the invoice"):
         assert redact(kept).text == kept
+
+
+# A username after any spelling of its label, whatever its shape once it has a digit or an
+# underscore, and employee, staff and badge numbers (found leaking by an adversarial pass).
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("user name: jdoe1979", "jdoe1979"),
+        ("user-name jdoe1980", "jdoe1980"),
+        ("user_name=priya_n88", "priya_n88"),
+        ("Username: priya_n88.", "priya_n88"),
+        ("my login is priya88", "priya88"),
+        ("userid priya_n", "priya_n"),
+        ("user ID priya_n88", "priya_n88"),
+        ("her handle is @priya_n88", "priya_n88"),
+        ("employee no. 5566778", "5566778"),
+        ("employee ID 00123461", "00123461"),
+        ("staff number 12345", "12345"),
+        ("badge 4411", "4411"),
+    ],
+)
+def test_usernames_after_any_label_and_employee_numbers_are_redacted(
+    text: str, secret: str
+) -> None:
+    r = redact(text)
+    assert secret not in r.text and "[ACCOUNT_1]" in r.text, r.text
+    assert r.restore(r.text) == text
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["we handle 500 requests a day", "the login 2fa prompt", "login outages since 2024",
+     "employees 120000 worldwide", "employee count 1200", "the username is jdoe"],
+)  # fmt: skip
+def test_login_and_handle_as_words_and_staff_counts_stay(kept: str) -> None:
+    assert redact(kept).text == kept

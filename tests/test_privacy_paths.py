@@ -209,6 +209,36 @@ def test_chat_sends_placeholders_everywhere_and_stores_real_values(
     assert calls[0]["contact"] == EMAIL and CARD in calls[0]["notes"]
 
 
+def test_a_value_redacted_in_a_message_is_hidden_in_the_case_file_too(
+    fresh_settings: Settings,
+) -> None:
+    # The offline reader cuts "Cust. ID 00123459" after "Cust." and files "problem": "ID
+    # 00123459" in the case file, where no label marks it as an id any more.
+    model = ScriptedChatModel(["OK."] * 3)
+    with override_chat_model(model):
+        for line in ("Acme will cancel.", "Cust. ID 00123459", "something else"):
+            run_turn("pii-cut", line, fresh_settings)
+    assert "00123459" in json.dumps(load_state("pii-cut", fresh_settings)["case"])
+    last = model.requests[-1]
+    assert "[ACCOUNT_1]" in last[0].text  # the case file in the system prompt
+    assert "00123459" not in model.sent_text()
+
+
+def test_a_value_labelled_late_is_hidden_everywhere_and_restored() -> None:
+    redactor = Redactor()
+    messages: list[BaseMessage] = [
+        SystemMessage('state: {"problem": "ID 00123459", "contact": "m\u00fcller_88"}'),
+        ToolMessage(json.dumps({"notes": "ID 00123459, m\u00fcller_88"}), tool_call_id="c1"),
+        HumanMessage("Cust. ID 00123459, username m\u00fcller_88"),
+    ]
+    sent = redactor.redact_messages(messages)
+    text = "\n".join(str(m.text) for m in sent)
+    assert "00123459" not in text and "ller_88" not in text, text
+    assert text.count("[ACCOUNT_1]") == 3 and text.count("[ACCOUNT_2]") == 3
+    answer = AIMessage("Noted [ACCOUNT_1] for [ACCOUNT_2].")
+    assert redactor.restore_message(answer).text == "Noted 00123459 for m\u00fcller_88."
+
+
 def test_chat_reply_that_promises_a_credit_is_replaced_by_the_offline_answer(
     fresh_settings: Settings,
 ) -> None:

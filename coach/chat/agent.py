@@ -204,11 +204,13 @@ def _private(handler: Handler, settings: Settings) -> Handler:
         context = getattr(request.runtime, "context", None)
         if context is not None and hasattr(context, "redactor"):
             context.redactor = redactor  # streamed tokens are restored with the same mapping
-        # History first: it only grows, so a value keeps its placeholder from call to call.
-        sent = redactor.redact_messages(request.messages)
+        # History first: it only grows, so a value keeps its placeholder from call to call. The
+        # system prompt in the same call: an id the rep labelled ("Cust. ID 00123459") is hidden
+        # in the case file too, where the offline reader filed it bare ("ID 00123459").
         system = request.system_message
+        sent = redactor.redact_messages([*request.messages, *([system] if system else [])])
         if system is not None:
-            system = redactor.redact_messages([system])[0]  # type: ignore[assignment]
+            system = sent.pop()  # type: ignore[assignment]
         response = handler(request.override(system_message=system, messages=sent))  # type: ignore[arg-type]
         return ModelResponse(
             result=[redactor.restore_message(m) for m in response.result],

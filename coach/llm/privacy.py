@@ -10,6 +10,7 @@ so a model can still refer to it, and `restore` puts the originals back in what 
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -64,6 +65,8 @@ _ID_LABEL = (
     r"tenants?|routing|sort[\s-]?codes?|usernames?|benutzername|gebruikersnaam|"
     # a user or login id, named as a number ("user ID 88231907", "Benutzer-ID", "login no. 4471")
     r"(?:users?|logins?|benutzer|gebruikers?)(?=[\s_-]*(?:ids?|no|nr|numbers?|nummer|kennung)\b)|"
+    # an employee or staff number ("employee no. 5566778", "staff number 12345"), a badge
+    r"(?:employees?|staff)(?=[\s_-]*(?:(?:ids?|no|nr|numbers?)\b|#))|badges?|"
     r"konto|kontonummer|kunden?nummer|kunden-?id|compte|cuenta|"
     r"num[ée]ro\s+(?:de\s+)?client|n[°º]\s*client|n[úu]mero\s+de\s+cliente|numero\s+cliente|"
     r"codice\s+cliente|cod\.\s*cliente|cliente|klantnummer|klant-?id|klant-?nr|rek\.|"
@@ -80,7 +83,7 @@ _ID_LABEL = (
     r"suscripci[óo]n|abbonamento|assinatura|subskrypcji|cz[łl]onkowski)"
 )
 # Labels that name a number by themselves, as "account number" does.
-_ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|cod\.|routing|sort|id$|^n\b")
+_ID_LABEL_CUED = re.compile(r"(?i)n[uú]m|nr|n[°º]|codice|cod\.|routing|sort|badge|id$|^n\b")
 _ID_WORD = (
     r"(?:no|nos|numbers?|num|nr|ids?|ident\w*|ref|reference|n[úu]mero|num[ée]ro|nummer)\b\.?|#"
     r"|n[°º]|n\.(?=\s)"
@@ -101,6 +104,16 @@ _ACCOUNT = re.compile(
     # "s/55667788"; a path names one too ("/account/88231907/billing")
     rf"(?<![^\W\d_])(?P<value>{_ID_VALUE})"
 )
+# A username after the word that names it, whatever its shape as long as it is one token with a
+# digit or an underscore ("user name: jdoe1979", "user-name jdoe1980", "Username: priya_n88",
+# "handle @priya_n88"). "login" and "handle" are verbs and nouns too, so after them alone the
+# value needs a letter and is no count ("we handle 500 requests", "login 2fa").
+_USERNAME = re.compile(
+    r"(?i)\b(?:(?P<named>user[ \t_-]?(?:names?|ids?)|benutzername|gebruikersnaam|"
+    r"(?:login|handle)[ \t_-]?(?:names?|ids?))|logins?|handles?)"
+    r"(?:[ \t]*[:=(][ \t]*|[ \t]+(?:is|was)[ \t]+|[ \t]+)@?(?P<value>[\w.-]{3,64})(?![\w.@-])"
+)
+_A_COUNT = re.compile(r"(?i)\d+(?:[.,]\d+)?[a-z]{0,3}")
 # More ids in the same list: "accounts 55667788, 55667799 and 55667800".
 _ACCOUNT_MORE = re.compile(
     r"(?i)\s*(?:,\s*(?:and\s+|or\s+)?|;\s*|&\s*|/\s*|(?:and|or|und|oder|et|ou|y|e|en|of|i|oraz)\s+)"
@@ -320,6 +333,8 @@ class Redactor:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self._name = _Namer()
+        # the pattern of the values named so far, built again when the mapping grows
+        self._known: tuple[int, tuple[re.Pattern[str], dict[str, str]]] | None = None
 
     @property
     def mapping(self) -> dict[str, str]:
@@ -329,7 +344,20 @@ class Redactor:
     def redact(self, text: str) -> str:
         if not self.enabled or not text:
             return text
-        return _redact(text, self._name)
+        return self.hide_known(_redact(text, self._name))
+
+    def hide_known(self, text: str) -> str:
+        """`text` with every value already redacted replaced by its placeholder wherever it
+        stands, label or not. The rep's "Cust. ID 00123459" is redacted by its label, but the
+        offline reader cut the sentence after "Cust." and filed "problem": "ID 00123459" in the
+        case file, which no label marks any more."""
+        if not self.enabled or not text or not self.mapping:
+            return text
+        if self._known is None or self._known[0] != len(self.mapping):
+            self._known = (len(self.mapping), _known_pattern(self.mapping))
+        by_value = self._known[1]
+        # A placeholder already in the text is matched first and kept as it is.
+        return by_value[0].sub(lambda m: by_value[1].get(m[0], m[0]), text)
 
     def restore(self, text: str) -> str:
         for placeholder, original in self.mapping.items():
@@ -338,8 +366,11 @@ class Redactor:
 
     def redact_messages(self, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         """Copies of LangChain messages as a remote model may see them: text, tool-call
-        arguments and extra fields redacted."""
-        return [self._map_message(m, self.redact) for m in messages]
+        arguments and extra fields redacted, then every value found in one of them hidden in
+        all of them (an id labelled only in the last message may stand bare in a tool result
+        before it)."""
+        redacted = [self._map_message(m, self.redact) for m in messages]
+        return [self._map_message(m, self.hide_known) for m in redacted]
 
     def restore_message(self, message: M) -> M:
         """The model's answer with the original values back in its text and tool calls."""
@@ -363,6 +394,18 @@ class Redactor:
                 for call in message.invalid_tool_calls
             ]
         return message.model_copy(update=update)
+
+
+def _known_pattern(mapping: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern for the placeholders and the values of `mapping`, longest value first, and the
+    placeholder of each value, also as written inside JSON ("m\\u00fcller", "\\"dana\\"@...")."""
+    by_value: dict[str, str] = {}
+    for placeholder, value in mapping.items():
+        for form in (value, json.dumps(value)[1:-1]):
+            by_value.setdefault(form, placeholder)
+    values = sorted(by_value, key=len, reverse=True)
+    pattern = "|".join([PLACEHOLDER.pattern, *map(re.escape, values)])
+    return re.compile(pattern), by_value
 
 
 def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
@@ -407,6 +450,10 @@ def _redact(text: str, name: _Namer) -> str:
             claim(m.start(), end, "ACCOUNT")
     for m in _UUID.finditer(probe):
         claim(*m.span(), "ID")
+    for m in _USERNAME.finditer(probe):
+        value = m.group("value").rstrip(".-")
+        if _username(value, bool(m.group("named"))):
+            claim(m.start("value"), m.start("value") + len(value), "ACCOUNT")
     for m in _ACCOUNT.finditer(probe):
         _claim_ids(probe, m, claim)
     for m in _DIGIT_RUN.finditer(probe):
@@ -492,6 +539,14 @@ def _plausible_id(value: str, cued: bool) -> bool:
     if digits < 3 or (not cued and (digits < 4 or len(value) < 6)):
         return False
     return not _NOT_AN_ID.fullmatch(value)
+
+
+def _username(value: str, named: bool) -> bool:
+    """A username has a digit or an underscore; after a bare "login" or "handle" a letter too,
+    and it is no count or year."""
+    if len(value) < 3 or not re.search(r"[\d_]", value) or _NOT_AN_ID.fullmatch(value):
+        return False
+    return named or (bool(re.search(r"[^\W\d_]", value)) and not _A_COUNT.fullmatch(value))
 
 
 def _not_a_phone(probe: str, start: int, end: int) -> bool:
