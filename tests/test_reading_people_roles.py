@@ -48,6 +48,44 @@ def test_our_leader_named_by_title_alone(text: str, title: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        (
+            "marco bianchi, head of supply chain, said they're looking around",
+            "Marco Bianchi",
+            "head of supply chain",
+        ),
+        (
+            "contact is Dr. Folasade Akin, Head of Computational Biology, f.akin@helix.bio",
+            "Dr. Folasade Akin",
+            "Head of Computational Biology",
+        ),
+        ("pinecrest outdoor, siobhan gallagher vp ecom", "Siobhan Gallagher", "vp ecom"),
+        (
+            "sunil perera (network planning mgr) asked to reschedule",
+            "Sunil Perera",
+            "network planning mgr",
+        ),
+        (
+            "yusuf demir (dir. manufacturing systems) says the rollout is blocked",
+            "Yusuf Demir",
+            "dir. manufacturing systems",
+        ),
+        ("Raj Patel, their CTO, is angry.", "Raj Patel", "CTO"),
+    ],
+)
+def test_a_title_typed_in_shorthand_runs_to_its_comma(text: str, name: str, title: str) -> None:
+    update = read(text)
+    assert update.get("contact_name") == name
+    assert update.get("contact_title") == title
+
+
+def test_my_manager_in_shorthand_is_no_customer_title() -> None:
+    update = read("mgr Sam Whitaker briefed, he's with me on this")
+    assert not update.get("contact_title")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ravi says if we can't show a plan he's going to our CEO",

@@ -119,13 +119,28 @@ class Named:
 def _titles() -> re.Pattern[str]:
     data = load_yaml((CUES / "en.yaml").read_text(encoding="utf-8"))
     words = sorted({t.lower() for t in data.get("titles") or []}, key=len, reverse=True)
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    # "network planning mgr", "dir. manufacturing systems": the shorthand reps type
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + (
+        r"|(?<=\w\s)(?<!my\s)(?<!our\s)mgr|dir\."  # "mgr Sam Whitaker briefed" is my manager
+    )
+    stop = "|".join(sorted(_OPENERS | _LOOSE_STOP | _COMMON | _INTERJECTIONS))
+    # "head of supply chain, said ...", "siobhan gallagher vp ecom": lower-case words that end
+    # the title where a comma, a bracket or the end of the message does (never a verb or a
+    # common word: "their cto is angry." stays "cto")
+    tail = (
+        rf"(?:\s+(?!(?:{stop})\b)(?-i:[a-z][a-z&-]+)(?<!ed)(?<!ly)){{1,2}}"
+        rf"(?=\s*(?:[,;:()]|\.(?:\s|$)|$))"
+    )
     # "VP of Customer Success", "Head of IT", "Director of Claims Ops": a title may take "of X".
     return re.compile(
         rf"(?<![\w'’])(?:(?:senior|sr\.?|junior|deputy|acting|interim|regional|global|group|"
         rf"chief)\s+)?"
-        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})\b(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
-        rf"(?:\s+(?:{DEPARTMENT}|{_TITLE_TAIL}|ops|operations|success)){{0,2}}|"
+        rf"(?:[A-Z][\w&-]*\s+){{0,2}}(?:{body})(?:\b|(?<=\.))"
+        rf"(?:\s+(?:of|for)\s+(?:[A-Z][\w&-]*|IT|HR|ops)"
+        rf"(?:\s+(?:{DEPARTMENT}|{_TITLE_TAIL}|ops|operations|success)){{0,2}}"
+        # "Head of Computational Biology,": an adjective's noun after it, before a comma
+        rf"(?:(?<=al|ic)\s+(?-i:[A-Z][a-z]+)(?=\s*(?:[,;:()]|\.(?:\s|$)|$))|{tail})?|"
+        rf"(?:(?<=vp)|(?<=dir\.)|(?<=director)|(?<=head)){tail}|"
         # "VP Supply Chain", "VP Claims Operations", "VP Clinical Data": a department may be
         # qualified by one word before it
         rf"(?:\s+(?-i:[A-Z][a-z]+))?(?:\s+(?:{DEPARTMENT}|{_TITLE_TAIL})){{1,2}}\b)?",
