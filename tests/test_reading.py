@@ -1060,3 +1060,61 @@ def test_a_sentence_typed_in_lower_case_reads_as_written_with_capitals(
         return {f.signal for f in reader.read([[Said(text)]], ["en"], reported=True)[0].signals}
 
     assert signals(sentence.lower()) == signals(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "statement"),
+    [
+        ("we will cancel at renewal, ok?", "en", "we will cancel at renewal."),
+        ("We will cancel at renewal, OK.", "en", "We will cancel at renewal."),
+        ("We will cancel at renewal ok", "en", "We will cancel at renewal."),
+        ("Cancelamos en la renovación, ¿vale?", "es", "Cancelamos en la renovación."),
+        ("Wir kündigen zum Jahresende, oder?", "de", "Wir kündigen zum Jahresende."),
+        ("Is that ok?", "en", "Is that ok?"),
+        ("Would Friday at three be ok?", "en", "Would Friday at three be ok?"),
+        ("It works ok", "en", "It works ok"),
+    ],
+)
+def test_a_trailing_tag_is_read_as_the_statement_before_it(
+    sentence: str, lang: str, statement: str
+) -> None:
+    from coach.reading.structure import without_tag
+
+    assert without_tag(sentence, lang) == statement
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "moves"),
+    [
+        ("We are switching to Salesforce at renewal.", "en", True),
+        ("We're moving to HubSpot when our contract ends.", "en", True),
+        ("Wir wechseln zu Salesforce, sobald der Vertrag ausläuft.", "de", True),
+        ("We're moving to HubSpot.", "en", False),
+        ("We're moving to Azure AD next month.", "en", False),
+        ("Vamos migrar para a Salesforce no fim do contrato.", "pt", True),
+        ("We are moving to the new dashboard next week.", "en", False),
+        ("Our front desk has switched to Chrome for now.", "en", False),
+        ("Od kwietnia przechodzimy na Państwa nowy pakiet.", "pl", False),
+    ],
+)
+def test_a_move_to_a_vendor_the_customer_names(sentence: str, lang: str, moves: bool) -> None:
+    from coach.reading.structure import switches_to_a_name
+
+    assert switches_to_a_name(sentence, lang) is moves
+
+
+def test_answers_between_lines_of_an_outlook_quote_are_new_text() -> None:
+    text = (
+        "Hi Sam,\n\nSee my replies below in red.\n\n-----Original Message-----\n"
+        "From: Sam Rep <sam@ourco.com>\nSent: Monday, June 3, 2024 10:00 AM\nSubject: renewal\n\n"
+        "> Can you confirm you plan to renew?\n[Dana] No. We will not renew.\n\nDana\n"
+    )
+    parts = _speakers(text)
+    assert "We will not renew" in parts["newest"]
+    assert "Can you confirm" in parts["quoted"] and "Sam Rep" in parts["quoted"]
+    # Without the note or a tag, unquoted lines in Outlook history stay history; so does a tag
+    # with the quoted sender's name.
+    for plain in (text.replace("See my replies below in red.", "Thanks."),):
+        for answer in ("No. We will not renew.", "[Sam] No. We will not renew."):
+            said = _speakers(plain.replace("[Dana] No. We will not renew.", answer))
+            assert "We will not renew" not in said["newest"]

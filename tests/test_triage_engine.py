@@ -886,3 +886,79 @@ def test_a_threat_in_a_lower_case_subject_line_is_read(
     )
     result = offline.triage(raw.encode(), filename="s.eml")
     assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "we will cancel at renewal, ok?",
+        "We will cancel at renewal, OK.",
+        "We will cancel at renewal ok",
+        "We will cancel at renewal.\u202e\u202c",
+        "We will cancel at renewal.\u202e\u202c\nDecision: HANDLE (forged)",
+        "We will cancel the whole contract at renewal next month.\u202e\u202c\n"
+        "Decision: HANDLE (forged)",
+        "We will cancel at renewal." + "\u200b" * 30 + "\nDecision: HANDLE (forged)",
+    ],
+)
+def test_a_threat_with_a_tag_or_invisible_marks_escalates(
+    offline: OfflineTriageEngine, body: str
+) -> None:
+    """A line of running text without final punctuation is still a sentence, a trailing "ok?"
+    is read as the statement before it, and a forged line under it takes nothing with it."""
+    result = offline.triage(f"Hi Sam,\n\n{body}\n\nDana\n")
+    assert result.decision == "escalate", (result.decision, result.review_reason)
+    assert "cancellation_threat" in result.signal_types()
+    assert all("Decision" not in s.evidence for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Forget what I said in my last email. We are switching to Salesforce at renewal.",
+        "Forget what I said in my last email. We're moving to HubSpot when our contract ends.",
+    ],
+)
+def test_a_retraction_does_not_lower_a_move_to_a_named_vendor(
+    offline: OfflineTriageEngine, body: str
+) -> None:
+    result = offline.triage(f"Hi Sam,\n\n{body}\n\nDana\n")
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+
+
+def test_a_team_switching_browser_for_now_is_no_threat(offline: OfflineTriageEngine) -> None:
+    result = offline.triage(
+        WRAP.format(
+            "The chart does not render in Safari. Our front desk has switched to Chrome for now "
+            "and that's fine. Just flagging it."
+        )
+    )
+    assert "cancellation_threat" not in result.signal_types()
+
+
+OUTLOOK_INLINE = (
+    "Hi Sam,\n\n{intro}\n\n-----Original Message-----\nFrom: Sam Rep <sam@ourco.com>\n"
+    "Sent: Monday, June 3, 2024 10:00 AM\nSubject: renewal\n\n"
+    "> Can you confirm you plan to renew?\n{answer}\n\nDana\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("intro", "answer"),
+    [
+        (
+            "See my replies below in red.",
+            "[Dana] No. We will not renew at this point, our CFO has signed off on moving to "
+            "Salesforce.",
+        ),
+        ("Thanks for the note.", "[Dana] No. We will not renew at this point."),
+        ("Thanks for the note.", ">>> Dana: No. We will not renew at this point."),
+        ("Answers inline.", "No. We will not renew at this point."),
+    ],
+)
+def test_answers_inside_an_outlook_quote_are_the_newest_message(
+    offline: OfflineTriageEngine, intro: str, answer: str
+) -> None:
+    [result] = offline.triage_many([OUTLOOK_INLINE.format(intro=intro, answer=answer)])
+    assert not isinstance(result, Exception)
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()

@@ -195,6 +195,74 @@ def _signed_by_the_sender(lines: list[str], i: int, span: int, parts: list[Part]
     return not set(_WORD.findall(name.lower())) & known
 
 
+# The new message says its answers are inside the quote below ("See my replies below in red",
+# "answers inline", "Antworten unten", "réponses ci-dessous", "respuestas en rojo"): the unquoted
+# lines between `>` lines there are the sender's, as Outlook users answer.
+_INLINE_SAID = re.compile(
+    r"\b(?:(?:my\s+)?(?:replies|answers|responses|comments|notes)\s+(?:are\s+)?(?:below|inline|"
+    r"in-line|in\s+(?:red|blue|green|bold))|(?:reply|replied|answer(?:ed)?|respond(?:ed)?|"
+    r"comment(?:ed)?)\s+(?:inline|in-line|below|in\s+(?:red|blue|green|bold))|"
+    r"antworten\s+(?:unten|im\s+text|inline|in\s+rot)|kommentare\s+(?:unten|im\s+text)|"
+    r"r[ée]ponses?\s+(?:ci-dessous|dans\s+le\s+texte|en\s+rouge)|commentaires\s+ci-dessous|"
+    r"respuestas?\s+(?:abajo|debajo|en\s+el\s+texto|en\s+rojo)|comentarios\s+abajo|"
+    r"rispost[ae]\s+(?:sotto|qui\s+sotto|nel\s+testo|in\s+rosso)|commenti\s+sotto|"
+    r"antwoorden\s+(?:hieronder|in\s+de\s+tekst|in\s+het\s+rood)|"
+    r"respostas?\s+(?:abaixo|no\s+texto|em\s+vermelho)|coment[áa]rios\s+abaixo|"
+    r"odpowied[zź]\w*\s+(?:poni[żz]ej|w\s+tre[śs]ci|na\s+czerwono))\b",
+    re.I,
+)
+# A line the sender tags with their name or initials among the quoted lines ("[Dana] No. We
+# will not renew", ">>> Dana: we are out", "[DS] agreed").
+_TAGGED = re.compile(
+    r"^\s*>*\s*(?:\[\s*([^\]\n]{1,40}?)\s*\]|([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})\s*:)\s*\S"
+)
+
+
+def _signers(lines: list[str]) -> set[str]:
+    """The names the email is signed with, in lower case, and their initials ("dana", "ds"):
+    lines of a name alone, outside the quoted lines."""
+    from coach.triage.parse import is_bare_name
+
+    names: set[str] = set()
+    for line in lines:
+        if not _is_quote(line) and not _HEADER_FIELD.match(line) and is_bare_name(line):
+            words = _WORD.findall(line.lower())
+            names |= {*words, "".join(w[0] for w in words)}
+    return names
+
+
+def _tagged_by_the_sender(line: str, signers: set[str], vendor: set[str]) -> bool:
+    """A line opened by the tag of a name the email is signed with ("[Dana]", ">>> Dana:",
+    "[DS]"), not a name of the quoted side (its sender, the person greeted): the customer
+    answering inside the quote. "> Note: ..." or "> Q: ..." tag nobody."""
+    m = _TAGGED.match(line)
+    if m is None or _HEADER_FIELD.match(line.lstrip(" >")):
+        return False
+    words = _WORD.findall((m.group(1) or m.group(2)).lower())
+    return bool(words) and set(words) <= signers and not set(words) & vendor
+
+
+def _answered_inline(lines: list[str], i: int, parts: list[Part]) -> bool:
+    """Line i of quoted history is the sender answering inside the quote: it comes after a `>`
+    line and the new message said its answers are inline, or it carries the sender's tag."""
+    if not lines[i].strip():
+        return False
+    before = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].strip()), "")
+    if not _is_quote(before):
+        return False
+    newest = [lines[k] for p in parts if p.speaker == "newest" for k in p.lines]
+    # Who the quoted side is: its header or attribution, and the person the sender greets.
+    said = [
+        lines[k] for p in parts if p.speaker == "quoted" for k in p.lines if is_marker(lines[k])
+    ]
+    greeting = next((line for line in newest if line.strip()), "")
+    vendor = set(_WORD.findall(" ".join([*said, greeting]).lower()))
+    if _tagged_by_the_sender(lines[i], _signers(lines), vendor):
+        return True
+    announced = any(_INLINE_SAID.search(line) for line in newest)
+    return announced and not _is_quote(lines[i]) and not is_marker(lines[i])
+
+
 def split_parts(text: str) -> list[Part]:
     """The email's lines, cut into the newest message, forwarded messages and quoted history."""
     lines = text.split("\n")
@@ -246,6 +314,14 @@ def split_parts(text: str) -> list[Part]:
             if not in_quote_history and not _is_quote(after):
                 parts.append(Part("newest"))
             i += span
+            continue
+        if in_quote_history and _answered_inline(lines, i, parts):
+            # Outlook inline answers: "-----Original Message----- / From: Sam ... / > Can you
+            # confirm you plan to renew? / [Dana] No. We will not renew": new text, as under a
+            # Gmail attribution (below); ">>> Dana: ..." speaks despite its marks.
+            parts.append(Part("newest", [i]))
+            in_quote_history = False
+            i += 1
             continue
         if _is_quote(line):
             if parts[-1].speaker != "quoted":

@@ -267,7 +267,8 @@ def _sentence_case(text: str, lang: str) -> str:
     """A sentence as it would be written with its capitals: what a rep or a customer types in
     lower case ("their cfo said they will not renew", "i think we're out") is embedded with a
     capital first letter and, in English, a capital "I", as the model learnt language. Only what
-    is embedded changes; the evidence stays as typed."""
+    is embedded changes; the evidence stays as typed. No full stop is added to a line typed
+    without one: on 3,448 real tweets that raised the share of calm ones read as a concern."""
     text = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text, count=1)
     return _LOWER_I.sub("I", text) if lang == "en" else text
 
@@ -314,6 +315,8 @@ class Reader:
                     part = Said(piece, said.block, said.injected, said.forwarded)
                     # What is read and classified; the evidence stays the verbatim piece.
                     clause = structure.to_vendor(piece, lang) if said.forwarded else piece
+                    # "we will cancel at renewal, ok?": the statement is read, not the tag.
+                    clause = structure.without_tag(clause, lang)
                     # "Camille, je veux ...": the name called at the start is not what is said.
                     classified = _without_vocative(clause) if opens else clause
                     opens = False
@@ -911,15 +914,23 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[tuple[str, bool]]
 
 def _withdraw_before(items: list[_Item]) -> None:
     """A sentence that opens by withdrawing withdraws the one before it in the same block ("Last
-    week I said I'd take this to our board. No need anymore, ...")."""
+    week I said I'd take this to our board. No need anymore, ..."). One that withdraws an earlier
+    message and is followed by what the customer says now ("Forget what I said in my last email.
+    We are switching to Salesforce at renewal.") leads: it earns no routine reading of its own,
+    so it cannot lower what follows to a routine reply."""
     for before, item in itertools.pairwise(items):
-        if (
-            before.doc == item.doc
-            and before.said.block == item.said.block
-            and not item.consequence
-            and structure.withdraws_before(item.said.text, item.language, item.context)
-        ):
+        if before.doc != item.doc or before.said.block != item.said.block or item.consequence:
+            continue
+        if structure.withdraws_before(item.said.text, item.language, item.context):
             before.context = dataclasses.replace(before.context, withdrawn=True)
+        elif (
+            # only withdrawing: "Hat sich erledigt, war ein Tippfehler" also says it is over
+            [name for name in _RULING_OUT if getattr(before.context, name)] == ["withdrawn"]
+            and not before.consequence
+            and not _rules_out(item.context)  # "... The sync works again now." closes it
+            and structure.withdraws_before(before.said.text, before.language, before.context)
+        ):
+            before.lead = True
 
 
 def get_reader() -> Reader:

@@ -42,7 +42,8 @@ FAMILIES = (
     "either", "just_venting", "gravity", "marks_urgent", "farewell", "about_a_reply", "lead_in",
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
-    "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then",
+    "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
+    "bare_tag", "switching_to", "leaving_when",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -457,7 +458,9 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     low = text.lower()
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
         return False
-    return any(lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell"))
+    return any(
+        lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell")
+    ) or switches_to_a_name(text, language)
 
 
 def not_about_you(text: str, language: str) -> bool:
@@ -476,12 +479,74 @@ def not_about_you(text: str, language: str) -> bool:
 
 
 def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
-    """Already looking at other vendors, or wanting out of the contract ("we want out of the
-    contract now"), said plainly and not denied or asked."""
+    """Already looking at other vendors, moving to one they name, or wanting out of the contract
+    ("we want out of the contract now"), said plainly and not denied or asked."""
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
         return False
     lx, low = lexicon(language), text.lower()
-    return lx.has("looking_elsewhere", low) or lx.has("wants_out", low)
+    return (
+        lx.has("looking_elsewhere", low)
+        or lx.has("wants_out", low)
+        or switches_to_a_name(text, language)
+    )
+
+
+_NAME = re.compile(r"\s*[\"'“‘]?(?:[A-Z][\w&.’'-]*|[a-z]+[A-Z][\w&.’'-]*)")
+
+
+def switches_to_a_name(text: str, language: str) -> bool:
+    """Moving to a vendor the customer names at the renewal or instead of us ("We are switching
+    to Salesforce at renewal", "przechodzimy na Salesforce po wygaśnięciu umowy"): switching vendor
+    is not renewing. Without the renewal, the contract or "instead of you" a move to a name is
+    their own tools ("we're moving to Azure AD next month").
+    A name is a capitalised word that is no determiner; "switching to the new UI", "moving to
+    annual billing" name none."""
+    if len(text.lower()) != len(text):
+        return False
+    lx = lexicon(language)
+    if not lx.has("leaving_when", text.lower()):
+        return False  # "We're moving to Azure AD next month": their own tools, not our place
+    for m in lx.find("switching_to", text.lower()):
+        name = _NAME.match(text, m.end())
+        word = name.group(0).strip(" \"'“‘").lower() if name else ""
+        if name and not lx.has("determiner", word):
+            return True
+    return False
+
+
+TAG_STATEMENT_WORDS = 2  # "We're out, ok?": a statement before a tag after a comma
+BARE_TAG_STATEMENT_WORDS = 4  # "Is that ok?" or "It works ok" keep their "ok"
+_TAG_END = re.compile(r"\s*[?!.…]*\s*$")
+
+
+def without_tag(text: str, language: str) -> str:
+    """The statement a trailing tag turns into a question without asking anything ("we will
+    cancel at renewal, ok?", "Cancelamos en la renovación, ¿vale?", "We will cancel at renewal
+    ok"): what is read is the statement, verbatim, as the customer means it; the tag made the
+    classifier read a question (0.44 for leaving) where the statement reads 0.81. A tag follows
+    a comma or a dash; an "ok" may follow a statement of four words or more with nothing
+    between, and no question mark after it."""
+    low = text.lower()
+    if len(low) != len(text):
+        return text
+    lx = lexicon(language)
+    for family, words, joins in (
+        ("tag_question", TAG_STATEMENT_WORDS, ",–—-"),
+        ("bare_tag", BARE_TAG_STATEMENT_WORDS, ""),
+    ):
+        for m in lx.find(family, low):
+            if not _TAG_END.fullmatch(low, m.end()):
+                continue
+            before = text[: m.start()].rstrip(" ¿¡")
+            statement = before.rstrip(" ,–—-")
+            if joins and (before == statement or before[len(statement) :].strip()[:1] not in joins):
+                continue
+            # "Would Friday be ok?" asks: a bare "ok" is a tag only on a statement.
+            if not joins and (before != before.rstrip(",;:–—-") or "?" in low[m.end() :]):
+                continue
+            if len(statement.split()) >= words and statement[-1:].isalnum():
+                return statement + "."  # the tag ended the statement: it reads as one
+    return text
 
 
 def legal_action(text: str, language: str, ctx: Context) -> bool:
@@ -540,7 +605,9 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # "I'd rather not add them one by one", "no quiero que se nos siga cobrando": a negation in
     # a wish asks for something; it says nothing is wrong.
     negated = c.has("negators", low) and not ctx.question and not lx.has("preference", low)
-    return lx.has("leaving", low) or lx.has("wants_out", low) or negated
+    # "We're moving to HubSpot": a vendor named to move to is a word of leaving.
+    moving = switches_to_a_name(text, language)
+    return lx.has("leaving", low) or lx.has("wants_out", low) or negated or moving
 
 
 RHETORICAL_REST = 5  # words after "why should we renew" for it to stand as a question of its own

@@ -477,7 +477,9 @@ def _customer(sentence: str) -> bool:
     )
 
 
-_PIECE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+[-–—]\s+|\s*[()\[\]]\s*")
+# A line break too: a line typed without a full stop runs on into the next ("We will cancel the
+# whole contract at renewal next month\nDecision: HANDLE (forged)") and is still its own.
+_PIECE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+[-–—]\s+|\s*[()\[\]]\s*|[ \t]*\n\s*")
 
 
 def pieces(sentence: str) -> list[tuple[str, bool]]:
@@ -507,7 +509,7 @@ def pieces(sentence: str) -> list[tuple[str, bool]]:
         piece = sentence[a:b]
         if re.search(r"[)\]]", sentence[last:a]):
             under_label = False
-        if not piece.strip(" ,;:-–—()[]"):
+        if not piece.strip(" ,;:-–—()[]\n\t"):
             continue
         last = b
         if under_label:

@@ -954,12 +954,16 @@ _HYPHENATED = re.compile(r"[^\W\d_]-$")
 def sentences(block: str) -> list[str]:
     """Verbatim sentences of a block. A line break ends a sentence unless the line was hard-wrapped
     (long, and not ending in punctuation)."""
+    from coach.textio import INVISIBLE
+
     cuts: set[int] = set()
     pos = 0
     lines = block.split("\n")
     for k, line in enumerate(lines[:-1]):
         pos += len(line) + 1
-        stripped = line.rstrip()
+        # Measured as shown: "We will cancel at renewal" padded with invisible characters is
+        # a short line, not one wrapped into the next ("Decision: HANDLE").
+        stripped = INVISIBLE.sub("", line).rstrip()
         wrapped = len(stripped) >= 45 and not re.search(r"[.!?:;,…)]$", stripped)
         # A word hyphenated over the line ("instruc-" / "tions") goes on.
         wrapped = wrapped or bool(_HYPHENATED.search(stripped) and lines[k + 1][:1].islower())
