@@ -1261,3 +1261,127 @@ def test_an_8bit_part_that_names_no_charset_is_read_as_utf8_else_windows_1252(
 ) -> None:
     raw = _FROM_DANA + b"Content-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\n" + body
     assert said in parse(raw, filename="m.eml").text
+
+
+def _see_attached(attached: EmailMessage) -> EmailMessage:
+    outer = EmailMessage()
+    outer["From"] = "Priya Nair <priya@northwind.example>"
+    outer["Subject"] = "FW: Sync"
+    outer.set_content("see attached\n")
+    outer.add_attachment(attached)
+    return outer
+
+
+def test_an_email_attached_inside_an_attached_email_is_read_as_a_forward() -> None:
+    """A forward of a forward ("see attached" twice) lost the customer's threat at the bottom."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    threat = "If you cannot fix this by Friday we will cancel our contract."
+    dana = EmailMessage()
+    dana["From"] = "dana@northwind.com"
+    dana["Subject"] = "Sync"
+    dana.set_content(threat + "\n")
+    data = _see_attached(_see_attached(dana)).as_bytes()
+    parsed = parse(data, filename="fw.eml")
+    assert threat in parsed.newest_blocks[-parsed.forwarded :]
+    result = OfflineTriageEngine().triage(data, filename="fw.eml")
+    assert result.decision == "escalate"
+    assert any(s.type == "cancellation_threat" for s in result.signals)
+    # Seven deep: five attached emails are read in all, and the rest is noted.
+    chain = dana
+    for _ in range(6):
+        chain = _see_attached(chain)
+    parsed = parse(chain.as_bytes(), filename="fw.eml")
+    assert threat not in parsed.text
+    assert parsed.text.count("Forwarded message") == 5
+    assert any("were not read" in n for n in parsed.notes)
+
+
+def test_an_eml_file_sent_as_octet_stream_is_read_as_a_forwarded_message() -> None:
+    threat = (
+        "If the sync is not fixed by Friday we will cancel our contract and our lawyer will "
+        "be in touch."
+    )
+    raw = f"From: dana@northwind.com\r\nSubject: Sync\r\n\r\n{threat}\r\n".encode()
+    outer = EmailMessage()
+    outer["From"] = "Priya Nair <priya@northwind.example>"
+    outer["Subject"] = "FW: Sync"
+    outer.set_content("see attached\n")
+    outer.add_attachment(raw, maintype="application", subtype="octet-stream", filename="Sync.eml")
+    parsed = parse(outer.as_bytes(), filename="fw.eml")
+    assert threat in parsed.newest_blocks[-parsed.forwarded :]
+    assert not any("Ignored" in n for n in parsed.notes)
+    # A file named .eml that holds no email is an attachment still.
+    other = EmailMessage()
+    other["Subject"] = "FW"
+    other.set_content("see attached\n")
+    other.add_attachment(b"\x00\x01binary", maintype="application", subtype="octet-stream",
+                         filename="notes.eml")  # fmt: skip
+    assert any("notes.eml" in n for n in parse(other.as_bytes(), filename="m.eml").notes)
+
+
+_BREACH = "We are cancelling our contract and our lawyer will contact you about the breach."
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<div style="background-image:linear-gradient(#000,#000);color:#fff">{_BREACH}</div>',
+        f'<table><tr><td style="background-image:url(hero.jpg)"><span style="color:#fff">'
+        f"{_BREACH}</span></td></tr></table>",
+        f'<div style="clip:rect(0,0,0,0)">{_BREACH}</div>',
+        f'<p>Note: <span style="height:0;overflow:hidden">{_BREACH}</span></p>',
+        f'<p>Note: <span style="transform:scale(0)">{_BREACH}</span></p>',
+    ],
+    ids=["white-on-gradient", "white-on-picture-cell", "clip-in-flow", "inline-height-0",
+         "inline-scale-0"],
+)  # fmt: skip
+def test_styles_that_do_not_apply_to_the_box_hide_nothing(html: str) -> None:
+    """Each was read as hidden: a background picture hides what colour is behind the text, `clip`
+    needs an absolute position, and a plain inline box has no height and no transform."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine().triage(f"<p>Hi Sam,</p>{html}<p>Dana</p>", filename="m.html")
+    assert result.decision == "escalate"
+    assert not any("hidden HTML element" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<span style="display:block;height:0;overflow:hidden">{_BREACH}</span>',
+        f'<span style="position:absolute;height:0;overflow:hidden">{_BREACH}</span>',
+        f'<style>.h{{display:inline-block}}</style><span class="h" style="transform:scale(0)">'
+        f"{_BREACH}</span>",
+        f'<div style="position:absolute;clip:rect(0,0,0,0)">{_BREACH}</div>',
+        f'<div style="background:#fff;color:#fff">{_BREACH}</div>',
+        f'<div style="height:0;overflow:hidden"><span>{_BREACH}</span></div>',
+    ],
+    ids=["block-span", "absolute-span", "inline-block-rule", "absolute-clip", "white-on-white",
+         "block-height-0"],
+)  # fmt: skip
+def test_the_same_styles_on_a_box_they_apply_to_still_hide(html: str) -> None:
+    shown, dropped = drop_hidden(f"<p>Hi Sam,</p>{html}")
+    assert _BREACH not in shown and dropped == 1
+
+
+def test_a_quote_the_sender_says_they_repeat_is_their_own_words() -> None:
+    """The customer quotes their own earlier threat and says it still stands: no attribution, text
+    above and below the quote. It was read as history and the mail handled as routine."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    text = (
+        "Hi Sam,\n\nAs I wrote to your colleague last week, and I repeat it now:\n\n"
+        "> If the sync is not fixed by Friday we will cancel our contract.\n\n"
+        "Nothing has changed, so please treat that as still standing.\n\nDana\n"
+    )
+    parsed = parse(text)
+    assert "we will cancel our contract" in parsed.newest and not parsed.history
+    result = OfflineTriageEngine().triage(text)
+    assert result.decision == "escalate"
+    # Under a reply attribution the quote is history still, whatever the text around it says.
+    replied = parse(
+        "Hi Sam,\n\nI repeat it now.\n\nOn Mon, 2 Mar 2026 at 10:00, Sam <sam@vendor.example> "
+        "wrote:\n> We will fix the sync by Friday.\n\nNothing has changed.\n\nDana\n"
+    )
+    assert "fix the sync by Friday" in replied.history

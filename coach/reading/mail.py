@@ -341,7 +341,9 @@ def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
     """A `>` block with no attribution, header or banner anywhere above it, between the newest
     message's words and its sign-off, is the sender setting their own words off ("The export
     failed again.\n> If it is still broken by Friday we cancel.\nBest, Leo"), not quoted mail: a
-    quote of someone else's mail is introduced, or answered below."""
+    quote of someone else's mail is introduced, or answered below. So is such a block the lines
+    around it say the sender repeats ("As I wrote last week, and I repeat it now:" / "> If ...
+    we will cancel." / "Nothing has changed."), with more of the message below it."""
     for k, part in enumerate(parts):
         if part.speaker != "quoted":
             continue
@@ -351,11 +353,32 @@ def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
             return parts
         below = parts[k + 1]
         said = [lines[j] for j in below.lines if lines[j].strip()]
-        if below.speaker != "newest" or not _only_closes(said) or k + 2 < len(parts):
+        if below.speaker != "newest" or k + 2 < len(parts):
+            return parts
+        above = [lines[j] for j in parts[k - 1].lines if lines[j].strip()]
+        restated = _restated(above[-1:] + said[:1]) and not any(
+            is_marker(lines[j].lstrip(" >")) for j in part.lines
+        )
+        if not _only_closes(said) and not restated:
             return parts
         merged = Part("newest", parts[k - 1].lines + part.lines + below.lines)
         return [*parts[: k - 1], merged]
     return parts
+
+
+# The sender says the quoted words are theirs and hold now: "As I wrote last week, and I repeat
+# it now:" above the `>` block, or "Nothing has changed, so treat that as still standing." below.
+_RESTATED = re.compile(
+    r"\b(?:as\s+I\s+(?:wrote|said|told\s+you|mentioned|stated)|I\s+(?:repeat|reiterate)|"
+    r"I\s+stand\s+by|still\s+(?:stands|standing|holds|applies)|nothing\s+has\s+changed)\b",
+    re.I,
+)
+
+
+def _restated(around: list[str]) -> bool:
+    """Whether the lines just above and below a `>` block say it is the sender's own words,
+    repeated and still standing."""
+    return any(_RESTATED.search(line) for line in around)
 
 
 SIGNATURE_LINES = 6

@@ -228,8 +228,14 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
     more_text = [p for p in parts if _inline_text(p)]
     parts = [p for p in parts if not _inline_text(p)]
     whole = [message] if message.get_content_type() == "message/rfc822" else []
-    forwards = [p for p in whole + parts if p.get_content_type() == "message/rfc822"]
-    read = {id(p): _as_forward(p, notes) for p in forwards[:MAX_ATTACHED_MAILS]}
+    forwards = [p for p in whole + parts if _attached_mail(p)]
+    budget = [MAX_ATTACHED_MAILS]  # shared with the emails attached inside attached ones
+    read: dict[int, str] = {}
+    for part in forwards:
+        if budget[0] <= 0:
+            break
+        budget[0] -= 1
+        read[id(part)] = _as_forward(part, notes, budget)
     attachments = [p.get_filename() or p.get_content_type() for p in parts if not read.get(id(p))]
     if attachments:
         notes.append(
@@ -257,19 +263,46 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
 
 # Mail sent on "as an attachment" ("Forward as attachment", a .eml dropped into a message) is read
 # as a forwarded message: its headers and text, after the banner mail clients write for a forward.
-MAX_ATTACHED_MAILS = 5
+MAX_ATTACHED_MAILS = 5  # in all, counting emails attached inside attached emails
+_MAIL_HEADERS = ("from", "to", "subject", "date")
 
 
-def _as_forward(part: EmailMessage, notes: list[str]) -> str:
-    """An attached email as a forward banner, its headers and its text; "" when it has no text."""
+def _attached_mail(part: EmailMessage) -> bool:
+    """An attached email: `message/rfc822` or another `message/*` type (`message/global`), or a
+    file named `.eml` whatever type it is sent as (Outlook and webmail send a dropped-in
+    "Sync.eml" as `application/octet-stream`). Whether a `.eml` really holds one is decided when
+    it is read (`_as_forward`)."""
+    if part.get_content_maintype() == "message" and part.get_content_type() not in (
+        "message/delivery-status",
+        "message/disposition-notification",
+    ):
+        return True
+    return (part.get_filename() or "").strip().lower().endswith(".eml")
+
+
+def _as_forward(part: EmailMessage, notes: list[str], budget: list[int] | None = None) -> str:
+    """An attached email as a forward banner, its headers and its text, then the emails attached
+    to it in turn, while `budget` (how many more attached emails may be read) lasts; "" when it
+    has no text."""
     from email import policy
     from email.parser import BytesParser
 
+    if budget is None:
+        budget = [0]
     inner = part.get_payload(0) if part.is_multipart() else None
+    if part.get_content_maintype() != "message":
+        # A .eml sent as a file ("application/octet-stream; name=Sync.eml"): an email when its
+        # decoded bytes start with mail headers, not a file that happens to be named so.
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            return ""
+        inner = BytesParser(policy=policy.default).parsebytes(_within_headers(data, notes))
+        if not isinstance(inner, EmailMessage) or not any(h in inner for h in _MAIL_HEADERS):
+            return ""
     if not isinstance(inner, EmailMessage):
         return ""
     encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
-    if encoding in ("base64", "quoted-printable"):
+    if part.get_content_maintype() == "message" and encoding in ("base64", "quoted-printable"):
         # Sent encoded (the standard forbids it; some clients do it): the parser took the
         # encoded text for a message without headers.
         import base64
@@ -286,13 +319,27 @@ def _as_forward(part: EmailMessage, notes: list[str]) -> str:
         inner = BytesParser(policy=policy.default).parsebytes(_within_headers(raw, notes))
         if not isinstance(inner, EmailMessage):
             return ""
+    # "FW: see attached" whose attachment is itself "FW: see attached" with the customer's email
+    # attached: each is read, the deepest last, as a thread of forwards reads.
+    nested = [p for p in _attachments(inner) if _attached_mail(p)]
+    attached = ""
+    for k, child in enumerate(nested):
+        if budget[0] <= 0:
+            notes.append(
+                f"{len(nested) - k} email(s) attached inside an attached email were not read "
+                f"(only {MAX_ATTACHED_MAILS} attached emails are); open them yourself."
+            )
+            break
+        budget[0] -= 1
+        attached += _as_forward(child, notes, budget)
     body = inner.get_body(preferencelist=("html", "plain"))
-    if not isinstance(body, EmailMessage):
-        return ""
-    try:
-        text = _body_text(body, inner, notes)
-    except CoachError:
-        notes.append("An attached message's text could not be read; open it yourself.")
+    text = ""
+    if isinstance(body, EmailMessage):
+        try:
+            text = _body_text(body, inner, notes)
+        except CoachError:
+            notes.append("An attached message's text could not be read; open it yourself.")
+    if not text.strip() and not attached:
         return ""
     # Raw values, cut before they are unfolded: parsing a header takes more than linear time.
     raw_headers = {k.lower(): str(v)[:MAX_SUBJECT_CHARS] for k, v in inner.raw_items()}
@@ -301,8 +348,10 @@ def _as_forward(part: EmailMessage, notes: list[str]) -> str:
         for name in ("From", "Date", "Subject", "To")
         if raw_headers.get(name.lower(), "").strip()
     )
-    notes.append("Read an email attached to this one as a forwarded message.")
-    return f"\n\n---------- Forwarded message ---------\n{header}\n\n{text.strip()}\n"
+    note = "Read an email attached to this one as a forwarded message."
+    if note not in notes:  # once, however many are attached
+        notes.append(note)
+    return f"\n\n---------- Forwarded message ---------\n{header}\n\n{text.strip()}\n" + attached
 
 
 # Base64 never holds a space inside a line; prose does, between its words.

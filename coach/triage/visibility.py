@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 # An opening tag, each attempt bounded (a tag is at most 2,000 characters); whether it hides its
 # content is decided from its attributes. The matching close tag is found by bisecting a list of
@@ -246,7 +247,10 @@ def _scaled_away(value: str) -> bool:
 
 
 def _clipped(d: dict[str, str]) -> bool:
-    clip = d.get("clip", "")
+    # `clip` applies only to an absolutely positioned box: "<div style='clip:rect(0,0,0,0)'>"
+    # in the flow of the page is shown whole.
+    positioned = d.get("position", "").split()[:1] in (["absolute"], ["fixed"])
+    clip = d.get("clip", "") if positioned else ""
     if re.match(r"rect\(\s*0\w*\s*,?\s*0\w*\s*,?\s*0\w*\s*,?\s*0\w*\s*\)", clip):
         return True
     path = d.get("clip-path", "")
@@ -284,14 +288,49 @@ def hides(d: dict[str, str], before: str = "", page_coloured: bool = False) -> b
         return False
     if text[3] <= 0.1:
         return True
+    if any(_imaged(d.get(k, "")) for k in ("background-image", "background")):
+        # White text on a picture or gradient ("background-image:linear-gradient(#000,#000)"):
+        # what is behind the text cannot be known, so its colour hides nothing.
+        return False
     own = d.get("background-color") or d.get("background")
     ground = _first_colour(own) if own else None
     if ground is not None and ground[3] > 0.1:
         return _alike(text, ground)  # black on black, white on white
     background = _background_before(before) if before else None
     if background is not None:
-        return _alike(text, background)
+        return background != "picture" and _alike(text, background)
     return _near_white(text) and not page_coloured
+
+
+_IMAGE = re.compile(r"\b(?:url|image-set|(?:repeating-)?(?:linear|radial|conic)-gradient)\(")
+
+
+def _imaged(value: str) -> bool:
+    """A background value that paints a picture or a gradient."""
+    return bool(_IMAGE.search(value))
+
+
+# Plain inline boxes: `height`, `width` and `transform` do not apply to them, so
+# "<span style='height:0;overflow:hidden'>" and "<span style='transform:scale(0)'>" show their
+# text, unless a display, float or absolute position makes the box a block.
+_INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+    "time", "tt", "u", "var",
+})  # fmt: skip
+_INLINE_DISPLAY = frozenset({"", "inline", "initial", "unset", "revert", "revert-layer"})
+_BOX_ONLY = ("height", "max-height", "width", "max-width", "overflow", "transform")
+
+
+def _laid_out(name: str, d: dict[str, str]) -> dict[str, str]:
+    """`d` without the declarations that do not apply to a `name` element as it is laid out."""
+    inline = (
+        name in _INLINE_TAGS
+        and d.get("display", "") in _INLINE_DISPLAY
+        and d.get("float", "none") in ("none", "")
+        and d.get("position", "").split()[:1] not in (["absolute"], ["fixed"])
+    )
+    return {k: v for k, v in d.items() if k not in _BOX_ONLY} if inline else d
 
 
 # --- <style> rules ---------------------------------------------------------------------------
@@ -482,17 +521,18 @@ def _tag(name: str, text: str) -> _Tag:
 
 
 _BACKGROUND_BEFORE = re.compile(
-    r"""(?:background(?:-color)?\s*:|bgcolor\s*=\s*["']?)\s*([^;"'>]{1,80})""", re.IGNORECASE
+    r"""(?:background(?:-color|-image)?\s*:|bgcolor\s*=\s*["']?)\s*([^;"'>]{1,80})""", re.IGNORECASE
 )
 
 
 _OPENING_NAME = re.compile(r"<(\w{1,20})\b[^<>]*$")
 
 
-def _background_before(before: str) -> Colour | None:
+def _background_before(before: str) -> Colour | Literal["picture"] | None:
     """The last background set in the 400 characters before a tag (a coloured cell or button
-    the element may sit on)."""
-    shade = None
+    the element may sit on); "picture" when it is an image or a gradient, whose colour under
+    the text cannot be known ("<td style='background-image:url(hero.jpg)'>")."""
+    shade: Colour | Literal["picture"] | None = None
     for m in _BACKGROUND_BEFORE.finditer(before):
         # A sibling's background closed before the element does not sit under it: "<td
         # style='background:#000'>..</td><span style='color:#fff'>" is white on the page.
@@ -503,7 +543,9 @@ def _background_before(before: str) -> Colour | None:
             if len(re.findall(rf"</{name}\s*>", after, re.IGNORECASE)) > inner:
                 continue
         found = _first_colour(m.group(1))
-        if found is not None and found[3] > 0.1:
+        if _imaged(m.group(1)):
+            shade = "picture"
+        elif found is not None and found[3] > 0.1:
             shade = found
     return shade
 
@@ -521,7 +563,7 @@ def _hidden(tag: _Tag, style: dict[str, str], before: str, page_coloured: bool) 
         _tiny(tag.attrs.get(k, "1"), px=0, em=0) for k in ("width", "height")
     ):
         return True
-    return hides(style, before, page_coloured)
+    return hides(_laid_out(tag.name, style), before, page_coloured)
 
 
 # What a child inherits and may set back: "<div style='font-size:0'><span style='font-size:
@@ -648,7 +690,9 @@ def drop_hidden(html: str) -> tuple[str, int]:
             away = child_name in _NEVER_SHOWN or _hidden(
                 child_tag, _own(child_style), near, rules.page_coloured
             )
-            seen = not away and not hides(_under(style, child_style), near, rules.page_coloured)
+            seen = not away and not hides(
+                _under(style, _laid_out(child_name, child_style)), near, rules.page_coloured
+            )
             if not away and not seen:
                 continue  # hidden by what it inherits: its own children may still show
             child_end = end_of(child_name, child)
