@@ -325,7 +325,16 @@ def test_numbers_on_lines_of_their_own_are_not_joined_into_a_card() -> None:
 
 @pytest.mark.parametrize(
     "shape",
-    ["4111." * 40_000, "1 " * 100_000, "a.b@c" * 40_000, "account " * 25_000, "a @ " * 50_000],
+    [
+        "4111." * 40_000,
+        "1 " * 100_000,
+        "a.b@c" * 40_000,
+        "account " * 25_000,
+        "a @ " * 50_000,
+        "a AT b DOT " * 20_000,
+        "a%40" * 50_000,
+        "DE89 3704\n" * 20_000,
+    ],
 )
 def test_redaction_is_linear_on_long_runs(shape: str) -> None:
     """A chat message at its 200,000-character limit made of one long dotted run once took
@@ -471,3 +480,45 @@ def test_usernames_after_any_label_and_employee_numbers_are_redacted(
 )  # fmt: skip
 def test_login_and_handle_as_words_and_staff_counts_stay(kept: str) -> None:
     assert redact(kept).text == kept
+
+
+# Forms a fake OpenAI-compatible server still received (an adversarial pass on triage).
+LEAKED_TO_A_SERVER = [
+    ("IBAN wrapped", "IBAN DE89 3704 0044\n0532 0130 00 for the refund", "IBAN [ACCOUNT_1] for the refund"),
+    ("IBAN wrapped, dashes", "iban de89-3704-0044-\n0532-0130-00 thanks", "iban [ACCOUNT_1] thanks"),
+    ("email in a link", "https://portal.northwind.com/reset?user=dana.whitfield%40northwind.com",
+     "https://portal.northwind.com/reset?user=[EMAIL_1]"),
+    ("JSON keys", '{"accountId": "88231907", "customerId": "55667788"}',
+     '{"accountId": "[ACCOUNT_1]", "customerId": "[ACCOUNT_2]"}'),
+    ("JSON keys, bare values", '{"accountId": 88231907, "customer_id":55667788}',
+     '{"accountId": [ACCOUNT_1], "customer_id":[ACCOUNT_2]}'),
+    ("dict keys", "{'username': 'priya_n88'}", "{'username': '[ACCOUNT_1]'}"),
+    ("HTML entities", "dana&#64;northwind.com, lena.k&#x40;northwind.com or x&commat;northwind.com",
+     "[EMAIL_1], [EMAIL_2] or [EMAIL_3]"),
+    ("AT and DOT", "write to priya AT northwind DOT com today", "write to [EMAIL_1] today"),
+    ("at and dot", "or dana at north-wind dot co dot uk", "or [EMAIL_1]"),
+    ("card digit by digit", "card 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 please", "card [CARD_1] please"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"), LEAKED_TO_A_SERVER, ids=[f[0] for f in LEAKED_TO_A_SERVER]
+)
+def test_forms_a_remote_server_received_are_redacted(kind: str, text: str, expected: str) -> None:
+    r = redact(text)
+    assert r.text == expected and r.restore(r.text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # check digits that fail: the IBAN ends with its first line
+        ("IBAN DE89 3704 0044\n0532 0130 01 due", "IBAN [ACCOUNT_1]\n0532 0130 01 due"),
+        ("meet at noon dot", "meet at noon dot"),
+        ("at the dot com boom", "at the dot com boom"),
+        ("we at northwind dot com agree", "we at northwind dot com agree"),
+        ("we at Northwind.com agree", "we at Northwind.com agree"),
+    ],
+)
+def test_near_misses_of_the_new_forms_stay(text: str, expected: str) -> None:
+    assert redact(text).text == expected

@@ -28,11 +28,17 @@ M = TypeVar("M", bound="BaseMessage")
 # Bounded parts and a start that cannot sit inside another run: linear on any input (an unbounded
 # local part rescans to the end of a long dotted run for every start). The top-level domain may be
 # in any script ("пример.рф") or punycode ("xn--p1ai"); a quoted local part is read too.
-_EMAIL = re.compile(
-    r"(?:(?<![\w.+'&%-])[\w.+%-][\w.+'&%-]{0,63}|\"[^\"\n@]{1,64}\")"
-    r"@(?:[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})"
+_EMAIL_NAME = r"(?:(?<![\w.+'&%-])[\w.+%-][\w.+'&%-]{0,63}|\"[^\"\n@]{1,64}\")"
+_EMAIL_DOMAIN = (
+    r"(?:[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})"
     # or at an IP address, bracketed as RFC 5321 writes it or not ("dana@[192.0.2.7]")
     r"|\[?\d{1,3}(?:\.\d{1,3}){3}\]?|\[(?i:ipv6:)[0-9a-f:.]{2,45}\])(?![\w-])"
+)
+_EMAIL = re.compile(_EMAIL_NAME + "@" + _EMAIL_DOMAIN)
+# The "@" encoded: in a link ("/reset?user=dana.whitfield%40northwind.com") or as an HTML entity
+# ("dana&#64;northwind.com", "lena.k&#x40;northwind.com", "dana&commat;northwind.com").
+_EMAIL_ENCODED = re.compile(
+    _EMAIL_NAME + r"(?i:%40|&#0{0,3}64;|&#x0{0,3}40;|&commat;)" + _EMAIL_DOMAIN
 )
 # An address written to dodge harvesters: "dana @ northwind.com", "dana [at] northwind [dot] com",
 # "dana (at) northwind.com". The "at" and "dot" words count only in brackets; a spaced "@" only
@@ -44,9 +50,26 @@ _EMAIL_SPELLED = re.compile(
         "_DOT", r"(?:[ \t]{0,3}[\[(](?i:dot)[\])][ \t]{0,3}|\.)"
     )
 )
+# An address with "at" and "dot" as plain words, in lower or upper case ("dana at northwind dot
+# com", "priya AT northwind DOT com"), only when it ends in a common top-level domain after a
+# "dot", so prose stays ("meet at noon dot", "We at Northwind.com agree", "at the dot com boom").
+_TLD = r"(?i:com|org|net|edu|gov|info|biz|io|co|de|fr|nl|it|es|pl|pt|uk|eu|ch|us|ca|au)"
+_EMAIL_WORDS = re.compile(
+    r"(?<![\w.+'&%-])(?!(?i:we|us|i|you|they|he|she|it|me|him|her|them)\b)[\w.+%-][\w.+'%-]{0,63}"
+    r"[ \t]{1,3}(?:at|AT)[ \t]{1,3}(?!(?i:the|a|an|this|that|our|your|their|its|my)\b)"
+    rf"[\w-]{{1,63}}(?:(?:\.|_DOT)[\w-]{{1,63}}){{0,6}}_DOT{_TLD}(?![\w-])".replace(
+        "_DOT", r"[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}"
+    )
+)
 # An IBAN in upper or lower case, grouped by spaces, dashes or dots or not at all. Written in
 # capitals with spaces it is taken as typed; otherwise its check digits must hold (ISO 13616).
-_IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]{4}){2,7}(?:[ .-]?[A-Z0-9]{1,4})?\b")
+# A line break may stand for a separator where the text wrapped ("IBAN DE89 3704 0044" /
+# "0532 0130 00 for the refund"); then the check digits of the joined value must hold.
+_IBAN = re.compile(
+    r"(?i)\b[A-Z]{2}\d{2}(?:_SEP[A-Z0-9]{4}){2,7}(?:_SEP[A-Z0-9]{1,4})?\b".replace(
+        "_SEP", r"(?:[ .-]?|[ \t]{0,2}[.-]?[ \t]{0,2}\r?\n[ \t]{0,2})"
+    )
+)
 _IBAN_TYPED = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?")
 # Runs of digit groups joined by separators (one or two spaces, or a dot, slash, dash, underscore
 # or bar with up to two spaces either side, or one line break where the text wrapped): card numbers
@@ -55,6 +78,8 @@ _DIGIT_RUN = re.compile(
     r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./_|-][ \t]{0,2}|[ \t]{0,2}[./-]?[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{1,2})\d+)*"
 )
 _GROUP = re.compile(r"\d+")
+# A card typed one digit at a time ("4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"): 13 to 19 digits, Luhn-checked.
+_SPACED_CARD = re.compile(r"(?<![\w.])\d(?:[ ]\d){12,18}(?![\w.])")
 # A value labelled as an account, customer, member, policy, contract or subscription id, in the
 # eight languages, singular or plural: "account number is 88231907", "customer ID CUST-88231",
 # "Account (ID 88231907)", "policy no. PL/2024/8877", "accounts 55667788 and 55667799",
@@ -253,22 +278,42 @@ def _ascii_digit(m: re.Match[str]) -> str:
     return str(unicodedata.decimal(m[0]))
 
 
+# A key in JSON or a Python dict is read as a label: `{"accountId": "88231907"}` as
+# `{"accountId :  88231907"}`, as `accountId: 88231907` is read (quotes blanked, positions kept;
+# `\"` too, for JSON inside a JSON string).
+_JSON_KEY = re.compile(r"(?<=[\w.#])(\\?[\"'])([ \t]*:[ \t]*)(\\?[\"'])?")
+
+
+def _unquote_key(m: re.Match[str]) -> str:
+    return " " * len(m[1]) + m[2] + " " * len(m[3] or "")
+
+
 def _iban_valid(value: str) -> bool:
-    compact = re.sub(r"[ .-]", "", value).upper()
+    compact = re.sub(r"[\s.-]", "", value).upper()
     if not 15 <= len(compact) <= 34:
         return False
     moved = compact[4:] + compact[:4]
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
-_IBAN_GROUP = re.compile(r"[ .-]?[A-Za-z0-9]{1,4}$")
+_IBAN_GROUP = re.compile(r"\s*[.-]?\s*[A-Za-z0-9]{1,4}$")
 
 
 def _iban_end(m: re.Match[str]) -> int | None:
     """Where the IBAN found by `m` ends: the match, or the match less the word after it that the
     pattern took as a last group ("ES91-2100-0418-4502-0005-1332 for", "... 2874 is"), as long as
-    it is typed in capitals with spaces or its check digits hold."""
+    it is typed in capitals with spaces or its check digits hold. Wrapped across one line break,
+    the check digits must hold; if they do not, the IBAN ends where the line does."""
     value = m.group(0)
+    if "\n" in value:
+        for _ in range(3):
+            if value.count("\n") == 1 and _iban_valid(value):
+                return m.start() + len(value)
+            cut = _IBAN_GROUP.search(value)
+            if cut is None or "\n" not in value[: cut.start()]:
+                break
+            value = value[: cut.start()]
+        value = m.group(0).split("\n")[0].rstrip(" \t\r.-")
     for _ in range(3):
         if (_IBAN_TYPED.fullmatch(value) and value[-1].isdigit()) or _iban_valid(value):
             return m.start() + len(value)
@@ -431,6 +476,7 @@ def _redact(text: str, name: _Namer) -> str:
     name.taken.update(PLACEHOLDER.findall(text))
     # Same length as text: a span in one is a span in the other.
     probe = _OTHER_DIGIT.sub(_ascii_digit, text.translate(_FOLD))
+    probe = _JSON_KEY.sub(_unquote_key, probe)
     spans: list[tuple[int, int, str]] = []  # kept sorted; they never overlap
     starts: list[int] = []
 
@@ -442,8 +488,9 @@ def _redact(text: str, name: _Namer) -> str:
 
     for m in _EMAIL.finditer(probe):
         claim(*m.span(), "EMAIL")
-    for m in _EMAIL_SPELLED.finditer(probe):
-        claim(*m.span(), "EMAIL")
+    for pattern in (_EMAIL_ENCODED, _EMAIL_SPELLED, _EMAIL_WORDS):
+        for m in pattern.finditer(probe):
+            claim(*m.span(), "EMAIL")
     for m in _IBAN.finditer(probe):
         end = _iban_end(m)
         if end is not None:
@@ -465,6 +512,9 @@ def _redact(text: str, name: _Namer) -> str:
             claim(*m.span("value"), "ID")
     for m in _BIRTH.finditer(probe):
         claim(*m.span("value"), "DATE")
+    for m in _SPACED_CARD.finditer(probe):
+        if _luhn(m[0].replace(" ", "")):
+            claim(*m.span(), "CARD")
     for m in _SPACED_DIGITS.finditer(probe):
         claim(*m.span(), "PHONE")
     # A phone number in one of its exact shapes first ("+1 (415) 555 - 0199"), so a looser
