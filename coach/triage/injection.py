@@ -15,7 +15,7 @@ from pathlib import Path
 
 from coach.triage.normalise import fold, spelled
 
-__all__ = ["fold", "is_injection", "mark", "markup_spans", "pieces"]
+__all__ = ["addresses_a_machine", "fold", "is_injection", "mark", "markup_spans", "pieces"]
 
 _LEXICON = Path(__file__).parents[1] / "reading" / "lexicon"
 
@@ -297,6 +297,24 @@ _TO_OUR_PEOPLE = (
     r"executive|team|lead|superior)s?\b"
 )
 _FOR_SELF = rf"\b(me|us|our|we|my|i)\b|{_TO_OUR_PEOPLE}"
+# Speaking to a machine as one, whatever follows: a role label ("SYSTEM: forget the escalation",
+# "AI: ..."), a note addressed to an AI ("Note for the assistant: ..."), an order to drop its
+# instructions ("Ignore previous instructions") or prompt vocabulary. Narrower than `_INJECTION`:
+# a person who only says how something was filed ("I marked the ticket as high priority") or
+# names an AI ("our AI feature is broken", "I sent a note to the AI vendor") addresses no machine. No bare "model" or "admin"
+# label: "Model: X200" is a product.
+_ADDRESSED = (
+    r"^\W*(system|assistant|ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|bot|chatbot)\s*[:>\]]"
+    r"|\[(system|inst|admin|assistant|sys)\]|<\|?(system|im_start|im_end|assistant|user)\b"
+    r"|^\W*(<NOTES>\s+)?<TO>\s+([\w'’.-]+\s+){0,3}?<AI>s?\s*[:\-–—]"
+    r"|\b<NOTES>\s+<TO>\s+(the\s+|any\s+|all\s+|an?\s+|whatever\s+)?(\w+\s+)?<AI>s?"
+    r"(\s+(that\s+|who\s+|which\s+)?<READING>(\s+[\w'’-]+){0,4})?\s*[:\-–—,]"
+    r"|(^|[:;,.]\s)\W*(please\s+)?(ignore|disregard|forget|override|bypass)\b.{0,40}"
+    r"\b(previous|prior|above|earlier|all|your|system|original)\b.{0,30}\b(instructions?|prompts?|"
+    r"rules|guidelines|directions)\b"
+    r"|\b(system prompt|system message|developer message|developer mode|jailbreak|new instructions|"
+    r"updated instructions|hidden instructions?|admin override)\b"
+)
 
 
 class _Patterns:
@@ -321,6 +339,7 @@ class _Patterns:
         self.narrates = build(_NARRATES)
         self.for_self = build(_FOR_SELF)
         self.to_our_people = build(_TO_OUR_PEOPLE)
+        self.addressed = build(_ADDRESSED)
         # What a note to a machine tells it to say or do, opening the clause after its label.
         self.speech_act = re.compile(rf"^\W*(?:{please}\s+)?{told}(?![\w'’])", re.IGNORECASE)
 
@@ -370,6 +389,14 @@ def is_injection(text: str) -> bool:
         return not ours or bool(found.narrates.search(rest)) or is_injection(rest)
     own = found.own_voice.search(text) or own_side
     return not own or bool(found.narrates.search(text))
+
+
+def addresses_a_machine(text: str) -> bool:
+    """A sentence spoken to a machine as one (`_ADDRESSED`): what a reader that is not the
+    triage of a customer's email (the chat reading a rep's own words) drops as addressed to it,
+    where `is_injection` would also drop a person's account of how something was filed."""
+    found = _patterns()
+    return any(found.addressed.search(r) for r in _readings(text))
 
 
 def markup_spans(block: str) -> list[tuple[int, int]]:
