@@ -331,6 +331,63 @@ def test_compare_treats_max_gated_metrics_as_lower_is_better(
     assert {d.change for d in same.values()} == {"same"}
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_a_baseline_value_that_is_not_a_finite_number_is_skipped_not_a_crash(
+    bad: float, registry: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
+    """A report.json edited to "score": NaN (or 1e999, -Infinity) crashed the comparison's
+    rendering (`int(nan)` in `fmt`); that metric is now left out and named, the rest compares."""
+    import io
+
+    from rich.console import Console
+
+    from coach.evals.report import print_report
+    from coach.evals.runner import load_report, not_finite
+
+    gates = load_thresholds(gates_file(tmp_path, "fake:\n  score: {min: 0.5}\n"), known=registry)
+    now = run_evals(settings, "fake", "offline", gates, registry=registry)
+    before = now.model_copy(deep=True)
+    assert before.suites[0].result is not None
+    before.suites[0].result.metrics.update(score=bad, leaks=3.0)
+    saved = tmp_path / "baseline.json"
+    saved.write_text(dump_json(before))
+    earlier = load_report(saved)
+    assert not_finite(earlier) == [f"fake.score = {bad}"]
+    now.comparison = compare(now, earlier, gates)
+    assert [d.metric for d in now.comparison] == ["leaks"]
+    # a metric that is not finite in this run is shown as such, not a crash either
+    assert now.suites[0].result is not None
+    now.suites[0].result.metrics["score"] = bad
+    console = Console(file=io.StringIO(), width=200)
+    print_report(now, console)
+    assert str(bad) in to_markdown(now)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ("{min: .nan}", "min is nan, not a finite number"),
+        ("{max: .inf}", "max is inf, not a finite number"),
+        ("{min: 0.9, max: 0.5}", "min 0.9 is above max 0.5"),
+    ],
+)
+def test_a_gate_that_no_value_could_meet_is_refused_with_one_line(
+    bounds: str,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    gates = gates_file(tmp_path, f"retrieval:\n  hybrid_mrr: {bounds}\n")
+    code, _, err = coach(
+        monkeypatch, capsys, "eval", "retrieval", "--thresholds", str(gates),
+        "--report", str(tmp_path / "r"),
+    )  # fmt: skip
+    assert code == 2
+    assert f"thresholds.yaml:2: retrieval.hybrid_mrr: {message}" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
+
+
 def test_history_appends_and_skips_a_damaged_line(registry: dict[str, str], tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")  # type: ignore[call-arg]
     assert load_history(settings) == []

@@ -61,6 +61,7 @@ def eval_command(
         compare,
         load_report,
         load_thresholds,
+        not_finite,
         run_evals,
         suite_names,
     )
@@ -78,6 +79,13 @@ def eval_command(
     gates_file = thresholds or settings.evals_dir / "thresholds.yaml"
     gates = load_thresholds(gates_file)
     earlier = load_report(baseline) if baseline else None
+    unusable = not_finite(earlier) if earlier is not None else []
+    if unusable:  # a baseline is a comparison aid: the rest of it still compares
+        typer.echo(
+            f"coach: warning: baseline {baseline} has values that are not finite numbers "
+            f"({', '.join(unusable)}); those metrics are not compared",
+            err=True,
+        )
     if report.exists() and not report.is_dir():  # say so before minutes of work, not after
         raise CoachError(f"--report {report} is a file; give a folder for the report files")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,13 +23,15 @@ CHANGE_COLORS = {"improved": "green", "regressed": "red"}
 def fmt(value: float | None) -> str:
     if value is None:
         return "—"
+    if not math.isfinite(value):  # "nan", "inf": int() of either raises
+        return str(value)
     if value == int(value) and abs(value) < 1e12:
         return str(int(value))
     return f"{value:.3f}"
 
 
 def fmt_delta(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.3f}"
+    return "—" if value is None or not math.isfinite(value) else f"{value:+.3f}"
 
 
 def metric_rows(run: SuiteRun) -> list[tuple[str, float | None, Gate | None]]:

@@ -104,6 +104,18 @@ def load_thresholds(path: Path, known: Mapping[str, str] = SUITES) -> Thresholds
                 raise CoachError(f"{where}: {suite}.{metric}: '{loc}' {err['msg']}") from None
             if gate.min is None and gate.max is None:
                 raise CoachError(f"{where}: {suite}.{metric} needs a min or a max")
+            # "min: .nan" gates nothing (every comparison with NaN is false), and "min: 0.9,
+            # max: 0.5" fails every value: both are typos, not gates.
+            for name, bound in (("min", gate.min), ("max", gate.max)):
+                if bound is not None and not math.isfinite(bound):
+                    raise CoachError(
+                        f"{where}: {suite}.{metric}: {name} is {bound}, not a finite number"
+                    )
+            if gate.min is not None and gate.max is not None and gate.min > gate.max:
+                raise CoachError(
+                    f"{where}: {suite}.{metric}: min {gate.min:g} is above max {gate.max:g}; "
+                    "no value could pass"
+                )
             result[suite][str(metric)] = gate
     return result
 
@@ -340,9 +352,21 @@ def load_report(path: Path) -> EvalReport:
         ) from None
 
 
+def not_finite(report: EvalReport) -> list[str]:
+    """The metrics of a report that are not finite numbers ("retrieval.hybrid_mrr = nan"): a
+    report.json edited by hand, or written by a run that divided by zero."""
+    return [
+        f"{suite}.{metric} = {value}"
+        for suite, metrics in _metrics(report).items()
+        for metric, value in metrics.items()
+        if not math.isfinite(value)
+    ]
+
+
 def compare(now: EvalReport, baseline: EvalReport, thresholds: Thresholds) -> list[Delta]:
     """Per metric of every suite in either run. Metrics gated by a `max` only are lower-is-better;
-    every other metric is higher-is-better."""
+    every other metric is higher-is-better. A baseline value that is not a finite number (NaN,
+    1e999) is no point of comparison: the metric is left out (`not_finite` names it)."""
     before = _metrics(baseline)
     after = _metrics(now)
     deltas = []
@@ -350,6 +374,8 @@ def compare(now: EvalReport, baseline: EvalReport, thresholds: Thresholds) -> li
         old, new = before.get(suite, {}), after.get(suite, {})
         for metric in dict.fromkeys([*new, *old]):
             a, b = old.get(metric), new.get(metric)
+            if a is not None and not math.isfinite(a):
+                continue
             gate = thresholds.get(suite, {}).get(metric)
             lower_better = gate is not None and gate.lower_is_better
             deltas.append(_delta(suite, metric, a, b, lower_better))
@@ -362,6 +388,8 @@ def _delta(suite: str, metric: str, a: float | None, b: float | None, lower: boo
             suite=suite, metric=metric, baseline=a, now=b, delta=None,
             change="new" if a is None else "gone",
         )  # fmt: skip
+    if not math.isfinite(b):  # a metric that is NaN or infinite now has no delta to show
+        return Delta(suite=suite, metric=metric, baseline=a, now=b, delta=None, change="regressed")
     diff = b - a
     if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9):
         change: Literal["improved", "regressed", "same"] = "same"
