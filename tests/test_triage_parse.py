@@ -1385,3 +1385,24 @@ def test_a_quote_the_sender_says_they_repeat_is_their_own_words() -> None:
         "wrote:\n> We will fix the sync by Friday.\n\nNothing has changed.\n\nDana\n"
     )
     assert "fix the sync by Friday" in replied.history
+
+
+@pytest.mark.parametrize(
+    ("above", "threat", "below"),
+    [
+        ("Wie ich schon schrieb, und ich wiederhole es:",
+         "Wenn die Synchronisierung bis Freitag nicht läuft, kündigen wir den Vertrag.",
+         "Daran hat sich nichts geändert."),
+        ("Como já escrevi na semana passada:",
+         "Se a sincronização não for corrigida até sexta, vamos cancelar o contrato.",
+         "Nada mudou, isso continua valendo."),
+        ("Comme je l'ai écrit la semaine dernière :",
+         "Si la synchronisation n'est pas réparée vendredi, nous résilierons le contrat.",
+         "Rien n'a changé, c'est toujours valable."),
+    ],
+)  # fmt: skip
+def test_a_quote_the_sender_says_still_stands_is_theirs_in_other_languages(
+    above: str, threat: str, below: str
+) -> None:
+    parsed = parse(f"Hallo Sam,\n\n{above}\n\n> {threat}\n\n{below}\n\nDana\n")
+    assert threat in parsed.newest and not parsed.history

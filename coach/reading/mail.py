@@ -367,10 +367,23 @@ def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
 
 
 # The sender says the quoted words are theirs and hold now: "As I wrote last week, and I repeat
-# it now:" above the `>` block, or "Nothing has changed, so treat that as still standing." below.
+# it now:" above the `>` block, or "Nothing has changed, so treat that as still standing." below;
+# in each of the eight languages the reader covers.
 _RESTATED = re.compile(
     r"\b(?:as\s+I\s+(?:wrote|said|told\s+you|mentioned|stated)|I\s+(?:repeat|reiterate)|"
-    r"I\s+stand\s+by|still\s+(?:stands|standing|holds|applies)|nothing\s+has\s+changed)\b",
+    r"I\s+stand\s+by|still\s+(?:stands|standing|holds|applies)|nothing\s+has\s+changed"
+    r"|wie\s+ich\s+(?:schon\s+|bereits\s+)?(?:schrieb|sagte|geschrieben\s+habe)|ich\s+wiederhole"
+    r"|gilt\s+(?:weiterhin|nach\s+wie\s+vor)|hat\s+sich\s+nichts\s+geändert"
+    r"|comme\s+je\s+(?:vous\s+)?l['’](?:ai\s+)?(?:écrit|dit)|je\s+(?:le\s+)?répète"
+    r"|(?:reste|toujours)\s+valable|rien\s+n['’]a\s+changé"
+    r"|como\s+(?:ya\s+)?(?:le\s+|les\s+|te\s+)?(?:escribí|dije|escrevi|disse)|repito"
+    r"|sigue\s+(?:en\s+pie|vigente)|nada\s+(?:ha\s+cambiado|mudou)|continua\s+(?:valendo|de\s+pé)"
+    r"|come\s+(?:ho\s+)?(?:già\s+)?(?:scritto|detto)|ripeto|(?:resta|è\s+ancora)\s+valid[oa]"
+    r"|(?:non\s+è\s+cambiato\s+nulla|nulla\s+è\s+cambiato)"
+    r"|zoals\s+ik\s+(?:al\s+)?(?:schreef|zei)|ik\s+herhaal|blijft\s+staan|geldt\s+nog\s+steeds"
+    r"|er\s+is\s+niets\s+veranderd"
+    r"|jak\s+(?:już\s+)?(?:pisał|mówił)(?:em|am)|powtarzam|nadal\s+(?:aktualne|obowiązuje)"
+    r"|nic\s+się\s+nie\s+zmieniło)(?!\w)",
     re.I,
 )
 
