@@ -186,3 +186,25 @@ def test_terminal_escapes_in_an_email_are_never_printed(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "pwned" in proc.stdout and "\x1b]0" not in proc.stdout and "\x1b[31m" not in proc.stdout
+
+
+def test_a_review_reason_quoting_the_customer_prints_their_brackets_as_typed(
+    tmp_path: Path,
+) -> None:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Dana <dana@northwind.example>"
+    msg["Subject"] = "export"
+    msg.set_content(
+        "Hi Sam,\n\nThe export keeps failing. We will cancel our contract at renewal "
+        "[bold]unless[/bold] it is fixed by Friday.\n\nDana\n"
+    )
+    msg.add_alternative("<p>Hi Sam,</p><p>Please see the message below.</p>", subtype="html")
+    path = tmp_path / "m.eml"
+    path.write_bytes(bytes(msg))
+    result = runner.invoke(app, ["triage", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "READ IT YOURSELF" in result.output
+    why = result.output.split("\nWhy\n", 1)[1].split("\n\n", 1)[0]
+    assert "[bold]unless[/bold]" in why

@@ -1406,3 +1406,32 @@ def test_a_quote_the_sender_says_still_stands_is_theirs_in_other_languages(
 ) -> None:
     parsed = parse(f"Hallo Sam,\n\n{above}\n\n> {threat}\n\n{below}\n\nDana\n")
     assert threat in parsed.newest and not parsed.history
+
+
+def test_a_threat_only_the_plain_text_version_holds_puts_the_email_to_review() -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    data = _alternative(
+        "Hi Sam,\n\nThe export has failed every night for two weeks. We will cancel our contract "
+        "at renewal if it is not fixed by Friday.\n\nDana\n",
+        "<p>Hi Sam,</p><p>Please see the message below.</p><p>Dana</p>",
+    )
+    result = OfflineTriageEngine().triage(data, filename="m.eml")
+    assert result.decision == "review"
+    assert result.review_reason is not None
+    assert "We will cancel our contract at renewal" in result.review_reason
+    # What was triaged is still what a mail client shows.
+    assert all("cancel" not in s.evidence for s in result.signals)
+
+
+def test_a_plain_text_version_that_says_more_but_nothing_grave_leaves_the_decision() -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    data = _alternative(
+        "Hi Sam,\n\nHow do I add two users to the workspace, and where is the billing page? "
+        "Our accountant also asked for last month's invoice.\n\nThanks,\nLeo\n",
+        "<p>Hi Sam,</p><p>How do I add two users to the workspace?</p><p>Thanks,<br>Leo</p>",
+    )
+    result = OfflineTriageEngine().triage(data, filename="m.eml")
+    assert result.decision == "handle"
+    assert any("plain-text version says things" in n for n in result.notes)

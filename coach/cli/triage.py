@@ -130,9 +130,12 @@ def _render(result: TriageResult, data: bytes, filename: str | None) -> None:
         console.print(Text(result.language_note, style="italic"))
     console.print(Text("\nWhy", style="bold"))
     for reason in result.reasons:
+        # Plain text: a review's reason may quote the customer ("[bold]..." is not markup).
         console.print(
-            f'  - {reason.section}: "{reason.rule}"'
-            + (f" ({label(reason.signal)})" if reason.signal else "")
+            Text(
+                f'  - {reason.section}: "{reason.rule}"'
+                + (f" ({label(reason.signal)})" if reason.signal else "")
+            )
         )
     if result.signals:
         console.print(Text("\nEvidence (highlighted in the newest message)", style="bold"))

@@ -160,6 +160,17 @@ class TriageEngine(ABC):
         types: set[str] = {s.type for s in signals}
         review = proposal.review if not signals else None
         assessment = decide(signals, parsed.newest, review=review, language=item.language)
+        if assessment.decision != "escalate":
+            hidden = [s for s in self._unshown_signals(parsed) if s.type not in types]
+            if hidden:
+                # A client that shows the plain text shows a threat the HTML does not: the
+                # decision is the rep's, with the sentence in front of them.
+                review = (
+                    "The email's plain-text version says what its HTML version (what a mail "
+                    f'client shows, and what was triaged) does not: "{shorten(hidden[0].evidence, 300)}" '
+                    f"({table.label(hidden[0].type)}). Read it yourself before you answer."
+                )
+                assessment = decide(signals, parsed.newest, review=review, language=item.language)
         notes = list(parsed.notes) + proposal.notes
         for aside in item.set_aside:
             notes.append(
@@ -243,6 +254,32 @@ class TriageEngine(ABC):
             )
             return _customer_wants(item, signals)
         return wants
+
+    @staticmethod
+    def _unshown_signals(parsed: ParsedEmail) -> list[Signal]:
+        """Escalations in the plain-text version of an HTML email that says more than the HTML,
+        read offline (nothing more is sent to a model) like the customer's words."""
+        if not parsed.unshown.strip():
+            return []
+        from coach.reading.reader import Said, get_reader
+
+        try:
+            other = parse(parsed.unshown, "text")
+        except CoachError:
+            return []
+        said = [
+            Said(s.text, s.block, forwarded=s.forwarded)
+            for s in split_sentences(other)
+            if not s.injected
+        ]
+        if not said:
+            return []
+        reading = get_reader().read([said], [languages.detect(other.newest)])[0]
+        return [
+            Signal(type=f.signal, evidence=f.evidence, score=f.score)  # type: ignore[arg-type]
+            for f in reading.signals
+            if table.signal(f.signal).escalates
+        ]
 
     @staticmethod
     def _history_signals(parsed: ParsedEmail) -> list[Signal]:

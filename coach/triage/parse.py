@@ -38,6 +38,9 @@ class ParsedEmail:
     subject: str = ""
     notes: list[str] = field(default_factory=list)
     forwarded: int = 0  # how many of `newest_blocks` (at the end) come from forwarded messages
+    # The plain-text version of an HTML email, when it says what the HTML (what was triaged)
+    # does not show: read only to see whether it holds an escalation the HTML hides.
+    unshown: str = ""
 
     @property
     def newest(self) -> str:
@@ -201,8 +204,11 @@ def html_to_text(html: str, notes: list[str] | None = None) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
-    """An RFC 822 message to (subject, body text); attachments are listed in a note, not read."""
+def eml_to_text(
+    raw: str | bytes, notes: list[str], unshown: list[str] | None = None
+) -> tuple[str, str]:
+    """An RFC 822 message to (subject, body text); attachments are listed in a note, not read.
+    The text of a plain-text version that says more than the HTML one goes to `unshown`."""
     from email import policy
     from email.parser import BytesParser
 
@@ -252,7 +258,7 @@ def eml_to_text(raw: str | bytes, notes: list[str]) -> tuple[str, str]:
         raise CoachError(
             "the .eml file has no text or HTML body to triage; paste the message text instead"
         )
-    content = _body_text(body, message, notes)
+    content = _body_text(body, message, notes, unshown)
     for part in more_text:
         try:
             content += "\n\n" + _body_text(part, message, notes)
@@ -414,7 +420,9 @@ def _reads_as_base64(squeezed: str, charset: str | None) -> bool:
     return bool(text) and shown >= PRINTABLE_SHARE * len(text)
 
 
-def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> str:
+def _body_text(
+    body: EmailMessage, message: EmailMessage, notes: list[str], unshown: list[str] | None = None
+) -> str:
     as_written = _misdeclared(body, notes)
     content = as_written if as_written is not None else _part_text(body)
     damaged = {type(d).__name__ for d in body.defects} if as_written is None else set()
@@ -441,6 +449,8 @@ def _body_text(body: EmailMessage, message: EmailMessage, notes: list[str]) -> s
                 return instead
         plain = message.get_body(preferencelist=("plain",))
         if isinstance(plain, EmailMessage) and _says_more(_part_text(plain), content):
+            if unshown is not None:  # the engine reads it for an escalation the HTML hides
+                unshown.append(_part_text(plain).replace("\r\n", "\n"))
             notes.append(
                 "The email's plain-text version says things its HTML version (what a mail client "
                 "shows, and what was triaged) does not: read the plain text yourself."
@@ -866,8 +876,9 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     notes: list[str] = []
     kind = detect_format(text, filename) if fmt == "auto" else fmt
     subject = ""
+    unshown: list[str] = []
     if kind == "eml":
-        subject, text = eml_to_text(_mail_bytes(data, text), notes)
+        subject, text = eml_to_text(_mail_bytes(data, text), notes, unshown)
     elif kind == "html":
         text = html_to_text(text, notes)
     # A body or subject decoded from base64 or quoted-printable may hold a NUL, as raw text may.
@@ -918,6 +929,7 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
             signature = h_signature
     if not blocks and not forwarded:
         raise CoachError("the email has no message text to triage (only a signature or quotes)")
+    other = "\n\n".join(unshown).replace("\x00", "")
     return ParsedEmail(
         format=kind,
         text=text,
@@ -928,6 +940,7 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         subject=subject,
         notes=notes,
         forwarded=len(forwarded),
+        unshown=other[: _reading_cut(other)[1]],
     )
 
 
