@@ -1435,3 +1435,31 @@ def test_a_plain_text_version_that_says_more_but_nothing_grave_leaves_the_decisi
     result = OfflineTriageEngine().triage(data, filename="m.eml")
     assert result.decision == "handle"
     assert any("plain-text version says things" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        (
+            "enriched",
+            "<bold>Hi Sam,</bold>\n\nThe sync has failed all week. If it is not fixed by\n"
+            "<color><param>red</param>Friday</color> we will cancel our contract.\n\nDana\n",
+        ),
+        (
+            "richtext",
+            "Hi Sam,<nl><nl>The sync has failed all week. If it is not fixed by\n"
+            "<bold>Friday</bold> we will cancel our contract.<nl><nl>Dana\n",
+        ),
+    ],
+)
+def test_a_text_enriched_or_richtext_body_is_read(kind: str, body: str) -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    data = (
+        "From: Dana <dana@northwind.example>\nSubject: sync\nMIME-Version: 1.0\n"
+        f"Content-Type: text/{kind}; charset=utf-8\n\n{body}"
+    ).encode()
+    parsed = parse(data, filename="m.eml")
+    assert "If it is not fixed by Friday we will cancel our contract." in parsed.newest
+    assert "<" not in parsed.newest and "red" not in parsed.newest
+    assert OfflineTriageEngine().triage(data, filename="m.eml").decision == "escalate"

@@ -250,7 +250,7 @@ def eml_to_text(
         )
     # What a mail client shows: the HTML of a multipart/alternative message, not the plain text
     # beside it (which may say something else).
-    body = message.get_body(preferencelist=("html", "plain"))
+    body = message.get_body(preferencelist=("html", "plain")) or _enriched_body(message)
     attached = "".join(read.values())
     if not isinstance(body, EmailMessage):
         if attached:  # "Forward as attachment" with nothing typed above it
@@ -438,6 +438,8 @@ def _body_text(
         )
     if "InvalidBase64CharactersDefect" in damaged:
         notes.append("The message body had stray characters in its base64; they were skipped.")
+    if body.get_content_type() in _ENRICHED:
+        content = enriched_to_text(content, body.get_content_type())
     if body.get_content_type() == "text/html":
         content = html_to_text(content, notes)
         if not _shows_text(content):
@@ -456,6 +458,68 @@ def _body_text(
                 "shows, and what was triaged) does not: read the plain text yourself."
             )
     return content.replace("\r\n", "\n")
+
+
+# Older mail clients (Eudora, NeXTMail, some Mac mailers) write formatted text as text/enriched
+# (RFC 1896) or its forerunner text/richtext (RFC 1341) with no plain-text version beside it.
+_ENRICHED = ("text/enriched", "text/richtext")
+_ENRICHED_TAG = re.compile(r"<(/?)([A-Za-z0-9-]{1,60})>")
+
+
+def _enriched_body(message: EmailMessage) -> EmailMessage | None:
+    for part in message.walk():
+        if (
+            isinstance(part, EmailMessage)
+            and part.get_content_type() in _ENRICHED
+            and not part.is_attachment()
+        ):
+            return part
+    return None
+
+
+def enriched_to_text(text: str, kind: str = "text/enriched") -> str:
+    """The words of a text/enriched or text/richtext body: formatting commands ("<bold>") are
+    dropped with what a `<param>` holds. In text/enriched "<<" is a "<", a lone line break is a
+    space and n of them are n - 1 (except inside `<nofill>`); in text/richtext every line break is
+    a space, `<nl>` is one and `<lt>` is a "<"."""
+    text = text.replace("\r\n", "\n")
+    out: list[str] = []
+    param = nofill = 0
+    pos = 0
+    enriched = kind == "text/enriched"
+    pattern = (
+        re.compile(r"<<|\n+|" + _ENRICHED_TAG.pattern)
+        if enriched
+        else re.compile(r"\n|" + _ENRICHED_TAG.pattern)
+    )
+    for m in pattern.finditer(text):
+        if not param:
+            out.append(text[pos : m.start()])
+        pos = m.end()
+        token = m.group(0)
+        if token == "<<":
+            out.append("" if param else "<")
+        elif token.startswith("\n"):
+            if param:
+                continue
+            if not enriched:
+                out.append(" ")
+            elif nofill:
+                out.append(token)
+            else:
+                out.append(" " if len(token) == 1 else "\n" * (len(token) - 1))
+        else:
+            closing, name = m.group(1) == "/", m.group(2).lower()
+            step = -1 if closing else 1
+            if name == "param":
+                param = max(0, param + step)
+            elif name == "nofill":
+                nofill = max(0, nofill + step)
+            elif not enriched and not closing and name in ("nl", "lt"):
+                out.append("\n" if name == "nl" else "<")
+    if not param:
+        out.append(text[pos:])
+    return "".join(out)
 
 
 def _shows_text(text: str) -> bool:
