@@ -522,3 +522,47 @@ def test_forms_a_remote_server_received_are_redacted(kind: str, text: str, expec
 )
 def test_near_misses_of_the_new_forms_stay(text: str, expected: str) -> None:
     assert redact(text).text == expected
+
+
+# Forms a fake server still received from `coach triage --json` (a later adversarial pass).
+STILL_LEAKED = [
+    # ideographic and half-width full stops are dots to IDNA: these addresses are delivered
+    ("email, ideographic full stop", "write to dana@northwind\u3002com", "write to [EMAIL_1]"),
+    ("email, half-width full stop", "write to dana@northwind\uff61com", "write to [EMAIL_1]"),
+    ("email, full-width @ and full stop", "dana\uff20northwind\u3002com", "[EMAIL_1]"),
+    # full-width, small and vertical colons after a label
+    ("SSN, full-width colon", "SSN\uff1a123456789", "SSN\uff1a[ID_1]"),
+    ("account, full-width colon", "account\uff1a 88231907", "account\uff1a [ACCOUNT_1]"),
+    ("account, full-width colon, no space", "account\uff1a88231907", "account\uff1a[ACCOUNT_1]"),
+    ("Kundennummer, full-width colon", "Kundennummer\uff1a55667788", "Kundennummer\uff1a[ACCOUNT_1]"),
+    ("SSN, small colon", "SSN\ufe55123456789", "SSN\ufe55[ID_1]"),
+    ("account, vertical colon", "account\ufe13 88231907", "account\ufe13 [ACCOUNT_1]"),
+    # circled digits: 4111 1111 1111 1111 to NFKC
+    ("card, circled digits", "card ④①①① ①①①① ①①①① ①①①①", "card [CARD_1]"),
+    ("card, dingbat digits", "card ❹❶❶❶ ❶❶❶❶ ❶❶❶❶ ❶❶❶❶", "card [CARD_1]"),
+    # a phone or card typed digit by digit with dashes
+    ("phone, spaced digits in dashed groups", "number is 4 1 5 - 5 5 5 - 0 1 9 9", "number is [PHONE_1]"),
+    ("phone, digits joined by dashes", "call 4-1-5-5-5-5-0-1-9-9 now", "call [PHONE_1] now"),
+    ("phone, digits joined by spaced dashes", "4 - 1 - 5 - 5 - 5 - 5 - 0 - 1 - 9 - 9", "[PHONE_1]"),
+    ("card, digits joined by dashes", "card 4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1", "card [CARD_1]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"), STILL_LEAKED, ids=[f[0] for f in STILL_LEAKED]
+)
+def test_forms_a_remote_server_still_received_are_redacted(
+    kind: str, text: str, expected: str
+) -> None:
+    r = redact(text)
+    assert r.text == expected and r.restore(r.text) == text
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["2024-05-01", "version 1.2.3", "3 - 2 - 1", "10 - 9 - 8 - 7 - 6 - 5 - 4 - 3 - 2 - 1 - 0",
+     "scores 3-1 2-0 1-1 4-2 0-0 1-3", "tickets 1-2-3 and 4-5-6 and 7-8-9", "steps 1-2-3-4-5-6-7-8-9",
+     "ありがとう。よろしく", "① open ② click ③ save", "10⁶ users per m²"],
+)  # fmt: skip
+def test_dashed_digits_ideographic_stops_and_circled_digits_in_prose_stay(kept: str) -> None:
+    assert redact(kept).text == kept

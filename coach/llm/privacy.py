@@ -29,11 +29,15 @@ M = TypeVar("M", bound="BaseMessage")
 # local part rescans to the end of a long dotted run for every start). The top-level domain may be
 # in any script ("пример.рф") or punycode ("xn--p1ai"); a quoted local part is read too.
 _EMAIL_NAME = r"(?:(?<![\w.+'&%-])[\w.+%-][\w.+'&%-]{0,63}|\"[^\"\n@]{1,64}\")"
+# A domain's dots may be the ideographic or half-width full stops IDNA reads as dots too
+# ("dana@northwind。com" is delivered to northwind.com). Only a domain reads them so: elsewhere they
+# end a Chinese or Japanese sentence, and an id's value must stop there ("account AB1234。次").
+_DOMAIN_DOT = "[.\u3002\uff61]"
 _EMAIL_DOMAIN = (
-    r"(?:[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})"
+    r"(?:[\w-]{1,63}(?:_DOT[\w-]{1,63}){0,8}_DOT(?:[^\W\d_]{2,24}|(?i:xn--)[a-z0-9-]{1,59})"
     # or at an IP address, bracketed as RFC 5321 writes it or not ("dana@[192.0.2.7]")
     r"|\[?\d{1,3}(?:\.\d{1,3}){3}\]?|\[(?i:ipv6:)[0-9a-f:.]{2,45}\])(?![\w-])"
-)
+).replace("_DOT", _DOMAIN_DOT)
 _EMAIL = re.compile(_EMAIL_NAME + "@" + _EMAIL_DOMAIN)
 # The "@" encoded: in a link ("/reset?user=dana.whitfield%40northwind.com") or as an HTML entity
 # ("dana&#64;northwind.com", "lena.k&#x40;northwind.com", "dana&commat;northwind.com").
@@ -47,7 +51,7 @@ _EMAIL_SPELLED = re.compile(
     r"(?<![\w.+'&%-])[\w.+%-][\w.+'&%-]{0,63}"
     r"(?:[ \t]{1,3}@[ \t]{0,3}|[ \t]{0,3}@[ \t]{1,3}|[ \t]{0,3}[\[(](?i:at)[\])][ \t]{0,3})"
     r"[\w-]{1,63}(?:_DOT[\w-]{1,63}){0,7}_DOT[^\W\d_]{2,24}(?![\w-])".replace(
-        "_DOT", r"(?:[ \t]{0,3}[\[(](?i:dot)[\])][ \t]{0,3}|\.)"
+        "_DOT", r"(?:[ \t]{0,3}[\[(](?i:dot)[\])][ \t]{0,3}|" + _DOMAIN_DOT + ")"
     )
 )
 # An address with "at" and "dot" as plain words, in lower or upper case ("dana at northwind dot
@@ -78,8 +82,24 @@ _DIGIT_RUN = re.compile(
     r"(?<![\w.])\d+(?:(?:[ \t]{0,2}[./_|-][ \t]{0,2}|[ \t]{0,2}[./-]?[ \t]{0,2}\r?\n[ \t]{0,2}|[ \t]{1,2})\d+)*"
 )
 _GROUP = re.compile(r"\d+")
-# A card typed one digit at a time ("4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"): 13 to 19 digits, Luhn-checked.
-_SPACED_CARD = re.compile(r"(?<![\w.])\d(?:[ ]\d){12,18}(?![\w.])")
+
+
+# A number typed one digit at a time, each digit set apart by one kind of mark ("4 1 5 5 5 5 0 1 9 9",
+# "4-1-5-5-5-5-0-1-9-9", "4 - 1 - 5 ..."), or groups of spaced digits split by dashes ("4 1 5 -
+# 5 5 5 - 0 1 9 9"; the caller counts their digits). It starts at no digit after a dash, so a
+# countdown is no phone ("10 - 9 - 8 ... - 0"); dates and versions ("2024-05-01", "1.2.3") have
+# no lone digits.
+def _one_by_one(fewest: int, most: int) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w.])(?<!\d-)(?<!\d -)(?<!\d- )(?<!\d - )(?:"
+        rf"\d(?:[ ]\d){{{fewest - 1},{most - 1}}}"
+        rf"|\d(?P<dash>[ ]?-[ ]?)\d(?:(?P=dash)\d){{{fewest - 2},{most - 2}}}"
+        r"|\d(?:[ ]\d){1,7}(?:[ ]?-[ ]?\d(?:[ ]\d){1,7}){1,8})(?![\w.])"
+    )
+
+
+# A card: 13 to 19 digits, Luhn-checked.
+_SPACED_CARD = _one_by_one(13, 19)
 # A value labelled as an account, customer, member, policy, contract or subscription id, in the
 # eight languages, singular or plural: "account number is 88231907", "customer ID CUST-88231",
 # "Account (ID 88231907)", "policy no. PL/2024/8877", "accounts 55667788 and 55667799",
@@ -175,8 +195,8 @@ _BIRTH = re.compile(
     r"geboren\s+op|data\s+de\s+nascimento|data\s+urodzenia)\s*(?::|=|-|\bis\b)?\s*"
     r"(?P<value>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+[^\W\d_]{3,12}\.?\s+\d{4})"
 )
-# A number typed one digit at a time ("4 1 5 5 5 5 0 1 9 9"): ten to fifteen digits is a phone.
-_SPACED_DIGITS = re.compile(r"(?<![\w.])\d(?:[ ]\d){9,14}(?![\w.])")
+# A number typed one digit at a time: ten to fifteen digits is a phone.
+_SPACED_DIGITS = _one_by_one(10, 15)
 _UUID = re.compile(
     r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
     r"|\b(?=[0-9a-f]{0,31}[a-f])(?=[0-9a-f]{0,31}\d)[0-9a-f]{32}\b"
@@ -248,7 +268,8 @@ _BARE_PHONE = re.compile(
     r"[^\d\n]{0,20}?(?P<cued>\+?\d{7,15})(?!\d)"
 )
 # Characters folded before the patterns run, one for one so that positions still match the text:
-# full-width digits and letters, and the hyphens, dashes and spaces typed inside numbers.
+# full-width digits and letters, colons and dots, and the hyphens, dashes and spaces typed inside
+# numbers.
 _FOLD = str.maketrans(
     {
         **{chr(0xFF10 + i): str(i) for i in range(10)},
@@ -262,6 +283,11 @@ _FOLD = str.maketrans(
         "\uff0b": "+",
         "\uff20": "@",
         "\uff0e": ".",
+        "\ufe52": ".",
+        # full-width, small and vertical colons after a label ("SSN：123456789", "account： 88231907")
+        "\uff1a": ":",
+        "\ufe55": ":",
+        "\ufe13": ":",
         # dot leaders and middle dots between digit groups ("415․555․0177")
         "\u2024": ".",
         "\u2027": ".",
@@ -270,12 +296,19 @@ _FOLD = str.maketrans(
 )
 
 
-# Decimal digits of other scripts (Arabic-Indic ٤١٥, Devanagari ४१५, ...) are read as 0-9 too.
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+# Decimal digits of other scripts (Arabic-Indic ٤١٥, Devanagari ४१५, ...) are read as 0-9 too, and
+# so is every other character with a digit's value: circled, parenthesised, superscript and
+# dingbat digits ("card ④①①① ①①①① ①①①① ①①①①" is 4111 1111 1111 1111 to NFKC and to a reader).
+_OTHER_DIGIT = re.compile(
+    r"(?![0-9])\d|[\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089"
+    r"\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e"
+    r"\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43\U00010e60-\U00010e68"
+    r"\U00011052-\U0001105a\U0001f100-\U0001f10a]"
+)
 
 
 def _ascii_digit(m: re.Match[str]) -> str:
-    return str(unicodedata.decimal(m[0]))
+    return str(unicodedata.digit(m[0]))
 
 
 # A key in JSON or a Python dict is read as a label: `{"accountId": "88231907"}` as
@@ -513,10 +546,12 @@ def _redact(text: str, name: _Namer) -> str:
     for m in _BIRTH.finditer(probe):
         claim(*m.span("value"), "DATE")
     for m in _SPACED_CARD.finditer(probe):
-        if _luhn(m[0].replace(" ", "")):
+        digits = re.sub(r"\D", "", m[0])
+        if 13 <= len(digits) <= 19 and _luhn(digits):
             claim(*m.span(), "CARD")
     for m in _SPACED_DIGITS.finditer(probe):
-        claim(*m.span(), "PHONE")
+        if 10 <= sum(c.isdigit() for c in m[0]) <= 15:
+            claim(*m.span(), "PHONE")
     # A phone number in one of its exact shapes first ("+1 (415) 555 - 0199"), so a looser
     # reading of its first digits does not leave the rest out.
     for m in _BARE_PHONE.finditer(probe):
