@@ -5,6 +5,7 @@ Every variable is listed with its default in `.env.example`.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cached_property
 from importlib import resources
@@ -90,6 +91,15 @@ class Settings(BaseSettings):
         """`~/coach-data` means the user's home, as it does in a shell."""
         if value is None:
             return None
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:
+            # "/tmp/k\xff": bytes that are not UTF-8 reach Python as lone surrogates, which no
+            # index, database or hash takes (Chroma failed on one and set a healthy index aside).
+            shown = os.fsencode(value).decode("utf-8", "backslashreplace")
+            raise ValueError(
+                f"the path {shown} is not valid UTF-8; rename the folder or choose another"
+            ) from None
         try:
             return value.expanduser()
         except RuntimeError:  # "~nosuchuser/x": no such user, no home to put it in

@@ -284,3 +284,73 @@ def test_an_ambiguous_batch_column_and_an_empty_user_are_refused(tmp_path: Path)
     assert proc.returncode == 2 and "2 columns named 'body'" in proc.stderr, proc.stderr
     proc = _coach(["admin", "forget-user", " "], tmp_path / "data", tmp_path)
     assert proc.returncode == 2 and "empty name" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["chat", "--resume", "\udcff\udcfe"], ["chat", "--delete", "\udcff\udcfe"],
+     ["admin", "forget-user", "\udcff"], ["search", "caf\udce9 outage"]],
+)  # fmt: skip
+def test_a_value_that_is_not_utf8_is_one_line_before_any_command_runs(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bytes that are not UTF-8 (`--resume $'\\xff\\xfe'`) reach Python as lone surrogates: the
+    conversation store and the hash failed on them with a traceback."""
+    from coach.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["coach", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "is not UTF-8 text" in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_password_on_stdin_that_is_not_utf8_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    piped = io.BytesIO(b"\xff\xfe\xff\xfe\xff\xfe\xff\xfe\xff\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(piped, errors="surrogateescape"))
+    monkeypatch.setattr(sys, "argv", ["coach", "admin", "hash-password"])
+    from coach.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "password on stdin is not UTF-8" in err, err
+
+
+@pytest.mark.parametrize("variable", ["COACH_KNOWLEDGE_DIR", "COACH_DATA_DIR"])
+def test_a_folder_path_that_is_not_utf8_is_one_line_and_no_index_is_set_aside(
+    tmp_path: Path, variable: str
+) -> None:
+    """`COACH_KNOWLEDGE_DIR=/tmp/k$'\\xff'` was taken for a damaged index: every run set a
+    healthy one aside as another chroma.damaged-* copy, then failed with a traceback."""
+    data = tmp_path / os.fsdecode(b"d\xff") if variable == "COACH_DATA_DIR" else tmp_path / "d"
+    (data / "index" / "chroma").mkdir(parents=True)
+    env = {**os.environ, "COACH_DATA_DIR": str(data), "COACH_KNOWLEDGE_DIR": str(tmp_path)}
+    env[variable] = str(data) if variable == "COACH_DATA_DIR" else os.fsdecode(b"/tmp/k\xff")
+    proc = subprocess.run([sys.executable, "-m", "coach", "search", "renew"], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-300:]
+    assert f"{variable} is not valid" in proc.stderr and "is not valid UTF-8" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert os.listdir(data / "index") == ["chroma"]
+
+
+def test_a_knowledge_path_that_is_not_utf8_is_never_taken_for_a_damaged_index(
+    tmp_path: Path,
+) -> None:
+    """Only the index's own failures set it aside, however the settings were made."""
+    from coach.errors import CoachError
+    from coach.playbook.store import open_store
+    from coach.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data").model_copy(  # type: ignore[call-arg]
+        update={"knowledge_dir": Path(os.fsdecode(b"/tmp/k\xff"))}
+    )
+    with pytest.raises(CoachError, match="not valid UTF-8"):
+        open_store(settings)
+    assert os.listdir(tmp_path / "data" / "index") == ["chroma"]

@@ -268,3 +268,21 @@ def test_a_page_too_big_to_embed_quickly_is_skipped_with_a_reason(
     with caplog.at_level("WARNING"):
         assert [d.source for d in load_documents(tmp_path)] == ["page.md"]
     assert any("larger than 500 KB" in r.getMessage() for r in caplog.records)
+
+
+def test_a_page_whose_name_is_not_utf8_is_skipped_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`ren\\xe9ewals.md` (a Latin-1 name) stopped every ingest and search with a traceback: no
+    passage id or index takes the lone surrogate Python reads the byte as."""
+    import os
+
+    (tmp_path / "page.md").write_text("## Title\n\nBody text here.\n", encoding="utf-8")
+    (tmp_path / os.fsdecode(b"ren\xe9ewals.md")).write_text("# Renewals\n\nBrief your manager.\n")
+    (tmp_path / os.fsdecode(b"d\xff")).mkdir()
+    (tmp_path / os.fsdecode(b"d\xff") / "inside.md").write_text("# Inside\n\nMore text.\n")
+    with caplog.at_level("WARNING"):
+        assert [p.source for p in load_passages(tmp_path)] == ["page.md"]
+    said = {r.getMessage() for r in caplog.records}
+    assert "skipped ren\\xe9ewals.md: its name is not UTF-8 text: rename it" in said
+    assert "skipped inside.md: its path d\\xff/inside.md is not UTF-8 text: rename it" in said

@@ -4,13 +4,16 @@ so `coach --help` and a cold `coach search` stay fast."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import Iterator
+import typing
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.models import OptionInfo, ParameterInfo
 
 from coach.errors import CoachError
 from coach.textio import escaped
@@ -81,6 +84,59 @@ from coach.cli import drafts as _drafts  # noqa: E402,F401
 from coach.cli import evals as _evals  # noqa: E402,F401
 from coach.cli import search as _search  # noqa: E402,F401
 from coach.cli import triage as _triage  # noqa: E402,F401
+
+
+def _text_arguments(group: typer.Typer) -> None:
+    """Every command of `group` and its sub-groups refuses a text argument or option that is not
+    UTF-8 (`coach chat --resume $'\\xff'`) with one line, before it runs: Python reads such bytes
+    as lone surrogates, which SQLite, hashing and the tokenizer reject with a traceback."""
+    for info in group.registered_commands:
+        if info.callback is not None:
+            info.callback = _checked(info.callback)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _text_arguments(sub.typer_instance)
+
+
+def _checked(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`command`, its text values checked first. Paths (a `parser`: `user_path`, `user_file`)
+    are left alone: a file may have any name the file system allows."""
+
+    @functools.wraps(command)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from coach.textio import argument_text
+
+        try:
+            hints = typing.get_type_hints(command, include_extras=True)
+        except NameError:  # an annotation only a type checker sees: every value is checked
+            hints = {}
+        for name, value in kwargs.items():
+            info = _parameter_info(hints.get(name))
+            if info is not None and info.parser is not None:
+                continue
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if isinstance(item, str):
+                    argument_text(item, _shown_name(name, info))
+        return command(*args, **kwargs)
+
+    return checked
+
+
+def _parameter_info(hint: object) -> ParameterInfo | None:
+    """The `typer.Option(...)` or `typer.Argument(...)` of an `Annotated[...]` hint."""
+    found = (m for m in getattr(hint, "__metadata__", ()) if isinstance(m, ParameterInfo))
+    return next(found, None)
+
+
+def _shown_name(name: str, info: ParameterInfo | None) -> str:
+    """How the user wrote it: `--resume` for an option, `NAME` for an argument."""
+    if isinstance(info, OptionInfo):
+        flags = [d for d in info.param_decls or () if d.startswith("--")]
+        return flags[0] if flags else "--" + name.replace("_", "-")
+    return info.metavar if info is not None and info.metavar else name.upper()
+
+
+_text_arguments(app)
 
 
 def main() -> None:

@@ -55,7 +55,13 @@ def hash_password_command() -> None:
 
         password = getpass.getpass("password: ")
     else:
-        password = sys.stdin.readline().rstrip("\n")
+        # Read as bytes and decoded strictly: a pipe's bytes that are not UTF-8 ("\xff\xfe")
+        # would reach the hash as lone surrogates and fail with a traceback.
+        line = sys.stdin.buffer.readline().rstrip(b"\r\n")
+        try:
+            password = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CoachError("the password on stdin is not UTF-8 text; send it as UTF-8") from None
     if len(password) < 8:
         raise CoachError("a password needs at least 8 characters")
     print(hash_password(password))

@@ -52,9 +52,6 @@ def search(
     ] = False,
 ) -> None:
     """Search the escalation playbook."""
-    from coach.textio import argument_text
-
-    query = argument_text(query, "the query")
     if not query.strip():
         raise CoachError(
             "the query is empty; say what you want to know, e.g. coach search 'customer wants my manager'"

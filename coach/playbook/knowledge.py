@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import stat
 import unicodedata
@@ -141,7 +142,13 @@ def _skip(path: Path, reason: str) -> None:
     """Say once per process that a page is skipped, however often the folder is read."""
     if (str(path), reason) not in _WARNED:
         _WARNED.add((str(path), reason))
-        log.warning("skipped %s: %s", escaped(path.name, breaks=True), reason)
+        log.warning("skipped %s: %s", escaped(_shown(path.name), breaks=True), reason)
+
+
+def _shown(name: str) -> str:
+    """A file name for a message, bytes that are not UTF-8 written as escapes (`ren\\xe9.md`
+    from an old Windows share) rather than as the lone surrogates Python reads them as."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _names_inside(paths: list[Path]) -> Counter[tuple[int, int]]:
@@ -183,6 +190,15 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
         if not path.is_file():
             _skip(path, "not a regular file (a pipe, a device or a broken link)")
             continue
+        source = path.relative_to(knowledge_dir).as_posix()
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:
+            # "ren\xe9ewals.md" (Latin-1): no passage id, index or page of results can hold
+            # the name, and one such page stopped every ingest and search.
+            where = "its name" if _shown(path.name) != path.name else f"its path {_shown(source)}"
+            _skip(path, f"{where} is not UTF-8 text: rename it")
+            continue
         if not path.resolve().is_relative_to(root):
             _skip(path, "a link to a file outside the knowledge folder")
             continue
@@ -215,7 +231,7 @@ def load_documents(knowledge_dir: Path) -> list[Document]:
             _skip(path, f"{words:,} words, more than {MAX_PAGE_WORDS:,}: split it into pages")
             continue
         digest = hashlib.sha256(data + CHUNKER_VERSION.encode()).hexdigest()
-        docs.append(Document(path.relative_to(knowledge_dir).as_posix(), text, digest))
+        docs.append(Document(source, text, digest))
     return docs
 
 

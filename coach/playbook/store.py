@@ -84,21 +84,36 @@ def collection_name(model_id: str, knowledge_key: str) -> str:
     return name[:200]
 
 
+def knowledge_key(settings: Settings) -> str:
+    """The knowledge folder's share of a collection's name. A path that is not UTF-8
+    ("/tmp/k\\xff") is the folder's problem, not the index's: a CoachError, which `open_store`
+    never takes for a damaged index (it set a healthy one aside on every run)."""
+    import hashlib
+    import os
+
+    resolved = str(settings.knowledge_dir.resolve())
+    try:
+        return hashlib.sha1(resolved.encode()).hexdigest()[:10]
+    except UnicodeEncodeError:
+        shown = os.fsencode(resolved).decode("utf-8", "backslashreplace")
+        raise CoachError(
+            f"the knowledge folder's path {shown} is not valid UTF-8; rename the folder or set "
+            "COACH_KNOWLEDGE_DIR to another"
+        ) from None
+
+
 class KnowledgeStore:
     """Passages and their vectors, kept in step with the files of the knowledge directory."""
 
     def __init__(
         self, settings: Settings, model_id: str, embeddings: Embeddings, client: ClientAPI
     ) -> None:
-        import hashlib
-
         self.settings = settings
         self.model_id = model_id
         self.embeddings = embeddings
         self.client = client
-        key = hashlib.sha1(str(settings.knowledge_dir.resolve()).encode()).hexdigest()[:10]
         self.collection: Collection = client.get_or_create_collection(
-            collection_name(model_id, key),
+            collection_name(model_id, knowledge_key(settings)),
             embedding_function=None,
             metadata={"hnsw:space": "cosine", "embedding_model": model_id},
         )
@@ -430,6 +445,10 @@ def open_store(settings: Settings) -> KnowledgeStore:
         return KnowledgeStore(settings, model_id, embeddings, make_client(settings))
     except CoachError:
         raise
+    except UnicodeEncodeError as exc:
+        # A name we pass in that is not UTF-8 ("/data/d\xff/index") is no damage in the index:
+        # setting it aside would only set a healthy one aside on every run.
+        raise CoachError(f"{exc.object!r} is not valid UTF-8; rename it") from None
     except Exception as exc:  # chromadb's errors for a damaged local index
         if settings.chroma_url:
             raise CoachError(f"the Chroma server at {settings.chroma_url} failed: {exc}") from None
