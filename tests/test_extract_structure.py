@@ -114,6 +114,17 @@ def test_people_typed_in_lower_case_or_after_a_title(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "marigold foods CTO is cc'd on an angry email so idk if this is an escalation",
+        "their VP is cc’d on every thread now",
+    ],
+)
+def test_a_verb_after_a_title_is_no_name(text: str) -> None:
+    assert read_people(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "company"),
     [
         ("sso broken for pinecrest credit union", "Pinecrest Credit Union"),

@@ -240,6 +240,7 @@ def _loose_name(text: str) -> str:
             or bare in _OPENERS
             or not re.fullmatch(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*", bare)
             or (len(bare) > 4 and "-" not in bare and bare.endswith(("ed", "ly", "ing")))
+            or bare.endswith(("'d", "’d"))  # "CTO is cc'd on the email": a verb, not a name
             or len(bare) < 2
         ):
             break
