@@ -443,6 +443,28 @@ def test_who_is_asking_and_who_may_see_the_evals(tmp_path: Path) -> None:
     assert "&lt;b&gt;" in who_html("<b>", signed_in=False)
 
 
+def test_no_login_or_proxied_user_takes_the_command_lines_own_name(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from coach.ui.handlers import is_admin, owner_of
+
+    users = tmp_path / "users"
+    users.write_text("alice:pw1\nlocal:pw3\n", encoding="utf-8")
+    with pytest.raises(CoachError, match="reserved"):
+        credentials(auth="", auth_file=str(users))
+    with pytest.raises(CoachError, match="reserved"):
+        credentials(auth="Local:pw", auth_file="")
+    # A login or a proxy's user called "local" is somebody: never the CLI's own conversations,
+    # never the maintainer.
+    proxied = Settings(data_dir=tmp_path, COACH_TRUSTED_USER_HEADER="X-Forwarded-User")  # type: ignore[call-arg]
+    for request, settings in (
+        (SimpleNamespace(username="local", headers={}), Settings(data_dir=tmp_path)),  # type: ignore[call-arg]
+        (SimpleNamespace(username=None, headers={"x-forwarded-user": "local"}), proxied),
+    ):
+        owner = owner_of(request, settings)
+        assert owner != "local" and not is_admin(owner, settings)
+
+
 def test_logins_are_rate_limited() -> None:
     from coach.ui.auth import LOCK_SECONDS, MAX_FAILURES, gradio_auth
 

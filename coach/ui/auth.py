@@ -29,10 +29,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# The owner of what the CLI and a loopback run without a login keep, and the playbook's maintainer
+# (`coach.chat.conversation.LOCAL_USER`): no login may take that name, or it would see and add to
+# every conversation the CLI holds and get the maintainer's rights.
+RESERVED_USER = "local"
+
+
 def parse_pair(text: str, where: str) -> tuple[str, str]:
     user, sep, password = text.strip().partition(":")
     if not sep or not user.strip() or not password:
         raise CoachError(f"{where} must look like user:password")
+    if user.strip().lower() == RESERVED_USER:
+        raise CoachError(
+            f"{where}: the user name {user.strip()!r} is reserved for the command line's own "
+            "conversations; choose another"
+        )
     return user.strip(), password
 
 

@@ -62,9 +62,17 @@ def owner_of(request: Any, settings: Settings | None = None) -> str:
         headers = getattr(request, "headers", None) or {}
         named = headers.get(header.lower()) or headers.get(header)
         if named and str(named).strip():
-            return str(named).strip()[:100]
+            return _not_reserved(str(named).strip()[:100])
     name = getattr(request, "username", None)
-    return str(name) if name else "local"
+    return _not_reserved(str(name)) if name else "local"
+
+
+def _not_reserved(name: str) -> str:
+    """A user a proxy or a login names "local" is someone, not the command line's own user (whose
+    conversations and maintainer's rights that name holds): they get a name of their own."""
+    from coach.ui.auth import RESERVED_USER
+
+    return f"user:{name}" if name.lower() == RESERVED_USER else name
 
 
 def is_admin(owner: str, settings: Settings) -> bool:
