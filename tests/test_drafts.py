@@ -575,3 +575,96 @@ def test_the_customer_message_names_the_trouble_before_what_the_contact_threaten
     facts = draft_facts(case)
     assert facts["issue_for_customer"] == "your nightly export has failed 4 times this month"
     assert facts["held_back"] == []
+
+
+# --- Personal data in what the customer reads ------------------------------------------------
+
+PERSONAL = COMPLETE.merge(
+    {
+        "contact": "Dana Whitfield <dana.whitfield@northwind.example>, mobile 0171 2345678",
+        "problem": "Nightly inventory sync has failed on 9 of the last 14 nights; the retries "
+        "charged card 4111 1111 1111 1111 twice and locked the admin (SSN 123-45-6789).",
+        "business_impact": "$480k ARR renewal due in 60 days; billing IBAN DE89 3704 0044 0532 "
+        "0130 00.",
+        "notes": "between us: the admin's passport number is X1234567 and her private line is "
+        "030 98765432.",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("For our records, the card on file is [CARD_1].", "4111 1111 1111 1111"),
+        ("The admin id on file is [ID_1].", "123-45-6789"),
+    ],
+)
+def test_a_model_customer_draft_restoring_a_card_or_an_ssn_falls_back(
+    settings: Settings, line: str, value: str
+) -> None:
+    """The model writes "the card on file is [CARD_1]" and the writer would restore the card the
+    rep typed: an internal_disclosure, the retry, then the offline draft, none carrying it."""
+    leaky = GOOD_CUSTOMER.replace("Can we schedule", f"{line} Can we schedule")
+    model = ScriptedChatModel([leaky, leaky])
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("customer", PERSONAL)
+    assert line.split("[")[1].split("]")[0] in model.sent_text()  # the placeholder was sent
+    assert value not in model.sent_text()
+    assert "internal_disclosure" in model.requests[1][-1].text and value not in draft.notice
+    assert draft.engine == "offline" and value not in draft.markdown
+
+
+def test_a_model_follow_up_restoring_a_value_from_the_notes_falls_back(settings: Settings) -> None:
+    """The follow-through plan may be forwarded: the passport number in the notes is not for it."""
+    reference = OfflineWriter(settings).write("follow-up", PERSONAL).markdown
+    leaky = reference.replace("## Commitments", "Passport on file: [ID_2].\n\n## Commitments")
+    model = ScriptedChatModel([leaky, leaky])
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("follow-up", PERSONAL)
+    assert "[ID_2]" in model.sent_text()
+    assert draft.engine == "offline" and "X1234567" not in draft.markdown
+
+
+def test_an_offline_customer_message_never_names_the_card_in_the_problem(
+    writer: OfflineWriter,
+) -> None:
+    draft = writer.write("customer", PERSONAL)
+    assert "4111" not in draft.body and "123-45-6789" not in draft.body
+    assert draft.findings == []
+    leaked = draft.model_copy(update={"body": draft.body + "\nCard: 4111 1111 1111 1111.\n"})
+    from coach.drafts.writer import personal_findings
+
+    assert [f.code for f in personal_findings("customer", leaked.body, PERSONAL)] == [
+        "internal_disclosure"
+    ]
+
+
+def test_the_model_is_not_sent_the_notes_or_the_impact_for_a_customer_message(
+    settings: Settings,
+) -> None:
+    """README: the customer message carries no deal figures or notes, so the model never reads
+    them for it; the brief to the manager still has them."""
+    model = ScriptedChatModel([GOOD_CUSTOMER])
+    with override_chat_model(model):
+        LLMWriter(settings).write("customer", PERSONAL)
+    sent = model.sent_text()
+    assert "between us" not in sent and "passport" not in sent
+    assert "480k" not in sent and "IBAN" not in sent and '"notes"' not in sent
+    brief = ScriptedChatModel(["Hi\n"] * 2)
+    with override_chat_model(brief):
+        LLMWriter(settings).write("brief", PERSONAL)
+    assert "between us" in brief.sent_text() and "480k" in brief.sent_text()
+
+
+def test_the_contacts_own_address_and_number_may_stand_in_the_customer_message(
+    settings: Settings,
+) -> None:
+    """Held in the contact fields, "[EMAIL_1]" and "[PHONE_1]" are the contact's own: fine."""
+    own = GOOD_CUSTOMER.replace(
+        "Can we schedule", "I will write to [EMAIL_1] or call [PHONE_1]. Can we schedule"
+    )
+    model = ScriptedChatModel([own])
+    with override_chat_model(model):
+        draft = LLMWriter(settings).write("customer", PERSONAL)
+    assert draft.engine == "openai" and draft.findings == [], draft.notice
+    assert "dana.whitfield@northwind.example" in draft.body and "0171 2345678" in draft.body

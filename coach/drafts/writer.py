@@ -399,7 +399,7 @@ def _issue_for_customer(case: CaseFile, problem: str, *fallbacks: str) -> str:
                     ).replace("your's", "your")
                 for rx, repl in _TO_CUSTOMER:
                     clause = rx.sub(repl, clause)
-                if rules.internal_findings(clause):
+                if rules.internal_findings(clause) or personal_findings("customer", clause, case):
                     continue
                 clause = re.sub(r"^(?:The|A)\s+", lambda m: m.group(0).lower(), clause)
                 return _lower_first(clause) if clause[:2] != "I " else clause
@@ -622,8 +622,9 @@ def finish(
         warnings=judge(case).warnings if kind == "brief" else [],
         held_back=held_back,
     )
-    draft.findings = guardrails.check(
-        draft.checked_text, GUARDRAIL_KIND[kind], case.authorised_commitments
+    draft.findings = rules.dedupe(
+        guardrails.check(draft.checked_text, GUARDRAIL_KIND[kind], case.authorised_commitments)
+        + personal_findings(kind, draft.checked_text, case)
     )
     return draft
 
@@ -697,6 +698,96 @@ def audience_pass(
             out_lines.append(kept)
     text, repeats = _once_each("\n".join(out_lines))
     return _tidy(text) if text.strip() else text, taken + repeats
+
+
+# --- Personal data in what the customer may read ---------------------------------------------
+
+# Who the contact is: their own address or number may stand in a message to them ("reply to
+# jonas.weber@kessler.de"); a number the rep typed into the problem or the notes may not.
+_CONTACT_FIELDS = ("contact", "contact_name", "contact_title", "contact_email")
+_INTERNAL_FIELDS = ("notes", "business_impact")
+_NEVER_SHARED = ("CARD", "ID", "DATE")  # a card, an SSN or other personal id, a date of birth
+_PERSONAL_WHAT = {
+    "CARD": "a payment card number",
+    "ID": "a personal id (SSN, tax id, passport or similar)",
+    "DATE": "a date of birth",
+    "ACCOUNT": "an account number, IBAN or customer id",
+    "EMAIL": "an email address that is not the contact's own",
+    "PHONE": "a phone number that is not the contact's own",
+}
+
+
+def _personal_values(*texts: str) -> set[tuple[str, str]]:
+    """(kind, value) of the personal data the redactor reads in `texts`, the value reduced to
+    its letters and digits ("0171 2345678" and "0171-2345678" are one number)."""
+    from coach.llm.privacy import Redactor
+
+    redactor = Redactor()
+    for text in texts:
+        redactor.redact(text)
+    return {(p[1:].rsplit("_", 1)[0], _plain(v)) for p, v in redactor.mapping.items()}
+
+
+def _plain(value: str) -> str:
+    return re.sub(r"\W+", "", value.lower())
+
+
+def personal_findings(kind: DraftKind, text: str, case: CaseFile) -> list[Finding]:
+    """Personal data a draft the customer may read must not carry. The customer message holds no
+    card, SSN, IBAN, id or date of birth, and no address or number but the contact's own (as the
+    contact fields hold it); the follow-through plan, which may be forwarded, holds no card, id
+    or date of birth and nothing the case holds only in its notes or business impact. A model
+    that writes "the card on file is [CARD_1]" has it restored to the card the rep typed in the
+    business impact ("card on file 4111 1111 1111 1111"): that is a finding here."""
+    if kind not in ("customer", "follow-up") or not text.strip():
+        return []
+    from coach.llm.privacy import PLACEHOLDER, Redactor
+
+    fields = case.model_dump(exclude={"checklist"})
+
+    def field_text(names: tuple[str, ...], inside: bool = True) -> list[str]:
+        return [str(v) for k, v in fields.items() if (k in names) == inside]
+
+    # The case's values are read where they are labelled ("SSN of the admin is 123-45-6789"),
+    # then found in the draft wherever they stand, label or not.
+    seen = Redactor()
+    seen.redact(case.fact_text())
+    typed = set(PLACEHOLDER.findall(text))  # a placeholder the model left as it is, not a value
+    found = [p for p in dict.fromkeys(PLACEHOLDER.findall(seen.redact(text))) if p not in typed]
+    if not found:
+        return []
+    contact = _personal_values(*field_text(_CONTACT_FIELDS))
+    internal_only = _personal_values(*field_text(_INTERNAL_FIELDS)) - _personal_values(
+        *field_text(_INTERNAL_FIELDS, inside=False)
+    )
+    findings: list[Finding] = []
+    for placeholder in found:
+        value = seen.mapping[placeholder]
+        what = placeholder[1:].rsplit("_", 1)[0]
+        key = (what, _plain(value))
+        if kind == "customer":
+            allowed = what in ("EMAIL", "PHONE") and key in contact
+        else:
+            allowed = what not in _NEVER_SHARED and key not in internal_only
+        if allowed:
+            continue
+        at = text.find(value)
+        start, end = next(((a, b) for a, b in guardrails.sentences(text) if a <= at < b), (0, 0))
+        findings.append(
+            Finding(
+                code="internal_disclosure",
+                quote=text[start:end] if at >= 0 else "",
+                # no value quoted: the message goes into the notice and the retry as it is
+                message=(
+                    f"The draft carries {_PERSONAL_WHAT.get(what, 'personal data')}; personal "
+                    "data and internal notes stay out of what the customer reads. Leave it out."
+                ),
+                gotcha=rules.GOTCHAS["internal_disclosure"],
+                start=start,
+                end=end,
+            )
+        )
+    return findings
 
 
 # --- Invented facts -------------------------------------------------------------------------
@@ -808,6 +899,12 @@ class LLMWriter:
             if k not in {"verdict", "warnings", "checklist", "held_back"}
         }
         payload["warnings"] = [w.model_dump() for w in facts["warnings"]]
+        if kind == "customer":
+            # The customer message carries no notes and no deal figures (README, "Drafts"), so
+            # the model is not sent them: "between us: SSN of the admin is 123-45-6789" and
+            # "card on file 4111 1111 1111 1111" would only come back as placeholders to restore.
+            for internal in ("notes", "shareable_notes", "business_impact"):
+                payload.pop(internal, None)
         messages: list[BaseMessage] = redactor.redact_messages(
             [
                 SystemMessage(
@@ -865,7 +962,7 @@ class LLMWriter:
         """Why a model's draft cannot be shown: invented facts, guardrail findings, gaps, or our
         own instructions copied in (wording the `reference` draft also has is fine)."""
         from coach.llm.models import refused
-        from coach.llm.privacy import prompt_leaks
+        from coach.llm.privacy import PLACEHOLDER, prompt_leaks
 
         found: list[str] = []
         if len(text) > MAX_DRAFT_CHARS:  # no draft is this long, and reading it would take minutes
@@ -879,6 +976,14 @@ class LLMWriter:
             found.append("it mentions facts that are not in the case: " + ", ".join(invented))
         for f in guardrails.check(text, GUARDRAIL_KIND[kind], case.authorised_commitments):
             found.append(f'{f.code}: "{f.quote}": {f.message}')
+        # A placeholder restored to a card or an SSN: named by kind, never quoted, since the
+        # reason goes into the notice and, redacted again, into the retry.
+        found += [f"{f.code}: {f.message}" for f in personal_findings(kind, text, case)]
+        # "the card on file is [CARD_1]" when no card was sent: a placeholder nothing restores.
+        facts = case.fact_text()
+        left = [p for p in dict.fromkeys(PLACEHOLDER.findall(text)) if p not in facts + reference]
+        if left:
+            found.append("it has placeholders that stand for nothing: " + ", ".join(left))
         _once, repeats = _once_each(text)
         if repeats:
             found.append("it says a sentence twice: " + "; ".join(f'"{r.line}"' for r in repeats))
