@@ -371,3 +371,102 @@ def test_an_interrupted_model_turn_leaves_a_conversation_to_resume(
     assert result.recommendation == "escalate_now"
     assert [t for r, t in history("5a2a516e3ce5", fresh_settings) if r == "rep"] == [line]
     assert answer_unanswered("5a2a516e3ce5", fresh_settings) is None  # answered now
+
+
+def _update_then(text: str, **args: Any) -> ScriptedChatModel:
+    return ScriptedChatModel([tool_call("update_case_file", **args), text])
+
+
+def test_a_model_cannot_write_commitments_people_or_figures_the_rep_never_typed(
+    fresh_settings: Settings,
+) -> None:
+    """The rep said only that Acme will cancel; the model's update would put an authorised
+    discount in the customer email and an invented CTO in front of the customer."""
+    model = _update_then(
+        "Noted.",
+        customer="Acme",
+        problem="Repeated outages are putting the account at risk",
+        authorised_commitments=["a 30% discount on the renewal", "a guaranteed fix by Friday"],
+        leader_name="Bob Smith",
+        leader_title="CTO",
+        contact_name="Dana Reyes",
+        contact_email="dana@acme.com",
+        manager_name="Priya Shah",
+        business_impact="$500k ARR at risk",
+        deadline="renewal on 30 June",
+    )
+    with override_chat_model(model):
+        result = run_turn("t-unsaid", "Acme says they will cancel over the outages", fresh_settings)
+    case = result.case
+    assert case["authorised_commitments"] == []
+    assert case["leader_name"] == case["leader_title"] == case["contact_name"] == ""
+    assert case["contact_email"] == case["manager_name"] == ""
+    assert case["business_impact"] == case["deadline"] == ""
+    # the model's own summary of the problem is free text, and stays
+    assert case["customer"] == "Acme" and case["problem"].startswith("Repeated outages")
+    assert result.notice and "Bob Smith" in result.notice and "30% discount" in result.notice
+    assert "dana@acme.com" in result.notice
+    # the model reads what was left out in the tool's answer, and can ask the rep
+    held = json.loads(_tool_results(model)[0].text)["held_to_your_message"]
+    assert "a guaranteed fix by Friday" in held
+
+
+def test_what_the_rep_typed_in_earlier_turns_and_pasted_emails_counts_but_not_for_offers(
+    fresh_settings: Settings,
+) -> None:
+    """Names, addresses and figures from an earlier turn or a pasted email are the rep's input;
+    a discount the customer demands in that email is not ours to offer, one the rep's VP
+    approved is."""
+    email = (
+        "Hi Sam,\n\nThis is the third outage this month. We need a 30% discount on the renewal "
+        "or we will cancel our contract by 30 June.\n\nRegards,\nDana Reyes\ndana@initech.com"
+    )
+    first = ScriptedChatModel(["That reads as a threat to cancel."])
+    second = _update_then(
+        "Noted.",
+        contact_name="Dana Reyes",
+        contact_email="dana@initech.com",
+        manager_name="Priya Shah",
+        leader_title="Chief Technology Officer",
+        business_impact="$120k ARR, renewal on 30 June",
+        authorised_commitments=["a 30% discount on the renewal", "a 10% service credit"],
+    )
+    with override_chat_model(first):
+        run_turn("t-said", email, fresh_settings)
+    with override_chat_model(second):
+        result = run_turn(
+            "t-said",
+            "It's a $120k ARR account. My manager Priya Shah already approved a 10% service "
+            "credit. Their CTO is on the thread.",
+            fresh_settings,
+        )
+    case = result.case
+    assert case["contact_name"] == "Dana Reyes" and case["contact_email"] == "dana@initech.com"
+    assert case["manager_name"] == "Priya Shah"
+    assert case["leader_title"] == "Chief Technology Officer"  # the rep's "CTO"
+    assert case["business_impact"] == "$120k ARR, renewal on 30 June"
+    assert case["authorised_commitments"] == ["a 10% service credit"]
+    assert result.notice and "30% discount" in result.notice
+
+
+def test_a_correction_to_a_name_the_rep_never_typed_keeps_the_old_one(
+    fresh_settings: Settings,
+) -> None:
+    model = ScriptedChatModel(
+        [
+            tool_call("update_case_file", customer="Acme", contact_name="Dana Reyes"),
+            "Noted.",
+            tool_call(
+                "update_case_file",
+                contact_name="Lena Becker",
+                contact_email="lena@acme.com",
+                replace=["contact_name"],
+            ),
+            "Corrected.",
+        ]
+    )
+    with override_chat_model(model):
+        run_turn("t-swap", "Dana Reyes at Acme says they will cancel", fresh_settings)
+        result = run_turn("t-swap", "Actually it's her boss who wrote", fresh_settings)
+    assert result.case["contact_name"] == "Dana Reyes" and result.case["contact_email"] == ""
+    assert result.notice and "Lena Becker" in result.notice

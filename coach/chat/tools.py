@@ -172,7 +172,10 @@ def update_case_file(
     args = {k: v for k, v in locals().items() if k != "runtime"}
     ctx = _ctx(runtime)
     old = case_of(runtime.state)
-    held = hold_to_reader(args, old, runtime.state) if ctx.check_model and not ctx.fell_back else ""
+    held = ""
+    if ctx.check_model and not ctx.fell_back:
+        unsaid = hold_to_rep_words(args, old, runtime.state)
+        held = " ".join(x for x in (hold_to_reader(args, old, runtime.state), unsaid) if x)
     values, payload = record_case(old, args)
     if held:
         ctx.notices.append(held)
@@ -261,6 +264,133 @@ def hold_to_reader(args: dict[str, Any], old: CaseFile, state: dict[str, Any]) -
         names = ", ".join(f'"{label(s)}"' for s in added)
         notes.append(f"The model left out {names}, which your message states; the case has it.")
     return " ".join(notes)
+
+
+def _rep_texts(state: dict[str, Any]) -> tuple[str, str]:
+    """Everything the rep typed in the conversation (pasted emails too: a name, an address or a
+    figure in them is the rep's input), and the rep's own voice (`_own_words`)."""
+    typed = [m.text for m in state.get("messages") or [] if isinstance(m, HumanMessage)]
+    return "\n".join(typed), "\n".join(_own_words(t) for t in typed)
+
+
+@lru_cache(maxsize=512)  # every update of a long conversation reads its earlier messages again
+def _own_words(text: str) -> str:
+    """A message of the rep in the rep's own voice: nothing of a pasted email or a draft to
+    check, no quoted passage ('Dana wrote: "we need a 30% discount"') and no sentence addressed
+    to an AI, since only the rep can say what we may offer."""
+    from coach.chat.extract import addressed_to_a_machine, intent_of
+    from coach.chat.offline import READ_CHARS
+
+    text = text[:READ_CHARS]
+    if intent_of(text) in ("email", "check"):
+        return ""
+    text = _QUOTED.sub(" ", text)
+    for sentence in addressed_to_a_machine(text):
+        text = text.replace(sentence, " ")
+    return text
+
+
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+_NUMBER = re.compile(
+    r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)(?:\s*(k|mm|m|bn|thousand|million|billion)\b)?", re.IGNORECASE
+)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+# Words a model adds around a commitment that say nothing of what it is ("approved: ...").
+_FILLER = {
+    "the", "and", "for", "our", "you", "any", "all", "with", "that", "this", "from", "they",
+    "them", "their", "will", "would", "can", "could", "have", "has", "been", "are", "was", "were",
+    "its", "into", "over", "per", "about", "only", "also", "must", "just", "then", "than",
+    "approved", "authorised", "authorized", "offer", "offered", "commit", "committed",
+    "commitment", "customer",
+}  # fmt: skip
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof"})
+
+
+def _figures(text: str) -> set[float]:
+    """The amounts in `text`, scaled, so "$120k" matches "120,000" and "30 June" "June 30th"."""
+    out = set()
+    for digits, scale in _NUMBER.findall(text):
+        try:
+            value = float(digits.rstrip(",").replace(",", ""))
+        except ValueError:
+            continue
+        out.add(round(value * _SCALE.get(scale.lower(), 1), 2))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.casefold())
+
+
+def _stated(value: str, text: str, share: float = 1.0) -> bool:
+    """Whether the rep's `text` says `value`: every figure of it, and `share` of its key words
+    (matched on their first five letters, so "guaranteed" is "guarantee")."""
+    if not _figures(value) <= _figures(text):
+        return False
+    keys = [w for w in _words(value) if len(w) > 2 and w not in _FILLER]
+    if not keys:
+        return bool(_figures(value))
+    have = {w[:5] for w in _words(text)}
+    return sum(w[:5] in have for w in keys) >= max(1, share * len(keys))
+
+
+def _named(value: str, text: str) -> bool:
+    """Every part of a name appears as a word the rep typed ("Bob Smith" needs "bob" and
+    "smith"); a title also by its initials ("Chief Technology Officer" for the rep's "CTO")."""
+    said = set(_words(text))
+    parts = [w for w in _words(value) if w not in _HONORIFICS]
+    if parts and all(w in said for w in parts):
+        return True
+    initials = "".join(w[0] for w in parts if w not in ("of", "and"))
+    return len(parts) > 1 and initials in said  # "Chief Technology Officer" for "CTO"
+
+
+def hold_to_rep_words(args: dict[str, Any], old: CaseFile, state: dict[str, Any]) -> str:
+    """A model's case update held to what the rep typed, for the fields where a value the rep
+    never gave does harm: a commitment the model calls authorised ("a 30% discount on the
+    renewal" when the rep only said Acme will cancel) reaches the customer's email as an
+    offer, and an invented "Bob Smith, our CTO" is named to the customer. Free text (the
+    problem, what the customer wants, notes) may be the model's own words. A value the case
+    already holds stays. `args` is changed in place; returns what was left out ("" when nothing)."""
+    typed, own = _rep_texts(state)
+    known = "\n".join(str(v) for v in old.model_dump().values() if isinstance(v, str))
+    typed = f"{typed}\n{known}"
+    dropped: list[str] = []
+
+    def keep(name: str, ok: bool) -> None:
+        value = args.get(name)
+        if not value or ok or value == getattr(old, name):
+            return
+        dropped.append(f'{CORRECTION_LABELS[name]} "{value}"')
+        args[name] = None
+        if name in (args.get("replace") or []):  # the old value stays, not nothing
+            args["replace"] = [r for r in args["replace"] if r != name]
+
+    for name in ("contact_name", "manager_name", "leader_name", "contact_title", "leader_title"):
+        keep(name, _named(str(args.get(name) or ""), typed))
+    email = str(args.get("contact_email") or "")
+    keep("contact_email", email.casefold() in typed.casefold())
+    for name in ("business_impact", "deadline"):
+        keep(name, _figures(str(args.get(name) or "")) <= _figures(typed))
+    commitments = [c for c in args.get("authorised_commitments") or [] if isinstance(c, str)]
+    offered = "\n".join([own, *old.authorised_commitments])
+    unsaid = [
+        c
+        for c in commitments
+        if c not in old.authorised_commitments and not _stated(c, offered, 2 / 3)
+    ]
+    if unsaid:
+        args["authorised_commitments"] = [c for c in commitments if c not in unsaid] or None
+        dropped += [f'{COMMITMENT_LABEL} "{c}"' for c in unsaid]
+    if not dropped:
+        return ""
+    return (
+        f"Not recorded, because your messages do not say it: {'; '.join(dropped)}. "
+        "Tell me if it is right and I will note it."
+    )
+
+
+COMMITMENT_LABEL = "an authorised commitment"
 
 
 # Corrections the chat confirms by name ("Corrected: the contact is now Lena Becker").
