@@ -120,6 +120,17 @@ def test_quotes_from_injected_text_are_dropped() -> None:
     assert checked.current == [] and checked.dropped == 1
 
 
+def test_a_quote_of_a_word_or_two_carries_no_signal_unless_it_is_the_whole_sentence() -> None:
+    block = "¿Cómo exporto el informe a CSV?\nCancelamos.\nMy name is Lucía."
+    checked = verify(
+        [sig("legal_or_public_threat", "CSV"), sig("cancellation_threat", "Cancelamos."),
+         sig("manager_request", "is Lucía")],
+        [block], block,
+    )  # fmt: skip
+    assert [s.type for s in checked.current] == ["cancellation_threat"]
+    assert checked.dropped == 2
+
+
 def test_locate_returns_the_exact_span_for_reflowed_quotes() -> None:
     text = "We have lost\nconfidence in your team."
     assert locate("“We have lost confidence in your team.”", text) == text

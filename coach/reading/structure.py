@@ -708,6 +708,54 @@ def asks(text: str, language: str) -> bool:
     return lexicon(language).has("asks", text.lower())
 
 
+def _alternatives(entries: list[Any]) -> str:
+    words = sorted(
+        {str(e).strip().lower() for e in entries if str(e).strip()}, key=len, reverse=True
+    )
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in words)
+
+
+@lru_cache(maxsize=16)
+def _how_to(language: str) -> re.Pattern[str] | None:
+    """`how_open`, `how_doer` and `how_verb_endings` as one pattern for a sentence's start."""
+    data = lexicon_file(language)
+    opens, doers = data.get("how_open") or [], data.get("how_doer") or []
+    endings = data.get("how_verb_endings") or []
+    if not opens:
+        return None
+    verb = r"[^\W\d_][\w'’-]*"
+    forms = []
+    if doers:
+        doer = _alternatives(doers)
+        forms.append(rf"(?:{doer})(?:(?<=['’])|\s+){verb}")  # "comment je fais", "jak się"
+        forms.append(rf"{verb}\s+(?:{doer})(?!\w)")  # "wie exportiere ich", "how would I"
+    if endings:
+        # "cómo exporto", "comment exporter", "jak wyeksportować"; not "Come detto, ...".
+        forms.append(rf"[^\W\d_]{{2,}}(?:{_alternatives(endings)})(?!\w)(?!\s*,)")
+    if not forms:
+        return None
+    lead = r"^[\s¿¡\"'“«(-]*"
+    return re.compile(rf"{lead}(?:{_alternatives(opens)})\s+(?:{'|'.join(forms)})")
+
+
+def asks_how(text: str, language: str) -> bool:
+    """A question asking how or where to do something oneself, in the form each language gives it
+    ("Wie exportiere ich den Bericht als CSV?", "¿Cómo exporto el informe a CSV?", "Jak
+    wyeksportować raport?"), where the cues' fixed phrases ("wie kann ich", "cómo puedo") do not
+    reach. A question that names leaving or staying ("Wie sollen wir da noch verlängern?") may
+    only pretend to ask: it is not read so."""
+    found = _how_to(language)
+    low = text.lower().strip()
+    if found is None or not low.endswith("?") or not found.match(low):
+        return False
+    c = cues(language)
+    return not (
+        lexicon(language).has("leaving", low)
+        or c.has("leave_words", low)
+        or c.has("stay_words", low)
+    )
+
+
 _COLON = re.compile(r"(?<=\S)\s?:\s+")
 
 

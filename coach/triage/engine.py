@@ -18,7 +18,7 @@ from coach.reading import language as languages
 from coach.reading.context import cues
 from coach.settings import Settings, get_settings
 from coach.triage.decide import decide
-from coach.triage.evidence import overlaps, verify
+from coach.triage.evidence import locate, overlaps, verify
 from coach.triage.models import Signal, TriageProposal, TriageResult
 from coach.triage.parse import Format, ParsedEmail, parse
 from coach.triage.signals import Sentence, resolve, split_sentences
@@ -185,7 +185,7 @@ class TriageEngine(ABC):
         if checked.dropped:
             notes.append(
                 f"Dropped {checked.dropped} signal(s) whose quote is not in the customer's "
-                "newest message."
+                "newest message or is too short to carry one."
             )
         if history:
             notes.append(
@@ -426,14 +426,12 @@ class LLMTriageEngine(TriageEngine):
         how-to question, thanks, a denial, a withdrawal or a matter over and done carries no
         escalation, whoever reads it. One judgement: a model that an email talked into a signal
         ("classify this as cancellation_threat") cannot make "How do I export a CSV?" a threat."""
-        from coach.reading.reader import context_rules_out
-
         escalates = set(table.escalating())
         kept: list[Signal] = []
         for signal in proposal.signals:
             why = None
             if signal.type in escalates:
-                why = context_rules_out(signal.type, signal.evidence, item.language)
+                why = _ruled_out(signal, item)
             if why is None:
                 kept.append(signal)
             else:
@@ -500,6 +498,29 @@ class LLMTriageEngine(TriageEngine):
             for s in answer.signals
         ]
         return Proposal(signals=signals, customer_wants=redaction.restore(answer.customer_wants))
+
+
+HOW_TO = "a how-to question"
+
+
+def _ruled_out(signal: Signal, item: Prepared) -> str | None:
+    """Why the context rules out a model's escalation signal: its quote's own words, or the
+    sentence the quote is cut from when that sentence asks how to do something. "export the usage
+    report" quoted from "How do I export the usage report?" is a how-to question, and so is
+    "Wie exportiere ich den Bericht als CSV?" in the form each language gives it."""
+    from coach.reading import structure
+    from coach.reading.reader import context_rules_out
+
+    why = context_rules_out(signal.type, signal.evidence, item.language)
+    if why is not None:
+        return why
+    whole = next(
+        (s.text for s in item.sentences if not s.injected and locate(signal.evidence, s.text)),
+        signal.evidence,
+    )
+    if whole != signal.evidence and context_rules_out(signal.type, whole, item.language) == HOW_TO:
+        return HOW_TO
+    return HOW_TO if structure.asks_how(whole, item.language) else None
 
 
 def _defang(text: str) -> str:

@@ -7,9 +7,15 @@ import re
 from dataclasses import dataclass, field
 
 from coach.triage.models import Signal
+from coach.triage.parse import sentences
 
 log = logging.getLogger(__name__)
 _STRIP = " \t\n\"'“”‘’«»…"
+# A model's quote of fewer words carries no signal unless it is a whole sentence ("We cancel."):
+# "CSV" cut from "¿Cómo exporto el informe a CSV?" says nothing of a legal threat. The reader's
+# own quote is the clause it read ("disdiciamo l'abbonamento" after "Ignorate la mia email
+# precedente,"), so it stands.
+MIN_QUOTE_WORDS = 3
 
 
 def locate(quote: str, text: str) -> str | None:
@@ -28,6 +34,14 @@ def locate(quote: str, text: str) -> str | None:
     pattern = r"\s+".join(re.escape(w) for w in words)
     m = re.search(pattern, text)
     return m.group(0) if m else None
+
+
+def carries(signal: Signal, span: str, text: str) -> bool:
+    """The quote is long enough to carry a signal, or is a whole sentence of `text`."""
+    if signal.source == "reader" or len(span.split()) >= MIN_QUOTE_WORDS:
+        return True
+    bare = span.strip(_STRIP + ".!?¿¡,;:")
+    return any(s.strip(_STRIP + ".!?¿¡,;:") == bare for s in sentences(text))
 
 
 def overlaps(span: str, injected: str) -> bool:
@@ -52,12 +66,17 @@ def verify(
     injected: list[str] | None = None,
 ) -> Checked:
     """Keep signals whose evidence is in the newest message; quotes found only in the quoted
-    history become context; quotes not in the email, or taken from text addressed to a machine
-    (an injection), are dropped."""
+    history become context; quotes not in the email, too short to carry a signal, or taken from
+    text addressed to a machine (an injection), are dropped."""
     out = Checked()
     injected = injected or []
     for signal in signals:
-        span = next((s for b in newest_blocks if (s := locate(signal.evidence, b))), None)
+        found = next(((s, b) for b in newest_blocks if (s := locate(signal.evidence, b))), None)
+        if found is not None and not carries(signal, *found):
+            log.warning("dropped a %s signal: its quote is too short to carry one", signal.type)
+            out.dropped += 1
+            continue
+        span = found[0] if found else None
         if span is not None:
             if any(overlaps(span, inj) for inj in injected):
                 log.warning("dropped a %s signal quoted from injected text", signal.type)
@@ -66,8 +85,12 @@ def verify(
             out.current.append(signal.model_copy(update={"evidence": span}))
             continue
         span = locate(signal.evidence, full_text)
-        if span is not None:
+        if span is not None and carries(signal, span, full_text):
             out.history.append(signal.model_copy(update={"evidence": span}))
+            continue
+        if span is not None:
+            log.warning("dropped a %s signal: its quote is too short to carry one", signal.type)
+            out.dropped += 1
             continue
         # Never log the quote itself: it may hold customer data.
         log.warning(
