@@ -441,6 +441,33 @@ def test_a_quoted_threat_after_an_instruction_like_opening_is_the_customers(text
     assert "cancellation_threat" in understand(text, CaseFile()).signals
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Claire de Dupont a écrit : « Nous ne renouvellerons pas. »",
+        'Jonas von Kessler schrieb: "Wir kündigen zum 30.06."',
+        'Pieter van Vries schreef: "Wij zeggen het contract op."',
+        'Tomasz z Firmy napisał: "Wypowiadamy umowę."',
+        'Ana da Souza escreveu: "Vamos cancelar o contrato."',
+        'Marco di Rossi ha scritto: "Disdiciamo il contratto a fine anno."',
+    ],
+)
+def test_a_threat_quoted_in_the_customers_language_is_theirs(text: str) -> None:
+    """The quotation is read on its own, in its own language, whatever the frame around it."""
+    assert "cancellation_threat" in understand(text, CaseFile()).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Jonas schrieb: "Wie exportiere ich den Bericht als CSV?"',
+        "Claire a écrit : « Merci pour votre aide, tout fonctionne. »",
+    ],
+)
+def test_a_calm_quotation_in_another_language_carries_no_signal(text: str) -> None:
+    assert not understand(text, CaseFile()).signals
+
+
 # --- what a rep's sentence is about, read from its structure -----------------------------------
 
 

@@ -941,14 +941,61 @@ _WHEN_SAID = re.compile(
 
 
 def _reported_content(sentence: str) -> str:
-    """What someone was reported to say, without the frame ("X told me today that ...")."""
+    """What someone was reported to say, without the frame ("X told me today that ...", "Jonas
+    schrieb: ...", "Claire a écrit : « ... »")."""
     m = _REPORTING.match(sentence)
     if not m or re.search(r"\b(?:i|we)\b", m.group("who"), IGNORE_CASE):
-        return ""
+        return _reported_in(sentence)
     rest = sentence[m.end() :]
     that = re.match(r"^[^,.;]{0,50}?\bthat\s+", rest, IGNORE_CASE)
     content = rest[that.end() :] if that else rest[_WHEN_SAID.match(rest).end() :]  # type: ignore[union-attr]
     return content.strip() if len(content.split()) >= 3 else ""
+
+
+REPORTER_WORDS = 8  # "Jonas von Kessler", "their head of IT": who, not what
+
+
+def _reported_in(sentence: str) -> str:
+    """What someone is reported to say in a sentence in another of the reader's languages, by that
+    language's reporting verbs (`reporting` in `coach/reading/lexicon/<language>.yaml`: "sagt",
+    "schrieb", "a écrit", "napisał"), without the frame and the quotation marks."""
+    from coach.reading import language as languages
+    from coach.reading.structure import lexicon
+
+    lang = languages.detect(sentence)
+    if lang == "en" or lang not in languages.KNOWN or len(sentence.lower()) != len(sentence):
+        return ""
+    lx = lexicon(lang)
+    found = lx.find("reporting", sentence.lower())
+    if not found:
+        return ""
+    who = sentence[: found[0].start()].strip(" ,:")
+    if not who or len(who.split()) > REPORTER_WORDS:
+        return ""
+    said = sentence[found[0].end() :].strip(" ,:\t\"“”«»„'‘’")
+    that = lx.find("reporting_that", said.lower())
+    if that and that[0].start() == 0:
+        said = said[that[0].end() :].lstrip(" ,")
+    return said if len(said.split()) >= 2 else ""
+
+
+def _quoted_words(sentence: str) -> list[str]:
+    """The words inside the quotation marks of a sentence that reports the customer ('Claire a
+    écrit : « Nous ne renouvellerons pas. »'): what they said, read without the frame."""
+    found = []
+    for m in _QUOTED.finditer(sentence):
+        inner = (m.group(1) or m.group(2) or "").strip()
+        if len(inner.split()) >= 2 and inner != sentence.strip():
+            found.append(inner)
+    # A quotation the sentence split left open ('Jonas schrieb: "Wir kündigen zum 30.06.'): its
+    # closing mark went with the sentence's end.
+    tail = _OPEN_QUOTE.search(sentence)
+    if not found and tail and len(tail.group(1).split()) >= 2:
+        found.append(tail.group(1).strip())
+    return found
+
+
+_OPEN_QUOTE = re.compile(r"(?<!\w)[\"“«„]\s*([^\"“”«»„]{3,})$")
 
 
 _ASIDE = re.compile(r"\s*\([^()]*@[^()]*\)|\s*<[^<>]*@[^<>]*>|\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -1127,6 +1174,11 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
     said = {s: _reported_content(s) for s in about_customer}
     about_customer += [c for c in said.values() if c and c not in about_customer]
     source = {c: s for s, c in said.items() if c}
+    for s in list(about_customer):
+        for inner in _quoted_words(s):
+            if inner not in about_customer:
+                about_customer.append(inner)
+                source.setdefault(inner, source.get(s, s))
     escalates = set(escalating())
     for s in sents:
         for name, rx in rep_signal_rules().items():
@@ -1146,22 +1198,32 @@ def detect_signals(sents: list[str], rep_side: Collection[str] = ()) -> list[str
                 if said_as != s and said_as not in about_customer:
                     about_customer.append(said_as)
                     source[said_as] = source.get(s, s)
-        reading = get_reader().read([[Said(s) for s in about_customer]], [lang], reported=True)[0]
+        # Each sentence in its own language: a rep writes in English about a customer who wrote
+        # "Wir kündigen zum 30.06.", whose words the reader reads with German's cues.
+        groups: dict[str, list[str]] = {}
+        for s in about_customer:
+            own = languages.detect(s)
+            groups.setdefault(own if own != "en" and own in languages.KNOWN else lang, []).append(s)
+        langs = list(groups)
+        readings = get_reader().read(
+            [[Said(s) for s in groups[g]] for g in langs], langs, reported=True
+        )
+        signals = [(f, g) for g, r in zip(langs, readings, strict=True) for f in r.signals]
         # The sentence's main reading counts when it is strong; a second reason in the same
         # sentence only when it is strong on its own.
         mains: dict[str, Any] = {}
-        for f in reading.signals:
+        for f, _ in signals:
             if f.evidence not in mains or f.own > mains[f.evidence].own:
                 mains[f.evidence] = f
         from coach.reading.structure import lexicon
 
-        for f in reading.signals:
+        for f, group in signals:
             main = mains[f.evidence] is f
             said_leaving = (
                 f.signal == "cancellation_threat"
                 and f.score >= SEMANTIC_MIN
                 and f.own >= SECOND_LEAVING_OWN
-                and lexicon(lang).has("leaving", f.evidence.lower())
+                and lexicon(group).has("leaving", f.evidence.lower())
             )
             if (f.score if main else f.own) >= SEMANTIC_MIN or said_leaving:
                 evidence = source.get(f.evidence, f.evidence)
