@@ -148,3 +148,28 @@ def test_a_real_question_about_renewing_or_cancelling_asks(engine: object, line:
 def test_seat_changes_and_prevention_are_routine(engine: object, text: str) -> None:
     result = engine.triage(text)  # type: ignore[attr-defined]
     assert result.decision == "handle", [(s.type, s.evidence) for s in result.signals]
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # "not" belongs to the first statement; "and" begins the threat.
+        ("Hi Sam, the export does not work and we cancel at renewal. Dana", "escalate"),
+        ("Bonjour Sam, l'export ne marche pas et nous résilions le contrat. Claire", "escalate"),
+        ("Hoi Sam, de export werkt niet en wij zeggen het contract op. Pieter", "escalate"),
+        ("Hi Sam, we will not cancel and we will not switch. Dana", "handle"),
+        # German and Dutch put the negation after the verb.
+        ("Hallo Sam, wir kündigen nicht, wir sind zufrieden. Jonas", "handle"),
+        ("Hallo Sam, wir steigen nicht aus, keine Sorge. Jonas", "handle"),
+        ("Hoi Sam, wij zeggen het contract niet op, we zijn tevreden. Pieter", "handle"),
+        ("Hallo Sam, wir verlängern nicht. Jonas", "escalate"),
+        (
+            "Hallo Sam, wir kündigen nicht nur den Vertrag, wir gehen zur Konkurrenz. Jonas",
+            "escalate",
+        ),
+    ],
+)
+def test_a_negation_is_read_where_the_language_puts_it(
+    engine: object, text: str, decision: str
+) -> None:
+    assert engine.triage(text).decision == decision  # type: ignore[attr-defined]

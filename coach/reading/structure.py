@@ -116,6 +116,62 @@ def _denial_of_staying(low: str, c: Cues) -> bool:
 _CLAUSE_END = re.compile(r"[.;:!?,]|\s[–—-]\s")
 
 
+def _negation_ends_at_and(low: str, c: Cues, lx: Cues) -> bool:
+    """Every negator that comes shortly before a word of leaving is cut off from it by "and"
+    (`and_then`), and no denial phrase says it: the cues' rule read one statement's "not" as
+    denying the next one's leaving."""
+    if c.has("denial_phrases", low) or "and_then" not in lx.patterns:
+        return False
+    pairs = [
+        (end, leave.start())
+        for leave in c.find("leave_words", low)
+        for end in (m.end() for m in c.find("negators", low))
+        if leave.start() - end >= 0
+        and len(low[end : leave.start()].split()) <= 3
+        and not re.search(r"[.;:!?,]", low[end : leave.start()])
+    ]
+    return bool(pairs) and all(lx.has("and_then", low[a:b]) for a, b in pairs)
+
+
+_CLAUSE_CUT = re.compile(r"[,;:.!?()\n]|\s[-–—]\s")
+
+
+@lru_cache(maxsize=16)
+def _negator_after(language: str) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
+    """`negator_after` and `negator_after_not` of the lexicon: only in the languages that put the
+    negation after the verb."""
+    data = lexicon_file(language)
+    after = pattern([str(e) for e in data.get("negator_after") or []])
+    if after is None:
+        return None
+    return after, pattern([str(e) for e in data.get("negator_after_not") or []])
+
+
+def negated_after_the_verb(low: str, language: str) -> bool:
+    """A word of leaving its clause negates where the language puts the negation after the verb
+    (German and Dutch main clauses: "Wir kündigen nicht", "wir steigen nicht aus", "wij zeggen
+    het contract niet op"), which the cues' negator-before-the-word rule does not see. The words
+    are the lexicon's `negator_after`; a clause with "and", a contrast, "not only" or "not yet"
+    (`negator_after_not`), or a negated word of staying ("wir verlängern nicht" is leaving) is
+    not read so."""
+    words = _negator_after(language)
+    if words is None:
+        return False
+    after, not_so = words
+    lx, c = lexicon(language), cues(language)
+    for clause in _CLAUSE_CUT.split(low):
+        if not after.search(clause) or (not_so is not None and not_so.search(clause)):
+            continue
+        if lx.has("and_then", clause) or lx.has("contrast", clause):
+            continue
+        if c.has("stay_words", clause) or not (
+            lx.has("leaving", clause) or c.has("leave_words", clause)
+        ):
+            continue
+        return True
+    return False
+
+
 def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Context:
     """The context as a person reads it: a thank-you that asks is a request, a condition is not
     past, someone senior of the customer's own is not a request for ours. In a rep's account of
@@ -158,6 +214,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
             changes["other_leave"] = True
     if ctx.denied and _denial_of_staying(low, c):
         changes["denied"] = False
+    # "the export does not work and we cancel at renewal": the negation is the first
+    # statement's; "and" begins another, which it does not reach.
+    if ctx.denied and _negation_ends_at_and(low, c, lx):
+        changes["denied"] = False
     # "I'd give it 50/50 that we stay": staying in doubt is not staying.
     if ctx.staying and lx.has("hedge", low):
         changes["staying"] = False
@@ -172,6 +232,9 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         changes["own_fault"] = True
     # "Nothing needed on your side", "we'll get used to it": a reassurance denies a need.
     if not ctx.denied and reassuring(text, language):
+        changes["denied"] = True
+    # "Wir kündigen nicht", "wir steigen nicht aus": the negation after the verb.
+    if not ctx.denied and not conditional and negated_after_the_verb(low, language):
         changes["denied"] = True
     # "beschouw mijn bericht niet als opzegging": the "als" of a withdrawal is no condition.
     if not ctx.withdrawn and lx.has("withdraw", low) and not _conditional_beside(c, lx, low):
