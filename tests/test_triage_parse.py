@@ -1463,3 +1463,68 @@ def test_a_text_enriched_or_richtext_body_is_read(kind: str, body: str) -> None:
     assert "If it is not fixed by Friday we will cancel our contract." in parsed.newest
     assert "<" not in parsed.newest and "red" not in parsed.newest
     assert OfflineTriageEngine().triage(data, filename="m.eml").decision == "escalate"
+
+
+# A thank-you or a name followed by sentences is not where the message ends, and a sentence
+# after the sign-off is the customer's again (as after a "-- " line): each said was lost.
+_AFTER_THANKS = [
+    ("Hi Sam,\n\nThanks.\n\nWe will cancel our contract.\nOur lawyer will be in touch.\n\n"
+     "Best,\nMarta\n", "We will cancel our contract.", "Best,\nMarta"),
+    ("Hi Sam,\n\nThank you!\n\nWe will not renew our contract in June.\n\nBest,\nMarta\n",
+     "We will not renew our contract in June.", "Best,\nMarta"),
+    ("Hi Sam,\n\nThanks.\n\nWe want to speak to your manager today.\n\nBest,\nMarta\n",
+     "We want to speak to your manager today.", "Best,\nMarta"),
+    ("Hallo Sam,\n\nDanke.\n\nWir kündigen den Vertrag zum 30. Juni.\n\nGrüße\nJonas",
+     "Wir kündigen den Vertrag zum 30. Juni.", "Grüße\nJonas"),
+    ("Hi Sam,\n\nJan Kowalski\nIf this is not fixed, we will cancel.\nJan",
+     "If this is not fixed, we will cancel.", ""),
+    ("Hi Sam,\n\nPan Kowalski\nidentyfikator użytkownika: jkowal_77\n"
+     "Si no se resuelve, cancelaremos.\n", "Si no se resuelve, cancelaremos.", ""),
+    ("Hi Sam,\n\nThanks for the update.\nRegards, Jan\nIf this is not fixed, we will cancel.",
+     "If this is not fixed, we will cancel.", "Regards, Jan"),
+    ("Hi Sam,\n\nthanks for the invoice copy.\n\nThanks,\nJan\n\n"
+     "Forgot to say: we will cancel our contract at renewal.",
+     "Forgot to say: we will cancel our contract at renewal.", "Thanks,\nJan"),
+    ("Hi Sam,\n\nThe export to CSV has failed for a week.\n\nThanks,\nJan\n\n"
+     "If this is not fixed by Friday, we will cancel our contract.",
+     "If this is not fixed by Friday, we will cancel our contract.", "Thanks,\nJan"),
+]  # fmt: skip
+
+
+_AFTER_THANKS_IDS = ["thanks", "thank-you", "thanks-manager", "danke", "name-line", "pan-name-line",
+                     "inline-regards", "forgot-to-say", "after-thanks-jan"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "said", "signature"), _AFTER_THANKS, ids=_AFTER_THANKS_IDS)
+def test_sentences_after_a_thank_you_a_name_or_a_sign_off_are_the_message(
+    text: str, said: str, signature: str
+) -> None:
+    parsed = parse(text, "text")
+    assert said in parsed.newest and said not in parsed.signature
+    assert parsed.signature == signature
+
+
+@pytest.mark.parametrize("k", [0, 3, 7, 8])
+def test_a_threat_after_a_thank_you_or_a_sign_off_escalates(k: int) -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    text, said, _ = _AFTER_THANKS[k]
+    result = OfflineTriageEngine().triage(text)
+    assert result.decision == "escalate"
+    assert any(s.type == "cancellation_threat" and s.evidence in said for s in result.signals), (
+        result.signals
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Sam,\n\nThe export works now.\n\nThanks,\nJan\nHead of IT\nAcme Ltd\n+44 20 7946 0958\n",
+        "Hi Sam,\n\nThe export works now.\n\nBest regards,\nDana Whitfield\nVP Operations\n"
+        "Northwind Traders Ltd.\n12 Harbour Street, Leeds LS1 4AB\nTel. +44 113 496 0000\n",
+        "Hi Sam,\n\nThe export works now.\n\nDana Whitfield\nVP Operations\nNorthwind Traders\n",
+    ],
+)
+def test_signature_blocks_stay_out_of_the_message(text: str) -> None:
+    parsed = parse(text, "text")
+    assert parsed.newest_blocks == ["Hi Sam,", "The export works now."]

@@ -834,9 +834,10 @@ def is_bare_name(line: str) -> bool:
 
 
 def _prose_line(line: str) -> bool:
-    """A sentence, not a signature line: four or more words, most of them in lower case, ending
-    as a sentence ends ("We are cancelling the contract.")."""
-    words = line.split()
+    """A sentence, not a signature line: four or more words, at least half of them in lower case,
+    ending as a sentence ends ("We are cancelling the contract."). Numbers are neither: German
+    capitalises its nouns ("Wir kündigen den Vertrag zum 30. Juni.")."""
+    words = [w for w in line.split() if w[:1].isalpha()]
     if len(words) < 4 or not line.rstrip().endswith((".", "!", "?")) or "@" in line:
         return False
     return sum(w[:1].islower() for w in words) * 2 >= len(words)
@@ -870,9 +871,13 @@ def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int],
             if pos == 0 or not _SIGN_OFF.match(lines[body[k]]):
                 continue
             rest = nonblank[pos + 1 :]
+            # Read what follows a sign-off as after a "-- " line: a sentence there is the
+            # customer's again. "Thanks.\n\nWe will cancel our contract.\n\nBest,\nMarta" does
+            # not end at "Thanks."; "Thanks,\nJan\n\nForgot to say: we will cancel." adds to it.
             ps = next(
                 (m for m, j in enumerate(rest)
-                 if _POSTSCRIPT.match(lines[body[j]]) or len(lines[body[j]].strip()) > 60),
+                 if _POSTSCRIPT.match(lines[body[j]]) or len(lines[body[j]].strip()) > 60
+                 or _prose_line(lines[body[j]])),
                 None,
             )  # fmt: skip
             tail = rest if ps is None else rest[:ps]
@@ -897,11 +902,16 @@ def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int],
             if k != paragraph[0] - 1 or len(paragraph) == 3:
                 break
             paragraph.insert(0, k)
+        # "Jan Kowalski\nIf this is not fixed, we will cancel." is a name over a sentence, as
+        # after a sign-off: the message, not a signature.
         if (
             paragraph[0] != nonblank[0]
             and paragraph[0] - 1 not in nonblank
             and is_bare_name(lines[body[paragraph[0]]])
-            and all(len(lines[body[k]].strip()) <= 60 for k in paragraph)
+            and all(
+                len(lines[body[k]].strip()) <= 60 and not _prose_line(lines[body[k]])
+                for k in paragraph
+            )
         ):
             signature_at = paragraph[0]
     signature: list[int] = []
