@@ -92,6 +92,48 @@ def test_a_field_over_the_size_limit_is_rejected_by_name() -> None:
         CaseFile.loads(json.dumps({"problem": "x" * 1_000_000}))
 
 
+@pytest.mark.parametrize("field", ["signals", "withdrawn"])
+@pytest.mark.parametrize(
+    "written", ["CANCELLATION_THREAT", "cancellation threat", "Cancellation-Threat"]
+)
+def test_a_signal_name_is_read_whatever_its_case_spaces_or_hyphens(
+    field: str, written: str
+) -> None:
+    case = CaseFile.loads(json.dumps({field: [written, "cancellation_threat"]}))
+    assert getattr(case, field) == ["cancellation_threat"]
+
+
+@pytest.mark.parametrize("field", ["signals", "withdrawn"])
+def test_an_unknown_signal_name_is_refused_with_the_known_names(field: str) -> None:
+    """Read as no signal at all, a misspelled threat turned the brief into "don't escalate"."""
+    with pytest.raises(CoachError) as err:
+        CaseFile.loads(json.dumps({field: ["venting", "cancelation_threat"]}))
+    message = str(err.value)
+    assert f"field '{field}' (item 2)" in message and "'cancelation_threat'" in message
+    assert "did you mean 'cancellation_threat'" in message and "routine_issue" in message
+    assert "\n" not in message
+
+
+def test_a_chat_update_leaves_an_unknown_signal_out_instead_of_refusing() -> None:
+    case = CaseFile().merge({"signals": ["cancelation_threat", "Deal at risk"]})
+    assert case.signals == ["deal_at_risk"]
+
+
+def test_a_case_file_over_the_pasted_text_limit_is_refused_whole() -> None:
+    """Every field under its own limit, 4 MB in all: the brief read it for minutes."""
+    from coach.domain.casefile import MAX_FIELD_CHARS, MAX_LIST_ITEMS
+    from coach.textio import MAX_TEXT_CHARS
+
+    steps = ["x" * MAX_FIELD_CHARS] * MAX_LIST_ITEMS
+    with pytest.raises(CoachError, match="4,000,010 characters of text; the limit is 200,000"):
+        CaseFile.loads(json.dumps({"problem": "SSO outage", "proposed_next_steps": steps}))
+    # counted over every text field and list item: 9 items, a note and one more character
+    split = {"tried": ["t" * MAX_FIELD_CHARS] * 9, "notes": "n" * MAX_FIELD_CHARS, "problem": "p"}
+    with pytest.raises(CoachError, match=f"{MAX_TEXT_CHARS + 1:,} characters of text"):
+        CaseFile.from_data(split)
+    CaseFile.from_data({**split, "problem": ""})  # at the limit is fine
+
+
 def test_open_checklist_items_count_facts_as_answers() -> None:
     assert CaseFile().open_checklist_items() == [
         "tried_yourself",
@@ -151,6 +193,8 @@ def _coach(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
         ('{"tried": 5}', "'tried'"),
         (json.dumps({"notes": "y" * 1_000_000}), "'notes'"),
         ('{"customer": "Acme", "budget": 5}', "'budget'"),
+        ('{"signals": ["cancelation_threat"], "problem": "SSO outage"}', "'cancelation_threat'"),
+        (json.dumps({"proposed_next_steps": ["x" * 20_000] * 11}), "220,000 characters"),
     ],
 )
 def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, content: str, named: str) -> None:
@@ -162,6 +206,17 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, content: str, named
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("coach: ") and named in lines[0]
         assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_check_and_the_uploaded_case_refuse_a_case_over_the_limit(tmp_path: Path) -> None:
+    from coach.ui.handlers import load_case_file
+
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"proposed_next_steps": ["x" * 20_000] * 11}), encoding="utf-8")
+    result = _coach("check", "--case", str(path), "-", stdin="Hi Dana, we will fix it.")
+    assert result.returncode == 2 and "220,000 characters of text" in result.stderr
+    values, note = load_case_file(str(path))
+    assert values is None and "220,000 characters of text" in note
 
 
 def test_cli_missing_case_file_exits_2(tmp_path: Path) -> None:

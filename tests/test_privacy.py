@@ -482,6 +482,43 @@ def test_login_and_handle_as_words_and_staff_counts_stay(kept: str) -> None:
     assert redact(kept).text == kept
 
 
+# Usernames after the label in French, Spanish, Italian, Polish and Portuguese reached a remote
+# model as typed while German and Dutch ones were redacted (an adversarial pass).
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("nazwa użytkownika: pkowal_81", "pkowal_81"),
+        ("Nazwa uzytkownika jest pkowal_91", "pkowal_91"),
+        ("identyfikator użytkownika: jkowal_86", "jkowal_86"),
+        ("nom d'utilisateur : cdupont_82", "cdupont_82"),
+        ("nom d’utilisateur: cdupont_92", "cdupont_92"),
+        ("Identifiant : jdupont_1", "jdupont_1"),
+        ("nombre de usuario: mruiz_83", "mruiz_83"),
+        ("nombre de usuario es mruiz_93", "mruiz_93"),
+        ("usuario mruiz83", "mruiz83"),
+        ("nome utente: mrossi_84", "mrossi_84"),
+        ("utente: mrossi84", "mrossi84"),
+        ("nome de usuário: jsilva_87", "jsilva_87"),
+        ("nome de utilizador: jsilva_88", "jsilva_88"),
+        ("utilizador jsilva89", "jsilva89"),
+        ("login: pkowal_90", "pkowal_90"),
+    ],
+)
+def test_usernames_after_labels_in_the_other_languages_are_redacted(text: str, secret: str) -> None:
+    r = redact(text)
+    assert secret not in r.text and "[ACCOUNT_1]" in r.text, r.text
+    assert r.restore(r.text) == text
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["usuario normal", "el usuario 3 veces", "utente 5 volte", "nome utente: mario",
+     "identifiant 2fa", "please login to host_12 first"],
+)  # fmt: skip
+def test_user_words_in_the_other_languages_without_a_username_stay(kept: str) -> None:
+    assert redact(kept).text == kept
+
+
 # Forms a fake OpenAI-compatible server still received (an adversarial pass on triage).
 LEAKED_TO_A_SERVER = [
     ("IBAN wrapped", "IBAN DE89 3704 0044\n0532 0130 00 for the refund", "IBAN [ACCOUNT_1] for the refund"),

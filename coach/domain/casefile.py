@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,10 +22,13 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from coach.errors import CoachError
+from coach.textio import MAX_TEXT_CHARS
 
 REPLACE_KEY = "_replace"  # in a case update in the chat's state: the fields a correction sets anew
 MAX_FIELD_CHARS = 20_000
@@ -107,6 +111,22 @@ class CaseFile(BaseModel):
             return {k: v for k, v in data.items() if v is not None}
         return data
 
+    @field_validator("signals", "withdrawn")
+    @classmethod
+    def _known_signals(cls, names: list[str]) -> list[str]:
+        """Each name as the signal table spells it: "CANCELLATION_THREAT" and "cancellation threat"
+        are `cancellation_threat`; a name that is none ("cancelation_threat") is refused, since
+        read as no signal at all it would turn a threat into "don't escalate"."""
+        from coach.domain.signals import SIGNAL_TYPES  # it imports this module's ChecklistItem
+
+        known = {_signal_key(name): name for name in SIGNAL_TYPES}
+        for item, name in enumerate(names):
+            if _signal_key(name) not in known:
+                raise PydanticCustomError(
+                    "unknown_signal", "unknown signal {name}", {"name": name, "item": item}
+                )
+        return list(dict.fromkeys(known[_signal_key(name)] for name in names))
+
     # --- JSON in and out -------------------------------------------------------------------
 
     @classmethod
@@ -145,6 +165,19 @@ class CaseFile(BaseModel):
 
     @classmethod
     def from_data(cls, data: Any, source: str = "case file") -> CaseFile:
+        case = cls._validated(data, source)
+        # Each field is held to its own limit, the whole case to the one for pasted text: 200
+        # steps of 20,000 characters each (4 MB) took the brief minutes to read.
+        size = sum(len(part) for part in case._texts())
+        if size > MAX_TEXT_CHARS:
+            raise CoachError(
+                f"{source} holds {size:,} characters of text; the limit is {MAX_TEXT_CHARS:,} "
+                "for a whole case file (keep the facts and leave pasted threads out)"
+            )
+        return case
+
+    @classmethod
+    def _validated(cls, data: Any, source: str) -> CaseFile:
         if not isinstance(data, dict):
             raise CoachError(
                 f"{source} must be a JSON object with fields such as customer, problem"
@@ -189,7 +222,7 @@ class CaseFile(BaseModel):
         if isinstance(update, CaseFile):
             incoming = update.model_dump(exclude_unset=True)
         else:  # read from what the rep typed: clipped to the limits, never refused
-            incoming = CaseFile.from_data(_clipped(update), source="case update").model_dump(
+            incoming = CaseFile._validated(_clipped(update), source="case update").model_dump(
                 exclude_unset=True
             )
         merged = self.model_dump()
@@ -239,13 +272,17 @@ class CaseFile(BaseModel):
 
     def fact_text(self) -> str:
         """Every fact of the case as one string (for checking that drafts invent nothing)."""
+        return "\n".join(self._texts())
+
+    def _texts(self) -> list[str]:
+        """Every text field and list item that is not empty, and the days open, in field order."""
         parts: list[str] = []
         for value in self.model_dump(exclude={"checklist"}).values():
             if isinstance(value, list):
                 parts.extend(str(v) for v in value)
             elif value not in (None, ""):
                 parts.append(str(value))
-        return "\n".join(parts)
+        return parts
 
 
 _TYPE_WORDS = {
@@ -279,6 +316,17 @@ def describe_error(exc: ValidationError) -> str:
         return f"field '{field}'{at} is {size}; the limit is {MAX_FIELD_CHARS:,} characters a field"
     if kind == "too_long":
         return f"field '{field}' has too many items; the limit is {MAX_LIST_ITEMS}"
+    if kind == "unknown_signal":
+        from coach.domain.signals import SIGNAL_TYPES
+
+        ctx = err.get("ctx") or {}
+        name, at = str(ctx.get("name")), f" (item {int(ctx.get('item', 0)) + 1})"
+        keys = {_signal_key(known): known for known in SIGNAL_TYPES}
+        close = difflib.get_close_matches(_signal_key(name), keys, n=1)
+        hint = f"did you mean '{keys[close[0]]}'? " if close else ""
+        return f"field '{field}'{at} names no known signal: '{name}'; {hint}known signals: " + (
+            ", ".join(SIGNAL_TYPES)
+        )
     if kind in _TYPE_WORDS:
         got = type(err.get("input")).__name__
         got = {"str": "text", "dict": "an object", "list": "a list"}.get(got, got)
@@ -286,11 +334,22 @@ def describe_error(exc: ValidationError) -> str:
     return f"field '{field}'{at}: {err['msg']}"
 
 
+def _signal_key(name: str) -> str:
+    """A signal's name with case, spaces, hyphens and underscores ignored."""
+    return re.sub(r"[\s_-]+", "", name).casefold()
+
+
 def _clipped(update: dict[str, Any]) -> dict[str, Any]:
     """A case update with each text cut to the field limit and each list to the item limit, so
-    that a very long message is kept (its first 20,000 characters a field), not refused."""
+    that a very long message is kept (its first 20,000 characters a field), not refused. A name
+    no signal has ("cancelation_threat") is left out of it, as a chat's tools leave it out."""
+    from coach.domain.signals import SIGNAL_TYPES
+
+    known = {_signal_key(name) for name in SIGNAL_TYPES}
     out: dict[str, Any] = {}
     for name, value in update.items():
+        if name in ("signals", "withdrawn") and isinstance(value, list):
+            value = [v for v in value if not isinstance(v, str) or _signal_key(v) in known]
         if isinstance(value, str):
             out[name] = value[:MAX_FIELD_CHARS]
         elif isinstance(value, list):

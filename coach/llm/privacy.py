@@ -151,12 +151,21 @@ _ACCOUNT = re.compile(
 )
 # A username after the word that names it, whatever its shape as long as it is one token with a
 # digit or an underscore ("user name: jdoe1979", "user-name jdoe1980", "Username: priya_n88",
-# "handle @priya_n88"). "login" and "handle" are verbs and nouns too, so after them alone the
-# value needs a letter and is no count ("we handle 500 requests", "login 2fa").
+# "handle @priya_n88"), and its names in the other languages ("nom d'utilisateur : cdupont_82",
+# "nombre de usuario: mruiz_83", "nome utente: mrossi_84", "nazwa użytkownika: pkowal_81").
+# "login", "handle" and the one-word names of the other languages ("usuario", "identifiant") are
+# ordinary words too, so after them alone the value needs a letter and is no count ("we handle 500
+# requests", "login 2fa", "el usuario normal").
 _USERNAME = re.compile(
     r"(?i)\b(?:(?P<named>user[ \t_-]?(?:names?|ids?)|benutzername|gebruikersnaam|"
-    r"(?:login|handle)[ \t_-]?(?:names?|ids?))|logins?|handles?)"
-    r"(?:[ \t]*[:=(][ \t]*|[ \t]+(?:is|was)[ \t]+|[ \t]+)@?(?P<value>[\w.-]{3,64})(?![\w.@-])"
+    r"(?:login|handle)[ \t_-]?(?:names?|ids?)|"
+    r"(?:nom|identifiant)[ \t]+(?:d['’][ \t]*|de[ \t]+)?utilisateur|"
+    r"(?:nombre|nome)[ \t]+(?:(?:de|do)[ \t]+)?(?:usu[áa]rio|utilizador)|nome[ \t]+utente|"
+    r"(?:nazwa|identyfikator)[ \t]+u[żz]ytkownika)"
+    r"|logins?|handles?|identifiant|usu[áa]rios?|utilizador(?:es)?|utente|utilisateur)"
+    # "is" in the eight languages but Polish "to", which is also English ("login to host_12")
+    r"(?:[ \t]*[:=(][ \t]*|[ \t]+(?:is|was|ist|lautet|est|es|è|é|jest)[ \t]+|[ \t]+)"
+    r"@?(?P<value>[\w.-]{3,64})(?![\w.@-])"
 )
 _A_COUNT = re.compile(r"(?i)\d+(?:[.,]\d+)?[a-z]{0,3}")
 # More ids in the same list: "accounts 55667788, 55667799 and 55667800".
