@@ -283,6 +283,7 @@ def test_a_retention_period_past_any_calendar_is_refused(
 ) -> None:
     code, _, err = _run(monkeypatch, capsys, "admin", "retention", "--days", days)
     _one_line(code, err)
+    assert "number of days from 0.001 to 36,500" in err, err  # not "less than or equal to"
 
 
 def test_the_email_echoed_in_the_report_cannot_pass_for_a_section(

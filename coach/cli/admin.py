@@ -32,13 +32,18 @@ def forget_user_command(
 
 @admin.command("retention")
 def retention_command(
-    days: Annotated[
-        float, typer.Option("--days", min=0.001, max=36_500, help="Keep this many days.")
-    ],
+    days: Annotated[float, typer.Option("--days", help="Keep this many days (0.001 to 36,500).")],
 ) -> None:
     """Delete conversations not touched for DAYS (COACH_RETENTION_DAYS does it on every start)."""
+    import math
+
     from coach.chat.conversation import apply_retention
     from coach.settings import get_settings
+
+    # Checked here, not by a range on the option: "nan" passed every comparison but the last and
+    # was told it "should be less than or equal to 36500".
+    if not (math.isfinite(days) and 0.001 <= days <= 36_500):
+        raise CoachError(f"--days must be a number of days from 0.001 to 36,500, not {days!r}")
 
     count = apply_retention(get_settings(), days)
     print(f"deleted {count} conversation(s) older than {days:g} day(s)", file=sys.stderr)
