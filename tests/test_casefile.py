@@ -73,6 +73,9 @@ def test_missing_fields_and_nulls_are_allowed() -> None:
         ('{"custmer": "Acme"}', "'custmer'"),
         ('{"checklist": {"briefed": true}}', "'checklist.briefed'"),
         ('{"proposed_next_steps": ["ok", 3]}', "'proposed_next_steps'"),
+        # JSON keeps the last of two values silently: the threat listed first was lost
+        ('{"signals": ["cancellation_threat"], "problem": "x", "signals": []}', "'signals' twice"),
+        ('{"checklist": {"clear_ask": true, "clear_ask": false}}', "'clear_ask' twice"),
     ],
 )
 def test_bad_case_files_give_one_line_naming_the_field(text: str, named: str) -> None:

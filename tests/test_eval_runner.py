@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.errors import CoachError
 from coach.evals.base import SuiteResult, load_cases
 from coach.evals.report import to_junit, to_markdown
 from coach.evals.retrieval import RetrievalCase
@@ -187,6 +188,41 @@ def test_a_malformed_case_file_names_file_and_line(
     assert f"{evals / 'retrieval.yaml'}:4:" in err and "question" in err
     assert "Traceback" not in err + out
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "first"),
+    [
+        (
+            "retrieval.yaml",
+            "- id: a\n  question: who do I call\n  expected: [Context]\n"
+            "- id: b\n  question: when\n  expected: [Context]\n"
+            "- id: a\n  question: how\n  expected: [Context]\n",
+            7,
+            1,
+        ),
+        (
+            "triage_x.jsonl",
+            '{"id": "t1", "text": "Thanks.", "decision": "handle"}\n'
+            "# a comment\n"
+            '{"id": "t1", "text": "We will cancel.", "decision": "escalate"}\n',
+            3,
+            1,
+        ),
+    ],
+)
+def test_a_case_id_used_twice_is_refused_naming_both_lines(
+    name: str, text: str, line: int, first: int, tmp_path: Path
+) -> None:
+    """Two cases with one id made the report's per-case rows ambiguous and one hid the other."""
+    from coach.evals.triage import TriageCase
+
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(CoachError) as err:
+        load_cases(path, RetrievalCase if name.endswith(".yaml") else TriageCase)
+    assert str(err.value).startswith(f"{path}:{line}:")
+    assert f"line {first}" in str(err.value)
 
 
 def test_unknown_suite_exits_2_from_the_installed_command() -> None:

@@ -78,6 +78,20 @@ def test_batch_csv_writes_jsonl_next_to_the_input(tmp_path: Path) -> None:
     assert "error" in records[2]
 
 
+def test_each_batch_record_names_its_row_when_ids_repeat(tmp_path: Path) -> None:
+    """Exports often repeat an id (a ticket's replies): the records said "id": "7" twice."""
+    path = tmp_path / "mails.jsonl"
+    rows = [{"id": "7", "text": "Thanks, all good."}, {"id": "7", "text": "We will cancel."}]
+    path.write_text("".join(json.dumps(r) + "\n\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["triage", "--batch", str(path), "--column", "text", "--out", "-"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [(r["id"], r["row"], r["decision"]) for r in records] == [
+        ("7", 1, "handle"),
+        ("7", 2, "escalate"),
+    ]
+
+
 def test_a_batch_csv_with_a_quote_never_closed_is_refused(tmp_path: Path) -> None:
     """Read leniently, the rest of the file became one email and the run said nothing."""
     path = tmp_path / "mails.csv"

@@ -149,8 +149,12 @@ class CaseFile(BaseModel):
 
     @classmethod
     def loads(cls, text: str, source: str = "case file") -> CaseFile:
-        try:
-            data = json.loads(text.removeprefix("\ufeff"))  # a byte-order mark pasted along
+        try:  # a byte-order mark pasted along is dropped
+            data = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_one_value_a_key)
+        except _KeyTwice as exc:
+            raise CoachError(
+                f"{source} gives {exc.args[0]!r} twice; keep one (which one counts is not clear)"
+            ) from None
         except json.JSONDecodeError as exc:
             raise CoachError(
                 f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -332,6 +336,21 @@ def describe_error(exc: ValidationError) -> str:
         got = {"str": "text", "dict": "an object", "list": "a list"}.get(got, got)
         return f"field '{field}'{at} {_TYPE_WORDS[kind]} (got {got})"
     return f"field '{field}'{at}: {err['msg']}"
+
+
+class _KeyTwice(ValueError):
+    """A JSON object that names one key twice."""
+
+
+def _one_value_a_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice: JSON keeps the last silently, so a case file
+    with "signals" twice lost the first list without a word."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _KeyTwice(key)
+        out[key] = value
+    return out
 
 
 def _signal_key(name: str) -> str:

@@ -54,8 +54,28 @@ def load_cases(path: Path, model: type[T]) -> list[T]:
     return _load_yaml(path, text, model)
 
 
+def _case_id(case: Any) -> str | None:
+    """A case's id (a safety case keeps it in its root model)."""
+    found = getattr(case, "id", None) or getattr(getattr(case, "root", None), "id", None)
+    return found if isinstance(found, str) else None
+
+
+def _check_unique(path: Path, seen: dict[str, int], case: Any, line: int) -> None:
+    """Ids name cases in the report: one used twice is refused, naming both lines."""
+    case_id = _case_id(case)
+    if case_id is None:
+        return
+    if case_id in seen:
+        raise CoachError(
+            f"{path}:{line}: case id {case_id!r} is already used on line {seen[case_id]}; "
+            "give each case its own id"
+        )
+    seen[case_id] = line
+
+
 def _load_jsonl(path: Path, text: str, model: type[T]) -> list[T]:
     cases: list[T] = []
+    seen: dict[str, int] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -69,6 +89,7 @@ def _load_jsonl(path: Path, text: str, model: type[T]) -> list[T]:
             raise CoachError(
                 f"{path}:{lineno}: JSON nested too deeply or a number too long"
             ) from None
+        _check_unique(path, seen, cases[-1], lineno)
     return cases
 
 
@@ -111,12 +132,14 @@ def _load_yaml(path: Path, text: str, model: type[T]) -> list[T]:
     if not isinstance(data, list):
         raise CoachError(f"{path}: expected a list of cases")
     cases: list[T] = []
+    seen: dict[str, int] = {}
     for item, item_node in zip(data, node.value, strict=True):
+        line = item_node.start_mark.line + 1
         try:
             cases.append(model.model_validate(item))
         except ValidationError as exc:
-            line = item_node.start_mark.line + 1
             raise CoachError(f"{path}:{line}: {_first_error(exc)}") from None
+        _check_unique(path, seen, cases[-1], line)
     return cases
 
 

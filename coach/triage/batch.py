@@ -94,17 +94,18 @@ def triage_rows(
     before_chunk: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(outcome, JSONL record) for each row, in order: outcome is escalate, handle or skipped
-    (a row with nothing to triage keeps its error in the record)."""
+    (a row with nothing to triage keeps its error in the record). Each record names its row
+    (the first data row is 1) beside its id, which the file may repeat."""
     for start in range(0, len(rows), BATCH_CHUNK):
         chunk = rows[start : start + BATCH_CHUNK]
         if before_chunk is not None:
             before_chunk(start, len(rows))
         results = engine.triage_many([text for _, text in chunk])
-        for (row_id, _), result in zip(chunk, results, strict=True):
+        for row, ((row_id, _), result) in enumerate(zip(chunk, results, strict=True), start + 1):
             if isinstance(result, CoachError):
-                yield "skipped", {"id": row_id, "error": str(result)}
+                yield "skipped", {"id": row_id, "row": row, "error": str(result)}
             else:
-                yield result.decision, {"id": row_id, **result.model_dump(mode="json")}
+                yield result.decision, {"id": row_id, "row": row, **result.model_dump(mode="json")}
 
 
 def summary(counts: Counter[str]) -> str:
