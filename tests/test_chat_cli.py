@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from coach.settings import REPO_ROOT, Settings
 
 CONTRACT = {"reply", "case", "checklist_open", "recommendation", "asked", "citations", "warnings",
@@ -103,6 +105,58 @@ Ines Duarte
 Head of Ecommerce
 Lumen Retail
 """
+
+
+GERMAN = """From: Jonas Weber <j.weber@mueller-logistik.de>
+Subject: Export
+
+Hallo Sam,
+
+seit dem 02.03.2026 bricht der Export jede Nacht ab.
+Wir kündigen den Vertrag zum 30.06.2026, wenn das bis dahin nicht läuft.
+
+Grüße
+Jonas Weber
+"""
+
+
+def test_from_triage_reads_the_date_as_the_customer_writes_it(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    """A date in the customer's language ("zum 30.06.2026") was not read: the case had none,
+    and the date the trouble began ("seit dem 02.03.2026") is not the one that matters."""
+    mail = tmp_path / "mail.eml"
+    mail.write_text(GERMAN, encoding="utf-8")
+    proc = _coach(["chat", "--json", "--from-triage", str(mail)], "", fresh_settings.data_dir)
+    assert proc.returncode == 0, proc.stderr
+    case = json.loads(proc.stdout.splitlines()[0])["seeded"]["case"]
+    assert case["deadline"] == "30.06.2026"
+    assert "cancellation_threat" in case["signals"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("bis Ende Juni", "bis Ende Juni"),
+        ("am 30. Juni 2026", "30. Juni 2026"),
+        ("uiterlijk vrijdag", "vrijdag"),
+        ("entro fine giugno", "entro fine giugno"),
+        ("avant le 30 juin", "30 juin"),
+        ("antes del 30 de junio de 2026", "30 de junio de 2026"),
+        ("até sexta-feira", "sexta-feira"),
+        ("do końca czerwca", "do końca czerwca"),
+        ("Termin: 30.6.", "30.6."),
+        ("op 30-06-2026", "30-06-2026"),
+        ("non funziona mai", None),  # Italian "never", not May
+        ("after upgrading to 4.2.10", None),  # a version
+        ("we scored it 3.5.", None),
+    ],
+)
+def test_dates_are_read_in_each_language_and_versions_are_not(text: str, date: str | None) -> None:
+    from coach.reading.people import DATE
+
+    found = DATE.search(text)
+    assert (found.group(0) if found else None) == date
 
 
 def test_from_triage_starts_the_case_with_what_triage_read(

@@ -108,6 +108,14 @@ def _company(signature: str, name: str, title: str, address: str) -> str:
     return ""
 
 
+# "since", "last" and "from" before a date, in the eight languages: when it began, not by when
+_SINCE_BEFORE = re.compile(
+    r"(?i)\b(?:since|last|ago|from|seit|letzten?|sinds|vanaf|afgelopen|depuis|dernier|desde|"
+    r"pasado|dal|dall['’]|dalla|scorso|od|ostatni[ąa]?)(?:\s+(?:dem|der|den|de|het|le|la|el|"
+    r"il|lo|o|a|the))?\s*$"
+)
+
+
 def case_from_triage(text: str, result: Any) -> CaseFile:
     """The case a triaged email starts: the sender as the contact, their company, the problem
     in their words, what they want, the date that matters and the signals triage found. Only
@@ -133,7 +141,7 @@ def case_from_triage(text: str, result: Any) -> CaseFile:
         (not _ANCHOR.search(s), k, m)
         for k, s in enumerate(body)
         for m in DATE.finditer(s)
-        if not re.search(r"(?i)\b(?:since|last|ago|from)\s*$", s[: m.start()])
+        if not _SINCE_BEFORE.search(s[: m.start()])
         and not re.match(r"(?i)\s*(?:since|from)\b", m.group(0))
     ]
     dated = [d for d in dated if not re.fullmatch(r"(?i)today|tonight", d[2].group(0).strip())]

@@ -34,7 +34,7 @@ _MONTHS = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-DATE = re.compile(
+_EN_DATE = (
     # "by Friday Mar 21", "on Tuesday, 3rd of June": the weekday and the date as one
     rf"\b(?:(?:(?:by|before|on|until)\s+)?{_WEEKDAYS},?\s+(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
     rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS})|(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|"
@@ -45,9 +45,62 @@ DATE = re.compile(
     rf"next)\s+{_WEEKDAYS}|{_WEEKDAYS}|(?:this|next)\s+(?:week|month|quarter|year)|tomorrow|today|"
     rf"tonight|within\s+\d+\s+(?:hours|days|weeks)|in\s+\d+\s+(?:days|weeks|months)|"
     rf"\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
-    rf"{_MONTHS})\b",
-    re.IGNORECASE,
+    rf"{_MONTHS})\b"
 )
+# The same dates in the other seven languages: month and weekday names, a day with its month
+# ("30. Juni", "30 de junio de 2026", "30 czerwca"), a month after "by" or "end of" ("bis Ende
+# Juni", "entro fine giugno", "do końca czerwca") and numeric dates with dots or dashes
+# ("30.06.2026", "30.06.", "30-06-2026"). A month alone is not a date ("mai" is Italian for
+# "never", "mars" a planet), so it needs a day, a year or such a word before it.
+_MONTHS_OTHER = (
+    r"(?:januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|"  # de
+    r"januari|februari|maart|mei|augustus|"  # nl
+    r"janvier|f[ée]vrier|mars|avril|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
+    r"d[ée]cembre|"  # fr
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre|noviembre|"
+    r"diciembre|"  # es
+    r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"  # pt
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"  # it
+    r"stycznia|styczeń|lutego|luty|marca|marzec|kwietnia|kwiecień|maja|maj|czerwca|czerwiec|"
+    r"lipca|lipiec|sierpnia|sierpień|września|wrzesień|października|październik|listopada|"
+    r"listopad|grudnia|grudzień|"  # pl
+    r"april|august|september|november)"  # de, nl (as in English)
+)
+_WEEKDAYS_OTHER = (
+    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"  # de
+    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"  # nl
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"  # fr
+    r"lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|"  # es, pt
+    r"segunda-feira|ter[çc]a-feira|quarta-feira|quinta-feira|sexta-feira|"  # pt
+    r"luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|sabato|domenica|"  # it
+    r"poniedzia[łl]ek|poniedzia[łl]ku|wtorek|wtorku|[śs]rod[aęy]|czwartek|czwartku|"
+    r"pi[ąa]tek|pi[ąa]tku|sobot[aęy]|niedziel[aęi])"  # pl
+)
+_BY_OTHER = (  # "by", "until", "before" and "end of" before a month
+    r"(?:(?:bis|vor|zum|tot|voor|uiterlijk|entro|prima\s+d[ie]|avant|d['’]ici|jusqu['’](?:à|au)|"
+    r"antes\s+de|hasta|até|przed|do)\s+(?:(?:ende|eind|fine|la\s+fin\s+de|fin|finales\s+de|"
+    r"final\s+de|fim\s+de|końca)\s+)?|(?:ende|eind|fine|fin|finales\s+de|final\s+de|fim\s+de|"
+    r"końca|koniec)\s+)(?:de\s+|di\s+|d['’])?"
+)
+_DAY_NUMBER = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
+_OTHER_DATE = (
+    rf"\b{_DAY_NUMBER}(?:\.|º|er)?\s+(?:de\s+)?{_MONTHS_OTHER}(?:\s+(?:de\s+)?\d{{4}})?\b|"
+    rf"\b{_MONTHS_OTHER}\s+(?:de\s+)?\d{{4}}\b|"
+    rf"\b{_BY_OTHER}{_MONTHS_OTHER}\b|"
+    rf"\b{_WEEKDAYS_OTHER}\b|"
+    r"\b(?:demain|domani|amanhã|jutro|n[äa]chste\s+woche|volgende\s+week|la\s+semaine\s+"
+    r"prochaine|la\s+pr[óo]xima\s+semana|la\s+prossima\s+settimana|pr[óo]xima\s+semana|"
+    r"w\s+przysz[łl]ym\s+tygodniu)\b|"
+    # a day and month with dots: with a four-digit year, a padded two-digit one ("30.06.26") or
+    # none ("30.6."); "4.2.10" and "3.5." are versions and scores
+    rf"(?<![\w.]){_DAY_NUMBER}\.{_MONTH_NUMBER}\.(?:19|20)\d\d(?![\d]|\.\d)|"
+    r"(?<![\w.])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.\d\d(?![\d]|\.\d)|"
+    r"(?<![\w.])(?:(?:[12]\d|3[01]|0[1-9])\.(?:0?[1-9]|1[0-2])|(?:0?[1-9])\.(?:1[0-2]|0[1-9]))"
+    r"\.(?![\w.])|"
+    rf"(?<![\w.-]){_DAY_NUMBER}-{_MONTH_NUMBER}-(?:19|20)\d\d\b"
+)
+DATE = re.compile(rf"{_EN_DATE}|{_OTHER_DATE}", re.IGNORECASE)
 _NAME_WORD = (
     r"(?-i:O['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|(?:De|La|Le|Di|Van)[A-Z][a-z]+|"
     # Latin letters beyond Western Europe's too ("Yılmaz", "Łukasz", "Şahin", "Dvořák")
