@@ -197,6 +197,20 @@ def escaped(text: str, breaks: bool = False) -> str:
     return pattern.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+_BIDI_OR_SEPARATOR = re.compile("[\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(value: Any, indent: int | None = None) -> str:
+    """`value` as JSON for a terminal or a file: UTF-8 as typed, except the bidirectional
+    controls and the line and paragraph separators, written as their escapes (the JSON reads
+    back the same), so a right-to-left override in a playbook page or an email cannot reorder
+    what a terminal shows."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _BIDI_OR_SEPARATOR.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def printable(value: object) -> object:
     """`value` (a string, or lists and dicts of them) without control characters, so text from
     an email can never move the cursor, retitle the terminal or recolour what follows."""

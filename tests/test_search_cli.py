@@ -91,6 +91,24 @@ def test_ingest_reports_changes_then_nothing(tmp_path: Path) -> None:
     assert hits[0]["section"] == "Renewals > Escalate If"
 
 
+def test_a_section_pasted_twice_is_one_passage_and_the_index_builds(tmp_path: Path) -> None:
+    """Two identical sections gave two passages with one id: ingest, search and triage all
+    ended in a traceback (DuplicateIDError). A right-to-left override in the page is written
+    as its escape in --json, so it cannot reorder what the terminal shows."""
+    kdir = tmp_path / "kb"
+    kdir.mkdir()
+    section = "## Question\n\nAsk your manager \u202eabc.\n\n"
+    (kdir / "faq.md").write_text("# FAQ\n\n" + section * 2, encoding="utf-8")
+    env = {"COACH_KNOWLEDGE_DIR": str(kdir), "COACH_DATA_DIR": str(tmp_path / "data")}
+    built = run("ingest", env=env)
+    assert built.returncode == 0, built.stderr
+    assert "1 passages embedded" in " ".join(built.stdout.split())
+    found = run("search", "ask my manager", "--json", env=env)
+    assert found.returncode == 0, found.stderr
+    assert "\u202e" not in found.stdout and "\\u202e" in found.stdout
+    assert json.loads(found.stdout)[0]["text"].endswith("\u202eabc.")
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [

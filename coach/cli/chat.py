@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from coach.cli import EngineOption, app, user_path, working
 from coach.errors import CoachError
-from coach.textio import escaped, printable, shown
+from coach.textio import escaped, json_text, printable, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -196,7 +196,7 @@ def _seed_from_triage(path: Path, settings: Settings) -> tuple[str, dict[str, ob
 
 def _print_seed(seed: dict[str, object], console: Console, as_json: bool) -> None:
     if as_json:
-        print(json.dumps({"seeded": seed}, ensure_ascii=False))
+        print(json_text({"seeded": seed}))
         return
     case = seed["case"]
     assert isinstance(case, dict)
@@ -322,7 +322,7 @@ def _turn(
 def _show(console: Console, result: TurnResult, as_json: bool) -> None:
     """A turn's result: one JSON object, or the reply with its footer."""
     if as_json:
-        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        typer.echo(json_text(result.as_json()))
         return
     _render(console, result)
     _footer(console, result)

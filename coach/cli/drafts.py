@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,7 +10,7 @@ import typer
 
 from coach.cli import EngineOption, app, not_the_input, user_file, user_path, working
 from coach.errors import CoachError
-from coach.textio import escaped, printable
+from coach.textio import escaped, json_text, printable
 
 if TYPE_CHECKING:
     from coach.drafts.writer import Draft, DraftWriter
@@ -77,7 +76,7 @@ def brief(
         draft, payload = brief_payload(CaseFile.load(case_path), _writer(engine))
     _notice(draft)
     if as_json:
-        _emit(json.dumps(payload, ensure_ascii=False, indent=2), out)
+        _emit(json_text(payload, indent=2), out)
     else:
         _emit(draft.markdown, out)
 
@@ -117,7 +116,7 @@ def draft(
     if eml is not None:
         from coach.drafts.export import write_eml
 
-        write_eml(result, eml, case.contact)
+        write_eml(result, eml, case.contact, case.contact_email, case.contact_name)
         print(escaped(f"wrote {eml}"), file=sys.stderr)
     # The draft is always shown: with --eml alone it still goes to stdout, so the rep sees what
     # the message says.
@@ -161,7 +160,7 @@ def check(
         allowed += CaseFile.load(case_path).authorised_commitments
     findings = guardrails.check(text, kind, allowed)  # type: ignore[arg-type]
     if as_json:
-        print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=2))
+        print(json_text([f.model_dump() for f in findings], indent=2))
     elif not findings:
         print("clean: no blame, over-promising, missing acknowledgement or missing ask found")
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterable
@@ -12,7 +11,7 @@ import typer
 
 from coach.cli import app, working
 from coach.errors import CoachError
-from coach.textio import escaped
+from coach.textio import escaped, json_text
 
 
 def rich_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
@@ -63,7 +62,7 @@ def search(
     with working("Searching the playbook..."):
         hits = get_retriever().search(query, k=k, mode=mode)  # type: ignore[arg-type]
     if as_json:
-        json.dump([h.as_json() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_text([h.as_json() for h in hits], indent=2))
         sys.stdout.write("\n")
         return
     console = _console()

@@ -10,6 +10,7 @@ import typer
 
 from coach.cli import EngineOption, app, not_the_input, user_file, user_path, working
 from coach.errors import CoachError
+from coach.textio import json_text
 
 if TYPE_CHECKING:
     from coach.triage.models import TriageResult
@@ -66,7 +67,7 @@ def triage_command(
     with working("Reading the email..."):
         result = get_engine(get_settings(), engine).triage(data, filename=filename)
     if as_json:
-        typer.echo(result.model_dump_json(indent=2))
+        typer.echo(json_text(result.model_dump(mode="json"), indent=2))
     else:
         _render(result, data, filename)
 
@@ -189,7 +190,6 @@ def _section(console: Any, title: str, items: list[str]) -> None:
 
 def _run_batch(path: Path, column: str | None, out: str | None, engine: str | None) -> None:
     import contextlib
-    import json
     import time
     from collections import Counter
 
@@ -217,7 +217,7 @@ def _run_batch(path: Path, column: str | None, out: str | None, engine: str | No
         )
         for outcome, record in triage_rows(triager, rows):
             counts[outcome] += 1
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(json_text(record) + "\n")
             bar.update(1)
     seconds = time.perf_counter() - started
     where = "stdout" if target == "-" else str(target)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -36,6 +37,16 @@ MAX_LIST_ITEMS = 200
 MAX_FILE_BYTES = 5_000_000
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_FIELD_CHARS)]
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+
+
+def _one_line(text: str) -> str:
+    """A name, a title, an address or a date on one line: "Priya\\nBcc: x@evil.example" in a
+    leader's name became a second mail header in the exported message (and broke it)."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+Line = Annotated[Text, AfterValidator(_one_line)]
 TextList = Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS)]
 
 ChecklistItem = Literal[
@@ -78,23 +89,23 @@ class Checklist(BaseModel):
 class CaseFile(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    customer: Text = ""
-    contact: Text = ""  # free text ("Dana Whitfield, VP Operations"); the parts follow
-    contact_name: Text = ""
-    contact_title: Text = ""
-    contact_email: Text = ""
-    manager_name: Text = ""  # the rep's own manager
+    customer: Line = ""
+    contact: Line = ""  # free text ("Dana Whitfield, VP Operations"); the parts follow
+    contact_name: Line = ""
+    contact_title: Line = ""
+    contact_email: Line = ""
+    manager_name: Line = ""  # the rep's own manager
     problem: Text = ""
     customer_wants: Text = ""
     tried: TextList = Field(default_factory=list)
     business_impact: Text = ""
-    deadline: Text = ""  # the date that matters ("June renewal", "by Friday")
+    deadline: Line = ""  # the date that matters ("June renewal", "by Friday")
     ask: Text = ""
     proposed_next_steps: TextList = Field(default_factory=list)
     checklist: Checklist = Field(default_factory=Checklist)
     # Who is brought in, what the rep may promise, and context for the rules.
-    leader_name: Text = ""
-    leader_title: Text = ""
+    leader_name: Line = ""
+    leader_title: Line = ""
     authorised_commitments: TextList = Field(default_factory=list)
     notes: Text = ""
     days_open: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None

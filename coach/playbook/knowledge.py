@@ -361,6 +361,7 @@ def chunk_document(doc: Document, known_sources: set[str] | None = None) -> list
     known = known_sources if known_sources is not None else {doc.source}
     stem = Path(doc.source).stem.replace("-", " ").replace("_", " ").title()
     passages: list[Passage] = []
+    seen: set[str] = set()
     for section in _split_sections(doc.text):
         trail = section.trail or (stem,)
         body = "\n".join(section.lines).strip()
@@ -372,6 +373,9 @@ def chunk_document(doc: Document, known_sources: set[str] | None = None) -> list
         for i, part in enumerate(parts):
             name = " > ".join(trail) + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else "")
             pid = hashlib.sha1(f"{doc.source}\n{name}\n{part}".encode()).hexdigest()[:16]
+            if pid in seen:
+                continue  # a section pasted twice, heading and text: one passage (ids are unique)
+            seen.add(pid)
             passages.append(
                 Passage(
                     id=pid,

@@ -600,7 +600,13 @@ def write_drafts(values: Sequence[Any], settings: Settings, out_dir: Path) -> tu
         ready = judge(case)
         out_dir.mkdir(parents=True, exist_ok=True)
         brief_md = write_markdown(drafts["brief"].markdown, out_dir / "escalation-brief.md")
-        eml = write_eml(drafts["customer"], out_dir / "customer-message.eml", case.contact)
+        eml = write_eml(
+            drafts["customer"],
+            out_dir / "customer-message.eml",
+            case.contact,
+            case.contact_email,
+            case.contact_name,
+        )
         everything = "\n\n---\n\n".join(
             f"# {DRAFT_TITLES[k]}\n\n{d.markdown}" for k, d in drafts.items()
         )
