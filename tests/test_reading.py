@@ -249,6 +249,36 @@ def test_what_someone_senior_on_their_side_is_reported_to_say_is_read(
 
 
 @pytest.mark.parametrize(
+    ("lang", "sentence", "leaving"),
+    [
+        ("en", "Joris from purchasing decided yesterday to terminate the contract as of July 1.", True),
+        ("nl", "Mijn collega Joris heeft gisteren besloten om het contract per 1 juli op te zeggen.",
+         True),
+        ("de", "Wir haben entschieden, nicht zu verlängern.", True),
+        ("it", "Il mio collega ha deciso ieri di disdire il contratto dal 1 luglio.", True),
+        ("pl", "Zarząd postanowił nie przedłużać umowy.", True),
+        ("en", "We decided not to cancel after all.", False),
+        ("en", "We have not decided whether to renew yet.", False),
+        ("en", "Last year we decided to cancel our previous vendor.", False),
+        ("en", "We decided to cancel the meeting on Friday.", False),
+    ],
+)  # fmt: skip
+def test_a_decision_taken_to_leave_is_leaving(
+    reader, lang: str, sentence: str, leaving: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """The decision is told in the past and the leaving is to come: it is no story of something
+    over ("heeft gisteren besloten ... op te zeggen" got no cancellation, or none at all)."""
+    from coach.reading.context import read_context
+    from coach.reading.structure import decided_to_leave, refine
+
+    ctx = refine(read_context(sentence, lang), sentence, lang)
+    assert decided_to_leave(sentence, lang, ctx) is leaving
+    if leaving:
+        reading = reader.read([[Said(sentence)]], [lang])[0]
+        assert "cancellation_threat" in {f.signal for f in reading.signals}
+
+
+@pytest.mark.parametrize(
     ("lang", "text"),
     [
         (

@@ -760,7 +760,9 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         grievance and structure.legal_action(text, language, ctx)
     ):
         found.append("legal_or_public_threat")
-    if grievance and structure.looking_elsewhere(text, language, ctx):
+    if (grievance and structure.looking_elsewhere(text, language, ctx)) or (
+        structure.decided_to_leave(text, language, ctx)
+    ):
         found.append("cancellation_threat")
     rhetorical = structure.rhetorical_threat(text, language, ctx)
     if rhetorical is not None and rhetorical not in found:

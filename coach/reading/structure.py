@@ -43,7 +43,7 @@ FAMILIES = (
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
-    "bare_tag", "switching_to", "leaving_when",
+    "bare_tag", "switching_to", "leaving_when", "decided",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -710,6 +710,27 @@ def public_threat(text: str, language: str, ctx: Context) -> bool:
         lexicon(language).has("hear_about", low)
         and ctx.legal_public
         and not (ctx.denied or ctx.withdrawn or ctx.question or ctx.howto)
+    )
+
+
+def decided_to_leave(text: str, language: str, ctx: Context) -> bool:
+    """A decision to leave, taken ("Mijn collega heeft gisteren besloten het contract op te
+    zeggen", "Wir haben entschieden, nicht zu verlängern", "procurement decided to terminate
+    the contract as of July 1"): the decision is past, the leaving to come, so it is no story
+    of something over. Not when the decision is denied, asked about, taken back, long past
+    ("last year we decided to cancel our previous vendor") or about leaving in another sense."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.other_leave:
+        return False
+    lx, low = lexicon(language), text.lower()
+    decided = lx.find("decided", low)
+    if not decided or lx.has("hedge", low):
+        return False  # "we have not decided whether to renew" weighs it up
+    rest = lx.patterns["leave_other_sense"].sub(" ", low[decided[0].end() :])
+    leaving = lx.has("leaving", rest) or lx.has("wants_out", rest)
+    return (
+        (leaving or switches_to_a_name(text, language))
+        and not denies_leaving(text, language)
+        and not lx.has("other_supplier", rest)
     )
 
 
