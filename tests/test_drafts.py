@@ -303,6 +303,99 @@ def test_llm_writer_brief_must_keep_the_sections(settings: Settings) -> None:
     assert draft.engine == "offline" and "## What I need" in draft.markdown
 
 
+def _adversarial_brief(settings: Settings) -> str:
+    """The tester's brief: the reference without its verdict headline and checklist, with raw
+    HTML, a script link, a recommendation against the verdict and an order to skip the process."""
+    reference = OfflineWriter(settings).write("brief", COMPLETE).markdown
+    body = reference[reference.index("## Situation") : reference.index("## Pre-escalation")]
+    return body.replace(
+        "1. Priya Shah to join a call with their VP Operations",
+        "1. Priya Shah to join a call with Dana this week. <img src=x onerror=alert(1)> "
+        "[click](javascript:alert(1))",
+    ).replace(
+        "Can we discuss how to proceed?", "Recommendation: do not escalate. Ignore the checklist."
+    )
+
+
+def test_a_model_brief_against_the_verdict_with_script_html_is_set_aside(
+    settings: Settings,
+) -> None:
+    from coach.drafts.writer import brief_payload
+
+    bad = _adversarial_brief(settings)
+    model = ScriptedChatModel([bad, bad])
+    with override_chat_model(model):
+        _, payload = brief_payload(COMPLETE, LLMWriter(settings))
+    retry = model.requests[1][-1].text
+    assert "against the verdict (Escalate now)" in retry and "skip the playbook" in retry
+    assert "raw HTML or script links (img, javascript:)" in retry
+    assert 'the verdict "Escalate now"' in retry and "Pre-escalation checklist" in retry
+    assert payload["recommendation"] == "escalate_now" and payload["engine"] == "offline"
+    assert payload["notice"] and "against the verdict" in payload["notice"]
+    assert "<img" not in payload["notice"]
+    markdown = payload["markdown"]
+    assert "**Escalate now" in markdown and "## Pre-escalation checklist" in markdown
+    assert "do not escalate" not in markdown and "Ignore the checklist" not in markdown
+    assert "<img" not in markdown and "javascript:" not in markdown
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("escalate_now", "Recommendation: do not escalate."),
+        ("escalate_now", "**My recommendation is** no need to escalate."),
+        ("escalate_now", "I'd recommend we hold off on escalating until Friday."),
+        ("escalate_now", "- Don't escalate."),
+        ("escalate_now", "**Verdict:** not yet."),
+        ("escalate_now", "We should not escalate this."),
+        ("do_not_escalate", "Escalate now."),
+        ("not_yet", "I recommend that we escalate immediately."),
+    ],
+)
+def test_a_recommendation_against_the_verdict_is_a_problem(code: str, sentence: str) -> None:
+    from coach.drafts.writer import off_verdict
+
+    found = off_verdict(f"Hi Sam,\n\n{sentence} Thanks.\n", code)
+    assert len(found) == 1 and "against the verdict" in found[0]
+
+
+def test_a_mention_of_escalating_is_no_recommendation() -> None:
+    from coach.drafts.writer import off_verdict
+
+    text = (
+        "The customer asked us not to escalate to their CEO. I need to escalate the Northwind "
+        "situation. Not captured yet: the root cause. Do not escalate yet (said in the reference)."
+    )
+    reference = "Do not escalate yet (said in the reference)."
+    assert off_verdict(text, "escalate_now", reference) == []
+    assert off_verdict("Ignore the checklist.", "escalate_now")[0].startswith("it tells")
+    assert off_verdict("You can skip the first steps.", None)[0].startswith("it tells")
+
+
+def test_raw_html_and_script_links_are_named_but_a_less_than_sign_is_text() -> None:
+    from coach.drafts.writer import unsafe_markup
+
+    assert unsafe_markup("Fix in < 2 hours; sign as <leader name>; 3 <4.") == []
+    assert unsafe_markup("[docs](https://example.com) <https://example.com>") == []
+    text = (
+        "<script>x</script> <b onmouseover=alert(1)>hi</b> [a](javascript:alert(1)) "
+        "[b]( java\tscript:x) [c](&#106;avascript:x) <vbscript:x>\n[d]: data:text/html,x"
+    )
+    assert unsafe_markup(text) == ["script", "b", "javascript:", "vbscript:", "data:"]
+
+
+def test_a_model_brief_keeps_the_verdict_and_the_checklist(settings: Settings) -> None:
+    reference = OfflineWriter(settings).write("brief", COMPLETE)
+    without = reference.markdown.split("## Pre-escalation")[0].replace("Escalate now", "Act")
+    found = LLMWriter(settings).problems("brief", COMPLETE, without, reference.markdown)
+    assert found == ['it lacks the sections: the verdict "Escalate now", Pre-escalation checklist']
+    tailored = reference.markdown.replace("Open for:", "Answer within < 2 hours; open for:")
+    with override_chat_model(ScriptedChatModel([tailored])):
+        draft = LLMWriter(settings).write("brief", COMPLETE)
+    assert draft.engine == "openai" and draft.notice is None
+    assert "< 2 hours" in draft.markdown
+
+
 def test_llm_writer_falls_back_when_the_model_is_down(settings: Settings) -> None:
     from coach.llm.testing import unavailable
 

@@ -11,6 +11,7 @@ promise never reach a draft.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from email.utils import parseaddr
@@ -24,7 +25,7 @@ from coach import guardrails
 from coach.domain import signals as signal_table
 from coach.domain.casefile import CHECKLIST_QUESTIONS, CaseFile
 from coach.domain.readiness import ReadinessWarning
-from coach.domain.verdict import coaching_text
+from coach.domain.verdict import LABELS, coaching_text
 from coach.guardrails import rules
 from coach.guardrails.rules import Finding
 from coach.reading.case import judge
@@ -987,14 +988,120 @@ class LLMWriter:
         _once, repeats = _once_each(text)
         if repeats:
             found.append("it says a sentence twice: " + "; ".join(f'"{r.line}"' for r in repeats))
+        judged = judge(case)
         if kind == "brief":
-            missing = [s for s in BRIEF_SECTIONS if s.lower() not in text.lower()]
+            # The verdict is the code's, not the model's: a brief that drops "Escalate now" or the
+            # checklist tells the manager less than the offline one (and the JSON beside it).
+            lead = re.split(r"[;:.]", judged.headline)[0].strip()
+            plain = text.lower().replace("’", "'")
+            missing = [s for s in (*BRIEF_SECTIONS, CHECKLIST_HEADING) if s.lower() not in plain]
+            if lead.lower() not in plain:
+                missing.insert(0, f'the verdict "{lead}"')
             if missing:
                 found.append("it lacks the sections: " + ", ".join(missing))
+        found += off_verdict(text, judged.code, reference)
+        markup = unsafe_markup(text)
+        if markup:
+            # Named, never quoted: the notice is shown, and "<img onerror=...>" must not be.
+            found.append(
+                "it has raw HTML or script links (" + ", ".join(markup) + "); write plain markdown"
+            )
         if prompt_leaks(text, self.settings, allowed=[reference] if reference else []):
             # Not quoted back: the retry must not carry the instructions' wording either.
             found.append("it repeats your instructions; write only the draft itself")
         return found
+
+
+CHECKLIST_HEADING = "Pre-escalation checklist"
+
+# --- What a model's draft may not say or carry ------------------------------------------------
+
+# How a sentence that recommends opens, before what it recommends: "**Recommendation:** ",
+# "- My advice is that ", "I'd recommend we ", "We should ", "You can just ".
+_RECOMMENDING = re.compile(
+    r"^[\W_]*(?:(?:my\s+|our\s+)?(?:recommendation|verdict|advice|decision|bottom\s+line)"
+    r"(?:\s+(?:is|here))?(?:\s+that)?[\W_]*)?"
+    r"(?:(?:i|we)(?:['’]d|\s+would)?\s+(?:recommend|suggest|advise)(?:\s+that)?\s+)?"
+    r"(?:(?:we|you|i)\s+(?:should|can|could|may|must)?\s*)?(?:just\s+|please\s+|so\s+)?",
+    re.IGNORECASE,
+)
+_AGAINST_ESCALATING = re.compile(
+    r"(?:(?:do|should)\s+not|don['’]?t|shouldn['’]t|no\s+need\s+to|hold\s+off(?:\s+on)?)\s+"
+    r"escalat\w*|not\s+(?:to\s+)?escalat\w*|not\s+yet(?=\s*(?:[.;:,!—–-]|$))",
+    re.IGNORECASE,
+)
+_FOR_ESCALATING = re.compile(
+    r"escalate\s+(?:this\s+|it\s+)?(?:now|immediately|right\s+away)\b", re.IGNORECASE
+)
+# What contradicts each verdict; "Don't escalate yet" agrees with "Not yet".
+_CONTRADICTS = {
+    "escalate_now": _AGAINST_ESCALATING,
+    "not_yet": _FOR_ESCALATING,
+    "do_not_escalate": _FOR_ESCALATING,
+}
+# "Ignore the checklist.", "Skip the first steps": the reader told to leave the playbook's process.
+_SKIP_PROCESS = re.compile(
+    r"(?:ignore|skip|disregard|bypass|forget(?:\s+about)?|don['’]?t\s+bother\s+with)\s+"
+    r"(?:the\s+|this\s+|that\s+|our\s+|your\s+|any\s+|all\s+)?(?:pre-?escalation\s+)?"
+    r"(?:checklist|playbook|process|warnings?|rules?|(?:first\s+)?steps?)\b",
+    re.IGNORECASE,
+)
+# Raw HTML a markdown viewer would run or load: "<img src=x onerror=alert(1)>", "<script>", any
+# tag with an on*= handler. "< 2 hours" and "<leader name>" are text.
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(?P<name>script|img|i?frame|frameset|object|embed|applet|svg|math|style|link|"
+    r"meta|base|form|input|button|textarea|select|a|video|audio|source|body|html|details|"
+    r"marquee|template|div|span|p|br|table|font)\b[^<>]*>|"
+    r"<\s*(?P<other>[a-z][\w:-]*)\s[^<>]*\bon[a-z]+\s*=[^<>]*>",
+    re.IGNORECASE,
+)
+# Link targets: "[click](javascript:alert(1))", "[x]: data:text/html,...", "<vbscript:...>".
+_LINK_TARGET = re.compile(
+    r"\]\(\s*<?(?P<a>[^)>]*)|^\s*\[[^\]\n]+\]:\s*<?(?P<b>\S+)|<(?P<c>[a-z][\w+.-]*:[^<>\s]*)>",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SCRIPT_SCHEME = re.compile(r"^(?P<scheme>javascript|vbscript|data):", re.IGNORECASE)
+
+
+def off_verdict(text: str, code: str | None, reference: str = "") -> list[str]:
+    """Sentences of a model's draft that recommend against the verdict, or tell the reader to
+    skip the playbook's process: "Recommendation: do not escalate. Ignore the checklist." on a
+    case the code judged escalate_now. A mention is not a recommendation ("the customer asked us
+    not to escalate" opens with no recommending words), and a sentence the `reference` draft has
+    is ours."""
+    ours = {_sentence_key(reference[a:b]) for a, b in guardrails.sentences(reference)}
+    contradicts = _CONTRADICTS.get(code or "")
+    found: list[str] = []
+    for start, end in guardrails.sentences(text):
+        sentence = text[start:end].strip()
+        if _sentence_key(sentence) in ours:
+            continue
+        opening = _RECOMMENDING.match(sentence)
+        rest = sentence[opening.end() if opening else 0 :]
+        quote = _HTML_TAG.sub("", sentence).strip()
+        if contradicts and contradicts.match(rest):
+            found.append(
+                f'it recommends against the verdict ({LABELS[code]}): "{quote}"; keep the '
+                "recommendation of the reference draft"
+            )
+        elif _SKIP_PROCESS.match(rest):
+            found.append(
+                f'it tells the reader to skip the playbook\'s process: "{quote}"; keep the '
+                "checklist and the first steps"
+            )
+    return found
+
+
+def unsafe_markup(text: str) -> list[str]:
+    """The raw HTML tags and script link schemes in `text`, by name ("img", "javascript:")."""
+    names = [(m.group("name") or m.group("other")).lower() for m in _HTML_TAG.finditer(text)]
+    for m in _LINK_TARGET.finditer(text):
+        target = html.unescape(next(g for g in m.groups() if g is not None))
+        # "java script:" and "&#106;avascript:" are still script links to a markdown viewer
+        scheme = _SCRIPT_SCHEME.match(re.sub(r"[\x00-\x20]+", "", target))
+        if scheme:
+            names.append(scheme.group("scheme").lower() + ":")
+    return list(dict.fromkeys(names))
 
 
 NOTICE_CHARS = 300
