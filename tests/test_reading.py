@@ -10,6 +10,7 @@ from coach.reading import language
 from coach.reading.context import read_context
 from coach.reading.mail import split_parts
 from coach.reading.reader import Said, get_reader
+from coach.settings import Settings
 
 
 def _speakers(text: str) -> dict[str, str]:
@@ -246,6 +247,32 @@ def test_what_someone_senior_on_their_side_is_reported_to_say_is_read(
     reading = reader.read([[Said(sentence)]], [lang])[0]
     assert "cancellation_threat" in {f.signal for f in reading.signals}
     assert all(f.evidence == sentence for f in reading.signals)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "public"),
+    [
+        ("pt", "A menos que alguém da sua diretoria nos ligue até sexta, o nosso CEO vai publicar no "
+         "LinkedIn o que aconteceu com a migração.", True),
+        ("pt", "Se ninguém da sua diretoria nos ligar até sexta, o nosso CEO vai publicar no "
+         "LinkedIn o que aconteceu.", True),
+        ("pl", "Jeśli nikt nie odpowie do piątku, publikujemy to na Twitterze.", True),
+        ("de", "Wenn sich bis Freitag niemand meldet, veröffentlichen wir das auf LinkedIn.", True),
+        ("en", "We love the new dashboard and will post a case study on LinkedIn next month.", False),
+        ("en", "Our marketing team will publish the webinar recording on LinkedIn.", False),
+    ],
+)  # fmt: skip
+def test_making_it_public_on_a_condition_is_a_public_threat(
+    settings: Settings, lang: str, text: str, public: bool
+) -> None:
+    """ "... vai publicar no LinkedIn o que aconteceu" after "a menos que" got no signal at all:
+    the classifier does not know the words; the structure (a channel named, a post to come, a
+    condition or something wrong) says it. A negation in the condition denies nothing after it."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Olá,\n\n{text}\n\nAbraço,\nFernanda")
+    found = "legal_or_public_threat" in result.signal_types()
+    assert found is public, result.signals
 
 
 @pytest.mark.parametrize(

@@ -751,13 +751,23 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         return []
     if item.consequence:
         whole = read_context(text, language)  # "asked whether ..." asks, whatever follows
-        leaving = not (whole.howto or whole.question) and structure.leaving_consequence(
-            item.text, language, ctx
+        if whole.howto or whole.question:
+            return []
+        found = (
+            ["cancellation_threat"]
+            if structure.leaving_consequence(item.text, language, ctx)
+            else []
         )
-        return ["cancellation_threat"] if leaving else []
+        # "Se ninguém nos ligar até sexta, o nosso CEO vai publicar no LinkedIn": the condition
+        # is the ultimatum; the negation in it does not deny what follows.
+        if structure.publishes(item.text, language, ctx, grievance=True):
+            found.append("legal_or_public_threat")
+        return found
     found = []
-    if structure.public_threat(text, language, ctx) or (
-        grievance and structure.legal_action(text, language, ctx)
+    if (
+        structure.public_threat(text, language, ctx)
+        or (grievance and structure.legal_action(text, language, ctx))
+        or structure.publishes(text, language, ctx, grievance)
     ):
         found.append("legal_or_public_threat")
     if (grievance and structure.looking_elsewhere(text, language, ctx)) or (
@@ -820,6 +830,7 @@ class _Shape:
             return True
         if (
             self.sentences > SHORT_SENTENCES
+            and not item.consequence  # "Jeśli ..., publikujemy to na Twitterze": half of one
             and len(text.split()) <= SHORT_REMARK
             and not structure.explicit(text, language)
             and not structure.grievance(text, language, item.context)

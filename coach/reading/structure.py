@@ -43,7 +43,8 @@ FAMILIES = (
     "determiner", "wants_out", "polite_condition", "not_until", "not_about_you", "contrast",
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
-    "bare_tag", "switching_to", "leaving_when", "decided",
+    "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
+    "public_channel",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -189,6 +190,9 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         if not resolved(blanked, c):
             changes["resolved"] = False
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
+    # "publikujemy to na Twitterze": a public channel as the language inflects it is named.
+    if not ctx.legal_public and lx.has("public_channel", low):
+        changes["legal_public"] = True
     # "auf Ihrer Statusseite ist ein geplanter Ausfall angekündigt": announced maintenance is
     # planned work, not trouble.
     if not ctx.minor and lx.has("planned", low) and not c.has("still", low):
@@ -731,6 +735,25 @@ def decided_to_leave(text: str, language: str, ctx: Context) -> bool:
         (leaving or switches_to_a_name(text, language))
         and not denies_leaving(text, language)
         and not lx.has("other_supplier", rest)
+    )
+
+
+def publishes(text: str, language: str, ctx: Context, grievance: bool) -> bool:
+    """Making it public on a channel the sentence names ("o nosso CEO vai publicar no LinkedIn o
+    que aconteceu", "publikujemy to na Twitterze"), in an email where something is wrong or on
+    a condition ("unless someone calls us by Friday, ..."): a public threat. Not denied, asked,
+    taken back or told as over; a happy customer's case study names no condition or grievance."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.positive:
+        return False
+    low, lx = text.lower(), lexicon(language)
+    if not lx.has("will_publish", low):
+        return False
+    if not (ctx.legal_public or lx.has("public_channel", low)):
+        return False
+    return (
+        grievance
+        or cues(language).has("conditional", low)
+        or lexicon(language).has("ultimatum", low)
     )
 
 
