@@ -542,6 +542,36 @@ def test_an_internal_note_passed_on_counts_as_forwarded() -> None:
     assert "will not renew" in _speakers(text)["forwarded"]
 
 
+PASSED_ON = (
+    "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
+    "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"
+    "> Betreff: Vendor\n>\n> Thomas, bitte bereite die Kündigung vor. Wir wechseln zum 30.06.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "forwarded"),
+    [
+        (PASSED_ON, True),
+        # a reply quoting the mail of the person greeted is history
+        (PASSED_ON.replace("Claudia Neumann", "Sam Weber"), False),
+        # nothing says a mail is passed on: "Hallo Team" over the rep's own mail
+        (PASSED_ON.replace("Herr Weber", "Team").replace("anbei die Mail unserer "
+         "Geschäftsführerin, nur zur Info.", "das Problem besteht weiterhin."), False),
+        # nobody greeted by name: nothing can be told
+        (PASSED_ON.replace("Hallo Herr Weber,", "Hallo,"), False),
+    ],
+)  # fmt: skip
+def test_a_quoted_mail_to_the_sender_passed_on_counts_as_forwarded(
+    text: str, forwarded: bool
+) -> None:
+    """ "anbei die Mail unserer Geschäftsführerin" over "> Von: Claudia Neumann / > An: Thomas
+    Braun / > ... bitte bereite die Kündigung vor" was read as history: handle, low."""
+    said = _speakers(text)
+    assert ("Kündigung" in said.get("forwarded", "")) is forwarded
+    assert ("Kündigung" in said.get("quoted", "")) is not forwarded
+
+
 def test_every_language_has_every_structure_family() -> None:
     import yaml
 

@@ -334,7 +334,59 @@ def split_parts(text: str) -> list[Part]:
         parts[-1].lines.append(i)
         i += 1
     kept = [p for p in parts if any(lines[k].strip() for k in p.lines)]
-    return _own_quoted_lines(lines, kept)
+    return _passed_on_quote(lines, _own_quoted_lines(lines, kept))
+
+
+_QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
+# The newest message says it passes a mail on: "see the note below", "anbei die Mail", "ter
+# info", "ci-dessous", "te paso", "segue abaixo", "qui sotto", "przekazuję", in the eight languages.
+_PASSING_ON = re.compile(
+    r"(?<!\w)(?:below|attached|forwarding|forwarded|fyi|for\s+your\s+information|passing\s+(?:this\s+)?on|"
+    r"here\s+is|here['’]s|see\s+the\s+(?:mail|e-?mail|note|message)|anbei|unten|weitergeleitet|"
+    r"zur\s+(?:info|kenntnis)|leite\s+\w+(?:\s+\w+)?\s+weiter|hieronder|bijgaand|ter\s+info(?:rmatie)?|"
+    r"doorgestuurd|ci-dessous|ci-joint|pour\s+info(?:rmation)?|transf[èe]r\w*|fais\s+suivre|abajo|"
+    r"adjunto|para\s+su\s+informaci[óo]n|reenv[íi]\w*|te\s+paso|le\s+paso|abaixo|em\s+anexo|segue|"
+    r"para\s+(?:sua\s+informa[çc][ãa]o|conhecimento)|encaminh\w*|qui\s+sotto|di\s+seguito|"
+    r"in\s+allegato|per\s+(?:conoscenza|info)|inoltr\w*|(?:vi|ti)\s+giro|poni[żz]ej|w\s+za[łl][ąa]czniku|"
+    r"do\s+wiadomo[śs]ci|przesy[łl]am|przekazuj[ęe])(?!\w)",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?-i:[A-ZÀ-ÞĀ-Ž][^\W\d_]+)")
+
+
+def _passed_on_quote(lines: list[str], parts: list[Part]) -> list[Part]:
+    """A `>` block right under the newest message that is a mail to its sender from someone other
+    than the person it greets ("Hallo Herr Weber, anbei die Mail unserer Geschäftsführerin ...
+    Thomas Braun" / "> Von: Claudia Neumann / > An: Thomas Braun / > ... bitte bereite die
+    Kündigung vor."): a colleague's mail passed on, read as forwarded, not our history. A reply
+    quotes the mail of the person greeted, which stays history; with no name greeted or no
+    header in the block, nothing can be told and it stays history."""
+    k = next((n for n, p in enumerate(parts) if p.speaker != "newest"), None)
+    if k is None or k == 0 or parts[k].speaker != "quoted":
+        return parts
+    quoted = parts[k]
+    if not all(_is_quote(lines[j]) or not lines[j].strip() for j in quoted.lines):
+        return parts
+    body = [_QUOTE_MARK.sub("", lines[j]) for j in quoted.lines]
+    first = next((n for n, line in enumerate(body) if line.strip()), len(body))
+    span = _header_block(body, first)
+    if not span:
+        return parts
+    header = body[first : first + span]
+    sender = set(_WORD.findall(header[0].split(":", 1)[1].split("<")[0].lower()))
+    to = {w for line in header[1:] if _TO.match(line) for w in _WORD.findall(line.lower())}
+    newest = [lines[j] for p in parts[:k] for j in p.lines if lines[j].strip()]
+    if not sender or not to or len(newest) < 2:
+        return parts
+    greeted = {w.lower() for w in _CAPITALISED.findall(newest[0])[1:]}  # after "Hallo"
+    signed = {w.lower() for line in newest[-3:] for w in _WORD.findall(line)}
+    if not greeted or sender & greeted or sender & signed or not to & signed:
+        return parts
+    if not any(_PASSING_ON.search(line) for line in newest):
+        return parts  # "Hallo Team, ..." over the rep's own mail: a reply, nothing passed on
+    kept = [j for n, j in enumerate(quoted.lines) if not first <= n < first + span]
+    subject = next((h.split(":", 1)[1].strip() for h in header if _SUBJECT.match(h)), "")
+    return [*parts[:k], Part("forwarded", kept, subject=subject), *parts[k + 1 :]]
 
 
 def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:
