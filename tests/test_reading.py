@@ -542,6 +542,31 @@ def test_an_internal_note_passed_on_counts_as_forwarded() -> None:
     assert "will not renew" in _speakers(text)["forwarded"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "leaving"),
+    [
+        ("pt", "O sistema caiu de novo esta semana. Caso o problema volte a acontecer, não contem "
+         "connosco para a renovação.", True),
+        ("de", "Der Export ist wieder kaputt. Wenn das so bleibt, rechnen Sie nicht mit einer "
+         "Verlängerung.", True),
+        ("en", "Don't count on us for the webinar next week, sorry.", False),
+    ],
+)  # fmt: skip
+def test_not_to_be_counted_on_for_the_renewal_is_leaving(
+    settings: Settings, lang: str, text: str, leaving: bool
+) -> None:
+    """ "não contem connosco para a renovação" after a condition was read as a denial: routine."""
+    from coach.reading.context import read_context
+    from coach.reading.structure import count_on_us_not, refine
+    from coach.triage.engine import OfflineTriageEngine
+
+    last = text.split(". ")[-1]
+    assert count_on_us_not(last, lang) is leaving
+    assert not refine(read_context(last, lang), last, lang).denied or not leaving
+    result = OfflineTriageEngine(settings).triage(f"Olá,\n\n{text}\n\nFernanda")
+    assert ("cancellation_threat" in result.signal_types()) is leaving
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.domain import signals as table
-from coach.reading.context import Context, Cues, cues, resolved
+from coach.reading.context import Context, Cues, cues, denied, resolved
 from coach.reading.context import _pattern as pattern
 
 # The pattern builder is the cues' own, so both kinds of list read the same way.
@@ -44,7 +44,7 @@ FAMILIES = (
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
-    "public_channel",
+    "public_channel", "no_count_on_us",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -190,6 +190,11 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         if not resolved(blanked, c):
             changes["resolved"] = False
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
+    # "Caso o problema volte, não contem connosco para a renovação": the negation is the threat.
+    if ctx.denied and count_on_us_not(text, language):
+        rest = lx.patterns["no_count_on_us"].sub(" ", low)
+        if not denied(rest, c):
+            changes["denied"] = False
     # "publikujemy to na Twitterze": a public channel as the language inflects it is named.
     if not ctx.legal_public and lx.has("public_channel", low):
         changes["legal_public"] = True
@@ -518,6 +523,14 @@ def joined(text: str, language: str) -> list[str]:
     return [*pieces, text[start:].strip(" ,;")]
 
 
+def count_on_us_not(text: str, language: str) -> bool:
+    """Leaving said as "don't count on us for the renewal" ("não contem connosco para a
+    renovação", "rechnen Sie nicht mit einer Verlängerung"): the renewal or the contract named,
+    so "don't count on us for the webinar" is not leaving."""
+    lx, low = lexicon(language), text.lower()
+    return lx.has("no_count_on_us", low) and lx.has("leaving_when", low)
+
+
 def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     """The consequence of a condition is leaving ("se cair de novo, a gente sai"), or a farewell
     ("jeżeli ... znowu ..., to dziękujemy za współpracę")."""
@@ -525,9 +538,11 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     low = text.lower()
     if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
         return False
-    return any(
-        lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell")
-    ) or switches_to_a_name(text, language)
+    return (
+        any(lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell"))
+        or switches_to_a_name(text, language)
+        or count_on_us_not(text, language)
+    )
 
 
 def not_about_you(text: str, language: str) -> bool:
@@ -555,6 +570,7 @@ def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
         lx.has("looking_elsewhere", low)
         or lx.has("wants_out", low)
         or switches_to_a_name(text, language)
+        or count_on_us_not(text, language)
     )
 
 
