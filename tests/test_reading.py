@@ -567,6 +567,56 @@ def test_not_to_be_counted_on_for_the_renewal_is_leaving(
     assert ("cancellation_threat" in result.signal_types()) is leaving
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nuestro equipo de marketing quiere hacer un caso de éxito con ustedes y publicarlo en "
+        "LinkedIn.",
+        "Gostaríamos de publicar um testemunho no LinkedIn e falar sobre vocês à imprensa. "
+        "Estamos muito satisfeitos.",
+        "We loved the product so much that we will write a glowing review on G2 and post about it "
+        "on Twitter next week.",
+        "Our legal team has reviewed the DPA and everything is fine; our lawyer will countersign "
+        "it tomorrow. We are renewing as planned.",
+        "Onze advocaat heeft het contract bekeken en alles is in orde; we tekenen morgen.",
+        "Nasz prawnik przejrzał umowę i wszystko jest w porządku; podpisujemy jutro.",
+        "L'integrazione con LinkedIn non pubblica più i post programmati dal 2 maggio. Potete "
+        "verificare?",
+        "Please cancel the access for John Maier as of 31 March, he has left the company. The "
+        "other 45 licences continue.",
+        "bitte kündigen Sie den Zugang von Herrn Maier zum 31.03., er hat das Unternehmen "
+        "verlassen. Die übrigen 45 Lizenzen laufen natürlich weiter.",
+    ],
+)
+def test_calm_mail_that_names_a_channel_a_lawyer_or_a_cancellation_is_no_threat(
+    settings: Settings, text: str
+) -> None:
+    """A case study offered, a lawyer countersigning, a broken LinkedIn integration, one user's
+    access cancelled: each was escalated as a public or legal threat or a cancellation."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nBest,\nAnna")
+    threats = {"legal_or_public_threat", "cancellation_threat", "deal_at_risk"}
+    assert not threats & set(result.signal_types()), result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will write a review on G2 about this outage unless it is fixed by Friday.",
+        "Our lawyer has reviewed the contract and we will terminate it at renewal.",
+        "If the LinkedIn integration stays broken, our CEO will post about it on LinkedIn.",
+    ],
+)
+def test_a_threat_beside_a_review_a_lawyer_or_an_integration_still_counts(
+    settings: Settings, text: str
+) -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nBest,\nAnna")
+    assert result.decision == "escalate", result.signals
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

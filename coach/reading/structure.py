@@ -44,7 +44,7 @@ FAMILIES = (
     "other_supplier", "minor_said", "currently", "no_trouble", "rhetorical",
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
-    "public_channel", "no_count_on_us",
+    "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -198,6 +198,20 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "publikujemy to na Twitterze": a public channel as the language inflects it is named.
     if not ctx.legal_public and lx.has("public_channel", low):
         changes["legal_public"] = True
+    legal_public = changes.get("legal_public", ctx.legal_public)
+    # "L'integrazione con LinkedIn non pubblica più i post": the channel is a product's feature.
+    if legal_public and lx.has("integration_words", low) and not lx.has("will_publish", low):
+        blanked = lx.patterns["public_channel"].sub(" ", low)
+        if not (c.has("legal_public", blanked) or lx.has("public_channel", blanked)):
+            changes["legal_public"] = legal_public = False
+    # "hacer un caso de éxito con ustedes y publicarlo en LinkedIn", "our lawyer will countersign
+    # it tomorrow": an offer of promotion, or legal work in order, with nothing wrong said.
+    if (
+        not ctx.positive
+        and (lx.has("promotion", low) or (legal_public and lx.has("legal_routine", low)))
+        and not _something_wrong(low, c, lx)
+    ):
+        changes["positive"] = True
     # "auf Ihrer Statusseite ist ein geplanter Ausfall angekündigt": announced maintenance is
     # planned work, not trouble.
     if not ctx.minor and lx.has("planned", low) and not c.has("still", low):
@@ -521,6 +535,20 @@ def joined(text: str, language: str) -> list[str]:
     if not pieces:
         return []
     return [*pieces, text[start:].strip(" ,;")]
+
+
+def _something_wrong(low: str, c: Cues, lx: Cues) -> bool:
+    """A word of trouble, leaving, a threat's form or a negation in the sentence: an offer or a
+    routine step beside it is no longer calm ("we'll write a review about this outage")."""
+    return (
+        c.has("problem_words", low)
+        or c.has("negators", low)
+        or c.has("conditional", low)
+        or any(
+            lx.has(f, low)
+            for f in ("leaving", "wants_out", "trouble", "hear_about", "legal_action", "ultimatum")
+        )
+    )
 
 
 def count_on_us_not(text: str, language: str) -> bool:
