@@ -135,6 +135,39 @@ def test_from_triage_reads_the_date_as_the_customer_writes_it(
 
 
 @pytest.mark.parametrize(
+    ("body", "deadline", "problem"),
+    [
+        ("Depuis la mise à jour du 3 mars, la synchronisation avec Salesforce échoue chaque nuit.\n"
+         "Si ce n'est pas réglé avant le 15 avril, nous ne renouvellerons pas le contrat.",
+         "15 avril", "Depuis"),
+        ("Desde la actualización del 3 de marzo la sincronización con Salesforce falla cada "
+         "noche.\nSi no se soluciona antes del 15 de abril, no renovaremos el contrato.",
+         "15 de abril", "Desde"),
+        ("Sinds de update van 4 maart werkt de koppeling met Exact niet meer.\n"
+         "Als dit niet voor 20 april is opgelost, zeggen we het contract op.", "20 april", "Sinds"),
+        ("od aktualizacji 3 marca synchronizacja z Salesforce nie działa.\n"
+         "Jeśli problem nie zostanie rozwiązany do 15 kwietnia, nie przedłużymy umowy.",
+         "15 kwietnia", "od aktualizacji"),
+        ("seit dem Update auf Version 5.1 am 12.05.2026 bricht der nächtliche Export nach SAP ab.\n"
+         "Wenn das Problem nicht bis zum 30.06.2026 behoben ist, kündigen wir den Vertrag.",
+         "30.06.2026", "seit dem Update"),
+    ],
+)  # fmt: skip
+def test_a_triaged_case_takes_the_date_set_and_the_trouble_not_the_start_or_the_threat(
+    fresh_settings: Settings, body: str, deadline: str, problem: str
+) -> None:
+    """The date the trouble began ("Depuis la mise à jour du 3 mars") was taken as the deadline
+    in six languages, and in Spanish the threat was taken as the problem."""
+    from coach.reading.case import case_from_triage
+    from coach.triage.engine import OfflineTriageEngine
+
+    text = f"Bonjour,\n\n{body}\n\nCordialement,\nIsabelle Moreau"
+    case = case_from_triage(text, OfflineTriageEngine(fresh_settings).triage(text))
+    assert case.deadline == deadline
+    assert case.problem.startswith(problem)
+
+
+@pytest.mark.parametrize(
     ("text", "date"),
     [
         ("bis Ende Juni", "bis Ende Juni"),

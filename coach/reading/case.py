@@ -114,6 +114,51 @@ _SINCE_BEFORE = re.compile(
     r"pasado|dal|dall['’]|dalla|scorso|od|ostatni[ąa]?)(?:\s+(?:dem|der|den|de|het|le|la|el|"
     r"il|lo|o|a|the))?\s*$"
 )
+# ... or opening the clause the date is in ("Depuis la mise à jour du 3 mars", "seit dem Update
+# auf Version 5.1 am 12.05.2026", "od aktualizacji 3 marca"): the trouble's start.
+_SINCE_IN_CLAUSE = re.compile(
+    r"(?i)(?:^|[,;:(]\s*|\s)(?:since|seit|sinds|depuis|desde|dall['’]|dal|dalla|od)\s"
+    r"(?:(?!(?:and|und|et|y|e|en|ed|i|oraz|but|aber|mais|pero|mas|ma|maar|ale)\b)"
+    r"[^,;:.!?\s]+\s){0,6}$"
+)
+# Words that make a date the one that matters in the other seven languages (the English ones
+# are `rep._ANCHOR`): a deadline, a renewal, leaving, "by" and "before".
+_ANCHOR_OTHER = re.compile(
+    r"(?i)\b(?:bis|vor|zum|spätestens|frist|kündig\w*|verlänger\w*|avant|d['’]ici|jusqu['’]|"
+    r"renouvel\w*|résili\w*|échéance|antes|hasta|plazo|renova\w*|cancel\w*|rescind\w*|até|"
+    r"prazo|entro|prima\s+del|scadenza|rinnov\w*|disd\w*|voor|uiterlijk|verleng\w*|opzeg\w*|"
+    r"termijn|przed|termin\w*|przedłuż\w*|wypowie\w*|rozwiąż\w*)\b"
+)
+
+
+def _problem_sentence(body: list[str], result: Any) -> str:
+    """The sentence that says what is wrong: one quoted for an incident or a dispute first, then
+    one with a word of trouble that carries no threat ("Desde la actualización del 3 de marzo la
+    sincronización falla cada noche", not "Si no se soluciona antes del 15 de abril, no
+    renovaremos el contrato"), then any quoted for a signal, then the first."""
+    from coach.domain.signals import signal
+    from coach.reading.context import cues
+    from coach.reading.language import KNOWN
+    from coach.reading.structure import lexicon as structure_lexicon
+
+    quoted = [
+        (x.evidence, signal(x.type).a_state) for x in result.signals if x.type != "routine_issue"
+    ]
+    threats = [e for e, state in quoted if not state]
+    language = result.language if result.language in KNOWN else "en"
+    said, lexicon = cues(language), structure_lexicon(language)
+    ranked = (
+        [s for s in body if any(e in s for e, state in quoted if state)],
+        [
+            s
+            for s in body
+            if (said.has("problem_words", s.lower()) or lexicon.has("trouble", s.lower()))
+            and not any(e in s for e in threats)
+        ],
+        [s for s in body if any(e in s for e, _ in quoted)],
+        body,
+    )
+    return next((group[0] for group in ranked if group), "")
 
 
 def case_from_triage(text: str, result: Any) -> CaseFile:
@@ -132,16 +177,16 @@ def case_from_triage(text: str, result: Any) -> CaseFile:
     company = _company(signature, name, title, address)
     body = [s.strip() for s in sentences(parsed.newest) if s.strip()]
     body = [s for s in body if len(s.split()) >= 4 and not _GREETING.match(s)]
-    evidence = [s.evidence for s in result.signals if s.type != "routine_issue"]
-    problem = next((s for s in body if any(e in s for e in evidence)), body[0] if body else "")
+    problem = _problem_sentence(body, result)
     from coach.reading.people import DATE
 
     # The date that matters: one beside a renewal, deadline or go-live, else the first date said.
     dated = [
-        (not _ANCHOR.search(s), k, m)
+        (not (_ANCHOR.search(s) or _ANCHOR_OTHER.search(s)), k, m)
         for k, s in enumerate(body)
         for m in DATE.finditer(s)
         if not _SINCE_BEFORE.search(s[: m.start()])
+        and not _SINCE_IN_CLAUSE.search(s[: m.start()])
         and not re.match(r"(?i)\s*(?:since|from)\b", m.group(0))
     ]
     dated = [d for d in dated if not re.fullmatch(r"(?i)today|tonight", d[2].group(0).strip())]
