@@ -81,3 +81,14 @@ def test_a_line_break_in_a_case_field_does_not_break_the_eml_export(tmp_path: Pa
     assert "Traceback" not in proc.stderr
     message = email.message_from_bytes((tmp_path / "m.eml").read_bytes(), policy=policy.default)
     assert message["Bcc"] is None and "\n" not in str(message["Subject"])
+
+
+def test_control_characters_in_the_case_do_not_reach_the_message(tmp_path: Path) -> None:
+    """A NUL typed into the problem was written into the .eml (as "=00")."""
+    case = CaseFile.model_validate(
+        {**CASE, "problem": "L'export échoue depuis le 3 mars\x00; données perdues."}
+    )
+    path = write_eml(OfflineWriter().write("customer", case), tmp_path / "m.eml")
+    parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = parsed.get_content()  # type: ignore[attr-defined]
+    assert "\x00" not in body and "=00" not in path.read_text()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from coach.drafts.writer import Draft
 from coach.errors import CoachError
+from coach.textio import printable
 
 _ADDRESS = re.compile(r"[^@\s<>\"(),:;]+@[^@\s<>\"(),:;]+\.[A-Za-z]{2,}")
 # "Dana Whitfield <dana@acme.com>" or the address alone; a contact with anything else around the
@@ -44,9 +45,9 @@ def to_eml(draft: Draft, contact: str = "", address: str = "", name: str = "") -
     to = recipient(contact, address, name)
     if to:
         message["To"] = to
-    message["Subject"] = _line(draft.subject)
+    message["Subject"] = _line(str(printable(draft.subject)))
     message["X-Unsent"] = "1"  # mail clients open it as a draft to edit and send
-    message.set_content(draft.body)
+    message.set_content(str(printable(draft.body)))  # a NUL typed into the case is not sent
     return message
 
 
