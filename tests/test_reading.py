@@ -617,6 +617,29 @@ def test_a_threat_beside_a_review_a_lawyer_or_an_integration_still_counts(
     assert result.decision == "escalate", result.signals
 
 
+@pytest.mark.parametrize(
+    ("text", "review"),
+    [
+        ("L'ultima volta che un fornitore ci ha lasciati senza risposta per due settimane, il "
+         "nostro ufficio legale ha avviato un'azione. Non vorrei arrivare di nuovo a quel punto, "
+         "ma siamo già a dieci giorni.", True),
+        ("W zeszłym roku w podobnej sytuacji zerwaliśmy umowę z poprzednim dostawcą. Nie chcemy "
+         "tego powtarzać, ale czas ucieka.", True),
+        ("Last year we had a similar outage. We don't want to repeat that.", False),
+    ],
+)  # fmt: skip
+def test_a_precedent_told_as_a_warning_is_read_by_a_person(
+    settings: Settings, text: str, review: bool
+) -> None:
+    """What they once did to a supplier, then "I wouldn't want to get there again": no threat is
+    said, one is implied. It was read as routine (handle, low)."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Buongiorno Marco,\n\n{text}\n\nGiulia")
+    assert (result.decision == "review" and "supplier" in (result.review_reason or "")) is review
+    assert result.decision != "handle" or not review
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

@@ -648,6 +648,16 @@ class Reader:
             ):
                 signals = [f for f in signals if f.signal not in escalating]
                 escalations = []
+            warning = None if escalations or reported else _precedent_warning(items, d)
+            if warning is not None:
+                # "... il nostro ufficio legale ha avviato un'azione. Non vorrei arrivare di nuovo
+                # a quel punto": no threat said, one implied; a person reads it before replying.
+                reading.review = (
+                    f'what they once did to a supplier, told as a warning ("{warning}"): read it '
+                    "yourself"
+                )
+                reading.signals = []
+                continue
             vent = next((f for f in signals if f.signal == "venting"), None)
             if vent is not None and asks[d] is not None and vent.score < VENTING_BESIDE_A_REQUEST:
                 signals.remove(vent)
@@ -740,6 +750,21 @@ LEGAL = "legal_or_public_threat"
 # A calm question may ask for someone senior; about leaving, a decision or a deal it only asks.
 QUESTION_MAY_ASK_FOR = "manager_request"
 DECISION = "leadership_decision"
+
+
+def _precedent_warning(items: list[_Item], doc: int) -> str | None:
+    """A sentence saying they would not want to get there again ("Nie chcemy tego powtarzać"),
+    after one telling what they once did to a supplier (`structure.precedent`)."""
+    told = False
+    for item in items:
+        if item.doc != doc:
+            continue
+        text, lang = item.said.text, item.language
+        if structure.precedent(text, lang, item.context):
+            told = True
+        elif told and structure.lexicon(lang).has("not_again", text.lower()):
+            return text
+    return None
 
 
 def structure_signals(item: _Item, language: str, reported: bool, grievance: bool) -> list[str]:

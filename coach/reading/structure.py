@@ -45,6 +45,7 @@ FAMILIES = (
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
+    "not_again",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -548,6 +549,21 @@ def _something_wrong(low: str, c: Cues, lx: Cues) -> bool:
             lx.has(f, low)
             for f in ("leaving", "wants_out", "trouble", "hear_about", "legal_action", "ultimatum")
         )
+    )
+
+
+def precedent(text: str, language: str, ctx: Context) -> bool:
+    """What the customer once did to a supplier, told as history ("L'ultima volta che un
+    fornitore ci ha lasciati senza risposta, il nostro ufficio legale ha avviato un'azione", "W
+    zeszłym roku zerwaliśmy umowę z poprzednim dostawcą"): leaving or a legal step, in the past
+    or against another supplier."""
+    c, lx, low = cues(language), lexicon(language), text.lower()
+    if not (ctx.past or lx.has("other_supplier", low)):
+        return False
+    return (
+        ctx.legal_public
+        or any(lx.has(f, low) for f in ("leaving", "wants_out", "legal_action"))
+        or c.has("leave_words", low)
     )
 
 
