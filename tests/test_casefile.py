@@ -241,3 +241,21 @@ def test_a_case_given_as_text_with_a_byte_order_mark_is_read() -> None:
     """The API's /brief takes the case as text; a file's BOM pasted along is not an error."""
     case = CaseFile.loads('\ufeff{"customer": "Acme", "problem": "export fails"}', source="case")
     assert case.customer == "Acme"
+
+
+@pytest.mark.parametrize(
+    ("name", "contact", "greeted"),
+    [
+        ("Łukasz Nowak", "", "Łukasz"),  # a capital beyond Western Europe's letters
+        ("Šárka Nováková", "", "Šárka"),
+        ("Dubois, Claire", "", "Claire"),  # family name first, as a directory lists it
+        ("van der Berg, Jan", "", "Jan"),
+        ("Dana Whitfield, VP", "", "Dana"),  # a title after the comma is no first name
+        ("", "Łukasz Nowak, CTO", "Łukasz"),
+        ("CTO", "", ""),
+        ("李 小龙", "", ""),
+    ],
+)
+def test_the_customer_is_greeted_by_their_first_name(name: str, contact: str, greeted: str) -> None:
+    """ "Łukasz" and "Dubois, Claire" were greeted "Hello," with no name."""
+    assert CaseFile(contact_name=name, contact=contact).contact_first_name == greeted

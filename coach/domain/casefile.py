@@ -278,12 +278,17 @@ class CaseFile(BaseModel):
         import re
 
         name = self.contact_name or re.split(r"[,(<]", self.contact)[0].strip()
+        # "Dubois, Claire": a name part written family name first, as directories list people
+        titles = {"head", "vp", "director", "manager", "chief", "lead", "president", "owner"}
+        turned = re.fullmatch(r"((?:[^\s,]+\s){0,3}[^\s,]+),\s*([^\s,]+)", self.contact_name)
+        if turned and not turned.group(2).isupper() and turned.group(2).lower() not in titles:
+            name = turned.group(2)
         words = [w for w in name.split() if not re.fullmatch(r"(?:Dr|Mr|Mrs|Ms|Prof)\.?", w)]
         first = words[0] if words else ""
-        titles = {"head", "vp", "director", "manager", "chief", "lead", "president", "owner"}
         if first.isupper() or first.lower() in titles:
             return ""  # "Hi CTO" greets a title, not a person
-        return first if re.fullmatch(r"[A-ZÀ-Þ][\w'’-]+", first) else ""
+        # A capital in any Latin script: "Łukasz", "Šárka", "Ólafur"
+        return first if first[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’-]+", first) else ""
 
     def fact_text(self) -> str:
         """Every fact of the case as one string (for checking that drafts invent nothing)."""
