@@ -640,6 +640,29 @@ def test_a_precedent_told_as_a_warning_is_read_by_a_person(
     assert result.decision != "handle" or not review
 
 
+@pytest.mark.parametrize(
+    ("text", "escalate"),
+    [
+        ("Je vous transfère ci-dessous l'échange avec votre support. Pour être claire : sans "
+         "réponse d'ici lundi, nous résilions.", True),
+        ("Without an answer by Monday, we cancel the contract.", True),
+        ("Je vous transfère ci-dessous l'échange avec votre support. Merci de regarder.", False),
+        ("Without a reply we can't plan the rollout.", False),
+    ],
+)  # fmt: skip
+def test_without_an_answer_is_a_condition_and_passing_a_thread_on_is_no_leaving(
+    settings: Settings, text: str, escalate: bool
+) -> None:
+    """ "sans réponse d'ici lundi, nous résilions" read as denied, and the forwarding note before
+    it ("Je vous transfère ...") as the cancellation: the wrong sentence was quoted."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Bonjour Julien,\n\n{text}\n\nClaire")
+    leaving = [s for s in result.signals if s.type == "cancellation_threat"]
+    assert bool(leaving) is escalate, result.signals
+    assert all("transfère" not in s.evidence for s in leaving)
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

@@ -45,7 +45,7 @@ FAMILIES = (
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
-    "not_again",
+    "not_again", "without_condition", "passing_on",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -196,6 +196,15 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         rest = lx.patterns["no_count_on_us"].sub(" ", low)
         if not denied(rest, c):
             changes["denied"] = False
+    # "sans réponse d'ici lundi, nous résilions": "without" sets the condition, denies nothing.
+    if ctx.denied and lx.has("without_condition", low):
+        rest = lx.patterns["without_condition"].sub(" ", low)
+        if not denied(rest, c):
+            changes["denied"] = False
+    # "Je vous transfère ci-dessous l'échange avec votre support": passing a thread on is no
+    # leaving (the classifier reads "transfer" near it).
+    if lx.has("passing_on", low) and not (lx.has("leaving", low) or lx.has("wants_out", low)):
+        changes["other_leave"] = True
     # "publikujemy to na Twitterze": a public channel as the language inflects it is named.
     if not ctx.legal_public and lx.has("public_channel", low):
         changes["legal_public"] = True
@@ -336,6 +345,8 @@ def consequence(text: str, language: str) -> str | None:
         for start, end, ultimatum in (
             [(m.start(), m.end(), False) for m in c.find("conditional", low)]
             + [(m.start(), m.end(), True) for m in lx.find("ultimatum", low)]
+            # "Sans réponse d'ici lundi, nous résilions": without an answer, as "if no answer"
+            + [(m.start(), m.end(), False) for m in lx.find("without_condition", low)]
         )
         if not any(a <= start and end <= b for a, b in taken_back)
     )
@@ -824,6 +835,10 @@ def denies_leaving(text: str, language: str) -> bool:
     c = cues(language)
     if c.has("conditional", low):
         return False
+    # "Sans réponse d'ici lundi, nous résilions": the "without" of a condition denies nothing.
+    lx = lexicon(language)
+    if lx.has("without_condition", low):
+        low = lx.patterns["without_condition"].sub(" ", low)
     # Dutch splits the verb around its negation: "we zeggen niet op", "we gaan niet weg".
     if any(c.has("negators", m.group(0)) for m in c.find("leave_words", low)):
         return True
