@@ -535,6 +535,15 @@ LEAKED_TO_A_SERVER = [
     ("AT and DOT", "write to priya AT northwind DOT com today", "write to [EMAIL_1] today"),
     ("at and dot", "or dana at north-wind dot co dot uk", "or [EMAIL_1]"),
     ("card digit by digit", "card 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 please", "card [CARD_1] please"),
+    # "at" and "dot" in the other seven languages, and "dot" inside the name
+    ("arroba, punto", "Escribid a lucia arroba acme punto es.", "Escribid a [EMAIL_1]."),
+    ("at, punkt", "Schreiben Sie an k.berger at acme punkt de.", "Schreiben Sie an [EMAIL_1]."),
+    ("arobase, point", "marie.dupont arobase acme point fr", "[EMAIL_1]"),
+    ("arroba, ponto", "joao arroba acme ponto pt", "[EMAIL_1]"),
+    ("chiocciola", "marco chiocciola acme punto it", "[EMAIL_1]"),
+    ("apenstaartje", "pieter apenstaartje acme punt nl", "[EMAIL_1]"),
+    ("małpa, kropka", "anna małpa acme kropka pl", "[EMAIL_1]"),
+    ("dot in the name", "john dot smith at initech dot com", "[EMAIL_1]"),
 ]  # fmt: skip
 
 
@@ -555,6 +564,8 @@ def test_forms_a_remote_server_received_are_redacted(kind: str, text: str, expec
         ("at the dot com boom", "at the dot com boom"),
         ("we at northwind dot com agree", "we at northwind dot com agree"),
         ("we at Northwind.com agree", "we at Northwind.com agree"),
+        ("Estamos a punto de cancelar.", "Estamos a punto de cancelar."),
+        ("Ele está em casa, ponto final.", "Ele está em casa, ponto final."),
     ],
 )
 def test_near_misses_of_the_new_forms_stay(text: str, expected: str) -> None:

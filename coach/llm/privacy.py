@@ -58,11 +58,17 @@ _EMAIL_SPELLED = re.compile(
 # com", "priya AT northwind DOT com"), only when it ends in a common top-level domain after a
 # "dot", so prose stays ("meet at noon dot", "We at Northwind.com agree", "at the dot com boom").
 _TLD = r"(?i:com|org|net|edu|gov|info|biz|io|co|de|fr|nl|it|es|pl|pt|uk|eu|ch|us|ca|au)"
+# The "at" and "dot" words of the other seven languages too ("lucia arroba acme punto es",
+# "k.berger at acme punkt de", "anna małpa acme kropka pl"), and "dot" inside the name ("john dot
+# smith at initech dot com" sent "john dot [EMAIL_1]").
+_AT_WORD = r"(?:at|AT|(?i:arroba|arobase|chiocciola|apenstaartje|ma[łl]pa|klammeraffe))"
+_DOT_WORD = r"[ \t]{1,3}(?:dot|DOT|(?i:punto|punkt|point|ponto|punt|kropka))[ \t]{1,3}"
 _EMAIL_WORDS = re.compile(
     r"(?<![\w.+'&%-])(?!(?i:we|us|i|you|they|he|she|it|me|him|her|them)\b)[\w.+%-][\w.+'%-]{0,63}"
-    r"[ \t]{1,3}(?:at|AT)[ \t]{1,3}(?!(?i:the|a|an|this|that|our|your|their|its|my)\b)"
+    r"(?:_DOT[\w+%-]{1,63}){0,3}"
+    rf"[ \t]{{1,3}}{_AT_WORD}[ \t]{{1,3}}(?!(?i:the|a|an|this|that|our|your|their|its|my)\b)"
     rf"[\w-]{{1,63}}(?:(?:\.|_DOT)[\w-]{{1,63}}){{0,6}}_DOT{_TLD}(?![\w-])".replace(
-        "_DOT", r"[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}"
+        "_DOT", _DOT_WORD
     )
 )
 # An IBAN in upper or lower case, grouped by spaces, dashes or dots or not at all. Written in
