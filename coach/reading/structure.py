@@ -345,8 +345,14 @@ def consequence(text: str, language: str) -> str | None:
         for start, end, ultimatum in (
             [(m.start(), m.end(), False) for m in c.find("conditional", low)]
             + [(m.start(), m.end(), True) for m in lx.find("ultimatum", low)]
-            # "Sans réponse d'ici lundi, nous résilions": without an answer, as "if no answer"
-            + [(m.start(), m.end(), False) for m in lx.find("without_condition", low)]
+            # "Sans réponse d'ici lundi, nous résilions": without an answer, as "if no answer",
+            # where it opens a clause ("ci ha lasciati senza risposta" tells what happened)
+            + [
+                (m.start(), m.end(), False)
+                for m in lx.find("without_condition", low)
+                if not low[: m.start()].rstrip(" \t\"'").rstrip("-*•>")
+                or low[: m.start()].rstrip()[-1:] in ":;,–—"
+            ]
         )
         if not any(a <= start and end <= b for a, b in taken_back)
     )
