@@ -260,6 +260,12 @@ def test_what_someone_senior_on_their_side_is_reported_to_say_is_read(
         ("de", "Wenn sich bis Freitag niemand meldet, veröffentlichen wir das auf LinkedIn.", True),
         ("en", "We love the new dashboard and will post a case study on LinkedIn next month.", False),
         ("en", "Our marketing team will publish the webinar recording on LinkedIn.", False),
+        # a courtesy, not an ultimatum
+        ("en", "Unless you object, our CEO will post about our partnership on LinkedIn on Friday.",
+         False),
+        ("en", "Unless you can recommend a certified partner, we will post a job ad on LinkedIn.",
+         False),
+        ("es", "Si no les importa, nuestro CEO publicará en LinkedIn sobre nuestra alianza.", False),
     ],
 )  # fmt: skip
 def test_making_it_public_on_a_condition_is_a_public_threat(

@@ -560,8 +560,8 @@ def _something_wrong(low: str, c: Cues, lx: Cues) -> bool:
     routine step beside it is no longer calm ("we'll write a review about this outage")."""
     return (
         c.has("problem_words", low)
-        or c.has("negators", low)
-        or c.has("conditional", low)
+        or (c.has("negators", low) and not lx.has("polite_condition", low))
+        or (c.has("conditional", low) and not lx.has("polite_condition", low))
         or any(
             lx.has(f, low)
             for f in ("leaving", "wants_out", "trouble", "hear_about", "legal_action", "ultimatum")
@@ -827,11 +827,10 @@ def publishes(text: str, language: str, ctx: Context, grievance: bool) -> bool:
         return False
     if not (ctx.legal_public or lx.has("public_channel", low)):
         return False
-    return (
-        grievance
-        or cues(language).has("conditional", low)
-        or lexicon(language).has("ultimatum", low)
-    )
+    # "Unless you object, our CEO will post about our partnership": a courtesy, not a condition.
+    if lx.has("promotion", low) or lx.has("polite_condition", low):
+        return False
+    return grievance or cues(language).has("conditional", low) or lx.has("ultimatum", low)
 
 
 def denies_leaving(text: str, language: str) -> bool:
