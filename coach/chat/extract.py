@@ -493,6 +493,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         names_only,
         plain_contractions,
         read_case,
+        title_said,
     )
 
     asked = list(asked or [])
@@ -600,6 +601,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     naming = reading.named
     if account and account not in naming.companies:
         naming = with_fields(naming, companies=[*naming.companies, account])
+    held = case.model_dump(include={"contact_name", "contact_title", "leader_name", "leader_title"})
     leftover = [
         c.text
         for c in reading.clauses
@@ -608,6 +610,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
         and not c.text.endswith("?")
         and not is_internal_note(c.text)
         and not names_only(c.text, naming)
+        and not title_said(c.text, held)  # "Pieter is actually their CFO": no answer
     ]
     used: set[str] = set()
     only_context = all(c.role in ("context", "question_to_coach") for c in reading.clauses)
@@ -648,6 +651,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             and not c.text.endswith("?")
             and not reading.replace
             and not names_only(c.text, naming)  # who is who is in the case's own fields
+            and not title_said(c.text, held)
         ]
         if context:
             joined = " ".join(context)

@@ -176,16 +176,19 @@ def update_case_file(
     if ctx.check_model and not ctx.fell_back:
         unsaid = hold_to_rep_words(args, old, runtime.state)
         held = " ".join(x for x in (hold_to_reader(args, old, runtime.state), unsaid) if x)
-    values, payload = record_case(old, args)
+    values, payload = record_case(old, args, _rep_texts(runtime.state)[1])
     if held:
         ctx.notices.append(held)
         payload["held_to_your_message"] = held
     return _reply(runtime, "update_case_file", payload, case=values)
 
 
-def record_case(old: CaseFile, args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def record_case(
+    old: CaseFile, args: dict[str, Any], rep_words: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """What `update_case_file` with `args` folds into the case (the state's update) and what it
-    answers (what was noted, the case as it now stands)."""
+    answers (what was noted, the case as it now stands). `rep_words` is what the rep typed in
+    their own voice, when known: a correction rewrites only what the rep wrote."""
     corrected = [r for r in args.get("replace") or [] if r in CaseFile.model_fields]
     values = {
         k: v
@@ -204,7 +207,9 @@ def record_case(old: CaseFile, args: dict[str, Any]) -> tuple[dict[str, Any], di
         values["signals"] = [s for s in values["signals"] if s in SIGNAL_TYPES]
     if checklist:
         values["checklist"] = checklist
-    swapped = carry_correction(old, values, corrected)
+    if rep_words is not None:
+        keep_customer_words(old, values, corrected, rep_words)
+    swapped = carry_correction(old, values, corrected, rep_words)
     merged = old.merge(values, replace=corrected)
     derived = derived_right_time(merged)
     if derived is not None:
@@ -429,20 +434,58 @@ def _swaps(name: str, before: str, after: str) -> list[tuple[str, str]]:
     return []
 
 
-def carry_correction(old: CaseFile, values: dict[str, Any], corrected: list[str]) -> set[str]:
+def _said(value: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\w$€£]){re.escape(value)}(?![\w])", text, re.IGNORECASE))
+
+
+def keep_customer_words(
+    old: CaseFile, values: dict[str, Any], corrected: list[str], rep_words: str
+) -> None:
+    """A correction never edits inside words the rep did not write: the problem a triaged email
+    seeds is the customer's own sentence ("Sinds de update van 20 april werkt de koppeling ...
+    niet meer"), so "the deadline is 27 april, not 20 april" leaves it as the customer wrote it.
+    A field the rep states anew ("the problem is actually the SSO outage") is still replaced."""
+    for name in _TEXTS:
+        before, after = getattr(old, name), values.get(name)
+        if (
+            name != "deadline"
+            and name in corrected
+            and before
+            and isinstance(after, str)
+            and after != before
+            and _stated(_FIGURE.sub(" ", before), after, 0.8)  # an edit inside the old text
+            and not _stated(before, rep_words, 0.6)
+            and not _stated(after, rep_words, 0.6)
+        ):
+            values.pop(name)
+            corrected.remove(name)
+
+
+def carry_correction(
+    old: CaseFile, values: dict[str, Any], corrected: list[str], rep_words: str | None = None
+) -> set[str]:
     """A corrected value replaces the old one everywhere else the case repeats it ("my manager
     is rachel ostrowski" in the notes once the manager is Priyanka Shah). Rewritten fields are
-    added to `values` and `corrected`; returns their names."""
+    added to `values` and `corrected`; returns their names.
+
+    A corrected deadline is carried only when the rep named the old one, and only into what the
+    rep wrote: with "4 maart" read from the customer's email as the deadline, "the real deadline
+    is 20 April, not 4 March" leaves the customer's "Sinds de update van 4 maart ..." alone."""
     pairs: list[tuple[str, str]] = []
+    dated: list[tuple[str, str]] = []
     for name in list(corrected):
         before, after = getattr(old, name, None), values.get(name)
         if isinstance(before, str) and isinstance(after, str):
-            pairs += _swaps(name, before.strip(), after.strip())
-    if not pairs:
+            if name != "deadline":
+                pairs += _swaps(name, before.strip(), after.strip())
+            elif rep_words and _said(before.strip(), rep_words):
+                dated += _swaps(name, before.strip(), after.strip())
+    if not pairs and not dated:
         return set()
 
     def swap(text: str) -> str:
-        for a, b in pairs:
+        rep_wrote = bool(dated) and rep_words is not None and _stated(text, rep_words, 0.6)
+        for a, b in pairs + (dated if rep_wrote else []):
             text = re.sub(rf"(?<![\w$€£]){re.escape(a)}(?![\w])", b, text, flags=re.IGNORECASE)
         return text
 

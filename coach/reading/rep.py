@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from coach.reading.classifier import Exemplars, Spec, model
-from coach.reading.people import DATE, EMAIL, MONEY, NAME, Named, _is_name, read_named
+from coach.reading.people import (
+    DATE,
+    EMAIL,
+    MONEY,
+    NAME,
+    Named,
+    _is_name,
+    pronoun_title,
+    read_named,
+)
 from coach.reading.rep_features import COACH_REQUEST, FIRST_PERSON, rep_features
 from coach.textio import load_yaml
 
@@ -921,6 +930,60 @@ def _swap_person(text: str, named: Named, known: dict[str, Any], out: CaseReadin
         return
 
 
+# "Pieter is actually their CFO", "Actually, Pieter is the CFO", "she's their CFO now", "his
+# title is CFO": a title said for a person the case holds, by name or as "he"/"she".
+_TITLE_SAID = re.compile(
+    r"(?:^|(?<=[,.;:!?(-])|\b(?i:actually|correction|sorry|wait|no|and)\b)\s*"
+    r"(?P<who>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?|(?i:he|she|his|her))"
+    r"(?i:['’]s\s+title\s+is|\s+title\s+is|['’]s|\s+is)\s+(?i:(?:actually|really|now)\s+)?"
+    r"(?P<tail>[^.;!?]+)"
+)
+_TITLE_NOISE = re.compile(r"\s+(?:now|actually|really|too|as\s+well)\b", re.I)
+
+
+def title_said(text: str, known: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The title field a message sets, the title, and the clause that says it: "Pieter is
+    actually their CFO" with Pieter Jansen the contact gives ("contact_title", "CFO", ...). A
+    name the case does not hold, or words that are no title ("Pieter is the one who signs"),
+    give None."""
+    for m in _TITLE_SAID.finditer(text):
+        who = re.sub(r"['’]s$", "", m.group("who").lower())  # "Katrin's title is CFO"
+        field = ""
+        if who in ("he", "she", "his", "her"):
+            field = "contact_title" if known.get("contact_name") else ""
+        else:
+            for name, title_field in _TITLE_FIELD.items():
+                held = re.sub(r"^(?:dr|mr|mrs|ms|prof)\.?\s+", "", (known.get(name) or "").lower())
+                if held and (held == who or held.split()[0] == who):  # "Dr. Katrin Vogel"
+                    field = title_field
+                    break
+        if not field:
+            continue
+        title = pronoun_title(f"she is {_TITLE_NOISE.sub('', m.group('tail'))}")
+        if title and title.lower() != (known.get(field) or "").lower():
+            return field, title, m.group(0).strip()
+    return None
+
+
+def _correct_title(said: tuple[str, str, str], known: dict[str, Any], out: CaseReading) -> None:
+    """The title said takes the place of the one the case holds; the person stays ("Actually,
+    Pieter is the CFO" keeps Pieter Jansen, not a new contact called Pieter; "Katrin's title
+    is CFO" names no customer called Katrin)."""
+    field, title, clause = said
+    name_field = next(n for n, t in _TITLE_FIELD.items() if t == field)
+    held = known.get(name_field) or ""
+    by_name = not re.match(r"(?i)(?:he|she|his|her)\b", clause)
+    for name in (name_field, "customer"):
+        value = out.update.get(name) or ""
+        misread = by_name or held.lower().startswith(value.lower())
+        if value and value != held and misread and (name == name_field or value in clause):
+            out.update.pop(name)
+            out.replace.discard(name)
+    out.update[field] = title
+    if known.get(field):
+        out.replace.add(field)
+
+
 def _correct_figure(text: str, known: dict[str, Any], out: CaseReading) -> None:
     """ "actually its 180k ARR, i was looking at last years number": one figure in a correction
     replaces the one the case holds for what is at stake."""
@@ -976,12 +1039,15 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
                 out.replace.add("deadline")
             old_value = re.compile(rf"\b{re.escape(old)}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?\b", re.I)
             for name in _TEXT_FIELDS:
+                fresh = name in out.update and name not in out.replace
                 text_value = out.update.get(name, known.get(name)) or ""
-                if (
-                    name != "deadline"
-                    and isinstance(text_value, str)
-                    and old_value.search(text_value)
-                ):
+                if name == "deadline" or not isinstance(text_value, str):
+                    continue
+                if fresh and m.group(0).strip(" .") in text_value:
+                    # "The real deadline is 20 April, not 4 March." read as what is at stake:
+                    # the correction itself, no fact to file (nor to turn into "..., not 20 April")
+                    out.update.pop(name)
+                elif not fresh and old_value.search(text_value):
                     out.update[name] = old_value.sub(new, text_value)
                     out.replace.add(name)
             continue
@@ -1118,6 +1184,7 @@ def read_case(
     correction = bool(_CORRECTION.search(text)) or _says_instead(text)
     named = out.named
     pieces = clauses(text)
+    titled = title_said(text, case.model_dump() if case is not None else {})
     probs = role_probabilities([_strip_framing(p) for p in pieces])
     quoted = _quoted_spans(text)
     roles = [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(probs.argmax(axis=1))]
@@ -1198,6 +1265,8 @@ def read_case(
             role = {"ask": "customer_wants", "next_steps": "customer_wants"}.get(role, role)
             if role in ("tried", "question_to_coach") or role in CHECKLIST_ROLES:
                 role = "context"
+        if titled and titled[2] in piece:
+            role = "context"  # "Pieter is their CFO, not the finance director": a title only
         out.clauses.append(Clause(piece, role, score))
     update = out.update
     known = case.model_dump() if case is not None else {}
@@ -1304,6 +1373,8 @@ def read_case(
         put("leader_title", named.our_title)  # "should I get our CRO in?": no one named yet
     if correction:
         _swap_person(text, named, known, out)
+    if titled:
+        _correct_title(titled, known, out)
 
     account = update.get("customer") or known.get("customer")
     naming = named
@@ -1332,7 +1403,7 @@ def read_case(
         elif c.role == "problem" and known.get("problem") and _IMPACT.search(c.text):
             out.clauses[k] = Clause(c.text, "business_impact", c.score)  # the trouble's toll
     # A correction ("sorry typo, its $640k not 460") fixes a value; it answers no question.
-    _answer_the_question(out.clauses, [] if correction else asked or [], naming)
+    _answer_the_question(out.clauses, [] if correction or titled else asked or [], naming)
     by_role: dict[str, list[Clause]] = {}
     for clause in out.clauses:
         if clause.role == "question_to_coach":
