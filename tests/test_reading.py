@@ -669,6 +669,27 @@ def test_without_an_answer_is_a_condition_and_passing_a_thread_on_is_no_leaving(
     assert all("transfère" not in s.evidence for s in leaving)
 
 
+@pytest.mark.parametrize(
+    ("text", "legal"),
+    [
+        ("J'ai saisi notre avocat. Quand pouvons-nous nous appeler ?", True),
+        ("ich habe unseren Anwalt eingeschaltet. Wann können wir telefonieren?", True),
+        ("Ho coinvolto il nostro avvocato. Quando possiamo sentirci?", True),
+        ("I've looped in our attorney. Can you call me tomorrow?", True),
+        ("Our lawyer has a few comments on the DPA before we sign. Can you send the latest "
+         "version?", False),
+    ],
+)  # fmt: skip
+def test_a_legal_step_taken_stays_a_threat_beside_a_question(
+    settings: Settings, text: str, legal: bool
+) -> None:
+    """A lawyer engaged, then "when can we talk?", read as a calm mention of the lawyer: handle."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nMarie")
+    assert ("legal_or_public_threat" in result.signal_types()) is legal, result.signals
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

@@ -834,8 +834,10 @@ class _Shape:
         """An escalation this email's shape does not let stand below certainty."""
         if score >= CERTAIN:
             return False
+        # "J'ai saisi notre avocat. Quand pouvons-nous nous appeler ?": a question beside it
+        # does not make a legal step taken a calm mention of the lawyer.
         if self.calm and label in CALM_DOUBTS:
-            return True
+            return not structure.legal_action(item.said.text, language, item.context)
         text = item.said.text
         # In a calm email (it asks, nothing is wrong) an escalation must name what it is about
         # (a data protection law named in a compliance request does not), and a question there
