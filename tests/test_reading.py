@@ -690,6 +690,33 @@ def test_a_legal_step_taken_stays_a_threat_beside_a_question(
     assert ("legal_or_public_threat" in result.signal_types()) is legal, result.signals
 
 
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("Fix it by Friday or we walk.", "cancellation_threat"),
+        ("Fix the billing mess by Friday or our CEO takes it to LinkedIn.",
+         "legal_or_public_threat"),
+        ("Appelez-nous avant vendredi, sinon notre PDG raconte tout sur LinkedIn.",
+         "legal_or_public_threat"),
+        ("Precisamos de uma solução até 1 de julho, senão saímos.", "cancellation_threat"),
+        ("We hebben vóór 1 juli een oplossing nodig, anders zeggen we het contract op.",
+         "cancellation_threat"),
+        ("Can you send the CSV or the PDF version of the invoice?", None),
+        ("Please update the billing address or we will keep getting wrong invoices.", None),
+    ],
+)  # fmt: skip
+def test_what_follows_a_demands_or_is_read_as_its_consequence(
+    settings: Settings, text: str, signal: str | None
+) -> None:
+    """ "Fix it by Friday or we walk" and "..., sinon notre PDG raconte tout sur LinkedIn" were
+    review or handle: an "or" after a demand opened no condition."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nAnna")
+    threats = {"cancellation_threat", "legal_or_public_threat"} & set(result.signal_types())
+    assert threats == ({signal} if signal else set()), result.signals
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

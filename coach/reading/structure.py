@@ -45,7 +45,8 @@ FAMILIES = (
     "rhetorical_stay", "prevention", "reporting", "reporting_that", "and_then", "tag_question",
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
-    "not_again", "without_condition", "passing_on",
+    "not_again", "without_condition", "passing_on", "otherwise",
+    "or_subject",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -328,6 +329,27 @@ def _conditional_beside(c: Cues, lx: Cues, low: str) -> bool:
 _POLITE_END = re.compile(r"\s*(?:[).,;:!?\n]|$)")
 
 
+def _after_otherwise(text: str, low: str, lx: Cues) -> str | None:
+    """What follows a demand's "or" or "otherwise" ("Fix it by Friday or we walk", "Appelez-nous
+    avant vendredi, sinon notre PDG raconte tout sur LinkedIn"): the demand before it is a main
+    clause of its own, and what follows is read as a condition's consequence (it counts only
+    when it is leaving or going public)."""
+    if text.rstrip().endswith("?"):
+        return None  # "Can you send it as PDF or we can call?" asks
+    found = [(m, m.end()) for m in lx.find("otherwise", low)]
+    # after "or we walk" the subject stays: "we walk"
+    found += [(m, m.start() + len(m.group(0).split()[0])) for m in lx.find("or_subject", low)]
+    for m, cut in sorted(found, key=lambda f: f[0].start()):
+        clause = max(low.rfind(":", 0, m.start()), low.rfind(";", 0, m.start())) + 1
+        demand = text[clause : m.start()].strip(" ,–—-")
+        after = text[cut:].strip(" ,–—-")
+        # "..., senão saímos": one word of leaving is enough
+        enough = len(after.split()) >= MIN_CONSEQUENCE_WORDS or lx.has("leaving", after.lower())
+        if len(demand.split()) >= MIN_LEAD_WORDS - 1 and enough:
+            return after
+    return None
+
+
 def consequence(text: str, language: str) -> str | None:
     """What a condition or an ultimatum says will follow, verbatim from `text`: the main clause
     after "if ..., " / "one more ... and" / "either ... or", or before a trailing "if ..."."""
@@ -373,7 +395,7 @@ def consequence(text: str, language: str) -> str | None:
         if len(after.split()) >= MIN_CONSEQUENCE_WORDS:
             return after
     if not openers:
-        return None
+        return _after_otherwise(text, low, lx)
     start, end, ultimatum = openers[0]
     # "..., otherwise we leave", "würden ... sonst auf Sonntag legen": after "otherwise" comes
     # what will follow; what comes before it is the condition, not a consequence.
