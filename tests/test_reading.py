@@ -717,6 +717,30 @@ def test_what_follows_a_demands_or_is_read_as_its_consequence(
     assert threats == ({signal} if signal else set()), result.signals
 
 
+@pytest.mark.parametrize(
+    ("text", "leaving"),
+    [
+        ("We decided to terminate our contract with Globex (our old CRM vendor) and move "
+         "everything onto your platform. Can you help with the data import?", False),
+        ("Onze directie heeft besloten het contract met jullie te verlengen. Kun je de offerte "
+         "sturen?", False),
+        ("Carlos ha dejado la empresa. Por favor, cancelad su licencia y quitadle el acceso.",
+         False),
+        ("Herr Schulz hat das Unternehmen verlassen. Bitte kündigen Sie seine Lizenz.", False),
+        ("Our board decided to terminate the contract with you and move to Globex.", True),
+        ("Onze directie heeft besloten het contract niet te verlengen.", True),
+    ],
+)  # fmt: skip
+def test_leaving_another_vendor_renewing_or_a_departed_users_licence_is_no_threat(
+    settings: Settings, text: str, leaving: bool
+) -> None:
+    """Each calm one was escalated as a cancellation threat."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nAnna")
+    assert ("cancellation_threat" in result.signal_types()) is leaving, result.signals
+
+
 PASSED_ON = (
     "Hallo Herr Weber,\n\nanbei die Mail unserer Geschäftsführerin, nur zur Info.\n\n"
     "Viele Grüße\nThomas Braun\n\n> Von: Claudia Neumann\n> An: Thomas Braun\n"

@@ -46,7 +46,7 @@ FAMILIES = (
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
     "not_again", "without_condition", "passing_on", "otherwise",
-    "or_subject",
+    "or_subject", "joining_us",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -241,6 +241,19 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         rest = lx.patterns["leave_other_sense"].sub(" ", low)
         if not (lx.has("leaving", rest) or c.has("leave_words", rest)):
             changes["other_leave"] = True
+    # "We decided to terminate our contract with Globex and move everything onto your
+    # platform": the leaving is another vendor's, the move is to us.
+    if lx.has("joining_us", low) and not c.has("negators", low):
+        changes["other_leave"] = True
+    # "Onze directie heeft besloten het contract met jullie te verlengen": a decision to stay.
+    if (
+        not ctx.staying
+        and lx.has("decided", low)
+        and c.has("stay_words", low)
+        and not (lx.has("leaving", low) or lx.has("wants_out", low))
+        and not (c.has("negators", low) or c.has("conditional", low) or lx.has("hedge", low))
+    ):
+        changes["staying"] = True
     # "Renewal's not till next year": a time, not a renewal denied, and no other word of leaving.
     if lx.has("not_until", low):
         rest = lx.patterns["not_until"].sub(" ", low)
