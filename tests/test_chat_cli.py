@@ -168,6 +168,31 @@ def test_a_triaged_case_takes_the_date_set_and_the_trouble_not_the_start_or_the_
 
 
 @pytest.mark.parametrize(
+    "signature",
+    ["Dyrektor finansowy, Acme Sp. z o.o.", "Head of Finance, Acme Ltd.", "CFO, Acme S.A."],
+)
+def test_a_title_and_a_company_with_its_legal_form_are_read_from_the_signature(
+    fresh_settings: Settings, signature: str
+) -> None:
+    """ "Dyrektor finansowy, Acme Sp. z o.o." ends with a dot: it was read as a sentence of the
+    message, and the case had no company and no title."""
+    from coach.reading.case import case_from_triage
+    from coach.triage.engine import OfflineTriageEngine
+
+    text = (
+        "Dzień dobry,\n\nSynchronizacja z Salesforce nie działa od tygodnia.\n\n"
+        f"Z poważaniem,\nAnna Kowalska\n{signature}\n"
+    )
+    case = case_from_triage(text, OfflineTriageEngine(fresh_settings).triage(text))
+    title, company = signature.split(", ")
+    assert (case.contact_name, case.contact_title, case.customer) == (
+        "Anna Kowalska",
+        title,
+        company,
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "date"),
     [
         ("bis Ende Juni", "bis Ende Juni"),

@@ -840,7 +840,16 @@ def _prose_line(line: str) -> bool:
     words = [w for w in line.split() if w[:1].isalpha()]
     if len(words) < 4 or not line.rstrip().endswith((".", "!", "?")) or "@" in line:
         return False
+    if _LEGAL_FORM.search(line):
+        return False  # "Dyrektor finansowy, Acme Sp. z o.o.": a title and a company
     return sum(w[:1].islower() for w in words) * 2 >= len(words)
+
+
+# A company's legal form ending a line ("Acme Sp. z o.o.", "Northwind Ltd.", "Lumen S.A.").
+_LEGAL_FORM = re.compile(
+    r"(?i),\s*[^,]{1,60}\b(?:sp\.\s*z\s*o\.\s*o\.|s\.\s*a\.|ltd\.|inc\.|co\.|b\.\s*v\.|"
+    r"n\.\s*v\.|s\.\s*l\.|lda\.|s\.\s*p\.\s*a\.|s\.\s*r\.\s*l\.|s\.\s*a\.\s*s\.)\s*$"
+)
 
 
 def _strip_tail(lines: list[str], idx: list[int]) -> tuple[list[int], list[int], list[int]]:
