@@ -205,6 +205,10 @@ def test_a_title_and_a_company_with_its_legal_form_are_read_from_the_signature(
         ("do końca czerwca", "do końca czerwca"),
         ("Termin: 30.6.", "30.6."),
         ("op 30-06-2026", "30-06-2026"),
+        ("entro fine mese", "entro fine mese"),
+        ("até ao final do mês", "até ao final do mês"),
+        ("bis spätestens KW 27", "KW 27"),
+        ("we scored week 3 results", None),
         ("non funziona mai", None),  # Italian "never", not May
         ("after upgrading to 4.2.10", None),  # a version
         ("we scored it 3.5.", None),

@@ -545,7 +545,14 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
 
 
 def _clean_date(text: str) -> str:
-    return re.sub(r"^(?:in|by|before|until|from|on)\s+", "", text.strip(), flags=re.I)
+    """The date without the word that says by when ("by Friday", "bis Ende Juni")."""
+    return re.sub(
+        r"^(?:in|by|before|until|from|on|bis|vor|zum|tot|voor|uiterlijk|entro|avant|d['’]ici|"
+        r"jusqu['’](?:à|au)|antes\s+del?|hasta|até|przed|do)\s+",
+        "",
+        text.strip(),
+        flags=re.I,
+    )
 
 
 def _contact_named(text: str, contact: str) -> str:
