@@ -151,6 +151,14 @@ def test_from_triage_reads_the_date_as_the_customer_writes_it(
         ("seit dem Update auf Version 5.1 am 12.05.2026 bricht der nächtliche Export nach SAP ab.\n"
          "Wenn das Problem nicht bis zum 30.06.2026 behoben ist, kündigen wir den Vertrag.",
          "30.06.2026", "seit dem Update"),
+        ("De export werkt al twee weken niet.\nAls dit vrijdag 14 juni niet is opgelost, zeggen "
+         "we het contract op.", "vrijdag 14 juni", "De export werkt"),
+        ("L'export ne fonctionne plus depuis deux semaines. Si ce n'est pas réglé d'ici le "
+         "vendredi 14 juin, nous résilions.", "vendredi 14 juin", "L'export ne fonctionne"),
+        ("Ich hoffe, es geht dir gut. Seit dem Update am Dienstag bekommen wir beim Export nur "
+         "eine leere CSV. Bitte bis spätestens 14.6. lösen.", "14.6", "Seit dem Update"),
+        ("Espero que estés bien. Desde la actualización del martes la exportación sale vacía. "
+         "Necesitamos una solución antes del 14/06.", "14/06", "Desde la actualización"),
     ],
 )  # fmt: skip
 def test_a_triaged_case_takes_the_date_set_and_the_trouble_not_the_start_or_the_threat(
@@ -208,6 +216,11 @@ def test_a_title_and_a_company_with_its_legal_form_are_read_from_the_signature(
         ("entro fine mese", "entro fine mese"),
         ("até ao final do mês", "até ao final do mês"),
         ("bis spätestens KW 27", "KW 27"),
+        ("Als dit vrijdag 14 juni niet is opgelost", "vrijdag 14 juni"),
+        ("Graag een oplossing vóór 14-06.", "vóór 14-06"),
+        ("najpóźniej do 14.06, potem zamykamy kwartał", "do 14.06"),
+        ("bis Freitag, 14. Juni", "Freitag, 14. Juni"),
+        ("até sexta-feira, 14 de junho", "sexta-feira, 14 de junho"),
         ("we scored week 3 results", None),
         ("non funziona mai", None),  # Italian "never", not May
         ("after upgrading to 4.2.10", None),  # a version

@@ -1404,3 +1404,187 @@ def test_answers_between_lines_of_an_outlook_quote_are_new_text() -> None:
         for answer in ("No. We will not renew.", "[Sam] No. We will not renew."):
             said = _speakers(plain.replace("[Dana] No. We will not renew.", answer))
             assert "We will not renew" not in said["newest"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will not renew without a refund.",
+        "Sans remboursement d'ici là, nous ne renouvellerons pas.",
+        "Sin reembolso antes de esa fecha, no renovaremos.",
+        "Senza un rimborso non rinnoveremo il contratto.",
+        "No refund, no renewal.",
+        "Keine Gutschrift, keine Verlängerung.",
+        "Sem estorno, sem renovação.",
+        "Opzegging contract per 1 juli.",
+        "Disdetta del contratto dal 1 luglio.",
+        "We haven't decided whether to renew; if the sync is not fixed by Friday we won't.",
+        "The board approved the termination of our contract with you.",
+        "La direction a validé le passage à un autre prestataire en juin.",
+    ],
+)
+def test_leaving_on_a_condition_set_by_without_or_a_bare_notice_is_a_threat(
+    settings: Settings, text: str
+) -> None:
+    """ "Without a refund" and "no refund, no renewal" were read as denials (handle), a notice in
+    nouns as nothing (review); indecision or a go-ahead beside a real threat does not hide it."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert result.decision == "escalate", result.signals
+    assert "cancellation_threat" in result.signal_types(), result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we haven't decided yet whether to renew in March. Could you send the new price list?",
+        "wir haben noch nicht entschieden, ob wir im März verlängern. Können Sie mir die neue "
+        "Preisliste schicken?",
+        "todavía no hemos decidido si renovamos en marzo. ¿Me envías la nueva lista de precios?",
+        "jeszcze nie zdecydowaliśmy, czy przedłużymy umowę. Prześlesz cennik?",
+        "ainda não decidimos se vamos renovar. Pode enviar a tabela de preços?",
+        "Thanks for the proposal. We will review it internally and get back to you.",
+        "Bedankt voor het voorstel. We gaan het intern reviewen en komen erop terug.",
+        "Obrigado pela proposta. Vamos fazer uma avaliação interna e depois voltamos a falar.",
+        "My VP approved the budget, so we are good to go for 10 extra seats. Can you send the "
+        "order form?",
+        "Could you send the March invoice again? Our finance team lost it.",
+        "This is the last time I'll bother you about the invoice address, promise! Thanks for "
+        "your patience.",
+        "Vorremmo disdire una sola licenza dal prossimo mese, perché un collega è andato via.",
+        "No problem, no renewal changes needed this year, same terms as before. Please send the "
+        "invoice.",
+    ],
+)
+def test_indecision_a_go_ahead_an_internal_review_or_one_seat_is_no_threat(
+    settings: Settings, text: str
+) -> None:
+    """Each escalated: an undecided renewal as a cancellation, "we will review it" as a public
+    review, a purchase approved or a document the customer lost as a deal at risk, "the last time
+    I'll bother you" as an ultimatum, one seat cancelled as leaving."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert result.decision == "handle", result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "leaving"),
+    [
+        ("Il nostro ufficio acquisti ha aperto una gara d'appalto per la piattaforma. Questa è "
+         "l'ultima volta che segnalo il problema.", True),
+        ("You have until Friday 14 June. After that we move the budget to Initech.", True),
+        ("Si no se arregla antes del viernes, el presupuesto se va a Initech.", True),
+        ("Status after review:\nInvoice #1234: paid\nContract: will not be renewed in September\n"
+         "Training: scheduled", True),
+        ("We will move the budget to Q3, the project starts later. Can you update the invoice "
+         "date?", False),
+        ("We are preparing a tender for a new HR system. Could you send your ISO certificate?",
+         False),
+    ],
+)  # fmt: skip
+def test_a_tender_a_budget_moved_to_a_vendor_or_a_status_line_tells_leaving(
+    settings: Settings, text: str, leaving: bool
+) -> None:
+    """A tender beside a complaint, the budget moved to a named vendor after a deadline and
+    "Contract: will not be renewed" in a status list were handle or review."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert (result.decision == "escalate") is leaving, result.signals
+    assert not leaving or "cancellation_threat" in result.signal_types(), result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("Hi Sam,\n\nSam wrote on Friday:\nIf the invoice stays unpaid, we will have to suspend "
+         "the account and involve our legal team.\n\nThanks, all paid now.\n\nDana", False),
+        ("Hoi Sam,\n\nSam schreef vrijdag:\nAls de factuur onbetaald blijft, moeten we het "
+         "account blokkeren en onze juridische afdeling inschakelen.\n\nBedankt, alles is nu "
+         "betaald.\n\nDana", False),
+        ("Hi Sam,\n\nOur CEO Mark wrote this morning:\nIf the sync is not fixed by Friday we "
+         "cancel.\n\nPlease help.\n\nDana", True),
+    ],
+)  # fmt: skip
+def test_the_addressees_own_words_quoted_back_are_not_the_senders(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """ "Sam wrote on Friday:" over the lines Sam (the person greeted) wrote: the vendor's own
+    warning quoted back was read as the customer threatening (escalate, critical)."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(text)
+    assert (result.decision == "escalate") is escalates, result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "then"),
+    [
+        ("Noch so ein Samstag und wir sind raus, Vertrag hin oder her.", "de",
+         "wir sind raus, Vertrag hin oder her."),
+        ("Noch ein Ausfall und wir kündigen den Vertrag.", "de", "wir kündigen den Vertrag."),
+        ("Nog zo'n storing en we zeggen het contract op.", "nl", "we zeggen het contract op."),
+        ("Encore une panne comme ça et nous résilions le contrat.", "fr",
+         "nous résilions le contrat."),
+        ("Jeszcze jedna awaria i wypowiadamy umowę.", "pl", "wypowiadamy umowę."),
+    ],
+)  # fmt: skip
+def test_an_ultimatum_that_names_its_matter_is_followed_by_its_consequence(
+    text: str, lang: str, then: str
+) -> None:
+    """ "Noch ein Ausfall und ...": the link came straight after the ultimatum's own words and
+    was skipped, so no consequence was read (review)."""
+    from coach.reading.structure import consequence
+
+    assert consequence(text, lang) == then
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("Ich will diese Woche einen Anruf von deren Geschäftsführung, nicht vom Support.", True),
+        ("We had roughly 20 minutes of downtime on the 12th, which I believe is still within the "
+         "SLA. I mainly want to document it for our quarterly supplier review.", False),
+    ],
+)  # fmt: skip
+def test_whose_leadership_and_which_review(settings: Settings, text: str, escalates: bool) -> None:
+    """ "deren Geschäftsführung" was read as the customer's own management (review), "our
+    quarterly supplier review" as a public review."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hallo Sam,\n\n{text}\n\nGruß\nJan")
+    assert (result.decision == "escalate") is escalates, result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("No renovaremos sin un reembolso por la caída del servicio.", True),
+        ("Rescisión del contrato a partir del 1 de julio.", True),
+        ("Dénonciation du contrat au 1er juillet.", True),
+        ("Vertragskündigung zum 01.07.", True),
+        ("Rezygnacja z usługi od 1 lipca.", True),
+        ("Merci de résilier l'ensemble de nos 40 licences à la fin du mois.", True),
+        ("Proszę anulować wszystkie 40 licencji z końcem miesiąca.", True),
+        ("Zeg alle 40 licenties op per het einde van de maand.", True),
+        ("Merci de résilier la licence de Paul, il a quitté la société.", False),
+        ("We haven't decided yet whether to renew; we're also looking at Zendesk, who quoted us "
+         "30% less.", True),
+        ("Wir haben noch nicht entschieden, ob wir verlängern. Der Support ist seit Monaten "
+         "furchtbar, niemand beantwortet unsere Tickets.", True),
+        ("O Sam escreveu na sexta:\nSe decidirem cancelar, lamentaríamos; é possível uma nota de "
+         "crédito de março.\n\nObrigado. Ficamos, claro. Podes enviar a nota de crédito?", False),
+    ],
+)  # fmt: skip
+def test_notices_all_seats_and_indecision_beside_a_complaint(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """A notice in nouns ("Rescisión del contrato ..."), every licence cancelled, and a renewal
+    not decided beside a competitor or a complaint were review or handle; a vendor's words quoted
+    back after "O Sam escreveu" were read as the customer's threat."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Olá Sam,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, result.signals

@@ -45,6 +45,21 @@ _GREETING = re.compile(r"^\W*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon)|h
                        r"hola|ciao|olá|ola|cześć|dzień\s+dobry|beste|geachte)\b", re.I)  # fmt: skip
 
 
+# "I hope you're well", "ich hoffe, es geht dir gut", "espero que estés bien": a courtesy that
+# opens the mail says nothing of the case, in the eight languages.
+_PLEASANTRY = re.compile(
+    r"^\W*(?:i\s+)?hope\s+(?:you(?:['’]re|\s+are)\s+(?:doing\s+)?well|this\s+(?:e-?mail|message)\s+"
+    r"finds\s+you|you\s+had\s+a\s+\w+\s+(?:weekend|week|holiday|break))|ich\s+hoffe,?\s+(?:es\s+geht\s+"
+    r"(?:dir|ihnen|euch)\s+gut|sie\s+hatten|du\s+hattest|ihr\s+hattet)|ik\s+hoop\s+dat\s+(?:het\s+goed\s+met\s+"
+    r"(?:je|u|jullie)\s+gaat|alles\s+goed\s+is|je\s+een\s+fijn)|j['’]esp[èe]re\s+que\s+(?:vous\s+allez\s+bien|"
+    r"tu\s+vas\s+bien|vous\s+avez\s+pass[ée]|tout\s+va\s+bien)|espero\s+que\s+(?:est[ée]s?|est[ée]is|est[ée]n|"
+    r"esteja[ms]?|voc[êe]s?\s+estej|tudo\s+est|todo\s+vaya|hayas?\s+tenido|tenhas?\s+tido)|spero\s+(?:che\s+)?"
+    r"(?:tu\s+)?(?:stia|stiate|sia\s+andat|tutto\s+(?:bene|vada))|mam\s+nadziej[ęe],?\s+(?:[żz]e\s+)?"
+    r"(?:wszystko|u\s+(?:ciebie|was|pana|pani)|masz\s+si[ęe]|mia[łl]e[śs])",
+    re.I,
+)
+
+
 def _sender(text: str, signature: str) -> tuple[str, str, str]:
     """(name, title, address) of whoever sent the newest message: the From line first, then
     the signature (a name line, the line under it as the title)."""
@@ -133,13 +148,14 @@ _ANCHOR_OTHER = re.compile(
 
 def _problem_sentence(body: list[str], result: Any) -> str:
     """The sentence that says what is wrong: one quoted for an incident or a dispute first, then
-    one with a word of trouble that carries no threat ("Desde la actualización del 3 de marzo la
+    one with a word of trouble, or something that does not work, that carries no threat ("Desde la actualización del 3 de marzo la
     sincronización falla cada noche", not "Si no se soluciona antes del 15 de abril, no
     renovaremos el contrato"), then any quoted for a signal, then the first."""
     from coach.domain.signals import signal
     from coach.reading.context import cues
     from coach.reading.language import KNOWN
     from coach.reading.structure import lexicon as structure_lexicon
+    from coach.reading.structure import not_working
 
     quoted = [
         (x.evidence, signal(x.type).a_state) for x in result.signals if x.type != "routine_issue"
@@ -148,11 +164,21 @@ def _problem_sentence(body: list[str], result: Any) -> str:
     language = result.language if result.language in KNOWN else "en"
     said, lexicon = cues(language), structure_lexicon(language)
     ranked = (
-        [s for s in body if any(e in s for e, state in quoted if state)],
+        # A state quoted from a threat's own sentence ("Als dit vrijdag 14 juni niet is
+        # opgelost, zeggen we het contract op") is the threat; what is wrong is said elsewhere.
         [
             s
             for s in body
-            if (said.has("problem_words", s.lower()) or lexicon.has("trouble", s.lower()))
+            if any(e in s for e, state in quoted if state) and not any(e in s for e in threats)
+        ],
+        [
+            s
+            for s in body
+            if (
+                said.has("problem_words", s.lower())
+                or lexicon.has("trouble", s.lower())
+                or not_working(s, language)
+            )
             and not any(e in s for e in threats)
         ],
         [s for s in body if any(e in s for e, _ in quoted)],
@@ -176,7 +202,11 @@ def case_from_triage(text: str, result: Any) -> CaseFile:
     name, title, address = _sender(text, signature)
     company = _company(signature, name, title, address)
     body = [s.strip() for s in sentences(parsed.newest) if s.strip()]
-    body = [s for s in body if len(s.split()) >= 4 and not _GREETING.match(s)]
+    body = [
+        s
+        for s in body
+        if len(s.split()) >= 4 and not _GREETING.match(s) and not _PLEASANTRY.match(s)
+    ]
     problem = _problem_sentence(body, result)
     from coach.reading.people import DATE
 

@@ -334,7 +334,7 @@ def split_parts(text: str) -> list[Part]:
         parts[-1].lines.append(i)
         i += 1
     kept = [p for p in parts if any(lines[k].strip() for k in p.lines)]
-    return _passed_on_quote(lines, _own_quoted_lines(lines, kept))
+    return _passed_on_quote(lines, _own_quoted_lines(lines, _addressee_quoted(lines, kept)))
 
 
 _QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
@@ -387,6 +387,46 @@ def _passed_on_quote(lines: list[str], parts: list[Part]) -> list[Part]:
     kept = [j for n, j in enumerate(quoted.lines) if not first <= n < first + span]
     subject = next((h.split(":", 1)[1].strip() for h in header if _SUBJECT.match(h)), "")
     return [*parts[:k], Part("forwarded", kept, subject=subject), *parts[k + 1 :]]
+
+
+_ADDRESSEE_WROTE = re.compile(
+    rf"^\s*(?:(?:o|a|der|die|le|la|el|il|lo)\s+)?(?P<who>you|(?-i:[A-ZÀ-ÞĀ-Ž][^\W\d_]+)(?:\s+(?-i:[A-ZÀ-ÞĀ-Ž][^\W\d_]+))?)\s+"
+    rf"{_WROTE}(?:\s[^:\n]{{0,40}})?\s*:\s*$",
+    re.I,
+)
+
+
+def _addressee_quoted(lines: list[str], parts: list[Part]) -> list[Part]:
+    """A line "Sam wrote on Friday:" in the newest message, where Sam is the person it greets (or
+    "You wrote:"), with the lines under it up to a blank line: the addressee's own earlier words
+    quoted back without `>` marks ("Sam wrote on Friday: / If the invoice stays unpaid, we will
+    have to suspend the account. / / Thanks, all paid now."), history rather than the sender's."""
+    if not parts or parts[0].speaker != "newest":
+        return parts
+    newest = parts[0].lines
+    said = [j for j in newest if lines[j].strip()]
+    if len(said) < 3:
+        return parts
+    greeted = {w.lower() for w in _CAPITALISED.findall(lines[said[0]])[1:]}  # after "Hi"
+    for n, j in enumerate(newest):
+        m = _ADDRESSEE_WROTE.match(lines[j])
+        if m is None or n == 0:
+            continue
+        who = {w.lower() for w in m.group("who").split()}
+        if who != {"you"} and not (greeted and who <= greeted):
+            continue
+        end = n + 1
+        while end < len(newest) and lines[newest[end]].strip():
+            end += 1
+        if end == n + 1 or end >= len(newest):
+            return parts  # nothing quoted, or nothing the sender says after it
+        return [
+            Part("newest", newest[:n]),
+            Part("quoted", newest[n:end]),
+            Part("newest", newest[end:]),
+            *parts[1:],
+        ]
+    return parts
 
 
 def _own_quoted_lines(lines: list[str], parts: list[Part]) -> list[Part]:

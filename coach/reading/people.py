@@ -85,6 +85,9 @@ _BY_OTHER = (  # "by", "until", "before" and "end of" before a month
 _DAY_NUMBER = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 _OTHER_DATE = (
+    # the weekday and the date as one: "vrijdag 14 juni", "Freitag, 14. Juni", "le vendredi 14 juin"
+    rf"\b{_WEEKDAYS_OTHER},?\s+(?:(?:der|den|le|el|il|o|dia)\s+)?{_DAY_NUMBER}(?:\.|º|er)?\s+"
+    rf"(?:de\s+)?{_MONTHS_OTHER}(?:\s+(?:de\s+)?\d{{4}})?\b|"
     rf"\b{_DAY_NUMBER}(?:\.|º|er)?\s+(?:de\s+)?{_MONTHS_OTHER}(?:\s+(?:de\s+)?\d{{4}})?\b|"
     rf"\b{_MONTHS_OTHER}\s+(?:de\s+)?\d{{4}}\b|"
     rf"\b{_BY_OTHER}{_MONTHS_OTHER}\b|"
@@ -104,7 +107,11 @@ _OTHER_DATE = (
     r"(?<![\w.])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.\d\d(?![\d]|\.\d)|"
     r"(?<![\w.])(?:(?:[12]\d|3[01]|0[1-9])\.(?:0?[1-9]|1[0-2])|(?:0?[1-9])\.(?:1[0-2]|0[1-9]))"
     r"\.(?![\w.])|"
-    rf"(?<![\w.-]){_DAY_NUMBER}-{_MONTH_NUMBER}-(?:19|20)\d\d\b"
+    rf"(?<![\w.-]){_DAY_NUMBER}-{_MONTH_NUMBER}-(?:19|20)\d\d\b|"
+    # a day and month with no year after a word that sets a deadline: "vóór 14-06", "do 14.06"
+    r"\b(?:bis|vor|vóór|voor|uiterlijk|do|avant\s+le|d['’]ici\s+le|antes\s+del?|hasta\s+el|"
+    r"entro\s+il|entro|até\s+(?:ao\s+)?(?:dia\s+)?|até|przed)\s+(?:spätestens\s+)?"
+    rf"{_DAY_NUMBER}[./-]{_MONTH_NUMBER}(?![\w/-]|\.\d)"
 )
 DATE = re.compile(rf"{_EN_DATE}|{_OTHER_DATE}", re.IGNORECASE)
 _NAME_WORD = (

@@ -472,6 +472,10 @@ class Reader:
         escalated: set[int] = set()
         for item, row, raw_row in zip(items, probs, raw, strict=True):
             ctx, d, lang = item.context, item.doc, item.language
+            # "We haven't decided whether to renew" weighs staying up calmly only where nothing is
+            # wrong; beside a complaint it is the threat it sounds like.
+            if ctx.other_leave and shapes[d].grievance and structure.weighs_up(item.text, lang):
+                ctx = dataclasses.replace(ctx, other_leave=False)
             if item.joined and not item.plain and id(item.said) not in escalated:
                 continue
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
@@ -587,8 +591,11 @@ class Reader:
                     and not structure.decides(item.said.text, lang)
                 ):
                     continue
-                # "The delay was our own doing": a state the customer says they caused is theirs.
-                if table.signal(label).a_state and own_doing:
+                # "The delay was our own doing": a state the customer says they caused is theirs;
+                # so is a document "our finance team lost", which puts no deal at risk.
+                if own_doing and (
+                    table.signal(label).a_state or (label == DEAL and score < CERTAIN)
+                ):
                     continue
                 # In the rep's account, "I need to brief my manager" is the rep's own plan, not
                 # the customer asking for ours.
@@ -750,6 +757,7 @@ LEGAL = "legal_or_public_threat"
 # A calm question may ask for someone senior; about leaving, a decision or a deal it only asks.
 QUESTION_MAY_ASK_FOR = "manager_request"
 DECISION = "leadership_decision"
+DEAL = "deal_at_risk"
 
 
 def _precedent_warning(items: list[_Item], doc: int) -> str | None:
@@ -795,8 +803,14 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         or structure.publishes(text, language, ctx, grievance)
     ):
         found.append("legal_or_public_threat")
-    if (grievance and structure.looking_elsewhere(text, language, ctx)) or (
-        structure.decided_to_leave(text, language, ctx)
+    if (
+        (grievance and structure.looking_elsewhere(text, language, ctx))
+        or structure.decided_to_leave(text, language, ctx)
+        or structure.moves_to_a_name(text, language, ctx)
+        or structure.leaves_without(text, language, ctx)
+        or structure.cancels_all_seats(text, language, ctx)
+        or structure.no_then_no(text, language, ctx)
+        or structure.notice_of_leaving(text, language, ctx)
     ):
         found.append("cancellation_threat")
     rhetorical = structure.rhetorical_threat(text, language, ctx)
@@ -887,7 +901,10 @@ def _shapes(
         # "mas não achei essa opção no painel novo": a negation in what reads as a routine
         # matter is a how-to gap, not something wrong.
         wrong = structure.grievance(text, lang, item.context) and row[routine] < ROUTINE_EVIDENCE
-        shape.grievance |= wrong or vents
+        # "We haven't decided yet whether to renew", read as calm (`structure.refine`), says
+        # nothing wrong: its negation is the indecision.
+        calm_weighing = item.context.other_leave and structure.weighs_up(text, lang)
+        shape.grievance |= (wrong or vents) and not calm_weighing
         if item.context.request or item.context.question or structure.asks(text, lang):
             shape.asks += 1
             shape.calls += structure.contact_only(text, lang)

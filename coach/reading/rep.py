@@ -547,8 +547,9 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
 def _clean_date(text: str) -> str:
     """The date without the word that says by when ("by Friday", "bis Ende Juni")."""
     return re.sub(
-        r"^(?:in|by|before|until|from|on|bis|vor|zum|tot|voor|uiterlijk|entro|avant|d['’]ici|"
-        r"jusqu['’](?:à|au)|antes\s+del?|hasta|até|przed|do)\s+",
+        r"^(?:in|by|before|until|from|on|bis|vor|zum|tot|voor|vóór|uiterlijk|entro(?:\s+il)?|"
+        r"avant(?:\s+le)?|d['’]ici(?:\s+le)?|jusqu['’](?:à|au)|antes\s+del?|hasta(?:\s+el)?|"
+        r"até(?:\s+ao)?(?:\s+dia)?|przed|do)\s+(?:spätestens\s+)?",
         "",
         text.strip(),
         flags=re.I,

@@ -28,6 +28,7 @@ from typing import Any
 from coach.domain import signals as table
 from coach.reading.context import Context, Cues, cues, denied, resolved
 from coach.reading.context import _pattern as pattern
+from coach.reading.people import DATE
 
 # The pattern builder is the cues' own, so both kinds of list read the same way.
 from coach.textio import load_yaml
@@ -46,10 +47,15 @@ FAMILIES = (
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
     "not_again", "without_condition", "passing_on", "otherwise",
-    "or_subject", "joining_us",
+    "or_subject", "joining_us", "go_ahead", "no_then_no",
+    "assess_words", "undecided", "seat_words", "whole_account",
+    "works_words", "their_possessive", "all_seats",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
+UNDECIDED_GAP = 12  # "not decided yet, whether": the "whether" that follows the indecision
+MAX_NOTICE_WORDS = 10  # "Opzegging contract per 1 juli.": a notice, not a story
+MAX_STAKE_WORDS = 3  # "no renewal", "keine Verlängerung mit Ihnen"
 MIN_JOINED_WORDS = 3  # each side of "and" a statement: not "sales and support"
 
 
@@ -202,6 +208,9 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         rest = lx.patterns["without_condition"].sub(" ", low)
         if not denied(rest, c):
             changes["denied"] = False
+    # "No refund, no renewal.": the negations set a condition on staying, deny nothing.
+    if ctx.denied and no_then_no(text, language, ctx):
+        changes["denied"] = False
     # "Je vous transfère ci-dessous l'échange avec votre support": passing a thread on is no
     # leaving (the classifier reads "transfer" near it).
     if lx.has("passing_on", low) and not (lx.has("leaving", low) or lx.has("wants_out", low)):
@@ -209,6 +218,13 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "publikujemy to na Twitterze": a public channel as the language inflects it is named.
     if not ctx.legal_public and lx.has("public_channel", low):
         changes["legal_public"] = True
+    # "We will review it internally and get back to you": reviewing is examining, not a public
+    # review, when every word of the channel is one of examining.
+    if ctx.legal_public and not lx.has("public_channel", low):
+        assess = _spans(lx, "assess_words", low)
+        channel = _spans(c, "legal_public", low)
+        if assess and all(any(x <= a and b <= y for x, y in assess) for a, b in channel):
+            changes["legal_public"] = False
     legal_public = changes.get("legal_public", ctx.legal_public)
     # "L'integrazione con LinkedIn non pubblica più i post": the channel is a product's feature.
     if legal_public and lx.has("integration_words", low) and not lx.has("will_publish", low):
@@ -223,10 +239,28 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         and not _something_wrong(low, c, lx)
     ):
         changes["positive"] = True
+    # "she approved it this morning, so we're good to go for the extra 25 seats": the customer's
+    # own go-ahead for a purchase, with nothing wrong said, is good news and staying.
+    if lx.has("go_ahead", low) and not (
+        _something_wrong(low, c, lx)
+        or any(lx.has(f, low) for f in ("switching_to", "other_supplier", "looking_elsewhere"))
+        or switches_to_a_name(text, language)
+    ):
+        changes.update(positive=True, staying=True)
     # "auf Ihrer Statusseite ist ein geplanter Ausfall angekündigt": announced maintenance is
     # planned work, not trouble.
     if not ctx.minor and lx.has("planned", low) and not c.has("still", low):
         changes["minor"] = True
+    # "Contract: will not be renewed in September": a negated verb after a label, with no
+    # question mark, states; only "Will you ..." asks.
+    if ctx.question and not text.rstrip().endswith("?"):
+        opener = _LABEL.sub("", low.lstrip(" -*•>\t")).split()
+        if (
+            len(opener) > 1
+            and c.has("negators", " ".join(opener[:2]))
+            and not c.has("negators", opener[0])
+        ):
+            changes["question"] = False
     # "Tell me why I shouldn't post this on Twitter": the negation and the question are the
     # threat's form, not a denial or a question.
     if (ctx.denied or ctx.question or ctx.staying) and rhetorical_threat(
@@ -236,10 +270,17 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "a couple of wording questions on the DPA, nothing major": the customer calls it small.
     if not ctx.minor and lx.has("minor_said", low) and not lx.has("leaving", low):
         changes["minor"] = True
-    # "I'm going on leave in April": leaving in another sense, and no other word of leaving.
-    if lx.has("leave_other_sense", low):
+    # "I'm going on leave in April": leaving in another sense, and no other word of leaving;
+    # "l'ensemble de nos 40 licences" is every seat, the account itself.
+    if lx.has("leave_other_sense", low) and not lx.has("all_seats", low):
         rest = lx.patterns["leave_other_sense"].sub(" ", low)
         if not (lx.has("leaving", rest) or c.has("leave_words", rest)):
+            changes["other_leave"] = True
+    # "Außerdem möchten wir einen einzelnen Platz kündigen": a seat or two cancelled, not the
+    # account, and no other word of leaving.
+    if lx.has("seat_words", low) and not (lx.has("whole_account", low) or lx.has("all_seats", low)):
+        rest = lx.patterns["seat_words"].sub(" ", low)
+        if not any(lx.has(f, rest) for f in ("wants_out", "looking_elsewhere", "switching_to")):
             changes["other_leave"] = True
     # "We decided to terminate our contract with Globex and move everything onto your
     # platform": the leaving is another vendor's, the move is to us.
@@ -254,6 +295,15 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         and not (c.has("negators", low) or c.has("conditional", low) or lx.has("hedge", low))
     ):
         changes["staying"] = True
+    # "We haven't decided yet whether to renew": staying weighed up calmly, with no word of
+    # leaving, no condition and nothing wrong said, is no threat.
+    if (
+        weighs_up(text, language)
+        and not any(lx.has(f, low) for f in ("leaving", "wants_out", "trouble", "ultimatum"))
+        and not (lx.has("looking_elsewhere", low) or c.has("problem_words", low))
+        and not _condition_beside_undecided(low, c, lx)
+    ):
+        changes["other_leave"] = True
     # "Renewal's not till next year": a time, not a renewal denied, and no other word of leaving.
     if lx.has("not_until", low):
         rest = lx.patterns["not_until"].sub(" ", low)
@@ -265,6 +315,9 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # statement's; "and" begins another, which it does not reach.
     if ctx.denied and _negation_ends_at_and(low, c, lx):
         changes["denied"] = False
+    # "After that we move the budget to Initech": the budget moved to a named vendor is leaving.
+    if ctx.staying and switches_to_a_name(text, language):
+        changes["staying"] = False
     # "I'd give it 50/50 that we stay": staying in doubt is not staying.
     if ctx.staying and lx.has("hedge", low):
         changes["staying"] = False
@@ -303,6 +356,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
             (a, b)
             for a, b in _spans(c, "own_side", low)
             if not any(0 <= s - b <= 2 for s, _ in _spans(lx, "your_side", low))
+            # "einen Anruf von deren Geschäftsführung": someone else's, named so before it
+            and not any(
+                m.end() == len(low[:a].rstrip()) for m in lx.find("their_possessive", low[:a])
+            )
         ]
         if reported:
             mine = {s for s, _ in _spans(lx, "first_person", low)}
@@ -314,6 +371,17 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
 
 
 _NAME_BEFORE = re.compile(r"(?:^|[^.!?:;\s]\s*)\b[A-Z][\w&'’-]*\s+$")
+
+
+_LABEL = re.compile(r"^[^:,\-–]{0,25}[:,\-–]\s*")  # "Contract: ...", as context.py reads an opener
+
+
+def _condition_beside_undecided(low: str, c: Cues, lx: Cues) -> bool:
+    """A condition other than the "whether" of "we haven't decided (yet) whether to renew"."""
+    ends = [b for _, b in _spans(lx, "undecided", low)]
+    return any(
+        not any(0 <= a - b <= UNDECIDED_GAP for b in ends) for a, _ in _spans(c, "conditional", low)
+    )
 
 
 def _in_a_name(text: str, at: int, lx: Cues) -> bool:
@@ -390,6 +458,8 @@ def consequence(text: str, language: str) -> str | None:
             ]
         )
         if not any(a <= start and end <= b for a, b in taken_back)
+        # "we haven't decided yet whether to renew": the "whether" of indecision sets no condition
+        and not any(0 <= start - b <= UNDECIDED_GAP for _, b in _spans(lx, "undecided", low))
     )
     # A word that is a condition only when it opens the sentence (Portuguese "Se cair de novo,
     # a gente sai", where a bare "se" is also a pronoun).
@@ -422,7 +492,10 @@ def consequence(text: str, language: str) -> str | None:
     # main clause comes first.
     if len(lead.split()) <= 1 or before.endswith((",", "–", "—", "-")):
         comma = re.search(r"[,–—]\s*|\s-\s|\bthen\b", low[end:])
-        link = next((m for m in lx.find("consequence", low) if m.start() >= end + 3), None)
+        # "Noch ein Ausfall und wir sind raus": an ultimatum may name its matter itself, so the
+        # link may follow it at once; after "if" a word must come first.
+        gap = 1 if ultimatum else 3
+        link = next((m for m in lx.find("consequence", low) if m.start() >= end + gap), None)
         cut = None
         if comma and (not ultimatum or link is None or comma.start() + end <= link.start()):
             cut = end + comma.end()
@@ -641,6 +714,103 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     )
 
 
+def notice_of_leaving(text: str, language: str, ctx: Context) -> bool:
+    """A short notice naming leaving and its date ("Opzegging contract per 1 juli.", "Disdetta
+    del contratto dal 1 luglio."): leaving given notice of, with no verb to deny or ask it."""
+    if (
+        ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved
+        or ctx.other_leave or ctx.staying
+    ):  # fmt: skip
+        return False
+    lx, low = lexicon(language), text.lower()
+    first = next(iter(lx.find("leaving", low)), None)
+    return (
+        len(text.split()) <= MAX_NOTICE_WORDS
+        # The notice opens with leaving and names the whole account, as a subject line does.
+        and first is not None
+        and not low[: first.start()].strip(" -*•>\t\"'")
+        and lx.has("whole_account", low)
+        and not lx.has("leave_other_sense", low)
+        and not cues(language).has("conditional", low)
+        and DATE.search(text) is not None
+    )
+
+
+def moves_to_a_name(text: str, language: str, ctx: Context) -> bool:
+    """Moving the renewal, the contract or the budget to a vendor the customer names, said
+    plainly ("After that we move the budget to Initech."), is leaving whatever else is said."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+        return False
+    return not (ctx.staying or ctx.other_leave) and switches_to_a_name(text, language)
+
+
+def weighs_up(text: str, language: str) -> bool:
+    """Staying not decided yet ("We haven't decided yet whether to renew"): calm only where
+    nothing is wrong in the email (the reader checks that)."""
+    low = text.lower()
+    return lexicon(language).has("undecided", low) and cues(language).has("stay_words", low)
+
+
+def not_working(text: str, language: str) -> bool:
+    """Something that does not work, as the language negates it ("De export werkt al twee weken
+    niet", "Der Export funktioniert nicht", "L'export ne fonctionne plus")."""
+    low = text.lower()
+    return lexicon(language).has("works_words", low) and cues(language).has("negators", low)
+
+
+def cancels_all_seats(text: str, language: str, ctx: Context) -> bool:
+    """Every seat or licence cancelled ("Proszę anulować wszystkie 40 licencji z końcem
+    miesiąca"): the account itself, however politely asked."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+        return False
+    lx, low = lexicon(language), text.lower()
+    leaving = [
+        m
+        for m in cues(language).find("leave_words", low)
+        if not _senior(cues(language), lx, m.group(0))
+    ]
+    return lx.has("all_seats", low) and (lx.has("leaving", low) or bool(leaving))
+
+
+def leaves_without(text: str, language: str, ctx: Context) -> bool:
+    """Leaving on a condition "without" sets ("We will not renew without a refund", "Sin
+    reembolso antes de esa fecha, no renovaremos"): the condition is the threat."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+        return False
+    lx, low = lexicon(language), text.lower()
+    if not lx.has("without_condition", low):
+        return False
+    rest = lx.patterns["without_condition"].sub(" ", low)
+    return lx.has("leaving", rest) or lx.has("wants_out", rest)
+
+
+@lru_cache(maxsize=16)
+def _no_then_no(language: str) -> re.Pattern[str] | None:
+    words = [re.escape(str(w)) for w in lexicon_file(language).get("no_then_no") or []]
+    if not words:
+        return None
+    no = "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+    return re.compile(
+        rf"^\W*{no}\s*\b[^,;:.!?]{{1,60}}?[,;:\u2013\u2014-]\s*{no}\s*(?P<stake>\w[^,;:.!?]{{0,40}}?)\W*$",
+        re.IGNORECASE,
+    )
+
+
+def no_then_no(text: str, language: str, ctx: Context) -> bool:
+    """ "No refund, no renewal.", "Keine Gutschrift, keine Verlängerung.": the first half is the
+    condition, the second the staying it withholds."""
+    if ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+        return False
+    shape = _no_then_no(language)
+    m = shape.match(text.strip()) if shape else None
+    # The second half is only the staying withheld: "no renewal changes needed" says more.
+    return (
+        m is not None
+        and len(m.group("stake").split()) <= MAX_STAKE_WORDS
+        and cues(language).has("stay_words", m.group("stake").lower())
+    )
+
+
 def not_about_you(text: str, language: str) -> bool:
     """A forwarder saying the note is about someone else ("het eerste stuk gaat over onze
     printerleverancier, niet over jullie"), naming whom it is about, and not taking it back
@@ -688,7 +858,8 @@ def switches_to_a_name(text: str, language: str) -> bool:
     for m in lx.find("switching_to", text.lower()):
         name = _NAME.match(text, m.end())
         word = name.group(0).strip(" \"'“‘").lower() if name else ""
-        if name and not lx.has("determiner", word):
+        # "move the budget to Q3": a time, not a vendor
+        if name and not lx.has("determiner", word) and not DATE.fullmatch(word):
             return True
     return False
 
