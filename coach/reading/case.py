@@ -148,8 +148,8 @@ _ANCHOR_OTHER = re.compile(
 
 def _problem_sentence(body: list[str], result: Any) -> str:
     """The sentence that says what is wrong: one quoted for an incident or a dispute first, then
-    one with a word of trouble, or something that does not work, that carries no threat ("Desde la actualización del 3 de marzo la
-    sincronización falla cada noche", not "Si no se soluciona antes del 15 de abril, no
+    one with a word of trouble, or something that does not work, that carries no threat
+    ("Desde la actualización del 3 de marzo la sincronización falla cada noche", not "Si no se soluciona antes del 15 de abril, no
     renovaremos el contrato"), then any quoted for a signal, then the first."""
     from coach.domain.signals import signal
     from coach.reading.context import cues

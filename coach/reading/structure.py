@@ -714,13 +714,17 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     )
 
 
+def _plainly_said(ctx: Context) -> bool:
+    """Stated now: not denied, taken back, asked, a how-to, past or over."""
+    return not (
+        ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved
+    )
+
+
 def notice_of_leaving(text: str, language: str, ctx: Context) -> bool:
     """A short notice naming leaving and its date ("Opzegging contract per 1 juli.", "Disdetta
     del contratto dal 1 luglio."): leaving given notice of, with no verb to deny or ask it."""
-    if (
-        ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved
-        or ctx.other_leave or ctx.staying
-    ):  # fmt: skip
+    if not _plainly_said(ctx) or ctx.other_leave or ctx.staying:
         return False
     lx, low = lexicon(language), text.lower()
     first = next(iter(lx.find("leaving", low)), None)
@@ -739,7 +743,7 @@ def notice_of_leaving(text: str, language: str, ctx: Context) -> bool:
 def moves_to_a_name(text: str, language: str, ctx: Context) -> bool:
     """Moving the renewal, the contract or the budget to a vendor the customer names, said
     plainly ("After that we move the budget to Initech."), is leaving whatever else is said."""
-    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+    if not _plainly_said(ctx):
         return False
     return not (ctx.staying or ctx.other_leave) and switches_to_a_name(text, language)
 
@@ -761,7 +765,7 @@ def not_working(text: str, language: str) -> bool:
 def cancels_all_seats(text: str, language: str, ctx: Context) -> bool:
     """Every seat or licence cancelled ("Proszę anulować wszystkie 40 licencji z końcem
     miesiąca"): the account itself, however politely asked."""
-    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+    if not _plainly_said(ctx):
         return False
     lx, low = lexicon(language), text.lower()
     leaving = [
@@ -775,7 +779,7 @@ def cancels_all_seats(text: str, language: str, ctx: Context) -> bool:
 def leaves_without(text: str, language: str, ctx: Context) -> bool:
     """Leaving on a condition "without" sets ("We will not renew without a refund", "Sin
     reembolso antes de esa fecha, no renovaremos"): the condition is the threat."""
-    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+    if not _plainly_said(ctx):
         return False
     lx, low = lexicon(language), text.lower()
     if not lx.has("without_condition", low):
@@ -829,7 +833,7 @@ def not_about_you(text: str, language: str) -> bool:
 def looking_elsewhere(text: str, language: str, ctx: Context) -> bool:
     """Already looking at other vendors, moving to one they name, or wanting out of the contract
     ("we want out of the contract now"), said plainly and not denied or asked."""
-    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved:
+    if not _plainly_said(ctx):
         return False
     lx, low = lexicon(language), text.lower()
     return (
