@@ -390,10 +390,36 @@ def test_how_long_it_has_run_is_read_from_the_issue_not_the_reps_effort(
         ("The relationship with Pemberton is pretty much shot.", "relationship_breakdown"),
         ("They have lost trust in us after three missed dates.", "relationship_breakdown"),
         ("Honestly they're fed up with us.", "relationship_breakdown"),
+        # a name or a title between the champion and their leaving
+        ("Our champion, Priya from finance, told us she's leaving in May.", "deal_at_risk"),
+        # an outage at a partner of ours, still going on
+        (
+            "Our SMS provider has been down since 6am and no texts go out.",
+            "technical_beyond_control",
+        ),
+        (
+            "I can't fix the sync engine myself, it needs a schema change.",
+            "technical_beyond_control",
+        ),
+        # the customer escalating on their own side, now
+        ("Their ops lead keeps cc'ing her CFO on every reply now.", "relationship_breakdown"),
+        ("Honestly it feels like Marlow Foods is slipping away.", "relationship_breakdown"),
     ],
 )
 def test_signals_in_the_reps_narration(text: str, signal: str) -> None:
     assert signal in understand(text, CaseFile(customer="Acme", problem="x")).signals
+
+
+def test_a_report_ends_where_the_rep_goes_on_about_what_we_did() -> None:
+    """What the customer said is read without the rep's account that follows it in the same
+    sentence ("..., we rolled back the release and I've been updating them daily")."""
+    from coach.chat.extract import detect_signals
+
+    told = (
+        "Uploads have failed all week, their COO told me this morning they are evaluating other "
+        "vendors, we rolled back the release and I've been updating them daily."
+    )
+    assert "cancellation_threat" in detect_signals([told])
 
 
 @pytest.mark.parametrize(
@@ -402,11 +428,30 @@ def test_signals_in_the_reps_narration(text: str, signal: str) -> None:
         "The deal is worth $420k a year.",
         "Our champion there is still very supportive.",
         "I asked engineering about the roadmap.",
+        # a negation right before the phrase
+        "No deal at risk here, she just wants a date.",
+        "Nothing is beyond my control on this one.",
+        # over, or one of ours speaking
+        "Our hosting provider was down for an hour last night, all fine since.",
+        "PM says the bulk export is planned for 4.2 but not to promise a date.",
     ],
 )
 def test_ordinary_narration_is_no_escalation_signal(text: str) -> None:
     signals = understand(text, CaseFile(customer="Acme", problem="x")).signals
-    assert not {"deal_at_risk", "technical_beyond_control"} & set(signals)
+    assert not {"deal_at_risk", "technical_beyond_control", "scope_timeline_dispute"} & set(signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("they're not asking to speak to my manager, they want the fix", "manager_request"),
+        ("She cc'd their CEO once in March, it was sorted the same day.", "relationship_breakdown"),
+    ],
+)
+def test_a_negated_or_past_phrase_in_the_reps_narration_is_no_signal(
+    text: str, absent: str
+) -> None:
+    assert absent not in understand(text, CaseFile(customer="Acme", problem="x")).signals
 
 
 @pytest.mark.parametrize(

@@ -908,7 +908,11 @@ _REP_NARRATES = re.compile(
 _OUR_SPEAKER = re.compile(
     r"\b(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:pm|product\s+manager|manager|boss|vp|director|lead|"
     r"engineer\w*|team|legal|cto|ceo|cro|cfo|support|se|tam)\b[^.!?]{0,40}?\b(?:said|says|told|"
-    r"thinks|confirmed)\b",
+    r"thinks|confirmed)\b"
+    # A bare team name opening the rep's sentence is ours: "PM says it's planned for 3.8".
+    r"|^\W*(?:the\s+)?(?:pm|product(?:\s+team)?|eng(?:ineering)?|devs?|dev\s+team|support|legal|"
+    r"finance|deal\s+desk|security|r&d)\s+(?:team\s+)?(?:said|says|told|thinks|confirmed|"
+    r"promised|insists?)\b",
     IGNORE_CASE,
 )
 
@@ -953,7 +957,20 @@ def _reported_content(sentence: str) -> str:
     rest = sentence[m.end() :]
     that = re.match(r"^[^,.;]{0,50}?\bthat\s+", rest, IGNORE_CASE)
     content = rest[that.end() :] if that else rest[_WHEN_SAID.match(rest).end() :]  # type: ignore[union-attr]
+    if not _QUOTED.search(content):
+        # "... told me they are evaluating other vendors, we patched the parser twice": the
+        # report ends where the rep goes on about what we did.
+        content = _REP_RESUMES.split(content, maxsplit=1)[0]
     return content.strip() if len(content.split()) >= 3 else ""
+
+
+# A clause of the rep's own after what someone was reported to say: ", we patched ...", ", and
+# I've been sending ...". Inside quotation marks a "we" is the customer's, so quotes are kept.
+_REP_RESUMES = re.compile(
+    r"[,;]\s*(?:(?:and|but|so|while)\s+)?(?:i|we)(?:'ve|'m|'d|'ll|\s+have|\s+had)?\s+"
+    r"(?!(?:will|would|can|could|should|must|need|needs|have\s+to|are\s+(?:going|gonna))\b)",
+    IGNORE_CASE,
+)
 
 
 REPORTER_WORDS = 8  # "Jonas von Kessler", "their head of IT": who, not what
@@ -1031,7 +1048,16 @@ def _denied_around(sentence: str, start: int, end: int) -> bool:
     edges = [m.end() for m in _CLAUSE_EDGE.finditer(sentence, 0, start)]
     after = _CLAUSE_EDGE.search(sentence, end)
     clause = sentence[edges[-1] if edges else 0 : after.start() if after else len(sentence)]
+    if _NEGATED_BEFORE.search(sentence[edges[-1] if edges else 0 : start]):
+        return True  # "no deal at risk", "they're not asking to speak to my manager"
     return refine(read_context(clause, "en"), clause, "en", reported=True).denied
+
+
+# A negation that governs the phrase right after it: at most two words between, same clause.
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:no|not|never|nothing|nobody|none|no\s+one|\w+n't|\w+n’t)\s+(?:[\w'’-]+\s+){0,2}$",
+    IGNORE_CASE,
+)
 
 
 def concession_within_limit(sents: list[str]) -> bool | None:
