@@ -102,6 +102,19 @@ def test_short_text_counts_as_english() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Sin reembolso no renovaremos.", "es"),  # read as Portuguese by the identifier alone
+        ("Sem reembolso não renovamos.", "pt"),
+        ("Cancelamos o contrato.", "pt"),
+        ("Cancelamos el contrato.", "es"),
+    ],
+)
+def test_a_short_text_is_spanish_or_portuguese_by_its_small_words(text: str, code: str) -> None:
+    assert language.detect(text) == code
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "denied"),
     [
         ("en", "We have no plans to move to another provider.", True),

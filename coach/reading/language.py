@@ -150,6 +150,44 @@ def sentence_language(text: str, language: str) -> str:
     return str(code) if everything.classify(said)[0] == code else language
 
 
+# Spanish and Portuguese share most of their vocabulary ("reembolso", "renovaremos"), and on a few
+# words the identifier can take one for the other ("Sin reembolso no renovaremos." read as
+# Portuguese). Their small words differ: in a short text, words of only one of the two decide.
+SHORT_TEXT_WORDS = 12
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ONLY: dict[str, frozenset[str]] = {
+    "es": _words(
+        "sin el los las del y pero muy hay nuestro nuestra nuestros nuestras nosotros usted "
+        "ustedes hasta ya ahora más hoy mañana gracias hemos puede pueden quiero necesitamos lo "
+        "le les mucho pues entonces todavía después cuenta año años sí qué cómo dónde cuál "
+        "ningún ninguna con en la una esto eso aquí también"
+    ),
+    "pt": _words(
+        "sem os não nós nosso nossa nossos nossas você vocês até muito muita há um uma do da dos "
+        "das na nas ao aos à às é são estão também já ainda depois hoje amanhã obrigado obrigada "
+        "mais então porém pode podem quero precisamos conta ano anos sim onde qual nenhum nenhuma "
+        "isso isto aqui agora só com em pelo pela lhe"
+    ),
+}
+
+
+def _spanish_or_portuguese(words: list[str], code: str) -> str:
+    """For a short text read as Spanish or Portuguese: the other of the two when only its own
+    small words are in it."""
+    if code not in _ONLY or len(words) > SHORT_TEXT_WORDS:
+        return code
+    low = {w.lower() for w in words}
+    other = "pt" if code == "es" else "es"
+    if low & (_ONLY[other] - _ONLY[code]) and not low & (_ONLY[code] - _ONLY[other]):
+        return other
+    return code
+
+
 def detect(text: str) -> str:
     """ISO 639-1 code of the text's language. Short or unclear text counts as English."""
     clean = _NOISE.sub(" ", text[:6000])[:3000]
@@ -162,11 +200,11 @@ def detect(text: str) -> str:
     everything, known = _identifiers()
     code, confidence = everything.classify(clean)
     if code in KNOWN:
-        return str(code)
+        return _spanish_or_portuguese(words, str(code))
     if len(words) >= MIN_WORDS_FOR_OTHER and confidence >= OTHER_CONFIDENCE:
         return str(code)
     code, confidence = known.classify(clean)
-    return str(code) if confidence >= 0.5 else "en"
+    return _spanish_or_portuguese(words, str(code)) if confidence >= 0.5 else "en"
 
 
 def name(code: str) -> str:
