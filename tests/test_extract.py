@@ -895,6 +895,11 @@ def test_a_threat_the_rep_says_was_never_made_is_taken_back_alone() -> None:
         ("Harrow & Vance LLP (law firm, 60 seats, $72k/yr) asked for 5% off at renewal.", "5%"),
         ("their VP Revenue, Liliana Petrova, asked for 25% off at renewal because occupancy is "
          "down after hurricane season.", "25%"),
+        # their role before the name, a request told as "requested", a need for assurance
+        ("acct is oakmoor college. their registrar Dev Patel asked for 8 extra seats free until "
+         "september.", "8 extra seats"),
+        ("They requested a second onsite training day in May.", "onsite training"),
+        ("Their head of IT needs assurance that the sync will not wipe data again.", "assurance"),
     ],
 )  # fmt: skip
 def test_what_the_customer_asked_for_is_what_they_want(text: str, wants: str) -> None:

@@ -605,12 +605,13 @@ _THEY_WANT = re.compile(
     # "yesterday ...", "now he's asked ...", "on today's call they asked me ...": when, then who
     r"(?:(?:yesterday|today|tonight|now|then|also|finally|earlier|this\s+(?:morning|afternoon|week)|"
     r"on\s+(?:the|today's|our|a|that)\s+call)\s*,?\s+)?"
-    r"(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|(?!I\s)"
+    r"(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|their\s+(?:[\w&'’-]+\s+){0,3}?[\w&'’-]+|(?!I\s)"
     r"(?-i:[A-Z])[\w&'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’-]*){0,3})(?:\s*\([^)]{1,80}\))?"
     r"(?:['’]s|['’]ve|\s+has|\s+have|\s+had)?\s+"
     r"(?:really\s+|now\s+|just\s+|also\s+|even\s+)?(?:wants?|want\s+us|(?:is|are)\s+asking\s+(?:for|us|to|me)|"
     r"asked\s+(?:for|us|to\s+(?:talk|speak|meet|escalate)|(?:me|us)\s+(?:\w+\s+){0,3}?to\s)|"
-    r"expects?|demands?|would\s+like|insists?\s+on|needs?\s+us\s+to)"
+    r"expects?|demands?|requests?|requested|would\s+like|insists?\s+on|needs?\s+us\s+to|needs?\s+(?:assurance|"
+    r"reassurance|a\s+guarantee|confirmation|to\s+(?:know|see|hear|have)))"
     # said without its subject after a clause about them ("..., asked for 25% off at renewal")
     r"|(?:wants|asked\s+for|(?:is\s+)?asking\s+for|demands|demanded|expects))\b",
     re.I,
