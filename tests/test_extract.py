@@ -583,6 +583,26 @@ def test_naming_the_account_and_the_reps_part_answers_no_fact_question() -> None
     assert "tried" not in email
 
 
+@pytest.mark.parametrize(
+    ("text", "tried"),
+    [
+        ("I sent the signed DPA addendum and our redline response today.", "addendum"),
+        ("i sent two follow up emails, no reply", "follow up"),
+    ],
+)
+def test_what_the_rep_did_is_what_was_tried(text: str, tried: str) -> None:
+    """The checklist's words say the rep tried something; what they did is the tried fact too,
+    and the day they did it is no deadline."""
+    u = understand(text, CaseFile(customer="Marion", problem="x"))
+    assert tried in " ".join(u.update.get("tried", []))
+    assert u.update["checklist"]["tried_yourself"] is True
+    told = understand(
+        "I restarted the sync job and told their ops lead on tuesday.",
+        CaseFile(customer="Marion", problem="x"),
+    )
+    assert "deadline" not in told.update
+
+
 def test_a_stake_is_no_answer_to_what_was_tried() -> None:
     u = understand(
         "contract is $1.1M over 3 yrs", CaseFile(customer="Marion", problem="x"), ["tried"]

@@ -525,8 +525,8 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
             distance = min((abs(m.start() - a) for a in outside), default=1000)
             if re.match(r"(?:by|before|until)\s", m.group(0), re.I):
                 distance = 0  # "by Thursday" says its own deadline
-            if clause.role not in FACT_ROLES and distance >= 1000:
-                continue
+            if (clause.role not in FACT_ROLES or clause.role == "tried") and distance >= 1000:
+                continue  # "I told her on tuesday": when something was done, not by when
             if _DAY.search(m.group(0)) and distance < 1000:
                 distance = max(0, distance - 20)
             if _NEW_DATE.search(before) or _MATTERS.search(before[-60:]):
@@ -1254,8 +1254,17 @@ def read_case(
         elif _THEY_WANT.search(_contact_named(piece, who[1])) and role != "question_to_coach":
             role, score = "customer_wants", max(score, 0.9)
         rules = _checklist_rules(piece, *who)
-        if role == "context" and rules.get("tried_yourself") and not _INTERNAL_NOTE.search(piece):
-            role, score = "tried", max(score, 0.7)  # the rules' words: "ive already opened a P1"
+        # The rules' words: "ive already opened a P1", "I sent the addendum and a redline response
+        # today": what was tried, also where the model read a checklist answer the rules do not.
+        contradicted = role in CHECKLIST_ROLES and (
+            rules.get(CHECKLIST_ROLES[role][0]) is not CHECKLIST_ROLES[role][1]
+        )
+        if (
+            (role == "context" or contradicted)
+            and rules.get("tried_yourself")
+            and not _INTERNAL_NOTE.search(piece)
+        ):
+            role, score = "tried", max(score, 0.7)
         if _REP_ASKS.search(piece) and role in ("customer_wants", "context", "next_steps"):
             role, score = "ask", max(score, 0.85)  # "what I need: our VP Eng on a call"
         if (
