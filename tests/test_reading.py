@@ -1483,6 +1483,84 @@ def test_indecision_a_go_ahead_an_internal_review_or_one_seat_is_no_threat(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Ieri sera il nostro CFO ha dato l'ok: possiamo procedere con l'ordine per le 20 "
+        "licenze alle condizioni del preventivo.",
+        "Luca, pode seguir com a renovação nas mesmas condições. Aprovado.",
+        "Tengo que cancelar la demo del jueves, nuestro director ha convocado al comité de "
+        "dirección. ¿Os va bien el lunes?",
+        "Je dois malheureusement annuler la démo de jeudi, notre directeur a un comité de "
+        "direction ce jour-là. Lundi 10h vous irait ?",
+        "I have to cancel Thursday's demo, our director booked a board meeting at the same time. "
+        "Does Monday at 10 work?",
+        "We won't renew the reporting add-on in July, we don't use it any more. The main "
+        "subscription stays the same. How do I remove it from the next invoice?",
+        "Das SMS-Zusatzmodul verlängern wir im Juli nicht mehr. Der Hauptvertrag bleibt "
+        "unverändert. Wie nehmen wir es aus der nächsten Rechnung?",
+    ],
+)
+def test_an_approval_a_meeting_called_off_or_a_part_of_the_account_dropped_is_routine(
+    settings: Settings, text: str
+) -> None:
+    """Each escalated: the customer's own go-ahead as a leadership decision, a demo or meeting
+    called off as a deal at risk, an add-on not renewed beside "the main subscription stays the
+    same" as leaving."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert result.decision == "handle", result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ehrlich gesagt: unsere Geschäftsführung hat mich gebeten, vor der Verlängerung andere "
+        "Anbieter anzuschauen. Ich würde gern bleiben, aber dafür brauche ich etwas Konkretes von "
+        "Ihnen.",
+        "Te soy sincero: nuestro director general me ha pedido que mire otros proveedores antes "
+        "de la renovación. Preferiría seguir con vosotros, pero necesito algo concreto.",
+        "Vou ser sincero: o nosso diretor pediu-me para avaliar outros fornecedores antes da "
+        "renovação. Preferia ficar convosco, mas preciso de algo concreto.",
+        "Sarò sincero: la nostra direzione mi ha chiesto di guardare altri fornitori prima del "
+        "rinnovo. Preferirei restare con voi, ma mi serve qualcosa di concreto.",
+        "Eerlijk gezegd: onze directie heeft me gevraagd om voor de verlenging naar andere "
+        "aanbieders te kijken. Ik blijf liever, maar dan heb ik iets concreets van jullie nodig.",
+    ],
+)
+def test_other_vendors_weighed_before_the_renewal_is_leaving_beside_a_wish_to_stay(
+    settings: Settings, text: str
+) -> None:
+    """Each was handle: looking at other vendors named no leaving, so beside a calm "I'd rather
+    stay, but I need something concrete" it did not count."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert result.decision == "escalate", result.signals
+    assert "cancellation_threat" in result.signal_types(), result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cancel the meeting on Friday. We are moving to Zendesk when the contract ends.",
+        "We'll cancel the demo and the rollout unless the crashes stop.",
+        "We won't renew the reporting add-on. Unless the outages stop, the main subscription "
+        "goes too.",
+        "The board approved our move to a new vendor; we will not renew in June.",
+    ],
+)
+def test_a_threat_beside_a_meeting_an_add_on_or_an_approval_still_escalates(
+    settings: Settings, text: str
+) -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert result.decision == "escalate", result.signals
+    assert "cancellation_threat" in result.signal_types(), result.signals
+
+
+@pytest.mark.parametrize(
     ("text", "leaving"),
     [
         ("Il nostro ufficio acquisti ha aperto una gara d'appalto per la piattaforma. Questa è "

@@ -466,6 +466,18 @@ class Reader:
             staying_doc[item.doc] |= closing_doc[item.doc] or (
                 not item.consequence and structure.denies_leaving(item.said.text, item.language)
             )
+        # "No vamos a renovar el entorno sandbox ... La suscripción de producción sigue igual":
+        # beside a sentence that keeps the rest, with nothing wrong said, leaving that names no
+        # contract is of a part.
+        rest_kept, troubled = [False] * n, [False] * n
+        for item, row in zip(items, probs, strict=True):
+            rest_kept[item.doc] |= not item.consequence and structure.keeps_the_rest(
+                item.said.text, item.language
+            )
+            troubled[item.doc] |= (
+                structure.troubled(item.said.text, item.language)
+                or row[venting] >= VENTING_THRESHOLD
+            )
         # Sentences read as an escalation whole: only there may a statement they join with "and"
         # add another reason ("we will cancel the contract and talk to our lawyer"). Alone, half
         # a sentence loses what the whole says ("please cancel the Acme seat and move her files").
@@ -476,6 +488,9 @@ class Reader:
             # wrong; beside a complaint it is the threat it sounds like.
             if ctx.other_leave and shapes[d].grievance and structure.weighs_up(item.text, lang):
                 ctx = dataclasses.replace(ctx, other_leave=False)
+            part = rest_kept[d] and not troubled[d] and structure.names_a_part(item.said.text, lang)
+            if part:
+                ctx = dataclasses.replace(ctx, other_leave=True)
             if item.joined and not item.plain and id(item.said) not in escalated:
                 continue
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
@@ -496,6 +511,7 @@ class Reader:
                 and other[d] is None
                 and (
                     ctx.thanks
+                    or ctx.positive  # good news, a go-ahead
                     or ctx.denied
                     or ctx.withdrawn
                     or ctx.minor
@@ -568,7 +584,11 @@ class Reader:
             # So does leaving the customer denies ("we've decided to renew for another two
             # years"): it is no share of another reason.
             other_sense = labels[0][0] == LEAVING and (ctx.other_leave or ctx.staying or no_leaving)
-            seats = ctx.other_leave and ctx.request and not ctx.question
+            seats = (
+                ctx.other_leave
+                and (ctx.request or part or structure.administrative(item.said.text, lang))
+                and not ctx.question
+            )
             for label, score, own in labels:
                 if seats and label != LEAVING and score < CERTAIN:
                     continue

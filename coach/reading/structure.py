@@ -49,7 +49,8 @@ FAMILIES = (
     "not_again", "without_condition", "passing_on", "otherwise",
     "or_subject", "joining_us", "go_ahead", "no_then_no",
     "assess_words", "undecided", "seat_words", "whole_account",
-    "works_words", "their_possessive", "all_seats",
+    "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
+    "rest_unchanged",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -57,6 +58,9 @@ UNDECIDED_GAP = 12  # "not decided yet, whether": the "whether" that follows the
 MAX_NOTICE_WORDS = 10  # "Opzegging contract per 1 juli.": a notice, not a story
 MAX_STAKE_WORDS = 3  # "no renewal", "keine Verlängerung mit Ihnen"
 MIN_JOINED_WORDS = 3  # each side of "and" a statement: not "sales and support"
+MEETING_GAP = (
+    6  # words between "de demo" and "annuleren" in "de demo van donderdag helaas annuleren"
+)
 
 
 @lru_cache(maxsize=16)
@@ -261,6 +265,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
             and not c.has("negators", opener[0])
         ):
             changes["question"] = False
+    # "mi ha chiesto di valutare altri fornitori in vista del rinnovo": the renewal named as
+    # the moment other vendors are weighed is no word of staying.
+    if ctx.staying and lx.has("looking_elsewhere", low) and not c.has("negators", low):
+        changes["staying"] = False
     # "Tell me why I shouldn't post this on Twitter": the negation and the question are the
     # threat's form, not a denial or a question.
     if (ctx.denied or ctx.question or ctx.staying) and rhetorical_threat(
@@ -277,11 +285,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         if not (lx.has("leaving", rest) or c.has("leave_words", rest)):
             changes["other_leave"] = True
     # "Außerdem möchten wir einen einzelnen Platz kündigen": a seat or two cancelled, not the
-    # account, and no other word of leaving.
-    if lx.has("seat_words", low) and not (lx.has("whole_account", low) or lx.has("all_seats", low)):
-        rest = lx.patterns["seat_words"].sub(" ", low)
-        if not any(lx.has(f, rest) for f in ("wants_out", "looking_elsewhere", "switching_to")):
-            changes["other_leave"] = True
+    # account, and no other word of leaving; "ik moet de demo van donderdag annuleren": a
+    # meeting called off.
+    if _seats_only(low, lx) or calls_off_a_meeting(text, language):
+        changes["other_leave"] = True
     # "We decided to terminate our contract with Globex and move everything onto your
     # platform": the leaving is another vendor's, the move is to us.
     if lx.has("joining_us", low) and not c.has("negators", low):
@@ -564,6 +571,7 @@ def explicit(text: str, language: str, legal: bool = True, label: str | None = N
         "leaving": lambda: (
             lx.has("leaving", low)
             or lx.has("stakes", low)
+            or lx.has("looking_elsewhere", low)  # "andere Anbieter anschauen": weighing it
             # The cue list of leaving holds the people who decide it too ("diretor*"): a
             # person named is someone senior, not leaving.
             or any(not _senior(c, lx, m.group(0)) for m in c.find("leave_words", low))
@@ -661,6 +669,85 @@ def joined(text: str, language: str) -> list[str]:
     if not pieces:
         return []
     return [*pieces, text[start:].strip(" ,;")]
+
+
+def _seats_only(low: str, lx: Cues) -> bool:
+    """A seat or two named, not the account, and no other word of leaving."""
+    if not lx.has("seat_words", low) or lx.has("whole_account", low) or lx.has("all_seats", low):
+        return False
+    rest = lx.patterns["seat_words"].sub(" ", low)
+    return not any(lx.has(f, rest) for f in ("wants_out", "looking_elsewhere", "switching_to"))
+
+
+def calls_off_a_meeting(text: str, language: str) -> bool:
+    """A clause that calls off or moves a meeting, a demo or a call ("Den Termin am Donnerstag
+    muss ich leider absagen", "ik moet de demo van donderdag annuleren"), with the account not
+    named there, no word of leaving anywhere else in the sentence and no condition or trouble."""
+    c, lx, low = cues(language), lexicon(language), text.lower()
+    if not (lx.has("meeting_words", low) and lx.has("call_off", low)):
+        return False
+    # "We'll cancel the demo and the rollout unless the crashes stop": a threat's form.
+    if (
+        c.has("conditional", low)
+        or troubled(text, language)
+        or any(lx.has(f, low) for f in ("ultimatum", "legal_action", "hear_about"))
+    ):
+        return False
+    start = 0
+    for stop in [*_CLAUSE_END.finditer(low), None]:
+        end = stop.start() if stop else len(low)
+        clause = low[start:end]
+        if not lx.has("whole_account", clause) and _near(
+            lx.find("meeting_words", clause), lx.find("call_off", clause), clause
+        ):
+            rest = low[:start] + " " + low[end:]
+            inside = lx.patterns["call_off"].sub(" ", clause)
+            return not any(
+                lx.has(f, rest) or lx.has(f, inside)
+                for f in ("leaving", "wants_out", "looking_elsewhere", "switching_to")
+            )
+        start = stop.end() if stop else len(low)
+    return False
+
+
+def _near(nouns: list[re.Match[str]], verbs: list[re.Match[str]], clause: str) -> bool:
+    return any(
+        len(clause[min(n.end(), v.end()) : max(n.start(), v.start())].split()) <= MEETING_GAP
+        for n in nouns
+        for v in verbs
+    )
+
+
+def troubled(text: str, language: str) -> bool:
+    """A word of trouble or of a problem: something wrong is said."""
+    low = text.lower()
+    return cues(language).has("problem_words", low) or lexicon(language).has("trouble", low)
+
+
+def keeps_the_rest(text: str, language: str) -> bool:
+    """The rest of the account carries on as it is ("La suscripción de producción sigue igual",
+    "O plano principal continua igual"), with nothing wrong said."""
+    lx, low = lexicon(language), text.lower()
+    return lx.has("rest_unchanged", low) and not (
+        troubled(text, language) or lx.has("leaving", low)
+    )
+
+
+def names_a_part(text: str, language: str) -> bool:
+    """Leaving that names no contract, subscription or renewal as such ("no vamos a renovar el
+    entorno sandbox"): beside a sentence that keeps the rest (`keeps_the_rest`), a part."""
+    lx, low = lexicon(language), text.lower()
+    return not (
+        lx.has("whole_account", low)
+        or lx.has("all_seats", low)
+        or any(lx.has(f, low) for f in ("wants_out", "looking_elsewhere", "switching_to"))
+    )
+
+
+def administrative(text: str, language: str) -> bool:
+    """Cancelling a seat or two, or calling off a meeting: what else the sentence is read as
+    must be certain."""
+    return _seats_only(text.lower(), lexicon(language)) or calls_off_a_meeting(text, language)
 
 
 def _something_wrong(low: str, c: Cues, lx: Cues) -> bool:
