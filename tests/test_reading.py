@@ -1541,6 +1541,54 @@ def test_other_vendors_weighed_before_the_renewal_is_leaving_beside_a_wish_to_st
 
 
 @pytest.mark.parametrize(
+    ("text", "leaving"),
+    [
+        ("This is the last quarter we pay for this as it is. Call me.", True),
+        ("Das ist das letzte Quartal, das wir dafür bezahlen.", True),
+        ("C'est le dernier trimestre que nous payons pour ça.", True),
+        ("Questo è l'ultimo trimestre che paghiamo per questo servizio.", True),
+        ("Dit is het laatste kwartaal dat we hiervoor betalen.", True),
+        ("Este é o último trimestre que pagamos por isso.", True),
+        ("Te lo digo claro: este es el último trimestre que pagamos por esto. Llámame.", True),
+        ("We renewed in May; the last renewal we signed was for three years.", False),
+        ("This is the last document we need before we sign.", False),
+        ("March was the last month we paid the old price, right?", False),
+    ],
+)  # fmt: skip
+def test_the_last_period_they_pay_for_is_notice_of_leaving(
+    settings: Settings, text: str, leaving: bool
+) -> None:
+    """ "The last quarter" read as the past and paying for it as staying: no notice was seen."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert ("cancellation_threat" in result.signal_types()) is leaving, result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "leaving"),
+    [
+        ("Ik zeg het maar vast: gaat het bij de volgende maandafsluiting weer mis, dan gaan we "
+         "op zoek naar een andere partij.", True),
+        ("Geht es beim nächsten Monatsabschluss wieder schief, suchen wir uns einen anderen "
+         "Anbieter.", True),
+        ("Is de export morgen weer stuk, dan zeggen we op.", True),
+        ("Gaat alles goed, dan verlengen we graag.", False),
+        ("Ist die Rechnung korrekt, zahlen wir sofort.", False),
+    ],
+)  # fmt: skip
+def test_a_condition_with_its_verb_first_is_a_condition(
+    settings: Settings, text: str, leaving: bool
+) -> None:
+    """German and Dutch put the verb first instead of "wenn"/"als": the consequence was never
+    read, so the threat after it was lost."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert ("cancellation_threat" in result.signal_types()) is leaving, result.signals
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Cancel the meeting on Friday. We are moving to Zendesk when the contract ends.",

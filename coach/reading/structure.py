@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.domain import signals as table
-from coach.reading.context import Context, Cues, cues, denied, resolved
+from coach.reading.context import Context, Cues, cues, denied, read_context, resolved
 from coach.reading.context import _pattern as pattern
 from coach.reading.people import DATE
 
@@ -50,7 +50,7 @@ FAMILIES = (
     "or_subject", "joining_us", "go_ahead", "no_then_no",
     "assess_words", "undecided", "seat_words", "whole_account",
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
-    "rest_unchanged",
+    "rest_unchanged", "last_period", "inverted_condition",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -58,9 +58,9 @@ UNDECIDED_GAP = 12  # "not decided yet, whether": the "whether" that follows the
 MAX_NOTICE_WORDS = 10  # "Opzegging contract per 1 juli.": a notice, not a story
 MAX_STAKE_WORDS = 3  # "no renewal", "keine Verlängerung mit Ihnen"
 MIN_JOINED_WORDS = 3  # each side of "and" a statement: not "sales and support"
-MEETING_GAP = (
-    6  # words between "de demo" and "annuleren" in "de demo van donderdag helaas annuleren"
-)
+# Words between "de demo" and "annuleren" in "de demo van donderdag helaas annuleren".
+MEETING_GAP = 6
+LAST_PERIOD_GAP = 5  # words from "el último trimestre" to "pagamos"
 
 
 @lru_cache(maxsize=16)
@@ -265,6 +265,12 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
             and not c.has("negators", opener[0])
         ):
             changes["question"] = False
+    # "Este es el último trimestre que pagamos": the last period is no time past, paying for
+    # it is no staying and the notice is no praise; the rest of the sentence says whether it is
+    # past.
+    if (ctx.past or ctx.staying or ctx.positive) and _pays_for_the_last(text, language):
+        unlasted = read_context(lx.patterns["last_period"].sub(" ", text.lower()), language)
+        changes.update(past=unlasted.past, staying=False, positive=False)
     # "mi ha chiesto di valutare altri fornitori in vista del rinnovo": the renewal named as
     # the moment other vendors are weighed is no word of staying.
     if ctx.staying and lx.has("looking_elsewhere", low) and not c.has("negators", low):
@@ -438,6 +444,16 @@ def _after_otherwise(text: str, low: str, lx: Cues) -> str | None:
     return None
 
 
+def _inverted_condition(low: str, lx: Cues) -> list[tuple[int, int, bool]]:
+    """A condition with its verb first (`inverted_condition`), opening the sentence or a clause
+    after a colon, with a comma after it."""
+    for m in lx.find("inverted_condition", low):
+        clause = max(low.rfind(":", 0, m.start()), low.rfind(";", 0, m.start())) + 1
+        if not low[clause : m.start()].strip(" -*•>\t\"'") and "," in low[m.end() :]:
+            return [(m.start(), m.end(), False)]
+    return []
+
+
 def consequence(text: str, language: str) -> str | None:
     """What a condition or an ultimatum says will follow, verbatim from `text`: the main clause
     after "if ..., " / "one more ... and" / "either ... or", or before a trailing "if ..."."""
@@ -473,6 +489,10 @@ def consequence(text: str, language: str) -> str | None:
     first = next(iter(lx.find("condition_opener", low)), None)
     if first is not None and not low[: first.start()].strip(" -*•>\t\"'"):
         openers.insert(0, (first.start(), first.end(), False))
+    # "Geht es beim nächsten Abschluss wieder schief, suchen wir uns einen anderen Anbieter",
+    # "Maar ik zeg het vast: gaat het weer mis, dan ...": the verb first sets the condition.
+    elif not openers and not text.rstrip().endswith("?"):
+        openers += _inverted_condition(low, lx)
     # "Te lo digo claro: o esto queda resuelto antes del verano, o nos buscamos otro proveedor":
     # an "either" word ("o", "ou", "albo") opening the sentence or a clause after a colon, with
     # its "or" still to come, is an ultimatum (anywhere else it is a plain "or").
@@ -806,6 +826,24 @@ def _plainly_said(ctx: Context) -> bool:
     return not (
         ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.resolved
     )
+
+
+def _pays_for_the_last(text: str, language: str) -> bool:
+    """ "The last quarter" followed by paying or renewing ("el último trimestre que pagamos"),
+    not negated."""
+    c, lx, low = cues(language), lexicon(language), text.lower()
+    for m in lx.find("last_period", low):
+        after = " ".join(low[m.end() :].split()[:LAST_PERIOD_GAP])
+        if c.has("stay_words", after) and not c.has("negators", after):
+            return True
+    return False
+
+
+def last_period(text: str, language: str, ctx: Context) -> bool:
+    """The last period or invoice they will pay or renew ("este es el último trimestre que
+    pagamos por esto", "to ostatni kwartał, za który płacimy"): notice of leaving, said plainly
+    and not of the past ("the last invoice we paid was wrong")."""
+    return _plainly_said(ctx) and not ctx.staying and _pays_for_the_last(text, language)
 
 
 def notice_of_leaving(text: str, language: str, ctx: Context) -> bool:
