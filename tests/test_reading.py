@@ -1486,7 +1486,7 @@ def test_indecision_a_go_ahead_an_internal_review_or_one_seat_is_no_threat(
     "text",
     [
         "Ieri sera il nostro CFO ha dato l'ok: possiamo procedere con l'ordine per le 20 "
-        "licenze alle condizioni del preventivo.",
+        "licenze alle condizioni del preventivo. Mi mandi il contratto da firmare?",
         "Luca, pode seguir com a renovação nas mesmas condições. Aprovado.",
         "Tengo que cancelar la demo del jueves, nuestro director ha convocado al comité de "
         "dirección. ¿Os va bien el lunes?",

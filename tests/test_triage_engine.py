@@ -958,6 +958,29 @@ def test_a_threat_in_a_lower_case_subject_line_is_read(
 
 
 @pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Opzegging contract per 1 juli", "Zie bijlage."),
+        ("Disdetta del contratto dal 1 luglio", "Vedi allegato."),
+        ("Wypowiedzenie umowy z dniem 30 czerwca", "W załączniku."),
+        ("Rescisión del contrato a partir del 30 de junio", "Ver adjunto."),
+    ],
+)
+def test_a_notice_given_only_in_the_subject_line_is_read_in_its_language(
+    offline: OfflineTriageEngine, subject: str, body: str
+) -> None:
+    """The English label "Subject:" made the line read as English: review, nothing found."""
+    raw = (
+        f"From: Anna <anna@example.com>\nSubject: {subject}\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        f"{body}\n\nAnna\n"
+    )
+    result = offline.triage(raw.encode(), filename="s.eml")
+    assert result.decision == "escalate", (result.review_reason, result.signals)
+    assert result.signals[0].evidence == subject
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "we will cancel at renewal, ok?",

@@ -310,6 +310,11 @@ class Reader:
             doc_lang = lang
             for said in usable:
                 opens, block = said.block != block, said.block
+                # "Subject: Opzegging contract per 1 juli": the label is no part of what is said,
+                # nor of its language; the quote is what follows it, still verbatim.
+                label = _SUBJECT_LABEL.match(said.text)
+                if label is not None and len(said.text[label.end() :].split()) >= MIN_WORDS:
+                    said = dataclasses.replace(said, text=said.text[label.end() :])
                 lang = languages.sentence_language(said.text, doc_lang)
                 for piece, lead in _past_withdrawal(clauses(said.text, lang), lang):
                     part = Said(piece, said.block, said.injected, said.forwarded)
@@ -511,7 +516,6 @@ class Reader:
                 and other[d] is None
                 and (
                     ctx.thanks
-                    or ctx.positive  # good news, a go-ahead
                     or ctx.denied
                     or ctx.withdrawn
                     or ctx.minor
