@@ -1589,6 +1589,31 @@ def test_a_condition_with_its_verb_first_is_a_condition(
 
 
 @pytest.mark.parametrize(
+    ("text", "leaving"),
+    [
+        ("We are evaluating Zendesk as a replacement for your product.", True),
+        ("Stiamo valutando HubSpot in sostituzione della vostra piattaforma.", True),
+        ("Sin reembolso no renovamos.", True),
+        ("Sem reembolso não renovamos.", True),
+        ("Sem reembolso, não renovamos.", True),
+        ("We are not looking for anything to replace your platform, we are happy.", False),
+        ("Do you offer a product to replace your legacy on-prem server?", False),
+        ("Sin la factura no podemos pagar, ¿nos la reenviáis?", False),
+    ],
+)  # fmt: skip
+def test_a_product_weighed_to_replace_ours_or_staying_withheld_without_a_refund_is_leaving(
+    settings: Settings, text: str, leaving: bool
+) -> None:
+    """Another product named to replace ours needed something wrong said beside it; "sin
+    reembolso no renovamos" had no comma, so its consequence was never read, and with one the
+    negated renewal was read as a denial."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert ("cancellation_threat" in result.signal_types()) is leaving, result.signals
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Cancel the meeting on Friday. We are moving to Zendesk when the contract ends.",

@@ -836,6 +836,7 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         or structure.no_then_no(text, language, ctx)
         or structure.notice_of_leaving(text, language, ctx)
         or structure.last_period(text, language, ctx)
+        or structure.replaces_you(text, language, ctx)
     ):
         found.append("cancellation_threat")
     rhetorical = structure.rhetorical_threat(text, language, ctx)

@@ -50,7 +50,7 @@ FAMILIES = (
     "or_subject", "joining_us", "go_ahead", "no_then_no",
     "assess_words", "undecided", "seat_words", "whole_account",
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
-    "rest_unchanged", "last_period", "inverted_condition",
+    "rest_unchanged", "last_period", "inverted_condition", "replaces_you",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -60,6 +60,7 @@ MAX_STAKE_WORDS = 3  # "no renewal", "keine Verlängerung mit Ihnen"
 MIN_JOINED_WORDS = 3  # each side of "and" a statement: not "sales and support"
 # Words between "de demo" and "annuleren" in "de demo van donderdag helaas annuleren".
 MEETING_GAP = 6
+VERB_SECOND = frozenset({"de", "nl"})  # the negation after the verb: "verlängern wir nicht"
 LAST_PERIOD_GAP = 5  # words from "el último trimestre" to "pagamos"
 
 
@@ -528,6 +529,18 @@ def consequence(text: str, language: str) -> str | None:
             cut = end + comma.end()
         elif link is not None:
             cut = link.end()
+        # "Sin reembolso no renovamos": after "without" and what is missing, the negation
+        # opens the main clause.
+        if (
+            cut is None
+            and not lead
+            and any(a == start for a, _ in _spans(lx, "without_condition", low))
+        ):
+            negation = next(
+                (m for m in c.find("negators", low) if m.start() >= end),
+                None,
+            )
+            cut = negation.start() if negation is not None else None
         if cut is None:
             # "..., den Vertrag zu kündigen, falls bis zum 20. März keine Lösung vorliegt": a
             # main clause before a comma and a trailing condition with nothing after it.
@@ -812,13 +825,43 @@ def leaving_consequence(text: str, language: str, ctx: Context) -> bool:
     ("jeżeli ... znowu ..., to dziękujemy za współpracę")."""
     lx = lexicon(language)
     low = text.lower()
-    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.staying:
+    if ctx.withdrawn or ctx.question or ctx.howto:
+        return False
+    # "..., não renovamos", "..., we won't renew": the staying the condition withholds.
+    if withholds_staying(text, language):
+        return True
+    if ctx.denied or ctx.staying:
         return False
     return (
         any(lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out", "farewell"))
         or switches_to_a_name(text, language)
         or count_on_us_not(text, language)
     )
+
+
+def withholds_staying(text: str, language: str) -> bool:
+    """A negation right before a word of staying, and nothing else of substance ("não
+    renovamos", "we won't renew", "verlängern wir nicht"): the consequence of a condition that
+    withholds the renewal, the payment or the signature."""
+    c, low = cues(language), text.lower().strip(" .!")
+    if len(low.split()) > MAX_STAKE_WORDS + 2:
+        return False
+    stays = c.find("stay_words", low)
+    negators = c.find("negators", low)
+    before = any(
+        s.start() >= n.end() and len(low[n.end() : s.start()].split()) <= 1
+        for n in negators
+        for s in stays
+    )
+    # German and Dutch put the negation last: "verlängern wir nicht", "verlengen we niet".
+    after = language in VERB_SECOND and any(
+        n.start() >= s.end()
+        and len(low[s.end() : n.start()].split()) <= 2
+        and not low[n.end() :].strip(" .!")
+        for n in negators
+        for s in stays
+    )
+    return before or after
 
 
 def _plainly_said(ctx: Context) -> bool:
@@ -837,6 +880,13 @@ def _pays_for_the_last(text: str, language: str) -> bool:
         if c.has("stay_words", after) and not c.has("negators", after):
             return True
     return False
+
+
+def replaces_you(text: str, language: str, ctx: Context) -> bool:
+    """Another product weighed to replace ours ("We are evaluating Zendesk as a replacement for
+    your product", "stiamo valutando X in sostituzione della vostra piattaforma"), said plainly:
+    leaving weighed, whether or not anything wrong is said."""
+    return _plainly_said(ctx) and lexicon(language).has("replaces_you", text.lower())
 
 
 def last_period(text: str, language: str, ctx: Context) -> bool:
