@@ -1614,6 +1614,25 @@ def test_a_product_weighed_to_replace_ours_or_staying_withheld_without_a_refund_
 
 
 @pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("Nous n'avons pas encore décidé. Je reviens vers vous la semaine prochaine.", "review"),
+        ("Noch nicht entschieden. Ich melde mich nächste Woche.", "review"),
+        ("We haven't decided yet, the outages have been a nightmare and the board is furious.",
+         "escalate"),
+    ],
+)  # fmt: skip
+def test_indecision_that_names_nothing_is_read_by_a_person(
+    settings: Settings, text: str, decision: str
+) -> None:
+    """ "Nous n'avons pas encore décidé." escalated as leaving and a deal at risk."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hi Sam,\n\n{text}\n\nDana")
+    assert result.decision == decision, result.signals
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Cancel the meeting on Friday. We are moving to Zendesk when the contract ends.",

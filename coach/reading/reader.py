@@ -590,7 +590,12 @@ class Reader:
             other_sense = labels[0][0] == LEAVING and (ctx.other_leave or ctx.staying or no_leaving)
             seats = (
                 ctx.other_leave
-                and (ctx.request or part or structure.administrative(item.said.text, lang))
+                and (
+                    ctx.request
+                    or part
+                    or structure.administrative(item.said.text, lang)
+                    or structure.bare_indecision(item.said.text, lang)
+                )
                 and not ctx.question
             )
             for label, score, own in labels:

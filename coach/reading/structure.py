@@ -60,6 +60,7 @@ MAX_STAKE_WORDS = 3  # "no renewal", "keine Verlängerung mit Ihnen"
 MIN_JOINED_WORDS = 3  # each side of "and" a statement: not "sales and support"
 # Words between "de demo" and "annuleren" in "de demo van donderdag helaas annuleren".
 MEETING_GAP = 6
+BARE_INDECISION = 2  # words beside "not decided yet" when it names nothing ("Nous, ...")
 VERB_SECOND = frozenset({"de", "nl"})  # the negation after the verb: "verlängern wir nicht"
 LAST_PERIOD_GAP = 5  # words from "el último trimestre" to "pagamos"
 
@@ -927,7 +928,18 @@ def weighs_up(text: str, language: str) -> bool:
     """Staying not decided yet ("We haven't decided yet whether to renew"): calm only where
     nothing is wrong in the email (the reader checks that)."""
     low = text.lower()
-    return lexicon(language).has("undecided", low) and cues(language).has("stay_words", low)
+    return bare_indecision(text, language) or (
+        lexicon(language).has("undecided", low) and cues(language).has("stay_words", low)
+    )
+
+
+def bare_indecision(text: str, language: str) -> bool:
+    """ "Nous n'avons pas encore décidé.": the indecision alone, naming nothing else."""
+    lx, low = lexicon(language), text.lower()
+    if not lx.has("undecided", low):
+        return False
+    rest = lx.patterns["undecided"].sub(" ", low).strip(" .!,;")
+    return len(rest.split()) <= BARE_INDECISION
 
 
 def not_working(text: str, language: str) -> bool:
