@@ -372,6 +372,53 @@ def test_a_mention_of_escalating_is_no_recommendation() -> None:
     assert off_verdict("You can skip the first steps.", None)[0].startswith("it tells")
 
 
+@pytest.mark.parametrize(
+    ("code", "sentence", "finding"),
+    [
+        ("escalate_now", "Empfehlung: nicht eskalieren.", "against the verdict"),
+        ("escalate_now", "**Recommandation :** ne pas escalader pour l'instant.",
+         "against the verdict"),
+        ("escalate_now", "Nous ne devons pas escalader.", "against the verdict"),
+        ("escalate_now", "Recomendación: no escalar todavía.", "against the verdict"),
+        ("escalate_now", "Recomendação: não escalar.", "against the verdict"),
+        ("escalate_now", "Raccomandazione: nessuna escalation.", "against the verdict"),
+        ("escalate_now", "Advies: niet escaleren.", "against the verdict"),
+        ("escalate_now", "Powinniśmy tego nie eskalować.", "against the verdict"),
+        ("not_yet", "Empfehlung: jetzt eskalieren.", "against the verdict"),
+        ("do_not_escalate", "Escalar de inmediato.", "against the verdict"),
+        ("escalate_now", "Ignorieren Sie die Checkliste.", "skip the playbook"),
+        ("escalate_now", "Sla de checklist over.", "skip the playbook"),
+        ("escalate_now", "Pomiń listę kontrolną.", "skip the playbook"),
+        ("escalate_now", "Ignorez les premières étapes.", "skip the playbook"),
+    ],
+)  # fmt: skip
+def test_a_model_draft_in_another_language_against_the_verdict_is_a_problem(
+    code: str, sentence: str, finding: str
+) -> None:
+    from coach.drafts.writer import off_verdict
+
+    found = off_verdict(f"Hallo Sam,\n\n{sentence} Danke.\n", code)
+    assert len(found) == 1 and finding in found[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("escalate_now", "Der Kunde bat uns, nicht zu eskalieren."),
+        ("escalate_now", "Il cliente ci ha chiesto di non escalare."),
+        ("escalate_now", "The customer has no plans to escalate publicly."),
+        ("escalate_now", "Manager informiert: noch nicht."),
+        ("escalate_now", "Escalar ahora."),
+        ("do_not_escalate", "No escalar."),
+        ("escalate_now", "Wir gehen die Checkliste gemeinsam durch."),
+    ],
+)
+def test_a_mention_or_agreement_in_another_language_is_no_problem(code: str, sentence: str) -> None:
+    from coach.drafts.writer import off_verdict
+
+    assert off_verdict(f"Hallo Sam,\n\n{sentence} Danke.\n", code) == []
+
+
 def test_raw_html_and_script_links_are_named_but_a_less_than_sign_is_text() -> None:
     from coach.drafts.writer import unsafe_markup
 

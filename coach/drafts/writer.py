@@ -1046,6 +1046,50 @@ _SKIP_PROCESS = re.compile(
     r"(?:checklist|playbook|process|warnings?|rules?|(?:first\s+)?steps?)\b",
     re.IGNORECASE,
 )
+# The same in the other seven languages a draft may be written in, after any label ("Empfehlung:",
+# "**Recommandation :**"): "nicht eskalieren", "Nous ne devons pas escalader", "No escalar todavía",
+# "nessuna escalation" against escalating; "Jetzt eskalieren", "Escalar de inmediato" for it.
+_LABEL = re.compile(r"^[\W_]*(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*:[\W_]*")
+_ESCALATE_WORD = r"(?:eskal\w*|escal\w*|faire\s+remonter)"
+_NOW_WORD = (
+    r"(?:jetzt|sofort|umgehend|maintenant|imm[ée]diatement|tout\s+de\s+suite|ahora|ya|de\s+inmediato|"
+    r"inmediatamente|agora|j[áa]|imediatamente|subito|ora|immediatamente|nu|direct|meteen|"
+    r"onmiddellijk|teraz|natychmiast|od\s+razu)"
+)
+_AGAINST_ESCALATING_ANY = re.compile(
+    r"(?:(?:wir|nous|nosotros|n[óo]s|noi|wij|my|sollten|sollte|m[üu]ssen|devons|debemos|devemos|"
+    r"dovremmo|moeten|powinni[śs]my|das|es|cela|ceci|lo|dit|tego|on)\s+){0,3}(?:nicht|keine?\w*|ne|n['’]|pas|no|n[ãa]o|non|niet|geen|nie|bez|sin|sem|"
+    rf"nessun\w*)\s+(?:[^\W\d_]+\s+){{0,2}}?(?:zu\s+|à\s+)?{_ESCALATE_WORD}",
+    re.IGNORECASE,
+)
+_FOR_ESCALATING_ANY = re.compile(
+    rf"(?:{_NOW_WORD}\s+)?{_ESCALATE_WORD}\s+(?:(?:das|es|cela|ceci|esto|isto|lo|dit|to)\s+)?"
+    rf"{_NOW_WORD}\b|{_NOW_WORD}\s+{_ESCALATE_WORD}",
+    re.IGNORECASE,
+)
+_CONTRADICTS_ANY = {
+    "escalate_now": _AGAINST_ESCALATING_ANY,
+    "not_yet": _FOR_ESCALATING_ANY,
+    "do_not_escalate": _FOR_ESCALATING_ANY,
+}
+# "Ignorieren Sie die Checkliste", "die Checkliste überspringen", "sla de checklist over",
+# "pomiń listę kontrolną": a verb of skipping within four words of the checklist or process.
+_SKIP_VERB = (
+    r"(?:ignor\w*|[üu]berspring\w*|negeer\w*|overslaan|sla|salt[aeo]\w*|pul[ae]\w*|pom[ij][nń]\w*|"
+    r"zignoruj\w*|passez|omet\w*|omit\w*|oubli\w*|vergiss\w*|vergeet|dimentica\w*|olvid\w*|"
+    r"esque[cç]\w*)"
+)
+_PROCESS_WORD = (
+    r"(?:check-?list\w*|checkliste\w*|lista\s+de\s+(?:verificaci[oó]n|verifica[cç][aã]o|control)|"
+    r"lista\s+di\s+controllo|list[aęy]\s+kontroln\w+|processus|proceso|processo|prozess\w*|"
+    r"proces\w*|procedur\w*|playbook\w*|(?:ersten\s+)?schritte|premi[eè]res\s+[ée]tapes|"
+    r"primeros\s+pasos|primeiros\s+passos|primi\s+passi|eerste\s+stappen|pierwsze\s+kroki)"
+)
+_SKIP_PROCESS_ANY = re.compile(
+    rf"\b{_SKIP_VERB}\s+(?:[^\W\d_]+\s+){{0,3}}?{_PROCESS_WORD}\b|"
+    rf"\b{_PROCESS_WORD}\s+(?:[^\W\d_]+\s+){{0,1}}?{_SKIP_VERB}\b",
+    re.IGNORECASE,
+)
 # Raw HTML a markdown viewer would run or load: "<img src=x onerror=alert(1)>", "<script>", any
 # tag with an on*= handler. "< 2 hours" and "<leader name>" are text.
 _HTML_TAG = re.compile(
@@ -1078,13 +1122,16 @@ def off_verdict(text: str, code: str | None, reference: str = "") -> list[str]:
             continue
         opening = _RECOMMENDING.match(sentence)
         rest = sentence[opening.end() if opening else 0 :]
+        label = _LABEL.match(sentence)
+        unlabelled = sentence[label.end() if label else 0 :]
         quote = _HTML_TAG.sub("", sentence).strip()
-        if contradicts and contradicts.match(rest):
+        other = _CONTRADICTS_ANY.get(code or "")
+        if (contradicts and contradicts.match(rest)) or (other and other.match(unlabelled)):
             found.append(
                 f'it recommends against the verdict ({LABELS[code]}): "{quote}"; keep the '
                 "recommendation of the reference draft"
             )
-        elif _SKIP_PROCESS.match(rest):
+        elif _SKIP_PROCESS.match(rest) or _SKIP_PROCESS_ANY.search(sentence):
             found.append(
                 f'it tells the reader to skip the playbook\'s process: "{quote}"; keep the '
                 "checklist and the first steps"
