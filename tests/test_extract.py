@@ -1072,3 +1072,43 @@ def test_a_cancel_that_was_about_something_else_is_taken_back() -> None:
 def test_a_renewal_not_until_next_year_is_no_threat() -> None:
     u = understand("renewal's not till next year, they're at 95% adoption", CaseFile())
     assert not {"cancellation_threat", "deal_at_risk"} & set(u.signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("i know what's wrong, the token expired", "root_cause_understood", True),
+        ("our support found it, an expired cert on the relay", "root_cause_understood", True),
+        ("I checked and it's the default template, it drops custom columns",
+         "root_cause_understood", True),
+        ("the outage was their own DNS change, not ours", "root_cause_understood", True),
+        ("I get why she's upset, we promised this in March", "root_cause_understood", True),
+        ("haven't looked into why yet", "root_cause_understood", False),
+        ("could be the new release, could be their proxy", "root_cause_understood", False),
+        ("maybe the pricing, maybe the onboarding", "root_cause_understood", False),
+        ("not sure whether it's our sync or their ERP", "root_cause_understood", False),
+        ("nobody's looked at the logs", "root_cause_understood", False),
+        ("not sure what's behind it, maybe their proxy?", "root_cause_understood", False),
+        ("I've been sending them a written update twice a week", "communicated_transparently",
+         True),
+        ("I've explained the delay in writing and on a call", "communicated_transparently", True),
+        ("I shared the before/after latency charts with them", "communicated_transparently",
+         True),
+        ("Dana Whitfield (manager) is briefed", "manager_briefed", True),
+    ],
+)  # fmt: skip
+def test_the_cause_found_or_guessed_and_the_customer_kept_informed(
+    text: str, item: str, value: bool
+) -> None:
+    assert understand(text, CaseFile(problem="x")).update["checklist"][item] is value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["it could be a great reference for us", "maybe we should offer them a credit?",
+     "Lena (their manager) is annoyed"],
+)  # fmt: skip
+def test_one_guess_or_a_question_answers_no_checklist_question(text: str) -> None:
+    checklist = understand(text, CaseFile(problem="x")).update.get("checklist", {})
+    assert checklist.get("root_cause_understood") is None
+    assert checklist.get("manager_briefed") is None

@@ -57,6 +57,7 @@ from coach.chat.phrases import (
     US,
     YES,
     YESTERDAY,
+    said_before_guess,
 )
 from coach.domain.casefile import CaseFile
 from coach.domain.signals import escalating
@@ -573,7 +574,9 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
     )
     for s in sents:
         if s.endswith("?"):
-            continue
+            s = said_before_guess(s)  # "don't know the root cause, maybe their data grew?"
+            if not s:
+                continue
         answers = _checklist_answers(checklist_view(s, *who), {})
         if "manager_briefed" in answers:
             rep_side.append(s)

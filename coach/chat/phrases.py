@@ -178,7 +178,18 @@ ROOT_CAUSE_KNOWN = re.compile(
     r"done|shared)\b|\bknown\s+(?:issue|bug)\b"
     r"|\b(?:it|this|that)\s+was\s+(?:a|an)\s+(?!(?:big|huge|major|serious|real|massive|critical|"
     r"total|complete)\b)(?:[\w-]+\s+){0,3}(?:issue|bug|release|deploy(?:ment)?|change|"
-    r"misconfig\w*|regression|error)\s+(?:on|from|in|by|at)\b",
+    r"misconfig\w*|regression|error)\s+(?:on|from|in|by|at)\b"
+    # The cause named as found or known: "I know the fix", "support found it, a cert expired",
+    # "I looked and it's the export template", "the downtime was their own firewall change",
+    # "I get why" (the reason for their frustration).
+    r"|\b(?:i|we)\s+know\s+(?:the\s+fix|how\s+to\s+fix\s+it|what(?:['’]s|\s+is|\s+was)\s+(?:wrong|"
+    r"broken|behind\s+it)|what\s+(?:broke|went\s+wrong))\b|\b(?:i|we)\s+(?:get|see)\s+why\b"
+    r"|\b(?:support|eng(?:ineering)?|devs?|we|i|the\s+team|our\s+team|ops|their\s+it)\s+"
+    r"(?:found|identified|pinpointed|diagnosed|isolated)\s+(?:it|the\s+(?:bug|issue|problem|cause|"
+    r"culprit|fault))\b"
+    r"|\b(?:looked|checked|dug\s+in)\s+(?:into\s+it\s+)?and\s+(?:it(?:['’]?s|\s+is|\s+was)|the\s+"
+    r"[\w-]+\s+(?:is|was))\s"
+    r"|\bwas\s+(?:their|our)\s+own\s+\w",
     IGNORE_CASE,
 )
 ROOT_CAUSE_UNKNOWN = re.compile(
@@ -189,9 +200,36 @@ ROOT_CAUSE_UNKNOWN = re.compile(
     r"the\s+(?:root\s+)?cause|\bstill\s+investigating\b|\bnobody\s+knows\s+why\b"
     # "no root cause yet", "no RCA so far", "no clue why"
     r"|\bno\s+(?:root\s+cause|rca|clear\s+cause|cause)\s+(?:yet|so\s+far|identified|found)\b"
-    r"|\bno\s+(?:clue|idea)\s+(?:yet\s+)?(?:why|what(?:'s|\s+is)\s+causing)\b",
+    r"|\bno\s+(?:clue|idea)\s+(?:yet\s+)?(?:why|what(?:'s|\s+is)\s+causing)\b"
+    # Two guesses are no cause known: "could be their cluster sizing, could be us", "maybe price
+    # maybe the forecasting module", "not sure yet whether it was us or their Yardi sync".
+    r"|\b(?:could|might|may)\s+be\b[^.;!?]{1,80}?(?:,|\bor\b)\s*(?:it\s+)?(?:could|might|may)\s+"
+    r"(?:also\s+)?be\b|\bmaybe\s+[^.;!?]{1,60}?(?:,\s*|\s+)(?:or\s+)?maybe\b"
+    r"|\b(?:not\s+sure|unclear|(?:don't|do\s+not)\s+know)\s+(?:yet\s+)?(?:whether|if)\s+(?:it(?:'s|\s+is"
+    r"|\s+was)?|the|this|that)\b[^.;!?]{0,80}?\bor\b"
+    # Not looked into yet: "I haven't dug into why yet", "haven't profiled it", "nobody's looked"
+    r"|\b(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not)\s+(?:yet\s+|really\s+)?(?:dug|"
+    r"looked|investigated|profiled|debugged|diagnosed|root-?caused)\s+(?:into\s+)?(?:why|the\s+"
+    r"(?:root\s+)?cause|it|this|that)\b|\b(?:nobody|no\s+one)(?:['’]s|\s+has)\s+(?:looked|checked|"
+    r"investigated|dug)\b",
     IGNORE_CASE,
 )
+# "don't know the root cause, maybe their data volume grew?": a statement, then a guess put as a
+# question. The statement still answers the checklist; the guess answers nothing.
+_GUESS_TAIL = re.compile(
+    r"^(?P<said>.{8,}?)\s*(?:[,;:]|\s[-–—])\s*(?:or\s+)?(?:maybe|perhaps|possibly|probably|could\s+it\s+"
+    r"be|might\s+be)\b[^?]*\?\s*$",
+    IGNORE_CASE | re.DOTALL,
+)
+
+
+def said_before_guess(text: str) -> str:
+    """What a sentence that ends in a guess put as a question ("..., maybe X?") states before the
+    guess; "" when it is a question throughout."""
+    m = _GUESS_TAIL.match(text.strip())
+    return m.group("said") if m else ""
+
+
 # --- who did what: phrase rules read clause by clause --------------------------------------------
 # A rep's sentence often holds several clauses ("we rolled back, but I haven't told them"), so the
 # checklist rules read each clause on its own and a negation only covers its own clause. A clause
@@ -414,8 +452,8 @@ _COMMS_VERBS = (
     r"rang|phoned|emailed|e-mailed|messaged|texted|met\s+with|owned\s+(?:up\s+to\s+)?(?:it|that|this|"
     r"the\s+[\w-]+)\s+(?:with|to)|admitted\s+(?:it|that|this|the\s+[\w-]+)\s+to|reached\s+out\s+to|responded\s+to|"
     r"replied\s+to|got\s+back\s+to|gotten\s+back\s+to|spoke\s+(?:to|with)|spoken\s+(?:to|with)|"
-    r"talked\s+(?:to|with)|communicated\s+(?:with|to)|shared\s+(?:[\w-]+\s+){0,3}?with|let|gave|"
-    r"sent|showed|apologi[sz]ed\s+to|flagged\s+(?:it|this)\s+to|(?:jumped|hopped|got)\s+on\s+"
+    r"talked\s+(?:to|with)|communicated\s+(?:with|to)|shared\s+(?:[\w/-]+\s+){0,4}?with|let|gave|"
+    r"sent|(?:been\s+)?sending|showed|apologi[sz]ed\s+to|flagged\s+(?:it|this)\s+to|(?:jumped|hopped|got)\s+on\s+"
     r"(?:a\s+)?(?:\w+\s+)?call\s+with|had\s+(?:a\s+)?(?:\w+\s+)?(?:call|meeting|chat|conversation)"
     r"\s+with|set\s+up\s+(?:a\s+)?(?:\w+\s+)?(?:check-?ins?|calls?|syncs?|meetings?)\s+with|"
     r"been\s+in\s+(?:touch|contact)\s+with|(?:been\s+)?(?:keeping|updating))"
@@ -425,7 +463,10 @@ _PARTS["COMMS_VERBS"] = _COMMS_VERBS
 COMMS_YES = _rx(
     r"<LEAD>(?:<US>)?<AUX>\s*(?:<COMMS_VERBS>)\s+<CUST>|<LEAD>(?:<US>)?<AUX>\s*been\s+"
     r"(?:very\s+|fully\s+|completely\s+|totally\s+)?(?:transparent|honest|open|upfront"
-    r"|up-front|straight|clear|candid|direct|forthcoming)\b|<LEAD>(?:they|the\s+customer"
+    r"|up-front|straight|clear|candid|direct|forthcoming)\b"
+    # "I've explained the increase in writing and on 2 calls": told, with no one named
+    r"|<LEAD>(?:<US>)?<AUX>\s*explained\s+(?:[\w/-]+\s+){1,4}?(?:in\s+writing|on\s+(?:a\s+|the\s+"
+    r"|\d+\s+|two\s+|three\s+|several\s+)?calls?\b|by\s+(?:email|phone))|<LEAD>(?:they|the\s+customer"
     r"|the\s+client|customer|client)(?:'re|\s+are|\s+is|'ve|\s+have|\s+has)?\s*(?:already\s+"
     r"|fully\s+)?(?:know|knows|aware|in\s+the\s+loop|informed|up\s+to\s+speed|been\s+(?:told"
     r"|updated|informed|kept\s+\w+))\b"

@@ -220,7 +220,8 @@ _NAME_AFTER_ROLE = re.compile(
     re.I,
 )
 _NAME_BEFORE_ROLE = re.compile(
-    rf"(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:\(|,)\s*(?:my|our)\s+{_ROLE_NOUN}(?:\s*\))?",
+    rf"(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:(?:\(|,)\s*(?:my|our)\s+{_ROLE_NOUN}(?:\s*\))?"
+    rf"|\(\s*{_ROLE_NOUN}\s*\))",  # "Patrick Nwachukwu (manager) is briefed"
     re.I,
 )
 
@@ -1187,7 +1188,7 @@ def read_case(
     """Read one message of the rep into case-file fields and checklist answers. `names_from` is
     the part of the message that asks the coach for something: only the people and companies
     it names count."""
-    from coach.chat.phrases import ASK_UNKNOWN
+    from coach.chat.phrases import ASK_UNKNOWN, said_before_guess
 
     out = CaseReading(named=read_named(f"{text}\n{names_from}" if names_from else text))
     correction = bool(_CORRECTION.search(text)) or _says_instead(text)
@@ -1437,12 +1438,15 @@ def read_case(
             out.checklist.setdefault(item, value)
     # The phrase rules know the checklist's own words; they win over the model.
     for clause in out.clauses:
+        said = clause.text
         if clause.role == "question_to_coach" or clause.text.rstrip().endswith("?"):
             if ASK_UNKNOWN.search(plain_contractions(clause.text)):  # "no real ask, is it mine?"
                 out.checklist["clear_ask"] = False
-            continue  # a question put to the coach answers nothing else on the checklist
+            said = "" if clause.role == "question_to_coach" else said_before_guess(clause.text)
+            if not said:
+                continue  # a question put to the coach answers nothing else on the checklist
         if clause.role != "context" or not correction:
-            out.checklist.update(_checklist_rules(clause.text, *who))
+            out.checklist.update(_checklist_rules(said, *who))
 
     def texts(role: str, limit: int = 2) -> list[str]:
         found = sorted(by_role.get(role, []), key=lambda c: -c.score)[:limit]
