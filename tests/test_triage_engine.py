@@ -981,6 +981,37 @@ def test_a_notice_given_only_in_the_subject_line_is_read_in_its_language(
 
 
 @pytest.mark.parametrize(
+    ("subject", "body", "decision"),
+    [
+        ("Call with your CEO",
+         "Please forget my request for a call with your CEO, your team fixed the sync this "
+         "morning. Could you send the March invoice?", "handle"),
+        ("Gespräch mit Ihrer Geschäftsführung",
+         "das Gespräch mit Ihrer Geschäftsführung können wir uns sparen, der Support hat die "
+         "Schnittstelle heute früh repariert. Können Sie mir noch die Rechnung für März schicken?",
+         "handle"),
+        # The body takes back something else: the subject still speaks.
+        ("We will not renew",
+         "Forget my question about the invoice, it was paid. Please confirm you received our "
+         "notice.", "escalate"),
+        ("Call with your CEO about the outage",
+         "Forget my question about your invoice, it was paid. Please set up the call.",
+         "escalate"),
+    ],
+)  # fmt: skip
+def test_a_subject_the_body_takes_back_is_taken_back(
+    offline: OfflineTriageEngine, subject: str, body: str, decision: str
+) -> None:
+    raw = (
+        f"From: Dana <dana@northwind.example>\nSubject: {subject}\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        f"Hi Sam,\n\n{body}\n\nDana\n"
+    )
+    result = offline.triage(raw.encode(), filename="s.eml")
+    assert result.decision == decision, result.signal_types()
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "we will cancel at renewal, ok?",

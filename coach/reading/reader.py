@@ -125,6 +125,8 @@ class _Item:
     language: str = "en"
     # It withdraws an earlier message before a new statement in the same sentence.
     lead: bool = False
+    # A subject line ("Onderwerp: Re: Gesprek met jullie directeur"): it names a topic.
+    subject: bool = False
     # One of two statements the sentence joins with "and" ("..., and we will not renew"): read
     # on its own, it adds an escalation the classifier reads in it, or nothing.
     joined: bool = False
@@ -313,8 +315,10 @@ class Reader:
                 # "Subject: Opzegging contract per 1 juli": the label is no part of what is said,
                 # nor of its language; the quote is what follows it, still verbatim.
                 label = _SUBJECT_LABEL.match(said.text)
+                subject = False
                 if label is not None and len(said.text[label.end() :].split()) >= MIN_WORDS:
                     said = dataclasses.replace(said, text=said.text[label.end() :])
+                    subject = True
                 lang = languages.sentence_language(said.text, doc_lang)
                 for piece, lead in _past_withdrawal(clauses(said.text, lang), lang):
                     part = Said(piece, said.block, said.injected, said.forwarded)
@@ -331,7 +335,16 @@ class Reader:
                     context = structure.refine(base, clause, lang, reported)
                     if not context.greeting and len(clause.split()) >= MIN_WORDS:
                         items.append(
-                            _Item(d, part, context, base, classified, language=lang, lead=lead)
+                            _Item(
+                                d,
+                                part,
+                                context,
+                                base,
+                                classified,
+                                language=lang,
+                                lead=lead,
+                                subject=subject,
+                            )
                         )
                     elif context.thanks and thanked[d] is None:
                         thanked[d] = piece  # "Thanks!" alone still earns a short, routine reply
@@ -368,6 +381,7 @@ class Reader:
                             for side in structure.joined(clause, lang)
                         ]
         _withdraw_before(items)
+        _withdrawn_subject(items)
         for item in items:
             item.marked = not item.consequence and structure.lexicon(item.language).has(
                 "gravity", item.said.text.lower()
@@ -1019,6 +1033,27 @@ def _withdraw_before(items: list[_Item]) -> None:
             and structure.withdraws_before(before.said.text, before.language, before.context)
         ):
             before.lead = True
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _withdrawn_subject(items: list[_Item]) -> None:
+    """A subject line names a topic; when the body takes back what it names ("Onderwerp: Re:
+    Gesprek met jullie directeur" over "Laat dat gesprek met jullie directeur maar zitten"), the
+    subject is taken back with it: the withdrawing sentence holds at least half the subject's
+    words."""
+    for subject in (i for i in items if i.subject and not i.context.withdrawn):
+        words = {w.lower() for w in _CONTENT_WORD.findall(subject.said.text)}
+        if words and any(
+            item.doc == subject.doc
+            and not item.subject
+            and item.context.withdrawn
+            and 2 * len(words & {w.lower() for w in _CONTENT_WORD.findall(item.said.text)})
+            >= len(words)
+            for item in items
+        ):
+            subject.context = dataclasses.replace(subject.context, withdrawn=True)
 
 
 def get_reader() -> Reader:
