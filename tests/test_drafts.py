@@ -390,6 +390,13 @@ def test_a_mention_of_escalating_is_no_recommendation() -> None:
         ("escalate_now", "Sla de checklist over.", "skip the playbook"),
         ("escalate_now", "Pomiń listę kontrolną.", "skip the playbook"),
         ("escalate_now", "Ignorez les premières étapes.", "skip the playbook"),
+        ("escalate_now", "Noch nicht eskalieren.", "against the verdict"),
+        ("escalate_now", "Ich empfehle, nicht zu eskalieren.", "against the verdict"),
+        ("escalate_now", "Recomiendo no escalar todavía.", "against the verdict"),
+        ("escalate_now", "Jeszcze nie eskalować.", "against the verdict"),
+        ("not_yet", "Wir sollten jetzt eskalieren.", "against the verdict"),
+        ("escalate_now", "Sautez la checklist.", "skip the playbook"),
+        ("escalate_now", "Ignorez la procédure.", "skip the playbook"),
     ],
 )  # fmt: skip
 def test_a_model_draft_in_another_language_against_the_verdict_is_a_problem(
@@ -411,8 +418,21 @@ def test_a_model_draft_in_another_language_against_the_verdict_is_a_problem(
         ("escalate_now", "Escalar ahora."),
         ("do_not_escalate", "No escalar."),
         ("escalate_now", "Wir gehen die Checkliste gemeinsam durch."),
+        ("escalate_now", "No dudes en escalar esto hoy."),
+        ("escalate_now", "Ne tardez pas à escalader."),
+        ("escalate_now", "No escalamos antes porque esperábamos el parche."),
+        ("escalate_now", "No escala bien con el volumen actual."),
+        ("escalate_now", "No escalation has been raised yet, so I am raising it now."),
+        ("escalate_now", "Kunde schrieb: nicht eskalieren."),
+        ("not_yet", "Jetzt eskalieren wäre verfrüht."),
+        ("not_yet", "Ya escalamos el ticket a soporte técnico la semana pasada."),
+        ("escalate_now", "Follow the SLA process for this account."),
+        ("escalate_now", "Don't ignore the checklist."),
+        ("escalate_now", "N'oubliez pas la checklist."),
+        ("escalate_now", "Vergeet de checklist niet."),
+        ("escalate_now", "Der Kunde hat unseren Prozess ignoriert."),
     ],
-)
+)  # fmt: skip
 def test_a_mention_or_agreement_in_another_language_is_no_problem(code: str, sentence: str) -> None:
     from coach.drafts.writer import off_verdict
 

@@ -1084,8 +1084,9 @@ def test_a_renewal_not_until_next_year_is_no_threat() -> None:
         ("the outage was their own DNS change, not ours", "root_cause_understood", True),
         ("I get why she's upset, we promised this in March", "root_cause_understood", True),
         ("haven't looked into why yet", "root_cause_understood", False),
-        ("could be the new release, could be their proxy", "root_cause_understood", False),
-        ("maybe the pricing, maybe the onboarding", "root_cause_understood", False),
+        ("no clue, could be the new release, could be their proxy", "root_cause_understood", False),
+        ("why they churned: maybe the pricing, maybe the onboarding", "root_cause_understood",
+         False),
         ("not sure whether it's our sync or their ERP", "root_cause_understood", False),
         ("nobody's looked at the logs", "root_cause_understood", False),
         ("not sure what's behind it, maybe their proxy?", "root_cause_understood", False),
@@ -1106,7 +1107,10 @@ def test_the_cause_found_or_guessed_and_the_customer_kept_informed(
 @pytest.mark.parametrize(
     "text",
     ["it could be a great reference for us", "maybe we should offer them a credit?",
-     "Lena (their manager) is annoyed"],
+     "Lena (their manager) is annoyed", "could be a good reference account, could be a big upsell",
+     "not sure whether this is a sales issue or a support issue", "support found it hard to reproduce",
+     "I looked and it's still broken", "the meeting was their own idea", "is my manager briefed, maybe?",
+     "nobody's looked at the renewal terms"],
 )  # fmt: skip
 def test_one_guess_or_a_question_answers_no_checklist_question(text: str) -> None:
     checklist = understand(text, CaseFile(problem="x")).update.get("checklist", {})

@@ -57,6 +57,7 @@ from coach.chat.phrases import (
     US,
     YES,
     YESTERDAY,
+    cause_unknown,
     said_before_guess,
 )
 from coach.domain.casefile import CaseFile
@@ -365,7 +366,7 @@ def _checklist_answers(s: str, checklist: dict[str, bool]) -> dict[str, bool]:
     ):
         if value is not None:
             found[item] = value
-    if ROOT_CAUSE_UNKNOWN.search(s):
+    if cause_unknown(s):
         found["root_cause_understood"] = False
     elif ROOT_CAUSE_KNOWN.search(s):
         found["root_cause_understood"] = True

@@ -181,15 +181,18 @@ ROOT_CAUSE_KNOWN = re.compile(
     r"misconfig\w*|regression|error)\s+(?:on|from|in|by|at)\b"
     # The cause named as found or known: "I know the fix", "support found it, a cert expired",
     # "I looked and it's the export template", "the downtime was their own firewall change",
-    # "I get why" (the reason for their frustration).
-    r"|\b(?:i|we)\s+know\s+(?:the\s+fix|how\s+to\s+fix\s+it|what(?:['’]s|\s+is|\s+was)\s+(?:wrong|"
-    r"broken|behind\s+it)|what\s+(?:broke|went\s+wrong))\b|\b(?:i|we)\s+(?:get|see)\s+why\b"
+    # "I get why she's upset" (the reason for their frustration).
+    r"|\b(?:i|we)\s+know\s+(?:the\s+fix\b(?!\s+they\b)|how\s+to\s+fix\s+it|what(?:['’]s|\s+is|\s+was)\s+"
+    r"(?:wrong|broken|behind\s+it)|what\s+(?:broke|went\s+wrong))\b"
+    r"|\b(?:i|we)\s+(?:get|see)\s+why(?:\s+(?:she|he|they|their|the\s+(?:customer|client))\b|\s*[-–—:])"
     r"|\b(?:support|eng(?:ineering)?|devs?|we|i|the\s+team|our\s+team|ops|their\s+it)\s+"
     r"(?:found|identified|pinpointed|diagnosed|isolated)\s+(?:it|the\s+(?:bug|issue|problem|cause|"
-    r"culprit|fault))\b"
+    r"culprit|fault))\b(?!\s+(?:hard|impossible|difficult|tough|tricky|easy|as)\b)"
     r"|\b(?:looked|checked|dug\s+in)\s+(?:into\s+it\s+)?and\s+(?:it(?:['’]?s|\s+is|\s+was)|the\s+"
-    r"[\w-]+\s+(?:is|was))\s"
-    r"|\bwas\s+(?:their|our)\s+own\s+\w",
+    r"[\w-]+\s+(?:is|was))\s+(?!(?:still|not|n['’]t|back|down|up|fine|ok|okay|unclear|clear)\b)"
+    r"|\bwas\s+(?:their|our)\s+own\s+(?:[\w-]+\s+){0,2}?(?:change|mistake|error|doing|fault|"
+    r"config\w*|misconfig\w*|setup|deploy\w*|update|upgrade|script|firewall|network|proxy|code|bug|"
+    r"migration|release)\b",
     IGNORE_CASE,
 )
 ROOT_CAUSE_UNKNOWN = re.compile(
@@ -201,23 +204,48 @@ ROOT_CAUSE_UNKNOWN = re.compile(
     # "no root cause yet", "no RCA so far", "no clue why"
     r"|\bno\s+(?:root\s+cause|rca|clear\s+cause|cause)\s+(?:yet|so\s+far|identified|found)\b"
     r"|\bno\s+(?:clue|idea)\s+(?:yet\s+)?(?:why|what(?:'s|\s+is)\s+causing)\b"
-    # Two guesses are no cause known: "could be their cluster sizing, could be us", "maybe price
-    # maybe the forecasting module", "not sure yet whether it was us or their Yardi sync".
-    r"|\b(?:could|might|may)\s+be\b[^.;!?]{1,80}?(?:,|\bor\b)\s*(?:it\s+)?(?:could|might|may)\s+"
-    r"(?:also\s+)?be\b|\bmaybe\s+[^.;!?]{1,60}?(?:,\s*|\s+)(?:or\s+)?maybe\b"
-    r"|\b(?:not\s+sure|unclear|(?:don't|do\s+not)\s+know)\s+(?:yet\s+)?(?:whether|if)\s+(?:it(?:'s|\s+is"
-    r"|\s+was)?|the|this|that)\b[^.;!?]{0,80}?\bor\b"
+    # "not sure yet whether it was us or their Yardi sync": us or them is the cause unknown.
+    r"|\b(?:not\s+sure|unclear|(?:don't|do\s+not)\s+know)\s+(?:yet\s+)?(?:whether|if)\s+it(?:'s|\s+is"
+    r"|\s+was)?\s+(?:us|ours|our\s+\w+|on\s+our\s+side)\s+or\b"
     # Not looked into yet: "I haven't dug into why yet", "haven't profiled it", "nobody's looked"
-    r"|\b(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not)\s+(?:yet\s+|really\s+)?(?:dug|"
-    r"looked|investigated|profiled|debugged|diagnosed|root-?caused)\s+(?:into\s+)?(?:why|the\s+"
-    r"(?:root\s+)?cause|it|this|that)\b|\b(?:nobody|no\s+one)(?:['’]s|\s+has)\s+(?:looked|checked|"
-    r"investigated|dug)\b",
+    r"|\b(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not)\s+(?:yet\s+|really\s+)?(?:(?:dug|"
+    r"looked)\s+into\s+(?:why|the\s+(?:root\s+)?cause)|(?:investigated|profiled|debugged|diagnosed|"
+    r"root-?caused)\s+(?:why|the\s+(?:root\s+)?cause|it|this|that))\b"
+    r"|\b(?:nobody|no\s+one)(?:['’]s|\s+has)\s+(?:looked|checked|investigated|dug)(?:\s+(?:into|at)\s+"
+    r"(?:it|this|that|why|the\s+logs|the\s+cause))?(?=\s*(?:yet\b|[,.;!?]|$))",
     IGNORE_CASE,
 )
+# Two guesses ("could be their cluster sizing, could be us", "maybe price maybe the forecasting
+# module", "not sure whether it's the proxy or the cache") are no cause known when the sentence is
+# about a cause: "could be a good reference, could be a big upsell" is not.
+ROOT_CAUSE_GUESSES = re.compile(
+    r"\b(?:could|might|may)\s+be\b[^.;!?]{1,80}?(?:,|\bor\b)\s*(?:it\s+)?(?:could|might|may)\s+"
+    r"(?:also\s+)?be\b|\bmaybe\s+[^.;!?]{1,60}?(?:,\s*|\s+)(?:or\s+)?maybe\b"
+    r"|\b(?:not\s+sure|unclear|(?:don't|do\s+not)\s+know)\s+(?:yet\s+)?(?:whether|if)\s+(?:it(?:'s|\s+is"
+    r"|\s+was)?|the|this|that)\b[^.;!?]{0,80}?\bor\b",
+    IGNORE_CASE,
+)
+CAUSE_CONTEXT = re.compile(
+    r"\b(?:why|cause[sd]?|causing|root|profil\w*|debug\w*|looked|dug|investigat\w*|diagnos\w*|"
+    r"clue|idea|broke|broken|failing|fails|failed|slow|bug|error|crash\w*|outage|down)\b",
+    IGNORE_CASE,
+)
+
+
+def cause_unknown(text: str) -> bool:
+    """The rep says the cause is not known, or guesses at it."""
+    return bool(
+        ROOT_CAUSE_UNKNOWN.search(text)
+        or (ROOT_CAUSE_GUESSES.search(text) and CAUSE_CONTEXT.search(text))
+    )
+
+
 # "don't know the root cause, maybe their data volume grew?": a statement, then a guess put as a
 # question. The statement still answers the checklist; the guess answers nothing.
 _GUESS_TAIL = re.compile(
-    r"^(?P<said>.{8,}?)\s*(?:[,;:]|\s[-–—])\s*(?:or\s+)?(?:maybe|perhaps|possibly|probably|could\s+it\s+"
+    r"^(?!\W*(?:is|are|am|was|were|do|does|did|should|shall|have|has|can|could|would|will|what|why|how|"
+    r"when|who|where|which)\b)(?P<said>.{8,}?)\s{0,3}(?:[,;:]|\s[-–—])\s{0,3}(?:or\s+)?(?:maybe|perhaps|"
+    r"possibly|probably|could\s+it\s+"
     r"be|might\s+be)\b[^?]*\?\s*$",
     IGNORE_CASE | re.DOTALL,
 )
@@ -453,7 +481,7 @@ _COMMS_VERBS = (
     r"the\s+[\w-]+)\s+(?:with|to)|admitted\s+(?:it|that|this|the\s+[\w-]+)\s+to|reached\s+out\s+to|responded\s+to|"
     r"replied\s+to|got\s+back\s+to|gotten\s+back\s+to|spoke\s+(?:to|with)|spoken\s+(?:to|with)|"
     r"talked\s+(?:to|with)|communicated\s+(?:with|to)|shared\s+(?:[\w/-]+\s+){0,4}?with|let|gave|"
-    r"sent|(?:been\s+)?sending|showed|apologi[sz]ed\s+to|flagged\s+(?:it|this)\s+to|(?:jumped|hopped|got)\s+on\s+"
+    r"sent|showed|apologi[sz]ed\s+to|flagged\s+(?:it|this)\s+to|(?:jumped|hopped|got)\s+on\s+"
     r"(?:a\s+)?(?:\w+\s+)?call\s+with|had\s+(?:a\s+)?(?:\w+\s+)?(?:call|meeting|chat|conversation)"
     r"\s+with|set\s+up\s+(?:a\s+)?(?:\w+\s+)?(?:check-?ins?|calls?|syncs?|meetings?)\s+with|"
     r"been\s+in\s+(?:touch|contact)\s+with|(?:been\s+)?(?:keeping|updating))"
@@ -465,8 +493,12 @@ COMMS_YES = _rx(
     r"(?:very\s+|fully\s+|completely\s+|totally\s+)?(?:transparent|honest|open|upfront"
     r"|up-front|straight|clear|candid|direct|forthcoming)\b"
     # "I've explained the increase in writing and on 2 calls": told, with no one named
-    r"|<LEAD>(?:<US>)?<AUX>\s*explained\s+(?:[\w/-]+\s+){1,4}?(?:in\s+writing|on\s+(?:a\s+|the\s+"
-    r"|\d+\s+|two\s+|three\s+|several\s+)?calls?\b|by\s+(?:email|phone))|<LEAD>(?:they|the\s+customer"
+    r"|<LEAD>(?:<US>)?<AUX>\s*explained\s+(?!nothing\b)(?:[\w/-]+\s+){1,4}?(?:in\s+writing|on\s+(?:a\s+|the\s+"
+    r"|\d+\s+|two\s+|three\s+|several\s+)?calls?\b|by\s+(?:email|phone))"
+    # "I've been sending her status every day": a status or an update, not invoices
+    r"|<LEAD>(?:<US>)?<AUX>\s*(?:been\s+)?sending\s+<CUST>\s+(?:(?:a|an|the|daily|weekly|regular|"
+    r"written|short)\s+)*(?:status|updates?|progress|reports?|summar\w*)\b"
+    r"|<LEAD>(?:they|the\s+customer"
     r"|the\s+client|customer|client)(?:'re|\s+are|\s+is|'ve|\s+have|\s+has)?\s*(?:already\s+"
     r"|fully\s+)?(?:know|knows|aware|in\s+the\s+loop|informed|up\s+to\s+speed|been\s+(?:told"
     r"|updated|informed|kept\s+\w+))\b"

@@ -1047,49 +1047,106 @@ _SKIP_PROCESS = re.compile(
     re.IGNORECASE,
 )
 # The same in the other seven languages a draft may be written in, after any label ("Empfehlung:",
-# "**Recommandation :**"): "nicht eskalieren", "Nous ne devons pas escalader", "No escalar todavía",
-# "nessuna escalation" against escalating; "Jetzt eskalieren", "Escalar de inmediato" for it.
-_LABEL = re.compile(r"^[\W_]*(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*:[\W_]*")
-_ESCALATE_WORD = r"(?:eskal\w*|escal\w*|faire\s+remonter)"
+# "**Recommandation :**"): "noch nicht eskalieren", "Nous ne devons pas escalader", "Recomiendo no
+# escalar todavía", "nessuna escalation" against escalating; "Jetzt eskalieren", "Escalar de
+# inmediato" for it. The escalating word is a verb's infinitive or imperative, or the noun: "No
+# escalamos antes porque ..." tells what was done, and "No escala bien" is about scaling.
+_VERDICT_LABEL = re.compile(r"^[\W_]*(?P<label>(?:[^\W\d_]+\s+){0,4}[^\W\d_]+)\s*:[\W_]*")
+# A label that reports someone's words ("Kunde schrieb:", "Wunsch des Kunden:") quotes them.
+_REPORTING_LABEL = re.compile(
+    r"\b(?:schrieb|sagte|sagt|wunsch|fordert|bat|wrote|said|says|asked|request\w*|[ée]crit|dit|"
+    r"demande|escribi[óo]|dijo|pidi[óo]|pedido|petici[óo]n|escreveu|disse|pediu|scritto|detto|"
+    r"chiesto|richiesta|schreef|zei|vroeg|verzoek|napisa[łl]\w*|powiedzia[łl]\w*|prosi\w*|pro[śs]ba)\b",
+    re.IGNORECASE,
+)
+_ESCALATE_WORD = (
+    r"(?:eskalieren|eskalation|escalader|escaladez|escalade|faire\s+remonter|escalar|escales|"
+    r"escalaci[óo]n|escalamiento|escalonar|escalonamento|escale|escalare|escalation|escaleren|"
+    r"escaleer|escalatie|eskalowa[ćc]|eskaluj\w*|eskalacj\w*)\b"
+)
 _NOW_WORD = (
-    r"(?:jetzt|sofort|umgehend|maintenant|imm[ée]diatement|tout\s+de\s+suite|ahora|ya|de\s+inmediato|"
-    r"inmediatamente|agora|j[áa]|imediatamente|subito|ora|immediatamente|nu|direct|meteen|"
+    r"(?:jetzt|sofort|umgehend|maintenant|imm[ée]diatement|tout\s+de\s+suite|ahora(?:\s+mismo)?|"
+    r"de\s+inmediato|inmediatamente|agora|imediatamente|subito|ora|immediatamente|nu|direct|meteen|"
     r"onmiddellijk|teraz|natychmiast|od\s+razu)"
 )
+# Who recommends, how, and "not yet": "Ich empfehle, ...", "Bitte ...", "Wir sollten noch ...".
+_LEAD_WORDS = (
+    r"(?:wir|nous|nosotros|n[óo]s|noi|wij|my|ich|je|yo|eu|io|ik|ja|sollten|sollte|w[üu]rde|m[üu]ssen|"
+    r"devons|recommande|conseille|debemos|recomiendo|aconsejo|devemos|recomendo|dovremmo|consiglio|"
+    r"raccomando|moeten|raad|aan|powinni[śs]my|zalecam|radz[ęe]|empfehle|rate|bitte|por\s+favor|"
+    r"s['’]il\s+vous\s+pla[iî]t|per\s+favore|alstublieft|prosz[ęe]|das|es|cela|ceci|lo|dit|tego|on|"
+    r"hay|que|de|di|te|to|zu|noch|nog|encore|todav[íi]a|a[úu]n|ainda|ancora|jeszcze|per|ora|por|"
+    r"ahora|vorerst|derzeit|momento|el|la|il|le|der|die)"
+)
+_NOT_WORD = r"(?:nicht|keine?\w*|ne|n['’]\s*|pas|no|n[ãa]o|non|niet|geen|nie|bez|sin|sem|nessun\w*)"
+# Words of waiting or hesitating between the negation and the escalating: "No dudes en escalar",
+# "Ne tardez pas à escalader", "nicht zögern zu eskalieren" urge it.
+_HESITATE = re.compile(
+    r"\b(?:dud\w*|esper\w*|tard\w*|h[ée]sit\w*|esit\w*|zwlek\w*|z[öo]ger\w*|wart\w*|aguard\w*|"
+    r"wacht\w*|czeka\w*|nur|solo|s[óo]lo|seulement|apenas|solamente|soltanto|alleen|tylko)\b",
+    re.IGNORECASE,
+)
 _AGAINST_ESCALATING_ANY = re.compile(
-    r"(?:(?:wir|nous|nosotros|n[óo]s|noi|wij|my|sollten|sollte|m[üu]ssen|devons|debemos|devemos|"
-    r"dovremmo|moeten|powinni[śs]my|das|es|cela|ceci|lo|dit|tego|on)\s+){0,3}(?:nicht|keine?\w*|ne|n['’]|pas|no|n[ãa]o|non|niet|geen|nie|bez|sin|sem|"
-    rf"nessun\w*)\s+(?:[^\W\d_]+\s+){{0,2}}?(?:zu\s+|à\s+)?{_ESCALATE_WORD}",
+    rf"(?:{_LEAD_WORDS}[,\s]+){{0,4}}{_NOT_WORD}\s*(?:[^\W\d_]+\s+){{0,3}}?(?:zu\s+|à\s+)?"
+    rf"{_ESCALATE_WORD}",
     re.IGNORECASE,
 )
 _FOR_ESCALATING_ANY = re.compile(
-    rf"(?:{_NOW_WORD}\s+)?{_ESCALATE_WORD}\s+(?:(?:das|es|cela|ceci|esto|isto|lo|dit|to)\s+)?"
-    rf"{_NOW_WORD}\b|{_NOW_WORD}\s+{_ESCALATE_WORD}",
+    rf"(?:{_LEAD_WORDS}[,\s]+){{0,3}}(?:{_NOW_WORD}\s+)?(?:[^\W\d_]+\s+){{0,3}}?{_ESCALATE_WORD}"
+    rf"\s+(?:[^\W\d_]+\s+){{0,3}}?{_NOW_WORD}\b|(?:{_LEAD_WORDS}[,\s]+){{0,3}}{_NOW_WORD}\s+"
+    rf"{_ESCALATE_WORD}",
     re.IGNORECASE,
+)
+# "Jetzt eskalieren wäre verfrüht", "Escalar ahora sería prematuro": agrees with waiting; "Ignorer
+# la checklist serait une erreur" warns.
+_WOULD_BE = re.compile(
+    r"\b(?:verfr[üu]ht|zu\s+fr[üu]h|pr[ée]matur\w*|trop\s+t[ôo]t|demasiado\s+pronto|cedo\s+demais|"
+    r"troppo\s+presto|te\s+vroeg|za\s+wcze[śs]nie|w[äa]re|w[üu]rde|ser[íi]a|serait|seria|sarebbe|"
+    r"zou|by[łl]oby)\b",
+    re.IGNORECASE,
+)
+# English has its own patterns above: "No escalation has been raised yet, so I am raising it now."
+_ENGLISH = re.compile(
+    r"\b(?:the|has|have|been|is|are|was|were|so|we|i|it|yet|needed)\b", re.IGNORECASE
 )
 _CONTRADICTS_ANY = {
     "escalate_now": _AGAINST_ESCALATING_ANY,
     "not_yet": _FOR_ESCALATING_ANY,
     "do_not_escalate": _FOR_ESCALATING_ANY,
 }
-# "Ignorieren Sie die Checkliste", "die Checkliste überspringen", "sla de checklist over",
-# "pomiń listę kontrolną": a verb of skipping within four words of the checklist or process.
+# "Ignorieren Sie die Checkliste", "Die Checkliste überspringen.", "Sla de checklist over",
+# "Pomiń listę kontrolną": the sentence opens by telling the reader to skip the checklist or the
+# process; a negated one ("Ignorieren Sie die Checkliste nicht", "N'oubliez pas la checklist")
+# reminds instead.
 _SKIP_VERB = (
-    r"(?:ignor\w*|[üu]berspring\w*|negeer\w*|overslaan|sla|salt[aeo]\w*|pul[ae]\w*|pom[ij][nń]\w*|"
-    r"zignoruj\w*|passez|omet\w*|omit\w*|oubli\w*|vergiss\w*|vergeet|dimentica\w*|olvid\w*|"
-    r"esque[cç]\w*)"
+    r"(?:ignor\w*|[üu]berspring\w*|negeer\w*|sla|s[áa]lt[aeo]\w*|saut\w*|pul[ae]\w*|pom[ij][nń]\w*|"
+    r"zignoruj\w*|omet\w*|omit\w*|oubli\w*|vergiss\w*|vergessen|vergeet|dimentica\w*|olvid\w*|"
+    r"esque[cç]\w*|zapomnij\w*|lass\w*)"
 )
 _PROCESS_WORD = (
-    r"(?:check-?list\w*|checkliste\w*|lista\s+de\s+(?:verificaci[oó]n|verifica[cç][aã]o|control)|"
-    r"lista\s+di\s+controllo|list[aęy]\s+kontroln\w+|processus|proceso|processo|prozess\w*|"
-    r"proces\w*|procedur\w*|playbook\w*|(?:ersten\s+)?schritte|premi[eè]res\s+[ée]tapes|"
-    r"primeros\s+pasos|primeiros\s+passos|primi\s+passi|eerste\s+stappen|pierwsze\s+kroki)"
+    r"(?:check-?list\w*|checkliste\w*|lista\s+de\s+(?:verificaci[oó]n|verifica[cç][aã]o|control|"
+    r"comprobaci[oó]n)|liste\s+de\s+contr[ôo]le|lista\s+di\s+controllo|li[sś]\w*\s+kontroln\w+|"
+    r"processus|proceso|processo|\w*prozess\w*|proces\w*|proc[ée]dur\w*|playbook\w*|"
+    r"(?:ersten\s+)?schritte|premi[eè]res\s+[ée]tapes|primeros\s+pasos|primeiros\s+passos|"
+    r"primi\s+passi|eerste\s+stappen|pierwsze\s+kroki)"
+)
+_ARTICLE = (
+    r"(?:(?:sie|die|den|das|de|het|la|le|les|el|los|o|os|a|as|il|lo|i|gli|l['’]|o|ten|t[ęe])\s*)"
 )
 _SKIP_PROCESS_ANY = re.compile(
-    rf"\b{_SKIP_VERB}\s+(?:[^\W\d_]+\s+){{0,3}}?{_PROCESS_WORD}\b|"
-    rf"\b{_PROCESS_WORD}\s+(?:[^\W\d_]+\s+){{0,1}}?{_SKIP_VERB}\b",
+    rf"(?:{_LEAD_WORDS}[,\s]+){{0,2}}{_SKIP_VERB}\s+{_ARTICLE}{{0,2}}(?:[^\W\d_]+\s+){{0,1}}?"
+    rf"{_PROCESS_WORD}|{_ARTICLE}{{0,2}}{_PROCESS_WORD}\s+(?:[^\W\d_]+\s+){{0,1}}?{_SKIP_VERB}\b",
     re.IGNORECASE,
 )
+_SKIP_NEGATED = re.compile(
+    r"\b(?:nicht|nie|pas|no|n[ãa]o|non|niet|don['’]?t|never|nunca|mai|jamais|niemals|ohne|sans|"
+    r"sin|sem|senza|zonder|bez)\b|\bn['’]",
+    re.IGNORECASE,
+)
+# The Dutch "sla ... over" needs its particle: "SLA" alone is the service-level agreement.
+_SLA = re.compile(r"^\W*(?:[^\W\d_]+\s+){0,2}sla\b(?![^.!?]*\bover\b)", re.IGNORECASE)
+
+
 # Raw HTML a markdown viewer would run or load: "<img src=x onerror=alert(1)>", "<script>", any
 # tag with an on*= handler. "< 2 hours" and "<leader name>" are text.
 _HTML_TAG = re.compile(
@@ -1122,21 +1179,41 @@ def off_verdict(text: str, code: str | None, reference: str = "") -> list[str]:
             continue
         opening = _RECOMMENDING.match(sentence)
         rest = sentence[opening.end() if opening else 0 :]
-        label = _LABEL.match(sentence)
+        label = _VERDICT_LABEL.match(sentence)
+        if label and _REPORTING_LABEL.search(label.group("label")):
+            continue  # "Kunde schrieb: nicht eskalieren." quotes the customer
         unlabelled = sentence[label.end() if label else 0 :]
         quote = _HTML_TAG.sub("", sentence).strip()
-        other = _CONTRADICTS_ANY.get(code or "")
-        if (contradicts and contradicts.match(rest)) or (other and other.match(unlabelled)):
+        if (contradicts and contradicts.match(rest)) or _against_in_other_words(unlabelled, code):
             found.append(
                 f'it recommends against the verdict ({LABELS[code]}): "{quote}"; keep the '
                 "recommendation of the reference draft"
             )
-        elif _SKIP_PROCESS.match(rest) or _SKIP_PROCESS_ANY.search(sentence):
+        elif _SKIP_PROCESS.match(rest) or _skips_in_other_words(unlabelled):
             found.append(
                 f'it tells the reader to skip the playbook\'s process: "{quote}"; keep the '
                 "checklist and the first steps"
             )
     return found
+
+
+def _against_in_other_words(sentence: str, code: str | None) -> bool:
+    """`off_verdict`'s reading of a sentence in the seven other languages."""
+    pattern = _CONTRADICTS_ANY.get(code or "")
+    m = pattern.match(sentence) if pattern and not _ENGLISH.search(sentence) else None
+    if m is None or _HESITATE.search(m.group()):
+        return False
+    # "Jetzt eskalieren wäre verfrüht", "Sofort eskalieren müssen wir nicht": agrees with waiting
+    return code == "escalate_now" or not (
+        _WOULD_BE.search(sentence) or _SKIP_NEGATED.search(sentence)
+    )
+
+
+def _skips_in_other_words(sentence: str) -> bool:
+    m = _SKIP_PROCESS_ANY.match(sentence)
+    return bool(m) and not (
+        _SKIP_NEGATED.search(sentence) or _SLA.match(sentence) or _WOULD_BE.search(sentence)
+    )
 
 
 def unsafe_markup(text: str) -> list[str]:

@@ -322,10 +322,10 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
         MANAGER_NOT_FULLY,
         MANAGER_YES,
         ROOT_CAUSE_KNOWN,
-        ROOT_CAUSE_UNKNOWN,
         TRIED_DONE,
         TRIED_NONE,
         TRIED_NOT,
+        cause_unknown,
     )
 
     text = checklist_view(text, manager, contact)
@@ -345,7 +345,7 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
         CONTACT_ONLY.search(text) or (_REACHED_OUT.search(text) and not _FIX_WORDS.search(text))
     ):
         found["tried_yourself"] = True
-    if ROOT_CAUSE_UNKNOWN.search(text):
+    if cause_unknown(text):
         found["root_cause_understood"] = False
     elif ROOT_CAUSE_KNOWN.search(text):
         found["root_cause_understood"] = True
