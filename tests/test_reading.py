@@ -76,6 +76,24 @@ def test_an_outlook_forward_counts_and_an_outlook_reply_does_not() -> None:
     assert "walk away" in _speakers(reply)["quoted"] and "forwarded" not in _speakers(reply)
 
 
+@pytest.mark.parametrize(("subject", "forwarded"), [("WG", True), ("FW", True), ("AW", False)])
+def test_an_original_message_banner_over_a_forward_subject_is_a_forward(
+    subject: str, forwarded: bool
+) -> None:
+    """Outlook writes "-----Original Message-----" over a forward too; the header's subject
+    ("WG: ...") says it is one, so the managing director's note passed on is read."""
+    text = (
+        "Hallo Herr Schubert,\n\nanbei die Nachricht unseres Geschäftsführers zur Kenntnis.\n\n"
+        "Gruß\nJörg Ehlers\n\n-----Ursprüngliche Nachricht-----\nVon: Heiner Ehlers\n"
+        "Gesendet: Montag, 22. April 2024 08:15\nAn: Jörg Ehlers\n"
+        f"Betreff: {subject}: Ausfall Tourenplanung\n\nJörg,\nich will mit deren "
+        "Geschäftsleitung sprechen, nicht mit dem Support.\nH.E."
+    )
+    speakers = _speakers(text)
+    assert ("Geschäftsleitung" in speakers.get("forwarded", "")) is forwarded
+    assert ("Geschäftsleitung" in speakers.get("quoted", "")) is not forwarded
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [
@@ -1771,3 +1789,96 @@ def test_notices_all_seats_and_indecision_beside_a_complaint(
 
     result = OfflineTriageEngine(settings).triage(f"Olá Sam,\n\n{text}\n\nAna")
     assert (result.decision == "escalate") is escalates, result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        # A move between our billing plans, or a discount asked for only if there is one.
+        ("Queremos cancelar o plano mensal e passar pro anual a partir do mês que vem, pra "
+         "aproveitar o desconto. Precisa de algum formulário?", False),
+        ("We'd like to switch from monthly to annual billing from September, so we get the "
+         "discount. Can you send the new quote?", False),
+        ("Wir möchten vom Monatsabo auf das Jahresabo wechseln, wegen des Rabatts. Geht das zum "
+         "1.10.?", False),
+        ("Nosso diretor pediu uma cotação de mais 15 licenças. Se tiver desconto por volume, já "
+         "inclui na proposta, por favor.", False),
+        ("If there's a nonprofit discount, please apply it to the renewal quote.", False),
+        # ... and not when the condition is one of leaving, or the plan is the contract.
+        ("If there is no discount on the renewal, we will cancel the contract.", True),
+        ("We want to cancel the annual contract; the monthly plan was never worth it either.",
+         True),
+        # Back to normal, said outright, ends the incident told before it.
+        ("Ontem a plataforma esteve lentíssima à hora de almoço e quase dei em doido com o fecho "
+         "do mês. Mas pronto, hoje já está tudo normal, não é por isso que escrevo. Como exporto "
+         "o mapa de vendas para Excel?", False),
+        ("Ieri la piattaforma era lentissima. Ancora oggi non è tutto normale: l'export non "
+         "parte e domani chiudiamo il mese. Se non lo risolvete entro stasera, disdiciamo.",
+         True),
+        # "No rush", "nothing changes": a negation that says nothing is wrong.
+        ("Klient złożył wniosek o dostęp do danych (art. 15 RODO). Jak wyeksportować dane jednej "
+         "osoby? Mamy na odpowiedź miesiąc, więc się nie pali.", False),
+        # A company merged or renamed moves a legal entity, not the account ...
+        ("Following our acquisition by Northgate Group, the contracting entity on our side moves "
+         "from Bramble Analytics Ltd to Northgate Bramble Ltd (company no. 14829317) effective 1 "
+         "October. Nothing changes operationally. Our lawyer has asked for a short novation "
+         "letter for the existing agreement. Do you have a template?", False),
+        # ... unless the customer wants out, or names the contract it leaves.
+        ("After the merger with Northgate we want out of the contract; Northgate uses HubSpot.",
+         True),
+        ("Following our acquisition by Northgate Group we will terminate the subscription at the "
+         "end of the term.", True),
+        # A contract extension their legal team accepted is good news.
+        ("Aneks przedłużający umowę na kolejne 24 miesiące został już zaakceptowany przez nasz "
+         "dział prawny. Czy możemy podpisać elektronicznie?", False),
+        # What the new readings must not hide (from a review of them).
+        ("Our solicitors have accepted instructions and will write to you formally next week.",
+         True),
+        ("Your status page says everything is normal, but our whole team has been locked out "
+         "for three hours and it is costing us thousands.", True),
+        ("Since you were acquired by Globex, prices have gone up 40% and support has collapsed, "
+         "and we will not be renewing.", True),
+        ("We are switching from your annual plan to a monthly one until we find a replacement.",
+         True),
+        ("Please switch us from annual to monthly now, and we'll cancel entirely in March once "
+         "HubSpot is live.", True),
+        ("If there's a way to waive the $18,000 overage fee, we need your leadership to approve "
+         "it this week.", True),
+        ("Les rogamos que den de baja nuestro contrato a final de mes.", True),
+        ("Nous vous prions de ne pas reconduire notre abonnement à l'échéance.", True),
+        # A formal notice of non-renewal is leaving, though "renewal" is in it.
+        ("Please accept this email as our formal notice of non-renewal under clause 12.3 of the "
+         "Master Subscription Agreement. Kindly confirm receipt.", True),
+    ],
+)  # fmt: skip
+def test_calm_administration_is_routine_and_a_notice_in_its_words_is_not(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """A plan switch, a discount asked for only if it exists, an incident told as back to normal,
+    "no rush" and a company's merger were read as leadership decisions, technical problems or
+    leaving; a formal notice of non-renewal was read as staying, for the "renewal" in it."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello Sam,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fatura FT 2024/1187 foi emitida com o NIF antigo da empresa. Pedíamos a anulação da "
+        "mesma e a emissão de nova fatura com o NIF 515482931.",
+        "La fattura 118 è intestata alla vecchia società. Vi preghiamo di emetterne una nuova "
+        "intestata a Bianchi & Partners S.r.l.",
+        "The invoice still shows our old address. We kindly ask that you reissue it.",
+    ],
+)
+def test_a_request_in_polite_or_formal_words_is_routine_not_review(
+    settings: Settings, text: str
+) -> None:
+    """ "Pedíamos a anulação", "vi preghiamo di", "we kindly ask that": a request in the polite
+    imperfect or in formal words was not read as one, so an invoice correction went to review."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Boa tarde,\n\n{text}\n\nCarla")
+    assert result.decision == "handle", (result.decision, result.signals)

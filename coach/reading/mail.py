@@ -297,6 +297,22 @@ def split_parts(text: str) -> list[Part]:
             i += span
             continue
         if _ORIGINAL.match(line) and _history_follows(lines, i + 1):
+            # Outlook puts "-----Original Message-----" over a forward too: the header under it
+            # says which ("Betreff: WG: Ausfall Tourenplanung").
+            k = i + 1
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            span = _header_block(lines, k)
+            subject = _subject_of(lines, k, k + span) if span else ""
+            if (
+                span
+                and not in_quote_history
+                and _real_header(lines[k : k + span])
+                and _FORWARD_SUBJECT.match(subject)
+            ):
+                parts.append(Part("forwarded", subject=subject))
+                i = k + span
+                continue
             parts.append(Part("quoted", [i]))
             in_quote_history = True
             i += 1

@@ -625,6 +625,11 @@ class Reader:
                     continue
                 if label == LEAVING and no_leaving:
                     continue
+                # "Queremos passar do plano mensal pro anual", "Se tiver desconto por volume, já
+                # inclui na proposta": a move between our plans, or a discount asked for only if
+                # there is one, asks nothing of a leader.
+                if label == DECISION and structure.asks_what_is_offered(item.said.text, lang):
+                    continue
                 # A leadership decision the classifier reads only in part names what is to be
                 # decided (a price, terms, an exception, people committed): "we've got 37 new
                 # staff starting in September" asks nothing of anyone's authority.

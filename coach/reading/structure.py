@@ -47,7 +47,8 @@ FAMILIES = (
     "bare_tag", "switching_to", "leaving_when", "decided", "will_publish",
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
     "not_again", "without_condition", "passing_on", "otherwise",
-    "or_subject", "joining_us", "go_ahead", "no_then_no",
+    "or_subject", "joining_us", "go_ahead", "no_then_no", "plan_switch", "if_offered",
+    "back_to_normal", "entity_change",
     "assess_words", "undecided", "seat_words", "whole_account",
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you",
@@ -203,6 +204,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
         blanked = lx.patterns["not_resolved"].sub(" ", low)
         if not resolved(blanked, c):
             changes["resolved"] = False
+    # "Mas pronto, hoje já está tudo normal": back to normal, said by the customer, is over
+    # (the cues' words of resolution are the classifier's; these are the lexicon's).
+    if not ctx.resolved and _back_to_normal(low, c, lx):
+        changes["resolved"] = True
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
     # "Caso o problema volte, não contem connosco para a renovação": the negation is the threat.
     if ctx.denied and count_on_us_not(text, language):
@@ -277,6 +282,11 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # the moment other vendors are weighed is no word of staying.
     if ctx.staying and lx.has("looking_elsewhere", low) and not c.has("negators", low):
         changes["staying"] = False
+    # "our formal notice of non-renewal": a word of staying inside a word of leaving is leaving.
+    if ctx.staying and lx.has("leaving", low):
+        leaving = _spans(lx, "leaving", low)
+        if all(any(x <= a and b <= y for x, y in leaving) for a, b in _spans(c, "stay_words", low)):
+            changes["staying"] = False
     # "Tell me why I shouldn't post this on Twitter": the negation and the question are the
     # threat's form, not a denial or a question.
     if (ctx.denied or ctx.question or ctx.staying) and rhetorical_threat(
@@ -296,6 +306,20 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # account, and no other word of leaving; "ik moet de demo van donderdag annuleren": a
     # meeting called off.
     if _seats_only(low, lx) or calls_off_a_meeting(text, language):
+        changes["other_leave"] = True
+    # "Il vecchio soggetto cesserà di esistere": a company merged, bought or renamed ends or
+    # moves a legal entity, not the account, when the sentence sets no condition or ultimatum.
+    if _entity_change(low, lx, c) and not (
+        c.has("conditional", low)
+        or any(lx.has(f, low) for f in ("ultimatum", "wants_out", "looking_elsewhere"))
+    ):
+        changes["other_leave"] = True
+    # "queremos sair do plano mensal e passar para o anual": a move from one of our billing
+    # periods to another leaves a plan, not the account, when nothing in the sentence is a
+    # condition, an ultimatum or a look elsewhere.
+    if _plan_switch(low, lx, c) and not (
+        c.has("conditional", low) or switches_to_a_name(text, language)
+    ):
         changes["other_leave"] = True
     # "We decided to terminate our contract with Globex and move everything onto your
     # platform": the leaving is another vendor's, the move is to us.
@@ -629,6 +653,27 @@ def decides(text: str, language: str) -> bool:
     return lexicon(language).has("authority", text.lower())
 
 
+def asks_what_is_offered(text: str, language: str) -> bool:
+    """The sentence moves between our billing plans ("queremos passar do plano mensal pro
+    anual") or asks for something only if it exists ("Se tiver desconto por volume, já inclui
+    na proposta", "if there's a nonprofit discount, please apply it"), with no trouble or
+    leaving beside it: a matter of what is on offer, not a decision asked of anyone."""
+    lx, c, low = lexicon(language), cues(language), text.lower()
+    if _plan_switch(low, lx, c) and not troubled(text, language):
+        return True
+    # "If there's a way to waive the fee, we need your leadership to approve it by Friday" asks
+    # for a decision: only a polite request with no leaving, deadline or trouble asks what is
+    # on offer ("If there's no discount, we walk" is a condition of leaving).
+    return (
+        lx.has("if_offered", low)
+        and (lx.has("polite_request", low) or c.has("request_markers", low))
+        and not any(c.has(f, low) for f in ("deadline", "leave_words"))
+        and not any(lx.has(f, low) for f in ("leaving", "ultimatum", "wants_out", "otherwise"))
+        and not lx.has("looking_elsewhere", low)
+        and not troubled(text, language)
+    )
+
+
 def reassuring(text: str, language: str) -> bool:
     """Nothing is wrong or needed on our side ("por nuestra parte todo siguió funcionando sin
     problema", "ci abitueremo"), said outright, not as a condition."""
@@ -703,6 +748,85 @@ def joined(text: str, language: str) -> list[str]:
     if not pieces:
         return []
     return [*pieces, text[start:].strip(" ,;")]
+
+
+# Characters between the plan and a verb that governs it: "cancelar o plano mensal ...",
+# "vom Monatsabo auf das Jahresabo wechseln".
+PLAN_VERB_GAP = 20
+
+
+def _plan_switch(low: str, lx: Cues, c: Cues) -> bool:
+    """A move between our billing periods ("queremos cancelar o plano mensal e passar pro
+    anual", "switch from monthly to annual"), with no trouble, ultimatum or look elsewhere in
+    the sentence, the contract not named outside it, and no word of leaving but one that
+    governs the plan ("switch us to monthly now, and we'll cancel entirely in March" leaves)."""
+    if not lx.has("plan_switch", low):
+        return False
+    if any(lx.has(f, low) for f in ("ultimatum", "wants_out", "looking_elsewhere", "trouble")):
+        return False
+    if c.has("problem_words", low):
+        return False
+    spans = _spans(lx, "plan_switch", low)
+    rest = lx.patterns["plan_switch"].sub(" ", low)
+    if lx.has("whole_account", rest):
+        return False
+
+    def next_to(start: int, end: int) -> bool:  # no clause break between: one phrase
+        between = low[start:end]
+        return 0 <= end - start <= PLAN_VERB_GAP and not _CLAUSE_CUT.search(between)
+
+    for x, y in _spans(lx, "leaving", low) + _spans(c, "leave_words", low):
+        inside = any(a <= x and y <= b for a, b in spans)
+        governs = any(next_to(y, a) or next_to(b, x) for a, b in spans)
+        if not (inside or governs):
+            return False
+    return True
+
+
+def _back_to_normal(low: str, c: Cues, lx: Cues) -> bool:
+    """Back to normal, asserted by the customer: not negated, wished for, asked, set as a
+    condition, told of someone else ("your status page says everything is normal, but ..."),
+    or followed by trouble, "still", "again" or a "but" in the same sentence."""
+    found = lx.find("back_to_normal", low)
+    if not found or low.rstrip().endswith("?"):
+        return False
+    if any(c.has(f, low) for f in ("conditional", "request_markers", "reported_speech")):
+        return False
+    if c.has("third_party", low) or lx.has("your_side", low):
+        return False
+    for m in found:
+        before = _CLAUSE_CUT.split(low[: m.start()])[-1]
+        after = low[m.end() :]
+        if c.has("negators", before) or any(
+            c.has(f, after) for f in ("problem_words", "still", "again", "contrast")
+        ):
+            continue
+        return True
+    return False
+
+
+def _entity_change(low: str, lx: Cues, c: Cues) -> bool:
+    """The customer's company merged, bought or renamed ("Studio Bianchi è stata incorporata in
+    ...", "the contracting entity moves from ... to ..."), with nothing else of leaving in the
+    sentence: not the contract, the subscription or the renewal named, no word of leaving
+    outside the merger's own words, no trouble, and not our company bought ("since you were
+    acquired by Globex, ... we will not be renewing")."""
+    if not lx.has("entity_change", low):
+        return False
+    rest = lx.patterns["entity_change"].sub(" ", low)
+    return not (
+        lx.has("whole_account", rest)
+        or lx.has("leaving", rest)
+        or c.has("leave_words", rest)
+        or c.has("problem_words", rest)
+        or lx.has("trouble", rest)
+        or lx.has("your_side", rest)
+        or re.search(
+            r"(?<!\w)(?:you|your|votre|vos|ihr\w*|vocês|voc[eê]|su|sus|vostr\w*|jullie|"
+            r"uw|wasz\w*|pa[nń]stw\w*)(?!\w)",
+            rest,
+        )
+    )
 
 
 def _seats_only(low: str, lx: Cues) -> bool:
@@ -1123,6 +1247,11 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # "What is the notice period on our contract?": a term of the contract, not leaving.
     if lx.has("leave_other_sense", low):
         low = lx.patterns["leave_other_sense"].sub(" ", low)
+    # "the contracting entity moves from Bramble Ltd to Northgate Bramble Ltd (company no.
+    # 14829317)": a company merged or renamed; its leaving is the old entity's.
+    entity = _entity_change(low, lx, c)
+    if entity:
+        low = lx.patterns["entity_change"].sub(" ", low)
     sarcasm = ctx.legal_public or lx.has("leaving", low)
     for family in ("no_trouble", "currently"):
         if lx.has(family, low) and not (family == "no_trouble" and sarcasm):
@@ -1147,8 +1276,8 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     # a wish asks for something; it says nothing is wrong.
     negated = c.has("negators", low) and not ctx.question and not lx.has("preference", low)
     # "We're moving to HubSpot": a vendor named to move to is a word of leaving.
-    moving = switches_to_a_name(text, language)
-    return lx.has("leaving", low) or lx.has("wants_out", low) or negated or moving
+    moving = switches_to_a_name(text, language) and not entity
+    return (lx.has("leaving", low) and not entity) or lx.has("wants_out", low) or negated or moving
 
 
 RHETORICAL_REST = 5  # words after "why should we renew" for it to stand as a question of its own
