@@ -1831,6 +1831,12 @@ def test_notices_all_seats_and_indecision_beside_a_complaint(
         # A contract extension their legal team accepted is good news.
         ("Aneks przedłużający umowę na kolejne 24 miesiące został już zaakceptowany przez nasz "
          "dział prawny. Czy możemy podpisać elektronicznie?", False),
+        # In a calm email a technical problem must name something broken; a price does not.
+        ("No vosso site está indicado um desconto de 30% para instituições particulares de "
+         "solidariedade social. O desconto aplica-se também ao plano anual ou só ao mensal?",
+         False),
+        ("O sistema está fora do ar desde as 8h e ninguém consegue faturar. Podem ver isso com "
+         "urgência?", True),
         # What the new readings must not hide (from a review of them).
         ("Our solicitors have accepted instructions and will write to you formally next week.",
          True),

@@ -72,7 +72,7 @@ class SignalDef(BaseModel):
     own_words: bool = False
     a_state: bool = False
     not_praise: bool = False
-    names: Literal["leaving", "senior", "legal"] | None = None
+    names: Literal["leaving", "senior", "legal", "broken"] | None = None
 
 
 @lru_cache(maxsize=1)
