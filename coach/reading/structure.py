@@ -48,7 +48,7 @@ FAMILIES = (
     "public_channel", "no_count_on_us", "promotion", "legal_routine", "integration_words",
     "not_again", "without_condition", "passing_on", "otherwise",
     "or_subject", "joining_us", "go_ahead", "no_then_no", "plan_switch", "if_offered",
-    "back_to_normal", "entity_change",
+    "back_to_normal", "entity_change", "you_words",
     "assess_words", "undecided", "seat_words", "whole_account",
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you",
@@ -821,11 +821,7 @@ def _entity_change(low: str, lx: Cues, c: Cues) -> bool:
         or c.has("problem_words", rest)
         or lx.has("trouble", rest)
         or lx.has("your_side", rest)
-        or re.search(
-            r"(?<!\w)(?:you|your|votre|vos|ihr\w*|vocês|voc[eê]|su|sus|vostr\w*|jullie|"
-            r"uw|wasz\w*|pa[nń]stw\w*)(?!\w)",
-            rest,
-        )
+        or lx.has("you_words", rest)
     )
 
 
@@ -1277,7 +1273,7 @@ def grievance(text: str, language: str, ctx: Context) -> bool:
     negated = c.has("negators", low) and not ctx.question and not lx.has("preference", low)
     # "We're moving to HubSpot": a vendor named to move to is a word of leaving.
     moving = switches_to_a_name(text, language) and not entity
-    return (lx.has("leaving", low) and not entity) or lx.has("wants_out", low) or negated or moving
+    return lx.has("leaving", low) or lx.has("wants_out", low) or negated or moving
 
 
 RHETORICAL_REST = 5  # words after "why should we renew" for it to stand as a question of its own
