@@ -1851,6 +1851,10 @@ def test_notices_all_seats_and_indecision_beside_a_complaint(
         ("If there's a way to waive the $18,000 overage fee, we need your leadership to approve "
          "it this week.", True),
         ("Les rogamos que den de baja nuestro contrato a final de mes.", True),
+        ("Solicitamos o encerramento do contrato no fim do ano.", True),
+        ("Vi chiediamo la risoluzione del contratto dal 1° gennaio.", True),
+        ("Qual é o prazo de aviso para o encerramento do contrato? Só para planear o orçamento.",
+         False),
         ("Nous vous prions de ne pas reconduire notre abonnement à l'échéance.", True),
         # A formal notice of non-renewal is leaving, though "renewal" is in it.
         ("Please accept this email as our formal notice of non-renewal under clause 12.3 of the "
