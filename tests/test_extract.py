@@ -1116,3 +1116,36 @@ def test_one_guess_or_a_question_answers_no_checklist_question(text: str) -> Non
     checklist = understand(text, CaseFile(problem="x")).update.get("checklist", {})
     assert checklist.get("root_cause_understood") is None
     assert checklist.get("manager_briefed") is None
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "Marta Gil (Head of Finance, Corvel Foods) phoned, pretty annoyed",
+        "hey, Tallis Logistics emailed this morning, not thrilled",
+        "their COO Ben Ashdown rang me, fuming",
+        "Oakmere Dental, the clinic chain in Leeds",
+    ],
+)
+def test_who_got_in_touch_or_which_account_is_no_problem(opener: str) -> None:
+    """A mood, who called or which account it is names no trouble: the problem stays open."""
+    assert "problem" not in understand(opener, CaseFile()).update
+
+
+def test_who_got_in_touch_with_the_trouble_in_the_same_clause_is_the_problem() -> None:
+    said = "Tallis Logistics emailed, their label printing has been failing since Monday"
+    assert "label printing" in understand(said, CaseFile()).update.get("problem", "")
+
+
+def test_the_actual_issue_replaces_what_was_told_before() -> None:
+    case = CaseFile(customer="Oakmere Dental", problem="Oakmere Dental, big account, long story")
+    said = "the actual issue: appointment reminders go out with the wrong clinic address for staff"
+    problem = understand(said, case).update.get("problem", "")
+    assert problem.startswith("Appointment reminders go out with the wrong clinic address")
+    assert "long story" not in problem
+
+
+def test_a_note_between_us_is_never_the_problem() -> None:
+    case = CaseFile(customer="Oakmere Dental", problem="Got a weird one today")
+    said = "between us, our billing team messed up the seat sync again, third time this year"
+    assert "problem" not in understand(said, case).update

@@ -400,7 +400,8 @@ _WHO_PREFIX = re.compile(
 # A label the rep typed before a fact ("Problem: ...", "Ask: ...", "What I tried: ...") says which
 # field the fact belongs to, as it would to a person reading the message.
 _FIELD_LABELS: tuple[tuple[str, str], ...] = (
-    ("problem", r"(?:the\s+)?(?:problem|issue|situation|what\s+happened)"),
+    ("problem", r"(?:the\s+)?(?:(?:actual|real|main|core|underlying)\s+)?(?:problem|issue|"
+     r"situation|what\s+happened)"),
     ("ask", r"(?:my\s+|the\s+)?ask|what\s+i\s+need(?:\s+from\s+(?:leadership|you|[\w]+))?|"
      r"(?:my\s+)?request(?:\s+to\s+leadership)?"),
     ("business_impact", r"(?:business\s+)?impact|stakes?|what's\s+at\s+stake|deal\s+size"),
@@ -412,6 +413,13 @@ _FIELD_LABELS: tuple[tuple[str, str], ...] = (
 _FIELD_LABEL = re.compile(
     r"^\W*(?:" + "|".join(f"(?P<{role}>{rx})" for role, rx in _FIELD_LABELS) + r")\s*:\s*(?=\S)",
     re.IGNORECASE,
+)
+
+
+# The rep sets aside what they told before as the problem ("the real issue is ...").
+_SUPERSEDES = re.compile(
+    r"^\W*(?:but\s+|so\s+)?(?:the\s+)?(?:actual|real|underlying)\s+(?:problem|issue)\s*(?::|is\b)",
+    re.I,
 )
 
 
@@ -803,12 +811,14 @@ def _problem_or_stake(
                 readings[k] = Clause(c.text, role, c.score)
     if problem_known or any(c.role == "problem" for c in readings):
         return
-    # Beside a headline ("Got a spicy one"), what is at stake stays the stake.
-    for k, c in enumerate([] if headline else readings):
+    for k, c in enumerate(readings):
         # Trouble read as its toll though it names no stake ("Initech had three SSO outages this
         # month"): with no problem told, it is the problem.
         if c.role == "business_impact" and not (
-            MONEY.search(c.text) or _STAKE.search(c.text) or _IMPACT.search(c.text)
+            MONEY.search(c.text)
+            or _STAKE.search(c.text)
+            or _IMPACT.search(c.text)
+            or (naming is not None and _who_not_what(c.text, naming))
         ):
             readings[k] = Clause(c.text, "problem", c.score)
             return
@@ -818,7 +828,10 @@ def _problem_or_stake(
         for k, c in enumerate(readings)
         if c.role != "question_to_coach"
         and labelled_role(c.text) in (None, "problem")  # "Ask: ..." says its own field
-        and not (naming is not None and _names_only(c.text, naming))
+        and not (
+            naming is not None and (_names_only(c.text, naming) or _who_not_what(c.text, naming))
+        )
+        and not _INTERNAL_NOTE.search(c.text)  # "between us, billing messed up": the rep's
         and (c.role not in CHECKLIST_ROLES or c.score < CHECKLIST_MIN)
         and not (
             c.role in ("business_impact", "customer_wants")
@@ -1112,6 +1125,40 @@ _CORRECTING = re.compile(
 )
 
 
+# "Sipho (Office Manager, Khumalo) called, a bit irritated": who got in touch and how they
+# sounded, with what it is about still to come.
+_GOT_IN_TOUCH = re.compile(
+    r"\b(?:called|phoned|rang|emailed|e-mailed|pinged|messaged|texted|wrote|yelled|shouted|"
+    r"vented|reached\s+out|got\s+in\s+touch)\b(?:\s+(?:me|us|in|back|at\s+me))?(?P<rest>.*)$",
+    re.I,
+)
+_ABOUT = re.compile(r"\b(?:say\w*|said|that|about|re|regarding|asking|because|over|to)\b|:", re.I)
+# "St Brennan Health, the hospital group in Cork": the account and what it is, no verb.
+_APPOSITION = re.compile(r"^\W*(?:an?|the)\s+[^.!?;]{0,50}$", re.I)
+_VERB_LIKE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|can't|cannot|won't|\w+ed|\w+ing)\b", re.I
+)
+
+
+def _who_not_what(piece: str, named: Named) -> bool:
+    """The clause says who got in touch and in what mood, or which account it is ("Riverbend
+    Food Bank emailed kinda heated", "St Brennan Health, the hospital group in Cork"): it tells
+    no trouble, so it is no problem."""
+    from coach.reading.structure import troubled
+
+    if troubled(piece, "en") or MONEY.search(piece):
+        return False
+    touch = _GOT_IN_TOUCH.search(piece)
+    if touch and len(touch.group("rest").split()) <= 8 and not _ABOUT.search(touch.group("rest")):
+        return True
+    for company in named.companies:
+        if company and piece.strip().lower().startswith(company.lower()):
+            rest = piece.strip()[len(company) :].lstrip(" ,-–(")
+            rest = re.sub(r"\([^()]{0,80}\)", " ", rest)
+            return bool(_APPOSITION.match(rest)) and not _VERB_LIKE.search(rest)
+    return False
+
+
 def names_only(piece: str, named: Named) -> bool:
     """Public: the clause only says who is who."""
     return _names_only(piece, named)
@@ -1402,6 +1449,9 @@ def read_case(
         for k, c in enumerate(out.clauses):
             if c.role in FACT_ROLES and _names_only(c.text, naming):
                 out.clauses[k] = Clause(c.text, "context", c.score)  # "Acme, I'm their CSM"
+    for k, c in enumerate(out.clauses):
+        if c.role == "problem" and labelled_role(c.text) is None and _who_not_what(c.text, naming):
+            out.clauses[k] = Clause(c.text, "context", c.score)
     # "Got a spicy one", "Riverbend Food Bank emailed kinda heated": a headline that names no
     # trouble is no problem yet, so a clause that tells it is read as one and added.
     vague = bool(known.get("problem")) and not correction and _vague_problem(known["problem"])
@@ -1419,7 +1469,12 @@ def read_case(
             out.clauses[k] = Clause(
                 c.text, "manager_briefed_yes" if ours else "communicated_yes", max(c.score, 0.75)
             )
-        elif c.role == "problem" and known.get("problem") and _IMPACT.search(c.text):
+        elif (
+            c.role == "problem"
+            and known.get("problem")
+            and _IMPACT.search(c.text)
+            and labelled_role(c.text) != "problem"  # "the actual issue: ..." says its field
+        ):
             out.clauses[k] = Clause(c.text, "business_impact", c.score)  # the trouble's toll
     # A correction ("sorry typo, its $640k not 460") fixes a value; it answers no question.
     _answer_the_question(out.clauses, [] if correction or titled else asked or [], naming)
@@ -1454,17 +1509,21 @@ def read_case(
         ordered += [c for c in found if c not in ordered]
         return [_strip_framing(_FIELD_LABEL.sub("", c.text)) for c in ordered]
 
-    def grow(name: str, parts: list[str]) -> None:
+    def grow(name: str, parts: list[str], instead: bool = False) -> None:
         if not parts:
             return
         value = _join(parts)
         before = known.get(name) or ""
-        if before and not correction and value not in before:
+        if instead:
+            update[name] = value
+        elif before and not correction and value not in before:
             update[name] = f"{_sentence(before)} {value}"
         else:
             put(name, value)
 
-    grow("problem", [_it_named(t, out.clauses) for t in texts("problem")])
+    # "the actual issue: intake forms drop the insurance fields": what came before was not it
+    instead = any(c.role == "problem" and _SUPERSEDES.match(c.text) for c in out.clauses)
+    grow("problem", [_it_named(t, out.clauses) for t in texts("problem")], instead)
     # "she'll pull the contract if we can't show her a rollback plan", read as what she wants:
     # what she wants is what the condition names.
     wants = [
