@@ -1149,3 +1149,26 @@ def test_a_note_between_us_is_never_the_problem() -> None:
     case = CaseFile(customer="Oakmere Dental", problem="Got a weird one today")
     said = "between us, our billing team messed up the seat sync again, third time this year"
     assert "problem" not in understand(said, case).update
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "Lars Eklund, their Head of Logistics, told his steering committee he wants to cancel.",
+        "Priya told their board that they are moving to another vendor at renewal.",
+    ],
+)
+def test_a_threat_told_to_someone_on_their_side_is_their_threat(told: str) -> None:
+    from coach.chat.extract import detect_signals
+
+    assert "cancellation_threat" in detect_signals([told])
+
+
+def test_a_fix_they_want_is_no_fix_made() -> None:
+    """ "She wants the invoices restored" is what she asks for: the trouble told before holds."""
+    from coach.chat.extract import detect_signals
+
+    trouble = "Our platform has been down for two days and their warehouse cannot ship."
+    wish = "She wants the data restored and a credit for the month."
+    assert "technical_beyond_control" in detect_signals([trouble, wish])
+    assert "technical_beyond_control" not in detect_signals([trouble, "The data is restored now."])

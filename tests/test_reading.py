@@ -1892,3 +1892,18 @@ def test_a_request_in_polite_or_formal_words_is_routine_not_review(
 
     result = OfflineTriageEngine(settings).triage(f"Boa tarde,\n\n{text}\n\nCarla")
     assert result.decision == "handle", (result.decision, result.signals)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "wished"),
+    [
+        ("en", "she wants the records recovered by friday", True),
+        ("de", "er verlangt, dass die daten bis freitag wiederhergestellt werden", True),
+        ("en", "the records are recovered now", False),
+        ("en", "the records are recovered, and she wants a credit", False),
+    ],
+)
+def test_a_resolution_someone_else_wants_is_a_wish(language: str, text: str, wished: bool) -> None:
+    from coach.reading.structure import wished_for
+
+    assert wished_for(text, language) is wished

@@ -939,7 +939,10 @@ def customer_voice(sentence: str) -> bool:
 
 
 _REPORTING = re.compile(
-    r"^(?P<who>[^.!?]{0,120}?)\b(?:told\s+(?:me|us|our\s+\w+)|says?|said|mentioned|wrote|"
+    # "told her CFO she wants to cancel": told someone of their own side, whose words follow
+    r"^(?P<who>[^.!?]{0,120}?)\b(?:told\s+(?:me|us|our\s+\w+|(?:her|his|their)\s+[\w-]+"
+    r"(?:\s+(?!(?:she|he|they|we|it|that)\b)[\w-]+)?(?=\s+(?:that|she|he|they|we|it)\b))|says?|"
+    r"said|mentioned|wrote|"
     r"emailed|warned|threatened|hinted|let\s+(?:me|us)\s+know|is\s+saying|made\s+it\s+clear|"
     r"just\s+messaged|messaged|called\s+to\s+say)\b",
     IGNORE_CASE,

@@ -466,7 +466,9 @@ class Reader:
             closing_doc[item.doc] |= not item.consequence and structure.closes(
                 item.said.text, item.language, item.context
             )
-            resolved_doc[item.doc] |= item.context.resolved or closing_doc[item.doc]
+            resolved_doc[item.doc] |= (
+                item.context.resolved and not structure.wished_for(item.said.text, item.language)
+            ) or closing_doc[item.doc]
             # "Nada más para desahogarme", "Moest het alleen even kwijt": a customer who says the
             # email is only to vent describes a state that is theirs to vent about, not an
             # escalation, unless it is certain.

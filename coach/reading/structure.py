@@ -51,7 +51,7 @@ FAMILIES = (
     "back_to_normal", "entity_change", "you_words",
     "assess_words", "undecided", "seat_words", "whole_account",
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
-    "rest_unchanged", "last_period", "inverted_condition", "replaces_you",
+    "rest_unchanged", "last_period", "inverted_condition", "replaces_you", "wished_by_them",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -712,6 +712,18 @@ def unresolved(text: str, language: str) -> bool:
         if c.has("negators", clause) and not c.has("conditional", clause):
             return True
     return False
+
+
+def wished_for(text: str, language: str) -> bool:
+    """Every word of resolution is something someone else wants done ("she wants the records
+    recovered", "er verlangt, dass die Daten wiederhergestellt werden"): a request told in the
+    third person, not a problem said to be over."""
+    c, lx = cues(language), lexicon(language)
+    low = text.lower()
+    found = c.find("resolved", low)
+    return bool(found) and all(
+        lx.has("wished_by_them", re.split(r"[.;:!?]", low[: m.start()])[-1]) for m in found
+    )
 
 
 _SEMICOLON = re.compile(r";\s+")
