@@ -347,3 +347,26 @@ def test_a_person_named_as_the_one_who_counts_in_a_correction_is_the_contact() -
     )
     assert out.update.get("contact_name") == "Rohan Kapoor"
     assert "customer" not in out.update
+
+
+@pytest.mark.parametrize(
+    ("text", "customer", "contact", "title"),
+    [
+        # a person, then their title and where they work in brackets
+        ("Tomás Ferreira (Plant Manager, Oliveira Ceramics) phoned about the kiln sensors",
+         "Oliveira Ceramics", "Tomás Ferreira", "Plant Manager"),
+        # an account with its figure, then a full stop, then the person: no initial from "ARR."
+        ("Lakeshore Transit, $210k ARR. Dana Whitfield, Director of Fleet Systems, is upset",
+         "Lakeshore Transit", "Dana Whitfield", "Director of Fleet Systems"),
+        # a department typed in capitals after the title
+        ("Norrland Pharma: the new VP R&D, Dr. Elin Berg, says the assay export fails",
+         "Norrland Pharma", "Elin Berg", "VP R&D"),
+    ],
+)  # fmt: skip
+def test_who_is_who_around_brackets_stops_and_capitals(
+    text: str, customer: str, contact: str, title: str
+) -> None:
+    update = understand(text, CaseFile()).update
+    assert update.get("customer") == customer
+    assert contact in update.get("contact_name", "") and not update["contact_name"].startswith("R.")
+    assert update.get("contact_title") == title

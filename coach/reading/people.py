@@ -125,7 +125,8 @@ DEPARTMENT = (
     r"(?-i:Finance|Engineering|Eng|Engg|Sales|Marketing|Operations|Ops|Product|Customer\s+Success|Success|"
     r"Support|Services|IT|HR|Legal|Security|Technology|Revenue|Growth|Partnerships|Risk|"
     r"Compliance|Data|Procurement|Infrastructure|Platform|Analytics|Digital|Strategy|People|"
-    r"Customer\s+Experience|Guest\s+Experience|Delivery|Implementation|Professional\s+Services)"
+    r"Customer\s+Experience|Guest\s+Experience|Delivery|Implementation|Professional\s+Services|"
+    r"R&D|Research)"
 )
 # The nouns a department's name ends with ("Head of Supply Chain", "GM of Guest Experience"): a
 # title goes on through them, never through a person's name after it.
@@ -549,7 +550,9 @@ def read_people(text: str) -> list[Person]:
             rf"(?:\s+(?:at|in|for)\s+[^,.;()\n]{{1,40}}?\s*,\s*|\s*,?\s*)(?P<name>{NAME})",
             text[m.end() :],
         )
-        lead = re.search(rf"(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()])
+        lead = re.search(
+            rf"(?<![\w'’])(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()]
+        )  # not "R. Maya Thompson" from "$95k ARR. Maya Thompson, Director of ..."
         if (
             after
             and lead
@@ -564,6 +567,18 @@ def read_people(text: str) -> list[Person]:
                 Person(lead.group("name"), f"{title} {after.group('name')}"),
                 (lead.start(), m.end() + after.end()),
             )
+            continue
+        if (
+            after
+            and lead
+            and text[: m.start()].rstrip().endswith("(")
+            and " " in lead.group("name")
+            and _is_name(lead.group("name"))
+            and re.match(r"\s*,", text[m.end() :])
+        ):
+            # "Sipho Dlamini (Office Manager, Khumalo Architects)": the name before the bracket is
+            # the person; what follows the title inside it is where they work
+            add(Person(lead.group("name"), title), (lead.start(), m.end()))
             continue
         if after and _is_name(after.group("name")):
             span = (m.start(), m.end() + after.end())
@@ -694,6 +709,8 @@ _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is
     (2, re.compile(rf"(?:\b(?:at|for|on|over\s+at|escalate|escalating)|@)\s+{_COMPANY}"
                    rf"(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
     (3, re.compile(rf"\b(?:with|from)\s+{_COMPANY}(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
+    # "Sipho Dlamini (Office Manager, Khumalo Architects)": a person's title, then where they work
+    (1, re.compile(rf"\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s*\([^(),]{{2,40}},\s*{_COMPANY}\s*\)")),
 )  # fmt: skip
 _NOT_COMPANY = re.compile(
     r"^(?:I|We|They|He|She|It|The|A|An|Our|Their|My|Your|This|That|Friday|Monday|Tuesday|"
