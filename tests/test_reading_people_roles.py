@@ -370,3 +370,12 @@ def test_who_is_who_around_brackets_stops_and_capitals(
     assert update.get("customer") == customer
     assert contact in update.get("contact_name", "") and not update["contact_name"].startswith("R.")
     assert update.get("contact_title") == title
+
+
+def test_a_job_title_beyond_the_cue_list_names_the_contact() -> None:
+    update = understand(
+        "Ostwind Studios: their Lead Editor Hye-jin Cho says the render farm keeps timing out",
+        CaseFile(),
+    ).update
+    assert update.get("contact_name") == "Hye-jin Cho"
+    assert update.get("contact_title") == "Lead Editor"

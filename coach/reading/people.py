@@ -184,8 +184,13 @@ class Named:
 
 @lru_cache(maxsize=1)
 def _titles() -> re.Pattern[str]:
+    from coach.reading.structure import lexicon_file
+
     data = load_yaml((CUES / "en.yaml").read_text(encoding="utf-8"))
-    words = sorted({t.lower() for t in data.get("titles") or []}, key=len, reverse=True)
+    # the cue list's titles (features of the role model too), and the job titles only this
+    # reader needs (`job_titles` in the lexicon: "producer", "editor", "pharmacist")
+    listed = [*(data.get("titles") or []), *(lexicon_file("en").get("job_titles") or [])]
+    words = sorted({str(t).lower() for t in listed}, key=len, reverse=True)
     # "network planning mgr", "dir. manufacturing systems": the shorthand reps type
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + (
         r"|(?<=\w\s)(?<!my\s)(?<!our\s)mgr|dir\."  # "mgr Sam Whitaker briefed" is my manager
