@@ -1901,6 +1901,11 @@ def test_a_request_in_polite_or_formal_words_is_routine_not_review(
         ("de", "er verlangt, dass die daten bis freitag wiederhergestellt werden", True),
         ("en", "the records are recovered now", False),
         ("en", "the records are recovered, and she wants a credit", False),
+        # news of a fix in the first person is no wish: it is over
+        ("de", "ich möchte ihnen mitteilen, dass das problem behoben ist", False),
+        ("nl", "ik wil even laten weten dat het probleem is opgelost", False),
+        ("pt", "gostaria de informar que o problema foi resolvido", False),
+        ("en", "i wanted to let you know it is fixed", False),
     ],
 )
 def test_a_resolution_someone_else_wants_is_a_wish(language: str, text: str, wished: bool) -> None:
