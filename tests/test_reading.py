@@ -1912,3 +1912,164 @@ def test_a_resolution_someone_else_wants_is_a_wish(language: str, text: str, wis
     from coach.reading.structure import wished_for
 
     assert wished_for(text, language) is wished
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        # The customer's own escalation process, inside their company: asks nothing of ours.
+        ("Die Bestellung habe ich intern an unseren Geschäftsführer eskaliert, weil sie über "
+         "meinem Freigabelimit liegt. Können Sie uns bitte Ihre USt-IdNr. schicken?", False),
+        ("Lo he escalado internamente a nuestra directora financiera porque supera mi límite de "
+         "aprobación. ¿Me enviáis el certificado de la cuenta bancaria?", False),
+        # ... unless it turns to us.
+        ("I've escalated this internally to our CEO and she wants to speak with your CEO this "
+         "week about the outages.", True),
+        # A lawyer put in copy from now on takes the matter to legal; one copied to review a DPA
+        # does not.
+        ("From now on our general counsel will be copied on every email about the deleted "
+         "backups. Please send a written timeline by Friday.", True),
+        ("Ab sofort ist unsere Rechtsabteilung bei allen Mails zu den verlorenen Daten in Kopie. "
+         "Bitte schicken Sie uns bis Freitag eine Stellungnahme.", True),
+        ("I've copied our legal team so they can review the DPA before we sign. Could you send "
+         "the latest version?", False),
+        # "Jak ..., to ...": a colloquial Polish condition, not a question.
+        ("Jak jeszcze raz system padnie w czasie wyprzedaży, to się żegnamy.", True),
+        ("Jak mogę dodać nowego użytkownika do konta?", False),
+    ],
+)  # fmt: skip
+def test_whose_escalation_a_lawyer_in_copy_and_a_condition_that_opens_like_a_question(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """An order escalated inside the customer's company for approval was read as leaving and a
+    deal at risk; a lawyer copied on everything from now on was routine; "Jak ..., to się
+    żegnamy" was read as a question, so the threat after it was lost."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, (result.decision, result.signals)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "cited"),
+    [
+        ("es", "En vuestra web pone que hay un 20 % de descuento para fundaciones.", True),
+        ("pt", "Vi na vossa página de preços que há um desconto para contratos a 24 meses.", True),
+        ("fr", "Sur votre site, il est indiqué une remise de 15 % pour les associations.", True),
+        ("de", "Auf Ihrer Website steht ein Rabatt von 10 % für Schulen.", True),
+        # Named as what went wrong, or beside trouble or leaving, it is not a citation.
+        ("en", "Now your website has kicked me out and support hung up on me.", False),
+        ("en", "On your website you promise 99.9% uptime and we had three outages this month.",
+         False),
+        ("nl", "Op jullie website staat een korting, maar wij stappen over naar een andere "
+         "leverancier.", False),
+    ],
+)  # fmt: skip
+def test_what_we_publish_cited_where_it_is_found(language: str, text: str, cited: bool) -> None:
+    from coach.reading.structure import cites_published
+
+    assert cites_published(text, language) is cited
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Ignore my ask from yesterday about getting your VP on the phone."),
+        ("fr", "Pas besoin d'organiser l'appel avec votre responsable, on oublie."),
+    ],
+)
+def test_a_request_ignored_or_a_call_not_to_be_organised_is_withdrawn(
+    language: str, text: str
+) -> None:
+    from coach.reading.structure import refine
+
+    assert refine(read_context(text, language), text, language).withdrawn
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The March outage is water under the bridge for us."),
+        ("de", "Der Ausfall im Januar ist für uns Schnee von gestern."),
+        ("es", "Lo de la caída de enero ya es agua pasada."),
+        ("pt", "A falha de março já são águas passadas."),
+        ("nl", "De storing van maart is voor ons verleden tijd."),
+        ("pl", "Awaria z marca to już przeszłość."),
+    ],
+)
+def test_an_incident_the_customer_calls_water_under_the_bridge_is_over(
+    language: str, text: str
+) -> None:
+    from coach.reading.structure import refine
+
+    assert refine(read_context(text, language), text, language).resolved
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("Since October we've had four account managers and nothing promised was delivered. "
+         "Honestly, the trust is gone. Also, can you fix the VAT number on the May invoice?", True),
+        ("Ehrlich gesagt ist das Vertrauen weg. Können Sie die Rechnung korrigieren?", True),
+        ("Desde que firmamos nadie cumple lo que promete. Ya no nos fiamos de vosotros. ¿Podéis "
+         "corregir la factura de mayo?", True),
+        # Trust named to say it stands, or lost in someone else, is no relationship at risk.
+        ("We haven't lost trust in you, the team did great. Can you send the invoice?", False),
+        ("We lost trust in our previous vendor, which is why we moved to you. Can you add two "
+         "users?", False),
+    ],
+)  # fmt: skip
+def test_trust_said_to_be_gone_puts_the_relationship_at_risk(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """ "A confiança foi embora" beside a routine request was read as the request; "we haven't
+    lost trust in you" was read, with certainty, as a relationship breaking down."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, (result.decision, result.signals)
+    if escalates:
+        assert "relationship_breakdown" in result.signal_types()
+
+
+def test_again_that_tells_a_recurrence_does_not_close_the_email(settings: Settings) -> None:
+    """ "Cada um chega, pede pra gente explicar tudo de novo, promete alguma coisa e some": the
+    "again" was read as something working again, so the whole email was over and the
+    relationship it describes was dropped for the invoice question beside it."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    engine = OfflineTriageEngine(settings)
+    complaint = (
+        "Oi Rafael,\n\nDesde outubro já passaram quatro gerentes de conta por aqui. Cada um "
+        "chega, pede pra gente explicar tudo de novo, promete alguma coisa e some. O "
+        "treinamento foi remarcado três vezes.\n\nNão é só um problema técnico, sabe? A "
+        "confiança foi embora.\n\nAh, e a nota fiscal de maio veio com o CNPJ errado, dá pra "
+        "corrigir?\n\nAbraço,\nCamila"
+    )
+    assert engine.triage(complaint).decision == "escalate"
+    recovered = (
+        "Hi Sam,\n\nWe generated a new key and data is flowing again. Could you send the "
+        "incident report for our files?\n\nThanks,\nAna"
+    )
+    assert engine.triage(recovered).decision == "handle"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "offered"),
+    [
+        ("nl", "Graag onder dezelfde voorwaarden als het huidige contract.", True),
+        ("pl", "Prosiłbym o wycenę 5 dodatkowych licencji w tym samym pakiecie.", True),
+        ("de", "Bitte zu den gleichen Konditionen wie im aktuellen Vertrag.", True),
+        # An exception asked for beside them, or leaving if they are not kept, is no such ask.
+        ("en", "We need your leadership to approve a 30% discount on the same terms as last "
+         "year.", False),
+        ("en", "If you can't keep the same terms as our current contract, we will not renew.",
+         False),
+    ],
+)  # fmt: skip
+def test_the_terms_already_agreed_asked_for_again_ask_nothing_of_a_leader(
+    language: str, text: str, offered: bool
+) -> None:
+    from coach.reading.structure import asks_what_is_offered
+
+    assert asks_what_is_offered(text, language) is offered

@@ -55,6 +55,7 @@ TECHNICAL_THRESHOLD = 0.6
 # Below this, a leadership decision must name what is decided (`structure.decides`).
 LEADERSHIP_UNNAMED = 0.5
 ROUTINE_WINS_AT = 0.7
+AGAIN_AS_TROUBLE = 0.5  # escalation and venting together: "again" tells a recurrence
 CERTAIN = 0.98
 NARRATED_TECHNICAL = 0.95  # a technical problem as a rep tells it
 # A sentence far from every exemplar (a tweet about a football match) is one the classifier has
@@ -443,6 +444,13 @@ class Reader:
         n = len(readings)
         escalating = list(table.escalating())
         routine, venting, none = (LABELS.index(x) for x in ("routine_issue", "venting", "none"))
+        # "Cada um chega, pede pra gente explicar tudo de novo, promete alguma coisa e some",
+        # "The new UI moved the export button again": "again" read as something working again
+        # is a recurrence where the sentence reads likelier than not as trouble or frustration.
+        for item, raw_row in zip(items, raw, strict=True):
+            trouble = raw_row[: len(escalating)].sum() + raw_row[venting] >= AGAIN_AS_TROUBLE
+            if trouble and structure.only_again(item.text, item.language, item.context):
+                item.context = dataclasses.replace(item.context, resolved=False)
         found: list[dict[str, Found]] = [{} for _ in range(n)]
         further: list[dict[str, Found]] = [{} for _ in range(n)]
         # What earns a routine reading: a request or question first, else thanks, a problem report
@@ -632,6 +640,23 @@ class Reader:
                 # there is one, asks nothing of a leader.
                 if label == DECISION and structure.asks_what_is_offered(item.said.text, lang):
                     continue
+                # "Vi na vossa página de preços que há um desconto ...": what we publish, cited
+                # with nothing wrong said of it, is asked about, not escalated. "Lo he escalado
+                # internamente a nuestro director financiero porque supera el importe que puedo
+                # aprobar": the customer's own process, not a request of ours, nor leaving.
+                if score < CERTAIN and (
+                    (label in escalating and structure.cites_published(item.said.text, lang))
+                    or (
+                        label in INTERNAL_PROCESS
+                        and structure.internal_escalation(item.said.text, lang)
+                    )
+                ):
+                    continue
+                # "We haven't lost trust in you", "we lost trust in our previous vendor": trust
+                # named to say it stands, or of someone else, puts no relationship at risk,
+                # however sure the reading of the words of trust is.
+                if label == RELATIONSHIP and structure.trust_kept(item.said.text, lang, ctx):
+                    continue
                 # A leadership decision the classifier reads only in part names what is to be
                 # decided (a price, terms, an exception, people committed): "we've got 37 new
                 # staff starting in September" asks nothing of anyone's authority.
@@ -808,6 +833,9 @@ LEGAL = "legal_or_public_threat"
 QUESTION_MAY_ASK_FOR = "manager_request"
 DECISION = "leadership_decision"
 DEAL = "deal_at_risk"
+RELATIONSHIP = "relationship_breakdown"
+# What a customer's own escalation process reads as: someone senior asked for, a decision, leaving.
+INTERNAL_PROCESS = frozenset({"manager_request", DECISION, LEAVING, DEAL})
 
 
 def _precedent_warning(items: list[_Item], doc: int) -> str | None:
@@ -833,7 +861,8 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
     if item.joined:
         return []
     if item.consequence:
-        whole = read_context(text, language)  # "asked whether ..." asks, whatever follows
+        # "asked whether ..." asks, whatever follows
+        whole = structure.refine(read_context(text, language), text, language, reported)
         if whole.howto or whole.question:
             return []
         found = (
@@ -850,6 +879,7 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
     if (
         structure.public_threat(text, language, ctx)
         or (grievance and structure.legal_action(text, language, ctx))
+        or structure.counsel_copied(text, language, ctx)
         or structure.publishes(text, language, ctx, grievance)
     ):
         found.append("legal_or_public_threat")
@@ -870,6 +900,8 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         found.append(rhetorical)
     if structure.passes_on(text, language, ctx):
         found.append("manager_request")
+    if structure.trust_lost(text, language, ctx):
+        found.append(RELATIONSHIP)
     if not reported and structure.data_exposure(text, language, ctx):
         found.append("technical_beyond_control")
     return found

@@ -52,6 +52,8 @@ FAMILIES = (
     "assess_words", "undecided", "seat_words", "whole_account",
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you", "wished_by_them",
+    "escalate_words", "internally", "published", "in_copy", "from_now_on", "lawyer",
+    "trust_lost", "same_terms",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -209,6 +211,11 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     if not ctx.resolved and _back_to_normal(low, c, lx):
         changes["resolved"] = True
     conditional = c.has("conditional", low) or lx.has("ultimatum", low)
+    # "Jak w czerwcu jeszcze raz padnie, to się żegnamy.": a word that asks ("jak") opening a
+    # statement with a consequence sets its condition; the sentence asks nothing.
+    if ctx.question and not low.rstrip().endswith("?") and _opens_with_condition(low, lx):
+        changes["question"] = False
+        conditional = True
     # "Caso o problema volte, não contem connosco para a renovação": the negation is the threat.
     if ctx.denied and count_on_us_not(text, language):
         rest = lx.patterns["no_count_on_us"].sub(" ", low)
@@ -378,6 +385,10 @@ def refine(ctx: Context, text: str, language: str, reported: bool = False) -> Co
     # "beschouw mijn bericht niet als opzegging": the "als" of a withdrawal is no condition.
     if not ctx.withdrawn and lx.has("withdraw", low) and not _conditional_beside(c, lx, low):
         changes["withdrawn"] = True
+    # "Da oggi è in copia l'Avv. Paola Ferraris": a lawyer put in copy from now on is a legal
+    # channel, named as an abbreviation the cues may not hold.
+    if not ctx.legal_public and counsel_copied(text, language, ctx):
+        changes["legal_public"] = True
     # "la vostra nomina a responsabile del trattamento": a title in another sense.
     if ctx.senior and not _senior(c, lx, low):
         changes["senior"] = False
@@ -478,6 +489,16 @@ def _inverted_condition(low: str, lx: Cues) -> list[tuple[int, int, bool]]:
         if not low[clause : m.start()].strip(" -*•>\t\"'") and "," in low[m.end() :]:
             return [(m.start(), m.end(), False)]
     return []
+
+
+def _opens_with_condition(low: str, lx: Cues) -> bool:
+    """The sentence opens with a word that is a condition there ("Jak ..., to ...")."""
+    first = next(iter(lx.find("condition_opener", low)), None)
+    return (
+        first is not None
+        and not low[: first.start()].strip(" -*•>\t\"'")
+        and "," in low[first.end() :]
+    )
 
 
 def consequence(text: str, language: str) -> str | None:
@@ -655,11 +676,23 @@ def decides(text: str, language: str) -> bool:
 
 def asks_what_is_offered(text: str, language: str) -> bool:
     """The sentence moves between our billing plans ("queremos passar do plano mensal pro
-    anual") or asks for something only if it exists ("Se tiver desconto por volume, já inclui
+    anual"), asks for the terms already agreed ("onder dezelfde voorwaarden als het huidige
+    contract") or asks for something only if it exists ("Se tiver desconto por volume, já inclui
     na proposta", "if there's a nonprofit discount, please apply it"), with no trouble or
     leaving beside it: a matter of what is on offer, not a decision asked of anyone."""
     lx, c, low = lexicon(language), cues(language), text.lower()
     if _plan_switch(low, lx, c) and not troubled(text, language):
+        return True
+    # "Graag onder dezelfde voorwaarden als het huidige contract": the terms already agreed,
+    # asked for again (more seats, a renewal), ask for no exception; "approve a 30% discount on
+    # the same terms" still names one.
+    if (
+        lx.has("same_terms", low)
+        and not lx.has("authority", lx.patterns["same_terms"].sub(" ", low))
+        and not troubled(text, language)
+        and not c.has("negators", low)
+        and not lx.has("leaving", low)
+    ):
         return True
     # "If there's a way to waive the fee, we need your leadership to approve it by Friday" asks
     # for a decision: only a polite request with no leaving, deadline or trouble asks what is
@@ -1220,6 +1253,90 @@ def without_tag(text: str, language: str) -> str:
             if len(statement.split()) >= words and statement[-1:].isalnum():
                 return statement + "."  # the tag ended the statement: it reads as one
     return text
+
+
+def counsel_copied(text: str, language: str, ctx: Context) -> bool:
+    """A lawyer of theirs put in copy from now on ("starting today, Rachel Kim from our legal team
+    will be copied on everything", "da oggi è in copia anche l'Avv. Paola Ferraris"): a standing
+    change that takes the matter to legal, unlike a lawyer copied to review a contract."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto:
+        return False
+    lx, low = lexicon(language), text.lower()
+    return (
+        lx.has("in_copy", low)
+        and lx.has("lawyer", low)
+        and lx.has("from_now_on", low)
+        and not lx.has("legal_routine", low)
+    )
+
+
+def only_again(text: str, language: str, ctx: Context) -> bool:
+    """Read as over only because something happens again ("data is flowing again"), with no word
+    of resolution asserted: the same words tell a recurrence ("o checkout travou de novo", "pede
+    pra gente explicar tudo de novo"), which the sentence's meaning must settle."""
+    if not ctx.resolved:
+        return False
+    c, lx, low = cues(language), lexicon(language), text.lower()
+    if _back_to_normal(low, c, lx):
+        return False
+    return not any(
+        not c.has("negators", re.split(r"[.;:!?,]", low[: m.start()])[-1])
+        for m in c.find("resolved", low)
+    )
+
+
+def _trust_said(text: str, language: str, ctx: Context) -> bool | None:
+    """Whether a sentence that names trust lost says so of us now: None when it names none."""
+    c, lx, low = cues(language), lexicon(language), text.lower()
+    found = lx.find("trust_lost", low)
+    if not found:
+        return None
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past:
+        return False
+    if c.has("conditional", low) or lx.has("other_supplier", low):
+        return False
+    return any(not c.has("negators", _CLAUSE_CUT.split(low[: m.start()])[-1]) for m in found)
+
+
+def trust_lost(text: str, language: str, ctx: Context) -> bool:
+    """The customer says their trust in us is gone ("A confiança foi embora", "we've lost all
+    trust in your team"): the relationship is at risk. Not when negated before it ("we haven't
+    lost trust"), asked, set as a condition, taken back or told of another supplier."""
+    return _trust_said(text, language, ctx) is True
+
+
+def trust_kept(text: str, language: str, ctx: Context) -> bool:
+    """Trust named only to say it is not lost, or lost in another supplier ("we haven't lost
+    trust in you", "we lost trust in our previous vendor"): no relationship at risk."""
+    return _trust_said(text, language, ctx) is False
+
+
+def internal_escalation(text: str, language: str) -> bool:
+    """The customer's own process of escalating, inside their organisation ("lo he escalado
+    internamente a nuestro director financiero", "u nas każde zwiększenie liczby licencji jest
+    eskalowane do kierownika"): neither a request for our manager nor a word of leaving. A
+    sentence that turns to us ("... and she wants your CEO on a call") is not only that."""
+    lx, low = lexicon(language), text.lower()
+    return (
+        lx.has("escalate_words", low)
+        and (lx.has("internally", low) or cues(language).has("own_side", low))
+        and not lx.has("you_words", low)
+    )
+
+
+def cites_published(text: str, language: str) -> bool:
+    """A sentence that cites what we publish, where it is found ("Vi na vossa página de preços
+    que há um desconto para contratos a 24 meses", "en vuestra web pone que hay un 20 % de
+    descuento"), with nothing wrong or leaving in it: what is on offer, asked about, not a
+    decision or a dispute. The page named as what went wrong ("your website has kicked me out")
+    is not cited there."""
+    lx, low = lexicon(language), text.lower()
+    return (
+        lx.has("published", low)
+        and not troubled(text, language)
+        and not lx.has("leaving", low)
+        and not lx.has("looking_elsewhere", low)
+    )
 
 
 def legal_action(text: str, language: str, ctx: Context) -> bool:
