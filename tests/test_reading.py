@@ -2073,3 +2073,41 @@ def test_the_terms_already_agreed_asked_for_again_ask_nothing_of_a_leader(
     from coach.reading.structure import asks_what_is_offered
 
     assert asks_what_is_offered(text, language) is offered
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        # The customer's own incident process described: no incident of ours.
+        ("Wij hebben intern een nieuwe escalatieprocedure voor storingen ingericht: alles wat "
+         "onze servicedesk niet binnen een uur oplost, wordt geëscaleerd naar ons MT. Bieden "
+         "jullie statusmeldingen via een webhook aan?", False),
+        # A status page all green again, said by the customer: over.
+        ("Confirmed on our side: everything's green since 14:20 and the backlog of 3k messages "
+         "has drained. Thanks for the quick RCA, very clear. No further action needed.", False),
+        ("Your dashboard says everything's green but our orders are still failing.", True),
+    ],
+)  # fmt: skip
+def test_an_incident_process_of_theirs_and_a_board_all_green(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, (result.decision, result.signals)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "En fin, ya nos apañaremos."),
+        ("en", "Not ideal, but we'll manage."),
+        ("nl", "Ach, we redden ons wel."),
+        ("pt", "Tudo bem, a gente se vira."),
+    ],
+)
+def test_we_will_manage_denies_a_need(language: str, text: str) -> None:
+    """ "Ya nos apañaremos" (we'll manage) was read as leaving."""
+    from coach.reading.structure import refine
+
+    assert refine(read_context(text, language), text, language).denied

@@ -834,8 +834,11 @@ QUESTION_MAY_ASK_FOR = "manager_request"
 DECISION = "leadership_decision"
 DEAL = "deal_at_risk"
 RELATIONSHIP = "relationship_breakdown"
-# What a customer's own escalation process reads as: someone senior asked for, a decision, leaving.
-INTERNAL_PROCESS = frozenset({"manager_request", DECISION, LEAVING, DEAL})
+# What a customer's own escalation process reads as: someone senior asked for, a decision, leaving,
+# a relationship or a technical matter beyond control (the incidents it is for).
+INTERNAL_PROCESS = frozenset(
+    {"manager_request", DECISION, LEAVING, DEAL, RELATIONSHIP, "technical_beyond_control"}
+)
 
 
 def _precedent_warning(items: list[_Item], doc: int) -> str | None:
