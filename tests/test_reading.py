@@ -1922,9 +1922,13 @@ def test_a_resolution_someone_else_wants_is_a_wish(language: str, text: str, wis
          "meinem Freigabelimit liegt. Können Sie uns bitte Ihre USt-IdNr. schicken?", False),
         ("Lo he escalado internamente a nuestra directora financiera porque supera mi límite de "
          "aprobación. ¿Me enviáis el certificado de la cuenta bancaria?", False),
-        # ... unless it turns to us.
+        # ... unless it turns to us, or says what went wrong or who weighs leaving.
         ("I've escalated this internally to our CEO and she wants to speak with your CEO this "
          "week about the outages.", True),
+        ("We escalated the outage internally to our CEO; the platform has been down for three "
+         "days.", True),
+        ("Lo he escalado internamente a nuestra dirección y están valorando otros proveedores.",
+         True),
         # A lawyer put in copy from now on takes the matter to legal; one copied to review a DPA
         # does not.
         ("From now on our general counsel will be copied on every email about the deleted "

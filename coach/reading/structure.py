@@ -53,7 +53,7 @@ FAMILIES = (
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you", "wished_by_them",
     "escalate_words", "internally", "published", "in_copy", "from_now_on", "lawyer",
-    "trust_lost", "same_terms",
+    "trust_lost", "same_terms", "as_a_rule",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -1315,12 +1315,22 @@ def internal_escalation(text: str, language: str) -> bool:
     """The customer's own process of escalating, inside their organisation ("lo he escalado
     internamente a nuestro director financiero", "u nas każde zwiększenie liczby licencji jest
     eskalowane do kierownika"): neither a request for our manager nor a word of leaving. A
-    sentence that turns to us ("... and she wants your CEO on a call") is not only that."""
-    lx, low = lexicon(language), text.lower()
+    sentence that turns to us ("... and she wants your CEO on a call"), or says what went wrong
+    or who is thinking of leaving, is not only that."""
+    lx, c, low = lexicon(language), cues(language), text.lower()
     return (
         lx.has("escalate_words", low)
-        and (lx.has("internally", low) or cues(language).has("own_side", low))
+        and (lx.has("internally", low) or c.has("own_side", low))
         and not lx.has("you_words", low)
+        # "... to our board, who are considering terminating the contract", "...; the platform
+        # has been down for three days": what it was escalated for is said beside it. A rule
+        # described ("alles wat onze servicedesk niet binnen een uur oplost, wordt geëscaleerd")
+        # names what the rule is for, not what went wrong.
+        and not any(lx.has(f, low) for f in ("leaving", "looking_elsewhere", "wants_out"))
+        and (
+            lx.has("as_a_rule", low)
+            or not (troubled(text, language) or c.has("problem_words", low))
+        )
     )
 
 
@@ -1330,10 +1340,12 @@ def cites_published(text: str, language: str) -> bool:
     descuento"), with nothing wrong or leaving in it: what is on offer, asked about, not a
     decision or a dispute. The page named as what went wrong ("your website has kicked me out")
     is not cited there."""
-    lx, low = lexicon(language), text.lower()
+    lx, c, low = lexicon(language), cues(language), text.lower()
     return (
         lx.has("published", low)
         and not troubled(text, language)
+        and not c.has("problem_words", low)
+        and not lx.has("contrast", low)  # "On your website it says X, but ..."
         and not lx.has("leaving", low)
         and not lx.has("looking_elsewhere", low)
     )
