@@ -2115,3 +2115,27 @@ def test_we_will_manage_denies_a_need(language: str, text: str) -> None:
     from coach.reading.structure import refine
 
     assert refine(read_context(text, language), text, language).denied
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "at_risk"),
+    [
+        ("pt", "Do jeito que tá, eu não consigo mais justificar a ferramenta pro CFO.", True),
+        ("pl", "Przy odnowieniu w czerwcu będzie ciężko.", True),
+        ("en", "Honestly, I can't justify the spend to our board any more.", True),
+        ("it", "Il rinnovo sarà difficile, te lo dico chiaramente.", True),
+        # Denied, asked or set as a condition, it is no such statement.
+        ("en", "It's not hard to justify the spend, the team loves it.", False),
+        ("en", "If the reports keep failing, the renewal will be hard.", False),
+        ("en", "Is the renewal going to be difficult to schedule in June?", False),
+    ],
+)
+def test_the_spend_on_us_hard_to_justify_puts_the_deal_at_risk(
+    language: str, text: str, at_risk: bool
+) -> None:
+    """ "Eu não consigo mais justificar a ferramenta pro CFO" and "przy odnowieniu będzie ciężko"
+    were routine: an understated threat in no word of leaving."""
+    from coach.reading.structure import hard_to_justify, refine
+
+    context = refine(read_context(text, language), text, language)
+    assert hard_to_justify(text, language, context) is at_risk

@@ -905,6 +905,8 @@ def structure_signals(item: _Item, language: str, reported: bool, grievance: boo
         found.append("manager_request")
     if structure.trust_lost(text, language, ctx):
         found.append(RELATIONSHIP)
+    if structure.hard_to_justify(text, language, ctx):
+        found.append(DEAL)
     if not reported and structure.data_exposure(text, language, ctx):
         found.append("technical_beyond_control")
     return found

@@ -53,7 +53,7 @@ FAMILIES = (
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you", "wished_by_them",
     "escalate_words", "internally", "published", "in_copy", "from_now_on", "lawyer",
-    "trust_lost", "same_terms", "as_a_rule",
+    "trust_lost", "same_terms", "as_a_rule", "hard_to_justify",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
@@ -1303,6 +1303,21 @@ def trust_lost(text: str, language: str, ctx: Context) -> bool:
     trust in your team"): the relationship is at risk. Not when negated before it ("we haven't
     lost trust"), asked, set as a condition, taken back or told of another supplier."""
     return _trust_said(text, language, ctx) is True
+
+
+def hard_to_justify(text: str, language: str, ctx: Context) -> bool:
+    """The spend on us said to be hard to justify or defend inside the customer ("eu não consigo
+    mais justificar a ferramenta pro CFO", "przy odnowieniu w czerwcu będzie ciężko"): the deal at
+    risk, said without a threat. Not asked, denied, set as a condition or told as over."""
+    if ctx.denied or ctx.withdrawn or ctx.question or ctx.howto or ctx.past or ctx.positive:
+        return False
+    c, low = cues(language), text.lower()
+    if c.has("conditional", low):
+        return False
+    return any(
+        not c.has("negators", _CLAUSE_CUT.split(low[: m.start()])[-1])
+        for m in lexicon(language).find("hard_to_justify", low)
+    )
 
 
 def trust_kept(text: str, language: str, ctx: Context) -> bool:
