@@ -1285,6 +1285,11 @@ def only_again(text: str, language: str, ctx: Context) -> bool:
     )
 
 
+def _unnegated(found: list[re.Match[str]], low: str, c: Cues) -> bool:
+    """Any of the phrases found is said without a negation before it in its clause."""
+    return any(not c.has("negators", _CLAUSE_CUT.split(low[: m.start()])[-1]) for m in found)
+
+
 def _trust_said(text: str, language: str, ctx: Context) -> bool | None:
     """Whether a sentence that names trust lost says so of us now: None when it names none."""
     c, lx, low = cues(language), lexicon(language), text.lower()
@@ -1295,7 +1300,7 @@ def _trust_said(text: str, language: str, ctx: Context) -> bool | None:
         return False
     if c.has("conditional", low) or lx.has("other_supplier", low):
         return False
-    return any(not c.has("negators", _CLAUSE_CUT.split(low[: m.start()])[-1]) for m in found)
+    return _unnegated(found, low, c)
 
 
 def trust_lost(text: str, language: str, ctx: Context) -> bool:
@@ -1303,6 +1308,12 @@ def trust_lost(text: str, language: str, ctx: Context) -> bool:
     trust in your team"): the relationship is at risk. Not when negated before it ("we haven't
     lost trust"), asked, set as a condition, taken back or told of another supplier."""
     return _trust_said(text, language, ctx) is True
+
+
+def trust_kept(text: str, language: str, ctx: Context) -> bool:
+    """Trust named only to say it is not lost, or lost in another supplier ("we haven't lost
+    trust in you", "we lost trust in our previous vendor"): no relationship at risk."""
+    return _trust_said(text, language, ctx) is False
 
 
 def hard_to_justify(text: str, language: str, ctx: Context) -> bool:
@@ -1314,16 +1325,7 @@ def hard_to_justify(text: str, language: str, ctx: Context) -> bool:
     c, low = cues(language), text.lower()
     if c.has("conditional", low):
         return False
-    return any(
-        not c.has("negators", _CLAUSE_CUT.split(low[: m.start()])[-1])
-        for m in lexicon(language).find("hard_to_justify", low)
-    )
-
-
-def trust_kept(text: str, language: str, ctx: Context) -> bool:
-    """Trust named only to say it is not lost, or lost in another supplier ("we haven't lost
-    trust in you", "we lost trust in our previous vendor"): no relationship at risk."""
-    return _trust_said(text, language, ctx) is False
+    return _unnegated(lexicon(language).find("hard_to_justify", low), low, c)
 
 
 def internal_escalation(text: str, language: str) -> bool:
