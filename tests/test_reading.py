@@ -2139,3 +2139,131 @@ def test_the_spend_on_us_hard_to_justify_puts_the_deal_at_risk(
 
     context = refine(read_context(text, language), text, language)
     assert hard_to_justify(text, language, context) is at_risk
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        # An audience of theirs will hear a verdict on us that is not favourable.
+        ("I'm presenting our vendor review to the user group next month. As things stand it "
+         "won't be a flattering one.", True),
+        ("Am Donnerstag spreche ich beim Anwendertreffen über unsere Projekte. Stand heute "
+         "kommt Ihre Plattform dabei nicht gut weg.", True),
+        ("Il mese prossimo all'assemblea dei soci devo fare il punto sui fornitori. Per ora non "
+         "avrei niente di positivo da dire su di voi.", True),
+        ("Es la segunda vez que las liquidaciones salen mal. Si la semana que viene no tengo "
+         "una explicación, tendré que contarlo tal cual en la asamblea de socios.", True),
+        # A rating whose stars depend on what we do next.
+        ("Tengo preparada una reseña para Trustpilot. Cuántas estrellas le pongo depende de lo "
+         "que pase esta semana con nuestras incidencias.", True),
+        # An audience with a favourable verdict, a plan that depends on their own budget, or a
+        # verdict told as over: nothing to escalate.
+        ("Whether we speak at your user conference depends on our travel budget. Can you send "
+         "the dates?", False),
+        ("Last year my talk at the user group was not very flattering about you. Since then "
+         "things improved a lot. Can you send the invoice?", False),
+        ("Volgende week vertel ik op de ledenvergadering over onze ervaringen; alleen maar "
+         "goede dingen. Kun je me jullie logo sturen?", False),
+    ],
+)  # fmt: skip
+def test_a_verdict_an_audience_of_theirs_will_hear(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """ "Je prépare un retour d'expérience pour le club des DSI ... ce retour ne sera pas très
+    flatteur" was routine: the audience and the verdict are two sentences."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, (result.decision, result.signals)
+    if escalates:
+        assert "legal_or_public_threat" in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        # A lawsuit to be filed, on a condition that follows it with no pause: "si no" is "if
+        # not" here, not "otherwise".
+        ("Después de tres meses de fallos y sin respuesta a nuestras reclamaciones, nuestros "
+         "abogados presentarán una demanda si no recibimos una solución antes del día 20.",
+         "legal_or_public_threat"),
+        ("Nach drei Monaten ohne Lösung werden wir Klage einreichen, falls bis Monatsende "
+         "nichts passiert.", "legal_or_public_threat"),
+        # An audience told, with a negation only in another clause.
+        ("Les relevés envoyés le mois dernier étaient faux. Nos membres en entendront parler "
+         "à l'assemblée générale, et je n'ai pas l'intention de vous défendre.",
+         "legal_or_public_threat"),
+    ],
+)  # fmt: skip
+def test_threats_read_from_their_structure(settings: Settings, text: str, signal: str) -> None:
+    """ "... nuestros abogados presentarán una demanda si no recibimos una solución" came out
+    review: "si no" was read as "otherwise" and the lawsuit as the condition."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert result.decision == "escalate", (result.decision, result.signals)
+    assert signal in {s.type for s in result.signals}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nobody at the AGM will hear about this from us, don't worry. Can you send the "
+        "corrected statements?",
+        # Praise for us at a conference, a budget that decides seats, a lawsuit against someone
+        # else: nothing to escalate.
+        "Auf der Anwendertagung im Mai stelle ich unser Projekt vor. Ich kann Ihr Team gar "
+        "nicht genug empfehlen.",
+        "How many seats we add next year depends on budget approval in March. By the way, we "
+        "just gave you five stars on G2!",
+        "We just had to file a lawsuit against our former logistics provider, so legal wants "
+        "our contract with you to be watertight. Can you send the signed DPA?",
+    ],
+)
+def test_audiences_and_lawsuits_that_threaten_nothing(settings: Settings, text: str) -> None:
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert result.decision != "escalate", (result.decision, result.signals)
+
+
+def test_si_no_sets_a_condition_or_says_otherwise() -> None:
+    from coach.reading.structure import consequence
+
+    threat = "Presentaremos una demanda si no recibimos una solución antes del día 20."
+    assert consequence(threat, "es") == "Presentaremos una demanda"
+    otherwise = "Arreglad esto antes del viernes; si no, cancelamos el contrato."
+    assert consequence(otherwise, "es") == "cancelamos el contrato."
+    assert consequence("Fix it by Friday, otherwise we cancel.", "en") == "we cancel."
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        # What they said before, then turned from: taken back.
+        ("In March I told you we were looking at other vendors. That's off the table now; "
+         "please send the renewal quote.", False),
+        ("Im März hatte ich geschrieben, dass wir uns andere Anbieter ansehen. Das hat sich "
+         "erledigt, wir bleiben bei Ihnen.", False),
+        # Said again, or borne out: it stands.
+        ("As I said last week, we will cancel if this isn't fixed. Nothing has changed.", True),
+        ("Last month I said we'd cancel if the sync broke again. It broke again yesterday.",
+         True),
+        ("Like I told you on the phone, we are cancelling at the end of the quarter. Thanks "
+         "for your help over the years.", True),
+        ("Come vi avevo scritto, disdiciamo il contratto a fine anno. Grazie comunque per la "
+         "collaborazione.", True),
+        # Good news after it takes nothing back.
+        ("In March I told you we were looking at other vendors. We've now signed with one of "
+         "them and are happy with the choice.", True),
+    ],
+)  # fmt: skip
+def test_what_they_said_before_and_turned_from(
+    settings: Settings, text: str, escalates: bool
+) -> None:
+    """ "In March I told you we were looking at other vendors. That's off the table now"
+    escalated on the threat it takes back."""
+    from coach.triage.engine import OfflineTriageEngine
+
+    result = OfflineTriageEngine(settings).triage(f"Hello,\n\n{text}\n\nAna")
+    assert (result.decision == "escalate") is escalates, (result.decision, result.signals)

@@ -522,8 +522,17 @@ class Reader:
                 ctx = dataclasses.replace(ctx, other_leave=True)
             if item.joined and not item.plain and id(item.said) not in escalated:
                 continue
+            # "Nos membres en entendront parler ..., et je n'ai pas l'intention de vous
+            # défendre": the reader of an audience told looks for a negation in its own clause.
+            told = (
+                not item.consequence
+                and troubled[d]  # "..., et je n'ai aucune réserve : le projet est une réussite"
+                and structure.public_threat(item.said.text, lang, ctx)
+                and not cues(lang).has("praise", item.said.text.lower())
+            )
             for label in structure_signals(item, lang, reported, shapes[d].grievance):
-                if self._holds(label, RULE_SCORE, ctx, resolved_doc[d], minor_doc[d]):
+                held = dataclasses.replace(ctx, denied=False) if told and label == LEGAL else ctx
+                if self._holds(label, RULE_SCORE, held, resolved_doc[d], minor_doc[d]):
                     stated[d].add(label)
                     old = found[d].get(label)
                     if old is None or old.score < RULE_SCORE:
@@ -713,6 +722,11 @@ class Reader:
                 further[d] = {
                     k: f for k, f in further[d].items() if f.evidence not in about_others[d]
                 }
+            # "... ce retour ne sera pas très flatteur": an audience of theirs will hear it.
+            verdict = None if reported or LEGAL in found[d] else _public_verdict(items, d)
+            if verdict is not None and not (disclaimed[d] and verdict in about_others[d]):
+                signals.append(Found(LEGAL, verdict, RULE_SCORE, RULE_SCORE))
+                stated[d].add(LEGAL)
             escalations = [f for f in signals if f.signal in escalating]
             technical_only = all(f.signal == "technical_beyond_control" for f in escalations)
             # A technical problem read by the classifier alone gives way to a clearly routine
@@ -853,6 +867,32 @@ def _precedent_warning(items: list[_Item], doc: int) -> str | None:
             told = True
         elif told and structure.lexicon(lang).has("not_again", text.lower()):
             return text
+    return None
+
+
+VERDICT_WINDOW = 2  # sentences between the audience named and the verdict on us
+
+
+def _public_verdict(items: list[_Item], doc: int) -> str | None:
+    """A verdict on us, not favourable, that an audience of theirs will hear: "Je prépare un
+    retour d'expérience pour la prochaine réunion du club des DSI ... En l'état, ce retour ne
+    sera pas très flatteur", or a rating that depends on what we do next ("Ik heb een review
+    voor Trustpilot klaarstaan. Hoeveel sterren het worden, hangt af van ..."). The audience and
+    the verdict may be one sentence or a few apart; the verdict is the evidence."""
+    said = [i for i in items if i.doc == doc and not i.consequence]
+    named = [
+        (k, kind)
+        for k, i in enumerate(said)
+        if (kind := structure.names_audience(i.said.text, i.language)) is not None
+        and not (i.context.question or i.context.howto or i.context.withdrawn)
+    ]
+    for k, item in enumerate(said):
+        near = [kind for at, kind in named if abs(at - k) <= VERDICT_WINDOW]
+        # A rating that "depends on" what happens is named before or with it ("How many seats
+        # we add depends on budget approval. We just gave you five stars" is no such verdict).
+        rated = any(kind == "rating" and k - VERDICT_WINDOW <= at <= k for at, kind in named)
+        if near and structure.public_verdict(item.said.text, item.language, item.context, rated):
+            return item.said.text
     return None
 
 
@@ -1058,6 +1098,15 @@ def _past_withdrawal(pieces: list[str], language: str) -> list[tuple[str, bool]]
     return out
 
 
+TURN_WINDOW = 2  # sentences after what they said before in which they may turn from it
+
+
+def _next_said(items: list[_Item], item: _Item, count: int) -> list[_Item]:
+    """The next `count` sentences of the same email after `item` (no parts of sentences)."""
+    at = next(k for k, i in enumerate(items) if i is item)
+    return [i for i in items[at + 1 :] if i.doc == item.doc and not i.consequence][:count]
+
+
 def _withdraw_before(items: list[_Item]) -> None:
     """A sentence that opens by withdrawing withdraws the one before it in the same block ("Last
     week I said I'd take this to our board. No need anymore, ..."). One that withdraws an earlier
@@ -1069,6 +1118,16 @@ def _withdraw_before(items: list[_Item]) -> None:
             continue
         if structure.withdraws_before(item.said.text, item.language, item.context):
             before.context = dataclasses.replace(before.context, withdrawn=True)
+        elif structure.said_before(before.said.text, before.language) and any(
+            structure.turns_from(after.said.text, after.language, after.context)
+            for after in _next_said(items, before, TURN_WINDOW)
+        ):
+            # "In March I told you we were looking at other vendors. That's off the table now":
+            # what they said before, taken back, is withdrawn with every part of the sentence
+            # read on its own.
+            for part in items:
+                if part.said is before.said:
+                    part.context = dataclasses.replace(part.context, withdrawn=True)
         elif (
             # only withdrawing: "Hat sich erledigt, war ein Tippfehler" also says it is over
             [name for name in _RULING_OUT if getattr(before.context, name)] == ["withdrawn"]

@@ -53,9 +53,11 @@ FAMILIES = (
     "works_words", "their_possessive", "all_seats", "meeting_words", "call_off",
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you", "wished_by_them",
     "escalate_words", "internally", "published", "in_copy", "from_now_on", "lawyer",
-    "trust_lost", "same_terms", "as_a_rule", "hard_to_justify",
+    "trust_lost", "same_terms", "as_a_rule", "hard_to_justify", "audience", "rating",
+    "unflattering", "verdict_depends", "said_before", "as_said", "as_word",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
+AS_GAP = 3  # words between "as" and "I said" ("como ya os dije", "jak już wcześniej pisałem")
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
 UNDECIDED_GAP = 12  # "not decided yet, whether": the "whether" that follows the indecision
 MAX_NOTICE_WORDS = 10  # "Opzegging contract per 1 juli.": a notice, not a story
@@ -556,7 +558,15 @@ def consequence(text: str, language: str) -> str | None:
     start, end, ultimatum = openers[0]
     # "..., otherwise we leave", "würden ... sonst auf Sonntag legen": after "otherwise" comes
     # what will follow; what comes before it is the condition, not a consequence.
-    if any(a == start and b == end for a, b in _spans(lx, "consequence", low)):
+    # "Arreglad esto; si no, nos vamos" is "otherwise"; "presentarán una demanda si no
+    # recibimos una solución" sets a condition: an "if" word, with no pause on either side.
+    otherwise = (
+        ultimatum
+        or not lx.has("condition_opener", low[start:end].split()[0])
+        or not re.match(r"\s+[^\W\d_]", low[end:])
+        or low[:start].rstrip()[-1:] in ",;:–—"
+    )
+    if otherwise and any(a == start and b == end for a, b in _spans(lx, "consequence", low)):
         after = text[end:].strip(" ,–—-")
         return after if len(after.split()) >= MIN_CONSEQUENCE_WORDS and after != text else None
     lead_from = max(low.rfind(":", 0, start), low.rfind(";", 0, start)) + 1
@@ -1373,7 +1383,11 @@ def legal_action(text: str, language: str, ctx: Context) -> bool:
     touch", "sprawą zajmie się nasz dział prawny")."""
     if not ctx.legal_public or ctx.denied or ctx.withdrawn or ctx.question or ctx.howto:
         return False
-    return lexicon(language).has("legal_action", text.lower())
+    lx, low = lexicon(language), text.lower()
+    # "We just had to file a lawsuit against our former logistics provider": someone else's.
+    if lx.has("other_supplier", low) or lx.has("other_party", low):
+        return False
+    return lx.has("legal_action", low)
 
 
 def withdraws_before(text: str, language: str, ctx: Context) -> bool:
@@ -1385,6 +1399,34 @@ def withdraws_before(text: str, language: str, ctx: Context) -> bool:
     c, lx = cues(language), lexicon(language)
     first = [m.start() for m in (*c.find("withdrawn", low), *lx.find("withdraw", low))]
     return bool(first) and min(first) <= 3
+
+
+def said_before(text: str, language: str) -> bool:
+    """What the customer said or wrote before, told in the first person ("Last month I said we'd
+    probably cancel", "Vorige maand schreef ik dat we zouden opzeggen"); not "as I said, ...",
+    which stands by it."""
+    lx, low = lexicon(language), text.lower()
+    if lx.has("as_said", low):
+        return False
+    for m in lx.find("said_before", low):
+        # "Like I told you", "Come vi avevo scritto", "Jak już wcześniej pisałem": an "as"
+        # word a few words before it.
+        lead = _CLAUSE_CUT.split(low[: m.start()])[-1].split()[-AS_GAP:]
+        if not any(lx.has("as_word", word) for word in lead):
+            return True
+    return False
+
+
+def turns_from(text: str, language: str, ctx: Context) -> bool:
+    """A sentence that turns from what was said before it: taken back, or denied with nothing
+    wrong said in it ("That's off the table now")."""
+    if ctx.question:
+        return False
+    # Good news or a stay is no taking back ("We've now signed with one of them and are happy",
+    # "Thanks for your help over the years"): only words that take it back or deny it are.
+    return ctx.withdrawn or (
+        ctx.denied and not grievance(text, language, dataclasses.replace(ctx, denied=False))
+    )
 
 
 def grievance(text: str, language: str, ctx: Context) -> bool:
@@ -1467,11 +1509,44 @@ def public_threat(text: str, language: str, ctx: Context) -> bool:
     """Others will hear of it, with the audience named: "our members will hear about this at the
     annual meeting"."""
     low = text.lower()
+    found = lexicon(language).find("hear_about", low)
+    # "nos adhérents en entendront parler ..., et je n'ai aucune intention de vous couvrir":
+    # a negation in another clause denies nothing of it.
     return (
-        lexicon(language).has("hear_about", low)
+        bool(found)
         and ctx.legal_public
-        and not (ctx.denied or ctx.withdrawn or ctx.question or ctx.howto)
+        and not (ctx.withdrawn or ctx.question or ctx.howto)
+        and _unnegated(found, low, cues(language))
     )
+
+
+def names_audience(text: str, language: str) -> str | None:
+    """An audience of their own that will hear how we did ("la prochaine réunion du club des DSI",
+    "400 membres"), or a rating they publish ("een review voor Trustpilot"): "audience" or
+    "rating", or None."""
+    lx, c, low = lexicon(language), cues(language), text.lower()
+    # "we just gave you five stars on G2!": praise or promotion names no audience to fear.
+    if lx.has("promotion", low) or c.has("praise", low):
+        return None
+    if lx.has("rating", low):
+        return "rating"
+    return "audience" if lx.has("audience", low) else None
+
+
+def public_verdict(text: str, language: str, ctx: Context, rated: bool) -> bool:
+    """A verdict on us that is not favourable ("En l'état, ce retour ne sera pas très
+    flatteur", "je n'aurai pas grand-chose de positif à dire"), or, for a rating (`rated`), one
+    that depends on what happens next ("Hoeveel sterren het worden, hangt af van wat er met onze
+    tickets gebeurt"). Read beside an audience (`names_audience`): not asked, taken back, told
+    as over, or a compliment; a case study or testimonial offered is promotion."""
+    # "Hoeveel sterren het worden, hangt af van ...": a question word that opens a statement.
+    asked = ctx.question and "?" in text
+    if asked or ctx.howto or ctx.withdrawn or ctx.past or ctx.resolved or ctx.thanks:
+        return False
+    lx, low = lexicon(language), text.lower()
+    if lx.has("promotion", low) or cues(language).has("praise", low):
+        return False
+    return lx.has("unflattering", low) or (rated and lx.has("verdict_depends", low))
 
 
 def decided_to_leave(text: str, language: str, ctx: Context) -> bool:
