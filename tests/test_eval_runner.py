@@ -436,3 +436,33 @@ def test_history_appends_and_skips_a_damaged_line(registry: dict[str, str], tmp_
     assert len(history) == 2
     assert history[0].suites == {"fake": {"score": 0.8, "leaks": 2.0}}
     assert history[0].timestamp == report.timestamp
+
+
+def test_a_further_triage_set_without_signal_labels_reports_no_signal_recall(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A set labelled with decisions only (the adversarial emails) has no signal recall: it
+    was reported as 0.0, a figure that measured nothing."""
+    evals = tmp_path / "evals"
+    evals.mkdir()
+    (evals / "triage.jsonl").write_text(
+        '{"id": "m1", "text": "We will cancel the contract at renewal.", "decision": "escalate",'
+        ' "must_signals": ["cancellation_threat"]}\n'
+        '{"id": "m2", "text": "Could you add two users to our workspace?", "decision": "handle"}\n',
+        encoding="utf-8",
+    )
+    (evals / "triage_x.jsonl").write_text(
+        '{"id": "x1", "text": "Can you resend the March invoice?", "decision": "handle"}\n',
+        encoding="utf-8",
+    )
+    gates = gates_file(tmp_path, "triage:\n  decision_accuracy: {min: 0.1}\n")
+    monkeypatch.setenv("COACH_EVALS_DIR", str(evals))
+    report = tmp_path / "r"
+    code, _out, err = coach(
+        monkeypatch, capsys, "eval", "triage", "--report", str(report), "--thresholds", str(gates)
+    )
+    assert code == 0, err
+    metrics = json.loads((report / "report.json").read_text())["suites"][0]["result"]["metrics"]
+    assert metrics["triage_x_decision_accuracy"] == 1.0
+    assert "triage_x_signal_macro_recall" not in metrics
+    assert "signal_macro_recall" in metrics  # the main set is labelled

@@ -85,8 +85,10 @@ def run(
         if extra == main_path:
             continue
         extra_outcomes = _run_set(triager, load_cases(extra, TriageCase))
+        # A set that labels decisions only (no must-signals) has no signal recall to report.
+        labelled = any(o.case.must_signals for o in extra_outcomes)
         for name, value in _metrics(extra_outcomes).items():
-            if name in _EXTRA_METRICS:
+            if name in _EXTRA_METRICS and (labelled or name != "signal_macro_recall"):
                 metrics[f"{extra.stem}_{name}"] = value
         for title, key in (("language", _languages), ("class", _classes)):
             rows, per = _breakdown(extra_outcomes, key)
