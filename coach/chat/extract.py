@@ -8,7 +8,7 @@ bare "yes" answers it, and a sentence no rule claims is taken as the answer to i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as with_fields
 from functools import lru_cache
@@ -483,8 +483,12 @@ def _without_instructions(text: str) -> str:
     return text
 
 
-def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Understanding:
-    """Read one message of the rep. `asked` are the items the coach's last question targeted.
+def understand(
+    text: str, case: CaseFile, asked: list[str] | None = None, earlier: Sequence[str] = ()
+) -> Understanding:
+    """Read one message of the rep. `asked` are the items the coach's last question targeted;
+    `earlier` the rep's earlier messages, latest last (a figure said in one message is weighed
+    against a limit said in another).
 
     The case reader (`coach.reading.rep`) files each clause under the field it tells, or under
     none; the checklist phrase rules and the question just asked settle the yes/no answers; what
@@ -692,6 +696,7 @@ def understand(text: str, case: CaseFile, asked: list[str] | None = None) -> Und
             update.update(_wanted_by_a_threat(told, rep_side))
         out.withdrawn = takes_back(told)
         out.denied = [] if out.withdrawn else never_said(told)
+        _concession_across(out, text, earlier, case)
     out.answered = answered_items(update)
     from coach.guardrails import blame
 
@@ -940,7 +945,9 @@ def customer_voice(sentence: str) -> bool:
 
 _REPORTING = re.compile(
     # "told her CFO she wants to cancel": told someone of their own side, whose words follow
-    r"^(?P<who>[^.!?]{0,120}?)\b(?:told\s+(?:me|us|our\s+\w+|(?:her|his|their)\s+[\w-]+"
+    # "their registrar, Dr. Kwame Boateng, emailed ...": a title's dot is no end of a sentence
+    r"^(?P<who>(?:[^.!?]|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bMrs)\.|(?<=\bSt)\.){0,120}?)"
+    r"\b(?:told\s+(?:me|us|our\s+\w+|(?:her|his|their)\s+[\w-]+"
     r"(?:\s+(?!(?:she|he|they|we|it|that)\b)[\w-]+)?(?=\s+(?:that|she|he|they|we|it)\b))|says?|"
     r"said|mentioned|wrote|"
     r"emailed|warned|threatened|hinted|let\s+(?:me|us)\s+know|is\s+saying|made\s+it\s+clear|"
@@ -1080,6 +1087,36 @@ def concession_within_limit(sents: list[str]) -> bool | None:
     return max(asked) <= max(limits)
 
 
+EARLIER_MESSAGES = 12  # how far back a concession's figure and the rep's limit are paired
+
+
+def _concession_across(
+    out: Understanding, text: str, earlier: Sequence[str], case: CaseFile
+) -> None:
+    """ "Hiroshi asked for 30% off the renewal", then "I'm allowed to go up to 12% on my own":
+    the ask and the rep's limit said in different messages are weighed as if said in one. Above
+    the limit it needs leadership's decision; within it, it is the rep's call, and a decision
+    read before is taken back."""
+    from coach.chat.phrases import CONCESSION_ASKED, CONCESSION_LIMIT
+
+    figure = CONCESSION_LIMIT.search(text) or CONCESSION_ASKED.search(text)
+    deciding = "leadership_decision" in out.signals
+    if not earlier or not (figure or deciding):
+        return
+    said = [s for m in earlier[-EARLIER_MESSAGES:] for s in sentences_of(m)]
+    within = concession_within_limit([*said, *sentences_of(text)])
+    if within is False and "leadership_decision" not in out.signals:
+        out.signals.append("leadership_decision")
+    elif within is True:
+        out.signals = [s for s in out.signals if s != "leadership_decision"]
+        if "leadership_decision" in case.signals and not out.withdrawn:
+            out.denied = [*out.denied, "leadership_decision"]
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentences(text)]
+
+
 def takes_back(sents: list[str]) -> bool:
     """The rep reports the customer taking back what they threatened or asked ("he apologised and
     said forget the escalation", "they're not cancelling after all"), read with the reader's
@@ -1142,7 +1179,9 @@ def never_said(sents: list[str]) -> list[str]:
 _DENIABLE = ("leaving", "senior", "legal")
 
 _NOT_THE_CONTRACT = re.compile(
-    r"\b(?:it'?s|it\s+is|it\s+was|(?:they|she|he)\s+meant?|(?:is|was)\s+about)\b[^.;!?]*?[,;]?\s+"
+    # "She's cancelling the Thursday training session, not the contract."
+    r"\b(?:it'?s|it\s+is|it\s+was|(?:they|she|he)\s+meant?|(?:is|was)\s+about|cancel\w*|"
+    r"call\w*\s+off|postpon\w*|push\w*\s+back|drop\w*)\b[^.;!?]*?[,;]?\s+"
     r"not\s+(?:the|our|their)\s+(?:contract|renewal|subscription|account|deal|relationship)\b",
     IGNORE_CASE,
 )

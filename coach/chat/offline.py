@@ -178,7 +178,10 @@ class OfflineChatModel(BaseChatModel):
                     results[m.name] = {"error": m.text}
         done = set(results)
         if not done:
-            u = understand(text, case, list(state.get("pending") or []))
+            earlier = [
+                m.text[:READ_CHARS] for m in messages[:last_human] if isinstance(m, HumanMessage)
+            ]
+            u = understand(text, case, list(state.get("pending") or []), earlier)
             if u.intent in ("email", "check") and len(full) > len(text):
                 u.pasted = pasted_text(full)
             if u.intent == "email":

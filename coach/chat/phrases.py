@@ -510,7 +510,7 @@ _COMMS_BASE = (
     r"acknowledged|acknowledge|set\s+expectations|"
     r"communicate|explained|explain|updated|update|been\s+(?:transparent|honest|open|upfront|"
     r"straight)|reached\s+out|reach\s+out|responded|respond|replied|reply|gotten\s+back|got\s+back|"
-    r"get\s+back|gone\s+back|go\s+back|went\s+back|"
+    r"get\s+back|gone\s+back|go\s+back|went\s+back|answered|answer|written\s+back|wrote\s+back|"
     r"contacted|contact|called|call|emailed|email|said\s+anything|say\s+anything|"
     r"mentioned|mention|informed|inform|warned|warn|let\s+them\s+know|gave\s+them)"
 )
@@ -537,6 +537,9 @@ COMMS_NO = _rx(
     r"|read\s+about\s+it)\s+(?:about\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:from|through|via|on|in)\s+"
     r"(?!us\b|me\b|our\s+(?:team|call|email|update)|my\s+)|\b(?:kept"
     r"|left)\s+them\s+in\s+the\s+dark\b|\b(?:gone|went)\s+(?:quiet|silent|dark)\s+on\s+them\b"
+    # "I've been dodging his calls": the rep avoiding the customer has told them nothing
+    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:been\s+)?(?:dodging|avoiding|ducking|ignoring)\s+"
+    r"(?:<CUST>|(?:his|her|their)\s+(?:calls?|emails?|messages?))"
     # passive and the customer's side: "they haven't been told", "they haven't heard from us"
     r"|\b(?:they|the\s+customer|the\s+client)\s+(?:still\s+)?(?:haven't|hasn't|have\s+not|has\s+not)"
     r"\s+(?:yet\s+)?(?:been\s+(?:told|updated|informed|contacted|briefed|warned)|heard\s+(?:anything\s+"
@@ -586,8 +589,11 @@ UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 # policy caps me at 10%"): above the limit it needs leadership's authority, within it the rep
 # decides ("It's something you should handle at your level").
 CONCESSION_LIMIT = re.compile(
-    r"\b(?:(?:i|we)\s+(?:can|could|am\s+allowed\s+to|'m\s+allowed\s+to|am\s+able\s+to|'m\s+able\s+to)"
-    r"\s+(?:only\s+)?(?:approve|offer|give|do|go|sign\s+off\s+on)\s+(?:up\s+to\s+|to\s+)?"
+    r"\b(?:(?:i|we)\s+(?:can|could)\s+(?:only\s+)?(?:approve|offer|give|do|go|sign\s+off\s+on)\s+"
+    r"(?:up\s+to\s+|to\s+)?"
+    # "I'm allowed to go up to 12% on my own", "I'm allowed up to 15% on add-ons"
+    r"|(?:i|we)\s*(?:am|'m|’m|are|'re|’re)\s+(?:only\s+)?(?:allowed|authori[sz]ed|able|empowered)\s+"
+    r"(?:to\s+(?:approve|offer|give|do|go|sign\s+off\s+on)\s+)?(?:up\s+to\s+|to\s+)?"
     r"|caps?\s+(?:me|us|reps?|aes?)\s+at\s+|(?:my|our)\s+(?:own\s+)?(?:discount\s+|approval\s+)?"
     r"(?:authority|limit|cap)\s+(?:is\s+)?(?:up\s+to\s+|at\s+)?|anything\s+(?:under|below|up\s+to)\s+"
     r"|(?:i|we)\s+(?:can\s+)?approve\s+up\s+to\s+)(?P<limit>\d{1,2}(?:\.\d)?)\s?%",

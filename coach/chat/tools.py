@@ -240,8 +240,9 @@ def hold_to_reader(args: dict[str, Any], old: CaseFile, state: dict[str, Any]) -
     from coach.domain.signals import escalating, label
 
     messages = state.get("messages") or []
-    said = next((m.text for m in reversed(messages) if isinstance(m, HumanMessage)), "")
-    u = understand(said[:READ_CHARS], old, list(state.get("pending") or []))
+    typed = [m.text[:READ_CHARS] for m in messages if isinstance(m, HumanMessage)]
+    said = typed[-1] if typed else ""
+    u = understand(said, old, list(state.get("pending") or []), typed[:-1])
     # what the offline coach itself would take back for this message (`offline._tool_args`)
     gone = set(u.denied) | (
         {s for s in escalating() if s not in u.signals} if u.withdrawn else set()

@@ -53,7 +53,9 @@ class Finding(BaseModel):
 
 # --- Text spans -------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n+")
+# "Dr. Kwame Asante", "St. Aidan's Health": a title's or a saint's dot ends no sentence
+_ABBREVIATED = r"(?:(?<=\bDr)|(?<=\bSt)|(?<=\bMr)|(?<=\bMs)|(?<=\bMrs)|(?<=\bProf))\.(?=\s+[A-Z])"
+_SENTENCE_END = re.compile(rf"(?!{_ABBREVIATED})[.!?]+(?=[\s\"')\]]|$)|\n+")
 _CLAUSE_BREAK = re.compile(
     r";|\s[-–—]\s|,?\s+(?:and|but|while|whereas|so|then|although|though)\s+"
     r"(?=(?:I|I'm|I'll|we|we're|we'll|you|you'll|they|it|it's|this|that|the|our|your)\b)",

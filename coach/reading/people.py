@@ -37,13 +37,18 @@ _WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _EN_DATE = (
     # "by Friday Mar 21", "on Tuesday, 3rd of June": the weekday and the date as one
     rf"\b(?:(?:(?:by|before|on|until)\s+)?{_WEEKDAYS},?\s+(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
-    rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS})|(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|week|"
+    rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS})|(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:(?:this|next)\s+)?(?:month|quarter|year|week|"
     rf"{_MONTHS}(?!\s+\d)|"
     rf"q[1-4])|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?|"
     rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|(?:in|by|before|until|from)\s+"
     rf"{_MONTHS}(?!\s+\d)(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}|q[1-4](?:\s+\d{{4}})?|(?:by|before|on|until|this|"
     rf"next)\s+{_WEEKDAYS}|{_WEEKDAYS}|(?:this|next)\s+(?:week|month|quarter|year)|tomorrow|today|"
-    rf"tonight|within\s+\d+\s+(?:hours|days|weeks)|in\s+\d+\s+(?:days|weeks|months)|"
+    rf"tonight|within\s+\d+\s*(?:hours|hrs?|h|days|business\s+days|weeks)|"
+    rf"in\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s+"
+    rf"(?:days|weeks|months)|"
+    # "before they invoice at month-end", "by EOQ", "before thurs"
+    rf"(?:month|quarter|year)[-\s]end|eo[mqy]|(?:by|before|on|until|this|next)\s+"
+    rf"(?:mon|tues?|weds?|thu(?:rs?)?|fri)\.?(?:,?\s+{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?)?|"
     rf"\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
     rf"{_MONTHS})\b"
 )
@@ -137,7 +142,12 @@ _TITLE_TAIL = (
     r"Technology|Engineering|Development|Design|Content|Communications|Channels|Accounts|Claims|"
     r"Payments|Billing|Treasury|Controls|Governance|Insights|Intelligence|Research|Innovation)"
 )
-NAME = rf"(?:(?-i:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
+# "Maarten de Vries", "Ana da Silva", "Jean de la Fontaine": a family name's lower-case particles
+_PARTICLE = r"(?-i:van|von|de|der|den|da|di|du|del|della|dos|das|do|le|la|ter|ten|bin|ibn|al)"
+NAME = (
+    rf"(?:(?-i:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}"
+    rf"(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_NAME_WORD}){{0,2}}"
+)
 _INTERJECTIONS = {
     "sorry", "actually", "correction", "oh", "oops", "well", "right", "wait", "note", "btw",
     "fyi", "also", "anyway", "apologies", "nope", "yeah", "yep",
@@ -260,14 +270,18 @@ def _clean_title(title: str) -> str:
 _MY_MANAGER = re.compile(
     rf"\b(?i:my)\s+(?:(?:direct\s+)?(?i:manager|mgr)|boss|(?:team\s+)?lead|line\s+manager|supervisor)"
     rf"(?:\s+is(?:\s+(?i:actually|now|really|in\s+fact))?|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})"
-    rf"|(?P<name2>{NAME})\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
-    rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)"
+    # "Jess, my manager is Kofi Mensah" names Kofi, not Jess
+    rf"|(?P<name2>{NAME})(?:\s+(?i:yet|too|already|either))?\s*(?:,|\(|\s+is)\s*(?i:my)\s+"
+    rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)(?!\s+(?i:is|=)\s+(?-i:[A-Z]))"
+    # "Patrick Nwachukwu (manager) is briefed": the word alone in brackets after a name
+    rf"|(?P<name6>{NAME})\s*\(\s*(?i:direct\s+|line\s+)?(?i:manager|mgr|boss|supervisor)\s*\)"
     rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s*(?:is\b|:|=|-)\s*(?P<name3>{NAME})"
     rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})"
     # "mgr Olu Adebayo is briefed", "manager Elise Moreau knows everything": a clause that opens
     # with the word and the name
     rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s+(?P<name5>{NAME})"
-    rf"(?=\s+(?i:is|was|knows|has|had|agrees|agreed|already|approved|said|says|signed)\b|\s*[,(])",
+    rf"(?=\s+(?i:is|was|knows|has|had|agrees|agreed|already|approved|said|says|signed|briefed|"
+    rf"informed|aware|looped|updated|supports|backs)\b|\s*[,(])",
     re.MULTILINE,
 )
 # "my manager aditya rao", "manager = niamh byrne", "..., mgr is sven": the rep's own manager.
@@ -337,10 +351,15 @@ _IS_MY_CONTACT = re.compile(
     rf"(?P<name>{NAME}|(?-i:[a-zà-ÿ][a-zà-ÿ'’-]+\s+[a-zà-ÿ][a-zà-ÿ'’-]+))\s+(?i:is)\s+(?i:my|our|the)\s+"
     r"(?i:main\s+|primary\s+|key\s+)?(?i:contact|champion|point\s+of\s+contact)\b"
 )
+# "VP Sales Europe", "GM EMEA": the region a leader's title may end with
+_REGION = (
+    r"(?-i:EMEA|APAC|APJ|LATAM|AMER|AMERICAS|Americas|Europe|Asia|Asia\s+Pacific|EU|UK|US|DACH|"
+    r"Nordics|Benelux|North\s+America|International|Global|West|East|Central)\b"
+)
 _LEADER_CORE = (
     rf"(?:(?i:chief)\s+(?-i:[A-Z]\w+\s+){{1,2}}(?i:officer)|(?:(?i:VP|RVP|AVP|CRO|CEO|CTO|COO|CFO|CMO|"
     rf"CISO|CPO|CCO|CSO|CDO|CXO|CIO|SVP|EVP|GM)|(?i:president|head|director|chief|general\s+manager|vice\s+president))"
-    rf"(?:\s+{DEPARTMENT}){{0,2}})"
+    rf"(?:\s+{DEPARTMENT}){{0,2}}(?:\s+{_REGION})?)"
 )
 _OF = r"(?:\s+(?:of|for)\s+(?-i:[A-Z][\w&-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&-]*))*)?"
 _OUR_LEADER = re.compile(
@@ -349,7 +368,7 @@ _OUR_LEADER = re.compile(
     rf"(?P<name3>{NAME})\b"
     rf"|\b(?i:my|our)\s+(?P<title>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}{_OF})"
     rf"\s*(?:,|\(|\s(?i:is))?\s*(?P<name>{NAME})\b"
-    rf"|(?P<name2>{NAME})\s*,\s*(?i:my|our)\s+(?P<title2>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}"
+    rf"|(?P<name2>{NAME})\s*,?\s*(?i:my|our)\s+(?P<title2>(?:[\w&-]+\s+){{0,3}}?{_LEADER_CORE}"
     rf"{_OF})(?=[,.;)]|\s+(?:to|for|on|who|and)\b|$)",
 )
 # "should I get our CRO in?", "escalate to our VP of CS": one of our leaders, by title alone.
@@ -372,6 +391,14 @@ _MANAGER_SAID = re.compile(
 _NAME_IS = re.compile(
     r"\b(?:(?:her|his|their)\s+name(?:['’]s|\s+is)|that['’]?s|thats|it['’]s|called|named)\s+",
     re.I,
+)
+
+
+# "..., that's Daniel Ortiz.": the name of the one just meant, said last in its clause
+_LEADER_NAMED = re.compile(
+    rf"[^.!?\n]*?\b(?i:that['’]?s|thats|(?:her|his)\s+name\s+is|(?:her|his)\s+name['’]s|named)\s+"
+    rf"(?P<name>{NAME})(?=\s*(?:[.,;!?)]|$|\s+(?i:btw|fyi)\b))",
+    re.MULTILINE,
 )
 
 
@@ -470,6 +497,7 @@ def read_people(text: str) -> list[Person]:
             or m.group("name3")
             or m.group("name4")
             or m.group("name5")
+            or m.group("name6")
         )
         if name.split()[0].lower() in _OPENERS | _INTERJECTIONS:
             continue  # "Sorry, my manager is ...": a word of the sentence, not a name
@@ -483,10 +511,39 @@ def read_people(text: str) -> list[Person]:
             )
             if re.fullmatch(r"(?:direct\s+)?(?:manager|boss|lead|supervisor)", title, re.I):
                 continue
-            if re.fullmatch(rf"{DEPARTMENT}(?:\s+{DEPARTMENT})?", name):
+            if re.fullmatch(rf"{DEPARTMENT}(?:\s+{DEPARTMENT})?|{_REGION}", name):
                 continue  # "our VP Eng right away": the department ends the title; no one is named
             add(Person(name, title, side="ours", role="leader"), m.span())
+    if not any(p.role == "leader" for p in people):
+        # "Only our COO can approve it, that's Daniel Ortiz": the leader named in the same sentence
+        for m in _OUR_TITLE.finditer(text):
+            named_as = _LEADER_NAMED.match(text, m.end())
+            if (
+                named_as
+                and _is_name(named_as.group("name"))
+                and not _BARE_TITLE.fullmatch(m.group("title"))
+            ):
+                span = named_as.span("name")
+                add(
+                    Person(
+                        named_as.group("name"), _clean_title(m.group("title")), "", "ours", "leader"
+                    ),
+                    span,
+                )
+                break
     titles = _titles()
+    if not any(p.role == "manager" for p in people):
+        # "gideon adler (my manager) knows": a name typed in lower case, the manager in brackets
+        for m in re.finditer(
+            rf"(?P<name>{_LOWER_NAME})\s*\(\s*(?:my\s+)?(?:direct\s+|line\s+)?"
+            r"(?:manager|mgr|boss|supervisor)\s*\)",
+            text,
+            re.I,
+        ):
+            if _plain_name(m.group("name")):
+                name = " ".join(w[:1].upper() + w[1:] for w in m.group("name").split())
+                add(Person(name, "manager", side="ours", role="manager"), m.span())
+                break
     if not any(p.role == "manager" for p in people):
         for m in _MY_MANAGER_LOOSE.finditer(text):  # "my manager aditya rao is fully briefed"
             name = _loose_name(text[m.end() :])
@@ -525,6 +582,9 @@ def read_people(text: str) -> list[Person]:
             continue
         end = m.end() + len(rest) - len(rest.lstrip()) + len(name)
         title = m.group("ttl") or ""
+        kind = re.search(r"\b(?:project|executive|exec|business)\s+$", text[: m.start()], re.I)
+        if kind and re.match(r"(?i)sponsor", m.group(0)):
+            title = f"{kind.group(0).strip()} sponsor"  # "their project sponsor, Nadia Kowalczyk"
         after = re.match(
             r"\s*(?:,\s*(?:(?:she|he)(?:['’]?s|\s+is)\s+)?(?:(?:their|the|a)\s+)?|\(\s*)",
             text[end:],
@@ -558,6 +618,17 @@ def read_people(text: str) -> list[Person]:
         lead = re.search(
             rf"(?<![\w'’])(?P<name>{NAME})\s*(?:,\s*(?:their|the)?\s*|\(\s*)$", text[: m.start()]
         )  # not "R. Maya Thompson" from "$95k ARR. Maya Thompson, Director of ..."
+        # "eval lead is Carlos Ibáñez, principal architect", "Finance lead is Youssef El Amrani":
+        # the title says who comes after it, with the title they add if any
+        named_after = re.match(rf"\s+(?:is|was)\s+(?P<name>{NAME})", text[m.end() :])
+        if named_after and _is_name(named_after.group("name")):
+            end = m.end() + named_after.end()
+            own = re.match(r"\s*,\s*(?:(?:their|the|a)\s+)?", text[end:])
+            second = titles.match(text, end + own.end()) if own else None
+            if second and re.match(r"\s*(?:[,.;:!?)]|$)", text[second.end() :]):
+                title, end = _clean_title(second.group(0)), second.end()
+            add(Person(named_after.group("name"), title), (m.start(), end))
+            continue
         if (
             after
             and lead
@@ -653,6 +724,15 @@ def read_people(text: str) -> list[Person]:
             add(Person(m.group("name"), ""), (m.start(), m.end("name")))
     emails = EMAIL.findall(text)
     for person in people:
+        # "Birgit Nørgaard (b.norgaard@haldenbank.no)": the address written right after the name
+        beside = re.search(
+            rf"{re.escape(person.name)}\s*(?:[(<\[,:]|[-–—]\s)\s*(?P<email>{EMAIL.pattern})",
+            text,
+            re.I,
+        )
+        if beside:
+            person.email = beside.group("email")
+            continue
         # letters only: "f.alzahra@..." is Fatima Al-Zahra's
         first, last = (re.sub(r"[\W_]", "", w.lower()) for w in (person.name.split()[0],
                                                                   person.name.split()[-1]))  # fmt: skip
@@ -685,14 +765,34 @@ def pronoun_title(text: str) -> str:
     """The title a "she's their X" clause gives, or ""."""
     for m in _PRONOUN_TITLE.finditer(text):
         t = _titles().match(text, m.end())
-        if t and re.match(r"\s*(?:[,.;:!?)]|and\b|$)", text[t.end() :]):
+        # "he's head of digital btw, not head of IT": a word of talk may close the title
+        after = r"\s*(?:(?i:btw|fyi|now|actually|too|as\s+well)\b\s*)?(?:[,.;:!?)]|and\b|$)"
+        if t and re.match(after, text[t.end() :]):
             return _clean_title(t.group(0))
     return ""
 
 
 _COMPANY = (
-    r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+|(?-i:of)\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
+    r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+|(?-i:of|de|del|da|do|dos|das|di|du|des|"
+    r"van|von|der)\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
 )
+# the small words of a company's name: "Universidad del Pacífico", "Banco de Chile"
+_SMALL_WORDS = {
+    "of",
+    "&",
+    "de",
+    "del",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "di",
+    "du",
+    "des",
+    "van",
+    "von",
+    "der",
+}
 _POSSESSIVE = r"(?:['’]s|(?<=s)['’])"
 _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is the customer
     (0, re.compile(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
@@ -791,7 +891,8 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
     found: list[tuple[int, int, str]] = []
     for rank, rx in _COMPANY_CUES:
         for m in rx.finditer(text):
-            company = re.split(r"\.\s", m.group("company"))[0]  # a sentence ends the name
+            # a sentence ends the name, a saint's dot does not ("St. Aidan's Health")
+            company = re.split(r"(?<!\bSt)\.\s", m.group("company"))[0]
             company = company.rstrip(".,'’").removesuffix("'s").removesuffix("’s")
             words = company.split()
             while words and _NOT_COMPANY.match(words[0]):
@@ -814,7 +915,9 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         while words and words[0].lower() in _OPENERS | {"ok", "okay", "so", "account", "customer"}:
             words = words[1:]
         if words and not any(w.lower() in _LOOSE_STOP | _INTERJECTIONS | _OPENERS for w in words):
-            company = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
+            company = " ".join(
+                w if w[:1].isupper() or w in _SMALL_WORDS else w.capitalize() for w in words
+            )
             if company not in names and not _titles().fullmatch(company):
                 found.append((0, m.start(), company))
     for m in _LOWER_COMPANY.finditer(text):  # "sso broken for pinecrest credit union"
@@ -823,7 +926,7 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         if words[0].lower() not in _OPENERS and not any(
             w.lower() in _LOOSE_STOP - {"of"} for w in words[:-1]
         ):
-            found.append((2, m.start(), " ".join(w if w in ("of", "&") else w.capitalize()
+            found.append((2, m.start(), " ".join(w if w in _SMALL_WORDS else w.capitalize()
                                                  for w in words)))  # fmt: skip
     for m in _LABELLED_LOWER.finditer(text):  # "acct: greywater energy", "escalate velora retail"
         kept: list[str] = []
@@ -844,7 +947,7 @@ def read_companies(text: str, people: list[Person]) -> list[str]:
         ):
             # "customer is asking", "the account is shaky": a description, not a name
             continue
-        company = " ".join(w if w in ("of", "&") else w[:1].upper() + w[1:] for w in kept)
+        company = " ".join(w if w in _SMALL_WORDS else w[:1].upper() + w[1:] for w in kept)
         if company and company not in names and not _titles().fullmatch(company):
             found.append((0 if m.group("label") else 2, m.start(), company))
     for m in _OPENS_WITH_ABOUT.finditer(text):  # "Bramble & Oak (home goods ecom, $45k/yr)"

@@ -103,6 +103,8 @@ _CLAUSE_CUT = re.compile(
     # "..., it's been failing nightly since ...": the trouble after what they asked for;
     # "... asked to speak with my manager and said they're evaluating Xtime": two things said
     r",\s+(?=it(?:'s|’s|\s+has|\s+keeps)\s)|\s+and\s+(?=(?:said|threatened)\s)|"
+    # "I rotated their tokens and told Kofi what we'd done": what the rep did, then told
+    r"\s+and\s+(?=(?:told|explained|updated|informed|emailed|messaged|walked\s+(?:him|her|them))\s)|"
     # "..., wants it corrected": what the customer wants, said without its subject
     r",\s+(?=(?:wants|wanted|asks\s+for|asked\s+for|needs|demands|demanded|expects)\s)|"
     r",\s+(?=(?:want|need|wanna)\s+to\s+(?:get|have|bring|loop|pull)\s+(?:in\s+)?(?:my|our)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
@@ -239,6 +241,10 @@ def checklist_view(text: str, manager: str = "", contact: str = "") -> str:
         for part in dict.fromkeys([name, *name.split()[:1]]):
             if len(part) >= 3:
                 text = re.sub(rf"\b{re.escape(part)}\b", role, text, flags=re.I)
+    # "gideon adler (my manager) knows": the name and its bracket are one manager
+    text = re.sub(
+        r"\bmy\s+manager\s*\(\s*(?:my\s+)?(?:manager|mgr|boss)\s*\)", "my manager", text, flags=re.I
+    )
     # "my manager is Carlos Mendes, he doesn't know about this yet": the pronoun is the manager
     if re.search(r"\bmy\s+manager\b", text, re.I) and "them" not in text.lower().split():
         text = _MANAGER_PRONOUN.sub(lambda m: f"{m.group(1)}my manager", text)
@@ -956,8 +962,8 @@ def _swap_person(text: str, named: Named, known: dict[str, Any], out: CaseReadin
 # "Pieter is actually their CFO", "Actually, Pieter is the CFO", "she's their CFO now", "his
 # title is CFO": a title said for a person the case holds, by name or as "he"/"she".
 _TITLE_SAID = re.compile(
-    r"(?:^|(?<=[,.;:!?(-])|\b(?i:actually|correction|sorry|wait|no|and)\b)\s*"
-    r"(?P<who>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?|(?i:he|she|his|her))"
+    r"(?:^|(?<=[,.;:!?(-])|\b(?i:actually|correction|sorry|wait|no|and|also|oh|btw|fyi|ps)\b)\s*"
+    r"(?P<who>[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?|(?i:he|she|his|her))"
     r"(?i:['’]s\s+title\s+is|\s+title\s+is|['’]s|\s+is)\s+(?i:(?:actually|really|now)\s+)?"
     r"(?P<tail>[^.;!?]+)"
 )
@@ -971,6 +977,9 @@ def title_said(text: str, known: dict[str, Any]) -> tuple[str, str, str] | None:
     give None."""
     for m in _TITLE_SAID.finditer(text):
         who = re.sub(r"['’]s$", "", m.group("who").lower())  # "Katrin's title is CFO"
+        typed_low = m.group("who")[:1].islower() and who not in ("he", "she", "his", "her")
+        if typed_low and not re.search(r"title\s+is\s", m.group(0), re.I):
+            continue  # "rosa is the CFO. my contact is Nadia": only "karim's title is ..." in lower case
         field = ""
         if who in ("he", "she", "his", "her"):
             field = "contact_title" if known.get("contact_name") else ""
@@ -1333,6 +1342,8 @@ def read_case(
                 role = "context"
         if titled and titled[2] in piece:
             role = "context"  # "Pieter is their CFO, not the finance director": a title only
+        if role == "ask" and not labelled and _NO_ASK.search(piece):
+            role = "context"  # "because I don't want to hand him another date": a reason
         out.clauses.append(Clause(piece, role, score))
     update = out.update
     known = case.model_dump() if case is not None else {}
@@ -1396,6 +1407,9 @@ def read_case(
         if known.get("customer"):
             out.replace.add("customer")
     contact = named.first("contact")
+    stayed = [p for p in named.people if p.role == "contact" and not _has_left(text, p.name)]
+    if contact is not None and stayed and contact not in stayed:
+        contact = stayed[0]  # "our champion Elena Rossi left; the new SVP, Brad Keller, ..."
     ours_first = {
         (known.get(k) or "").split()[0].lower()
         for k in ("manager_name", "leader_name")
@@ -1578,6 +1592,7 @@ def read_case(
     if correction:
         _correct_text(text, known, out)
         _correct_figure(text, known, out)
+    _respelt_contact(known, out)
     first = (contact.name if contact else known.get("contact_name") or "").split()
     our_people: list[str] = [p.name for p in named.people if p.side == "ours"]
     our_people += [known.get(k) or "" for k in ("leader_name", "manager_name") if known.get(k)]
@@ -1621,6 +1636,38 @@ def _same_person(known: str, said: str) -> bool:
     first = known.split()[0].lower(), said.split()[0].lower()
     close = difflib.SequenceMatcher(None, known.lower(), said.lower()).ratio() >= 0.8
     return first[0] == first[1] or close
+
+
+# "Elena Rossi, left the company last week", "Ingrid Solberg (Head of Risk) left in Jan"
+_LEFT = (
+    r"\s*,?\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:has\s+|had\s+|just\s+|already\s+|recently\s+)*"
+    r"(?:left|quit|resigned|retired|moved\s+on|departed|is\s+leaving|is\s+gone|was\s+let\s+go|"
+    r"got\s+laid\s+off|was\s+laid\s+off)\b"
+)
+
+
+def _has_left(text: str, name: str) -> bool:
+    """Whether the message says this person has left their company."""
+    return bool(re.search(re.escape(name) + _LEFT, text, re.I))
+
+
+# A reason, or what the rep does not want, asks leadership for nothing.
+_NO_ASK = re.compile(
+    r"^\W*(?:because|since|cause|cuz|bc)\b|\b(?:i|we)\s+(?:don'?t|do\s+not|didn'?t|did\s+not)\s+"
+    r"(?:really\s+|even\s+)?want\b",
+    re.I,
+)
+
+
+def _respelt_contact(known: dict[str, Any], out: CaseReading) -> None:
+    """ "wait no, contact is Thandiwe Mokoena, not Thandeka": the contact's name spelt again keeps
+    the title and address the case holds for them, unless the message gives new ones."""
+    old, new = known.get("contact_name") or "", out.update.get("contact_name") or ""
+    if "contact_name" not in out.replace or not _same_person(old, new):
+        return
+    for kept in ("contact_title", "contact_email"):
+        if known.get(kept) and not out.update.get(kept):
+            out.update[kept] = known[kept]
 
 
 def _says_customer(text: str) -> bool:
