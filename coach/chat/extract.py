@@ -696,7 +696,7 @@ def understand(
             update.update(_wanted_by_a_threat(told, rep_side))
         out.withdrawn = takes_back(told)
         out.denied = [] if out.withdrawn else never_said(told)
-        _concession_across(out, text, earlier, case)
+        _concession_across(out, text, earlier)
     out.answered = answered_items(update)
     from coach.guardrails import blame
 
@@ -1090,31 +1090,30 @@ def concession_within_limit(sents: list[str]) -> bool | None:
 EARLIER_MESSAGES = 12  # how far back a concession's figure and the rep's limit are paired
 
 
-def _concession_across(
-    out: Understanding, text: str, earlier: Sequence[str], case: CaseFile
-) -> None:
+def _concession_across(out: Understanding, text: str, earlier: Sequence[str]) -> None:
     """ "Hiroshi asked for 30% off the renewal", then "I'm allowed to go up to 12% on my own":
-    the ask and the rep's limit said in different messages are weighed as if said in one. Above
-    the limit it needs leadership's decision; within it, it is the rep's call, and a decision
-    read before is taken back."""
+    the ask and the rep's limit said in different messages are weighed as if said in one, the
+    latest of each counting ("he's fine with 10% now"). Above the limit it needs leadership's
+    decision; within it, this message's reading of a decision goes. Only a message that says a
+    figure is weighed: "I can't approve the liability cap they want" needs leadership whatever
+    discount was asked before."""
     from coach.chat.phrases import CONCESSION_ASKED, CONCESSION_LIMIT
 
-    figure = CONCESSION_LIMIT.search(text) or CONCESSION_ASKED.search(text)
-    deciding = "leadership_decision" in out.signals
-    if not earlier or not (figure or deciding):
+    if not earlier or not (CONCESSION_LIMIT.search(text) or CONCESSION_ASKED.search(text)):
         return
-    said = [s for m in earlier[-EARLIER_MESSAGES:] for s in sentences_of(m)]
-    within = concession_within_limit([*said, *sentences_of(text)])
-    if within is False and "leadership_decision" not in out.signals:
+    limit: float | None = None
+    asked: float | None = None
+    for message in [*earlier[-EARLIER_MESSAGES:], text]:
+        for m in CONCESSION_LIMIT.finditer(message):
+            limit = float(m.group("limit"))
+        for m in CONCESSION_ASKED.finditer(message):
+            asked = float(m.group("asked"))
+    if limit is None or asked is None:
+        return
+    if asked > limit and "leadership_decision" not in out.signals:
         out.signals.append("leadership_decision")
-    elif within is True:
+    elif asked <= limit:
         out.signals = [s for s in out.signals if s != "leadership_decision"]
-        if "leadership_decision" in case.signals and not out.withdrawn:
-            out.denied = [*out.denied, "leadership_decision"]
-
-
-def sentences_of(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentences(text)]
 
 
 def takes_back(sents: list[str]) -> bool:
@@ -1179,10 +1178,12 @@ def never_said(sents: list[str]) -> list[str]:
 _DENIABLE = ("leaving", "senior", "legal")
 
 _NOT_THE_CONTRACT = re.compile(
-    # "She's cancelling the Thursday training session, not the contract."
-    r"\b(?:it'?s|it\s+is|it\s+was|(?:they|she|he)\s+meant?|(?:is|was)\s+about|cancel\w*|"
-    r"call\w*\s+off|postpon\w*|push\w*\s+back|drop\w*)\b[^.;!?]*?[,;]?\s+"
-    r"not\s+(?:the|our|their)\s+(?:contract|renewal|subscription|account|deal|relationship)\b",
+    r"(?:\b(?:it'?s|it\s+is|it\s+was|(?:they|she|he)\s+meant?|(?:is|was)\s+about)\b[^.;!?]*?"
+    # "She's cancelling the Thursday training session, not the contract": a meeting called off
+    r"|\b(?:cancel\w*|call\w*\s+off|postpon\w*)\s+(?:the|their|our|this|that|a|an|next|tomorrow['’]s|"
+    r"today['’]s)\s+(?:[\w'’-]+\s+){0,3}?(?:session|training|meeting|call|qbr|workshop|demo|webinar|"
+    r"visit|onsite|review|sync|kickoff|kick-off|appointment|lunch|dinner)s?\b[^.;!?]*?)"
+    r"[,;]?\s+not\s+(?:the|our|their)\s+(?:contract|renewal|subscription|account|deal|relationship)\b",
     IGNORE_CASE,
 )
 

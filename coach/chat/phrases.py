@@ -510,7 +510,8 @@ _COMMS_BASE = (
     r"acknowledged|acknowledge|set\s+expectations|"
     r"communicate|explained|explain|updated|update|been\s+(?:transparent|honest|open|upfront|"
     r"straight)|reached\s+out|reach\s+out|responded|respond|replied|reply|gotten\s+back|got\s+back|"
-    r"get\s+back|gone\s+back|go\s+back|went\s+back|answered|answer|written\s+back|wrote\s+back|"
+    r"get\s+back|gone\s+back|go\s+back|went\s+back|"
+    r"(?:answered|answer|written\s+back\s+to|wrote\s+back\s+to)\s+(?:them|him|her|the\s+customer|the\s+client)\b|"
     r"contacted|contact|called|call|emailed|email|said\s+anything|say\s+anything|"
     r"mentioned|mention|informed|inform|warned|warn|let\s+them\s+know|gave\s+them)"
 )
@@ -538,7 +539,7 @@ COMMS_NO = _rx(
     r"(?!us\b|me\b|our\s+(?:team|call|email|update)|my\s+)|\b(?:kept"
     r"|left)\s+them\s+in\s+the\s+dark\b|\b(?:gone|went)\s+(?:quiet|silent|dark)\s+on\s+them\b"
     # "I've been dodging his calls": the rep avoiding the customer has told them nothing
-    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:been\s+)?(?:dodging|avoiding|ducking|ignoring)\s+"
+    r"|<LEAD>(?:i|we)(?:'ve|\s+have)?\s+(?:been\s+)?(?:dodging|avoiding|ducking|ignoring)\s+"
     r"(?:<CUST>|(?:his|her|their)\s+(?:calls?|emails?|messages?))"
     # passive and the customer's side: "they haven't been told", "they haven't heard from us"
     r"|\b(?:they|the\s+customer|the\s+client)\s+(?:still\s+)?(?:haven't|hasn't|have\s+not|has\s+not)"

@@ -44,10 +44,15 @@ _EN_DATE = (
     rf"{_MONTHS}(?!\s+\d)(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}|q[1-4](?:\s+\d{{4}})?|(?:by|before|on|until|this|"
     rf"next)\s+{_WEEKDAYS}|{_WEEKDAYS}|(?:this|next)\s+(?:week|month|quarter|year)|tomorrow|today|"
     rf"tonight|within\s+\d+\s*(?:hours|hrs?|h|days|business\s+days|weeks)|"
-    rf"in\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s+"
-    rf"(?:days|weeks|months)|"
+    rf"in\s+\d+\s+(?:days|weeks|months)|"
+    # "renewal is in five months": a span in words, after a word that dates something
+    rf"(?:(?<=\bis\s)|(?<=\bdue\s)|(?<=\bends\s)|(?<=\bexpires\s)|(?<=\brenews\s)|"
+    rf"(?<=\bcloses\s)|(?<=\bstarts\s)|(?<=\bthat['’]s\s)|(?<=\bit['’]s\s))in\s+(?:two|three|four|five|"
+    rf"six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s+(?:days|weeks|months)|"
     # "before they invoice at month-end", "by EOQ", "before thurs"
-    rf"(?:month|quarter|year)[-\s]end|eo[mqy]|(?:by|before|on|until|this|next)\s+"
+    rf"(?:(?<=\bby\s)|(?<=\bat\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\bfor\s)|(?<=\bby\sthe\s)|"
+    rf"(?<=\bat\sthe\s)|(?<=\bbefore\sthe\s))(?:month|quarter|year)[-\s]end(?![-\w])|eo[mqy]|"
+    rf"(?:by|before|on|until|this|next)\s+"
     rf"(?:mon|tues?|weds?|thu(?:rs?)?|fri)\.?(?:,?\s+{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?)?|"
     rf"\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
     rf"{_MONTHS})\b"
@@ -143,7 +148,7 @@ _TITLE_TAIL = (
     r"Payments|Billing|Treasury|Controls|Governance|Insights|Intelligence|Research|Innovation)"
 )
 # "Maarten de Vries", "Ana da Silva", "Jean de la Fontaine": a family name's lower-case particles
-_PARTICLE = r"(?-i:van|von|de|der|den|da|di|du|del|della|dos|das|do|le|la|ter|ten|bin|ibn|al)"
+_PARTICLE = r"(?-i:van|von|de|der|den|da|di|du|del|della|dos|das|le|la|ter|ten|bin|ibn|al)"
 NAME = (
     rf"(?:(?-i:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}"
     rf"(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_NAME_WORD}){{0,2}}"
@@ -275,13 +280,15 @@ _MY_MANAGER = re.compile(
     rf"(?:(?:direct\s+|line\s+)?manager|boss|lead|supervisor)(?!\s+(?i:is|=)\s+(?-i:[A-Z]))"
     # "Patrick Nwachukwu (manager) is briefed": the word alone in brackets after a name
     rf"|(?P<name6>{NAME})\s*\(\s*(?i:direct\s+|line\s+)?(?i:manager|mgr|boss|supervisor)\s*\)"
+    rf"(?=\s*(?i:is\s+|was\s+|has\s+been\s+|already\s+|fully\s+)*(?i:briefed|aware|in\s+the\s+loop|knows|"
+    rf"agrees|agreed|approved|signed\s+off|on\s+board|looped\s+in|informed))"
     rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s*(?:is\b|:|=|-)\s*(?P<name3>{NAME})"
     rf"|\b(?i:i\s+report\s+to|i'm\s+reporting\s+to|reporting\s+to)\s+(?P<name4>{NAME})"
     # "mgr Olu Adebayo is briefed", "manager Elise Moreau knows everything": a clause that opens
     # with the word and the name
     rf"|(?:^|(?<=[.!?;,]\s)|(?<=[.!?;,]))\s*(?i:manager|mgr|boss)\s+(?P<name5>{NAME})"
     rf"(?=\s+(?i:is|was|knows|has|had|agrees|agreed|already|approved|said|says|signed|briefed|"
-    rf"informed|aware|looped|updated|supports|backs)\b|\s*[,(])",
+    rf"aware|looped)\b|\s*[,(])",
     re.MULTILINE,
 )
 # "my manager aditya rao", "manager = niamh byrne", "..., mgr is sven": the rep's own manager.
@@ -394,6 +401,7 @@ _NAME_IS = re.compile(
 )
 
 
+_THEIRS = re.compile(r"\b(?:their|them|they|customer|client|HQ|office)\b", re.I)
 # "..., that's Daniel Ortiz.": the name of the one just meant, said last in its clause
 _LEADER_NAMED = re.compile(
     rf"[^.!?\n]*?\b(?i:that['’]?s|thats|(?:her|his)\s+name\s+is|(?:her|his)\s+name['’]s|named)\s+"
@@ -472,6 +480,7 @@ _COMMON = {
     "joining", "leading", "lead", "listen", "will", "can", "is", "are", "was", "were", "be", "the",
     "then", "than", "also", "even", "fix", "bug", "app", "api", "sso", "data", "system", "tool",
     "plan", "roadmap", "product", "team", "support", "engineering", "sales", "legal", "finance",
+    "asap", "today", "tomorrow", "now", "later", "soon",
 }  # fmt: skip
 
 
@@ -513,11 +522,17 @@ def read_people(text: str) -> list[Person]:
                 continue
             if re.fullmatch(rf"{DEPARTMENT}(?:\s+{DEPARTMENT})?|{_REGION}", name):
                 continue  # "our VP Eng right away": the department ends the title; no one is named
+            glued = groups.get("name2") and not re.search(r",\s*(?i:my|our)\s", m.group(0))
+            if glued and len(name.split()) < 2:
+                continue  # "Update on Northwind our CRO ...": one word before "our" is no name
             add(Person(name, title, side="ours", role="leader"), m.span())
     if not any(p.role == "leader" for p in people):
         # "Only our COO can approve it, that's Daniel Ortiz": the leader named in the same sentence
         for m in _OUR_TITLE.finditer(text):
             named_as = _LEADER_NAMED.match(text, m.end())
+            between = text[m.end() : named_as.start("name")] if named_as else ""
+            if named_as and (_THEIRS.search(between) or len(named_as.group("name").split()) < 2):
+                continue  # "..., to meet their architect, that's Lars Berg": the customer's
             if (
                 named_as
                 and _is_name(named_as.group("name"))
@@ -535,7 +550,7 @@ def read_people(text: str) -> list[Person]:
     if not any(p.role == "manager" for p in people):
         # "gideon adler (my manager) knows": a name typed in lower case, the manager in brackets
         for m in re.finditer(
-            rf"(?P<name>{_LOWER_NAME})\s*\(\s*(?:my\s+)?(?:direct\s+|line\s+)?"
+            rf"(?P<name>{_LOWER_NAME})\s*\(\s*my\s+(?:direct\s+|line\s+)?"
             r"(?:manager|mgr|boss|supervisor)\s*\)",
             text,
             re.I,
@@ -620,8 +635,13 @@ def read_people(text: str) -> list[Person]:
         )  # not "R. Maya Thompson" from "$95k ARR. Maya Thompson, Director of ..."
         # "eval lead is Carlos Ibáñez, principal architect", "Finance lead is Youssef El Amrani":
         # the title says who comes after it, with the title they add if any
-        named_after = re.match(rf"\s+(?:is|was)\s+(?P<name>{NAME})", text[m.end() :])
-        if named_after and _is_name(named_after.group("name")):
+        named_after = re.match(rf"\s+is\s+(?P<name>{NAME})", text[m.end() :])
+        if (
+            named_after
+            and _is_name(named_after.group("name"))
+            and len(named_after.group("name").split()) >= 2
+            and not re.fullmatch(DEPARTMENT, named_after.group("name").split()[0])
+        ):
             end = m.end() + named_after.end()
             own = re.match(r"\s*,\s*(?:(?:their|the|a)\s+)?", text[end:])
             second = titles.match(text, end + own.end()) if own else None
@@ -726,7 +746,7 @@ def read_people(text: str) -> list[Person]:
     for person in people:
         # "Birgit Nørgaard (b.norgaard@haldenbank.no)": the address written right after the name
         beside = re.search(
-            rf"{re.escape(person.name)}\s*(?:[(<\[,:]|[-–—]\s)\s*(?P<email>{EMAIL.pattern})",
+            rf"{re.escape(person.name)}\s*[(<\[]\s*(?P<email>{EMAIL.pattern})",
             text,
             re.I,
         )
@@ -773,8 +793,8 @@ def pronoun_title(text: str) -> str:
 
 
 _COMPANY = (
-    r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+|(?-i:of|de|del|da|do|dos|das|di|du|des|"
-    r"van|von|der)\s+)?(?-i:[A-Z][\w&.'’-]*)){0,4})"
+    r"(?P<company>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+|(?-i:of)\s+|(?-i:de|del|da|do|dos|das|di|du|des|"
+    r"van|von|der)\s+(?=(?-i:[A-Z][a-zà-ÿ])))?(?-i:[A-Z][\w&.'’-]*)){0,4})"
 )
 # the small words of a company's name: "Universidad del Pacífico", "Banco de Chile"
 _SMALL_WORDS = {

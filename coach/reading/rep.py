@@ -103,12 +103,21 @@ _CLAUSE_CUT = re.compile(
     # "..., it's been failing nightly since ...": the trouble after what they asked for;
     # "... asked to speak with my manager and said they're evaluating Xtime": two things said
     r",\s+(?=it(?:'s|’s|\s+has|\s+keeps)\s)|\s+and\s+(?=(?:said|threatened)\s)|"
-    # "I rotated their tokens and told Kofi what we'd done": what the rep did, then told
-    r"\s+and\s+(?=(?:told|explained|updated|informed|emailed|messaged|walked\s+(?:him|her|them))\s)|"
+    # "she got heated after the outage, says she needs assurance": what they said after the story
+    r",\s+(?=(?:says|said)\s+(?:she|he|they)\s+(?:needs?|wants?|expects?|demands?|requires?)\s)|"
+    # "... since the weekend and she wrote that if this is how it's going to be, they'll cancel"
+    r"\s+and\s+(?=(?:she|he|they)\s+(?:wrote|said|says|told|threatened|emailed|mentioned)\b)|"
     # "..., wants it corrected": what the customer wants, said without its subject
     r",\s+(?=(?:wants|wanted|asks\s+for|asked\s+for|needs|demands|demanded|expects)\s)|"
     r",\s+(?=(?:want|need|wanna)\s+to\s+(?:get|have|bring|loop|pull)\s+(?:in\s+)?(?:my|our)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
+)
+_REP_OPENS = re.compile(
+    r"^\W*(?:(?:so|and|but|also|then|already|honestly|ok)\W+)*(?:i|we|i've|we've|i'd|we'd|i'm)\b",
+    re.I,
+)
+_REP_TOLD = re.compile(
+    r"\s+and\s+(?=(?:told|explained|updated|informed|emailed|messaged|walked\s+(?:him|her|them))\s)"
 )
 _CORRECTION = re.compile(
     r"^\W*(?:(?:ugh|oh|oops|hmm|um|ah|ok|okay|wait|also|and|so)\b[\s,.!]*)*(?:no[,.!]|no\s+wait|nope|"
@@ -168,7 +177,13 @@ _LABEL_HEAD = re.compile(
 def clauses(text: str) -> list[str]:
     out: list[str] = []
     for sentence in rep_sentences(text):
-        pieces = [p.strip(" ,;") for p in _CLAUSE_CUT.split(sentence) if p and p.strip(" ,;")]
+        pieces = [
+            q.strip(" ,;")
+            for p in _CLAUSE_CUT.split(sentence)
+            if p and p.strip(" ,;")
+            # "I rotated their tokens and told Kofi what we'd done": what the rep did, then told
+            for q in (_REP_TOLD.split(p) if _REP_OPENS.match(p.strip(" ,;")) else [p])
+        ]
         merged: list[str] = []
         for piece in pieces:  # a fragment too short to say anything stays with the one before
             if merged and (len(piece.split()) < 4 or _LABEL_HEAD.match(merged[-1])):
@@ -616,17 +631,20 @@ def _join(parts: list[str]) -> str:
 
 
 _THEY_WANT = re.compile(
-    r"^\W*(?:(?:and|but|so)\s+)?"
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:says|said|told\s+(?:me|us))\s+(?:that\s+)?)?"
     # "yesterday ...", "now he's asked ...", "on today's call they asked me ...": when, then who
     r"(?:(?:yesterday|today|tonight|now|then|also|finally|earlier|this\s+(?:morning|afternoon|week)|"
     r"on\s+(?:the|today's|our|a|that)\s+call)\s*,?\s+)?"
-    r"(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|their\s+(?:[\w&'’-]+\s+){0,3}?[\w&'’-]+|(?!I\s)"
+    r"(?:(?:they|she|he|(?:the\s+)?customer|(?:the\s+)?client|their\s+(?:[\w&'’-]+\s+){0,3}?[\w&'’-]+|(?!(?:I|We|My|Our|You|Your)\s)"
     r"(?-i:[A-Z])[\w&'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’-]*){0,3})(?:\s*\([^)]{1,80}\))?"
     r"(?:['’]s|['’]ve|\s+has|\s+have|\s+had)?\s+"
     r"(?:really\s+|now\s+|just\s+|also\s+|even\s+)?(?:wants?|want\s+us|(?:is|are)\s+asking\s+(?:for|us|to|me)|"
     r"asked\s+(?:for|us|to\s+(?:talk|speak|meet|escalate)|(?:me|us)\s+(?:\w+\s+){0,3}?to\s)|"
     r"expects?|demands?|requests?|requested|would\s+like|insists?\s+on|needs?\s+us\s+to|needs?\s+(?:assurance|"
-    r"reassurance|a\s+guarantee|confirmation|to\s+(?:know|see|hear|have)))"
+    r"reassurance|a\s+guarantee|confirmation|to\s+(?:know|see|hear|have))"
+    # "she needs corrected exports for March": what they need, said as a thing
+    r"|needs?\s+(?!to\b|us\b|it\b|this\b|that\b|more\s+time\b)(?:(?:a|an|the|their|some|new|corrected|"
+    r"fixed|working|written|firm|clear)\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:for|by|before|on|so|in|within)\b)"
     # said without its subject after a clause about them ("..., asked for 25% off at renewal")
     r"|(?:wants|asked\s+for|(?:is\s+)?asking\s+for|demands|demanded|expects))\b",
     re.I,
@@ -1138,7 +1156,10 @@ _CORRECTING = re.compile(
 # sounded, with what it is about still to come.
 _GOT_IN_TOUCH = re.compile(
     r"\b(?:called|phoned|rang|emailed|e-mailed|pinged|messaged|texted|wrote|yelled|shouted|"
-    r"vented|reached\s+out|got\s+in\s+touch)\b(?:\s+(?:me|us|in|back|at\s+me))?(?P<rest>.*)$",
+    r"vented|reached\s+out|got\s+in\s+touch|"
+    # "Got a nasty email an hour ago from Brenda Walsh, Director of Operations at Oakridge"
+    r"got\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:email|e-mail|call|message|note|voicemail|msg|letter))\b"
+    r"(?:\s+(?:me|us|in|back|at\s+me))?(?P<rest>.*)$",
     re.I,
 )
 _ABOUT = re.compile(r"\b(?:say\w*|said|that|about|re|regarding|asking|because|over|to)\b|:", re.I)
@@ -1158,7 +1179,9 @@ def _who_not_what(piece: str, named: Named) -> bool:
     if troubled(piece, "en") or MONEY.search(piece):
         return False
     touch = _GOT_IN_TOUCH.search(piece)
-    if touch and len(touch.group("rest").split()) <= 8 and not _ABOUT.search(touch.group("rest")):
+    # who wrote is told by name, title and company: those words tell no trouble
+    rest = re.sub(r"\b(?-i:[A-Z])[\w'’&.-]*", " ", touch.group("rest")) if touch else ""
+    if touch and len(rest.split()) <= 8 and not _ABOUT.search(touch.group("rest")):
         return True
     for company in named.companies:
         if company and piece.strip().lower().startswith(company.lower()):
@@ -1342,8 +1365,15 @@ def read_case(
                 role = "context"
         if titled and titled[2] in piece:
             role = "context"  # "Pieter is their CFO, not the finance director": a title only
+        if role == "next_steps" and not labelled and _THEIR_SUBJECT.match(piece):
+            # "Their tenant portal has been throwing errors ...": the customer's side is no step
+            # of the rep's plan; the likeliest fact it tells instead
+            row = probs[len(out.clauses)]
+            score, role = max((float(row[ROLES.index(r)]), r) for r in _THEIR_FACTS)
         if role == "ask" and not labelled and _NO_ASK.search(piece):
             role = "context"  # "because I don't want to hand him another date": a reason
+        if role in FACT_ROLES and _SAYS.match(piece):
+            piece = _SAYS.sub("", piece)  # "..., says she needs assurance": what she said
         out.clauses.append(Clause(piece, role, score))
     update = out.update
     known = case.model_dump() if case is not None else {}
@@ -1641,8 +1671,10 @@ def _same_person(known: str, said: str) -> bool:
 # "Elena Rossi, left the company last week", "Ingrid Solberg (Head of Risk) left in Jan"
 _LEFT = (
     r"\s*,?\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:has\s+|had\s+|just\s+|already\s+|recently\s+)*"
-    r"(?:left|quit|resigned|retired|moved\s+on|departed|is\s+leaving|is\s+gone|was\s+let\s+go|"
-    r"got\s+laid\s+off|was\s+laid\s+off)\b"
+    r"(?:(?:left|quit|is\s+leaving)(?=\s+(?:the\s+(?:company|business|firm|org\w*)|their\s+company|"
+    r"us|them|last|this|in|on|at\s+the\s+end|end\s+of|a\s+few|recently|for|to\s+join)\b|\s*[,.;!?)]|\s*$)"
+    r"|resigned|retired|moved\s+on|departed|is\s+gone|was\s+let\s+go|got\s+laid\s+off|"
+    r"was\s+laid\s+off)\b"
 )
 
 
@@ -1651,10 +1683,19 @@ def _has_left(text: str, name: str) -> bool:
     return bool(re.search(re.escape(name) + _LEFT, text, re.I))
 
 
-# A reason, or what the rep does not want, asks leadership for nothing.
+_THEIR_SUBJECT = re.compile(
+    r"^\W*(?:(?:and|but|so|now|also)\s+)?(?:their\b|they\b|they['’](?:re|ll|ve|d)\b|she\b|he\b|"
+    r"she['’](?:s|ll|d)\b|he['’](?:s|ll|d)\b|the\s+(?:customer|client)\b)",
+    re.I,
+)
+_THEIR_FACTS = ("problem", "customer_wants", "business_impact")
+_SAYS = re.compile(r"^(?:says|said)\s+(?=(?:she|he|they)\s)", re.I)
+# A reason, or what the rep does not want, asks leadership for nothing; "Since they're threatening
+# to cancel, I need our VP Sales to call their CEO" still asks.
 _NO_ASK = re.compile(
-    r"^\W*(?:because|since|cause|cuz|bc)\b|\b(?:i|we)\s+(?:don'?t|do\s+not|didn'?t|did\s+not)\s+"
-    r"(?:really\s+|even\s+)?want\b",
+    r"^(?![^.;!?]*\b(?:i|we)\s+(?:really\s+|just\s+)?(?:need|want|'d\s+like|would\s+like)\b)"
+    r"(?:\W*(?:because|since|cause|cuz|bc)\b|.*\b(?:i|we)\s+(?:don'?t|do\s+not|didn'?t|did\s+not)\s+"
+    r"(?:really\s+|even\s+)?want\b)",
     re.I,
 )
 
@@ -1662,8 +1703,13 @@ _NO_ASK = re.compile(
 def _respelt_contact(known: dict[str, Any], out: CaseReading) -> None:
     """ "wait no, contact is Thandiwe Mokoena, not Thandeka": the contact's name spelt again keeps
     the title and address the case holds for them, unless the message gives new ones."""
+    import difflib
+
     old, new = known.get("contact_name") or "", out.update.get("contact_name") or ""
-    if "contact_name" not in out.replace or not _same_person(old, new):
+    if "contact_name" not in out.replace or not old or not new:
+        return
+    # the whole name within a letter or two: "Sarah Okafor" is someone else than "Sarah Chen"
+    if difflib.SequenceMatcher(None, old.lower(), new.lower()).ratio() < 0.8:
         return
     for kept in ("contact_title", "contact_email"):
         if known.get(kept) and not out.update.get(kept):
