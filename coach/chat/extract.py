@@ -1093,7 +1093,7 @@ EARLIER_MESSAGES = 12  # how far back a concession's figure and the rep's limit 
 def _concession_across(out: Understanding, text: str, earlier: Sequence[str]) -> None:
     """ "Hiroshi asked for 30% off the renewal", then "I'm allowed to go up to 12% on my own":
     the ask and the rep's limit said in different messages are weighed as if said in one, the
-    latest of each counting ("he's fine with 10% now"). Above the limit it needs leadership's
+    latest of each counting ("now they're asking for 10% off instead"). Above the limit it needs leadership's
     decision; within it, this message's reading of a decision goes. Only a message that says a
     figure is weighed: "I can't approve the liability cap they want" needs leadership whatever
     discount was asked before."""
