@@ -19,7 +19,7 @@ _LISTS = (
     "negators", "past_markers", "resolved", "withdrawn", "conditional", "reported_speech",
     "request_markers", "question_words", "thanks", "greetings", "signoffs", "leave_words",
     "stay_words", "denial_phrases", "intensifiers", "still", "distant_past", "recent_past",
-    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question", "not_until",
+    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question", "not_until", "concessive", "nobody", "whether",
 )  # fmt: skip
 
 
@@ -50,12 +50,40 @@ class Cues:
     patterns: dict[str, re.Pattern[str]]
 
     def has(self, name: str, text: str) -> bool:
+        if name in _MASKED_BY:
+            return bool(self.find(name, text))
         pattern = self.patterns.get(name)
-        return bool(pattern and pattern.search(text))
+        return bool(pattern and pattern.search(_plain(text, self.language)))
 
-    def find(self, name: str, text: str) -> list[re.Match[str]]:
+    def find(self, name: str, text: str, unless: str = "") -> list[re.Match[str]]:
+        """The cue's matches, except those inside a match of `unless` (by default the family
+        that masks it, if any)."""
         pattern = self.patterns.get(name)
-        return list(pattern.finditer(text)) if pattern else []
+        if not pattern:
+            return []
+        plain = _plain(text, self.language)
+        found = list(pattern.finditer(plain))
+        mask = self.patterns.get(unless or _MASKED_BY.get(name, ""))
+        if found and mask is not None:
+            spans = [(m.start(), m.end()) for m in mask.finditer(plain)]
+            found = [m for m in found if not any(a <= m.start() < b for a, b in spans)]
+        return found
+
+
+# A cue inside a longer phrase that means something else is no cue: "never mind" opening a
+# concession ("never mind who is to blame, ...", "nieważne, kto zawinił") takes nothing back.
+_MASKED_BY = {"withdrawn": "concessive"}
+
+
+# Dutch writes accents for stress only ("we zijn níet van plan", "dat is wél de bedoeling",
+# "één keer"): the cues match the word without them. One letter for one, so every position a
+# cue is found at is the same in the text as written.
+_STRESS = {"nl": str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")}
+
+
+def _plain(text: str, language: str) -> str:
+    table = _STRESS.get(language)
+    return text.translate(table) if table else text
 
 
 @lru_cache(maxsize=16)
@@ -98,6 +126,9 @@ class Context:
     )
     # a word of leaving only in another sense ("I'm going on leave in April", "cancel the call")
     other_leave: bool = False
+    # an item of a list a request opens ("We need from you:\n- your liability terms"): what is
+    # asked for, not something that happened or will
+    asked_for: bool = False
 
 
 def read_context(text: str, language: str) -> Context:
@@ -179,18 +210,23 @@ def denied(low: str, c: Cues) -> bool:
         return False  # "we would not hesitate to involve our lawyers" threatens
     if c.has("denial_phrases", low):
         return True
-    if c.has("conditional", low):
-        return False  # "if it is not fixed by Friday, our counsel ..." threatens
+    # "if it is not fixed by Friday, our counsel ..." threatens; an "if" that asks whether
+    # ("il direttore mi ha chiesto di capire se possiamo estendere") sets no condition.
+    if c.find("conditional", low, unless="whether"):
+        return False
     negators = [m.end() for m in c.find("negators", low)]
     if not negators:
         return False
+    nobody = {m.end() for m in c.find("nobody", low)}
     for leave in c.find("leave_words", low):
         for end in negators:
             gap = low[end : leave.start()]
-            # The negation governs the word: at most three words between, in the same clause.
+            # The negation governs the word: at most three words between (five after "nobody",
+            # which negates its whole clause: "nadie aquí está pensando en cambiar de
+            # proveedor"), in the same clause.
             if (
                 leave.start() - end >= 0
-                and len(gap.split()) <= 3
+                and len(gap.split()) <= (5 if end in nobody else 3)
                 and not re.search(r"[.;:!?,]", gap)
                 and not c.has("stay_words", gap)
             ):

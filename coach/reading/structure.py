@@ -54,7 +54,7 @@ FAMILIES = (
     "rest_unchanged", "last_period", "inverted_condition", "replaces_you", "wished_by_them",
     "escalate_words", "internally", "published", "in_copy", "from_now_on", "lawyer",
     "trust_lost", "same_terms", "as_a_rule", "hard_to_justify", "audience", "rating",
-    "unflattering", "verdict_depends", "said_before", "as_said", "as_word",
+    "unflattering", "verdict_depends", "said_before", "as_said", "as_word", "stands_by", "own_subject",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 AS_GAP = 3  # words between "as" and "I said" ("como ya os dije", "jak już wcześniej pisałem")
@@ -187,6 +187,10 @@ def negated_after_the_verb(low: str, language: str) -> bool:
         if c.has("stay_words", clause) or not (
             lx.has("leaving", clause) or c.has("leave_words", clause)
         ):
+            continue
+        # "Eine Gutschrift ist trotz zweimaliger Nachfrage nicht erfolgt": what did not happen
+        # is no act of the customer's they deny.
+        if "own_subject" in lx.patterns and not lx.has("own_subject", clause):
             continue
         return True
     return False
@@ -1415,6 +1419,12 @@ def said_before(text: str, language: str) -> bool:
         if not any(lx.has("as_word", word) for word in lead):
             return True
     return False
+
+
+def stands_by(text: str, language: str, ctx: Context) -> bool:
+    """A sentence that stands by what was said before it ("Nothing has changed", "Daar is niets
+    aan veranderd"), and does not ask."""
+    return not ctx.question and lexicon(language).has("stands_by", text.lower())
 
 
 def turns_from(text: str, language: str, ctx: Context) -> bool:

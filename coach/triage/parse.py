@@ -81,6 +81,14 @@ _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]")
 _EML_KEYS = {"date", "mime-version", "content-type", "message-id", "received", "return-path"}
 
 
+def _header_block(text: str) -> list[str]:
+    return text.lstrip()[:5000].split("\n\n", 1)[0].split("\n")
+
+
+def _header_keys(text: str) -> set[str]:
+    return {ln.split(":", 1)[0].lower() for ln in _header_block(text) if _HEADER.match(ln)}
+
+
 def detect_format(text: str, filename: str | None = None) -> Literal["text", "html", "eml"]:
     name = (filename or "").lower()
     if name.endswith((".eml", ".msg.txt")):
@@ -88,9 +96,12 @@ def detect_format(text: str, filename: str | None = None) -> Literal["text", "ht
     if name.endswith((".html", ".htm")):
         return "html"
     head = text.lstrip()[:5000]
-    header_block = head.split("\n\n", 1)[0].split("\n")
-    keys = {ln.split(":", 1)[0].lower() for ln in header_block if _HEADER.match(ln)}
-    if len(header_block) >= 3 and "from" in keys and keys & _EML_KEYS:
+    header_block = _header_block(text)
+    keys = _header_keys(text)
+    # A message starts with its headers (or an mbox "From " line); a forward pasted as text
+    # starts with "---------- Forwarded message ---------" above its From/Date/Subject lines.
+    starts = bool(_HEADER.match(header_block[0]) or header_block[0].startswith("From "))
+    if len(header_block) >= 3 and starts and "from" in keys and keys & _EML_KEYS:
         return "eml"
     # A tag, not an address in angle brackets such as <p.ricci@example.com>.
     if re.search(r"<(html|body|div|p|br|table|span|blockquote)(\s[^<>]*)?/?>", head, re.IGNORECASE):
@@ -961,7 +972,16 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     subject = ""
     unshown: list[str] = []
     if kind == "eml":
-        subject, text = eml_to_text(_mail_bytes(data, text), notes, unshown)
+        try:
+            subject, text = eml_to_text(_mail_bytes(data, text), notes, unshown)
+        except CoachError:
+            if fmt == "eml" or (filename or "").lower().endswith((".eml", ".msg.txt")):
+                raise
+            if _header_keys(text) & (_EML_KEYS - {"date"}):
+                raise  # MIME structure, not headers typed or pasted above a message
+            # Text that only looked like a message (headers pasted above what the customer
+            # wrote) and holds no body as one: read as the text it is.
+            notes.clear()
     elif kind == "html":
         text = html_to_text(text, notes)
     # A body or subject decoded from base64 or quoted-printable may hold a NUL, as raw text may.
