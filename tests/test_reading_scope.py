@@ -1,6 +1,7 @@
 """How far a word reaches: a concession takes nothing back, what was said before can be stood by,
-"nobody" negates its whole clause, an "if" can ask whether, a list can be what is asked for, and
-a pasted forward is text, not a message file."""
+a stressed Dutch negation is a negation, what did not happen is no denied act, a reassurance can
+itself be denied, and a pasted forward is text, not a message file. The guards are inputs an
+adversarial pass found the first version of these rules got wrong."""
 
 from __future__ import annotations
 
@@ -61,31 +62,18 @@ def test_what_was_said_before_and_stood_by_holds_now(
 
 
 @pytest.mark.parametrize(
-    ("text", "language"),
+    ("text", "denied"),
     [
-        ("nadie aquí está pensando en cambiar de proveedor, más bien al contrario.", "es"),
-        ("nessuno qui ha intenzione di disdire, anzi: il direttore commerciale mi ha chiesto di "
-         "capire se possiamo estendere la piattaforma.", "it"),
-        ("Nobody here is talking about leaving.", "en"),
-        ("we zijn níet van plan om op te zeggen.", "nl"),
+        ("we zijn níet van plan om op te zeggen.", True),
+        ("we zijn niet van plan om op te zeggen.", True),
+        # "no other option than cancelling" says they will cancel, stressed or not.
+        ("Na de derde storing deze maand zien we géén andere optie dan opzeggen.", False),
+        ("Na de derde storing deze maand zien we geen andere optie dan opzeggen.", False),
     ],
 )  # fmt: skip
-def test_nobody_and_a_stressed_not_deny(text: str, language: str) -> None:
-    """ "nadie ... está pensando en cambiar" was four words too far for a negation; "capire se"
-    (whether) read as a condition; Dutch "níet" with its stress accent was no negation."""
-    assert read_context(text, language).denied
-
-
-@pytest.mark.parametrize(
-    ("text", "language"),
-    [
-        ("We don't want to cancel, but if this happens again we will.", "en"),
-        ("Nobody here trusts your dates anymore, and if the go-live slips we cancel.", "en"),
-        ("Non vogliamo disdire, ma se succede ancora lo faremo.", "it"),
-    ],
-)  # fmt: skip
-def test_a_real_condition_still_keeps_a_negation_from_denying(text: str, language: str) -> None:
-    assert not read_context(text, language).denied
+def test_a_stressed_dutch_negation_is_read(text: str, denied: bool) -> None:
+    """Dutch "níet" with its stress accent was no negation."""
+    assert read_context(text, "nl").denied is denied
 
 
 def test_what_did_not_happen_is_no_denied_act_of_theirs() -> None:
@@ -99,41 +87,14 @@ def test_what_did_not_happen_is_no_denied_act_of_theirs() -> None:
     assert structure.refine(read_context(said, "de"), said, "de").denied
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Guten Tag,\n\nfür unser jährliches Lieferantenaudit benötigt unsere Rechtsabteilung von "
-        "Ihnen:\n- den aktuellen AV-Vertrag nach Art. 28 DSGVO\n- die Liste der "
-        "Unterauftragsverarbeiter\n- Ihre Regelung zur Haftung bei Datenschutzverstößen\n\n"
-        "Eine Antwort bis 30.09. wäre prima.\n\nLisa Hartmann",
-        "Hi Tom,\n\nCould you please send us the following:\n- your liability cap for data "
-        "breaches\n- the notice period and termination terms\n\nThanks,\nAna",
-    ],
-)
-def test_the_items_of_a_list_a_request_opens_are_what_is_asked_for(
-    settings: Settings, text: str
-) -> None:
-    """Each item was read as a statement: "Haftung bei Datenschutzverstößen" a legal threat."""
-    decision, signals = _decision(settings, text)
-    assert decision == "handle", (decision, signals)
-
-
-def test_the_items_of_any_other_list_are_read_as_said(settings: Settings) -> None:
+def test_a_routine_check_said_as_such_reassures(settings: Settings) -> None:
+    """ "Einen konkreten Anlass gibt es nicht" was itself read as a dispute, and the liability
+    asked about as a legal threat."""
     text = (
-        "Hi Tom,\n\nHere is where we stand after this week:\n- the sync failed again on "
-        "Monday\n- our lawyers have been instructed to file a claim against you\n\nAna"
-    )
-    decision, signals = _decision(settings, text)
-    assert decision == "escalate" and "legal_or_public_threat" in signals, (decision, signals)
-
-
-def test_a_routine_check_of_every_supplier_reassures(settings: Settings) -> None:
-    text = (
-        "Bonjour,\n\nDans le cadre de notre mise en conformité RGPD, notre DPO me demande de "
-        "rassembler pour chaque fournisseur :\n- la durée de conservation des données après "
-        "résiliation du contrat ;\n- la procédure de restitution des données.\n\nC'est une "
-        "revue standard que nous faisons pour tous nos prestataires, rien de spécifique vous "
-        "concernant. Pouvez-vous me transmettre ces éléments d'ici fin juin ?\n\nMerci,\nInès"
+        "Guten Tag,\n\nfür unsere jährliche Lieferantenprüfung bitten wir um Ihre aktuelle "
+        "Regelung zur Haftung bei Datenschutzverstößen und die Liste Ihrer "
+        "Unterauftragsverarbeiter. Einen konkreten Anlass gibt es nicht, das ist eine "
+        "Routineabfrage.\n\nMit freundlichen Grüßen\nLisa Hartmann"
     )
     decision, signals = _decision(settings, text)
     assert decision == "handle", (decision, signals)
@@ -178,3 +139,49 @@ def test_headers_alone_or_a_message_with_no_text_stay_errors() -> None:
     )
     with pytest.raises(CoachError, match="no text or HTML body"):
         parse(mime)  # a real message with no text stays an error, not its MIME read as text
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # A reassurance denied, or a complaint that reads like one, reassures no one.
+        ("Hi Sam,\n\nThis is not a routine check: we are terminating the contract at the end "
+         "of the quarter.\n\nMark Ellis", "escalate"),
+        ("Bonjour,\n\nce n'est pas un contrôle de routine : notre avocat prépare une mise en "
+         "demeure concernant la perte de données du 12 mai.\n\nSophie Martin", "escalate"),
+        ("Olá Ana,\n\naté agora não recebemos nada de específico sobre a correção do erro de "
+         "faturação, e por isso vamos cancelar o contrato no fim do mês.\n\nRui Costa",
+         "escalate"),
+        # "We won't let this go" is no request to forget it.
+        ("Dzień dobry,\n\nnie puścimy tego w niepamięć: nasz prawnik przygotowuje pozew o "
+         "odszkodowanie za utracone dane.\n\nMarek Wiśniewski", "escalate"),
+        # "No need at all for another call: we are cancelling" denies the call, not the exit.
+        ("Hi Sam,\n\nThere is no need at all for another call: we are cancelling at the end of "
+         "the month.\n\nMark", "escalate"),
+        ("Olá Ana,\n\nnão há qualquer necessidade de marcarem mais reuniões: vamos rescindir o "
+         "contrato no fim do mês.\n\nRui Costa", "escalate"),
+        # A list of demands, or of announcements, under "please note" or "we need".
+        ("Hi Sam,\n\nAfter last week's outage we need the following from you by Friday:\n- a "
+         "call with your VP of Engineering\n- a full refund for March\n\nMark", "escalate"),
+        ("Dear Sam,\n\nPlease note the following:\n- we are terminating our contract effective "
+         "30 June;\n- our legal team will contact you about the outstanding service credits.\n\n"
+         "Mark Ellis", "escalate"),
+        # What is now fixed is confirmed, not the old threat.
+        ("Ciao Giulia,\n\nil mese scorso vi avevo scritto che avremmo disdetto se il problema "
+         "con la fatturazione elettronica non fosse stato risolto. Ora è risolto, lo confermo: "
+         "le fatture partono regolarmente. Potete mandarmi il preventivo per il rinnovo?\n\n"
+         "Grazie,\nLuca", "handle"),
+        # A decision said to be made takes nothing back.
+        ("Guten Tag Herr Weber,\n\nletzte Woche schrieb ich Ihnen, dass wir den Vertrag zum "
+         "30.06. kündigen. Einen Rückruf Ihres Geschäftsführers brauchen wir nicht mehr, die "
+         "Entscheidung ist gefallen.\n\nJan Köhler", "escalate"),
+        # Someone of theirs, or a passive, denies too.
+        ("Beste Sanne,\n\nmijn manager zegt het abonnement niet op. Hij wil alleen weten wat de "
+         "opties zijn voor een kleiner pakket.\n\nGroet,\nPieter", "handle"),
+        ("Hallo Frau Berger,\n\ngekündigt wird nicht, keine Angst. Wir wollen nur wissen, ob "
+         "wir die Rechnungsadresse auf unsere neue Niederlassung in Leipzig ändern können.\n\n"
+         "Gruß\nJan Köhler", "handle"),
+    ],
+)  # fmt: skip
+def test_what_an_adversarial_pass_found(settings: Settings, text: str, decision: str) -> None:
+    assert _decision(settings, text)[0] == decision

@@ -19,7 +19,7 @@ _LISTS = (
     "negators", "past_markers", "resolved", "withdrawn", "conditional", "reported_speech",
     "request_markers", "question_words", "thanks", "greetings", "signoffs", "leave_words",
     "stay_words", "denial_phrases", "intensifiers", "still", "distant_past", "recent_past",
-    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question", "not_until", "concessive", "nobody", "whether",
+    "third_party", "own_side", "withdraw_verbs", "earlier_own", "howto", "again", "problem_words", "senior", "legal_public", "own_fault", "minor", "praise", "contrast", "formal_legal", "incident", "deadline", "indirect_question", "not_until", "concessive",
 )  # fmt: skip
 
 
@@ -53,17 +53,16 @@ class Cues:
         if name in _MASKED_BY:
             return bool(self.find(name, text))
         pattern = self.patterns.get(name)
-        return bool(pattern and pattern.search(_plain(text, self.language)))
+        return bool(pattern and pattern.search(_plain(text, self.language, name)))
 
-    def find(self, name: str, text: str, unless: str = "") -> list[re.Match[str]]:
-        """The cue's matches, except those inside a match of `unless` (by default the family
-        that masks it, if any)."""
+    def find(self, name: str, text: str) -> list[re.Match[str]]:
+        """The cue's matches, except those inside a match of the family that masks it."""
         pattern = self.patterns.get(name)
         if not pattern:
             return []
-        plain = _plain(text, self.language)
+        plain = _plain(text, self.language, name)
         found = list(pattern.finditer(plain))
-        mask = self.patterns.get(unless or _MASKED_BY.get(name, ""))
+        mask = self.patterns.get(_MASKED_BY.get(name, ""))
         if found and mask is not None:
             spans = [(m.start(), m.end()) for m in mask.finditer(plain)]
             found = [m for m in found if not any(a <= m.start() < b for a, b in spans)]
@@ -75,14 +74,15 @@ class Cues:
 _MASKED_BY = {"withdrawn": "concessive"}
 
 
-# Dutch writes accents for stress only ("we zijn níet van plan", "dat is wél de bedoeling",
-# "één keer"): the cues match the word without them. One letter for one, so every position a
-# cue is found at is the same in the text as written.
+# Dutch writes accents for stress only ("we zijn níet van plan", "géén sprake van"): a negation
+# is matched without them. One letter for one, so every position a cue is found at is the same
+# in the text as written.
 _STRESS = {"nl": str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")}
+_STRESSED = frozenset({"negators", "denial_phrases", "intensifiers"})
 
 
-def _plain(text: str, language: str) -> str:
-    table = _STRESS.get(language)
+def _plain(text: str, language: str, name: str) -> str:
+    table = _STRESS.get(language) if name in _STRESSED else None
     return text.translate(table) if table else text
 
 
@@ -126,9 +126,6 @@ class Context:
     )
     # a word of leaving only in another sense ("I'm going on leave in April", "cancel the call")
     other_leave: bool = False
-    # an item of a list a request opens ("We need from you:\n- your liability terms"): what is
-    # asked for, not something that happened or will
-    asked_for: bool = False
 
 
 def read_context(text: str, language: str) -> Context:
@@ -210,23 +207,18 @@ def denied(low: str, c: Cues) -> bool:
         return False  # "we would not hesitate to involve our lawyers" threatens
     if c.has("denial_phrases", low):
         return True
-    # "if it is not fixed by Friday, our counsel ..." threatens; an "if" that asks whether
-    # ("il direttore mi ha chiesto di capire se possiamo estendere") sets no condition.
-    if c.find("conditional", low, unless="whether"):
-        return False
+    if c.has("conditional", low):
+        return False  # "if it is not fixed by Friday, our counsel ..." threatens
     negators = [m.end() for m in c.find("negators", low)]
     if not negators:
         return False
-    nobody = {m.end() for m in c.find("nobody", low)}
     for leave in c.find("leave_words", low):
         for end in negators:
             gap = low[end : leave.start()]
-            # The negation governs the word: at most three words between (five after "nobody",
-            # which negates its whole clause: "nadie aquí está pensando en cambiar de
-            # proveedor"), in the same clause.
+            # The negation governs the word: at most three words between, in the same clause.
             if (
                 leave.start() - end >= 0
-                and len(gap.split()) <= (5 if end in nobody else 3)
+                and len(gap.split()) <= 3
                 and not re.search(r"[.;:!?,]", gap)
                 and not c.has("stay_words", gap)
             ):

@@ -149,7 +149,7 @@ def _part_of(doc: int, said: Said, text: str, lang: str, reported: bool, **how: 
     return _Item(doc, said, context, base, text, consequence=True, language=lang, **how)
 
 
-_RULING_OUT = ("withdrawn", "resolved", "past", "denied", "thanks", "question", "howto", "staying", "asked_for",
+_RULING_OUT = ("withdrawn", "resolved", "past", "denied", "thanks", "question", "howto", "staying",
                "own_fault", "minor", "positive", "other_leave")  # fmt: skip
 
 
@@ -311,10 +311,8 @@ class Reader:
             block = None
             usable, readings[d].unread = _within_budget(usable)
             doc_lang = lang
-            listed = _listed(usable, lang)
             for said in usable:
                 opens, block = said.block != block, said.block
-                first_item, is_listed = len(items), id(said) in listed
                 # "Subject: Opzegging contract per 1 juli": the label is no part of what is said,
                 # nor of its language; the quote is what follows it, still verbatim.
                 label = _SUBJECT_LABEL.match(said.text)
@@ -383,10 +381,6 @@ class Reader:
                             _part_of(d, part, side, lang, reported, joined=True, plain=plain)
                             for side in structure.joined(clause, lang)
                         ]
-                for item in items[first_item:] if is_listed else ():
-                    # "- Ihre Regelung zur Haftung bei Datenschutzverstößen" under "... benötigt
-                    # unsere Rechtsabteilung von Ihnen:": an item of what is asked for.
-                    item.context = dataclasses.replace(item.context, asked_for=True)
         _withdraw_before(items)
         _withdrawn_subject(items)
         for item in items:
@@ -786,8 +780,6 @@ class Reader:
         or thanks for something done; not over and done; a technical problem clearly serious."""
         if ctx.withdrawn or ctx.denied or ctx.thanks or ctx.howto or ctx.resolved or ctx.past:
             return False
-        if ctx.asked_for:
-            return False
         if table.signal(label).a_state and resolved_doc:
             return False
         # A request for a manager names someone above the rep; a legal or public threat names
@@ -1046,29 +1038,6 @@ def _shapes(
             shape.asks += 1
             shape.calls += structure.contact_only(text, lang)
     return shapes
-
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•–·]|\d{1,2}[.)]|[a-z][.)])\s+\S")
-
-
-def _listed(usable: Sequence[Said], language: str) -> set[int]:
-    """The sentences that are items of a list a request opens ("We need the following from
-    you:\n- the DPA under Art. 28\n- your liability terms"): what is asked for, not what the
-    customer says happened or will happen. A list under anything else ("Here is what went
-    wrong:") is read item by item as usual."""
-    listed: set[int] = set()
-    asking = False
-    for said in usable:
-        if _LIST_ITEM.match(said.text):
-            if asking:
-                listed.add(id(said))
-            continue
-        text = said.text.rstrip()
-        ctx = read_context(text, language)
-        asking = text.endswith(":") and (
-            ctx.request or ctx.question or structure.asks(text, language)
-        )
-    return listed
 
 
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|\s+[–—-]\s+|(?P<comma>,\s+)")

@@ -57,6 +57,8 @@ FAMILIES = (
     "unflattering", "verdict_depends", "said_before", "as_said", "as_word", "stands_by", "own_subject",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
+NEGATED_REASSURANCE = 4  # words between a negation and the reassurance it denies
+_PAUSE = re.compile(r"[,;:.!?]")
 AS_GAP = 3  # words between "as" and "I said" ("como ya os dije", "jak już wcześniej pisałem")
 MIN_LEAD_WORDS = 4  # a main clause, not "Honestly," or "Let me be clear,"
 UNDECIDED_GAP = 12  # "not decided yet, whether": the "whether" that follows the indecision
@@ -725,7 +727,22 @@ def reassuring(text: str, language: str) -> bool:
     """Nothing is wrong or needed on our side ("por nuestra parte todo siguió funcionando sin
     problema", "ci abitueremo"), said outright, not as a condition."""
     low = text.lower()
-    return lexicon(language).has("reassure", low) and not cues(language).has("conditional", low)
+    c = cues(language)
+    if c.has("conditional", low):
+        return False
+    # "This is not a routine check: we are terminating", "non si tratta di un controllo di
+    # routine": a reassurance denied in its own clause reassures no one ("Not ideal, but we'll
+    # manage" still does).
+    negated = [m.end() for m in c.find("negators", low)]
+
+    def denied_here(start: int) -> bool:
+        for end in negated:
+            gap = low[end:start]
+            if end <= start and len(gap.split()) <= NEGATED_REASSURANCE and not _PAUSE.search(gap):
+                return True
+        return False
+
+    return any(not denied_here(m.start()) for m in lexicon(language).find("reassure", low))
 
 
 def asks_without_leaving(text: str, language: str, ctx: Context) -> bool:
@@ -1424,13 +1441,18 @@ def said_before(text: str, language: str) -> bool:
 def stands_by(text: str, language: str, ctx: Context) -> bool:
     """A sentence that stands by what was said before it ("Nothing has changed", "Daar is niets
     aan veranderd"), and does not ask."""
-    return not ctx.question and lexicon(language).has("stands_by", text.lower())
+    # "Ora è risolto, lo confermo": what is now fixed is confirmed, not what was said before.
+    if ctx.question or ctx.resolved or ctx.positive or ctx.withdrawn:
+        return False
+    return lexicon(language).has("stands_by", text.lower())
 
 
 def turns_from(text: str, language: str, ctx: Context) -> bool:
     """A sentence that turns from what was said before it: taken back, or denied with nothing
     wrong said in it ("That's off the table now")."""
-    if ctx.question:
+    # "Einen Rückruf brauchen wir nicht mehr, die Entscheidung ist gefallen": a decision said to be
+    # made stands by what was said before; its "no need" is for something else.
+    if ctx.question or lexicon(language).has("decided", text.lower()):
         return False
     # Good news or a stay is no taking back ("We've now signed with one of them and are happy",
     # "Thanks for your help over the years"): only words that take it back or deny it are.
