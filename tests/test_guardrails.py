@@ -380,3 +380,14 @@ def test_reported_speech_is_read_in_linear_time(phrase: str) -> None:
 
     small, big = took(10_000), took(40_000)
     assert big < 8 * max(small, 0.05)  # four times the text; quadratic would be sixteen
+
+
+def test_a_blame_read_again_elsewhere_is_quoted_where_it_stands() -> None:
+    """The reading of a sentence is kept between drafts; its quote and span are this text's."""
+    sentence = "Support dropped the ball on the export."
+    for text in (sentence, f"Thanks for the call today. {sentence} {sentence}"):
+        found = [f for f in check(text) if f.code == "blame"]
+        assert found and all(text[f.start : f.end] == f.quote for f in found)
+        assert [f.start for f in found] == [
+            i for i in range(len(text)) if text.startswith(sentence, i)
+        ]

@@ -148,6 +148,32 @@ def test_uploads_over_2_mb_are_refused(url: str, tmp_path: Path) -> None:
     assert response.status_code == 413
 
 
+def test_the_benchmarks_http_users_keep_their_conversations_apart(url: str) -> None:
+    """`make bench` drives the app through its HTTP API, one Gradio session per user."""
+    from coach.bench.ui import load_test
+
+    runs = load_test(url, users=3)
+    assert [r.errors for r in runs] == [[], [], []]
+    assert all(len(r.latencies) == 10 and r.customer_kept and not r.leaks for r in runs)
+
+
+def test_an_http_user_signs_in_or_is_refused(app_settings: Settings) -> None:
+    from coach.bench.ui import _HttpClient
+
+    demo, address = serve(app_settings, auth=[("rep", "s3cret-pass")])
+    try:
+        with pytest.raises(RuntimeError, match="login refused"):
+            _HttpClient(address, ("rep", "wrong"))
+        http = _HttpClient(address, ("rep", "s3cret-pass"))
+        assert http.predict(api_name="/triage", email="Thanks, the invoice arrived.")[
+            "decision"
+        ] == ("handle")
+        with pytest.raises(RuntimeError, match="error"):
+            http.predict(api_name="/triage", email="")
+    finally:
+        demo.close()
+
+
 def test_login_is_required_when_configured(app_settings: Settings) -> None:
     from gradio_client import Client
 

@@ -8,6 +8,7 @@ of the text it is about, says why, and cites the playbook.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -388,12 +389,39 @@ def _blame(text: str) -> Iterator[Finding]:
         yield from _blame_in(text, seg_start, seg_end)
 
 
+_BLAME_LOOKBACK = 45  # characters before a match that can negate it ("not because support ...")
+
+
 def _blame_in(text: str, seg_start: int, seg_end: int) -> Iterator[Finding]:
+    # What a segment blames depends only on it and the few characters before it: drafts check
+    # the same fact sentences again on every turn that writes one, so the reading is kept.
+    back = min(seg_start, _BLAME_LOOKBACK)
+    origin = seg_start - back
+    for start, quote in _blamed(text[origin:seg_end], back):
+        yield Finding(
+            code="blame",
+            quote=quote,
+            message=(
+                "This puts the fault on someone else. Speak for the company and take "
+                "ownership; describe what happened, not who failed."
+            ),
+            gotcha=GOTCHAS["blame"],
+            start=origin + start,
+            end=origin + start + len(quote),
+        )
+
+
+@functools.lru_cache(maxsize=8192)
+def _blamed(text: str, seg_start: int) -> tuple[tuple[int, str], ...]:
+    """(start, quote) of each blame in `text[seg_start:]`; `text` begins at most
+    `_BLAME_LOOKBACK` characters before the segment, all that a match looks back on."""
+    found: list[tuple[int, str]] = []
+    seg_end = len(text)
     for pattern in (*_SUBJECT_PATTERNS, *_BLAME_PATTERNS, *_MORE_BLAME):
         pos = seg_start
         while m := pattern.search(text, pos, seg_end):
             pos = m.start() + 1
-            before = text[max(0, m.start() - 45) : m.start()]
+            before = text[max(0, m.start() - _BLAME_LOOKBACK) : m.start()]
             quote = m.group(0)
             if _BLAME_NEGATED.search(before) and not quote.lower().startswith(("not", "don't")):
                 continue
@@ -406,17 +434,8 @@ def _blame_in(text: str, seg_start: int, seg_end: int) -> Iterator[Finding]:
             if pattern in _SUBJECT_PATTERNS and _OBJECT_POSITION.search(before):
                 continue
             pos = m.end()
-            yield Finding(
-                code="blame",
-                quote=quote.rstrip(" ,"),
-                message=(
-                    "This puts the fault on someone else. Speak for the company and take "
-                    "ownership; describe what happened, not who failed."
-                ),
-                gotcha=GOTCHAS["blame"],
-                start=m.start(),
-                end=m.start() + len(quote.rstrip(" ,")),
-            )
+            found.append((m.start(), quote.rstrip(" ,")))
+    return tuple(found)
 
 
 # --- Reported speech --------------------------------------------------------------------------
