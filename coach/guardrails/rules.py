@@ -113,6 +113,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return cast("re.Pattern[str]", _Lazy(pattern))
 
 
+def lazy_pattern(pattern: str) -> re.Pattern[str]:
+    """A pattern (IGNORECASE | VERBOSE) compiled on first use, from the cached program."""
+    return _rx(pattern)
+
+
 # --- Blame ------------------------------------------------------------------------------------
 # Blame is a failure pinned on a party other than "we" or "I": a team or function, a role, a
 # vendor or partner, a named colleague, or the customer's own staff. The rules look for who is
@@ -602,8 +607,7 @@ _COMMIT = _rx(
     deployed|shipped|finished|completed?|delivered|restored|available|working|in\s+place|applied|issued|credited|refunded|waived|
     released|patched|back)\b"""
 )
-COMMUNICATION = _rx(
-    r"""\b(?:update|updates|updated|follow[-\s]?up|get\s+back|circle\s+back|check\s+in|touch\s+base|
+COMMUNICATION_SOURCE = r"""\b(?:update|updates|updated|follow[-\s]?up|get\s+back|circle\s+back|check\s+in|touch\s+base|
     reach\s+out|call|calls|ring|phone|email|e-mail|message|reply|
     text\s+(?:you|them|me|him|her|back)|DM|slack|whatsapp|drop\s+(?:you\s+|them\s+)?a\s+
     (?:line|note)|give\s+(?:you\s+|them\s+)?a\s+(?:ring|shout|buzz|call)|respond|write\s+(?:to|back)|
@@ -623,7 +627,7 @@ COMMUNICATION = _rx(
     (?:it|this|that|the|them)|brief\s+(?:you|them)|be\s+in\s+touch|loop\s+(?:you|them)\s+in|revert|
     review\s+(?:it|this|that|the\s+\w+)\s+with\s+you|show\s+you|chase|nudge|ping|escalate|
     push\s+(?:them|for|engineering|\w+\s+for)|ask\s+(?:them|him|her|\w+)\s+(?:for|to))\b"""
-)
+COMMUNICATION = _rx(COMMUNICATION_SOURCE)
 GUARANTEE = _rx(
     r"""\b(?:I|we)\s+(?:absolutely\s+|can\s+|do\s+|hereby\s+|personally\s+)?(?:guarantee|promise)\b
     |\bguaranteed\b|\bpromised\s+you\b|\bmy\s+promise\b|\b100\s?%\s+(?:sure|certain|guaranteed
