@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from coach.cache import pattern as compiled
 from coach.reading.context import CUES
 from coach.textio import load_yaml
 
 Side = Literal["customer", "ours"]
 Role = Literal["contact", "manager", "leader", "other"]
 
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-MONEY = re.compile(
+EMAIL = compiled(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+MONEY = compiled(
     r"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|bn|million|thousand)?\b(?:\s+(?:ARR|ACV|MRR|TCV|a\s+year|"
     r"per\s+year|annually))?|\b\d[\d,.]*\s?(?:k|m|mm|bn|million|thousand)\s?(?:ARR|ACV|MRR|TCV|"
     r"a\s+year|per\s+year|annually|deal|contract|renewal)?\b|\b\d[\d,.]*\s+(?:seats|licen[cs]es|"
@@ -123,7 +124,7 @@ _OTHER_DATE = (
     r"entro\s+il|entro|até\s+(?:ao\s+)?(?:dia\s+)?|até|przed)\s+(?:spätestens\s+)?"
     rf"{_DAY_NUMBER}[./-]{_MONTH_NUMBER}(?![\w/-]|\.\d)"
 )
-DATE = re.compile(rf"{_EN_DATE}|{_OTHER_DATE}", re.IGNORECASE)
+DATE = compiled(rf"{_EN_DATE}|{_OTHER_DATE}", re.IGNORECASE)
 _NAME_WORD = (
     r"(?-i:O['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|(?:De|La|Le|Di|Van)[A-Z][a-z]+|"
     # Latin letters beyond Western Europe's too ("Yılmaz", "Łukasz", "Şahin", "Dvořák")
@@ -272,7 +273,7 @@ def _clean_title(title: str) -> str:
     return title.strip(" ,.()")
 
 
-_MY_MANAGER = re.compile(
+_MY_MANAGER = compiled(
     rf"\b(?i:my)\s+(?:(?:direct\s+)?(?i:manager|mgr)|boss|(?:team\s+)?lead|line\s+manager|supervisor)"
     rf"(?:\s+is(?:\s+(?i:actually|now|really|in\s+fact))?|\s*,|\s*:|\s+\()?\s*(?P<name>{NAME})"
     # "Jess, my manager is Kofi Mensah" names Kofi, not Jess
@@ -292,13 +293,13 @@ _MY_MANAGER = re.compile(
     re.MULTILINE,
 )
 # "my manager aditya rao", "manager = niamh byrne", "..., mgr is sven": the rep's own manager.
-_MY_MANAGER_LOOSE = re.compile(
+_MY_MANAGER_LOOSE = compiled(
     r"(?:\bmy\s+(?:direct\s+|line\s+)?|(?:^|(?<=[.!?;,\n]))\s*)(?:manager|mgr|boss|supervisor)"
     r"\s*(?:is\s+(?:now\s+)?|[,:(=]\s*)?",
     re.IGNORECASE | re.MULTILINE,
 )
 # What may follow a name said right after "my manager": "briefed my manager marta yesterday".
-_AFTER_NAME = re.compile(
+_AFTER_NAME = compiled(
     r"\s+(?:is|was|has|had|will|wants|knows|said|says|thinks|agreed|and|yesterday|today|"
     r"already|earlier|too|about|this\s+\w+|last\s+\w+)\b|\s*[,(.;!]|\s*$"
 )
@@ -346,7 +347,7 @@ def _loose_name(text: str) -> str:
     return " ".join("-".join(p[:1].upper() + p[1:] for p in w.split("-")) for w in words)
 
 
-_CONTACT_CUE = re.compile(
+_CONTACT_CUE = compiled(
     r"\b(?:(?:main|primary|key|my|our|the|their)\s+)?(?:(?i:contacts?|champion|sponsor|"
     r"point\s+of\s+contact)\s*(?:(?:is|was)(?![\w'’])|=|:|-)?|(?i:poc)\s*(?:(?:is|was)(?![\w'’])|=|:))"
     r"\s*(?=\S)"
@@ -354,7 +355,7 @@ _CONTACT_CUE = re.compile(
     r"\s+(?:is|was)\s+(?=\S)",
     re.IGNORECASE,
 )
-_IS_MY_CONTACT = re.compile(
+_IS_MY_CONTACT = compiled(
     rf"(?P<name>{NAME}|(?-i:[a-zà-ÿ][a-zà-ÿ'’-]+\s+[a-zà-ÿ][a-zà-ÿ'’-]+))\s+(?i:is)\s+(?i:my|our|the)\s+"
     r"(?i:main\s+|primary\s+|key\s+)?(?i:contact|champion|point\s+of\s+contact)\b"
 )
@@ -369,7 +370,7 @@ _LEADER_CORE = (
     rf"(?:\s+{DEPARTMENT}){{0,2}}(?:\s+{_REGION})?)"
 )
 _OF = r"(?:\s+(?:of|for)\s+(?-i:[A-Z][\w&-]*)(?:\s+(?:&\s+)?(?-i:[A-Z][\w&-]*))*)?"
-_OUR_LEADER = re.compile(
+_OUR_LEADER = compiled(
     # "our VP Eng, Anders Lindqvist": capitalised words before the comma finish the title
     rf"\b(?i:my|our)\s+(?P<title3>{_LEADER_CORE}(?:\s+(?-i:[A-Z][\w&-]*)){{1,2}}{_OF})\s*,\s*"
     rf"(?P<name3>{NAME})\b"
@@ -379,9 +380,9 @@ _OUR_LEADER = re.compile(
     rf"{_OF})(?=[,.;)]|\s+(?:to|for|on|who|and)\b|$)",
 )
 # "should I get our CRO in?", "escalate to our VP of CS": one of our leaders, by title alone.
-_OUR_TITLE = re.compile(rf"\b(?i:my|our)\s+(?P<title>{_LEADER_CORE}{_OF})(?![\w'’-])")
-_BARE_TITLE = re.compile(r"(?i:head|chief|director|president)")
-_BRING_IN = re.compile(
+_OUR_TITLE = compiled(rf"\b(?i:my|our)\s+(?P<title>{_LEADER_CORE}{_OF})(?![\w'’-])")
+_BARE_TITLE = compiled(r"(?i:head|chief|director|president)")
+_BRING_IN = compiled(
     rf"\b(?:bring\s+in|loop\s+in|involve|get|escalate\s+to|pull\s+in|ask)\s+(?P<name>{NAME})\s*"
     rf"(?:,|\()\s*(?:our|my|the)\s+(?P<title>[\w &-]{{2,40}}?)(?=[,.;)]|\s+(?:to|for|on|who|into)\b|$)"
 )
@@ -392,18 +393,18 @@ MANAGER_QUALIFIER = (
     r"(?:(?:direct|line|se|sales|cs|csm|ae|regional|area|district|team|engineering|solutions|"
     r"presales|pre-sales)\s+){0,2}"
 )
-_MANAGER_SAID = re.compile(
+_MANAGER_SAID = compiled(
     rf"\b(?:my|our)\s+{MANAGER_QUALIFIER}(?:manager|mgr|boss|supervisor)\b", re.I
 )
-_NAME_IS = re.compile(
+_NAME_IS = compiled(
     r"\b(?:(?:her|his|their)\s+name(?:['’]s|\s+is)|that['’]?s|thats|it['’]s|called|named)\s+",
     re.I,
 )
 
 
-_THEIRS = re.compile(r"\b(?:their|them|they|customer|client|HQ|office)\b", re.I)
+_THEIRS = compiled(r"\b(?:their|them|they|customer|client|HQ|office)\b", re.I)
 # "..., that's Daniel Ortiz.": the name of the one just meant, said last in its clause
-_LEADER_NAMED = re.compile(
+_LEADER_NAMED = compiled(
     rf"[^.!?\n]*?\b(?i:that['’]?s|thats|(?:her|his)\s+name\s+is|(?:her|his)\s+name['’]s|named)\s+"
     rf"(?P<name>{NAME})(?=\s*(?:[.,;!?)]|$|\s+(?i:btw|fyi)\b))",
     re.MULTILINE,
@@ -446,7 +447,7 @@ def _manager_in_sentence(sentence: str, people: list[Person], before: str = "") 
     return names[0] if len(names) == 1 else ""
 
 
-_TITLE_PREFIX = re.compile(
+_TITLE_PREFIX = compiled(
     r"^(?:(?:in|is|was|the|their|our|my|a|an|to|bring|bringing|with|and|at|for|from|get|getting|"
     r"loop|looping|involve|ask|need|want)\s+)+",
     re.I,
@@ -775,7 +776,7 @@ def read_people(text: str) -> list[Person]:
 
 
 # "she's their ecommerce manager", "shes Head of Automation": the title of someone just named.
-_PRONOUN_TITLE = re.compile(
+_PRONOUN_TITLE = compiled(
     r"(?:^|(?<=[,.;:!?(])|\band\b)\s*(?i:she|he)(?:['’]?s|\s+is)\s+(?:(?i:their|the)\s+)?(?=\S)",
     re.MULTILINE,
 )
@@ -815,29 +816,29 @@ _SMALL_WORDS = {
 }
 _POSSESSIVE = r"(?:['’]s|(?<=s)['’])"
 _COMPANY_CUES = (  # (rank, pattern): a lower rank says more surely that this is the customer
-    (0, re.compile(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
+    (0, compiled(rf"\b(?i:customer|client|account|prospect)\s*(?:is|:|-)\s*{_COMPANY}")),
     # the rep's own role on the account: "I'm the SE on Halvorsen Industrial"
-    (0, re.compile(rf"\b(?i:I['’]?m|I\s+am)\s+(?i:the\s+|their\s+)?(?i:SE|AE|CSM|TAM|AM|rep|"
+    (0, compiled(rf"\b(?i:I['’]?m|I\s+am)\s+(?i:the\s+|their\s+)?(?i:SE|AE|CSM|TAM|AM|rep|"
                    rf"account\s+(?:exec\w*|manager|lead)|sales\s+engineer|solutions?\s+engineer|"
                    rf"customer\s+success\s+manager|csm\s+lead)\s+(?i:on|for)\s+{_COMPANY}")),
     # a correction of the account: "this one is Corvid Freight", "it's actually Corvid"
-    (0, re.compile(rf"\b(?i:this\s+one|this\s+account|this\s+customer|the\s+right\s+one|it)"
+    (0, compiled(rf"\b(?i:this\s+one|this\s+account|this\s+customer|the\s+right\s+one|it)"
                    rf"(?:\s+is|['’]s)\s+(?i:actually\s+|really\s+)?{_COMPANY}")),
-    (1, re.compile(rf"{_COMPANY}{_POSSESSIVE}\s+(?:[\w-]+\s+){{0,3}}?(?:CTO|CEO|CFO|COO|CIO|VP|"
+    (1, compiled(rf"{_COMPANY}{_POSSESSIVE}\s+(?:[\w-]+\s+){{0,3}}?(?:CTO|CEO|CFO|COO|CIO|VP|"
                    rf"SVP|head|team|IT|ops|renewal|contract|account|deal|POC|pilot|project|"
                    rf"rollout|integration|procurement|finance|legal|board|director|manager|"
                    rf"admin|sysadmin|lead|engineer|architect|officer|counsel|owner|GM|"
                    rf"president|founder|champion|users?|staff|DPO|data|security)\b",
                    re.IGNORECASE)),
-    (1, re.compile(rf"\b(?i:the|our|their)\s+{_COMPANY}\s+(?i:POC|pilot|account|renewal|deal|"
+    (1, compiled(rf"\b(?i:the|our|their)\s+{_COMPANY}\s+(?i:POC|pilot|account|renewal|deal|"
                    rf"rollout|project|implementation|contract|expansion|upsell|migration)\b")),
-    (2, re.compile(rf"(?:\b(?:at|for|on|over\s+at|escalate|escalating)|@)\s+{_COMPANY}"
+    (2, compiled(rf"(?:\b(?:at|for|on|over\s+at|escalate|escalating)|@)\s+{_COMPANY}"
                    rf"(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
-    (3, re.compile(rf"\b(?:with|from)\s+{_COMPANY}(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
+    (3, compiled(rf"\b(?:with|from)\s+{_COMPANY}(?={_POSSESSIVE}|[\s,.;:!?)]|$)")),
     # "Sipho Dlamini (Office Manager, Khumalo Architects)": a person's title, then where they work
-    (1, re.compile(rf"\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s*\([^(),]{{2,40}},\s*{_COMPANY}\s*\)")),
+    (1, compiled(rf"\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s*\([^(),]{{2,40}},\s*{_COMPANY}\s*\)")),
 )  # fmt: skip
-_NOT_COMPANY = re.compile(
+_NOT_COMPANY = compiled(
     r"^(?:I|We|They|He|She|It|The|A|An|Our|Their|My|Your|This|That|Friday|Monday|Tuesday|"
     r"Wednesday|Thursday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Q[1-4]|Slack|Zoom|Teams|Jira|Salesforce|Gmail|"
@@ -849,7 +850,7 @@ _NOT_COMPANY = re.compile(
 )
 
 
-_OPENS_WITH_COMPANY = re.compile(
+_OPENS_WITH_COMPANY = compiled(
     r"(?:^|\n)\W*(?:(?:ok(?:ay)?|so|hey|right|quick\s+bkgd|background|context)[\s,:.-]+)*"
     r"(?:(?:account|customer|client)\s*(?:is|:|-)\s*)?"
     r"(?P<co>[\w&'’.-]+(?:\s+[\w&'’.-]+){0,4}?)\s*(?:\([^)]{1,40}\)\s*)?(?:,|\s[-–—]\s|\()\s*"
@@ -861,14 +862,14 @@ _OPENS_WITH_COMPANY = re.compile(
     r"[\w'’-]+\s+[\w'’-]+\s+(?:vp|svp|evp|cto|ceo|cfo|coo|cio|ciso|cmo|head|director|dir\.|gm)\b)",
     re.IGNORECASE,
 )
-_LEGAL_FORM = re.compile(
+_LEGAL_FORM = compiled(
     r"\b(?<![\w@.])(?!(?:the|a|an|with|for|at|from|to|on|of|our|their|big|bigger|large|"
     r"small|same|other|parent|holding|that|this)\s)[a-z][\w&-]+\s+(?:corp|inc|ltd|llc|gmbh|"
     r"plc|bv|ag)\b(?!\.\w)"
 )
 
 
-_NAMED_COMPANY = re.compile(
+_NAMED_COMPANY = compiled(
     r"(?P<company>(?-i:(?:City|County|Town|Port|State|Province|Municipality|University|"
     r"Borough|District)\s+of\s+[A-Z][\w'’-]+)|(?-i:[A-Z][\w&.'’-]*)(?:\s+(?:&\s+)?"
     r"(?-i:[A-Z][\w&.'’-]*)){0,3}\s+(?:&\s+)?(?=[A-Z])(?i:"
@@ -882,7 +883,7 @@ _NAMED_COMPANY = re.compile(
 _LOWER_WORD = (
     r"(?!(?:for|at|on|with|from|the|a|an|to|of|and|is|its|our|their|my|new)\b)(?-i:[a-z][\w&'-]*)"
 )
-_LOWER_COMPANY = re.compile(
+_LOWER_COMPANY = compiled(
     rf"(?:\b(?:for|at|on|with|w/?|from|its|it's|is|re)\s+|^\W*(?:(?i:hey|hi|ok|okay|so|context|background|se|ae|csm|am|tam|pm|sdr|"
     rf"bdr|problem|issue|update|fyi|acct|account|customer|client)\b[\s,:-]+)*(?:(?:on|for|at)\s+(?:the\s+)?)?)(?P<co>{_LOWER_WORD}(?:\s+{_LOWER_WORD})"
     r"{0,2}\s+(?:"
@@ -893,13 +894,13 @@ _LOWER_COMPANY = re.compile(
 # An account typed in lower case after the word that labels it ("acct: greywater energy",
 # "customer tandem freight was mad", "account = fernhill insurance") or after "escalate"
 # ("should I escalate brightpath logistics"): the words up to the first common word.
-_LABELLED_LOWER = re.compile(
+_LABELLED_LOWER = compiled(
     r"(?:\b(?P<label>(?i:customer|client|account|acct|prospect|company))\s*(?:[:=-]|(?P<verb>\bis\b|\bwas\b))?"
     r"|\b(?i:escalate|escalating)(?:\s+(?i:on|with|for))?)\s+"
     r"(?P<co>(?-i:[a-z][\w&'’.-]*)(?:\s+(?:&\s+)?(?-i:[a-z][\w&'’.-]*)){0,3})"
 )
 # The account named first with what it is in brackets: "hey so Bramble & Oak (home goods, $45k)".
-_OPENS_WITH_ABOUT = re.compile(
+_OPENS_WITH_ABOUT = compiled(
     rf"(?:^|\n)\W*(?:(?i:hey|hi|ok|okay|so|right|quick\s+one|context|background)[\s,:.-]+)*"
     rf"{_COMPANY}\s*\((?=[^)]{{3,80}}\))"
 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach.cache import pattern as compiled
 from coach.reading.classifier import Exemplars, Spec, model
 from coach.reading.people import (
     DATE,
@@ -97,7 +98,7 @@ class CaseReading:
     named: Named = field(default_factory=Named)
 
 
-_CLAUSE_CUT = re.compile(
+_CLAUSE_CUT = compiled(
     r"(?:;\s+|\s+[-–—]\s+|,\s+(?=(?:and|but|so)\s)|\s+but\s+(?=(?:i|I|we|they|she|he)\b)|"
     r",?\s+(?=(?:because|bc|b/c)\s)|,\s+(?=(?:their|they|they're|she|he|she's|he's)\s)|"
     # "..., it's been failing nightly since ...": the trouble after what they asked for;
@@ -112,14 +113,14 @@ _CLAUSE_CUT = re.compile(
     r",\s+(?=(?:want|need|wanna)\s+to\s+(?:get|have|bring|loop|pull)\s+(?:in\s+)?(?:my|our)\s)|\s+and\s+(?=(?:their|they|they're|we|i|i've|I|I've|I'm|I'd|I'll|our|it|its|(?-i:[A-Z])"
     r"[\w&-]+(?:\s+(?-i:[A-Z])[\w&-]+)*['’]s?)\s))"
 )
-_REP_OPENS = re.compile(
+_REP_OPENS = compiled(
     r"^\W*(?:(?:so|and|but|also|then|already|honestly|ok)\W+)*(?:i|we|i've|we've|i'd|we'd|i'm)\b",
     re.I,
 )
-_REP_TOLD = re.compile(
+_REP_TOLD = compiled(
     r"\s+and\s+(?=(?:told|explained|updated|informed|emailed|messaged|walked\s+(?:him|her|them))\s)"
 )
-_CORRECTION = re.compile(
+_CORRECTION = compiled(
     r"^\W*(?:(?:ugh|oh|oops|hmm|um|ah|ok|okay|wait|also|and|so)\b[\s,.!]*)*(?:no[,.!]|no\s+wait|nope|"
     r"actually|"
     r"correction|sorry\b|my\s+bad|to\s+correct|wait\b|scratch\s+that|i\s+mean\b|i\s+was\s+wrong)"
@@ -127,7 +128,7 @@ _CORRECTION = re.compile(
     r"\b(?:is|it's|it\s+is|that's)\s+(?:actually|now|really)\b",
     re.I,
 )
-_FRAMING = re.compile(
+_FRAMING = compiled(
     r"^\W*(?:(?:ok|okay|so|hey|hi|heads\s+up|fyi|ugh|quick\s+one|need\s+help|need\s+advice|update|"
     r"context|background|bad\s+news|good\s+news)[\w\s,]*?[:,.!-]\s+"
     r"|(?:the\s+)?(?:problem|issue|ask|customer|contact|context|situation)\s*(?:is|:)\s*)",
@@ -138,8 +139,8 @@ _FRAMING = re.compile(
 # A full stop ends a rep's sentence before a lower-case word too ("...moved them to v5. dispatchers
 # cant build routes"): reps type in haste. Not after an abbreviation, an initial or inside a
 # figure or an address.
-_LOWER_STOP = re.compile(r"(?<=[a-z0-9)\]'’%])[.!?]+\s+(?=[a-z(])")
-_SHORT_FORM = re.compile(
+_LOWER_STOP = compiled(r"(?<=[a-z0-9)\]'’%])[.!?]+\s+(?=[a-z(])")
+_SHORT_FORM = compiled(
     r"(?:\b(?:dr|mr|mrs|ms|prof|st|jr|sr|vs|etc|approx|incl|e\.g|i\.e|fig|dept|mgmt|est)|"
     r"(?<![\w.])\w)$",
     re.I,
@@ -167,7 +168,7 @@ def rep_sentences(text: str) -> list[str]:
 
 # "Problem: scope dispute - JP thinks the sensors were in the SOW": a label's short head says
 # what kind of trouble; what follows the dash is the trouble itself, and stays with it.
-_LABEL_HEAD = re.compile(
+_LABEL_HEAD = compiled(
     r"^\W*(?:the\s+)?(?:problem|issue|situation|context|background|summary)\s*:\s*"
     r"\S+(?:\s+\S+){0,2}$",
     re.I,
@@ -204,7 +205,7 @@ _BARE_CONTRACTIONS = {
     "youre": "you're", "wouldve": "would've", "weve": "we've", "thats": "that's", "whats": "what's", "shes": "she's",
     "hes": "he's", "its been": "it's been", "its not": "it's not", "its still": "it's still",
 }  # fmt: skip
-_BARE_RX = re.compile(
+_BARE_RX = compiled(
     r"\b(" + "|".join(sorted(map(re.escape, _BARE_CONTRACTIONS), key=len, reverse=True)) + r")\b",
     re.I,
 )
@@ -231,12 +232,12 @@ def plain_contractions(text: str) -> str:
 
 
 _ROLE_NOUN = r"(?:manager|mgr|boss|line\s+manager|direct\s+manager|supervisor)"
-_NAME_AFTER_ROLE = re.compile(
+_NAME_AFTER_ROLE = compiled(
     rf"\b(?P<my>my|our)\s+{_ROLE_NOUN}\s*(?:,\s*|\(\s*)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
     r"(?:\s*\))?",
     re.I,
 )
-_NAME_BEFORE_ROLE = re.compile(
+_NAME_BEFORE_ROLE = compiled(
     rf"(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:(?:\(|,)\s*(?:my|our)\s+{_ROLE_NOUN}(?:\s*\))?"
     rf"|\(\s*{_ROLE_NOUN}\s*\))",  # "Patrick Nwachukwu (manager) is briefed"
     re.I,
@@ -266,7 +267,7 @@ def checklist_view(text: str, manager: str = "", contact: str = "") -> str:
     return text
 
 
-_DEMANDED = re.compile(
+_DEMANDED = compiled(
     r"\b(?:if|unless)\s+(?:we|you|i)\s+(?:(?:don't|do\s+not|can't|cannot|won't|didn't)\s+)?"
     r"(?:give|send|provide|get|deliver|offer|commit\s+to|put)\s+(?:her|him|them|us|me)?\s*"
     r"(?P<what>(?:a|an|the|some|their|our|her|his)\s+[^,;.!?]{3,80}?)"
@@ -275,14 +276,14 @@ _DEMANDED = re.compile(
 )
 # What a condition under a threat asks for, said positively: "unless she hears from someone
 # senior" as it stands, "if the POC isn't stable by Friday" with its negation taken out.
-_IF_UNLESS = re.compile(r"\b(?P<op>if|unless)\s+", re.I)
-_NEGATED = re.compile(
+_IF_UNLESS = compiled(r"\b(?P<op>if|unless)\s+", re.I)
+_NEGATED = compiled(
     r"\b(?P<aux>is|are|was|were|can|could|will|would|does|do|did|has|have|had)(?:n['’]t|\s+not)\b"
     r"|\b(?P<can>can['’]t|cannot)\b|\b(?P<wont>won['’]t)\b"
     r"|(?P<short>['’](?:s|re))\s+not\b|\b(?P<no>no)\s+(?=(?P<next>\w))",
     re.I,
 )
-_MAIN_CLAUSE = re.compile(
+_MAIN_CLAUSE = compiled(
     r"(?<=\w)\s+(?=(?:she|he|they|we|i)(?:['’](?:s|re|ll|m|d)\b|\s+(?:will|would|is|are|go|goes|"
     r"walk|walks|pull|pulls|cancel|cancels|leave|leaves|switch|switches|move|moves)\b))",
     re.I,
@@ -327,7 +328,7 @@ def condition_wanted(sentence: str) -> str | None:
     return f"That {cond}"
 
 
-_MANAGER_PRONOUN = re.compile(r"(\bmy\s+manager\b[^.!?]*?(?:,|;|\band|\bbut)\s+)(?:he|she)\b", re.I)
+_MANAGER_PRONOUN = compiled(r"(\bmy\s+manager\b[^.!?]*?(?:,|;|\band|\bbut)\s+)(?:he|she)\b", re.I)
 
 
 def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[str, bool]:
@@ -379,13 +380,13 @@ def _checklist_rules(text: str, manager: str = "", contact: str = "") -> dict[st
     return found
 
 
-_TIME_RIGHT = re.compile(
+_TIME_RIGHT = compiled(
     r"\b(?:now\s+is|now['’]s|it's|it\s+is|this\s+is|feels\s+like)\s+(?:the\s+)?right\s+"
     r"(?:time|moment)\b|"
     r"\b(?:isn't|is\s+not|not)\s+too\s+(?:early|soon)\b|\bright\s+time\s+to\s+escalate\b",
     re.I,
 )
-_TIME_WRONG = re.compile(
+_TIME_WRONG = compiled(
     r"(?<!not\s)(?<!isn't\s)\b(?:too\s+early|too\s+soon|premature|too\s+late|waited\s+too\s+long)\b"
     r"(?![^.?!]*\?)",
     re.I,
@@ -412,7 +413,7 @@ def read_roles(texts: list[str]) -> list[tuple[str, float]]:
     return [(ROLES[int(i)], float(probs[k, int(i)])) for k, i in enumerate(best)]
 
 
-_WHO_PREFIX = re.compile(
+_WHO_PREFIX = compiled(
     r"^(?:(?-i:[A-Z])[\w&.'’-]*(?:['’]s)?|of|the|at|&)(?:\s+(?:(?-i:[A-Z])[\w&.'’-]*(?:['’]s)?|of|"
     r"the|at|&)){0,9}\s*(?:\([^)]{0,80}\))?\s*:\s+"
 )
@@ -431,14 +432,14 @@ _FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("customer_wants", r"(?:they|customer|client)\s+wants?|what\s+they\s+want|their\s+ask"),
     ("next_steps", r"(?:proposed\s+|my\s+|our\s+)?(?:next\s+steps?|plan)|proposal"),
 )  # fmt: skip
-_FIELD_LABEL = re.compile(
+_FIELD_LABEL = compiled(
     r"^\W*(?:" + "|".join(f"(?P<{role}>{rx})" for role, rx in _FIELD_LABELS) + r")\s*:\s*(?=\S)",
     re.IGNORECASE,
 )
 
 
 # The rep sets aside what they told before as the problem ("the real issue is ...").
-_SUPERSEDES = re.compile(
+_SUPERSEDES = compiled(
     r"^\W*(?:but\s+|so\s+)?(?:the\s+)?(?:actual|real|underlying)\s+(?:problem|issue)\s*(?::|is\b)",
     re.I,
 )
@@ -468,23 +469,23 @@ def _strip_framing(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_ANCHOR = re.compile(
+_ANCHOR = compiled(
     r"\b(?:renew\w*|deadline|due|go-?live|launch|by|before|until|cut-?over|expires?|"
     r"contract\s+ends?|decision|board|audit|cancel\w*|terminat\w*|qbr|signs?|sign-?off|signature|"
     r"ends?|notice|kick-?off|close|closes|closing|starts?|review)\b",
     re.I,
 )
-_NOW = re.compile(r"^(?:today|tonight|this\s+(?:morning|afternoon|evening))$", re.I)
-_DAY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")  # "dec 15", "the 3rd"; not "Q4" or "2026"
+_NOW = compiled(r"^(?:today|tonight|this\s+(?:morning|afternoon|evening))$", re.I)
+_DAY = compiled(r"\b\d{1,2}(?:st|nd|rd|th)?\b")  # "dec 15", "the 3rd"; not "Q4" or "2026"
 ANCHORED = 40  # a date this close to a renewal, a deadline or a go-live is the one that matters
 
 
 # A date said as one that was missed, or as the span of how often something happened, is when,
 # not a deadline.
-_MISSED = re.compile(
+_MISSED = compiled(
     r"\b(?:missed|slipped|blew|blown|overran|pushed\s+back|postponed)\b[^.;]{0,60}$", re.I
 )
-_HOW_OFTEN = re.compile(
+_HOW_OFTEN = compiled(
     r"\b(?:once|twice|thrice|(?:\d+|two|three|four|five|several|many|multiple)\s+times|again|"
     r"already|so\s+far)\s*(?:in\s+)?$",
     re.I,
@@ -492,38 +493,38 @@ _HOW_OFTEN = re.compile(
 # A date that names an incident or a period, not a deadline: "the Feb alarm outage", "their
 # invoice for March"; and a change said to be behind us: "since our March 3 infra migration" (a
 # "March 3 release" still to come may be the deadline).
-_EVENT_AFTER = re.compile(
+_EVENT_AFTER = compiled(
     r"\s+(?:[a-z0-9-]+\s+){0,2}?(?:outages?|incidents?|invoices?|bills?|statements?|downtime|"
     r"crash(?:es)?|breach(?:es)?|bugs?|failures?|problems?|issues?|escalations?|"
     r"price\s+increases?)\b",
     re.I,
 )
-_CHANGE_AFTER = re.compile(
+_CHANGE_AFTER = compiled(
     r"\s+(?:[a-z0-9-]+\s+){0,2}?(?:migrations?|releases?|upgrades?|updates?|rollouts?|"
     r"deploy(?:ment)?s?|cut-?overs?)\b",
     re.I,
 )
-_SINCE = re.compile(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
+_SINCE = compiled(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
 # "down since Monday"; not "Since Friday is our go-live, ..." (since as because, opening the clause).
-_STARTED = re.compile(r"\w[\s,]+since\s+(?:last\s+)?$", re.I)
-_PERIOD_OF = re.compile(
+_STARTED = compiled(r"\w[\s,]+since\s+(?:last\s+)?$", re.I)
+_PERIOD_OF = compiled(
     r"\b(?:invoices?|bills?|billing|statements?|charges?|usage|payroll|fees?|report)\s+"
     r"(?:for|of)\s+(?:the\s+)?$",
     re.I,
 )
-_AWAY = re.compile(
+_AWAY = compiled(
     r"\b(?:ooo|out\s+of\s+(?:the\s+)?office|away|on\s+(?:leave|holiday|vacation|pto)|back|off)"
     r"\s+(?:(?:til|till|until|on|from)\s+)?$",
     re.I,
 )
 # "the date that matters is their April 18 board review"
-_MATTERS = re.compile(
+_MATTERS = compiled(
     r"\b(?:date|deadline)\s+that\s+(?:really\s+)?matters\b|\b(?:real|hard|actual)\s+deadline\b|"
     r"\bkey\s+date\b",
     re.I,
 )
 # "commits to the new April 18 go-live": a new date replaces the one noted before.
-_NEW_DATE = re.compile(r"\b(?:new|revised|updated|rescheduled|moved\s+to)\s+(?:\w+\s+)?$", re.I)
+_NEW_DATE = compiled(r"\b(?:new|revised|updated|rescheduled|moved\s+to)\s+(?:\w+\s+)?$", re.I)
 
 
 def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
@@ -595,9 +596,9 @@ def _contact_named(text: str, contact: str) -> str:
     return re.sub(rf"\b{re.escape(first)}\b", first, text, flags=re.I)
 
 
-_REP_SAYS_I = re.compile(r"^\W*i(?:['’]\w+)?\b", re.I)
-_IT = re.compile(r"^it(?:['’]s|\s+is|\s+has|\s+keeps|\s+was)\b", re.I)
-_THING_NAMED = re.compile(
+_REP_SAYS_I = compiled(r"^\W*i(?:['’]\w+)?\b", re.I)
+_IT = compiled(r"^it(?:['’]s|\s+is|\s+has|\s+keeps|\s+was)\b", re.I)
+_THING_NAMED = compiled(
     r"\b(?:about|with|on|regarding|over)\s+(?P<thing>(?:the|their|our)\s+[\w-]+(?:\s+[\w-]+){0,3})"
     r"\s*[,.;]?\s*$",
     re.I,
@@ -630,7 +631,7 @@ def _join(parts: list[str]) -> str:
     return " ".join(_sentence(p) for p in parts) if len(parts) > 1 else parts[0]
 
 
-_THEY_WANT = re.compile(
+_THEY_WANT = compiled(
     r"^\W*(?:(?:and|but|so)\s+)?(?:(?:says|said|told\s+(?:me|us))\s+(?:that\s+)?)?"
     # "yesterday ...", "now he's asked ...", "on today's call they asked me ...": when, then who
     r"(?:(?:yesterday|today|tonight|now|then|also|finally|earlier|this\s+(?:morning|afternoon|week)|"
@@ -651,22 +652,22 @@ _THEY_WANT = re.compile(
 )
 # "On the call Rachel promised Lena a corrected invoice by Friday": a commitment our side made,
 # which the follow-through plan must execute (the rep's own unapproved promise is not one).
-_MADE_COMMITMENT = re.compile(
+_MADE_COMMITMENT = compiled(
     r"(?:^|:\s*|,\s*|\bcall\s+|\bthen\s+)(?P<who>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?|we|leadership|our\s+"
     r"[\w ]{2,30}?)\s+(?:(?:has|have)\s+)?(?:committed\s+to|promised|agreed\s+(?:to|on)|offered|"
     r"signed\s+off\s+on|approved)\s+(?P<what>[^.;!?]+)",
     re.I,
 )
-_ON_CALL = re.compile(r"\b(?:on|after|during|in)\s+the\s+call\b|\bthe\s+call\s+went\b|"
+_ON_CALL = compiled(r"\b(?:on|after|during|in)\s+the\s+call\b|\bthe\s+call\s+went\b|"
                       r"\bagreed\s+on\s+the\s+call\b", re.I)  # fmt: skip
 
 
-_PROMISE_VERB = re.compile(
+_PROMISE_VERB = compiled(
     r"\b(?:committed\s+to|commited\s+to|promised|agreed\s+(?:to|on)|offered|signed\s+off\s+on|"
     r"approved|pledged|guaranteed)\b\s*:?\s*(?:(?:us|them|her|him)\s+)?",
     re.I,
 )
-_NOT_OURS = re.compile(r"\b(?:i|they|he|she|customer|client)\s*$", re.I)
+_NOT_OURS = compiled(r"\b(?:i|they|he|she|customer|client)\s*$", re.I)
 
 
 def _owner_before(before: str, ours: list[str]) -> str:
@@ -731,7 +732,7 @@ def _commitments(text: str, contact_first: str) -> list[str]:
     return out
 
 
-_INTERNAL_NOTE = re.compile(
+_INTERNAL_NOTE = compiled(
     r"^\W*(?:between\s+us|off\s+the\s+record|internally|fyi\s+internal|note\s+to\s+self|"
     r"confidentially|just\s+so\s+you\s+know|internal(?:\s+(?:note|only|context))?\s*[:,-])|"
     r"\b(?:don'?t|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:put|share|mention|include|"
@@ -745,7 +746,7 @@ _INTERNAL_NOTE = re.compile(
     re.I,
 )
 # A quote opens and closes at a word's edge; an apostrophe inside a word ("he'll") is no quote.
-_QUOTE = re.compile(
+_QUOTE = compiled(
     r"(?<!\w)[\"“«]([^\"”»]{40,})[\"”»]|(?<!\w)['‘]((?:[^'’]|(?<=\w)['’](?=\w)){40,}?)['’](?!\w)"
 )
 
@@ -760,22 +761,22 @@ def _inside(text: str, piece: str, spans: list[tuple[int, int]]) -> bool:
     return at >= 0 and any(a <= at < b for a, b in spans)
 
 
-_NAMES_A_FIELD = re.compile(
+_NAMES_A_FIELD = compiled(
     r"\b(?:contact|customer|client|account|manager|boss|vp|name)\s+(?:is|was|=|:)", re.I
 )
-_ONLY_NAMING = re.compile(
+_ONLY_NAMING = compiled(
     r"^\W*(?:need\s+(?:help|advice)|help|quick\s+one|question|advice|update|hi|hey|ok|so)\b"
     r"[\w\s,]*?(?:with|on|about|re|for|:)\s+",
     re.I,
 )
-_PROPOSED_ASK = re.compile(
+_PROPOSED_ASK = compiled(
     r"^\W*(?:should|can|could|shall|may)\s+(?:i|we)\s+(?P<ask>(?:get|have|ask|loop\s+in|bring\s+in|"
     r"pull\s+in|involve|escalate\s+to)\b.*?\b(?:my|our)\s+(?:manager|boss|director|vp|svp|evp|cto|"
     r"ceo|cro|coo|cfo|head|exec\w*|leadership|legal|founder)\b.*?)\s*\?\s*$",
     re.I,
 )
 # The rep's own ask, said as such: "what I need: ...", "ask: ...", "my ask is ...".
-_REP_ASKS = re.compile(
+_REP_ASKS = compiled(
     r"^\W*(?:(?:and|so|but)\s+)?(?:what\s+i(?:'d)?\s+(?:need|want|would\s+like)|(?:my|the|our)\s+ask"
     r"\b|ask\s*(?:is|would\s+be|:)|(?:i\s+)?(?:need|want|would\s+(?:probably\s+|ideally\s+)?"
     r"(?:like|want)|'d\s+(?:probably\s+|ideally\s+)?(?:like|want))\s+(?:our|my)\s"
@@ -785,14 +786,14 @@ _REP_ASKS = re.compile(
     re.I,
 )
 # A clause with no subject of its own, carrying on the one before ("..., on a call with marcus").
-_CONTINUES = re.compile(r"^\W*(?:on|to|for|with|at|by|into|plus)\s", re.I)
+_CONTINUES = compiled(r"^\W*(?:on|to|for|with|at|by|into|plus)\s", re.I)
 PROBLEM_FALLBACK = 0.1
 WEAK_FACT = 0.15
 STRONG_ASK = 0.8  # a clear ask said later adds to the one noted before
 CHECKLIST_MIN = 0.7  # a checklist answer read by the model alone needs to be clear
 
 
-_STAKE = re.compile(
+_STAKE = compiled(
     r"\b(?:renew\w*|cancel\w*|churn\w*|terminat\w*|walk\s+away|leave|leaving|switch\w*|"
     r"competitor|revenue|ARR|ACV|MRR|pipeline|expansion|upsell|contract|penalt\w*|fines?|"
     r"board|lawyers?|legal|lawsuit|sue|reference|exec\w*\s+sponsor)\b",
@@ -883,24 +884,24 @@ def _problem_or_stake(
         readings[k] = Clause(readings[k].text, "problem", score)
 
 
-_REACHED_OUT = re.compile(
+_REACHED_OUT = compiled(
     r"\b(?:emailed|e-mailed|called|phoned|rang|pinged|messaged|texted|slacked|told|briefed|"
     r"updated|wrote\s+to|spoke\s+(?:to|with)|talked\s+(?:to|with)|apologi[sz]ed|met\s+with|"
     r"reached\s+out\s+to|looped\s+in|cc'?d)\b",
     re.I,
 )
-_FIX_WORDS = re.compile(
+_FIX_WORDS = compiled(
     r"\b(?:fix\w*|patch\w*|restart\w*|reboot\w*|rolled?\s+back|revert\w*|workaround|"
     r"reproduc\w*|debug\w*|logs?|ticket|config\w*|re-?ran|rerun|reset|migrat\w*|deploy\w*|"
     r"escalated\s+to\s+(?:support|engineering|tier)|opened|filed|raised|tested|swapped|moved)\b",
     re.I,
 )
-_OUR_SENIOR = re.compile(
+_OUR_SENIOR = compiled(
     r"\b(?:my|our)\s+(?:manager|boss|director|vp|svp|evp|head\s+of|cro|ceo|cto|coo|lead|"
     r"team\s+lead|leadership|exec\w*)\b",
     re.I,
 )
-_IMPACT = re.compile(
+_IMPACT = compiled(
     r"\b(?:idle|blocked|can't\s+(?:work|ship|sell|bill|book|trade|operate)|lost|losing|loses|"
     r"cost\w*|revenue|overtime|penalt\w*|fines?|missed|miss(?:ing)?\s+(?:deadlines?|orders|"
     r"sales)|staff|patients|customers\s+(?:can't|are)|hours\s+(?:of|a|per|each|every))\b",
@@ -910,7 +911,7 @@ ANSWER_KEEPS = 0.9  # a fact read this clearly keeps its field whatever was just
 _ASKED_FACT = {"clear_ask": "ask", "tried_yourself": "tried", "proposed_next_steps": "next_steps"}
 
 
-_SUBJECT = re.compile(
+_SUBJECT = compiled(
     r"^\W*(?:i|i'm|i've|we|we're|they|they're|he|she|it|it's|its|their|our|my|his|her|the\s+\w+\s+"
     r"(?:is|are|was|were|has|have|keeps?))\b",
     re.I,
@@ -935,7 +936,7 @@ def _answer_the_question(readings: list[Clause], asked: list[str], naming: Any =
         readings[0] = Clause(c.text, wanted[0], c.score)
 
 
-_NOT_BUT = re.compile(
+_NOT_BUT = compiled(
     r"(?P<new>[\w$€£%.'’-]+(?:\s+[\w$€£%.'’-]+)?)\s*,?\s+not\s+(?:in\s+|on\s+|the\s+)?"
     r"(?P<old>[\w$€£%.'’-]+(?:\s+[\w$€£%.'’-]+)?)\s*[.!]?\s*$",
     re.I,
@@ -945,7 +946,7 @@ _PERSON_FIELDS = ("contact_name", "manager_name", "leader_name")
 
 
 _TITLE_FIELD = {"contact_name": "contact_title", "leader_name": "leader_title"}
-_NOT_PERSON = re.compile(rf"\b(?i:not)\s+(?P<old>{NAME})")
+_NOT_PERSON = compiled(rf"\b(?i:not)\s+(?P<old>{NAME})")
 
 
 def _swap_person(text: str, named: Named, known: dict[str, Any], out: CaseReading) -> None:
@@ -979,13 +980,13 @@ def _swap_person(text: str, named: Named, known: dict[str, Any], out: CaseReadin
 
 # "Pieter is actually their CFO", "Actually, Pieter is the CFO", "she's their CFO now", "his
 # title is CFO": a title said for a person the case holds, by name or as "he"/"she".
-_TITLE_SAID = re.compile(
+_TITLE_SAID = compiled(
     r"(?:^|(?<=[,.;:!?(-])|\b(?i:actually|correction|sorry|wait|no|and|also|oh|btw|fyi|ps)\b)\s*"
     r"(?P<who>[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?|(?i:he|she|his|her))"
     r"(?i:['’]s\s+title\s+is|\s+title\s+is|['’]s|\s+is)\s+(?i:(?:actually|really|now)\s+)?"
     r"(?P<tail>[^.;!?]+)"
 )
-_TITLE_NOISE = re.compile(r"\s+(?:now|actually|really|too|as\s+well)\b", re.I)
+_TITLE_NOISE = compiled(r"\s+(?:now|actually|really|too|as\s+well)\b", re.I)
 
 
 def title_said(text: str, known: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -1143,7 +1144,7 @@ _NAMING_WORDS = {
 }  # fmt: skip
 
 
-_CORRECTING = re.compile(
+_CORRECTING = compiled(
     r"\b(?:not|rather\s+than)\s+[\w$€£%.'’-]+(?:\s+\d{1,2}(?:st|nd|rd|th)?)?\s*[.!]?\s*$|\binstead\b|\b(?:is|it's|it\s+is)\s+"
     r"(?:actually|now|really)\b|\bthis\s+one\s+is\b|\b(?:my|our)\s+(?:other|different)\s+"
     r"(?:account|customer|client)\b|^\W*(?:(?:ugh|oh|oops|hmm|wait|no)\b[\s,.!]*)*(?:sorry|"
@@ -1154,7 +1155,7 @@ _CORRECTING = re.compile(
 
 # "Sipho (Office Manager, Khumalo) called, a bit irritated": who got in touch and how they
 # sounded, with what it is about still to come.
-_GOT_IN_TOUCH = re.compile(
+_GOT_IN_TOUCH = compiled(
     r"\b(?:called|phoned|rang|emailed|e-mailed|pinged|messaged|texted|wrote|yelled|shouted|"
     r"vented|reached\s+out|got\s+in\s+touch|"
     # "Got a nasty email an hour ago from Brenda Walsh, Director of Operations at Oakridge"
@@ -1162,12 +1163,10 @@ _GOT_IN_TOUCH = re.compile(
     r"(?:\s+(?:me|us|in|back|at\s+me))?(?P<rest>.*)$",
     re.I,
 )
-_ABOUT = re.compile(r"\b(?:say\w*|said|that|about|re|regarding|asking|because|over|to)\b|:", re.I)
+_ABOUT = compiled(r"\b(?:say\w*|said|that|about|re|regarding|asking|because|over|to)\b|:", re.I)
 # "St Brennan Health, the hospital group in Cork": the account and what it is, no verb.
-_APPOSITION = re.compile(r"^\W*(?:an?|the)\s+[^.!?;]{0,50}$", re.I)
-_VERB_LIKE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|can't|cannot|won't|\w+ed|\w+ing)\b", re.I
-)
+_APPOSITION = compiled(r"^\W*(?:an?|the)\s+[^.!?;]{0,50}$", re.I)
+_VERB_LIKE = compiled(r"\b(?:is|are|was|were|has|have|had|can't|cannot|won't|\w+ed|\w+ing)\b", re.I)
 
 
 def _who_not_what(piece: str, named: Named) -> bool:
@@ -1197,7 +1196,7 @@ def names_only(piece: str, named: Named) -> bool:
 
 
 # The rep saying who they are on the account: "I'm their CSM", "im the AE on X", "SE on the POC".
-_REP_ROLE = re.compile(
+_REP_ROLE = compiled(
     r"(?:\bi(?:['’]?m|\s+am)\s+(?:the|their|your|an?)\s+|^\W*)(?:csm|ae|se|am|tam|sdr|bdr|rep|"
     r"account\s+(?:manager|exec\w*|lead|owner)|sales\s+(?:engineer|rep)|solutions?\s+engineer|"
     r"customer\s+success\s+manager)\b(?:\s+(?:on|for|at)\b(?:\s+(?:the|this))?)?",
@@ -1232,20 +1231,20 @@ def _names_only(piece: str, named: Named) -> bool:
 # engage") tells what they do, not a checklist answer.
 _REP_DOING = {"communicated_yes", "communicated_no", "manager_briefed_yes", "manager_briefed_no",
               "tried_no"}  # fmt: skip
-_THIRD_PARTY = re.compile(
+_THIRD_PARTY = compiled(
     r"^\W*(?:(?i:their|they|they're|he|she|he's|she's|the\s+(?:customer|client|account))\b|"
     r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:is|was|has|had|won't|wont|will|doesn't|didn't|"
     r"hasn't|isn't|says|said|wants|keeps|refuses|stopped)\b)"
 )
-_ESCALATE_INTENT = re.compile(
+_ESCALATE_INTENT = compiled(
     r"^\W*(?:(?:hi|hey|so|ok|okay|i\s+think)\W+)*(?:i\s+)?(?:think\s+i\s+)?(?:need|want|have|"
     r"'?m\s+going|am\s+going|should|might\s+need)\s+to\s+escalate\b(?![^.]*\bto\s+(?:my|our)\b)",
     re.I,
 )
-_REP_WORD = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we've|we're|us|our)\b", re.I)
+_REP_WORD = compiled(r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we've|we're|us|our)\b", re.I)
 
 
-_MANAGER_WORD = re.compile(
+_MANAGER_WORD = compiled(
     r"\b(?:manager|mgr|boss|supervisor|lead|vp|director|head|him|her|leadership|management|"
     r"skip[-\s]level|internally|anyone|anybody|nobody|no\s+one)\b",
     re.I,
@@ -1633,12 +1632,12 @@ def read_case(
     return out
 
 
-_SAYS_CUSTOMER = re.compile(r"\b(?:the\s+)?(?:customer|client|account)\s*(?:is|:)\s", re.I)
+_SAYS_CUSTOMER = compiled(r"\b(?:the\s+)?(?:customer|client|account)\s*(?:is|:)\s", re.I)
 
 
 # The customer's contact changed hands: "new person in her seat is ...", "replaced by ...",
 # "her replacement", "took over from", "taking over", "successor", "now reports to ... instead".
-_HANDOVER = re.compile(
+_HANDOVER = compiled(
     r"\bnew\s+(?:person|contact|champion|guy|lady|one|hire|director|head|lead|vp|cto|cio|cfo|ceo)"
     r"\b(?:\s+\w+){0,3}?\s+(?:in\s+(?:her|his|their|that)\s+(?:seat|role|place|job|chair)|is|=|:)|"
     r"\b(?:replaced\s+(?:her|him|them)?\s*(?:by|with)?|(?:her|his|their)\s+(?:replacement|successor)|"
@@ -1649,7 +1648,7 @@ _HANDOVER = re.compile(
 
 
 # Words that say the name just given is a person's: "who's the decision maker", "he's their CTO".
-_A_PERSON = re.compile(
+_A_PERSON = compiled(
     r"\b(?:who['’]?s|who\s+is|(?:he|she)['’]s|(?:he|she)\s+is)\s+(?:the|their|our|my)\b|"
     r"\b(?:decision[-\s]maker|the\s+contact|main\s+contact|their\s+contact)\b",
     re.I,
@@ -1683,16 +1682,16 @@ def _has_left(text: str, name: str) -> bool:
     return bool(re.search(re.escape(name) + _LEFT, text, re.I))
 
 
-_THEIR_SUBJECT = re.compile(
+_THEIR_SUBJECT = compiled(
     r"^\W*(?:(?:and|but|so|now|also)\s+)?(?:their\b|they\b|they['’](?:re|ll|ve|d)\b|she\b|he\b|"
     r"she['’](?:s|ll|d)\b|he['’](?:s|ll|d)\b|the\s+(?:customer|client)\b)",
     re.I,
 )
 _THEIR_FACTS = ("problem", "customer_wants", "business_impact")
-_SAYS = re.compile(r"^(?:says|said)\s+(?=(?:she|he|they)\s)", re.I)
+_SAYS = compiled(r"^(?:says|said)\s+(?=(?:she|he|they)\s)", re.I)
 # A reason, or what the rep does not want, asks leadership for nothing; "Since they're threatening
 # to cancel, I need our VP Sales to call their CEO" still asks.
-_NO_ASK = re.compile(
+_NO_ASK = compiled(
     r"^(?![^.;!?]*\b(?:i|we)\s+(?:really\s+|just\s+)?(?:need|want|'d\s+like|would\s+like)\b)"
     r"(?:\W*(?:because|since|cause|cuz|bc)\b|.*\b(?:i|we)\s+(?:don'?t|do\s+not|didn'?t|did\s+not)\s+"
     r"(?:really\s+|even\s+)?want\b)",
