@@ -511,6 +511,15 @@ def test_ctrl_c_or_sigterm_says_the_conversation_is_saved_and_how_to_resume(
     with pytest.raises(SystemExit) as stopped, chat._interrupted("c7c7c7c7c7c7", fresh_settings):
         os.kill(os.getpid(), signal.SIGTERM)
     assert stopped.value.code == 143 and "--resume c7c7c7c7c7c7" in capsys.readouterr().err
+    # A SIGTERM that lands while ormsgpack decodes a checkpoint comes out as its own ValueError.
+    with pytest.raises(SystemExit) as stopped, chat._interrupted("c7c7c7c7c7c7", fresh_settings):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except KeyboardInterrupt:
+            raise ValueError("ext_hook failed") from None
+    assert stopped.value.code == 143 and "--resume c7c7c7c7c7c7" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="not a signal"), chat._interrupted("c7", fresh_settings):
+        raise ValueError("not a signal")
     out = io.StringIO()
     chat._banner(Console(file=out, width=200), fresh_settings, "c7c7c7c7c7c7", resumed=True)
     assert "Your last one was not answered" in out.getvalue()

@@ -137,32 +137,57 @@ class _Terminated(KeyboardInterrupt):
 def _interrupted(conversation_id: str, settings: Settings) -> Iterator[None]:
     """Ctrl-C or SIGTERM while a slow model thinks: the turn registered the conversation and
     saved the rep's message before calling the model, so say so and how to come back (one
-    line on stderr; stdout stays the replies), then exit 130 (143 for SIGTERM)."""
+    line on stderr; stdout stays the replies), then exit 130 (143 for SIGTERM).
+
+    A library may wrap the interruption in its own error (ormsgpack reports one raised while it
+    decodes a checkpoint as "ValueError: ext_hook failed"): the signal is remembered, so that
+    error still ends the chat this way, not with a traceback."""
     import signal
     import threading
 
+    received: list[int] = []
+
     def terminate(signum: int, frame: object) -> None:
+        received.append(signum)
         raise _Terminated
 
+    def interrupt(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, terminate) if main else None
+    previous = (
+        (signal.signal(signal.SIGTERM, terminate), signal.signal(signal.SIGINT, interrupt))
+        if main
+        else None
+    )
     try:
         yield
+    except Exception as exc:
+        if not received:
+            raise
+        _say_saved(conversation_id, settings)
+        raise SystemExit(128 + received[0]) from exc
     except KeyboardInterrupt as exc:
-        from coach.chat.conversation import LOCAL_USER, conversation_exists
-
-        if conversation_exists(conversation_id, settings, LOCAL_USER):
-            print(
-                f"\ncoach: interrupted; the conversation is saved. Resume with: "
-                f"coach chat --resume {conversation_id}",
-                file=sys.stderr,
-            )
+        _say_saved(conversation_id, settings)
         if isinstance(exc, _Terminated):
             raise SystemExit(128 + signal.SIGTERM) from None
         raise
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        if previous is not None:
+            for signum, handler in zip((signal.SIGTERM, signal.SIGINT), previous, strict=True):
+                signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _say_saved(conversation_id: str, settings: Settings) -> None:
+    from coach.chat.conversation import LOCAL_USER, conversation_exists
+
+    if conversation_exists(conversation_id, settings, LOCAL_USER):
+        print(
+            f"\ncoach: interrupted; the conversation is saved. Resume with: "
+            f"coach chat --resume {conversation_id}",
+            file=sys.stderr,
+        )
 
 
 def _seed_from_triage(path: Path, settings: Settings) -> tuple[str, dict[str, object]]:
