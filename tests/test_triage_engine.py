@@ -1085,3 +1085,55 @@ def test_answers_inside_an_outlook_quote_are_the_newest_message(
     [result] = offline.triage_many([OUTLOOK_INLINE.format(intro=intro, answer=answer)])
     assert not isinstance(result, Exception)
     assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+
+
+# A `>` block between the customer's words and their own sign-off, under a reply line: whose words
+# it quotes the mail does not show reliably, so a threat in it asks the rep to read it.
+ENCLOSED = {
+    "en": "Hi Tom,\nThanks for the call yesterday.\n\nOn Mon, Nov 30, 2026 at 9:14 AM Tom Baker "
+    "<tom@vendor.example> wrote:\n> We will not renew our subscription when it ends in March.\n\n"
+    "Kind regards,\nSarah Lee\nOps Director, Bluefin Inc\n",
+    "de": "Hallo Herr Schmidt,\ndanke für das Telefonat gestern.\n\nAm 30.11.2026 um 09:14 "
+    "schrieb Tom Schmidt <tom@vendor.example>:\n> Wir werden unseren Vertrag zum Jahresende "
+    "kündigen.\n\nViele Grüße\nAnna Becker\nEinkauf, Becker AG\n",
+    "pt": "Olá Tomás,\nobrigada pela chamada de ontem.\n\nEm seg., 30/11/2026 às 09:14, Tomás Costa "
+    "<tomas@vendor.example> escreveu:\n> Não vamos renovar a nossa assinatura quando terminar em "
+    "março.\n\nCumprimentos,\nSofia Nunes\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(ENCLOSED))
+def test_a_threat_quoted_inside_the_customers_own_message_is_sent_for_review(
+    offline: OfflineTriageEngine, language: str
+) -> None:
+    result = offline.triage(ENCLOSED[language])
+    assert result.decision == "review"
+    assert result.review_reason and "above their own sign-off" in result.review_reason
+
+
+def test_a_threat_quoted_below_the_customers_signed_message_stays_history(
+    offline: OfflineTriageEngine,
+) -> None:
+    """The customer signed above the quote: a finished message over the thread, as before."""
+    email = (
+        "Hi Tom,\nThanks, the export works again and we are happy to continue.\n\nBest,\nSarah\n\n"
+        "On Mon, Nov 30, 2026 at 9:14 AM Sarah Lee <sarah@bluefin.example> wrote:\n"
+        "> We will not renew our subscription unless the export is fixed.\n"
+    )
+    result = offline.triage(email)
+    assert result.decision == "handle" and "cancellation_threat" not in result.signal_types()
+    assert not result.review_reason
+
+
+def test_words_under_a_reply_header_signed_by_the_customer_are_the_customers(
+    offline: OfflineTriageEngine,
+) -> None:
+    """'Van: Tom Baker' typed over the customer's own words, which the customer signs (and did
+    not sign above): their words, as under a reply line."""
+    email = (
+        "Hoi Tom,\nbedankt voor het gesprek van gisteren.\n\n-----Oorspronkelijk bericht-----\n"
+        "Van: Tom Baker\nVerzonden: maandag 30 november 2026\n\nWij zullen ons abonnement niet "
+        "verlengen wanneer het in maart afloopt.\n\nGroet,\nSanne Bakker\nInkoop, Bakker BV\n"
+    )
+    result = offline.triage(email)
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()

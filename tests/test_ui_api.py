@@ -117,6 +117,31 @@ def test_bad_input_is_a_readable_error(client: Any, endpoint: str, kwargs: dict[
     assert "Traceback" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "data", "message"),
+    [
+        (
+            "/triage",
+            {"email": {"a": [1, 2]}},
+            "The email must be text (a JSON string), not an object",
+        ),
+        ("/triage", {"email": 10**40}, "The email must be text (a JSON string), not a number"),
+        ("/chat", {"message": ["hi"], "conversation_id": ""}, "The message must be text"),
+        ("/chat", {"message": "hi", "conversation_id": 7}, "The conversation_id must be text"),
+        ("/brief", {"case_json": {"customer": "Acme"}}, "The case file must be text"),
+    ],
+)
+def test_a_value_that_is_not_text_is_a_readable_error(
+    url: str, endpoint: str, data: dict[str, object], message: str
+) -> None:
+    """JSON over HTTP can send any value where the endpoints take text."""
+    from coach.bench.ui import _HttpClient
+
+    with pytest.raises(RuntimeError) as info:
+        _HttpClient(url).predict(api_name=endpoint, **data)
+    assert message in str(info.value) and "went wrong" not in str(info.value)
+
+
 def test_two_sessions_at_once_never_see_each_others_case(url: str) -> None:
     from gradio_client import Client
 

@@ -113,7 +113,7 @@ class _HttpClient:
             if not reply.is_success:
                 raise RuntimeError(f"login refused for {auth[0]}: HTTP {reply.status_code}")
 
-    def predict(self, *, api_name: str, **data: str) -> dict[str, Any]:
+    def predict(self, *, api_name: str, **data: object) -> dict[str, Any]:
         name = api_name.strip("/")
         reply = self.http.post(
             f"gradio_api/call/{name}",

@@ -294,6 +294,11 @@ def split_parts(text: str) -> list[Part]:
             header = [] if forwarded else list(range(i, i + span))
             parts.append(Part("forwarded" if forwarded else "quoted", header, subject=subject))
             in_quote_history = not forwarded
+            if not forwarded and _signed_by_the_sender(lines, i, span, parts):
+                # "Van: Tom Baker / Verzonden: ..." over words signed by the customer, who did
+                # not sign above it: their own words under a header, as under an attribution.
+                parts.append(Part("newest"))
+                in_quote_history = False
             i += span
             continue
         if _ORIGINAL.match(line) and _history_follows(lines, i + 1):

@@ -171,6 +171,16 @@ class TriageEngine(ABC):
                     f"({table.label(hidden[0].type)}). Read it yourself before you answer."
                 )
                 assessment = decide(signals, parsed.newest, review=review, language=item.language)
+        if assessment.decision == "handle":
+            enclosed = [s for s in self._enclosed_signals(parsed) if s.type not in types]
+            if enclosed:
+                review = (
+                    "A quoted block inside the customer's message, above their own sign-off, says "
+                    f'"{shorten(enclosed[0].evidence, 300)}" ({table.label(enclosed[0].type)}); '
+                    "the mail does not show reliably whose words those are. Read it yourself "
+                    "before you answer."
+                )
+                assessment = decide(signals, parsed.newest, review=review, language=item.language)
         notes = list(parsed.notes) + proposal.notes
         for aside in item.set_aside:
             notes.append(
@@ -254,6 +264,25 @@ class TriageEngine(ABC):
             )
             return _customer_wants(item, signals)
         return wants
+
+    @staticmethod
+    def _enclosed_signals(parsed: ParsedEmail) -> list[Signal]:
+        """Escalations in a `>` block the customer's message encloses (`ParsedEmail.enclosed`),
+        read offline like the customer's words."""
+        if not parsed.enclosed:
+            return []
+        from coach.reading.reader import Said, get_reader
+        from coach.triage.parse import sentences
+
+        said = [Said(s) for s in sentences(parsed.enclosed) if s in parsed.text]
+        if not said:
+            return []
+        reading = get_reader().read([said], [languages.detect(parsed.enclosed)])[0]
+        return [
+            Signal(type=f.signal, evidence=f.evidence, score=f.score, source="history")  # type: ignore[arg-type]
+            for f in reading.signals
+            if table.signal(f.signal).escalates
+        ]
 
     @staticmethod
     def _unshown_signals(parsed: ParsedEmail) -> list[Signal]:

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING, Literal
 
 from coach.errors import CoachError
-from coach.reading.mail import is_marker, split_parts
+from coach.reading.mail import Part, is_marker, split_parts
 from coach.triage.visibility import drop_hidden
 
 if TYPE_CHECKING:
@@ -41,6 +41,10 @@ class ParsedEmail:
     # The plain-text version of an HTML email, when it says what the HTML (what was triaged)
     # does not show: read only to see whether it holds an escalation the HTML hides.
     unshown: str = ""
+    # A `>` block inside the sender's own message: under their words, above their sign-off, with
+    # no sign-off above it. Whose words it quotes the mail does not say reliably (a reply line
+    # over it is typed as easily as the quote): read only to ask the rep to look.
+    enclosed: str = ""
 
     @property
     def newest(self) -> str:
@@ -1033,6 +1037,7 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
     if not blocks and not forwarded:
         raise CoachError("the email has no message text to triage (only a signature or quotes)")
     other = "\n\n".join(unshown).replace("\x00", "")
+    enclosed = _enclosed_quote(lines, parts)
     return ParsedEmail(
         format=kind,
         text=text,
@@ -1044,7 +1049,29 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         notes=notes,
         forwarded=len(forwarded),
         unshown=other[: _reading_cut(other)[1]],
+        enclosed=enclosed,
     )
+
+
+def _enclosed_quote(lines: list[str], parts: list[Part]) -> str:
+    """The `>` lines of the one quoted block between the sender's words and their sign-off
+    ("Thanks for the call. / On ... Tom wrote: / > We will not renew ... / Kind regards, Sarah"),
+    when nothing but the sign-off follows it and the sender did not sign above it."""
+    from coach.reading.mail import _is_quote, _only_closes
+
+    k = next((n for n, p in enumerate(parts) if p.speaker != "newest"), None)
+    if k is None or k == 0 or k + 2 != len(parts) or parts[k].speaker != "quoted":
+        return ""
+    above = [lines[j] for p in parts[:k] for j in p.lines if lines[j].strip()]
+    below = [lines[j] for j in parts[k + 1].lines if lines[j].strip()]
+    if parts[k + 1].speaker != "newest" or len(above) < 2 or not _only_closes(below):
+        return ""
+    if any(_SIGN_OFF.match(line) for line in above[1:]):
+        return ""  # the customer signed above it: history under a finished message
+    quoted = [lines[j] for j in parts[k].lines if _is_quote(lines[j])]
+    if any(line.lstrip().startswith(">>") for line in quoted):
+        return ""  # nested quotes: a thread, not one block
+    return "\n".join(line.lstrip().lstrip(">").strip() for line in quoted).strip()
 
 
 def _reading_cut(text: str) -> tuple[int, int]:

@@ -117,6 +117,27 @@ def unexpected(exc: BaseException, what: str) -> str:
 # --- the API ------------------------------------------------------------------------------------
 
 
+def _text(value: object, what: str) -> str:
+    """An API argument that must be text (JSON can send any value): None is empty."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise CoachError(f"{what} must be text (a JSON string), not {_json_kind(value)}")
+    return value
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
 def api_chat(
     message: str, conversation_id: str, settings: Settings, owner: str = "local"
 ) -> dict[str, Any]:
@@ -125,21 +146,22 @@ def api_chat(
     from coach.chat.conversation import conversation_exists, new_conversation_id, run_turn
     from coach.textio import shown
 
-    conversation_id = (conversation_id or "").strip()
+    message = _text(message, "the message")
+    conversation_id = _text(conversation_id, "the conversation_id").strip()
     if conversation_id and not conversation_exists(conversation_id, settings, owner):
         raise CoachError(
             f"no conversation with id {shown(conversation_id)}; send an empty conversation_id to "
             "start a new one"
         )
     conversation_id = conversation_id or new_conversation_id()
-    return run_turn(conversation_id, message or "", settings, owner=owner).as_json()
+    return run_turn(conversation_id, message, settings, owner=owner).as_json()
 
 
 def api_triage(email: str, settings: Settings) -> dict[str, Any]:
     """Triage an email given as text (plain, HTML or the source of an .eml)."""
     from coach.triage.engine import get_engine
 
-    email = email or ""
+    email = _text(email, "the email")
     if not email.strip():
         raise CoachError("the email is empty: paste the customer's email")
     from coach.textio import check_length, looks_like_mail_source
@@ -171,7 +193,8 @@ def api_brief(case_json: str, settings: Settings) -> dict[str, Any]:
     from coach.drafts.writer import brief_payload, get_writer
     from coach.textio import check_length
 
-    if not (case_json or "").strip():
+    case_json = _text(case_json, "the case file")
+    if not case_json.strip():
         raise CoachError('the case file is empty: send a JSON object such as {"customer": ...}')
     check_length(case_json)
     case = CaseFile.loads(case_json, source="case")
