@@ -1137,3 +1137,47 @@ def test_words_under_a_reply_header_signed_by_the_customer_are_the_customers(
     )
     result = offline.triage(email)
     assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+
+
+CHASES = {
+    "en": "Hi Tom,\nAny update on this?\n\nSarah\n\nOn Mon, Nov 30, 2026 at 9:14 AM Sarah Lee "
+    "<sarah@bluefin.example> wrote:\n> Tom, unless the export is fixed by Friday we will not renew "
+    "our subscription when it ends in March.\n> Sarah\n",
+    "de": "Hallo Herr Schmidt,\ngibt es Neuigkeiten?\n\nAnna Becker\n\nAm 30.11.2026 um 09:14 schrieb "
+    "Anna Becker <anna@becker.example>:\n> Wenn der Export bis Freitag nicht läuft, kündigen wir "
+    "den Vertrag.\n",
+    "pl": "Dzień dobry Panie Tomaszu,\nnadal czekamy na odpowiedź.\n\nAnna Nowak\n\nW dniu "
+    "30.11.2026 o 09:14 Anna Nowak <anna@firma.example> napisała:\n> Jeśli eksport nie zostanie "
+    "naprawiony do piątku, wypowiadamy umowę.\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(CHASES))
+def test_a_chase_over_the_customers_own_threat_escalates_on_it(
+    offline: OfflineTriageEngine, language: str
+) -> None:
+    result = offline.triage(CHASES[language])
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+    threat = next(s for s in result.signals if s.type == "cancellation_threat")
+    assert threat.evidence in CHASES[language] and threat.source == "history"
+    assert any("chases an answer" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        # the newest message says it is fixed
+        CHASES["en"].replace(
+            "Any update on this?", "Any update on the invoice? The export works again."
+        ),
+        # the quoted message is ours (the person greeted), not the customer's
+        CHASES["en"].replace("Sarah Lee <sarah@bluefin.example>", "Tom Baker <tom@vendor.example>"),
+        # no chase: the newest message says something else
+        CHASES["en"].replace("Any update on this?", "Could you send me the invoice for October?"),
+    ],
+)
+def test_an_earlier_threat_that_is_answered_or_not_theirs_or_not_chased_stays_history(
+    offline: OfflineTriageEngine, email: str
+) -> None:
+    result = offline.triage(email)
+    assert result.decision != "escalate" and "cancellation_threat" not in result.signal_types()

@@ -55,6 +55,7 @@ FAMILIES = (
     "escalate_words", "internally", "published", "in_copy", "from_now_on", "lawyer",
     "trust_lost", "same_terms", "as_a_rule", "hard_to_justify", "audience", "rating",
     "unflattering", "verdict_depends", "said_before", "as_said", "as_word", "stands_by", "own_subject",
+    "chases",
 )  # fmt: skip
 MIN_CONSEQUENCE_WORDS = 2
 NEGATED_REASSURANCE = 4  # words between a negation and the reassurance it denies
@@ -1436,6 +1437,12 @@ def said_before(text: str, language: str) -> bool:
         if not any(lx.has("as_word", word) for word in lead):
             return True
     return False
+
+
+def chases(text: str, language: str) -> bool:
+    """Whether a message chases an answer that has not come ("Any update?", "Still waiting",
+    "Ich hake nach", "Nog steeds geen antwoord")."""
+    return lexicon(language).has("chases", text.lower())
 
 
 def stands_by(text: str, language: str, ctx: Context) -> bool:

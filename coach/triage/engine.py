@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from coach.triage.playbook import PlaybookGuide
 
 log = logging.getLogger(__name__)
+STANDING_CHASE_WORDS = 60  # a chase is short: a longer newest message says what it says
 Input = str | bytes
 
 
@@ -171,6 +172,17 @@ class TriageEngine(ABC):
                     f"({table.label(hidden[0].type)}). Read it yourself before you answer."
                 )
                 assessment = decide(signals, parsed.newest, review=review, language=item.language)
+        standing: list[Signal] = []
+        if assessment.decision != "escalate":
+            standing = [
+                s for s in self._standing_signals(parsed, item.language) if s.type not in types
+            ]
+            if standing:
+                # "Any update?" over their own "unless it is fixed by Friday we will not renew":
+                # nothing in the newest message answers or takes back what they said.
+                signals = resolve(_one_per_type(signals + standing))
+                types = {s.type for s in signals}
+                assessment = decide(signals, parsed.newest, language=item.language)
         if assessment.decision == "handle":
             enclosed = [s for s in self._enclosed_signals(parsed) if s.type not in types]
             if enclosed:
@@ -197,6 +209,13 @@ class TriageEngine(ABC):
                 f"Dropped {checked.dropped} signal(s) whose quote is not in the customer's "
                 "newest message or is too short to carry one."
             )
+        if standing:
+            notes.append(
+                "The newest message chases an answer to the customer's own earlier message in "
+                f'this thread, which says: "{shorten(standing[0].evidence, 200)}". Nothing in '
+                "the newest message answers or takes it back, so it counts."
+            )
+        history = [h for h in history if h.type not in {s.type for s in standing}]
         if history:
             notes.append(
                 "The quoted history mentions "
@@ -264,6 +283,36 @@ class TriageEngine(ABC):
             )
             return _customer_wants(item, signals)
         return wants
+
+    @staticmethod
+    def _standing_signals(parsed: ParsedEmail, language: str) -> list[Signal]:
+        """Escalations in the customer's own earlier message (`ParsedEmail.own_history`) that a
+        short newest message chases without answering, resolving or taking them back."""
+        if not parsed.own_history:
+            return []
+        from coach.reading import structure
+        from coach.reading.reader import Said, get_reader
+        from coach.triage.parse import sentences
+
+        newest = parsed.newest
+        c = cues(language)
+        low = newest.lower()
+        if (
+            len(newest.split()) > STANDING_CHASE_WORDS
+            or not structure.chases(newest, language)
+            or c.has("resolved", low)
+            or c.has("withdrawn", low)
+        ):
+            return []
+        said = [Said(s) for s in sentences(parsed.own_history) if s in parsed.text]
+        if not said:
+            return []
+        reading = get_reader().read([said], [languages.detect(parsed.own_history)])[0]
+        return [
+            Signal(type=f.signal, evidence=f.evidence, score=f.score, source="history")  # type: ignore[arg-type]
+            for f in reading.signals
+            if table.signal(f.signal).escalates
+        ]
 
     @staticmethod
     def _enclosed_signals(parsed: ParsedEmail) -> list[Signal]:

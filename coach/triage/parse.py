@@ -45,6 +45,9 @@ class ParsedEmail:
     # no sign-off above it. Whose words it quotes the mail does not say reliably (a reply line
     # over it is typed as easily as the quote): read only to ask the rep to look.
     enclosed: str = ""
+    # The sender's own earlier message, quoted under the newest one (its reply line or header
+    # names the person who signs the newest message): what they said before in this thread.
+    own_history: str = ""
 
     @property
     def newest(self) -> str:
@@ -1038,6 +1041,7 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         raise CoachError("the email has no message text to triage (only a signature or quotes)")
     other = "\n\n".join(unshown).replace("\x00", "")
     enclosed = _enclosed_quote(lines, parts)
+    own_history = _own_earlier_message(lines, parts, [lines[i] for i in signature])
     return ParsedEmail(
         format=kind,
         text=text,
@@ -1050,7 +1054,44 @@ def parse(data: bytes | str, fmt: Format = "auto", filename: str | None = None) 
         forwarded=len(forwarded),
         unshown=other[: _reading_cut(other)[1]],
         enclosed=enclosed,
+        own_history=own_history,
     )
+
+
+_NAME_WORD = re.compile(r"(?<![\w@.])[A-ZÀ-ÞĀ-Ž][^\W\d_]{2,}")
+
+
+def _own_earlier_message(lines: list[str], parts: list[Part], signature: list[str]) -> str:
+    """The first quoted message under the newest one, when its reply line or header names the
+    person who signs the newest message and not the person it greets ("Any update? / Sarah /
+    On Mon ..., Sarah Lee <sarah@...> wrote: / > Unless it is fixed by Friday we will not
+    renew."): its own lines, down to the next reply line or header in it."""
+    from coach.reading.mail import _is_quote
+
+    k = next((n for n, p in enumerate(parts) if p.speaker != "newest"), None)
+    if k is None or k == 0 or parts[k].speaker != "quoted" or not signature:
+        return ""
+    newest = [lines[j] for p in parts[:k] for j in p.lines if lines[j].strip()]
+    signer = {w.lower() for line in signature for w in _NAME_WORD.findall(line)}
+    greeted = {w.lower() for w in _NAME_WORD.findall(newest[0])[1:]} if newest else set()
+    marker: list[str] = []
+    said: list[str] = []
+    for j in parts[k].lines:
+        line = lines[j]
+        bare = line.lstrip().lstrip(">").strip() if _is_quote(line) else line.strip()
+        if is_marker(line) or (said and is_marker(bare)):
+            if said:
+                break  # an older message quoted inside this one
+            marker.append(line)
+            continue
+        if line.lstrip().startswith(">>"):
+            break
+        if bare:
+            said.append(bare)
+    author = {w.lower() for line in marker for w in _NAME_WORD.findall(line)}
+    if not said or not author & signer or author & greeted:
+        return ""
+    return "\n".join(said)
 
 
 def _enclosed_quote(lines: list[str], parts: list[Part]) -> str:
