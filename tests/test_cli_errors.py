@@ -133,6 +133,16 @@ def test_saved_conversations_are_listed_from_a_read_only_data_directory(tmp_path
     assert proc.returncode == 0 and "No saved conversations yet" in proc.stdout, proc.stderr
 
 
+@pytest.mark.parametrize("args", [["triage", "mail.txt"], ["search", "escalate"]])
+def test_a_data_directory_that_is_a_file_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "mail.txt").write_text("Hi, how do I export last month's invoices?\n\nAnn\n")
+    (tmp_path / "data").write_text("not a folder")
+    proc = _coach(args, tmp_path / "data", tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "is not writable (Not a directory)" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
 def test_a_file_where_the_lock_folder_belongs_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -370,8 +370,8 @@ def read_snapshot(settings: Settings) -> tuple[list[Passage], Records | None] | 
         if files != data.get("files"):
             return None
         passages = [Passage.model_validate(p) for p in data["passages"]]
-    except FileNotFoundError:
-        return None
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # nothing there (a data directory that is a file is reported by its check)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # damaged or of another shape: read from the index instead, and say so
         log.warning("the playbook index's passage list %s could not be read (%s); the index "
