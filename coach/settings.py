@@ -194,6 +194,7 @@ def require_writable(folder: Path, what: str = "the data directory") -> Path:
     import os
 
     from coach.errors import CoachError
+    from coach.textio import escaped
 
     probe = folder / f".coach-write-check-{os.getpid()}"
     try:
@@ -201,7 +202,8 @@ def require_writable(folder: Path, what: str = "the data directory") -> Path:
         probe.write_bytes(b"")
     except OSError as exc:
         raise CoachError(
-            f"{what} {folder} is not writable ({exc.strerror or exc}); point COACH_DATA_DIR at a "
+            f"{what} {escaped(str(folder), breaks=True)} is not writable ({exc.strerror or exc}); "
+            "point COACH_DATA_DIR at a "
             "folder you can write to"
         ) from None
     finally:

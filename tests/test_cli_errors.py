@@ -143,6 +143,16 @@ def test_a_data_directory_that_is_a_file_is_one_line(tmp_path: Path, args: list[
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
+def test_a_line_break_in_the_data_directorys_name_cannot_forge_a_second_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "afile").write_text("x")
+    proc = _coach(["search", "escalate"], tmp_path / "afile" / "data\ncoach: all good", tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "data\\ncoach: all good" in proc.stderr
+
+
 def test_a_file_where_the_lock_folder_belongs_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
