@@ -291,8 +291,6 @@ class TriageEngine(ABC):
         if not parsed.own_history:
             return []
         from coach.reading import structure
-        from coach.reading.reader import Said, get_reader
-        from coach.triage.parse import sentences
 
         newest = parsed.newest
         c = cues(language)
@@ -304,34 +302,13 @@ class TriageEngine(ABC):
             or c.has("withdrawn", low)
         ):
             return []
-        said = [Said(s) for s in sentences(parsed.own_history) if s in parsed.text]
-        if not said:
-            return []
-        reading = get_reader().read([said], [languages.detect(parsed.own_history)])[0]
-        return [
-            Signal(type=f.signal, evidence=f.evidence, score=f.score, source="history")  # type: ignore[arg-type]
-            for f in reading.signals
-            if table.signal(f.signal).escalates
-        ]
+        return _quoted_escalations(parsed.own_history, parsed.text)
 
     @staticmethod
     def _enclosed_signals(parsed: ParsedEmail) -> list[Signal]:
         """Escalations in a `>` block the customer's message encloses (`ParsedEmail.enclosed`),
         read offline like the customer's words."""
-        if not parsed.enclosed:
-            return []
-        from coach.reading.reader import Said, get_reader
-        from coach.triage.parse import sentences
-
-        said = [Said(s) for s in sentences(parsed.enclosed) if s in parsed.text]
-        if not said:
-            return []
-        reading = get_reader().read([said], [languages.detect(parsed.enclosed)])[0]
-        return [
-            Signal(type=f.signal, evidence=f.evidence, score=f.score, source="history")  # type: ignore[arg-type]
-            for f in reading.signals
-            if table.signal(f.signal).escalates
-        ]
+        return _quoted_escalations(parsed.enclosed, parsed.text) if parsed.enclosed else []
 
     @staticmethod
     def _unshown_signals(parsed: ParsedEmail) -> list[Signal]:
@@ -378,6 +355,23 @@ class TriageEngine(ABC):
             for f in reading.signals
             if f.signal not in ("venting", "routine_issue")
         ]
+
+
+def _quoted_escalations(quoted: str, text: str) -> list[Signal]:
+    """Escalations read offline in quoted lines (their `>` marks taken off), like the customer's
+    words; each quote is a sentence found verbatim in the email's `text`."""
+    from coach.reading.reader import Said, get_reader
+    from coach.triage.parse import sentences
+
+    said = [Said(s) for s in sentences(quoted) if s in text]
+    if not said:
+        return []
+    reading = get_reader().read([said], [languages.detect(quoted)])[0]
+    return [
+        Signal(type=f.signal, evidence=f.evidence, score=f.score, source="history")  # type: ignore[arg-type]
+        for f in reading.signals
+        if table.signal(f.signal).escalates
+    ]
 
 
 def _one_per_type(signals: list[Signal]) -> list[Signal]:
