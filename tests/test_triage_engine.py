@@ -1181,3 +1181,41 @@ def test_an_earlier_threat_that_is_answered_or_not_theirs_or_not_chased_stays_hi
 ) -> None:
     result = offline.triage(email)
     assert result.decision != "escalate" and "cancellation_threat" not in result.signal_types()
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        # the vendor's reminder, from someone who shares the customer's surname
+        "Hi team,\nAny update on this?\n\nJenny Park\n\nOn Mon, Nov 30, 2026 at 9:14 AM Kevin Park "
+        "<kevin@vendor.example> wrote:\n> Unless the invoice is paid by Friday we will suspend "
+        "your account and cancel the contract.\n",
+        # the vendor's notice, whose To line names the customer
+        "Hallo zusammen,\ngibt es Neuigkeiten?\n\nJana Vogel\n\nVon: Billing <billing@vendor.example>\n"
+        "Gesendet: Montag, 30. November 2026 09:14\nAn: Jana Vogel <jana@kunde.example>\nBetreff: "
+        "Mahnung\n\nWenn die Rechnung bis Freitag nicht bezahlt ist, kündigen wir den Vertrag.\n",
+        # what the threat waited for has happened
+        CHASES["en"].replace("Any update on this?", "Thanks for getting the export running again. "
+                             "Any update on the credit note?"),
+        # the chase says they stay
+        CHASES["en"].replace("Any update on this?", "Any update on the credit note? We're staying "
+                             "with you, of course."),
+    ],
+)  # fmt: skip
+def test_a_chase_over_someone_elses_or_a_settled_threat_does_not_escalate_on_it(
+    offline: OfflineTriageEngine, email: str
+) -> None:
+    result = offline.triage(email)
+    assert not any(s.source == "history" for s in result.signals)
+    assert not any("chases an answer" in n for n in result.notes)
+
+
+def test_a_polish_thunderbird_reply_line_names_the_earlier_message(
+    offline: OfflineTriageEngine,
+) -> None:
+    email = CHASES["pl"].replace(
+        "W dniu 30.11.2026 o 09:14 Anna Nowak <anna@firma.example> napisała:",
+        "W dniu 30.11.2026 o 09:14, Anna Nowak pisze:",
+    )
+    result = offline.triage(email)
+    assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()

@@ -20,7 +20,7 @@ Speaker = Literal["newest", "forwarded", "quoted"]
 _INTRO = r"(?:On|Am|Le|El|Il|Op|Em|W\s+dniu|Dnia|In\s+data|Den|Am\s+\w+)"
 _WROTE = (
     r"(?:wrote|writes|schrieb|hat\s+geschrieben|a\s+écrit|escribió|ha\s+scritto|scrisse|"
-    r"schreef|heeft\s+geschreven|escreveu|napisał\(a\)|napisał|napisała|napisal)"
+    r"schreef|heeft\s+geschreven|escreveu|napisał\(a\)|napisał|napisała|napisal|pisze)"
 )
 # "On <date>, <name> wrote:", and word orders that put the name after the verb ("Am ... schrieb
 # <name>:", "Op ... schreef <name>:").

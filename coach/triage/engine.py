@@ -184,7 +184,9 @@ class TriageEngine(ABC):
                 types = {s.type for s in signals}
                 assessment = decide(signals, parsed.newest, language=item.language)
         if assessment.decision == "handle":
-            enclosed = [s for s in self._enclosed_signals(parsed) if s.type not in types]
+            enclosed = [
+                s for s in self._enclosed_signals(parsed, item.language) if s.type not in types
+            ]
             if enclosed:
                 review = (
                     "A quoted block inside the customer's message, above their own sign-off, says "
@@ -295,20 +297,25 @@ class TriageEngine(ABC):
         newest = parsed.newest
         c = cues(language)
         low = newest.lower()
+        said = structure.lexicon(language)
         if (
             len(newest.split()) > STANDING_CHASE_WORDS
             or not structure.chases(newest, language)
-            or c.has("resolved", low)
-            or c.has("withdrawn", low)
+            or any(c.has(family, low) for family in ("resolved", "withdrawn", "stay_words"))
+            or said.has("back_to_normal", low)
+            or (said.has("works_words", low) and c.has("again", low))  # "running again"
         ):
             return []
         return _quoted_escalations(parsed.own_history, parsed.text)
 
     @staticmethod
-    def _enclosed_signals(parsed: ParsedEmail) -> list[Signal]:
+    def _enclosed_signals(parsed: ParsedEmail, language: str) -> list[Signal]:
         """Escalations in a `>` block the customer's message encloses (`ParsedEmail.enclosed`),
-        read offline like the customer's words."""
-        return _quoted_escalations(parsed.enclosed, parsed.text) if parsed.enclosed else []
+        read offline like the customer's words, unless the customer's words take it back
+        ("please disregard what I wrote below")."""
+        if not parsed.enclosed or cues(language).has("withdrawn", parsed.newest.lower()):
+            return []
+        return _quoted_escalations(parsed.enclosed, parsed.text)
 
     @staticmethod
     def _unshown_signals(parsed: ParsedEmail) -> list[Signal]:

@@ -1062,36 +1062,44 @@ _NAME_WORD = re.compile(r"(?<![\w@.])[A-ZÀ-ÞĀ-Ž][^\W\d_]{2,}")
 
 
 def _own_earlier_message(lines: list[str], parts: list[Part], signature: list[str]) -> str:
-    """The first quoted message under the newest one, when its reply line or header names the
-    person who signs the newest message and not the person it greets ("Any update? / Sarah /
-    On Mon ..., Sarah Lee <sarah@...> wrote: / > Unless it is fixed by Friday we will not
-    renew."): its own lines, down to the next reply line or header in it."""
+    """The first quoted message under the newest one, when its reply line or From line names
+    the person who signs the newest message (every word of the name they sign with) and not the
+    person it greets ("Any update? / Sarah / On Mon ..., Sarah Lee <sarah@...> wrote: / > Unless
+    it is fixed by Friday we will not renew."): its own lines, down to the next reply line or
+    header in it. The To line is not the author, and a shared surname is not the same person."""
     from coach.reading.mail import _is_quote
 
     k = next((n for n, p in enumerate(parts) if p.speaker != "newest"), None)
-    if k is None or k == 0 or parts[k].speaker != "quoted" or not signature:
+    if k is None or k == 0 or parts[k].speaker != "quoted":
         return ""
+    name = next((line for line in signature if is_bare_name(line)), "")
+    signer = {w.lower() for w in _NAME_WORD.findall(name)}
     newest = [lines[j] for p in parts[:k] for j in p.lines if lines[j].strip()]
-    signer = {w.lower() for line in signature for w in _NAME_WORD.findall(line)}
     greeted = {w.lower() for w in _NAME_WORD.findall(newest[0])[1:]} if newest else set()
-    marker: list[str] = []
+    own = parts[k].lines
+    if all(is_marker(lines[j]) or not lines[j].strip() for j in own) and k + 1 < len(parts):
+        own = own + parts[k + 1].lines  # "-----Original Message-----", then its header block
+    author: set[str] = set()
     said: list[str] = []
-    for j in parts[k].lines:
+    for j in own:
         line = lines[j]
         bare = line.lstrip().lstrip(">").strip() if _is_quote(line) else line.strip()
         if is_marker(line) or (said and is_marker(bare)):
             if said:
                 break  # an older message quoted inside this one
-            marker.append(line)
+            if not author and not _ORIGINAL_BANNER.match(bare):
+                author = {w.lower() for w in _NAME_WORD.findall(bare.split("<")[0])}
             continue
         if line.lstrip().startswith(">>"):
             break
         if bare:
             said.append(bare)
-    author = {w.lower() for line in marker for w in _NAME_WORD.findall(line)}
-    if not said or not author & signer or author & greeted:
+    if not said or not signer or not signer <= author or author & greeted:
         return ""
     return "\n".join(said)
+
+
+_ORIGINAL_BANNER = re.compile(r"^\W*-{2,}|^\W*_{4,}")
 
 
 def _enclosed_quote(lines: list[str], parts: list[Part]) -> str:
