@@ -1219,3 +1219,27 @@ def test_a_polish_thunderbird_reply_line_names_the_earlier_message(
     )
     result = offline.triage(email)
     assert result.decision == "escalate" and "cancellation_threat" in result.signal_types()
+
+
+def test_a_condition_opened_after_a_colon_sets_one() -> None:
+    from coach.reading.structure import consequence
+
+    said = (
+        "Vou ser bem direto pq não tenho mais paciência pra rodeio: se a integração com o SAP não "
+        "estiver rodando redondinha até o fechamento do mês, esse vai ser o último trimestre que a "
+        "gente paga por isso."
+    )
+    assert consequence(said, "pt") == "esse vai ser o último trimestre que a gente paga por isso."
+    # a bare "se" elsewhere is a pronoun, not a condition
+    assert consequence("O sistema se desliga sozinho todas as noites.", "pt") is None
+
+
+def test_leaving_said_in_a_conjugated_form_escalates_as_a_consequence(
+    offline: OfflineTriageEngine,
+) -> None:
+    result = offline.triage(
+        "Bom dia,\n\nPagámos a fatura no dia 2. Se voltarem a suspender-nos o acesso por causa de "
+        "um erro vosso, mudamos de fornecedor. Não estou a brincar.\n\nPaula Reis"
+    )
+    assert result.decision == "escalate"
+    assert "cancellation_threat" in {s.type for s in result.signals}

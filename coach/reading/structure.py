@@ -540,10 +540,18 @@ def consequence(text: str, language: str) -> str | None:
         # "we haven't decided yet whether to renew": the "whether" of indecision sets no condition
         and not any(0 <= start - b <= UNDECIDED_GAP for _, b in _spans(lx, "undecided", low))
     )
-    # A word that is a condition only when it opens the sentence (Portuguese "Se cair de novo,
-    # a gente sai", where a bare "se" is also a pronoun).
-    first = next(iter(lx.find("condition_opener", low)), None)
-    if first is not None and not low[: first.start()].strip(" -*•>\t\"'"):
+    # A word that is a condition only when it opens the sentence or a clause after a colon
+    # (Portuguese "Se cair de novo, a gente sai", "Vou ser direto: se ..., ...", where a bare
+    # "se" is also a pronoun).
+    first = next(
+        (
+            m
+            for m in lx.find("condition_opener", low)
+            if not low[: m.start()].strip(" -*•>\t\"'") or low[: m.start()].rstrip()[-1:] in ":;–—"
+        ),
+        None,
+    )
+    if first is not None:
         openers.insert(0, (first.start(), first.end(), False))
     # "Geht es beim nächsten Abschluss wieder schief, suchen wir uns einen anderen Anbieter",
     # "Maar ik zeg het vast: gaat het weer mis, dan ...": the verb first sets the condition.
