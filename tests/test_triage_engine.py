@@ -1243,3 +1243,21 @@ def test_leaving_said_in_a_conjugated_form_escalates_as_a_consequence(
     )
     assert result.decision == "escalate"
     assert "cancellation_threat" in {s.type for s in result.signals}
+
+
+def test_leaving_is_the_verb_not_the_noun_of_a_change_of_supplier() -> None:
+    """ "mudança de fornecedor" names a process ("our change-of-supplier process"), not leaving;
+    "mudamos de fornecedor" is leaving."""
+    from coach.reading.structure import lexicon
+
+    lx = lexicon("pt")
+    assert lx.has("leaving", "se cair de novo, mudamos de fornecedor.")
+    assert lx.has("leaving", "mais uma falha e trocaremos de plataforma.")
+    assert not lx.has("leaving", "o nosso processo de mudança de fornecedor exige três propostas.")
+
+
+def test_a_condition_word_after_a_bullet_and_a_space_opens_the_clause() -> None:
+    from coach.reading.structure import consequence
+
+    said = " - Sans réponse d'ici lundi, nous résilions le contrat."
+    assert consequence(said, "fr") == "nous résilions le contrat."

@@ -503,11 +503,14 @@ def _inverted_condition(low: str, lx: Cues) -> list[tuple[int, int, bool]]:
 def _opens_with_condition(low: str, lx: Cues) -> bool:
     """The sentence opens with a word that is a condition there ("Jak ..., to ...")."""
     first = next(iter(lx.find("condition_opener", low)), None)
-    return (
-        first is not None
-        and not low[: first.start()].strip(" -*•>\t\"'")
-        and "," in low[first.end() :]
-    )
+    return first is not None and _opens_clause(low, first.start(), "") and "," in low[first.end() :]
+
+
+def _opens_clause(low: str, start: int, marks: str) -> bool:
+    """Whether the word at `start` opens the sentence (after a bullet, quote mark or `>` at
+    most) or a clause after one of `marks`."""
+    before = low[:start]
+    return not before.strip(" -*•>\t\"'") or before.rstrip()[-1:] in marks
 
 
 def consequence(text: str, language: str) -> str | None:
@@ -532,8 +535,7 @@ def consequence(text: str, language: str) -> str | None:
             + [
                 (m.start(), m.end(), False)
                 for m in lx.find("without_condition", low)
-                if not low[: m.start()].rstrip(" \t\"'").rstrip("-*•>")
-                or low[: m.start()].rstrip()[-1:] in ":;,–—"
+                if _opens_clause(low, m.start(), ":;,–—")
             ]
         )
         if not any(a <= start and end <= b for a, b in taken_back)
@@ -544,11 +546,7 @@ def consequence(text: str, language: str) -> str | None:
     # (Portuguese "Se cair de novo, a gente sai", "Vou ser direto: se ..., ...", where a bare
     # "se" is also a pronoun).
     first = next(
-        (
-            m
-            for m in lx.find("condition_opener", low)
-            if not low[: m.start()].strip(" -*•>\t\"'") or low[: m.start()].rstrip()[-1:] in ":;–—"
-        ),
+        (m for m in lx.find("condition_opener", low) if _opens_clause(low, m.start(), ":;–—")),
         None,
     )
     if first is not None:
@@ -1113,7 +1111,7 @@ def notice_of_leaving(text: str, language: str, ctx: Context) -> bool:
         len(text.split()) <= MAX_NOTICE_WORDS
         # The notice opens with leaving and names the whole account, as a subject line does.
         and first is not None
-        and not low[: first.start()].strip(" -*•>\t\"'")
+        and _opens_clause(low, first.start(), "")
         and lx.has("whole_account", low)
         and not lx.has("leave_other_sense", low)
         and not cues(language).has("conditional", low)
