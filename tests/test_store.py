@@ -111,8 +111,18 @@ def test_an_unchanged_playbook_is_read_without_opening_chroma(tmp_path: Path) ->
     (kdir / "poc-recovery.md").write_text("# POC Recovery\n\n## Fixes\n\n- Reset criteria\n")
     assert read_snapshot(settings) is None
     retrieval._cache.clear()
-    assert not isinstance(retrieval.get_retriever(settings).store, SnapshotStore)
+    rebuilt = retrieval.get_retriever(settings)
     assert read_snapshot(settings) is not None  # the ingest that followed wrote it again
+    # The process that ingested the edit searches the new snapshot too, not the collection's
+    # slower query: the same passages and scores, the edit included.
+    assert isinstance(rebuilt.store, SnapshotStore) and rebuilt.store._real is not None
+    assert {p.section for p in rebuilt.passages if p.source == "poc-recovery.md"} == {
+        "POC Recovery > Fixes"
+    }
+    chroma_store = rebuilt.store.real()
+    vector = chroma_store.embeddings.embed_query("reset the criteria")
+    exact, chroma = rebuilt.store.query(vector, 3), chroma_store.query(vector, 3)
+    assert [p for p, _ in exact] == [p for p, _ in chroma]
     retrieval._cache.clear()
 
 

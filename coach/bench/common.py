@@ -76,7 +76,7 @@ def synthetic_knowledge(target: Path, pages: int = 200, seed: int = 7) -> None:
 
 
 def bench_retrieval(rows: list[Row], work: Path) -> None:
-    from coach.playbook.retrieval import HybridRetriever
+    from coach.playbook import retrieval
     from coach.playbook.store import open_store
 
     settings = Settings(data_dir=work / "real", knowledge_dir=REPO_ROOT / "knowledge")  # type: ignore[call-arg]
@@ -97,7 +97,10 @@ def bench_retrieval(rows: list[Row], work: Path) -> None:
         )
     )
 
-    retriever = HybridRetriever(store)
+    # The retriever `coach search`, the chat and the app use: after an ingest it reads the
+    # snapshot's vectors exactly in numpy (a shared Chroma server would be asked instead).
+    retrieval._cache.clear()
+    retriever = retrieval.get_retriever(settings)
     questions = [
         "the client says they'll walk, do I loop in my boss?",
         "what do I write to the customer when I bring in my VP",

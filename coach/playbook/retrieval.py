@@ -160,7 +160,7 @@ class HybridRetriever:
         if not tokens.vocab:
             return []
         docs, scores = self._bm25.retrieve(
-            tokens, k=min(k, len(self.passages)), show_progress=False, n_threads=1
+            tokens, k=min(k, len(self.passages)), show_progress=False, n_threads=0
         )
         return [
             (self.passages[int(i)].id, float(s))
@@ -321,10 +321,18 @@ def get_retriever(settings: Settings | None = None, refresh: bool = False) -> Hy
             if snapshot is not None:
                 _cache[key] = HybridRetriever(SnapshotStore(settings, *snapshot))  # type: ignore[arg-type]
         if refresh or key not in _cache:
+            from coach.playbook.store import SnapshotStore, read_snapshot
+
             store, report = build_index(settings)
             if report.changed:
                 log.info("knowledge index updated: %s", report.summary())
-            _cache[key] = HybridRetriever(store)
+            # The ingest wrote the snapshot: search it as a fresh process would (exact, in
+            # numpy), not through the collection's query, which is twice as slow per search.
+            snapshot = read_snapshot(settings)
+            if snapshot is not None and snapshot[1] is not None:
+                _cache[key] = HybridRetriever(SnapshotStore(settings, *snapshot, real=store))  # type: ignore[arg-type]
+            else:
+                _cache[key] = HybridRetriever(store)
         return _cache[key]
 
 

@@ -404,12 +404,16 @@ class SnapshotStore:
     """A store read from the snapshot; the real store opens only when the vectors are not there."""
 
     def __init__(
-        self, settings: Settings, passages: list[Passage], records: Records | None = None
+        self,
+        settings: Settings,
+        passages: list[Passage],
+        records: Records | None = None,
+        real: KnowledgeStore | None = None,
     ) -> None:
         self.settings = settings
         self._passages = passages
         self._records = records
-        self._real: KnowledgeStore | None = None
+        self._real = real
         self._embeddings: Embeddings | None = None
 
     def passages(self) -> list[Passage]:
@@ -423,7 +427,7 @@ class SnapshotStore:
 
     @property
     def embeddings(self) -> Embeddings:
-        if self._records is None:
+        if self._records is None or self._real is not None:
             return self.real().embeddings
         if self._embeddings is None:
             from coach.playbook.embeddings import build_embeddings
