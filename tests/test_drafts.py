@@ -828,3 +828,47 @@ def test_the_contacts_own_address_and_number_may_stand_in_the_customer_message(
         draft = LLMWriter(settings).write("customer", PERSONAL)
     assert draft.engine == "openai" and draft.findings == [], draft.notice
     assert "dana.whitfield@northwind.example" in draft.body and "0171 2345678" in draft.body
+
+
+def test_the_customer_message_drops_the_reps_mood_words_and_chat_register(
+    writer: OfflineWriter,
+) -> None:
+    """The rep's account of a mood ("spent 10 min ranting about", "has been grumpy about") and
+    chat register ("lol") are the rep's notes: the customer reads the trouble only."""
+    ranting = CaseFile.from_data(
+        {
+            "customer": "lumen & co",
+            "contact_name": "Hannah Fischer",
+            "problem": "Their CMO Hannah Fischer spent 10 min ranting about the dashboard colors "
+            "and the old logo lol.",
+        }
+    )
+    body = writer.write("customer", ranting).body
+    assert "the dashboard colors" in body
+    assert "ranting" not in body and "lol" not in body
+    grumpy = CaseFile.from_data(
+        {
+            "customer": "Kestrel Learning",
+            "contact_name": "Ola Berg",
+            "problem": "Ola has been grumpy about the LMS reports timing out every Monday, tbh.",
+        }
+    )
+    body = writer.write("customer", grumpy).body
+    assert "the LMS reports timing out every Monday" in body
+    assert "grumpy" not in body and "tbh" not in body
+
+
+def test_the_customer_message_never_states_a_clause_about_a_third_person(
+    writer: OfflineWriter,
+) -> None:
+    """ "She's slow on these" is about someone else (here the rep's manager): a message to the
+    contact never says it as the issue."""
+    case = CaseFile.from_data(
+        {
+            "customer": "Solenne",
+            "contact_name": "Camille Moreau",
+            "problem": "She's slow on these",
+        }
+    )
+    body = writer.write("customer", case).body
+    assert "slow" not in body

@@ -316,11 +316,24 @@ def _lower_first(text: str) -> str:
 # How a rep reports the customer's trouble, around the trouble itself: "Aisha is upset that
 # onboarding has slipped", "she told me they'll cancel at renewal if the dashboard stays stale".
 _FEELING_FRAME = re.compile(
-    r"^.*?\b(?:is|are|'s|was|were|got|getting|seems?)\s+(?:really\s+|very\s+|pretty\s+|so\s+)?"
-    r"(?:upset|frustrated|angry|furious|mad|annoyed|unhappy|livid|concerned|worried)\s+"
-    r"(?:that|about|because|over|with|since)\s+",
+    r"^.*?\b(?:(?:is|are|'s|was|were|got|getting|seems?|(?:has|have|'s|'ve)\s+been)\s+"
+    r"(?:really\s+|very\s+|pretty\s+|so\s+|a\s+bit\s+)?"
+    r"(?:upset|frustrated|angry|furious|mad|annoyed|unhappy|livid|concerned|worried|grumpy|"
+    r"cranky|irritated|pissed(?:\s+off)?|salty|fed\s+up)|"
+    # "spent 10 min ranting about the dashboard colors": the rep's account of the mood
+    r"(?:ranting|venting|complaining|moaning|grumbling|griping|fuming|yelling))\s+"
+    r"(?:that|about|because|over|with|since|on)\s+",
     re.I,
 )
+# The rep's chat register, which a customer message never carries ("the old logo lol").
+_CHAT_REGISTER = (
+    (re.compile(r"\s*\b(?:lol|lmao|rofl|haha+|smh|ugh+|tbh|imo|imho|fwiw|omg)\b[.!]*", re.I), ""),
+    (re.compile(r"\bw/(?=\s)", re.I), "with"),
+    (re.compile(r"\bb/c\b", re.I), "because"),
+)
+# A clause about a third person ("she's slow on these"): in a message to the contact, "she" is
+# either the contact, who is "you", or someone the customer has no business reading about.
+_PERSON_SUBJECT = re.compile(r"^(?:she|he)(?:['’](?:s|d|ll)\b|\s)", re.I)
 _THREAT_IF = re.compile(
     r"\b(?:cancel\w*|leave|walk(?:\s+away)?|churn|terminate|not\s+renew|switch\w*)\b[^,;]*?\b"
     r"(?:if|unless)\s+(?P<cond>.{12,})$",
@@ -388,7 +401,11 @@ def _issue_for_customer(case: CaseFile, problem: str, *fallbacks: str) -> str:
             sentence = _what_it_is_about(text[start:end].strip().rstrip(".!?;: '\"”’"))
             for clause in re.split(r"[;,]\s+|\s+(?:because|since|so|but|and)\s+", sentence):
                 clause = _LABEL.sub("", clause.strip()).strip()
+                for rx, repl in _CHAT_REGISTER:
+                    clause = rx.sub(repl, clause).strip()
                 if len(clause.split()) < 3 or _NOT_FOR_CUSTOMER.search(clause):
+                    continue
+                if _PERSON_SUBJECT.match(clause):
                     continue
                 if _only_who(clause, case):
                     continue
