@@ -580,7 +580,13 @@ def warm_up(settings: Settings) -> None:
 
         retriever = get_retriever(settings)
         OfflineTriageEngine(settings, retriever).triage("Warm-up: the customer is unhappy.")
-        import coach.chat.conversation  # noqa: F401  (imports the agent stack)
+        # The first chat turn would otherwise import LangChain's agent stack (about 0.75 s) and
+        # load the case reader's model (about 0.3 s) while the rep waits.
+        import coach.chat.agent  # noqa: F401
+        from coach.chat.extract import understand
+        from coach.domain.casefile import CaseFile
+
+        understand("Acme's CTO is upset that the export broke again.", CaseFile())
     except Exception:
         log.exception("warm-up failed; the first request will build what it needs")
 
