@@ -872,3 +872,21 @@ def test_the_customer_message_never_states_a_clause_about_a_third_person(
     )
     body = writer.write("customer", case).body
     assert "slow" not in body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I know the dashboard colors have been a sore point lol.",
+        "Thanks for your patience while you were ranting about the logo.",
+        "I get that you've been grumpy about the Monday reports.",
+    ],
+)
+def test_the_reps_register_in_a_customer_draft_is_an_internal_finding(line: str) -> None:
+    """A model's customer draft that carries the rep's shorthand or view of the customer's mood
+    gets the audience finding, so it is shown to the rep and held back, as deal figures are."""
+    from coach import guardrails
+
+    found = [f for f in guardrails.check(line, "customer") if f.code == "internal_disclosure"]
+    assert found and found[0].quote.strip() == line
+    assert not [f for f in guardrails.check(line, "brief") if f.code == "internal_disclosure"]

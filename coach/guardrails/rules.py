@@ -983,21 +983,36 @@ _INTERNAL = _rx(
 )
 
 
+# The rep's own register and view of the customer's mood, as typed to the coach ("ranting about
+# the logo lol", "she's been grumpy"): a note about the customer, never words to send them.
+_REP_NOTE = _rx(
+    r"\b(?:lol|lmao|rofl|smh|tbh|imho|fwiw|omg|ranting|ranted|whin(?:ing|y|ed)|grumpy|cranky|"
+    r"pissed(?:\s+off)?|salty|spicy\s+one|drama\s+queen)\b"
+)
+
+
 def internal_findings(text: str, authorised: Sequence[str] = ()) -> list[Finding]:
     """Deal figures, pipeline words and internal notes in a message meant for the customer."""
     findings: list[Finding] = []
     for start, end in sentences(text):
         sentence = text[start:end]
         m = _INTERNAL.search(sentence)
-        if m is None or authorised_covers(sentence, m.group(0), authorised):
+        if m is not None and authorised_covers(sentence, m.group(0), authorised):
+            m = None
+        found = m or _REP_NOTE.search(sentence)
+        if found is None:
             continue
+        said = found.group(0)
         findings.append(
             Finding(
                 code="internal_disclosure",
                 quote=sentence,
                 message=(
-                    f"'{m.group(0)}' is internal: the customer should not read our deal figures, "
+                    f"'{said}' is internal: the customer should not read our deal figures, "
                     "pipeline words or notes. Leave it out of the message."
+                    if m is not None
+                    else f"'{said}' is how we talk about the customer among ourselves, not "
+                    "something to send them. Leave it out of the message."
                 ),
                 gotcha=GOTCHAS["internal_disclosure"],
                 start=start,
