@@ -379,3 +379,20 @@ def test_a_job_title_beyond_the_cue_list_names_the_contact() -> None:
     ).update
     assert update.get("contact_name") == "Hye-jin Cho"
     assert update.get("contact_title") == "Lead Editor"
+
+
+def test_a_surname_that_starts_like_cost_is_no_toll() -> None:
+    """ "Mateus Costa emailed again ..." after the problem is known tells more of the trouble; a
+    word for money lost ("costs", "costing us") would make it the impact, a surname does not."""
+    from coach.reading.rep import read_case
+
+    case = CaseFile.from_data(
+        {
+            "customer": "Logistica Andina",
+            "problem": "The route optimizer drops stops on long routes.",
+        }
+    )
+    said = "Their ops lead Mateus Costa emailed again saying the route optimizer is garbage."
+    assert [c.role for c in read_case(said, case).clauses] == ["problem"]
+    toll = "The dropped stops are costing them two extra drivers a day."
+    assert [c.role for c in read_case(toll, case).clauses] == ["business_impact"]

@@ -903,7 +903,7 @@ _OUR_SENIOR = compiled(
 )
 _IMPACT = compiled(
     r"\b(?:idle|blocked|can't\s+(?:work|ship|sell|bill|book|trade|operate)|lost|losing|loses|"
-    r"cost\w*|revenue|overtime|penalt\w*|fines?|missed|miss(?:ing)?\s+(?:deadlines?|orders|"
+    r"cost(?:s|ed|ing|ly)?|revenue|overtime|penalt\w*|fines?|missed|miss(?:ing)?\s+(?:deadlines?|orders|"
     r"sales)|staff|patients|customers\s+(?:can't|are)|hours\s+(?:of|a|per|each|every))\b",
     re.I,
 )
