@@ -889,4 +889,39 @@ def test_the_reps_register_in_a_customer_draft_is_an_internal_finding(line: str)
 
     found = [f for f in guardrails.check(line, "customer") if f.code == "internal_disclosure"]
     assert found and found[0].quote.strip() == line
-    assert not [f for f in guardrails.check(line, "brief") if f.code == "internal_disclosure"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We have restocked the salty snacks line for your stores.",
+        "The compressor has been whining since the firmware update, and we are sending a fix.",
+        "We aligned the export with the OMG SysML v2 schema.",
+        "The SMH pilot starts on Monday.",
+    ],
+)
+def test_everyday_words_and_acronyms_are_no_rep_note(line: str) -> None:
+    from coach import guardrails
+
+    assert not [f for f in guardrails.check(line, "customer") if f.code == "internal_disclosure"]
+
+
+@pytest.mark.parametrize(
+    ("problem", "issue"),
+    [
+        # the trouble told before the complaint stays
+        ("The export is broken and users keep complaining about it.", "the export is broken"),
+        ("Payroll has been failing since June and they are yelling about it.", "payroll has"),
+        # a complaint whose object is too short to stand alone is said whole
+        ("Their admins are complaining about slow SSO.", "complaining about slow SSO"),
+        # an acronym is no chat register
+        ("The vessel tracker rejects IMO numbers since the update.", "IMO numbers"),
+    ],
+)
+def test_the_customer_issue_keeps_the_trouble_around_a_complaint(
+    writer: OfflineWriter, problem: str, issue: str
+) -> None:
+    case = CaseFile.from_data(
+        {"customer": "Acme", "contact_name": "Dana Smith", "problem": problem}
+    )
+    assert issue in writer.write("customer", case).body

@@ -1251,8 +1251,14 @@ def test_leaving_is_the_verb_not_the_noun_of_a_change_of_supplier() -> None:
     from coach.reading.structure import lexicon
 
     lx = lexicon("pt")
-    assert lx.has("leaving", "se cair de novo, mudamos de fornecedor.")
-    assert lx.has("leaving", "mais uma falha e trocaremos de plataforma.")
+    for said in (
+        "se cair de novo, mudamos de fornecedor.",
+        "mais uma falha e trocaremos de plataforma.",
+        "se o sap cair de novo essa semana, a gente muda de plataforma.",
+        "estamos mudando de fornecedor se isso continuar.",
+        "se não resolverem, eu mudo de fornecedor.",
+    ):
+        assert lx.has("leaving", said), said
     assert not lx.has("leaving", "o nosso processo de mudança de fornecedor exige três propostas.")
 
 
@@ -1261,3 +1267,12 @@ def test_a_condition_word_after_a_bullet_and_a_space_opens_the_clause() -> None:
 
     said = " - Sans réponse d'ici lundi, nous résilions le contrat."
     assert consequence(said, "fr") == "nous résilions le contrat."
+
+
+def test_a_word_opens_a_clause_only_at_the_start_or_after_a_named_mark() -> None:
+    from coach.reading.structure import _opens_clause
+
+    assert _opens_clause(" - se cair", 3, "")
+    assert _opens_clause("vou ser direto: se cair", 15, ":;")
+    assert not _opens_clause("vou ser direto: se cair", 15, "")
+    assert not _opens_clause("\nse desliga", 1, "")  # a line break is no mark here

@@ -316,18 +316,27 @@ def _lower_first(text: str) -> str:
 # How a rep reports the customer's trouble, around the trouble itself: "Aisha is upset that
 # onboarding has slipped", "she told me they'll cancel at renewal if the dashboard stays stale".
 _FEELING_FRAME = re.compile(
-    r"^.*?\b(?:(?:is|are|'s|was|were|got|getting|seems?|(?:has|have|'s|'ve)\s+been)\s+"
+    r"^.*?\b(?:is|are|'s|was|were|got|getting|seems?|(?:has|have|'s|'ve)\s+been)\s+"
     r"(?:really\s+|very\s+|pretty\s+|so\s+|a\s+bit\s+)?"
     r"(?:upset|frustrated|angry|furious|mad|annoyed|unhappy|livid|concerned|worried|grumpy|"
-    r"cranky|irritated|pissed(?:\s+off)?|salty|fed\s+up)|"
-    # "spent 10 min ranting about the dashboard colors": the rep's account of the mood
-    r"(?:ranting|venting|complaining|moaning|grumbling|griping|fuming|yelling))\s+"
-    r"(?:that|about|because|over|with|since|on)\s+",
+    r"cranky|irritated|pissed(?:\s+off)?|fed\s+up)\s+"
+    r"(?:that|about|because|over|with|since)\s+",
     re.I,
 )
-# The rep's chat register, which a customer message never carries ("the old logo lol").
+# "Their CMO Hannah Fischer spent 10 min ranting about the dashboard colors": the rep's account
+# of the mood, when it opens the sentence (a short subject, no trouble told before it: "The
+# export is broken and users keep complaining about it" keeps its trouble).
+_COMPLAINT_FRAME = re.compile(
+    r"^(?:(?!(?:and|but|so|because|is|are|was|were|has|have|had)\b)[\w'’.,()-]+\s+){1,6}?"
+    r"(?:spent\s+(?:[\w-]+\s+){1,3}|(?:is|are|was|were|has\s+been|have\s+been|keeps?|kept)\s+)?"
+    r"(?:ranting|venting|complaining|moaning|grumbling|griping|fuming|yelling)\s+"
+    r"(?:(?:to|at)\s+(?:me|us)\s+)?(?:about|over|that)\s+",
+    re.I,
+)
+# The rep's chat register, which a customer message never carries ("the old logo lol"); typed in
+# lower case, as reps type it (IMO, SMH and OMG are also names of things).
 _CHAT_REGISTER = (
-    (re.compile(r"\s*\b(?:lol|lmao|rofl|haha+|smh|ugh+|tbh|imo|imho|fwiw|omg)\b[.!]*", re.I), ""),
+    (re.compile(r"\s*\b(?:lol|LOL|lmao|rofl|haha+|smh|ugh+|tbh|imo|imho|fwiw|omg)\b[.!]*"), ""),
     (re.compile(r"\bw/(?=\s)", re.I), "with"),
     (re.compile(r"\bb/c\b", re.I), "because"),
 )
@@ -366,6 +375,9 @@ def _what_it_is_about(sentence: str) -> str:
     m = _THREAT_IF.search(sentence)
     if m:
         return m.group("cond")
+    trouble = _COMPLAINT_FRAME.sub("", sentence)
+    if len(trouble.split()) >= 3:  # "Their admins are complaining about slow SSO" stays whole
+        sentence = trouble
     sentence = _SAYS_FRAME.sub("", _FEELING_FRAME.sub("", sentence))
     return re.sub(r"\b(?:his|her)\s+team\b", "their team", sentence, flags=re.I)
 

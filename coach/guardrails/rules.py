@@ -985,9 +985,11 @@ _INTERNAL = _rx(
 
 # The rep's own register and view of the customer's mood, as typed to the coach ("ranting about
 # the logo lol", "she's been grumpy"): a note about the customer, never words to send them.
+# Shorthand in lower case only, as reps type it (SMH and OMG are also names of things); no word
+# with an everyday sense ("salty snacks", "the compressor has been whining").
 _REP_NOTE = _rx(
-    r"\b(?:lol|lmao|rofl|smh|tbh|imho|fwiw|omg|ranting|ranted|whin(?:ing|y|ed)|grumpy|cranky|"
-    r"pissed(?:\s+off)?|salty|spicy\s+one|drama\s+queen)\b"
+    r"(?-i:\b(?:lol|LOL|lmao|rofl|smh|tbh|imho|fwiw)\b)|"
+    r"\b(?:ranting|ranted|grumpy|cranky|pissed\s+off|drama\s+queen)\b"
 )
 
 

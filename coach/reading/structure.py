@@ -510,7 +510,8 @@ def _opens_clause(low: str, start: int, marks: str) -> bool:
     """Whether the word at `start` opens the sentence (after a bullet, quote mark or `>` at
     most) or a clause after one of `marks`."""
     before = low[:start]
-    return not before.strip(" -*•>\t\"'") or before.rstrip()[-1:] in marks
+    last = before.rstrip()[-1:]
+    return not before.strip(" -*•>\t\"'") or bool(last and last in marks)
 
 
 def consequence(text: str, language: str) -> str | None:

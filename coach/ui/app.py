@@ -572,14 +572,17 @@ def _case_form(gr: Any) -> list[Any]:
 
 
 def warm_up(settings: Settings) -> None:
-    """Build the index and load the triage models in the background, so the first request is
-    fast while the page is already served."""
+    """Build the index, load the triage models and the chat's agent stack and case reader in the
+    background, so the first request is fast while the page is already served."""
     try:
         from coach.playbook.retrieval import get_retriever
         from coach.triage.engine import OfflineTriageEngine
 
         retriever = get_retriever(settings)
         OfflineTriageEngine(settings, retriever).triage("Warm-up: the customer is unhappy.")
+    except Exception:
+        log.exception("warm-up failed; the first request will build what it needs")
+    try:
         # The first chat turn would otherwise import LangChain's agent stack (about 0.75 s) and
         # load the case reader's model (about 0.3 s) while the rep waits.
         import coach.chat.agent  # noqa: F401
@@ -588,7 +591,7 @@ def warm_up(settings: Settings) -> None:
 
         understand("Acme's CTO is upset that the export broke again.", CaseFile())
     except Exception:
-        log.exception("warm-up failed; the first request will build what it needs")
+        log.exception("chat warm-up failed; the first chat turn will load what it needs")
 
 
 def theme() -> Any:
