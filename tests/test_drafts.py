@@ -916,6 +916,17 @@ def test_everyday_words_and_acronyms_are_no_rep_note(line: str) -> None:
         ("Their admins are complaining about slow SSO.", "complaining about slow SSO"),
         # an acronym is no chat register
         ("The vessel tracker rejects IMO numbers since the update.", "IMO numbers"),
+        # who complained, with title and company, then where and for how long
+        (
+            "Their VP of Operations at Harbourline Freight, Mateus Costa, spent the whole call "
+            "ranting about the route optimizer dropping stops.",
+            "it: the route optimizer dropping",
+        ),
+        (
+            "Peter yelled at me for 10 minutes about the duplicate payouts.",
+            "it: the duplicate payouts",
+        ),
+        ("Dana was venting on Slack about the invoice errors.", "it: the invoice errors"),
     ],
 )
 def test_the_customer_issue_keeps_the_trouble_around_a_complaint(

@@ -324,13 +324,16 @@ _FEELING_FRAME = re.compile(
     re.I,
 )
 # "Their CMO Hannah Fischer spent 10 min ranting about the dashboard colors": the rep's account
-# of the mood, when it opens the sentence (a short subject, no trouble told before it: "The
-# export is broken and users keep complaining about it" keeps its trouble).
+# of the mood, when it opens the sentence: who (a name, a title, where they work; no verb and no
+# "and" in it, so "The export is broken and users keep complaining about it" keeps its trouble),
+# then the complaining, then what it was about or why.
 _COMPLAINT_FRAME = re.compile(
-    r"^(?:(?!(?:and|but|so|because|is|are|was|were|has|have|had)\b)[\w'’.,()-]+\s+){1,6}?"
-    r"(?:spent\s+(?:[\w-]+\s+){1,3}|(?:is|are|was|were|has\s+been|have\s+been|keeps?|kept)\s+)?"
-    r"(?:ranting|venting|complaining|moaning|grumbling|griping|fuming|yelling)\s+"
-    r"(?:(?:to|at)\s+(?:me|us)\s+)?(?:about|over|that)\s+",
+    r"^(?:(?!(?:and|but|so|because|is|are|was|were|has|have|had)\b)[\w'’.,()&/-]+\s+){1,12}?"
+    r"(?:spent\s+(?:[\w-]+\s+){1,4}|(?:is|are|was|were|has\s+been|have\s+been|keeps?|kept)\s+)?"
+    r"(?:rant(?:ing|ed)|vent(?:ing|ed)|complain(?:ing|ed)|moan(?:ing|ed)|grumbl(?:ing|ed)|"
+    r"grip(?:ing|ed)|fum(?:ing|ed)|yell(?:ing|ed))\s+"
+    r"(?:(?:to|at)\s+(?:me|us)\s+)?(?:(?:for|on)\s+(?:[\w-]+\s+){1,4}?)?"
+    r"(?:about|over|that|because|since)\s+",
     re.I,
 )
 # The rep's chat register, which a customer message never carries ("the old logo lol"); typed in

@@ -985,11 +985,15 @@ _INTERNAL = _rx(
 
 # The rep's own register and view of the customer's mood, as typed to the coach ("ranting about
 # the logo lol", "she's been grumpy"): a note about the customer, never words to send them.
-# Shorthand in lower case only, as reps type it (SMH and OMG are also names of things); no word
-# with an everyday sense ("salty snacks", "the compressor has been whining").
+# Shorthand in lower case only, as reps type it (SMH and OMG are also names of things); a word
+# with an everyday sense only where it says a person's mood ("she's been salty about it", not
+# "the salty snacks line"; "whining about", not "the compressor has been whining").
 _REP_NOTE = _rx(
-    r"(?-i:\b(?:lol|LOL|lmao|rofl|smh|tbh|imho|fwiw)\b)|"
-    r"\b(?:ranting|ranted|grumpy|cranky|pissed\s+off|drama\s+queen)\b"
+    r"(?-i:\b(?:lol|LOL|lmao|rofl|smh|omg|tbh|imho|fwiw)\b)|"
+    r"\b(?:ranting|ranted|grumpy|cranky|pissed\s+off|drama\s+queen)\b|"
+    r"\b(?:is|are|was|were|been|being|got|getting|gets|seems?|sounds?)\s+(?:\w+\s+)?"
+    r"(?:salty|whiny|pissy|spicy)\b|\bwhin(?:ing|ed|es|e)\s+(?:about|that|again)\b|"
+    r"\b(?:got|have|had)\s+a\s+spicy\s+one\b"
 )
 
 
