@@ -396,3 +396,22 @@ def test_a_surname_that_starts_like_cost_is_no_toll() -> None:
     assert [c.role for c in read_case(said, case).clauses] == ["problem"]
     toll = "The dropped stops are costing them two extra drivers a day."
     assert [c.role for c in read_case(toll, case).clauses] == ["business_impact"]
+
+
+def test_what_the_customer_ranted_about_is_the_problem_not_the_scene() -> None:
+    """ "Had our QBR with ... today" sets the scene; "spent twenty minutes ranting about the new
+    dashboard layout" tells the trouble. A trouble told in so many words stays the problem."""
+    from coach.reading.rep import read_case
+
+    said = (
+        "Had our QBR with Moana Logistics in Auckland today. Their ops manager, Tane Parata, "
+        "spent twenty minutes ranting about the new dashboard layout, called it a step backwards."
+    )
+    problem = [c.text for c in read_case(said).clauses if c.role == "problem"]
+    assert len(problem) == 1 and "dashboard layout" in problem[0]
+    told = (
+        "The nightly export has failed three times this week. Their ops manager spent ten "
+        "minutes ranting about the dashboard colors too."
+    )
+    problem = [c.text for c in read_case(told).clauses if c.role == "problem"]
+    assert problem and "export has failed" in problem[0]

@@ -884,6 +884,40 @@ def _problem_or_stake(
         readings[k] = Clause(readings[k].text, "problem", score)
 
 
+# "Tane spent twenty minutes ranting about the new dashboard layout": the rep tells the trouble
+# as what the customer complained about. Its object is the problem, rather than a line that sets
+# the scene ("Had our QBR with Moana Logistics in Auckland today") and names no trouble.
+_COMPLAINED_ABOUT = compiled(
+    r"\b(?:rant(?:ing|ed|s)?|vent(?:ing|ed|s)?|complain(?:ing|ed|s)?|moan(?:ing|ed|s)?|"
+    r"grip(?:ing|ed|es)|grumbl(?:ing|ed|es)|yell(?:ing|ed|s)?|fum(?:ing|ed))\s+"
+    r"(?:(?:to|at)\s+(?:me|us)\s+)?(?:about|over)\s+\w+(?:\W+\w+)+",
+    re.I,
+)
+
+
+def _complaint_is_the_problem(readings: list[Clause], known_problem: str) -> None:
+    """A clause telling what the customer complained about becomes the problem when no clause of
+    the message, and no problem told before, names a trouble."""
+    from coach.reading.context import cues
+
+    trouble = cues("en")
+    told = [k for k, c in enumerate(readings) if c.role == "problem"]
+    if any(trouble.has("problem_words", readings[k].text.lower()) for k in told):
+        return
+    if known_problem and not _vague_problem(known_problem):
+        return
+    for k, c in enumerate(readings):
+        if (
+            c.role == "context"
+            and labelled_role(c.text) is None
+            and _COMPLAINED_ABOUT.search(c.text)
+        ):
+            for j in told:
+                readings[j] = Clause(readings[j].text, "context", readings[j].score)
+            readings[k] = Clause(c.text, "problem", max(c.score, PROBLEM_FALLBACK))
+            return
+
+
 _REACHED_OUT = compiled(
     r"\b(?:emailed|e-mailed|called|phoned|rang|pinged|messaged|texted|slacked|told|briefed|"
     r"updated|wrote\s+to|spoke\s+(?:to|with)|talked\s+(?:to|with)|apologi[sz]ed|met\s+with|"
@@ -1499,6 +1533,7 @@ def read_case(
     # trouble is no problem yet, so a clause that tells it is read as one and added.
     vague = bool(known.get("problem")) and not correction and _vague_problem(known["problem"])
     _problem_or_stake(out.clauses, probs, bool(known.get("problem")) and not vague, naming, vague)
+    _complaint_is_the_problem(out.clauses, "" if correction else known.get("problem") or "")
     from coach.chat.phrases import DONT_SAY
 
     for k, c in enumerate(out.clauses):
