@@ -1014,6 +1014,38 @@ def test_a_headline_that_names_no_trouble_leaves_room_for_the_problem() -> None:
 def test_what_a_threats_condition_asks_for_is_what_they_want(said: str, wanted: str) -> None:
     u = understand(said, CaseFile(customer="Harbor Logistics", problem="late shipments"))
     assert u.update["customer_wants"] == wanted
+    # the threat itself is not lost: what is said beyond its condition stays in the case
+    kept = " ".join(str(u.update.get(f) or "") for f in ("notes", "business_impact", "problem"))
+    assert said[:1].upper() + said[1:] in kept or said in kept
+
+
+def test_a_trouble_told_after_a_headline_is_the_problem_whatever_was_asked() -> None:
+    # the toll word ("missed") beside the trouble named ("outages") is still the trouble
+    case = CaseFile(customer="Fernhill Insurance", problem="Our champion Sarah left last month")
+    said = "we missed the uptime SLA twice this quarter (two outages, 6h total)."
+    assert "uptime SLA" in understand(said, case).update.get("problem", "")
+    # a fragment telling the trouble answers no "what have you tried?"
+    case = CaseFile(customer="Mutual Harbor", problem="insurance acct, Mutual Harbor Insurance")
+    said = "claims import jobs failing since the 3.2 upgrade, adjusters rekeying by hand"
+    u = understand(said, case, asked=["tried_yourself"])
+    assert "claims import" in u.update.get("problem", "").lower()
+    assert not u.update.get("tried")
+    # once the case holds a problem, the same fragment answers the question put
+    told = CaseFile(customer="Mutual Harbor", problem="claims import jobs failing")
+    u = understand("rerun the failing import jobs twice", told, asked=["tried_yourself"])
+    assert "problem" not in u.update
+
+
+def test_the_reason_beside_a_corrected_value_corrects_nothing_else() -> None:
+    case = CaseFile(
+        customer="Mutual Harbor",
+        problem="claims import jobs failing",
+        deadline="the 30th",
+        business_impact="they're going with the other vendor if it's not fixed by the 30th",
+    )
+    u = understand("sorry, the 28th not the 30th, their quarter close moved", case)
+    assert u.update["deadline"] == "the 28th"
+    assert "other vendor" in u.update.get("business_impact", case.business_impact)
 
 
 @pytest.mark.parametrize(

@@ -801,6 +801,13 @@ _STAKE = compiled(
 )
 
 
+def _names_trouble(text: str) -> bool:
+    """The clause names something wrong ("failing", "outages", "bug"), as the cues know them."""
+    from coach.reading.context import cues
+
+    return cues("en").has("problem_words", text.lower())
+
+
 def _vague_problem(problem: str) -> bool:
     """A problem that names no trouble: a mood, a headline or who wrote ("Got a spicy one",
     "their CTO yelled at me for 10 min today")."""
@@ -836,13 +843,18 @@ def _problem_or_stake(
                 readings[k] = Clause(c.text, role, c.score)
     if problem_known or any(c.role == "problem" for c in readings):
         return
+    from coach.reading.context import cues
+
+    trouble = cues("en")
     for k, c in enumerate(readings):
         # Trouble read as its toll though it names no stake ("Initech had three SSO outages this
         # month"): with no problem told, it is the problem.
         if c.role == "business_impact" and not (
             MONEY.search(c.text)
             or _STAKE.search(c.text)
-            or _IMPACT.search(c.text)
+            # "we missed the uptime SLA twice (two outages)": a toll word beside the trouble
+            # named is still the trouble
+            or (_IMPACT.search(c.text) and not trouble.has("problem_words", c.text.lower()))
             or (naming is not None and _who_not_what(c.text, naming))
         ):
             readings[k] = Clause(c.text, "problem", c.score)
@@ -865,9 +877,6 @@ def _problem_or_stake(
     ]
     # A clause that names the trouble ("it's been failing nightly since the upgrade") qualifies
     # however weakly the model reads it.
-    from coach.reading.context import cues
-
-    trouble = cues("en")
     candidates = [
         (
             max(p, PROBLEM_FALLBACK)
@@ -952,9 +961,13 @@ _SUBJECT = compiled(
 )
 
 
-def _answer_the_question(readings: list[Clause], asked: list[str], naming: Any = None) -> None:
+def _answer_the_question(
+    readings: list[Clause], asked: list[str], naming: Any = None, problem_open: bool = False
+) -> None:
     """A bare phrase in reply to "what do they want?" ("A working export by Friday.") answers
-    it: a person reads a fragment in the light of the question just put."""
+    it: a person reads a fragment in the light of the question just put. While the case has no
+    problem, or only a headline, a fragment that tells a trouble ("claims import jobs failing
+    since the 3.2 upgrade") is the problem, whatever was asked."""
     wanted = [_ASKED_FACT.get(a, a) for a in asked]
     wanted = [w for w in wanted if w in FACT_ROLES]
     if not wanted or len(readings) != 1:
@@ -966,6 +979,8 @@ def _answer_the_question(readings: list[Clause], asked: list[str], naming: Any =
         return  # "contract is $1.1M over 3 yrs" after "what have you tried?" is the stake
     if _INTERNAL_NOTE.search(c.text) or (naming is not None and _names_only(c.text, naming)):
         return  # "Brightwater Dental, I'm their CSM" says who is who, whatever was asked
+    if problem_open and c.role == "problem" and _names_trouble(c.text):
+        return
     if len(c.text.split()) <= 12 and not _SUBJECT.search(c.text):
         readings[0] = Clause(c.text, wanted[0], c.score)
 
@@ -1095,17 +1110,29 @@ def _says_instead(text: str) -> bool:
     return False
 
 
-def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
-    """ "The renewal is in April, not June": the old value is replaced wherever the case holds
-    it; "the contact is Lena, not Lars" replaces a person named Lars."""
-    pieces = [
+def _correction_pieces(text: str) -> list[str]:
+    """The parts of a correction, each of which may say one value in place of another."""
+    return [
         p
         for sentence in rep_sentences(text)
         for p in re.split(
-            r"\s[-–—]\s|;\s*|,\s+(?=(?:just|i\s|i'|since|because|sorry|my\s+bad))", sentence
+            # "sorry, the 28th not the 30th, their quarter close moved": the reason after it
+            r"\s[-–—]\s|;\s*|,\s+(?=(?:just|i\s|i'|since|because|sorry|my\s+bad|their\s|they\s|"
+            r"they're\s|they've\s))",
+            sentence,
         )
     ]
-    for sentence in pieces:
+
+
+def _swaps_a_value(text: str) -> bool:
+    """Some part of the message says one value in place of another ("the 28th not the 30th")."""
+    return any(_NOT_BUT.search(p.strip()) for p in _correction_pieces(text))
+
+
+def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
+    """ "The renewal is in April, not June": the old value is replaced wherever the case holds
+    it; "the contact is Lena, not Lars" replaces a person named Lars."""
+    for sentence in _correction_pieces(text):
         m = _NOT_BUT.search(sentence.strip())
         if not m:
             continue
@@ -1550,12 +1577,18 @@ def read_case(
         elif (
             c.role == "problem"
             and known.get("problem")
+            and not vague  # beside a headline ("Got a spicy one"), the trouble is told now
             and _IMPACT.search(c.text)
             and labelled_role(c.text) != "problem"  # "the actual issue: ..." says its field
         ):
             out.clauses[k] = Clause(c.text, "business_impact", c.score)  # the trouble's toll
     # A correction ("sorry typo, its $640k not 460") fixes a value; it answers no question.
-    _answer_the_question(out.clauses, [] if correction or titled else asked or [], naming)
+    _answer_the_question(
+        out.clauses,
+        [] if correction or titled else asked or [],
+        naming,
+        problem_open=not known.get("problem") or vague,
+    )
     by_role: dict[str, list[Clause]] = {}
     for clause in out.clauses:
         if clause.role == "question_to_coach":
@@ -1587,15 +1620,21 @@ def read_case(
         ordered += [c for c in found if c not in ordered]
         return [_strip_framing(_FIELD_LABEL.sub("", c.text)) for c in ordered]
 
+    swapped = correction and _swaps_a_value(text)
+
     def grow(name: str, parts: list[str], instead: bool = False) -> None:
         if not parts:
             return
         value = _join(parts)
         before = known.get(name) or ""
+        # "sorry, the 28th not the 30th, their quarter close moved": the reason given beside a
+        # value said in place of another corrects nothing of its own field
+        corrects = correction and not (swapped and not any(_NOT_BUT.search(p) for p in parts))
         if instead:
             update[name] = value
-        elif before and not correction and value not in before:
-            update[name] = f"{_sentence(before)} {value}"
+        elif before and not corrects:
+            if value not in before:
+                update[name] = f"{_sentence(before)} {value}"
         else:
             put(name, value)
 
@@ -1604,9 +1643,15 @@ def read_case(
     grow("problem", [_it_named(t, out.clauses) for t in texts("problem")], instead)
     # "she'll pull the contract if we can't show her a rollback plan", read as what she wants:
     # what she wants is what the condition names.
-    wants = [
-        w if _THEY_WANT.search(w) else condition_wanted(w) or w for w in texts("customer_wants")
-    ]
+    wants = []
+    for w in texts("customer_wants"):
+        condition = None if _THEY_WANT.search(w) else condition_wanted(w)
+        if condition:
+            # The threat itself stays in the case, as context for the brief: "she said if it's
+            # not fixed by the 30th they're going with the other vendor" is more than its
+            # condition.
+            out.clauses.append(Clause(w, "context", 0.0))
+        wants.append(condition or w)
     if not wants and not known.get("customer_wants"):
         # "if we don't give her a written explanation by Monday she's taking it to the board":
         # what the condition asks for is what they want.
