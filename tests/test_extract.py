@@ -971,6 +971,11 @@ def test_what_the_rep_says_was_never_said_is_what_the_denial_names(
         ("he wants an answer by Friday Mar 21", "Friday Mar 21"),
         ("renewal is june 30 but the date that matters is their April 18 board review",
          "April 18"),
+        # the date of an event told as past is when it happened; a date moved to is the new one
+        ("our champion left in March and the renewal is in August", "August"),
+        ("they signed on the 3rd, the go-live is Friday", "Friday"),
+        ("eval committee meets May 28. no wait, it moved up to May 21", "May 21"),
+        ("the go-live got pushed back to March 3", "March 3"),
     ],
 )  # fmt: skip
 def test_the_deadline_is_a_date_something_is_due(said: str, deadline: str | None) -> None:

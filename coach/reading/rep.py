@@ -504,6 +504,15 @@ _CHANGE_AFTER = compiled(
     r"deploy(?:ment)?s?|cut-?overs?)\b",
     re.I,
 )
+# "our champion left in March", "they signed on the 3rd": the date of an event told as past is
+# when it happened (not "is leaving in March", "will be signed on the 3rd", "moved up to May 21").
+_PAST_EVENT = compiled(
+    r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bto\s)(?<!\bwill\s)(?<!'ll\s)"
+    r"\b(?:left|quit|resigned|joined|started|began|went\s+live|launched|signed|renewed|happened|"
+    r"dropped|fell|broke|crashed|failed|churned|migrated|upgraded|switched)\s+"
+    r"(?:back\s+)?(?:(?:in|on|at)\s+|last\s+)?(?:(?:early|mid|late)[\s-]+)?$",
+    re.I,
+)
 _SINCE = compiled(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
 # "down since Monday"; not "Since Friday is our go-live, ..." (since as because, opening the clause).
 _STARTED = compiled(r"\w[\s,]+since\s+(?:last\s+)?$", re.I)
@@ -524,7 +533,11 @@ _MATTERS = compiled(
     re.I,
 )
 # "commits to the new April 18 go-live": a new date replaces the one noted before.
-_NEW_DATE = compiled(r"\b(?:new|revised|updated|rescheduled|moved\s+to)\s+(?:\w+\s+)?$", re.I)
+_NEW_DATE = compiled(
+    r"\b(?:new|revised|updated|rescheduled|(?:moved|pushed|pulled|brought|postponed|delayed|shifted)\s+(?:up\s+|back\s+|"
+    r"forward\s+|in\s+)?to)\s+(?:\w+\s+)?$",
+    re.I,
+)
 
 
 def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
@@ -541,14 +554,16 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
             if _NOW.match(m.group(0).strip()):
                 continue
             before = clause.text[: m.start()]
-            if _MISSED.search(before) or _HOW_OFTEN.search(before):
+            if (_MISSED.search(before) or _HOW_OFTEN.search(before)) and not _NEW_DATE.search(
+                before
+            ):
                 continue  # "we missed go-live three times (Jan 10, ...)", "down twice this month"
             if _EVENT_AFTER.match(clause.text, m.end()) or _PERIOD_OF.search(before):
                 continue  # "the Feb alarm outage", "the invoice for March": when, not by when
             if _SINCE.search(before) and _CHANGE_AFTER.match(clause.text, m.end()):
                 continue  # "since our March 3 infra migration"
-            if _STARTED.search(before):
-                continue  # "down since Monday": when the trouble began, not by when
+            if _STARTED.search(before) or _PAST_EVENT.search(before):
+                continue  # "down since Monday", "left in March": when, not by when
             if _AWAY.search(before):
                 continue  # "she's OOO til monday": when someone is back
             dated.append(_clean_date(m.group(0)))
@@ -556,7 +571,11 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
             distance = min((abs(m.start() - a) for a in outside), default=1000)
             if re.match(r"(?:by|before|until)\s", m.group(0), re.I):
                 distance = 0  # "by Thursday" says its own deadline
-            if (clause.role not in FACT_ROLES or clause.role == "tried") and distance >= 1000:
+            if (
+                (clause.role not in FACT_ROLES or clause.role == "tried")
+                and distance >= 1000
+                and not _NEW_DATE.search(before)  # "no wait, it moved up to May 21"
+            ):
                 continue  # "I told her on tuesday": when something was done, not by when
             if _DAY.search(m.group(0)) and distance < 1000:
                 distance = max(0, distance - 20)
