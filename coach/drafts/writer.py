@@ -28,7 +28,7 @@ from coach.domain.readiness import ReadinessWarning
 from coach.domain.verdict import LABELS, coaching_text
 from coach.guardrails import rules
 from coach.guardrails.rules import Finding
-from coach.reading.case import judge
+from coach.reading.case import COMPLAINT_VERB, judge
 from coach.settings import Settings, get_settings
 
 DraftKind = Literal["brief", "customer", "call-prep", "follow-up"]
@@ -330,8 +330,7 @@ _FEELING_FRAME = re.compile(
 _COMPLAINT_FRAME = re.compile(
     r"^(?:(?!(?:and|but|so|because|is|are|was|were|has|have|had)\b)[\w'’.,()&/-]+\s+){1,12}?"
     r"(?:spent\s+(?:[\w-]+\s+){1,4}|(?:is|are|was|were|has\s+been|have\s+been|keeps?|kept)\s+)?"
-    r"(?:rant(?:ing|ed)|vent(?:ing|ed)|complain(?:ing|ed)|moan(?:ing|ed)|grumbl(?:ing|ed)|"
-    r"grip(?:ing|ed)|fum(?:ing|ed)|yell(?:ing|ed))\s+"
+    rf"{COMPLAINT_VERB}\s+"
     r"(?:(?:to|at)\s+(?:me|us)\s+)?(?:(?:for|on)\s+(?:[\w-]+\s+){1,4}?)?"
     r"(?:about|over|that|because|since)\s+",
     re.I,

@@ -13,6 +13,14 @@ from typing import Any
 from coach.domain.casefile import CaseFile
 from coach.domain.verdict import Verdict, verdict
 
+# The verbs a rep tells a customer's complaint with ("Tane spent twenty minutes ranting about the
+# dashboard", "Peter yelled at me about the duplicate payouts"): the case reader takes what they
+# were about as the problem, and the customer message keeps only that.
+COMPLAINT_VERB = (
+    r"(?:rant(?:ing|ed|s)?|vent(?:ing|ed|s)?|complain(?:ing|ed|s)?|moan(?:ing|ed|s)?|"
+    r"grip(?:ing|ed|es)|grumbl(?:ing|ed|es)|yell(?:ing|ed|s)?|fum(?:ing|ed))"
+)
+
 
 def with_signals(case: CaseFile) -> CaseFile:
     """`case` unchanged when it lists signals; otherwise with the signals its text states."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.cache import pattern as compiled
+from coach.reading.case import COMPLAINT_VERB
 from coach.reading.classifier import Exemplars, Spec, model
 from coach.reading.people import (
     DATE,
@@ -508,11 +509,13 @@ _CHANGE_AFTER = compiled(
 # when it happened (not "is leaving in March", "will be signed on the 3rd", "moved up to May 21").
 _PAST_EVENT = compiled(
     r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bto\s)(?<!\bwill\s)(?<!'ll\s)"
+    r"(?<!\bget\s)(?<!\bgets\s)(?<!\bgetting\s)"
     r"\b(?:left|quit|resigned|joined|started|began|went\s+live|launched|signed|renewed|happened|"
     r"dropped|fell|broke|crashed|failed|churned|migrated|upgraded|switched)\s+"
     r"(?:back\s+)?(?:(?:in|on|at)\s+|last\s+)?(?:(?:early|mid|late)[\s-]+)?$",
     re.I,
 )
+_BY_WHEN = compiled(r"(?:by|before|until|till|til)\s", re.I)  # "signed by Friday" is due then
 _SINCE = compiled(r"\b(?:since|after|from)\s+(?:our|the|their|that|this)?\s*$", re.I)
 # "down since Monday"; not "Since Friday is our go-live, ..." (since as because, opening the clause).
 _STARTED = compiled(r"\w[\s,]+since\s+(?:last\s+)?$", re.I)
@@ -534,8 +537,8 @@ _MATTERS = compiled(
 )
 # "commits to the new April 18 go-live": a new date replaces the one noted before.
 _NEW_DATE = compiled(
-    r"\b(?:new|revised|updated|rescheduled|(?:moved|pushed|pulled|brought|postponed|delayed|shifted)\s+(?:up\s+|back\s+|"
-    r"forward\s+|in\s+)?to)\s+(?:\w+\s+)?$",
+    r"\b(?:new|revised|updated|rescheduled|postponed\s+to|moved\s+(?:up\s+|back\s+|forward\s+)?to|"
+    r"(?:pushed|pulled|brought)\s+(?:back|out|forward|up|in)\s+to)\s+(?:\w+\s+)?$",
     re.I,
 )
 
@@ -562,7 +565,9 @@ def _deadline_found(readings: list[Clause]) -> tuple[int, str] | None:
                 continue  # "the Feb alarm outage", "the invoice for March": when, not by when
             if _SINCE.search(before) and _CHANGE_AFTER.match(clause.text, m.end()):
                 continue  # "since our March 3 infra migration"
-            if _STARTED.search(before) or _PAST_EVENT.search(before):
+            if _STARTED.search(before) or (
+                _PAST_EVENT.search(before) and not _BY_WHEN.match(m.group(0))
+            ):
                 continue  # "down since Monday", "left in March": when, not by when
             if _AWAY.search(before):
                 continue  # "she's OOO til monday": when someone is back
@@ -616,6 +621,7 @@ def _contact_named(text: str, contact: str) -> str:
 
 
 _REP_SAYS_I = compiled(r"^\W*i(?:['’]\w+)?\b", re.I)
+_REP_SAYS_WE = compiled(r"^\W*(?:i|we)(?:['’]\w+)?\b", re.I)
 _IT = compiled(r"^it(?:['’]s|\s+is|\s+has|\s+keeps|\s+was)\b", re.I)
 _THING_NAMED = compiled(
     r"\b(?:about|with|on|regarding|over)\s+(?P<thing>(?:the|their|our)\s+[\w-]+(?:\s+[\w-]+){0,3})"
@@ -830,11 +836,7 @@ def _names_trouble(text: str) -> bool:
 def _vague_problem(problem: str) -> bool:
     """A problem that names no trouble: a mood, a headline or who wrote ("Got a spicy one",
     "their CTO yelled at me for 10 min today")."""
-    from coach.reading.context import cues
-
-    return MIN_HEADLINE <= len(problem.split()) <= VAGUE_WORDS and not cues("en").has(
-        "problem_words", problem.lower()
-    )
+    return MIN_HEADLINE <= len(problem.split()) <= VAGUE_WORDS and not _names_trouble(problem)
 
 
 VAGUE_WORDS = 12
@@ -862,18 +864,13 @@ def _problem_or_stake(
                 readings[k] = Clause(c.text, role, c.score)
     if problem_known or any(c.role == "problem" for c in readings):
         return
-    from coach.reading.context import cues
-
-    trouble = cues("en")
     for k, c in enumerate(readings):
         # Trouble read as its toll though it names no stake ("Initech had three SSO outages this
         # month"): with no problem told, it is the problem.
         if c.role == "business_impact" and not (
             MONEY.search(c.text)
             or _STAKE.search(c.text)
-            # "we missed the uptime SLA twice (two outages)": a toll word beside the trouble
-            # named is still the trouble
-            or (_IMPACT.search(c.text) and not trouble.has("problem_words", c.text.lower()))
+            or _IMPACT.search(c.text)
             or (naming is not None and _who_not_what(c.text, naming))
         ):
             readings[k] = Clause(c.text, "problem", c.score)
@@ -896,6 +893,9 @@ def _problem_or_stake(
     ]
     # A clause that names the trouble ("it's been failing nightly since the upgrade") qualifies
     # however weakly the model reads it.
+    from coach.reading.context import cues
+
+    trouble = cues("en")
     candidates = [
         (
             max(p, PROBLEM_FALLBACK)
@@ -916,10 +916,7 @@ def _problem_or_stake(
 # as what the customer complained about. Its object is the problem, rather than a line that sets
 # the scene ("Had our QBR with Moana Logistics in Auckland today") and names no trouble.
 _COMPLAINED_ABOUT = compiled(
-    r"\b(?:rant(?:ing|ed|s)?|vent(?:ing|ed|s)?|complain(?:ing|ed|s)?|moan(?:ing|ed|s)?|"
-    r"grip(?:ing|ed|es)|grumbl(?:ing|ed|es)|yell(?:ing|ed|s)?|fum(?:ing|ed))\s+"
-    r"(?:(?:to|at)\s+(?:me|us)\s+)?(?:about|over)\s+\w+(?:\W+\w+)+",
-    re.I,
+    rf"\b{COMPLAINT_VERB}\s+(?:(?:to|at)\s+(?:me|us)\s+)?(?:about|over)\s+\w+(?:\W+\w+)+", re.I
 )
 
 
@@ -998,7 +995,15 @@ def _answer_the_question(
         return  # "contract is $1.1M over 3 yrs" after "what have you tried?" is the stake
     if _INTERNAL_NOTE.search(c.text) or (naming is not None and _names_only(c.text, naming)):
         return  # "Brightwater Dental, I'm their CSM" says who is who, whatever was asked
-    if problem_open and c.role == "problem" and _names_trouble(c.text):
+    if (
+        problem_open
+        and c.role == "problem"
+        and _names_trouble(c.text)
+        # what the rep did about it answers "what have you tried?" ("reran the failed import
+        # jobs", "rolled back to 3.1 but the import still fails", "the exports fixed by Friday")
+        and not _FIX_WORDS.search(c.text)
+        and not _REP_SAYS_WE.match(c.text)
+    ):
         return
     if len(c.text.split()) <= 12 and not _SUBJECT.search(c.text):
         readings[0] = Clause(c.text, wanted[0], c.score)
@@ -1204,9 +1209,20 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
                 renamed = True
         if renamed:
             continue
+        said = m.group(0).strip(" .")
         for name in _TEXT_FIELDS:
             value = out.update.get(name, known.get(name)) or ""
-            if isinstance(value, str) and word.search(value):
+            if not isinstance(value, str):
+                continue
+            if name in out.update and said in value:
+                # the correction itself, read as the field's new value ("they want a credit not
+                # a refund, their CFO said"): the value noted before, corrected, else as said
+                held = known.get(name)
+                if isinstance(held, str) and word.search(held):
+                    out.update[name] = word.sub(new, held)
+                    out.replace.add(name)
+                continue
+            if word.search(value):
                 out.update[name] = word.sub(new, value)
                 out.replace.add(name)
 
@@ -1596,7 +1612,6 @@ def read_case(
         elif (
             c.role == "problem"
             and known.get("problem")
-            and not vague  # beside a headline ("Got a spicy one"), the trouble is told now
             and _IMPACT.search(c.text)
             and labelled_role(c.text) != "problem"  # "the actual issue: ..." says its field
         ):
@@ -1648,7 +1663,7 @@ def read_case(
         before = known.get(name) or ""
         # "sorry, the 28th not the 30th, their quarter close moved": the reason given beside a
         # value said in place of another corrects nothing of its own field
-        corrects = correction and not (swapped and not any(_NOT_BUT.search(p) for p in parts))
+        corrects = correction and not (swapped and not any(_swaps_a_value(p) for p in parts))
         if instead:
             update[name] = value
         elif before and not corrects:
