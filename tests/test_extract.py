@@ -1077,6 +1077,17 @@ def test_the_reason_beside_a_corrected_value_corrects_nothing_else() -> None:
         "actually, they want a credit not a refund",
     ):
         assert understand(said, case).update["customer_wants"] == "a credit", said
+    # the word said in place of the old one, wherever the case holds it; the sentence of the
+    # correction is no value of its own
+    case = CaseFile(customer="Acme", problem="exports failing at the Boulder site",
+                    customer_wants="a credit")  # fmt: skip
+    for said in (
+        "sorry, they want it fixed at the Denver site not Boulder",
+        "sorry, it is the Denver site not Boulder, they told me on the call",
+    ):
+        u = understand(said, case)
+        assert u.update["problem"] == "exports failing at the Denver site", said
+        assert "customer_wants" not in u.update, said
 
 
 @pytest.mark.parametrize(

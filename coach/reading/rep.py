@@ -1161,7 +1161,13 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
         if not m:
             continue
         old = m.group("old").strip(" .")
-        new = " ".join(m.group("new").split()[-max(1, len(old.split())) :])
+        words = m.group("new").split()
+        held = " ".join(v for v in (*out.update.values(), *known.values()) if isinstance(v, str))
+        while len(words) > max(1, len(old.split())) and re.search(
+            rf"\b{re.escape(old)}\s+{re.escape(words[-1])}\b", held, re.I
+        ):
+            words = words[:-1]  # "the Denver site not Boulder" where the case says "Boulder site"
+        new = " ".join(words[-max(1, len(old.split())) :])
         figures = re.findall(r"[$€£]?\d[\d.,]*\s?[kmKM%]?\b", m.group("new"))
         if re.search(r"\d", old) and figures and not re.search(r"\d", new):
             new = figures[-1].strip()  # "down 6 hours not 16": the figure said for the figure
@@ -1216,11 +1222,14 @@ def _correct_text(text: str, known: dict[str, Any], out: CaseReading) -> None:
                 continue
             if name in out.update and said in value:
                 # the correction itself, read as the field's new value ("they want a credit not
-                # a refund, their CFO said"): the value noted before, corrected, else as said
-                held = known.get(name)
-                if isinstance(held, str) and word.search(held):
-                    out.update[name] = word.sub(new, held)
+                # a refund, their CFO said"): the value noted before, corrected; no fact to file
+                # when that value did not hold the old word
+                noted = known.get(name)
+                if isinstance(noted, str) and word.search(noted):
+                    out.update[name] = word.sub(new, noted)
                     out.replace.add(name)
+                else:
+                    out.update.pop(name)
                 continue
             if word.search(value):
                 out.update[name] = word.sub(new, value)
